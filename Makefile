@@ -1,0 +1,27 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+.PHONY: run test stop venv lint format messages clean
+
+run: venv
+	@scripts/run.sh
+
+test: venv
+	@scripts/test.sh $(ARGS)
+
+stop:
+	@scripts/pg.sh stop
+
+venv:
+	@scripts/venv.sh
+
+lint: venv
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format: venv
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+messages: venv
+	.venv/bin/python manage.py makemessages -l en --ignore=.venv --ignore=var && \
+	.venv/bin/python manage.py compilemessages --ignore=.venv
+
+clean: stop
+	rm -rf var .venv .pytest_cache

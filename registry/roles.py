@@ -1,0 +1,49 @@
+"""Roles are Django groups; this module names them, gives them permissions, and tells a user's role."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+ADMIN = "admin"
+DINAS = "dinas"
+COORDINATOR = "coordinator"
+BANK = "bank"
+
+ROLE_LABELS = {ADMIN: _("Admin"), DINAS: _("Dinas"), COORDINATOR: _("Koordinator kecamatan"), BANK: _("Petugas bank")}
+
+# What each role may do, as "app_label.codename"; admins are superusers and hold every permission.
+# Area scope is separate: a permission says what kind of record, visible_to(user) says which ones.
+ROLE_PERMISSIONS = {
+    DINAS: ["registry.view_kabupaten", "registry.view_kecamatan", "registry.view_desa"],
+    COORDINATOR: ["registry.view_kecamatan", "registry.view_desa"],
+    BANK: ["programs.view_bank"],
+}
+
+
+def group_name(role):
+    return settings.UMKM_ROLE_GROUPS[role]
+
+
+def role_of(user):
+    """Return the user's role key (admin, dinas, coordinator, bank), or None; cached on the user."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_umkm_role"):
+        if user.is_superuser:
+            user._umkm_role = ADMIN
+        else:
+            by_group = {name: role for role, name in settings.UMKM_ROLE_GROUPS.items()}
+            names = user.groups.values_list("name", flat=True)
+            user._umkm_role = next((by_group[name] for name in names if name in by_group), None)
+    return user._umkm_role
+
+
+def sync_role_groups(**kwargs):
+    """Create the role groups and set their permissions exactly; safe to run after every migrate."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name(role))
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted += Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(wanted)

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# A project-local PostgreSQL cluster, used only when DATABASE_URL is not set.
+#   pg.sh start run   durable cluster in var/pg (for `make run`); prints its DATABASE_URL
+#   pg.sh start test  throwaway cluster in var/pg-test, made anew each time, fsync off (for tests)
+#   pg.sh stop        stops both clusters, if this checkout started them
+source "$(dirname "$0")/lib.sh"
+
+find_pg_bin() {
+  local d
+  if command -v pg_ctl >/dev/null && command -v initdb >/dev/null; then
+    dirname "$(readlink -f "$(command -v pg_ctl)")"; return
+  fi
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [[ -x $d/pg_ctl ]] && { echo "$d"; return; }
+  done
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    say "installing PostgreSQL from Debian's packages"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    d=$(ls -d /usr/lib/postgresql/*/bin | sort -V -r | head -n1)
+    [[ -x $d/pg_ctl ]] && { echo "$d"; return; }
+  fi
+  die "PostgreSQL server binaries (initdb, pg_ctl) not found: install PostgreSQL or set DATABASE_URL"
+}
+
+# The postgres user must reach the data folder; a checkout inside a private folder (mktemp -d)
+# is not reachable, so the cluster then lives in /var/tmp and var/<name> links to it.
+data_dir_for() {
+  local name=$1 link="$VAR/$name" target
+  mkdir -p "$VAR"
+  if [[ $(id -u) -ne 0 ]] || runuser -u postgres -- test -x "$VAR"; then
+    echo "$link"; return
+  fi
+  if [[ -L $link ]]; then readlink "$link"; return; fi
+  target="/var/tmp/umkm-portal-$(echo -n "$ROOT" | sha256sum | cut -c1-12)-$name"
+  mkdir -p "$target"
+  ln -sfn "$target" "$link"
+  echo "$target"
+}
+
+start() {
+  local kind=$1 name dir port bin opts=()
+  case $kind in
+    run) name=pg; port=55432 ;;
+    test) name=pg-test; port=55532
+          opts=(-c fsync=off -c synchronous_commit=off -c full_page_writes=off) ;;
+    *) die "usage: pg.sh start run|test" ;;
+  esac
+  bin=$(find_pg_bin)
+  dir=$(data_dir_for "$name")
+  if [[ $kind == test ]]; then stop_one "$dir"; rm -rf "${dir:?}"/* 2>/dev/null || true; fi
+  if [[ ! -f $dir/PG_VERSION ]]; then
+    say "creating PostgreSQL cluster in $dir"
+    mkdir -p "$dir"
+    [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
+    chmod 700 "$dir"
+    as_pg "$bin/initdb" -D "$dir" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    free_port "$port" > "$dir/umkm-port"
+  fi
+  port=$(cat "$dir/umkm-port")
+  if ! as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    port_busy "$port" && { port=$(free_port "$port"); echo "$port" > "$dir/umkm-port"; }
+    # No Unix socket: its path may be too long inside a deep checkout; TCP on loopback is enough.
+    as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
+      -o "-h 127.0.0.1 -p $port -k '' ${opts[*]}" start >/dev/null \
+      || { tail -n 20 "$dir/server.log" >&2; die "PostgreSQL did not start"; }
+  fi
+  as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = 'umkm'" | grep -q 1 \
+    || as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres umkm
+  echo "postgres://postgres@127.0.0.1:$port/umkm"
+}
+
+stop_one() {
+  local dir=$1 bin
+  [[ -f $dir/postmaster.pid ]] || return 0
+  bin=$(find_pg_bin)
+  as_pg "$bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+case ${1:-} in
+  start) start "${2:-}" ;;
+  stop)
+    for n in pg pg-test; do
+      [[ -e $VAR/$n ]] && { stop_one "$(readlink -f "$VAR/$n")"; say "stopped $n"; }
+    done
+    true ;;
+  *) die "usage: pg.sh start run|test | stop" ;;
+esac

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make test`: a throwaway database (unless DATABASE_URL is set), the checks, then the whole suite.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+scripts/browser.sh
+if [[ -z ${DATABASE_URL:-} ]]; then
+  DATABASE_URL=$(scripts/pg.sh start test)
+  export DATABASE_URL
+fi
+# Tests run as production does (DEBUG off) but over plain HTTP on loopback.
+export DEBUG=false HTTPS=false SECRET_KEY=${SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789}
+py=.venv/bin/python
+say "ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check . >/dev/null || die "ruff format would change files: run '.venv/bin/ruff format .'"
+say "migrations are complete and named"
+$py manage.py makemigrations --check --dry-run >/dev/null || die "models changed without a migration: run makemigrations"
+scripts/check_migration_names.sh
+say "pytest"
+exec .venv/bin/pytest "$@"

@@ -1,0 +1,101 @@
+"""The cast: one user per role and area, on real regions from the official list."""
+
+import os
+
+import pytest
+
+from registry import roles
+from tests.factories import make_bank, make_region, make_user
+
+# Playwright's sync API runs an event loop; Django refuses database access from one without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    import tempfile
+
+    from django.conf import settings
+
+    # Tests render templates without a collectstatic run: no manifest, and WhiteNoise finds the files.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tempfile.mkdtemp(prefix="umkm-static-")
+    settings.WHITENOISE_USE_FINDERS = True
+    # A deliberately slow hash protects real passwords; tests need none of that cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+#
+# Regions
+#
+
+
+@pytest.fixture
+def kec_a(db):
+    """Balongbendo, Sidoarjo (35.15.12): coordinator A's kecamatan."""
+    return make_region("35.15.12")
+
+
+@pytest.fixture
+def kec_b(db):
+    """Krian, Sidoarjo (35.15.11): coordinator B's kecamatan, same kabupaten as A."""
+    return make_region("35.15.11")
+
+
+@pytest.fixture
+def kec_other_kabupaten(db):
+    """Dasuk, Sumenep (35.29.14): outside Sidoarjo."""
+    return make_region("35.29.14")
+
+
+@pytest.fixture
+def kab_sidoarjo(kec_a, kec_b):
+    return kec_a.kabupaten
+
+
+#
+# People
+#
+
+
+@pytest.fixture
+def portal_admin(db):
+    return make_user(roles.ADMIN, username="admin.uji")
+
+
+@pytest.fixture
+def dinas_sidoarjo(kab_sidoarjo):
+    return make_user(roles.DINAS, kabupaten=kab_sidoarjo, username="dinas.sidoarjo")
+
+
+@pytest.fixture
+def dinas_other(kec_other_kabupaten):
+    return make_user(roles.DINAS, kabupaten=kec_other_kabupaten.kabupaten, username="dinas.sumenep")
+
+
+@pytest.fixture
+def coordinator_a(kec_a):
+    return make_user(roles.COORDINATOR, kecamatan=kec_a, username="koordinator.balongbendo")
+
+
+@pytest.fixture
+def coordinator_b(kec_b):
+    return make_user(roles.COORDINATOR, kecamatan=kec_b, username="koordinator.krian")
+
+
+@pytest.fixture
+def bank(db):
+    return make_bank(short_name="BRI", name="PT Bank Rakyat Indonesia (Persero) Tbk")
+
+
+@pytest.fixture
+def bank_officer(bank):
+    return make_user(roles.BANK, bank=bank, username="bank.bri")
+
+
+@pytest.fixture
+def unassigned_user(db):
+    """A dinas account nobody gave an area: it must see nothing."""
+    return make_user(roles.DINAS, username="dinas.tanpa.wilayah")

@@ -1,0 +1,57 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from registry.models import AreaAssignment
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
+def test_admin_changelist_and_add_page_open(client, portal_admin, kec_a, model):
+    client.force_login(portal_admin)
+    info = (model._meta.app_label, model._meta.model_name)
+
+    assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
+    assert client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
+
+
+def test_admin_assigns_an_area_on_the_user_page(client, portal_admin, coordinator_b, kec_a):
+    client.force_login(portal_admin)
+    url = reverse("admin:auth_user_change", args=[coordinator_b.pk])
+    assignment = coordinator_b.area_assignments.get()
+    data = {
+        "username": coordinator_b.username,
+        "first_name": "Budi",
+        "last_name": "Santoso",
+        "email": "",
+        "is_active": "on",
+        "groups": [g.pk for g in coordinator_b.groups.all()],
+        "date_joined_0": "2026-11-01",
+        "date_joined_1": "08:00:00",
+        "area_assignments-TOTAL_FORMS": "2",
+        "area_assignments-INITIAL_FORMS": "1",
+        "area_assignments-0-id": assignment.pk,
+        "area_assignments-0-user": coordinator_b.pk,
+        "area_assignments-0-kecamatan": assignment.kecamatan_id,
+        "area_assignments-1-user": coordinator_b.pk,
+        "area_assignments-1-kecamatan": kec_a.pk,
+        "bank_officer-TOTAL_FORMS": "0",
+        "bank_officer-INITIAL_FORMS": "0",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert set(AreaAssignment.objects.filter(user=coordinator_b).values_list("kecamatan", flat=True)) == {
+        "35.15.11",
+        kec_a.pk,
+    }
+
+
+@pytest.mark.parametrize("who", ["dinas_sidoarjo", "coordinator_a", "bank_officer"])
+def test_only_admins_reach_django_admin(request, client, who):
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,76 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from programs.models import BankOfficer
+from registry import roles
+from registry.demo import DEMO_COORDINATORS, DEMO_DINAS, DEMO_PASSWORD, SOURCE_KABUPATEN
+from registry.models import AreaAssignment, Kecamatan
+from registry.services import load_regions
+
+
+@pytest.fixture
+def source_regions(db):
+    load_regions(SOURCE_KABUPATEN)
+
+
+def test_demo_data_makes_one_working_login_per_role(client, source_regions, capsys):
+    call_command("load_demo_data", "--force")
+
+    out = capsys.readouterr().out
+    User = get_user_model()
+    for username in ["admin", "dinas.sidoarjo", "koordinator.balongbendo", "bank.bri"]:
+        assert username in out
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        client.logout()
+    assert DEMO_PASSWORD in out
+    assert roles.role_of(User.objects.get(username="dinas.sidoarjo")) == roles.DINAS
+    assert BankOfficer.objects.get(user__username="bank.bri").bank.short_name == "BRI"
+
+
+def test_demo_users_work_in_the_five_source_districts(source_regions):
+    call_command("load_demo_data", "--force")
+
+    for username, code in DEMO_DINAS.items():
+        assert AreaAssignment.objects.get(user__username=username).kabupaten_id == code
+    for username, code in DEMO_COORDINATORS.items():
+        assert AreaAssignment.objects.get(user__username=username).kecamatan_id == code
+    balongbendo = get_user_model().objects.get(username="koordinator.balongbendo")
+    assert list(Kecamatan.objects.within_areas_of(balongbendo).values_list("name", flat=True)) == ["Balongbendo"]
+
+
+def test_demo_names_are_indonesian_and_stable(source_regions):
+    call_command("load_demo_data", "--force")
+    first = list(get_user_model().objects.order_by("username").values_list("first_name", "last_name"))
+
+    call_command("load_demo_data", "--force")
+
+    assert list(get_user_model().objects.order_by("username").values_list("first_name", "last_name")) == first
+    assert all(first_name and last_name for first_name, last_name in first)
+
+
+def test_demo_data_is_idempotent(source_regions):
+    call_command("load_demo_data", "--force")
+    counts = (get_user_model().objects.count(), AreaAssignment.objects.count(), BankOfficer.objects.count())
+
+    call_command("load_demo_data", "--force")
+
+    assert (get_user_model().objects.count(), AreaAssignment.objects.count(), BankOfficer.objects.count()) == counts
+
+
+def test_demo_data_refuses_a_production_server(source_regions):
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("load_demo_data")
+
+    assert not get_user_model().objects.exists()
+
+
+def test_demo_data_needs_the_regions_first(db):
+    with pytest.raises(CommandError, match="load_regions"):
+        call_command("load_demo_data", "--force")
+
+
+def test_demo_dry_run_writes_nothing(source_regions):
+    call_command("load_demo_data", "--force", "--dry-run")
+
+    assert not get_user_model().objects.exists()
