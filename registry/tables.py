@@ -17,8 +17,12 @@ class KecamatanTable(tables.Table):
         attrs = {"class": "table table-hover align-middle"}
 
 
+# On a phone the code column gives way to the name: coordinators know their desa by name.
+WIDE_ONLY = {"th": {"class": "d-none d-sm-table-cell"}, "td": {"class": "d-none d-sm-table-cell"}}
+
+
 class DesaTable(tables.Table):
-    code = tables.Column(_("Kode"))
+    code = tables.Column(_("Kode"), attrs=WIDE_ONLY)
     name = tables.Column(_("Nama"))
     kind = tables.Column(_("Jenis"))
     postal_code = tables.Column(_("Kode pos"))

@@ -1,0 +1,92 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright, axe-core for accessibility."""
+
+from pathlib import Path
+
+import pytest
+
+from registry import roles
+from tests.factories import PASSWORD, make_bank, make_region, make_user
+
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Never `playwright install`: it downloads a browser, which this network refuses.
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "headless": True,
+        "args": CHROMIUM_FLAGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "id-ID", "timezone_id": "Asia/Jakarta"}
+
+
+@pytest.fixture
+def page(page):
+    """A page that fails the test on any browser console error, such as a CSP violation."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_default_timeout(15_000)
+    yield page
+    # A 403/404 the test asked for is logged as a failed resource; anything else is a defect.
+    assert [e for e in errors if "the server responded with a status of 40" not in e] == []
+
+
+def check_accessibility(page):
+    """Run axe-core on the current page; fail on any serious or critical violation."""
+    # Evaluated through the DevTools protocol: a <script> tag would be (rightly) blocked by our CSP.
+    page.evaluate(AXE_SOURCE)
+    violations = page.evaluate("async () => (await axe.run()).violations")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], f"accessibility violations on {page.url}:\n" + "\n".join(bad)
+
+
+def screenshot(page, name):
+    """Keep a full-page screenshot under test-results/screenshots/ for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, live_server, username, password=PASSWORD):
+    page.goto(f"{live_server.url}/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def browser_cast(transactional_db):
+    """The cast for browser tests: one user per role on real regions, committed for the live server."""
+    kec_a = make_region("35.15.12")
+    make_region("35.15.11")
+    bank = make_bank(short_name="BRI", name="PT Bank Rakyat Indonesia (Persero) Tbk")
+    return {
+        "admin": make_user(roles.ADMIN, username="admin.uji", first_name="Sri", last_name="Wahyuni"),
+        "dinas": make_user(roles.DINAS, kabupaten=kec_a.kabupaten, username="dinas.sidoarjo", first_name="Agus"),
+        "coordinator": make_user(
+            roles.COORDINATOR, kecamatan=kec_a, username="koordinator.balongbendo", first_name="Ike"
+        ),
+        "bank": make_user(roles.BANK, bank=bank, username="bank.bri", first_name="Dewi"),
+        "kec_a": kec_a,
+    }
