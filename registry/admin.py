@@ -1,8 +1,24 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from registry.models import AreaAssignment, Desa, Kabupaten, Kecamatan, Provinsi
+from registry.models import (
+    AccessLog,
+    AreaAssignment,
+    Business,
+    BusinessGroup,
+    Desa,
+    ExportValue,
+    Kabupaten,
+    Kecamatan,
+    LegalDocument,
+    Owner,
+    Product,
+    Provinsi,
+    YearlyFigure,
+)
+from registry.services import verify_business
 
 admin.site.site_header = "UMKM Portal · Admin data"
 admin.site.site_title = "UMKM Portal"
@@ -77,3 +93,146 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="peran")
     def role_names(self, obj):
         return ", ".join(group.name for group in obj.groups.all()) or ("Admin" if obj.is_superuser else "-")
+
+
+#
+# Registry records
+#
+
+
+class ProductInline(admin.TabularInline):
+    model = Product
+    extra = 0
+    fields = ["name", "category", "price", "unit", "packaging"]
+    show_change_link = True
+
+
+class LegalDocumentInline(admin.TabularInline):
+    model = LegalDocument
+    extra = 0
+    fields = ["kind", "number", "issued_on", "expires_on", "product", "scan"]
+    autocomplete_fields = ["product"]
+
+
+class YearlyFigureInline(admin.TabularInline):
+    model = YearlyFigure
+    extra = 0
+    fields = ["year", "capital", "revenue", "assets", "workers", "size_class", "reported_size_class", "size_mismatch"]
+    readonly_fields = ["size_class", "size_mismatch"]
+
+
+@admin.register(Owner)
+class OwnerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "masked_nik", "sex", "kecamatan", "created_at"]
+    list_filter = ["sex", "education", "has_disability"]
+    list_select_related = ["kecamatan"]
+    # An exact NIK finds a person; the list itself never shows it in full (UU 27/2022).
+    search_fields = ["name", "=nik"]
+    autocomplete_fields = ["desa"]
+    readonly_fields = ["created_by", "created_at", "updated_at", "version"]
+    show_full_result_count = False
+
+    @admin.display(description="NIK")
+    def masked_nik(self, obj):
+        return obj.masked_nik
+
+
+@admin.register(BusinessGroup)
+class BusinessGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "kecamatan", "coordinator"]
+    list_select_related = ["kecamatan", "coordinator"]
+    search_fields = ["name", "kecamatan__name"]
+    autocomplete_fields = ["kecamatan", "coordinator"]
+
+
+@admin.register(Business)
+class BusinessAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "owner", "kecamatan", "category", "size_class", "verification", "source", "created_at"]
+    list_filter = ["verification", "category", "size_class", "status", "source", "is_flagship"]
+    list_select_related = ["owner", "kecamatan"]
+    search_fields = ["name", "=nib", "owner__name"]
+    autocomplete_fields = ["owner", "desa", "groups"]
+    readonly_fields = [
+        "kecamatan",
+        "size_class",
+        "verification",
+        "verification_note",
+        "verified_by",
+        "verified_at",
+        "registered_by",
+        "source",
+        "created_at",
+        "updated_at",
+        "version",
+    ]
+    inlines = [ProductInline, LegalDocumentInline, YearlyFigureInline]
+    actions = ["verify_selected"]
+    show_full_result_count = False
+
+    @admin.action(description="Verifikasi usaha yang dipilih", permissions=["change"])
+    def verify_selected(self, request, queryset):
+        done = 0
+        for business in queryset.pending():
+            verify_business(business, by=request.user)
+            done += 1
+        self.message_user(request, f"{done} usaha diverifikasi.")
+
+
+@admin.register(Product)
+class ProductAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "business", "category", "price", "unit"]
+    list_filter = ["category"]
+    list_select_related = ["business"]
+    search_fields = ["name", "business__name"]
+    autocomplete_fields = ["business"]
+    show_full_result_count = False
+
+
+@admin.register(LegalDocument)
+class LegalDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "number", "business", "issued_on", "expires_on"]
+    list_filter = ["kind"]
+    list_select_related = ["business"]
+    search_fields = ["=number", "business__name"]
+    autocomplete_fields = ["business", "product"]
+    show_full_result_count = False
+
+
+@admin.register(YearlyFigure)
+class YearlyFigureAdmin(SimpleHistoryAdmin):
+    list_display = ["business", "year", "revenue", "capital", "size_class", "reported_size_class", "size_mismatch"]
+    list_filter = ["year", "size_class", "size_mismatch"]
+    list_select_related = ["business"]
+    search_fields = ["business__name"]
+    autocomplete_fields = ["business"]
+    readonly_fields = ["size_class", "size_rule", "size_mismatch"]
+    show_full_result_count = False
+
+
+@admin.register(ExportValue)
+class ExportValueAdmin(admin.ModelAdmin):
+    list_display = ["business", "year", "country", "value"]
+    list_filter = ["year", "country"]
+    list_select_related = ["business"]
+    search_fields = ["business__name"]
+    autocomplete_fields = ["business"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read-only: the log answers "who saw this person's data" and must not be edited."""
+
+    list_display = ["created_at", "user", "action", "object_type", "object_id", "row_count"]
+    list_filter = ["action", "object_type"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "=object_id"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,10 +1,32 @@
-"""Regions (Kemendagri codes) and the users' area assignments that scope everything else."""
+"""Regions, area assignments, and the registry itself: owners, businesses, products, documents, figures."""
+
+import datetime
+import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Subquery
+from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from registry.countries import COUNTRY_NAMES, validate_country
+from registry.sizing import RULE_VERSION, SizeClass, compute_size_class
+from registry.validators import (
+    mask_nik,
+    mask_phone,
+    normalize_bpom,
+    normalize_nib,
+    normalize_nik,
+    normalize_phone,
+    normalize_pirt,
+    pirt_expiry_year,
+    validate_start_year,
+)
 
 #
 # Regions
@@ -183,3 +205,664 @@ class AreaAssignment(models.Model):
     def clean(self):
         if (self.kabupaten_id is None) == (self.kecamatan_id is None):
             raise ValidationError("Pilih satu wilayah: kabupaten atau kecamatan, tidak keduanya.")
+
+
+#
+# Members: owners, businesses, groups
+#
+
+
+class Category(models.TextChoices):
+    """Simple categories the UI offers beside the KBLI code."""
+
+    MAKANAN = "makanan", "Makanan"
+    MINUMAN = "minuman", "Minuman"
+    KERAJINAN = "kerajinan", "Kerajinan"
+    BATIK = "batik", "Batik dan tenun"
+    FESYEN = "fesyen", "Fesyen dan konveksi"
+    AGRO = "agro", "Agro dan perikanan"
+    JASA = "jasa", "Jasa"
+    PERDAGANGAN = "perdagangan", "Perdagangan"
+    LAINNYA = "lainnya", "Lainnya"
+
+
+class Source(models.TextChoices):
+    FORM = "form", "Formulir koordinator"
+    IMPORT = "import", "Impor berkas"
+    NATIONAL = "national", "Data nasional (SIDT)"
+    ADMIN = "admin", "Admin"
+
+
+class OwnerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return owners living in the user's area or running a business there."""
+        area = Kecamatan.objects.within_areas_of(user).values("pk")
+        return self.filter(Q(kecamatan__in=area) | Q(pk__in=Business.objects.visible_to(user).values("owner")))
+
+
+class Owner(models.Model):
+    """A person who runs one or more businesses (pelaku usaha); personal data under UU 27/2022."""
+
+    class Sex(models.TextChoices):
+        MALE = "L", "Laki-laki"
+        FEMALE = "P", "Perempuan"
+
+    class Education(models.TextChoices):
+        NONE = "none", "Tidak/belum sekolah"
+        SD = "sd", "SD/sederajat"
+        SMP = "smp", "SMP/sederajat"
+        SMA = "sma", "SMA/SMK/sederajat"
+        DIPLOMA = "diploma", "Diploma (D1-D3)"
+        S1 = "s1", "S1/D4"
+        S2 = "s2", "S2"
+        S3 = "s3", "S3"
+
+    name = models.CharField("nama", max_length=150)
+    nik = models.CharField("NIK", max_length=16)
+    sex = models.CharField("jenis kelamin", max_length=1, choices=Sex.choices)
+    birth_date = models.DateField("tanggal lahir")
+    phone = models.CharField("nomor HP", max_length=16, blank=True, help_text="Disimpan dalam format +62.")
+    address = models.CharField("alamat", max_length=255, blank=True)
+    desa = models.ForeignKey(
+        Desa, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="desa/kelurahan domisili"
+    )
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    education = models.CharField("pendidikan terakhir", max_length=10, choices=Education.choices, blank=True)
+    has_disability = models.BooleanField("penyandang disabilitas", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="didaftarkan oleh",
+    )
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+    version = models.PositiveIntegerField("versi", default=1, editable=False)
+
+    objects = OwnerQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "pelaku usaha"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik"], name="registry_owner_unique_nik", violation_error_message="NIK ini sudah terdaftar."
+            ),
+            models.CheckConstraint(
+                condition=Q(nik__regex=r"^[0-9]{16}$"),
+                name="registry_owner_nik_16_digits",
+                violation_error_message="NIK harus 16 digit angka.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The kecamatan follows the desa, so area checks never need a join.
+        self.kecamatan_id = self.desa.kecamatan_id if self.desa_id else None
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        try:
+            self.nik = normalize_nik(self.nik)
+        except ValidationError as error:
+            errors["nik"] = error
+        if self.phone:
+            try:
+                self.phone = normalize_phone(self.phone)
+            except ValidationError as error:
+                errors["phone"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def masked_nik(self):
+        return mask_nik(self.nik)
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.phone) if self.phone else ""
+
+
+class BusinessGroupQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the groups of the user's kecamatan."""
+        return self.filter(kecamatan__in=Kecamatan.objects.within_areas_of(user).values("pk"))
+
+
+class BusinessGroup(models.Model):
+    """A group or cluster below the kecamatan: "Kelompok mente Desa Jelbudan", Kabat's batik cluster."""
+
+    name = models.CharField("nama", max_length=150)
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="business_groups")
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_groups",
+        verbose_name="koordinator",
+    )
+    description = models.TextField("keterangan", blank=True)
+
+    objects = BusinessGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kecamatan", "name"]
+        verbose_name = "kelompok usaha"
+        verbose_name_plural = "kelompok usaha"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kecamatan", "name"],
+                name="registry_businessgroup_unique_name",
+                violation_error_message="Kelompok dengan nama ini sudah ada di kecamatan tersebut.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class BusinessQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the businesses inside the user's assigned areas; none without one (fail closed)."""
+        return self.filter(kecamatan__in=Kecamatan.objects.within_areas_of(user).values("pk"))
+
+    def verified(self):
+        return self.filter(verification=Business.Verification.VERIFIED)
+
+    def pending(self):
+        return self.filter(verification=Business.Verification.PENDING)
+
+    def guided(self):
+        return self.exclude(guided_by="")
+
+
+class Business(models.Model):
+    """A registered UMKM (anggota): one owner, one desa and so one kecamatan, any number of products."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "aktif", "Aktif"
+        INACTIVE = "tidak_aktif", "Tidak aktif"
+        CLOSED = "tutup", "Tutup"
+
+    class Verification(models.TextChoices):
+        PENDING = "menunggu", "Menunggu verifikasi"
+        VERIFIED = "terverifikasi", "Terverifikasi"
+        REJECTED = "ditolak", "Ditolak"
+
+    class LegalForm(models.TextChoices):
+        PERSONAL = "perorangan", "Perorangan"
+        UD = "ud", "UD"
+        CV = "cv", "CV"
+        PT = "pt", "PT"
+        PT_PERORANGAN = "pt_perorangan", "PT perorangan"
+        KOPERASI = "koperasi", "Koperasi"
+        OTHER = "lainnya", "Lainnya"
+
+    class KbliVersion(models.TextChoices):
+        KBLI_2020 = "2020", "KBLI 2020"
+        KBLI_2025 = "2025", "KBLI 2025"
+
+    class Market(models.TextChoices):
+        LOCAL = "lokal", "Lokal"
+        KABUPATEN = "kabupaten", "Kabupaten"
+        PROVINCE = "provinsi", "Provinsi"
+        NATIONAL = "nasional", "Nasional"
+        EXPORT = "ekspor", "Ekspor"
+
+    class Channel(models.TextChoices):
+        OFFLINE = "offline", "Toko/offline"
+        SOUVENIR = "oleh_oleh", "Toko oleh-oleh"
+        MODERN_RETAIL = "ritel_modern", "Ritel modern"
+        MARKETPLACE = "marketplace", "Marketplace"
+        SOCIAL = "media_sosial", "Media sosial"
+
+    name = models.CharField("nama usaha", max_length=200)
+    owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="businesses", verbose_name="pemilik")
+    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="businesses", verbose_name="desa/kelurahan")
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="businesses", editable=False)
+    address = models.CharField("alamat usaha", max_length=255, blank=True)
+    latitude = models.DecimalField("lintang", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("bujur", max_digits=9, decimal_places=6, null=True, blank=True)
+    kbli_code = models.CharField("kode KBLI", max_length=5, blank=True)
+    kbli_version = models.CharField(
+        "versi KBLI", max_length=4, choices=KbliVersion.choices, default=KbliVersion.KBLI_2020
+    )
+    category = models.CharField("kategori", max_length=20, choices=Category.choices)
+    description = models.TextField("deskripsi usaha", blank=True)
+    start_year = models.PositiveSmallIntegerField("tahun mulai", null=True, blank=True)
+    nib = models.CharField("NIB", max_length=13, blank=True)
+    legal_form = models.CharField("bentuk usaha", max_length=15, choices=LegalForm.choices, default=LegalForm.PERSONAL)
+    workers_male = models.PositiveIntegerField("tenaga kerja laki-laki", default=0)
+    workers_female = models.PositiveIntegerField("tenaga kerja perempuan", default=0)
+    status = models.CharField("status", max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    guided_by = models.CharField(
+        "binaan dinas", max_length=150, blank=True, help_text="Dinas pembina; kosong bila bukan binaan."
+    )
+    guided_since = models.DateField("binaan sejak", null=True, blank=True)
+    is_flagship = models.BooleanField("usaha unggulan", default=False)
+    groups = models.ManyToManyField(BusinessGroup, blank=True, related_name="businesses", verbose_name="kelompok")
+    markets = ArrayField(
+        models.CharField(max_length=10, choices=Market.choices), default=list, blank=True, verbose_name="pasar"
+    )
+    sales_channels = ArrayField(
+        models.CharField(max_length=15, choices=Channel.choices), default=list, blank=True, verbose_name="saluran"
+    )
+    size_class = models.CharField(
+        "skala terkini",
+        max_length=10,
+        choices=SizeClass.choices,
+        blank=True,
+        editable=False,
+        help_text="Skala dihitung dari data tahunan terbaru (PP 7/2021).",
+    )
+    verification = models.CharField(
+        "verifikasi", max_length=15, choices=Verification.choices, default=Verification.PENDING
+    )
+    verification_note = models.CharField("alasan penolakan", max_length=500, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField("diverifikasi pada", null=True, blank=True)
+    source = models.CharField("sumber data", max_length=10, choices=Source.choices, default=Source.FORM)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="didaftarkan oleh",
+    )
+    created_at = models.DateTimeField("didaftarkan", auto_now_add=True)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+    version = models.PositiveIntegerField("versi", default=1, editable=False)
+
+    objects = BusinessQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = verbose_name_plural = "usaha"
+        permissions = [
+            ("verify_business", "Dapat memverifikasi pendaftaran usaha"),
+            ("export_business", "Dapat mengekspor daftar usaha"),
+        ]
+        indexes = [
+            models.Index(fields=["kecamatan", "name"], name="registry_business_kec_name"),
+            models.Index(fields=["verification", "created_at"], name="registry_business_queue"),
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="registry_business_name_trgm"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nib"],
+                condition=~Q(nib=""),
+                name="registry_business_unique_nib",
+                violation_error_message="NIB ini sudah terdaftar.",
+            ),
+            models.CheckConstraint(
+                condition=Q(nib="") | Q(nib__regex=r"^[0-9]{13}$"),
+                name="registry_business_nib_13_digits",
+                violation_error_message="NIB harus 13 digit angka.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(verification="ditolak") | ~Q(verification_note=""),
+                name="registry_business_rejection_has_reason",
+                violation_error_message="Penolakan harus disertai alasan.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The kecamatan always follows the desa: one source of truth for the area check.
+        self.kecamatan_id = self.desa.kecamatan_id
+        if kwargs.get("update_fields") is not None and "desa" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "kecamatan"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registry:business_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.nib:
+            try:
+                self.nib = normalize_nib(self.nib)
+            except ValidationError as error:
+                errors["nib"] = error
+        if self.start_year is not None:
+            try:
+                validate_start_year(self.start_year)
+            except ValidationError as error:
+                errors["start_year"] = error
+        if self.kbli_code and not (self.kbli_code.isdigit() and len(self.kbli_code) == 5):
+            errors["kbli_code"] = ValidationError("Kode KBLI harus 5 digit angka, misalnya 10792.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = ValidationError("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_guided(self):
+        return bool(self.guided_by)
+
+    def get_markets_display(self):
+        labels = dict(self.Market.choices)
+        return ", ".join(str(labels.get(m, m)) for m in self.markets)
+
+    def get_sales_channels_display(self):
+        labels = dict(self.Channel.choices)
+        return ", ".join(str(labels.get(c, c)) for c in self.sales_channels)
+
+    @property
+    def workers_total(self):
+        return self.workers_male + self.workers_female
+
+
+#
+# Products and their photos
+#
+
+
+class ProductQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(business__in=Business.objects.visible_to(user).values("pk"))
+
+
+class Product(models.Model):
+    """Something a business makes or sells: lumpia bandeng, sinom belimbing wuluh, batik tulis."""
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="products", verbose_name="usaha")
+    name = models.CharField("nama produk", max_length=200)
+    category = models.CharField("kategori", max_length=20, choices=Category.choices)
+    description = models.TextField("deskripsi", blank=True)
+    price = models.DecimalField("harga (Rp)", max_digits=15, decimal_places=0, null=True, blank=True)
+    unit = models.CharField("satuan", max_length=30, blank=True, help_text="Misalnya pcs, pak, kg, botol.")
+    packaging = models.CharField("kemasan", max_length=100, blank=True)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["business", "name", "pk"]
+        verbose_name = verbose_name_plural = "produk"
+        indexes = [GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="registry_product_name_trgm")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gte=0),
+                name="registry_product_price_not_negative",
+                violation_error_message="Harga tidak boleh negatif.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def _photo_path(instance, filename):
+    # Server-generated names only: nothing of the uploaded file name reaches the disk.
+    return f"products/{instance.product_id}/{uuid.uuid4().hex}.jpg"
+
+
+def _thumbnail_path(instance, filename):
+    return f"products/{instance.product_id}/thumbs/{uuid.uuid4().hex}.jpg"
+
+
+class ProductPhotoQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(product__business__in=Business.objects.visible_to(user).values("pk"))
+
+
+class ProductPhoto(models.Model):
+    """A product photo, re-encoded as JPEG without EXIF, with a thumbnail; served only through a view."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos", verbose_name="produk")
+    image = models.ImageField("foto", upload_to=_photo_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField("gambar kecil", upload_to=_thumbnail_path)
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField("diunggah", auto_now_add=True)
+
+    objects = ProductPhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["product", "created_at", "pk"]
+        verbose_name = "foto produk"
+        verbose_name_plural = "foto produk"
+
+    def __str__(self):
+        return f"Foto {self.product}"
+
+    def get_absolute_url(self):
+        return reverse("registry:productphoto_image", args=[self.pk])
+
+    def get_thumbnail_url(self):
+        return reverse("registry:productphoto_thumbnail", args=[self.pk])
+
+
+#
+# Legal documents
+#
+
+
+class LegalDocument(models.Model):
+    """A permit or certificate of a business, or of one of its products: number, dates, optional scan."""
+
+    class Kind(models.TextChoices):
+        NIB = "nib", "NIB"
+        PIRT = "pirt", "P-IRT"
+        HALAL = "halal", "Sertifikat halal"
+        BPOM_MD = "bpom_md", "BPOM MD"
+        BPOM_ML = "bpom_ml", "BPOM ML"
+        HKI = "hki", "HKI/merek"
+        SNI = "sni", "SNI"
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="documents", verbose_name="usaha")
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="documents", verbose_name="produk"
+    )
+    kind = models.CharField("jenis", max_length=10, choices=Kind.choices)
+    number = models.CharField("nomor", max_length=60)
+    issued_on = models.DateField("tanggal terbit", null=True, blank=True)
+    expires_on = models.DateField("berlaku sampai", null=True, blank=True)
+    scan = models.FileField("pindaian", upload_to="documents/%Y/", blank=True)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["business", "kind", "pk"]
+        verbose_name = "dokumen legalitas"
+        verbose_name_plural = "dokumen legalitas"
+        indexes = [models.Index(fields=["kind", "expires_on"], name="registry_document_expiry")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "number"],
+                name="registry_legaldocument_unique_number",
+                violation_error_message="Nomor dokumen ini sudah terdaftar.",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(issued_on__isnull=True) | Q(expires_on__gte=F("issued_on")),
+                name="registry_legaldocument_expiry_after_issue",
+                violation_error_message="Tanggal berlaku harus sesudah tanggal terbit.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.kind == self.Kind.PIRT and self.expires_on is None and self.number.isdigit():
+            # A P-IRT number carries its own expiry year; the last day of that year is the safe reading.
+            self.expires_on = datetime.date(pirt_expiry_year(self.number), 12, 31)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        normalizers = {
+            self.Kind.NIB: normalize_nib,
+            self.Kind.PIRT: normalize_pirt,
+            self.Kind.BPOM_MD: normalize_bpom,
+            self.Kind.BPOM_ML: normalize_bpom,
+        }
+        if self.kind in normalizers:
+            try:
+                self.number = normalizers[self.kind](self.number)
+            except ValidationError as error:
+                raise ValidationError({"number": error}) from None
+        else:
+            self.number = " ".join(self.number.split())
+        if self.kind in (self.Kind.BPOM_MD, self.Kind.BPOM_ML) and self.number[:2] != self.kind[-2:].upper():
+            raise ValidationError({"number": "Nomor BPOM tidak cocok dengan jenisnya (MD atau ML)."})
+        if self.product_id and self.product.business_id != self.business_id:
+            raise ValidationError({"product": "Produk ini bukan milik usaha tersebut."})
+
+    @property
+    def is_expired(self):
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    def expires_within(self, days):
+        today = timezone.localdate()
+        return self.expires_on is not None and today <= self.expires_on <= today + datetime.timedelta(days=days)
+
+
+#
+# Yearly figures
+#
+
+
+class YearlyFigure(models.Model):
+    """One year's capital, sales, assets and workers; the size class is computed from them on save."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="yearly_figures", verbose_name="usaha"
+    )
+    year = models.PositiveSmallIntegerField("tahun")
+    capital = models.DecimalField("modal usaha (Rp)", max_digits=15, decimal_places=0, null=True, blank=True)
+    revenue = models.DecimalField("omzet setahun (Rp)", max_digits=15, decimal_places=0, null=True, blank=True)
+    assets = models.DecimalField("aset (Rp)", max_digits=15, decimal_places=0, null=True, blank=True)
+    workers = models.PositiveIntegerField("tenaga kerja", null=True, blank=True)
+    size_class = models.CharField(
+        "skala dihitung", max_length=10, choices=SizeClass.choices, blank=True, editable=False
+    )
+    size_rule = models.CharField("aturan skala", max_length=20, blank=True, editable=False)
+    reported_size_class = models.CharField("skala dilaporkan", max_length=10, choices=SizeClass.choices, blank=True)
+    reported_source = models.CharField(
+        "sumber skala dilaporkan", max_length=30, blank=True, help_text="Misalnya pemilik, OSS, SIDT."
+    )
+    size_mismatch = models.BooleanField("skala berbeda", default=False, editable=False)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["business", "-year"]
+        verbose_name = "data tahunan"
+        verbose_name_plural = "data tahunan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "year"],
+                name="registry_yearlyfigure_unique_year",
+                violation_error_message="Data tahun ini sudah ada untuk usaha tersebut.",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990) & Q(year__lte=2100),
+                name="registry_yearlyfigure_year_range",
+                violation_error_message="Tahun tidak masuk akal.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.business} {self.year}"
+
+    def save(self, *args, **kwargs):
+        size_class = compute_size_class(capital=self.capital, revenue=self.revenue)
+        self.size_class = size_class or ""
+        self.size_rule = RULE_VERSION if size_class else ""
+        self.size_mismatch = bool(self.reported_size_class and size_class and self.reported_size_class != size_class)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "size_class", "size_rule", "size_mismatch"}
+        super().save(*args, **kwargs)
+        # The business keeps the class of its newest year, so lists filter on it without a join.
+        newest = YearlyFigure.objects.filter(business=self.business_id).order_by("-year").values("size_class")[:1]
+        Business.objects.filter(pk=self.business_id).update(size_class=Subquery(newest))
+
+    def clean(self):
+        if self.year and self.year > timezone.localdate().year:
+            raise ValidationError({"year": "Tahun data tidak boleh di masa depan."})
+
+
+class ExportValue(models.Model):
+    """Export sales of a business in one year to one country (ISO 3166 code)."""
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="exports", verbose_name="usaha")
+    year = models.PositiveSmallIntegerField("tahun")
+    country = models.CharField("negara tujuan", max_length=2, validators=[validate_country])
+    value = models.DecimalField("nilai ekspor (Rp)", max_digits=15, decimal_places=0)
+
+    class Meta:
+        ordering = ["business", "-year", "country"]
+        verbose_name = "nilai ekspor"
+        verbose_name_plural = "nilai ekspor"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "year", "country"],
+                name="registry_exportvalue_unique_country_year",
+                violation_error_message="Nilai ekspor ke negara ini pada tahun tersebut sudah ada.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="registry_exportvalue_not_negative",
+                violation_error_message="Nilai ekspor tidak boleh negatif.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.business} → {self.country_name} {self.year}"
+
+    @property
+    def country_name(self):
+        return COUNTRY_NAMES.get(self.country, self.country)
+
+
+#
+# Access log (UU 27/2022: who saw or exported personal data)
+#
+
+
+class AccessLog(models.Model):
+    """One read of personal data: a detail page opened, a list exported, a NIK revealed."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Membuka detail"
+        EXPORT = "export", "Ekspor"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField("tindakan", max_length=10, choices=Action.choices)
+    object_type = models.CharField("jenis data", max_length=50)
+    object_id = models.CharField("id data", max_length=40, blank=True)
+    detail = models.JSONField("rincian", default=dict, blank=True)
+    row_count = models.PositiveIntegerField("jumlah baris", null=True, blank=True)
+    created_at = models.DateTimeField("waktu", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "log akses"
+        verbose_name_plural = "log akses"
+        indexes = [models.Index(fields=["object_type", "object_id"], name="registry_accesslog_object")]
+
+    def __str__(self):
+        return f"{self.user} {self.get_action_display()} {self.object_type} {self.object_id}"

@@ -13,9 +13,26 @@ ROLE_LABELS = {ADMIN: _("Admin"), DINAS: _("Dinas"), COORDINATOR: _("Koordinator
 
 # What each role may do, as "app_label.codename"; admins are superusers and hold every permission.
 # Area scope is separate: a permission says what kind of record, visible_to(user) says which ones.
+_AREA_VIEW = [
+    "registry.view_kecamatan",
+    "registry.view_desa",
+    "registry.view_business",
+    "registry.view_owner",
+    "registry.view_product",
+    "registry.view_businessgroup",
+    "registry.export_business",
+]
 ROLE_PERMISSIONS = {
-    DINAS: ["registry.view_kabupaten", "registry.view_kecamatan", "registry.view_desa"],
-    COORDINATOR: ["registry.view_kecamatan", "registry.view_desa"],
+    DINAS: [*_AREA_VIEW, "registry.view_kabupaten", "registry.verify_business"],
+    COORDINATOR: [
+        *_AREA_VIEW,
+        "registry.add_business",
+        "registry.change_business",
+        "registry.add_owner",
+        "registry.change_owner",
+        "registry.add_product",
+        "registry.change_product",
+    ],
     BANK: ["programs.view_bank"],
 }
 

@@ -1,9 +1,23 @@
-"""Writes with rules for the registry."""
+"""Writes with rules for the registry. Views, commands and admin actions all call these."""
 
-from django.db import transaction
+from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Upper
+from django.utils import timezone
 from lokal import wilayah
 
-from registry.models import Desa, Kabupaten, Kecamatan, Provinsi
+from registry.images import reencode_photo
+from registry.models import (
+    Business,
+    Desa,
+    Kabupaten,
+    Kecamatan,
+    Owner,
+    ProductPhoto,
+    Provinsi,
+    Source,
+)
 
 #
 # Regions
@@ -62,3 +76,186 @@ def load_regions(codes=None):
         )
         counts[model] = len(rows)
     return counts
+
+
+#
+# Members
+#
+
+SIMILAR_NAME_THRESHOLD = 0.45
+
+
+def find_duplicates(*, nik="", nib="", name="", desa=None, exclude_pk=None):
+    """Return [(reason, business)] for likely duplicates: same NIK, same NIB, or a similar name in the same desa.
+
+    Looks across every area on purpose (a duplicate may sit in the next kecamatan); callers show a
+    link only to what the user may see.
+    """
+    found = {}
+    candidates = Business.objects.select_related("owner", "desa", "kecamatan")
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    if nik:
+        for business in candidates.filter(owner__nik=nik)[:5]:
+            found.setdefault(business.pk, ("NIK pemilik sama", business))
+    if nib:
+        for business in candidates.filter(nib=nib)[:5]:
+            found.setdefault(business.pk, ("NIB sama", business))
+    if name and desa is not None:
+        similar = (
+            candidates.filter(desa=desa)
+            .annotate(similarity=TrigramSimilarity(Upper("name"), name.upper()))
+            .filter(similarity__gte=SIMILAR_NAME_THRESHOLD)
+            .order_by("-similarity")[:5]
+        )
+        for business in similar:
+            found.setdefault(business.pk, ("Nama mirip di desa yang sama", business))
+    return list(found.values())
+
+
+def _check_area(user, kecamatan_id):
+    if not Kecamatan.objects.within_areas_of(user).filter(pk=kecamatan_id).exists():
+        raise PermissionDenied("Kecamatan ini di luar wilayah kerja Anda.")
+
+
+def _unique_violation(error):
+    """Turn a unique-key race lost to another save into the same message a form check would give."""
+    text = str(error)
+    if "registry_owner_unique_nik" in text:
+        return ValidationError({"nik": "NIK ini sudah terdaftar."})
+    if "registry_business_unique_nib" in text:
+        return ValidationError({"nib": "NIB ini sudah terdaftar."})
+    if "registry_legaldocument_unique_number" in text:
+        return ValidationError("Nomor dokumen legalitas ini sudah terdaftar.")
+    return ValidationError("Data bentrok dengan data lain yang baru saja disimpan. Periksa lalu simpan lagi.")
+
+
+@transaction.atomic
+def register_business(business, *, owner, by, products=(), documents=(), figures=(), source=Source.FORM):
+    """Store a new member: its owner (new or already registered), products with photos, documents, figures.
+
+    `business`, `owner` and the parts are unsaved instances; products are (Product, [uploaded photos]).
+    Raises PermissionDenied outside the user's area, ValidationError when a rule or a unique key fails.
+    """
+    _check_area(by, business.desa.kecamatan_id)
+    existing = Owner.objects.select_for_update().filter(nik=owner.nik).first() if owner.nik else None
+    if existing is not None:
+        if not Owner.objects.visible_to(by).filter(pk=existing.pk).exists():
+            raise ValidationError(
+                {"nik": "NIK ini sudah terdaftar di wilayah lain. Hubungi dinas untuk memindahkannya."}
+            )
+        owner = existing
+    else:
+        owner.created_by = by
+        owner._history_user = by
+        owner.full_clean()
+    business.owner = owner
+    business.registered_by = by
+    business.source = source
+    business.verification = Business.Verification.PENDING
+    business._history_user = by
+    business.full_clean(exclude=["owner", "kecamatan"])
+    try:
+        with transaction.atomic():
+            if existing is None:
+                owner.save()
+            business.owner = owner
+            business.save()
+            for product, photos in products:
+                product.business = business
+                product._history_user = by
+                product.full_clean()
+                product.save()
+                for upload in photos:
+                    add_product_photo(product, upload=upload, by=by)
+            for document in documents:
+                document.business = business
+                document._history_user = by
+                document.full_clean()
+                document.save()
+            for figure in figures:
+                figure.business = business
+                figure._history_user = by
+                figure.full_clean()
+                figure.save()
+    except IntegrityError as error:
+        raise _unique_violation(error) from None
+    return business
+
+
+def last_editor(instance):
+    """Return the user who saved the newest version of `instance` (from its history), or None."""
+    newest = instance.history.select_related("history_user").first()
+    return newest.history_user if newest else None
+
+
+@transaction.atomic
+def update_business(business, *, version, by):
+    """Save changes made to `business` unless someone else saved it since `version` was read.
+
+    Raises ValidationError naming the other editor (optimistic locking), PermissionDenied outside the area.
+    """
+    current = Business.objects.select_for_update().get(pk=business.pk)
+    _check_area(by, current.kecamatan_id)
+    _check_area(by, business.desa.kecamatan_id)
+    if current.version != version:
+        editor = last_editor(current)
+        who = editor.get_full_name() or editor.get_username() if editor else "pengguna lain"
+        raise ValidationError(
+            f"Data ini sudah diubah oleh {who} pada {timezone.localtime(current.updated_at):%d-%m-%Y %H:%M} "
+            "setelah Anda membukanya. Muat ulang halaman, lalu ulangi perubahan Anda."
+        )
+    business.version = current.version + 1
+    business._history_user = by
+    business.full_clean(exclude=["owner", "kecamatan"])
+    try:
+        with transaction.atomic():
+            business.save()
+    except IntegrityError as error:
+        raise _unique_violation(error) from None
+    return business
+
+
+@transaction.atomic
+def verify_business(business, *, by):
+    """Mark a waiting or rejected registration as verified. Raises ValidationError if already verified."""
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    _check_area(by, business.kecamatan_id)
+    if business.verification == Business.Verification.VERIFIED:
+        raise ValidationError(f"{business.name} sudah terverifikasi.")
+    business.verification = Business.Verification.VERIFIED
+    business.verification_note = ""
+    business.verified_by = by
+    business.verified_at = timezone.now()
+    business._history_user = by
+    business.save(update_fields=["verification", "verification_note", "verified_by", "verified_at", "updated_at"])
+    return business
+
+
+@transaction.atomic
+def reject_business(business, *, reason, by):
+    """Reject a registration with a reason the coordinator reads. Raises ValidationError without a reason."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Tuliskan alasan penolakan agar koordinator dapat memperbaikinya.")
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    _check_area(by, business.kecamatan_id)
+    if business.verification == Business.Verification.REJECTED:
+        raise ValidationError(f"{business.name} sudah ditolak.")
+    business.verification = Business.Verification.REJECTED
+    business.verification_note = reason[:500]
+    business.verified_by = by
+    business.verified_at = timezone.now()
+    business._history_user = by
+    business.save(update_fields=["verification", "verification_note", "verified_by", "verified_at", "updated_at"])
+    return business
+
+
+def add_product_photo(product, *, upload, by):
+    """Store a re-encoded, EXIF-free copy of an uploaded photo with its thumbnail. Raises ValidationError."""
+    photo_file, thumbnail_file = reencode_photo(upload)
+    photo = ProductPhoto(product=product, uploaded_by=by)
+    photo.image.save("photo.jpg", photo_file, save=False)
+    photo.thumbnail.save("thumb.jpg", thumbnail_file, save=False)
+    photo.save()
+    return photo

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Desa, Kecamatan
+from registry.models import Business, Desa, Kecamatan
 
 
 class KecamatanTable(tables.Table):
@@ -32,4 +32,41 @@ class DesaTable(tables.Table):
         fields = ["code", "name", "kind", "postal_code"]
         empty_text = _("Belum ada desa/kelurahan untuk kecamatan ini.")
         attrs = {"class": "table table-sm align-middle"}
+        orderable = False
+
+
+class BusinessTable(tables.Table):
+    """Members, without personal data: no NIK, no phone, no birth date."""
+
+    name = tables.TemplateColumn(
+        template_name="registry/partials/_business_name.html", verbose_name=_("Nama usaha"), order_by=("name", "pk")
+    )
+    owner = tables.Column(_("Pemilik"), accessor="owner__name", order_by=("owner__name", "pk"))
+    desa = tables.Column(_("Desa"), accessor="desa__name", attrs=WIDE_ONLY, orderable=False)
+    kecamatan = tables.Column(_("Kecamatan"), accessor="kecamatan__name", order_by=("kecamatan__name", "name"))
+    category = tables.Column(_("Kategori"), attrs=WIDE_ONLY)
+    size_class = tables.Column(_("Skala"), attrs=WIDE_ONLY)
+    verification = tables.TemplateColumn(
+        template_name="registry/partials/_business_verification.html", verbose_name=_("Verifikasi")
+    )
+    created_at = tables.DateColumn(format="d-m-Y", verbose_name=_("Didaftarkan"), attrs=WIDE_ONLY)
+
+    class Meta:
+        model = Business
+        fields = ["name", "owner", "desa", "kecamatan", "category", "size_class", "verification", "created_at"]
+        empty_text = _("Belum ada usaha yang cocok dengan pencarian atau filter ini.")
+        attrs = {"class": "table table-hover align-middle"}
+        order_by = ("name",)
+
+
+class BusinessQueueTable(BusinessTable):
+    """The waiting registrations, each with a checkbox for bulk decisions."""
+
+    business = tables.CheckBoxColumn(
+        accessor="pk", attrs={"th__input": {"aria-label": _("Pilih semua")}, "td__input": {"aria-label": _("Pilih")}}
+    )
+
+    class Meta(BusinessTable.Meta):
+        sequence = ("business", "...")
+        order_by = ("created_at",)
         orderable = False

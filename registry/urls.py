@@ -4,6 +4,13 @@ from registry import views
 
 app_name = "registry"
 urlpatterns = [
-    path("kecamatan/", views.KecamatanListView.as_view(), name="kecamatan_list"),
-    path("kecamatan/<str:pk>/", views.KecamatanDetailView.as_view(), name="kecamatan_detail"),
+    path("wilayah/kecamatan/", views.KecamatanListView.as_view(), name="kecamatan_list"),
+    path("wilayah/kecamatan/<str:pk>/", views.KecamatanDetailView.as_view(), name="kecamatan_detail"),
+    path("usaha/", views.BusinessListView.as_view(), name="business_list"),
+    path("usaha/ekspor/", views.BusinessExportView.as_view(), name="business_export"),
+    path("usaha/verifikasi/", views.VerificationQueueView.as_view(), name="business_queue"),
+    path("usaha/<int:pk>/", views.BusinessDetailView.as_view(), name="business_detail"),
+    path("usaha/<int:pk>/keputusan/", views.BusinessDecisionView.as_view(), name="business_decide"),
+    path("foto/<int:pk>/", views.ProductPhotoFileView.as_view(), name="productphoto_image"),
+    path("foto/<int:pk>/kecil/", views.ProductPhotoFileView.as_view(thumbnail=True), name="productphoto_thumbnail"),
 ]

@@ -22,6 +22,7 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.STATIC_ROOT = tempfile.mkdtemp(prefix="umkm-static-")
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="umkm-media-")
     settings.WHITENOISE_USE_FINDERS = True
     # A deliberately slow hash protects real passwords; tests need none of that cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

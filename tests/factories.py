@@ -1,13 +1,28 @@
 """One builder per model: make_<model>(**overrides) fills in whatever a valid row needs."""
 
+import datetime
+import io
 import itertools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from programs.models import Bank, BankOfficer
 from registry import roles
-from registry.models import AreaAssignment, Kabupaten, Kecamatan
+from registry.identifiers import build_nik
+from registry.models import (
+    AreaAssignment,
+    Business,
+    Category,
+    Kabupaten,
+    Kecamatan,
+    LegalDocument,
+    Owner,
+    Product,
+    YearlyFigure,
+)
 from registry.services import load_regions
 
 PASSWORD = "uji-kata-sandi-2026"
@@ -43,3 +58,58 @@ def make_user(role=None, *, kabupaten=None, kecamatan=(), bank=None, **overrides
     if bank is not None:
         BankOfficer.objects.create(user=user, bank=bank)
     return user
+
+
+def make_owner(kecamatan=None, **overrides):
+    """An owner with a valid NIK from `kecamatan` (default Balongbendo) and a matching birth date."""
+    n = next(_serial)
+    kecamatan = kecamatan or make_region("35.15.12")
+    female = overrides.pop("female", n % 2 == 0)
+    birth_date = overrides.pop("birth_date", datetime.date(1980, 1, 1) + datetime.timedelta(days=n * 37))
+    fields = {
+        "name": f"Pemilik Uji {n}",
+        "nik": build_nik(kecamatan.code, birth_date, female=female, serial=n % 9999 + 1),
+        "sex": "P" if female else "L",
+        "birth_date": birth_date,
+        "phone": "+6281234567890",
+        "desa": kecamatan.desa_set.order_by("code").first(),
+    } | overrides
+    return Owner.objects.create(**fields)
+
+
+def make_business(kecamatan=None, **overrides):
+    """A business in the first desa of `kecamatan` (default Balongbendo) with its own owner."""
+    n = next(_serial)
+    kecamatan = kecamatan or make_region("35.15.12")
+    fields = {"name": f"Usaha Uji {n}", "category": Category.MAKANAN} | overrides
+    fields.setdefault("desa", kecamatan.desa_set.order_by("code").first())
+    if "owner" not in fields:
+        fields["owner"] = make_owner(kecamatan)
+    return Business.objects.create(**fields)
+
+
+def make_product(business=None, **overrides):
+    business = business or make_business()
+    fields = {"name": f"Produk Uji {next(_serial)}", "category": business.category, "price": 15000, "unit": "pak"}
+    return Product.objects.create(business=business, **(fields | overrides))
+
+
+def make_document(business=None, **overrides):
+    business = business or make_business()
+    n = next(_serial)
+    fields = {"kind": LegalDocument.Kind.HALAL, "number": f"ID351500000{n:05d}"} | overrides
+    return LegalDocument.objects.create(business=business, **fields)
+
+
+def make_figure(business=None, **overrides):
+    business = business or make_business()
+    fields = {"year": 2025, "capital": 50_000_000, "revenue": 300_000_000, "workers": 3} | overrides
+    return YearlyFigure.objects.create(business=business, **fields)
+
+
+def jpeg_upload(width=1200, height=900, name="foto.jpg", exif=None):
+    """A real JPEG upload, optionally with EXIF (such as GPS) that must not survive."""
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (width, height), (200, 120, 40))
+    image.save(buffer, format="JPEG", exif=exif or Image.Exif())
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")

@@ -15,7 +15,7 @@ def source_regions(db):
 
 
 def test_demo_data_makes_one_working_login_per_role(client, source_regions, capsys):
-    call_command("load_demo_data", "--force")
+    call_command("load_demo_data", "--force", "--members", "2")
 
     out = capsys.readouterr().out
     User = get_user_model()
@@ -29,7 +29,7 @@ def test_demo_data_makes_one_working_login_per_role(client, source_regions, caps
 
 
 def test_demo_users_work_in_the_five_source_districts(source_regions):
-    call_command("load_demo_data", "--force")
+    call_command("load_demo_data", "--force", "--members", "2")
 
     for username, code in DEMO_DINAS.items():
         assert AreaAssignment.objects.get(user__username=username).kabupaten_id == code
@@ -40,20 +40,20 @@ def test_demo_users_work_in_the_five_source_districts(source_regions):
 
 
 def test_demo_names_are_indonesian_and_stable(source_regions):
-    call_command("load_demo_data", "--force")
+    call_command("load_demo_data", "--force", "--members", "2")
     first = list(get_user_model().objects.order_by("username").values_list("first_name", "last_name"))
 
-    call_command("load_demo_data", "--force")
+    call_command("load_demo_data", "--force", "--members", "2")
 
     assert list(get_user_model().objects.order_by("username").values_list("first_name", "last_name")) == first
     assert all(first_name and last_name for first_name, last_name in first)
 
 
 def test_demo_data_is_idempotent(source_regions):
-    call_command("load_demo_data", "--force")
+    call_command("load_demo_data", "--force", "--members", "2")
     counts = (get_user_model().objects.count(), AreaAssignment.objects.count(), BankOfficer.objects.count())
 
-    call_command("load_demo_data", "--force")
+    call_command("load_demo_data", "--force", "--members", "2")
 
     assert (get_user_model().objects.count(), AreaAssignment.objects.count(), BankOfficer.objects.count()) == counts
 
@@ -67,10 +67,28 @@ def test_demo_data_refuses_a_production_server(source_regions):
 
 def test_demo_data_needs_the_regions_first(db):
     with pytest.raises(CommandError, match="load_regions"):
-        call_command("load_demo_data", "--force")
+        call_command("load_demo_data", "--force", "--members", "2")
 
 
 def test_demo_dry_run_writes_nothing(source_regions):
-    call_command("load_demo_data", "--force", "--dry-run")
+    call_command("load_demo_data", "--force", "--dry-run", "--members", "2")
 
     assert not get_user_model().objects.exists()
+
+
+def test_demo_members_are_realistic(source_regions):
+    from registry.models import Business, Owner
+    from registry.validators import normalize_nik
+
+    call_command("load_demo_data", "--force", "--members", "2")
+
+    assert Business.objects.count() == 11 + 5 * 2
+    for owner in Owner.objects.select_related("kecamatan"):
+        assert normalize_nik(owner.nik) == owner.nik
+        assert owner.nik.startswith(owner.kecamatan.code.replace(".", ""))
+    lumpia = Business.objects.get(name="Lumpia Bandeng Bu Ike")
+    assert (lumpia.desa.name, lumpia.kecamatan.name) == ("Wonokupang", "Balongbendo")
+    assert lumpia.products.get().photos.exists()
+    assert lumpia.yearly_figures.count() == 3
+    assert Business.objects.get(name="Mente Jelbudan Jaya").groups.get().name == "Kelompok mente Desa Jelbudan"
+    assert Business.objects.filter(verification="terverifikasi").exists()

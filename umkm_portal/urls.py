@@ -17,6 +17,6 @@ urlpatterns = [
     path("kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("kata-sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("wilayah/", include("registry.urls")),
+    path("", include("registry.urls")),
     path("admin/", admin.site.urls),
 ]

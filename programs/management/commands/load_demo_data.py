@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from programs.demo import demo_bank_logins, load_demo_banks
-from registry.demo import DEMO_PASSWORD, SOURCE_KABUPATEN, demo_logins, load_demo_staff
+from registry.demo import DEMO_PASSWORD, SOURCE_KABUPATEN, demo_logins, load_demo_members, load_demo_staff
 from registry.models import Kabupaten
 
 
@@ -15,8 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="allow it with DEBUG off (never on a real server)")
         parser.add_argument("--dry-run", action="store_true", help="load, report, then roll back")
+        parser.add_argument("--members", type=int, default=30, help="extra members per kabupaten (default 30)")
 
-    def handle(self, *args, force, dry_run, **options):
+    def handle(self, *args, force, dry_run, members, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Demo accounts have a published password: refusing with DEBUG off (use --force).")
         missing = set(SOURCE_KABUPATEN) - set(
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"Load the regions first: manage.py load_regions {' '.join(sorted(missing))}")
         with transaction.atomic():
             load_demo_staff()
+            members = load_demo_members(per_kabupaten=members)
             load_demo_banks()
             rows = demo_logins() + demo_bank_logins()
             if dry_run:
@@ -34,4 +36,6 @@ class Command(BaseCommand):
         width = max(len(username) for _, username, _ in rows)
         for role, username, area in rows:
             self.stdout.write(f"  {username:<{width}}  {role:<22} {area}")
-        self.stdout.write(f"{len(rows)} demo users ready{' (dry run, rolled back)' if dry_run else ''}")
+        self.stdout.write(
+            f"{len(rows)} demo users ready, {members} members added{' (dry run, rolled back)' if dry_run else ''}"
+        )

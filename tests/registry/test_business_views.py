@@ -1,0 +1,274 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from registry.models import AccessLog, Business
+from registry.services import add_product_photo
+from tests.factories import jpeg_upload, make_business, make_document, make_product
+
+LIST = reverse("registry:business_list")
+QUEUE = reverse("registry:business_queue")
+EXPORT = reverse("registry:business_export")
+
+
+def detail(business):
+    return reverse("registry:business_detail", args=[business.pk])
+
+
+def test_coordinator_lists_only_own_kecamatan(client, coordinator_a, kec_a, kec_b):
+    mine, theirs = make_business(kec_a), make_business(kec_b)
+    client.force_login(coordinator_a)
+
+    html = client.get(LIST).content.decode()
+
+    assert mine.get_absolute_url() in html
+    assert theirs.get_absolute_url() not in html
+
+
+def test_list_never_shows_personal_data(client, dinas_sidoarjo, kec_a):
+    business = make_business(kec_a)
+    client.force_login(dinas_sidoarjo)
+
+    html = client.get(LIST).content.decode()
+
+    assert business.owner.name in html
+    assert business.owner.nik not in html
+    assert business.owner.nik[:6] + "*" not in html
+    assert "+6281234567890" not in html
+
+
+@pytest.mark.parametrize("who", ["coordinator_a", "dinas_other", "unassigned_user"])
+def test_another_area_business_answers_404(request, client, kec_b, who):
+    theirs = make_business(kec_b)
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(detail(theirs)).status_code == 404
+
+
+def test_bank_officer_may_not_open_the_registry(client, bank_officer, kec_a):
+    business = make_business(kec_a)
+    client.force_login(bank_officer)
+
+    assert client.get(LIST).status_code == 403
+    assert client.get(detail(business)).status_code == 403
+    assert client.get(EXPORT).status_code == 403
+
+
+def test_detail_shows_everything_with_personal_data_masked_and_logs_the_view(client, coordinator_a, kec_a):
+    business = make_business(kec_a, nib="9120123456789")
+    product = make_product(business, name="Sinom belimbing wuluh")
+    make_document(business, kind="pirt", number="206351501012324")
+    client.force_login(coordinator_a)
+
+    html = client.get(detail(business)).content.decode()
+
+    assert "Sinom belimbing wuluh" in html
+    assert "kedaluwarsa" in html
+    assert business.owner.masked_nik in html
+    assert business.owner.nik not in html
+    assert "+62812****7890" in html
+    assert product.name in html
+    log = AccessLog.objects.get()
+    assert (log.user, log.action, log.object_id) == (coordinator_a, "view", str(business.pk))
+
+
+def test_detail_query_count_is_bounded(client, dinas_sidoarjo, kec_a, django_assert_max_num_queries):
+    business = make_business(kec_a)
+    for _ in range(5):
+        product = make_product(business)
+        make_document(business, product=product)
+    client.force_login(dinas_sidoarjo)
+
+    with django_assert_max_num_queries(25):
+        response = client.get(detail(business))
+
+    assert response.status_code == 200
+
+
+def test_list_query_count_does_not_grow_with_rows(
+    client, dinas_sidoarjo, kec_a, django_assert_max_num_queries, django_assert_num_queries
+):
+    make_business(kec_a)
+    client.force_login(dinas_sidoarjo)
+    with django_assert_max_num_queries(12) as few:
+        client.get(LIST)
+
+    for _ in range(30):
+        make_business(kec_a)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(LIST)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "lumpia"}, {"lumpia"}),
+        ({"q": "lumpiya"}, {"lumpia"}),
+        ({"q": "LUMPIA bandeng"}, {"lumpia"}),
+        ({"q": "sinom"}, {"jamu"}),
+        ({"q": "Siti"}, {"jamu"}),
+        ({"q": "9120 1234 5678 9"}, {"jamu"}),
+        ({"category": "minuman"}, {"jamu"}),
+        ({"verification": "terverifikasi"}, {"lumpia"}),
+        ({"is_flagship": "true"}, {"lumpia"}),
+        ({"guided": "true"}, {"jamu"}),
+        ({"guided": "false"}, {"lumpia"}),
+        ({"document": "has_halal"}, {"lumpia"}),
+        ({"document": "no_halal"}, {"jamu"}),
+        ({"market": "ekspor"}, {"jamu"}),
+        ({"kbli": "107"}, {"lumpia"}),
+        ({"size_class": "kecil"}, {"jamu"}),
+    ],
+)
+def test_list_filters_and_search(client, dinas_sidoarjo, kec_a, params, expected):
+    from registry.models import Owner
+    from tests.factories import make_figure
+
+    lumpia = make_business(kec_a, name="Lumpia Bandeng Bu Ike", kbli_code="10710", is_flagship=True)
+    lumpia.verification = "terverifikasi"
+    lumpia.save()
+    make_document(lumpia, kind="halal")
+    jamu = make_business(kec_a, name="Jamu Segar", category="minuman", nib="9120123456789", guided_by="Dinas Koperasi")
+    jamu.markets = ["lokal", "ekspor"]
+    jamu.save()
+    Owner.objects.filter(pk=jamu.owner_id).update(name="Siti Aminah")
+    make_product(jamu, name="Sinom belimbing wuluh")
+    make_figure(jamu, revenue=3_000_000_000)
+    names = {"lumpia": lumpia.get_absolute_url(), "jamu": jamu.get_absolute_url()}
+    client.force_login(dinas_sidoarjo)
+
+    html = client.get(LIST, params).content.decode()
+
+    assert {key for key, url in names.items() if url in html} == expected
+
+
+def test_filter_on_another_area_kecamatan_is_refused_not_leaked(client, coordinator_a, kec_a, kec_b):
+    theirs = make_business(kec_b)
+    client.force_login(coordinator_a)
+
+    html = client.get(LIST, {"kecamatan": kec_b.pk}).content.decode()
+
+    assert theirs.get_absolute_url() not in html
+    assert "Masukkan pilihan yang valid" in html
+
+
+def test_unknown_sort_key_is_ignored(client, dinas_sidoarjo, kec_a):
+    make_business(kec_a)
+    client.force_login(dinas_sidoarjo)
+
+    response = client.get(LIST, {"sort": "owner__nik"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_is_scoped_masked_neutralised_and_logged(client, coordinator_a, kec_a, kec_b, file_format):
+    mine = make_business(kec_a, name='=HYPERLINK("http://evil")')
+    make_business(kec_b, name="Usaha Tetangga")
+    client.force_login(coordinator_a)
+
+    response = client.get(EXPORT, {"format": file_format})
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if file_format == "csv":
+        rows = list(csv.reader(io.StringIO(content.decode())))
+    else:
+        rows = [list(row) for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
+    assert len(rows) == 2
+    assert rows[1][0] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][2] == mine.owner.masked_nik
+    assert mine.owner.nik not in content.decode("latin-1")
+    log = AccessLog.objects.get(action="export")
+    assert (log.user, log.row_count, log.detail["format"]) == (coordinator_a, 1, file_format)
+
+
+def test_export_follows_the_filters(client, dinas_sidoarjo, kec_a):
+    make_business(kec_a, name="Jamu Segar", category="minuman")
+    make_business(kec_a, name="Kerupuk Lele")
+    client.force_login(dinas_sidoarjo)
+
+    response = client.get(EXPORT, {"format": "csv", "category": "minuman"})
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row[0] for row in rows[1:]] == ["Jamu Segar"]
+    assert AccessLog.objects.get().detail["filters"] == {"category": "minuman"}
+
+
+def test_queue_verifies_in_bulk(client, dinas_sidoarjo, kec_a, kec_b):
+    first, second, theirs = make_business(kec_a), make_business(kec_a), make_business(kec_b)
+    client.force_login(dinas_sidoarjo)
+
+    response = client.post(QUEUE, {"action": "verify", "business": [first.pk, second.pk]}, follow=True)
+
+    assert "2 usaha diverifikasi." in response.content.decode()
+    assert set(Business.objects.verified().values_list("pk", flat=True)) == {first.pk, second.pk}
+    assert theirs.pk in Business.objects.pending().values_list("pk", flat=True)
+
+
+def test_queue_rejects_only_with_a_reason(client, dinas_sidoarjo, kec_a):
+    business = make_business(kec_a)
+    client.force_login(dinas_sidoarjo)
+
+    refused = client.post(QUEUE, {"action": "reject", "business": [business.pk], "reason": ""}, follow=True)
+    accepted = client.post(
+        QUEUE, {"action": "reject", "business": [business.pk], "reason": "Alamat kurang"}, follow=True
+    )
+
+    assert "alasan penolakan" in refused.content.decode()
+    assert "1 usaha ditolak." in accepted.content.decode()
+    business.refresh_from_db()
+    assert business.verification_note == "Alamat kurang"
+
+
+def test_queue_ignores_businesses_of_another_kabupaten(client, dinas_other, kec_a):
+    business = make_business(kec_a)
+    client.force_login(dinas_other)
+
+    client.post(QUEUE, {"action": "verify", "business": [business.pk]})
+
+    assert Business.objects.get(pk=business.pk).verification == "menunggu"
+
+
+def test_coordinator_may_not_verify(client, coordinator_a, kec_a):
+    business = make_business(kec_a)
+    client.force_login(coordinator_a)
+
+    assert client.get(QUEUE).status_code == 403
+    assert client.post(reverse("registry:business_decide", args=[business.pk]), {"action": "verify"}).status_code == 403
+
+
+def test_decision_from_the_detail_page_keeps_history(client, dinas_sidoarjo, kec_a):
+    business = make_business(kec_a)
+    client.force_login(dinas_sidoarjo)
+
+    client.post(reverse("registry:business_decide", args=[business.pk]), {"action": "verify"})
+    html = client.get(detail(business)).content.decode()
+
+    assert "Menunggu verifikasi</del> → Terverifikasi" in html
+
+
+def test_decision_on_another_area_answers_404(client, dinas_other, kec_a):
+    business = make_business(kec_a)
+    client.force_login(dinas_other)
+
+    assert client.post(reverse("registry:business_decide", args=[business.pk]), {"action": "verify"}).status_code == 404
+
+
+def test_photos_are_served_only_inside_the_area(client, coordinator_a, coordinator_b, dinas_other, kec_a):
+    product = make_product(make_business(kec_a))
+    photo = add_product_photo(product, upload=jpeg_upload(), by=coordinator_a)
+
+    client.force_login(coordinator_a)
+    own = client.get(photo.get_absolute_url())
+    thumb = client.get(photo.get_thumbnail_url())
+    assert own.status_code == thumb.status_code == 200
+    assert own["Content-Type"] == "image/jpeg"
+    for outsider in (coordinator_b, dinas_other):
+        client.force_login(outsider)
+        assert client.get(photo.get_absolute_url()).status_code == 404
+        assert client.get(photo.get_thumbnail_url()).status_code == 404
+    client.logout()
+    assert client.get(photo.get_absolute_url()).status_code == 302

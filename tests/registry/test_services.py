@@ -1,0 +1,257 @@
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from registry import roles
+from registry.models import AccessLog, Business, LegalDocument, Owner, Product, ProductPhoto, YearlyFigure
+from registry.services import (
+    find_duplicates,
+    register_business,
+    reject_business,
+    update_business,
+    verify_business,
+)
+from tests.factories import jpeg_upload, make_business, make_figure, make_owner, make_user
+
+
+def new_owner(kecamatan, **overrides):
+    fields = {
+        "name": "Siti Aminah",
+        "nik": "3515124507850001",
+        "sex": "P",
+        "birth_date": datetime.date(1985, 7, 5),
+        "phone": "0812-3456-7890",
+    }
+    fields = fields | overrides
+    fields.setdefault("desa", kecamatan.desa_set.order_by("code").first())
+    return Owner(**fields)
+
+
+def new_business(kecamatan, **overrides):
+    fields = {"name": "Lumpia Bandeng Bu Siti", "category": "makanan"} | overrides
+    fields.setdefault("desa", kecamatan.desa_set.order_by("code").first())
+    return Business(**fields)
+
+
+def test_register_business_stores_everything_in_one_go(coordinator_a, kec_a):
+    product = Product(name="Lumpia bandeng", category="makanan", price=25000, unit="pak")
+    document = LegalDocument(kind="pirt", number="2063515010123-28")
+    figure = YearlyFigure(year=2025, capital=50_000_000, revenue=2_500_000_000)
+
+    business = register_business(
+        new_business(kec_a),
+        owner=new_owner(kec_a),
+        by=coordinator_a,
+        products=[(product, [jpeg_upload()])],
+        documents=[document],
+        figures=[figure],
+    )
+
+    business.refresh_from_db()
+    assert business.kecamatan == kec_a
+    assert business.verification == Business.Verification.PENDING
+    assert business.registered_by == coordinator_a
+    assert business.owner.phone == "+6281234567890"
+    assert business.size_class == "kecil"
+    assert business.documents.get().expires_on == datetime.date(2028, 12, 31)
+    assert business.products.get().photos.count() == 1
+    assert business.history.first().history_user == coordinator_a
+
+
+def test_register_business_outside_the_area_is_refused(coordinator_a, kec_b):
+    desa = kec_b.desa_set.first()
+
+    with pytest.raises(PermissionDenied):
+        register_business(new_business(kec_b, desa=desa), owner=new_owner(kec_b, desa=desa), by=coordinator_a)
+
+    assert not Business.objects.exists()
+
+
+def test_register_business_reuses_a_visible_owner(coordinator_a, kec_a):
+    owner = make_owner(kec_a)
+
+    business = register_business(new_business(kec_a), owner=Owner(nik=owner.nik), by=coordinator_a)
+
+    assert business.owner == owner
+    assert Owner.objects.count() == 1
+
+
+def test_register_business_refuses_an_owner_of_another_area(coordinator_a, kec_a, kec_b):
+    other = make_business(kec_b)
+
+    with pytest.raises(ValidationError, match="wilayah lain"):
+        register_business(new_business(kec_a), owner=Owner(nik=other.owner.nik), by=coordinator_a)
+
+    assert Business.objects.count() == 1
+
+
+def test_register_business_with_bad_data_writes_nothing(coordinator_a, kec_a):
+    with pytest.raises(ValidationError) as error:
+        register_business(new_business(kec_a, nib="123"), owner=new_owner(kec_a, nik="3515"), by=coordinator_a)
+
+    assert "nik" in error.value.message_dict
+    assert not Owner.objects.exists()
+    assert not Business.objects.exists()
+
+
+def test_register_business_with_a_bad_photo_writes_nothing(coordinator_a, kec_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("foto.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")
+    product = Product(name="Kerupuk lele", category="makanan")
+
+    with pytest.raises(ValidationError, match="bukan foto"):
+        register_business(new_business(kec_a), owner=new_owner(kec_a), by=coordinator_a, products=[(product, [fake])])
+
+    assert not Business.objects.exists()
+    assert not ProductPhoto.objects.exists()
+
+
+def test_duplicate_nib_is_refused(coordinator_a, kec_a):
+    make_business(kec_a, nib="9120123456789")
+
+    with pytest.raises(ValidationError, match="NIB ini sudah terdaftar"):
+        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a), by=coordinator_a)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_registrations_with_one_nik_store_one_owner(kec_a):
+    coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def register(name):
+        try:
+            barrier.wait()
+            register_business(new_business(kec_a, name=name), owner=new_owner(kec_a), by=coordinator)
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(name,)) for name in ("Usaha A", "Usaha B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Owner.objects.filter(nik="3515124507850001").count() == 1
+    # The second save either waits and reuses the owner, or loses the race with a clear message.
+    assert "ok" in outcomes
+    assert Business.objects.count() + sum(1 for o in outcomes if o != "ok") == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_registrations_with_one_nib_store_one(kec_a):
+    coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def register(nik):
+        try:
+            barrier.wait()
+            business = new_business(kec_a, nib="9120123456789")
+            register_business(business, owner=new_owner(kec_a, nik=nik), by=coordinator)
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(nik,)) for nik in ("3515124507850001", "3515120101900002")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Business.objects.filter(nib="9120123456789").count() == 1
+    assert sorted(outcomes) == ["NIB ini sudah terdaftar.", "ok"]
+
+
+def test_find_duplicates_by_nik_nib_and_similar_name(kec_a):
+    existing = make_business(kec_a, name="Lumpia Bandeng Bu Ike", nib="9120123456789")
+
+    by_nik = find_duplicates(nik=existing.owner.nik)
+    by_nib = find_duplicates(nib="9120123456789")
+    by_name = find_duplicates(name="Lumpia Bandeng Bu Ikeh", desa=existing.desa)
+    other_name = find_duplicates(name="Jamu Segar", desa=existing.desa)
+
+    assert [reason for reason, _ in by_nik] == ["NIK pemilik sama"]
+    assert [reason for reason, _ in by_nib] == ["NIB sama"]
+    assert [b for _, b in by_name] == [existing]
+    assert other_name == []
+
+
+def test_update_business_refuses_a_stale_version_naming_the_other_editor(coordinator_a, kec_a):
+    business = make_business(kec_a)
+    first, second = Business.objects.get(pk=business.pk), Business.objects.get(pk=business.pk)
+    coordinator_a.first_name, coordinator_a.last_name = "Ike", "Retno"
+    coordinator_a.save()
+    first.name = "Nama Baru"
+    update_business(first, version=1, by=coordinator_a)
+    second.name = "Nama Lain"
+
+    with pytest.raises(ValidationError, match="sudah diubah oleh Ike Retno"):
+        update_business(second, version=1, by=coordinator_a)
+
+    assert Business.objects.get(pk=business.pk).name == "Nama Baru"
+
+
+def test_update_business_cannot_move_a_member_into_another_kecamatan(coordinator_a, kec_a, kec_b):
+    business = make_business(kec_a)
+    business.desa = kec_b.desa_set.first()
+
+    with pytest.raises(PermissionDenied):
+        update_business(business, version=1, by=coordinator_a)
+
+    assert Business.objects.get(pk=business.pk).kecamatan == kec_a
+
+
+def test_verify_and_reject(dinas_sidoarjo, kec_a):
+    business = make_business(kec_a)
+
+    reject_business(business, reason="  Foto produk   kurang jelas ", by=dinas_sidoarjo)
+    business.refresh_from_db()
+    assert (business.verification, business.verification_note) == ("ditolak", "Foto produk kurang jelas")
+
+    verify_business(business, by=dinas_sidoarjo)
+    business.refresh_from_db()
+    assert business.verification == "terverifikasi"
+    assert business.verified_by == dinas_sidoarjo
+    assert business.verification_note == ""
+
+
+def test_verify_guards(dinas_sidoarjo, dinas_other, kec_a):
+    business = make_business(kec_a)
+    verify_business(business, by=dinas_sidoarjo)
+
+    with pytest.raises(ValidationError, match="sudah terverifikasi"):
+        verify_business(business, by=dinas_sidoarjo)
+    with pytest.raises(PermissionDenied):
+        reject_business(business, reason="salah", by=dinas_other)
+    with pytest.raises(ValidationError, match="alasan"):
+        reject_business(business, reason="   ", by=dinas_sidoarjo)
+
+
+def test_yearly_figures_keep_the_newest_class_on_the_business(kec_a):
+    business = make_business(kec_a)
+
+    make_figure(business, year=2024, revenue=1_000_000_000)
+    make_figure(business, year=2025, revenue=3_000_000_000, reported_size_class="mikro")
+    make_figure(business, year=2023, revenue=20_000_000_000)
+
+    business.refresh_from_db()
+    newest = business.yearly_figures.get(year=2025)
+    assert business.size_class == "kecil"
+    assert (newest.size_class, newest.size_rule, newest.size_mismatch) == ("kecil", "PP7/2021", True)
+
+
+def test_access_log_is_append_only_in_admin(client, portal_admin):
+    client.force_login(portal_admin)
+
+    assert client.get("/admin/registry/accesslog/add/").status_code == 403
+    assert not AccessLog.objects.exists()
