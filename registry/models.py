@@ -310,10 +310,11 @@ class Owner(models.Model):
 
     def clean(self):
         errors = {}
-        try:
-            self.nik = normalize_nik(self.nik)
-        except ValidationError as error:
-            errors["nik"] = error
+        if self.nik:
+            try:
+                self.nik = normalize_nik(self.nik)
+            except ValidationError as error:
+                errors["nik"] = error
         if self.phone:
             try:
                 self.phone = normalize_phone(self.phone)
@@ -866,3 +867,39 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_action_display()} {self.object_type} {self.object_id}"
+
+
+#
+# Registration drafts
+#
+
+
+class RegistrationDraftQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A draft is private to the person typing it."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class RegistrationDraft(models.Model):
+    """A half-filled registration form kept on the server, so a dropped connection loses nothing typed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration_drafts")
+    data = models.JSONField("isian", default=dict)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    updated_at = models.DateTimeField("disimpan", auto_now=True)
+
+    objects = RegistrationDraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = "draf pendaftaran"
+        verbose_name_plural = "draf pendaftaran"
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self):
+        return self.data.get("business-name") or self.data.get("owner-name") or "Draf tanpa nama"

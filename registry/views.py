@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView
@@ -14,11 +15,23 @@ from django_tables2 import LazyPaginator, SingleTableMixin
 
 from registry.exports import export_businesses
 from registry.filtersets import BusinessFilterSet, KecamatanFilterSet
+from registry.forms import BusinessForm, RegistrationForms
 from registry.history import change_history
-from registry.models import AccessLog, Business, Kecamatan, LegalDocument, Product, ProductPhoto, YearlyFigure
+from registry.models import (
+    AccessLog,
+    Business,
+    Desa,
+    Kecamatan,
+    LegalDocument,
+    Product,
+    ProductPhoto,
+    RegistrationDraft,
+    YearlyFigure,
+)
 from registry.permissions import AreaRestrictedMixin
-from registry.services import reject_business, verify_business
+from registry.services import find_duplicates, register_business, reject_business, update_business, verify_business
 from registry.tables import BusinessQueueTable, BusinessTable, DesaTable, KecamatanTable
+from registry.validators import digits_only
 
 #
 # Regions
@@ -206,3 +219,160 @@ class ProductPhotoFileView(LoginRequiredMixin, PermissionRequiredMixin, View):
         response = FileResponse(handle, content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=86400"
         return response
+
+
+#
+# Registration and editing by coordinators
+#
+
+
+def _duplicate_rows(user, duplicates):
+    """Pair each duplicate with whether the user may open it (only then is a link shown)."""
+    visible = set(
+        Business.objects.visible_to(user).filter(pk__in=[b.pk for _, b in duplicates]).values_list("pk", flat=True)
+    )
+    return [
+        {"reason": reason, "business": business, "visible": business.pk in visible} for reason, business in duplicates
+    ]
+
+
+class BusinessRegisterView(AreaRestrictedMixin, View):
+    """One page in sections: owner, business, products with photos, documents, this year's figures.
+
+    A draft is kept on the server while typing (htmx); likely duplicates are shown before the save
+    and must be confirmed.
+    """
+
+    permission_required = "registry.add_business"
+    model = Business
+    template_name = "registry/business_register.html"
+
+    def get_draft(self):
+        draft_id = self.request.GET.get("draft") or self.request.POST.get("draft")
+        if draft_id and str(draft_id).isdigit():
+            return get_object_or_404(RegistrationDraft.objects.visible_to(self.request.user), pk=draft_id)
+        return None
+
+    def render(self, forms, *, draft=None, duplicates=(), status=200):
+        context = {
+            "forms": forms,
+            "draft": draft,
+            "drafts": RegistrationDraft.objects.visible_to(self.request.user)[:10],
+            "duplicates": duplicates,
+        }
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request):
+        draft = self.get_draft()
+        data = QueryDict(mutable=True)
+        if draft:
+            for key, value in draft.data.items():
+                data.setlist(key, value if isinstance(value, list) else [value])
+        forms = RegistrationForms(data if draft else None, user=request.user)
+        if draft:
+            for section in forms.sections:
+                section.is_valid()  # show what still needs fixing in the draft
+        return self.render(forms, draft=draft)
+
+    def post(self, request):
+        draft = self.get_draft()
+        forms = RegistrationForms(request.POST, request.FILES, user=request.user)
+        if not forms.is_valid():
+            messages.error(request, "Periksa isian yang ditandai merah. Foto perlu dipilih ulang bila ada.")
+            return self.render(forms, draft=draft, status=400)
+        business, groups, owner, products, documents, figures = forms.instances()
+        duplicates = find_duplicates(nik=owner.nik, nib=business.nib, name=business.name, desa=business.desa)
+        if duplicates and request.POST.get("confirm_duplicates") != "yes":
+            messages.warning(request, "Mungkin data ganda. Periksa daftar di bawah, lalu konfirmasi bila memang baru.")
+            return self.render(forms, draft=draft, duplicates=_duplicate_rows(request.user, duplicates), status=409)
+        try:
+            business = register_business(
+                business, owner=owner, by=request.user, products=products, documents=documents, figures=figures
+            )
+        except ValidationError as error:
+            for section in (forms.owner, forms.business):
+                fields = getattr(error, "error_dict", {})
+                for field in [name for name in fields if name in section.fields]:
+                    section.add_error(field, fields[field])
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+            return self.render(forms, draft=draft, status=400)
+        business.groups.set(groups)
+        if draft:
+            draft.delete()
+        for warning in forms.warnings:
+            messages.warning(request, warning)
+        messages.success(request, f"{business.name} terdaftar dan menunggu verifikasi dinas.")
+        return redirect(business)
+
+
+class RegistrationDraftSaveView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Store what has been typed so far (no files); answers the draft id for the page to keep."""
+
+    permission_required = "registry.add_business"
+
+    def post(self, request):
+        fields = {key: request.POST.getlist(key) for key in request.POST if key not in ("csrfmiddlewaretoken", "draft")}
+        fields = {key: values[0] if len(values) == 1 else values for key, values in fields.items()}
+        draft_id = request.POST.get("draft", "")
+        if draft_id.isdigit():
+            draft = get_object_or_404(RegistrationDraft.objects.visible_to(request.user), pk=draft_id)
+            draft.data = fields
+            draft.save(update_fields=["data", "updated_at"])
+        else:
+            draft = RegistrationDraft.objects.create(user=request.user, data=fields)
+        return TemplateResponse(request, "registry/partials/_draft_status.html", {"draft": draft})
+
+
+class DuplicateCheckView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """While typing: likely duplicates for the NIK, NIB and name given so far (an htmx partial)."""
+
+    permission_required = "registry.add_business"
+
+    def get(self, request):
+        nik, nib = digits_only(request.GET.get("owner-nik")), digits_only(request.GET.get("business-nib"))
+        desa = Desa.objects.visible_to(request.user).filter(pk=request.GET.get("business-desa", "")).first()
+        duplicates = find_duplicates(
+            nik=nik if len(nik) == 16 else "",
+            nib=nib if len(nib) == 13 else "",
+            name=(request.GET.get("business-name") or "").strip(),
+            desa=desa,
+        )
+        rows = _duplicate_rows(request.user, duplicates)
+        return TemplateResponse(request, "registry/partials/_duplicates.html", {"duplicates": rows})
+
+
+class BusinessUpdateView(AreaRestrictedMixin, View):
+    """Edit a member's business data; a stale form (someone saved in between) is refused, never merged."""
+
+    permission_required = "registry.change_business"
+    model = Business
+    template_name = "registry/business_form.html"
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset().select_related("owner", "desa"), pk=self.kwargs["pk"])
+
+    def render(self, form, business, version, status=200):
+        context = {"form": form, "business": business, "version": version}
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        business = self.get_object()
+        return self.render(BusinessForm(instance=business, user=request.user), business, business.version)
+
+    def post(self, request, pk):
+        business = self.get_object()
+        version = request.POST.get("version", "")
+        form = BusinessForm(request.POST, instance=business, user=request.user)
+        if not version.isdigit():
+            form.add_error(None, "Formulir tidak lengkap; muat ulang halaman.")
+        if not form.is_valid():
+            return self.render(form, business, version, status=400)
+        try:
+            update_business(form.instance, version=int(version), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render(form, business, version, status=409)
+        form.instance.groups.set(form.cleaned_data.get("groups") or [])
+        messages.success(request, "Perubahan tersimpan.")
+        return redirect(form.instance)

@@ -1,0 +1,263 @@
+"""Forms of the registry: one registration page in sections, and the business edit form."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from registry.models import Business, BusinessGroup, Desa, LegalDocument, Owner, Product, YearlyFigure
+from registry.sizing import SizeClass
+from registry.validators import (
+    nik_warnings,
+    normalize_nib,
+    normalize_nik,
+    normalize_phone,
+    parse_amount,
+)
+
+
+class RupiahField(forms.CharField):
+    """Whole Rupiah typed the way people write it: "Rp 1.250.000", "1,2 juta", "250000"."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "Rp"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return None if value in ("", None) else parse_amount(value)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotoField(forms.FileField):
+    """Several photos in one input; each is checked and re-encoded by the service."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "data-downscale": "1600"})
+
+    def has_changed(self, initial, data):
+        return bool(data)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+#
+# Registration sections
+#
+
+
+class OwnerForm(forms.ModelForm):
+    # Wider than the stored value: people type spaces and dashes, which clean_*() removes.
+    nik = forms.CharField(
+        label="NIK",
+        max_length=40,
+        help_text="16 digit sesuai KTP. Untuk perempuan, tanggal lahir di NIK ditambah 40.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label="Nomor HP",
+        max_length=40,
+        required=False,
+        help_text="Misalnya 0812-3456-7890; disimpan dalam format +62.",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Owner
+        fields = ["name", "nik", "sex", "birth_date", "phone", "desa", "address", "education", "has_disability"]
+        widgets = {"birth_date": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desa"].queryset = Desa.objects.visible_to(user).select_related("kecamatan").order_by("name")
+        self.fields["desa"].label_from_instance = lambda desa: f"{desa.name} ({desa.kecamatan.name})"
+        self.warnings = []
+
+    def clean_nik(self):
+        return normalize_nik(self.cleaned_data["nik"])
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        return normalize_phone(phone) if phone else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("nik"):
+            self.warnings = nik_warnings(cleaned["nik"], sex=cleaned.get("sex"), birth_date=cleaned.get("birth_date"))
+        return cleaned
+
+    def validate_constraints(self):
+        # An existing NIK is not an error here: the service attaches the business to that owner
+        # (and the NIK's shape was checked by clean_nik).
+        pass
+
+
+class BusinessForm(forms.ModelForm):
+    nib = forms.CharField(
+        label="NIB",
+        max_length=40,
+        required=False,
+        help_text="13 digit dari OSS; kosongkan bila belum punya.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    markets = forms.MultipleChoiceField(
+        label="Pasar yang sudah dijangkau",
+        choices=Business.Market.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sales_channels = forms.MultipleChoiceField(
+        label="Saluran penjualan",
+        choices=Business.Channel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Business
+        fields = [
+            "name",
+            "desa",
+            "address",
+            "category",
+            "kbli_code",
+            "description",
+            "start_year",
+            "nib",
+            "legal_form",
+            "workers_male",
+            "workers_female",
+            "markets",
+            "sales_channels",
+            "groups",
+            "latitude",
+            "longitude",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "kbli_code": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "groups": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the user's own desa and groups; a forged POST for another kecamatan then fails validation.
+        self.fields["desa"].queryset = Desa.objects.visible_to(user).select_related("kecamatan").order_by("name")
+        self.fields["desa"].label_from_instance = lambda desa: f"{desa.name} ({desa.kecamatan.name})"
+        self.fields["groups"].queryset = BusinessGroup.objects.visible_to(user)
+        self.fields["groups"].required = False
+
+    def clean_nib(self):
+        nib = self.cleaned_data["nib"]
+        return normalize_nib(nib) if nib else ""
+
+    def clean_start_year(self):
+        year = self.cleaned_data["start_year"]
+        if year is not None and not 1900 <= year <= timezone.localdate().year:
+            raise ValidationError(f"Tahun mulai usaha harus antara 1900 dan {timezone.localdate().year}.")
+        return year
+
+
+class ProductForm(forms.ModelForm):
+    price = RupiahField(label="Harga (Rp)", required=False)
+    photos = PhotoField(label="Foto produk", required=False)
+
+    class Meta:
+        model = Product
+        fields = ["name", "category", "price", "unit", "packaging", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = LegalDocument
+        fields = ["kind", "number", "issued_on", "expires_on"]
+        widgets = {"issued_on": DateInput(), "expires_on": DateInput()}
+        help_texts = {"expires_on": "Untuk P-IRT boleh dikosongkan: tahunnya dibaca dari nomor."}
+
+    def clean(self):
+        cleaned = super().clean()
+        document = LegalDocument(**{key: cleaned.get(key) for key in self.Meta.fields})
+        try:
+            document.clean()
+        except ValidationError as error:
+            self.add_error(None, error)
+        else:
+            cleaned["number"] = document.number
+        return cleaned
+
+
+class FigureForm(forms.ModelForm):
+    capital = RupiahField(label="Modal usaha (tanpa tanah dan bangunan)", required=False)
+    revenue = RupiahField(label="Omzet setahun", required=False)
+    assets = RupiahField(label="Aset", required=False)
+
+    class Meta:
+        model = YearlyFigure
+        fields = ["year", "capital", "revenue", "assets", "workers", "reported_size_class"]
+        labels = {"reported_size_class": "Skala menurut pemilik (bila tahu)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        self.fields["reported_size_class"].choices = [("", "---------"), *SizeClass.choices]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year or year < 1990:
+            raise ValidationError("Tahun data harus antara 1990 dan tahun ini.")
+        return year
+
+    def has_figures(self):
+        data = self.cleaned_data
+        return any(data.get(key) is not None for key in ("capital", "revenue", "assets", "workers"))
+
+
+ProductFormSet = forms.formset_factory(ProductForm, extra=2, max_num=10)
+DocumentFormSet = forms.formset_factory(DocumentForm, extra=2, max_num=10)
+
+
+class RegistrationForms:
+    """The sections of one registration page, validated together and turned into unsaved instances."""
+
+    def __init__(self, data=None, files=None, *, user):
+        self.owner = OwnerForm(data, prefix="owner", user=user)
+        self.business = BusinessForm(data, prefix="business", user=user)
+        self.products = ProductFormSet(data, files, prefix="product")
+        self.documents = DocumentFormSet(data, prefix="document")
+        self.figure = FigureForm(data, prefix="figure")
+
+    @property
+    def sections(self):
+        return [self.owner, self.business, self.products, self.documents, self.figure]
+
+    def is_valid(self):
+        return all([section.is_valid() for section in self.sections])
+
+    def instances(self):
+        """Return (business, owner, products, documents, figures) for registry.services.register_business."""
+        business = self.business.save(commit=False)
+        groups = self.business.cleaned_data.get("groups") or []
+        owner = self.owner.save(commit=False)
+        products = [
+            (form.save(commit=False), form.cleaned_data.get("photos") or [])
+            for form in self.products
+            if form.has_changed() and form.cleaned_data.get("name")
+        ]
+        documents = [form.save(commit=False) for form in self.documents if form.has_changed() and form.cleaned_data]
+        figures = [self.figure.save(commit=False)] if self.figure.has_figures() else []
+        return business, groups, owner, products, documents, figures
+
+    @property
+    def warnings(self):
+        return self.owner.warnings
