@@ -15,7 +15,9 @@ from registry.models import (
     LegalDocument,
     Owner,
     Product,
+    ProductPhoto,
     Provinsi,
+    RegistrationDraft,
     YearlyFigure,
 )
 from registry.services import verify_business
@@ -235,4 +237,29 @@ class AccessLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProductPhoto)
+class ProductPhotoAdmin(admin.ModelAdmin):
+    list_display = ["product", "width", "height", "uploaded_by", "created_at"]
+    list_select_related = ["product", "uploaded_by"]
+    search_fields = ["product__name", "product__business__name"]
+    autocomplete_fields = ["product"]
+    readonly_fields = ["image", "thumbnail", "width", "height", "uploaded_by", "created_at"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        # Photos enter only through the service that re-encodes them.
+        return False
+
+
+@admin.register(RegistrationDraft)
+class RegistrationDraftAdmin(admin.ModelAdmin):
+    list_display = ["title", "user", "updated_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    readonly_fields = ["user", "data", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
         return False

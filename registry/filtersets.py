@@ -4,7 +4,17 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Business, BusinessGroup, Category, Desa, Kabupaten, Kecamatan, LegalDocument, Product
+from registry.models import (
+    Business,
+    BusinessGroup,
+    Category,
+    Desa,
+    Kabupaten,
+    Kecamatan,
+    LegalDocument,
+    Product,
+    ProductPhoto,
+)
 from registry.sizing import SizeClass
 from registry.validators import digits_only
 
@@ -94,3 +104,32 @@ class BusinessFilterSet(django_filters.FilterSet):
 
     def filter_market(self, queryset, name, value):
         return queryset.filter(markets__contains=[value])
+
+
+class ProductFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Cari produk atau usaha"))
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Kategori"))
+    kecamatan = django_filters.ModelChoiceFilter(
+        queryset=lambda request: Kecamatan.objects.visible_to(request.user),
+        field_name="business__kecamatan",
+        label=_("Kecamatan"),
+    )
+    has_photo = django_filters.BooleanFilter(method="filter_has_photo", label=_("Ada foto"))
+
+    class Meta:
+        model = Product
+        fields = ["q", "category", "kecamatan", "has_photo"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__unaccent__icontains=value)
+            | Q(name__trigram_word_similar=value)
+            | Q(business__name__unaccent__icontains=value)
+        )
+
+    def filter_has_photo(self, queryset, name, value):
+        photos = Exists(ProductPhoto.objects.filter(product=OuterRef("pk")))
+        return queryset.filter(photos if value else ~photos)

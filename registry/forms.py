@@ -4,7 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from registry.models import Business, BusinessGroup, Desa, LegalDocument, Owner, Product, YearlyFigure
+from registry.countries import COUNTRY_CHOICES
+from registry.images import clean_scan
+from registry.models import Business, BusinessGroup, Desa, ExportValue, LegalDocument, Owner, Product, YearlyFigure
 from registry.sizing import SizeClass
 from registry.validators import (
     nik_warnings,
@@ -179,6 +181,12 @@ class ProductForm(forms.ModelForm):
 
 
 class DocumentForm(forms.ModelForm):
+    scan = forms.FileField(
+        label="Pindaian (PDF atau foto)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
     class Meta:
         model = LegalDocument
         fields = ["kind", "number", "issued_on", "expires_on"]
@@ -187,6 +195,11 @@ class DocumentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("scan"):
+            try:
+                cleaned["scan"] = clean_scan(cleaned["scan"])
+            except ValidationError as error:
+                self.add_error("scan", error)
         document = LegalDocument(**{key: cleaned.get(key) for key in self.Meta.fields})
         try:
             document.clean()
@@ -223,7 +236,21 @@ class FigureForm(forms.ModelForm):
         return any(data.get(key) is not None for key in ("capital", "revenue", "assets", "workers"))
 
 
+class ExportValueForm(forms.ModelForm):
+    country = forms.ChoiceField(label="Negara tujuan ekspor", choices=[("", "---------"), *COUNTRY_CHOICES])
+    value = RupiahField(label="Nilai ekspor setahun")
+
+    class Meta:
+        model = ExportValue
+        fields = ["country", "value"]
+
+    def validate_constraints(self):
+        # The year and business are known only at save; the service checks the rest.
+        pass
+
+
 ProductFormSet = forms.formset_factory(ProductForm, extra=2, max_num=10)
+ExportValueFormSet = forms.formset_factory(ExportValueForm, extra=1, max_num=20)
 DocumentFormSet = forms.formset_factory(DocumentForm, extra=2, max_num=10)
 
 
@@ -234,12 +261,13 @@ class RegistrationForms:
         self.owner = OwnerForm(data, prefix="owner", user=user)
         self.business = BusinessForm(data, prefix="business", user=user)
         self.products = ProductFormSet(data, files, prefix="product")
-        self.documents = DocumentFormSet(data, prefix="document")
+        self.documents = DocumentFormSet(data, files, prefix="document")
         self.figure = FigureForm(data, prefix="figure")
+        self.exports = ExportValueFormSet(data, prefix="export")
 
     @property
     def sections(self):
-        return [self.owner, self.business, self.products, self.documents, self.figure]
+        return [self.owner, self.business, self.products, self.documents, self.figure, self.exports]
 
     def is_valid(self):
         return all([section.is_valid() for section in self.sections])
@@ -254,9 +282,21 @@ class RegistrationForms:
             for form in self.products
             if form.has_changed() and form.cleaned_data.get("name")
         ]
-        documents = [form.save(commit=False) for form in self.documents if form.has_changed() and form.cleaned_data]
+        documents = []
+        for form in self.documents:
+            if form.has_changed() and form.cleaned_data:
+                document = form.save(commit=False)
+                if form.cleaned_data.get("scan"):
+                    document.scan = form.cleaned_data["scan"]
+                documents.append(document)
         figures = [self.figure.save(commit=False)] if self.figure.has_figures() else []
-        return business, groups, owner, products, documents, figures
+        exports = []
+        for form in self.exports:
+            if form.has_changed() and form.cleaned_data:
+                export = form.save(commit=False)
+                export.year = self.figure.cleaned_data["year"]
+                exports.append(export)
+        return business, groups, owner, products, documents, figures + exports
 
     @property
     def warnings(self):

@@ -47,3 +47,25 @@ def reencode_photo(upload):
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError("Berkas ini bukan foto yang dapat dibaca.", code="invalid") from None
     return _encode(image, PHOTO_EDGE), _encode(image, THUMBNAIL_EDGE)
+
+
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+
+
+def clean_scan(upload):
+    """Return a safe copy of a document scan: a PDF as it is (checked by its header), a photo re-encoded.
+
+    Raises ValidationError for anything else, such as HTML or a script renamed .pdf.
+    """
+    if upload.size == 0:
+        raise ValidationError("Berkas pindaian kosong.", code="empty")
+    if upload.size > MAX_SCAN_BYTES:
+        raise ValidationError("Pindaian terlalu besar (maksimal 10 MB).", code="too_big")
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        return ContentFile(upload.read(), name="scan.pdf")
+    photo, _ = reencode_photo(upload)
+    photo.name = "scan.jpg"
+    return photo

@@ -658,6 +658,17 @@ class ProductPhoto(models.Model):
 #
 
 
+def _scan_path(instance, filename):
+    # Server-generated name; only the extension the content check settled on is kept.
+    extension = "pdf" if filename.lower().endswith(".pdf") else "jpg"
+    return f"documents/{uuid.uuid4().hex}.{extension}"
+
+
+class LegalDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(business__in=Business.objects.visible_to(user).values("pk"))
+
+
 class LegalDocument(models.Model):
     """A permit or certificate of a business, or of one of its products: number, dates, optional scan."""
 
@@ -678,10 +689,11 @@ class LegalDocument(models.Model):
     number = models.CharField("nomor", max_length=60)
     issued_on = models.DateField("tanggal terbit", null=True, blank=True)
     expires_on = models.DateField("berlaku sampai", null=True, blank=True)
-    scan = models.FileField("pindaian", upload_to="documents/%Y/", blank=True)
+    scan = models.FileField("pindaian", upload_to=_scan_path, blank=True)
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     updated_at = models.DateTimeField("diubah", auto_now=True)
 
+    objects = LegalDocumentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

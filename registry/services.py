@@ -134,7 +134,8 @@ def _unique_violation(error):
 def register_business(business, *, owner, by, products=(), documents=(), figures=(), source=Source.FORM):
     """Store a new member: its owner (new or already registered), products with photos, documents, figures.
 
-    `business`, `owner` and the parts are unsaved instances; products are (Product, [uploaded photos]).
+    `business`, `owner` and the parts are unsaved instances; products are (Product, [uploaded photos]);
+    figures are YearlyFigure and ExportValue rows.
     Raises PermissionDenied outside the user's area, ValidationError when a rule or a unique key fails.
     """
     _check_area(by, business.desa.kecamatan_id)

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Business, Desa, Kecamatan
+from registry.models import Business, Desa, Kecamatan, Product
 
 
 class KecamatanTable(tables.Table):
@@ -70,3 +70,24 @@ class BusinessQueueTable(BusinessTable):
         sequence = ("business", "...")
         order_by = ("created_at",)
         orderable = False
+
+
+class ProductTable(tables.Table):
+    photo = tables.TemplateColumn(
+        template_name="registry/partials/_product_photo.html", verbose_name=_("Foto"), orderable=False
+    )
+    name = tables.Column(_("Produk"), order_by=("name", "pk"))
+    business = tables.Column(_("Usaha"), linkify=lambda record: record.business.get_absolute_url())
+    kecamatan = tables.Column(_("Kecamatan"), accessor="business__kecamatan__name", attrs=WIDE_ONLY)
+    category = tables.Column(_("Kategori"), attrs=WIDE_ONLY)
+    price = tables.TemplateColumn(
+        "{% load umkm %}{{ record.price|rupiah }}{% if record.unit %}/{{ record.unit }}{% endif %}",
+        verbose_name=_("Harga"),
+        order_by=("price", "pk"),
+    )
+
+    class Meta:
+        model = Product
+        fields = ["photo", "name", "business", "kecamatan", "category", "price"]
+        empty_text = _("Belum ada produk yang cocok dengan pencarian atau filter ini.")
+        attrs = {"class": "table table-hover align-middle"}

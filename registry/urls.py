@@ -15,6 +15,8 @@ urlpatterns = [
     path("usaha/<int:pk>/", views.BusinessDetailView.as_view(), name="business_detail"),
     path("usaha/<int:pk>/ubah/", views.BusinessUpdateView.as_view(), name="business_update"),
     path("usaha/<int:pk>/keputusan/", views.BusinessDecisionView.as_view(), name="business_decide"),
+    path("produk/", views.ProductListView.as_view(), name="product_list"),
+    path("dokumen/<int:pk>/pindaian/", views.LegalDocumentScanView.as_view(), name="legaldocument_scan"),
     path("foto/<int:pk>/", views.ProductPhotoFileView.as_view(), name="productphoto_image"),
     path("foto/<int:pk>/kecil/", views.ProductPhotoFileView.as_view(thumbnail=True), name="productphoto_thumbnail"),
 ]

@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
 from registry.exports import export_businesses
-from registry.filtersets import BusinessFilterSet, KecamatanFilterSet
+from registry.filtersets import BusinessFilterSet, KecamatanFilterSet, ProductFilterSet
 from registry.forms import BusinessForm, RegistrationForms
 from registry.history import change_history
 from registry.models import (
@@ -30,7 +30,7 @@ from registry.models import (
 )
 from registry.permissions import AreaRestrictedMixin
 from registry.services import find_duplicates, register_business, reject_business, update_business, verify_business
-from registry.tables import BusinessQueueTable, BusinessTable, DesaTable, KecamatanTable
+from registry.tables import BusinessQueueTable, BusinessTable, DesaTable, KecamatanTable, ProductTable
 from registry.validators import digits_only
 
 #
@@ -80,6 +80,21 @@ class BusinessListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("owner", "desa", "kecamatan")
+
+
+class ProductListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
+    """Products of the user's area, searchable by product or business name, with their first photo."""
+
+    permission_required = "registry.view_product"
+    model = Product
+    table_class = ProductTable
+    filterset_class = ProductFilterSet
+    table_pagination = {"per_page": 25, "paginator_class": LazyPaginator}
+    template_name = "registry/product_list.html"
+
+    def get_queryset(self):
+        photos = Prefetch("photos", queryset=ProductPhoto.objects.order_by("created_at", "pk"))
+        return super().get_queryset().select_related("business__kecamatan").prefetch_related(photos)
 
 
 class BusinessExportView(AreaRestrictedMixin, FilterView):
@@ -376,3 +391,20 @@ class BusinessUpdateView(AreaRestrictedMixin, View):
         form.instance.groups.set(form.cleaned_data.get("groups") or [])
         messages.success(request, "Perubahan tersimpan.")
         return redirect(form.instance)
+
+
+class LegalDocumentScanView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """A document scan, only for users who may see its business."""
+
+    permission_required = "registry.view_business"
+
+    def get(self, request, pk):
+        document = get_object_or_404(LegalDocument.objects.visible_to(request.user).exclude(scan=""), pk=pk)
+        try:
+            handle = document.scan.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        is_pdf = document.scan.name.endswith(".pdf")
+        response = FileResponse(handle, content_type="application/pdf" if is_pdf else "image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

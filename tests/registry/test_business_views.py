@@ -272,3 +272,52 @@ def test_photos_are_served_only_inside_the_area(client, coordinator_a, coordinat
         assert client.get(photo.get_thumbnail_url()).status_code == 404
     client.logout()
     assert client.get(photo.get_absolute_url()).status_code == 302
+
+
+PRODUCTS = reverse("registry:product_list")
+
+
+def test_product_list_is_scoped_and_searchable(client, coordinator_a, kec_a, kec_b):
+    mine = make_product(make_business(kec_a), name="Kerupuk lele")
+    other = make_product(make_business(kec_a), name="Jenang jagung")
+    theirs = make_product(make_business(kec_b), name="Kerupuk udang")
+    client.force_login(coordinator_a)
+
+    everything = client.get(PRODUCTS).content.decode()
+    found = client.get(PRODUCTS, {"q": "krupuk lele"}).content.decode()
+
+    assert mine.name in everything
+    assert other.name in everything
+    assert theirs.name not in everything
+    assert mine.name in found
+    assert other.name not in found
+
+
+def test_product_list_filters_on_photos(client, coordinator_a, kec_a):
+    with_photo = make_product(make_business(kec_a), name="Batik tulis")
+    add_product_photo(with_photo, upload=jpeg_upload(), by=coordinator_a)
+    make_product(make_business(kec_a), name="Sarung tenun")
+    client.force_login(coordinator_a)
+
+    html = client.get(PRODUCTS, {"has_photo": "false"}).content.decode()
+
+    assert "Sarung tenun" in html
+    assert "Batik tulis" not in html
+
+
+def test_product_list_query_count_is_constant(client, coordinator_a, kec_a, django_assert_max_num_queries):
+    for _ in range(20):
+        product = make_product(make_business(kec_a))
+        add_product_photo(product, upload=jpeg_upload(200, 150), by=coordinator_a)
+    client.force_login(coordinator_a)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(PRODUCTS)
+
+    assert response.status_code == 200
+
+
+def test_bank_officer_may_not_list_products(client, bank_officer):
+    client.force_login(bank_officer)
+
+    assert client.get(PRODUCTS).status_code == 403

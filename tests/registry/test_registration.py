@@ -46,6 +46,10 @@ def registration(desa, **overrides):
         "figure-capital": "Rp 15.000.000",
         "figure-revenue": "120 juta",
         "figure-workers": "2",
+        "export-TOTAL_FORMS": "1",
+        "export-INITIAL_FORMS": "0",
+        "export-MIN_NUM_FORMS": "0",
+        "export-MAX_NUM_FORMS": "20",
     }
     return data | overrides
 
@@ -284,3 +288,46 @@ def test_dinas_may_not_edit(client, dinas_sidoarjo, kec_a):
     client.force_login(dinas_sidoarjo)
 
     assert client.get(reverse("registry:business_update", args=[business.pk])).status_code == 403
+
+
+def test_registration_with_a_scan_and_export_values(client, coordinator_a, coordinator_b, kec_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(coordinator_a)
+    pdf = SimpleUploadedFile("surat ijin ../../x.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    data = registration(
+        kec_a.desa_set.first(),
+        **{
+            "document-0-scan": pdf,
+            "export-0-country": "MY",
+            "export-0-value": "Rp 50 juta",
+        },
+    )
+
+    response = client.post(REGISTER, data)
+
+    business = Business.objects.get()
+    document = business.documents.get()
+    assert response.status_code == 302
+    assert document.scan.name.startswith("documents/")
+    assert document.scan.name.endswith(".pdf")
+    assert ".." not in document.scan.name
+    export = business.exports.get()
+    assert (export.country, export.value, export.year, export.country_name) == ("MY", 50_000_000, 2026, "Malaysia")
+    scan_url = reverse("registry:legaldocument_scan", args=[document.pk])
+    assert client.get(scan_url)["Content-Type"] == "application/pdf"
+    client.force_login(coordinator_b)
+    assert client.get(scan_url).status_code == 404
+
+
+def test_html_renamed_pdf_scan_is_refused(client, coordinator_a, kec_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(coordinator_a)
+    fake = SimpleUploadedFile("nib.pdf", b"<html><script>alert(1)</script></html>")
+
+    response = client.post(REGISTER, registration(kec_a.desa_set.first(), **{"document-0-scan": fake}))
+
+    assert response.status_code == 400
+    assert "bukan foto" in response.content.decode()
+    assert not Business.objects.exists()
