@@ -200,7 +200,8 @@ class DocumentForm(forms.ModelForm):
                 cleaned["scan"] = clean_scan(cleaned["scan"])
             except ValidationError as error:
                 self.add_error("scan", error)
-        document = LegalDocument(**{key: cleaned.get(key) for key in self.Meta.fields})
+        # The number's format and the P-IRT expiry are the model's rules; the product link is checked at save.
+        document = LegalDocument(**{key: cleaned.get(key) for key in ("kind", "number", "issued_on", "expires_on")})
         try:
             document.clean()
         except ValidationError as error:
@@ -301,3 +302,22 @@ class RegistrationForms:
     @property
     def warnings(self):
         return self.owner.warnings
+
+
+class GuidanceForm(forms.Form):
+    guided_by = forms.CharField(label="Dinas pembina", max_length=150, required=False)
+    guided_since = forms.DateField(label="Binaan sejak", required=False, widget=DateInput())
+    is_flagship = forms.BooleanField(label="Usaha unggulan", required=False)
+
+
+class DocumentAddForm(DocumentForm):
+    """A document added later: it may belong to one of the business's products."""
+
+    class Meta(DocumentForm.Meta):
+        fields = ["kind", "number", "issued_on", "expires_on", "product"]
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.business = business  # the model's checks compare the product's business with it
+        self.fields["product"].queryset = business.products.all()
+        self.fields["product"].required = False

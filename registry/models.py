@@ -495,6 +495,7 @@ class Business(models.Model):
         permissions = [
             ("verify_business", "Dapat memverifikasi pendaftaran usaha"),
             ("export_business", "Dapat mengekspor daftar usaha"),
+            ("set_guidance", "Dapat menetapkan binaan dan usaha unggulan"),
         ]
         indexes = [
             models.Index(fields=["kecamatan", "name"], name="registry_business_kec_name"),

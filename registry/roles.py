@@ -23,7 +23,7 @@ _AREA_VIEW = [
     "registry.export_business",
 ]
 ROLE_PERMISSIONS = {
-    DINAS: [*_AREA_VIEW, "registry.view_kabupaten", "registry.verify_business"],
+    DINAS: [*_AREA_VIEW, "registry.view_kabupaten", "registry.verify_business", "registry.set_guidance"],
     COORDINATOR: [
         *_AREA_VIEW,
         "registry.add_business",
@@ -32,6 +32,8 @@ ROLE_PERMISSIONS = {
         "registry.change_owner",
         "registry.add_product",
         "registry.change_product",
+        "registry.add_legaldocument",
+        "registry.add_yearlyfigure",
     ],
     BANK: ["programs.view_bank"],
 }

@@ -260,3 +260,91 @@ def add_product_photo(product, *, upload, by):
     photo.thumbnail.save("thumb.jpg", thumbnail_file, save=False)
     photo.save()
     return photo
+
+
+#
+# After registration: products, documents, figures, owner data, guidance
+#
+
+
+@transaction.atomic
+def add_product(business, product, *, photos=(), by):
+    """Add a product (with photos) to a member. Raises PermissionDenied outside the area, ValidationError."""
+    _check_area(by, business.kecamatan_id)
+    product.business = business
+    product._history_user = by
+    product.full_clean()
+    product.save()
+    for upload in photos:
+        add_product_photo(product, upload=upload, by=by)
+    return product
+
+
+@transaction.atomic
+def add_document(business, document, *, by):
+    """Record a legal document of a member (or of one of its products)."""
+    _check_area(by, business.kecamatan_id)
+    document.business = business
+    document._history_user = by
+    document.full_clean()
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError as error:
+        raise _unique_violation(error) from None
+    return document
+
+
+@transaction.atomic
+def record_yearly_figure(business, figure, *, by):
+    """Store one year's figures, replacing that year's earlier entry; the size class is recomputed."""
+    _check_area(by, business.kecamatan_id)
+    Business.objects.select_for_update().filter(pk=business.pk).first()
+    existing = business.yearly_figures.filter(year=figure.year).first()
+    if existing is not None:
+        figure.pk, figure.created_at = existing.pk, existing.created_at
+    figure.business = business
+    figure._history_user = by
+    figure.full_clean(validate_unique=existing is None, validate_constraints=existing is None)
+    figure.save()
+    return figure
+
+
+@transaction.atomic
+def update_owner(owner, *, version, by):
+    """Save changes to an owner's data unless someone else saved since `version` (optimistic locking)."""
+    current = Owner.objects.select_for_update().get(pk=owner.pk)
+    if not Owner.objects.visible_to(by).filter(pk=owner.pk).exists():
+        raise PermissionDenied("Pemilik ini di luar wilayah kerja Anda.")
+    if current.version != version:
+        editor = last_editor(current)
+        who = editor.get_full_name() or editor.get_username() if editor else "pengguna lain"
+        raise ValidationError(
+            f"Data pemilik sudah diubah oleh {who} setelah Anda membukanya. Muat ulang halaman, lalu ulangi."
+        )
+    owner.version = current.version + 1
+    owner._history_user = by
+    owner.full_clean()
+    try:
+        with transaction.atomic():
+            owner.save()
+    except IntegrityError as error:
+        raise _unique_violation(error) from None
+    return owner
+
+
+@transaction.atomic
+def set_guidance(business, *, guided_by, guided_since, is_flagship, by):
+    """Record whether a dinas guides the business (binaan), since when, and whether it is a flagship."""
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    _check_area(by, business.kecamatan_id)
+    guided_by = " ".join((guided_by or "").split())
+    if guided_since and not guided_by:
+        raise ValidationError("Isi nama dinas pembina bila mengisi tanggal binaan.")
+    if guided_since and guided_since > timezone.localdate():
+        raise ValidationError("Tanggal binaan tidak boleh di masa depan.")
+    business.guided_by, business.guided_since, business.is_flagship = guided_by, guided_since, is_flagship
+    business.version += 1
+    business._history_user = by
+    business.save(update_fields=["guided_by", "guided_since", "is_flagship", "version", "updated_at"])
+    return business

@@ -8,14 +8,23 @@ from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import DetailView
+from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
 from registry.exports import export_businesses
 from registry.filtersets import BusinessFilterSet, KecamatanFilterSet, ProductFilterSet
-from registry.forms import BusinessForm, RegistrationForms
+from registry.forms import (
+    BusinessForm,
+    DocumentAddForm,
+    FigureForm,
+    GuidanceForm,
+    OwnerForm,
+    ProductForm,
+    RegistrationForms,
+)
 from registry.history import change_history
 from registry.models import (
     AccessLog,
@@ -29,7 +38,18 @@ from registry.models import (
     YearlyFigure,
 )
 from registry.permissions import AreaRestrictedMixin
-from registry.services import find_duplicates, register_business, reject_business, update_business, verify_business
+from registry.services import (
+    add_document,
+    add_product,
+    find_duplicates,
+    record_yearly_figure,
+    register_business,
+    reject_business,
+    set_guidance,
+    update_business,
+    update_owner,
+    verify_business,
+)
 from registry.tables import BusinessQueueTable, BusinessTable, DesaTable, KecamatanTable, ProductTable
 from registry.validators import digits_only
 
@@ -408,3 +428,110 @@ class LegalDocumentScanView(LoginRequiredMixin, PermissionRequiredMixin, View):
         response = FileResponse(handle, content_type="application/pdf" if is_pdf else "image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+
+#
+# Adding to a member after registration
+#
+
+
+class BusinessPartView(AreaRestrictedMixin, FormView):
+    """A small form that adds or changes one part of a member; the business comes from the user's area."""
+
+    model = Business
+    template_name = "registry/business_part_form.html"
+    title = ""
+    success_message = "Tersimpan."
+
+    @cached_property
+    def business(self):
+        return get_object_or_404(self.get_queryset().select_related("owner"), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(business=self.business, title=self.title, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.save(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.business)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class ProductCreateView(BusinessPartView):
+    permission_required = "registry.add_product"
+    form_class = ProductForm
+    title = "Tambah produk"
+    success_message = "Produk tersimpan."
+
+    def save(self, form):
+        add_product(self.business, form.save(commit=False), photos=form.cleaned_data["photos"], by=self.request.user)
+
+
+class LegalDocumentCreateView(BusinessPartView):
+    permission_required = "registry.add_legaldocument"
+    form_class = DocumentAddForm
+    title = "Tambah dokumen legalitas"
+    success_message = "Dokumen tersimpan."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "business": self.business}
+
+    def save(self, form):
+        document = form.save(commit=False)
+        if form.cleaned_data.get("scan"):
+            document.scan = form.cleaned_data["scan"]
+        add_document(self.business, document, by=self.request.user)
+
+
+class YearlyFigureView(BusinessPartView):
+    permission_required = "registry.add_yearlyfigure"
+    form_class = FigureForm
+    title = "Isi data tahunan"
+    success_message = "Data tahunan tersimpan; skala usaha dihitung ulang."
+
+    def save(self, form):
+        record_yearly_figure(self.business, form.save(commit=False), by=self.request.user)
+
+
+class GuidanceView(BusinessPartView):
+    permission_required = "registry.set_guidance"
+    form_class = GuidanceForm
+    title = "Binaan dan unggulan"
+    success_message = "Status binaan tersimpan."
+
+    def get_initial(self):
+        b = self.business
+        return {"guided_by": b.guided_by, "guided_since": b.guided_since, "is_flagship": b.is_flagship}
+
+    def save(self, form):
+        set_guidance(self.business, by=self.request.user, **form.cleaned_data)
+
+
+class OwnerUpdateView(BusinessPartView):
+    """Correct the owner's data from one of their businesses; stale forms are refused (optimistic lock)."""
+
+    permission_required = "registry.change_owner"
+    form_class = OwnerForm
+    title = "Ubah data pemilik"
+    success_message = "Data pemilik tersimpan."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.business.owner, "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        version = self.request.POST.get("version") or self.business.owner.version
+        return super().get_context_data(version=version, **kwargs)
+
+    def save(self, form):
+        version = self.request.POST.get("version", "")
+        if not version.isdigit():
+            raise ValidationError("Formulir tidak lengkap; muat ulang halaman.")
+        update_owner(form.instance, version=int(version), by=self.request.user)

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from programs.models import BankOfficer
-from registry.models import AreaAssignment
+from registry.models import AreaAssignment, Business
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,13 @@ class HomeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         assignments = AreaAssignment.objects.filter(user=user).select_related("kabupaten", "kecamatan__kabupaten")
         bank_officer = BankOfficer.objects.filter(user=user).select_related("bank").first()
-        return super().get_context_data(assignments=assignments, bank_officer=bank_officer, **kwargs)
+        pending = None
+        if user.has_perm("registry.verify_business"):
+            # The queue is small and indexed by verification state: a count here stays cheap.
+            pending = Business.objects.visible_to(user).pending().count()
+        return super().get_context_data(
+            assignments=assignments, bank_officer=bank_officer, pending_count=pending, **kwargs
+        )
 
 
 @never_cache

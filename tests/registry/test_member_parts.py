@@ -1,0 +1,201 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from registry.models import Business, LegalDocument, Owner, YearlyFigure
+from tests.factories import jpeg_upload, make_business, make_figure, make_product
+
+
+def url(name, business):
+    return reverse(f"registry:{name}", args=[business.pk])
+
+
+def test_coordinator_adds_a_product_with_photos(client, coordinator_a, kec_a):
+    business = make_business(kec_a)
+    client.force_login(coordinator_a)
+
+    response = client.post(
+        url("product_create", business),
+        {
+            "name": "Kerupuk lele",
+            "category": "makanan",
+            "price": "Rp 15.000",
+            "unit": "pak",
+            "photos": [jpeg_upload(), jpeg_upload()],
+        },
+    )
+
+    assert response.status_code == 302
+    product = business.products.get()
+    assert (product.name, product.price, product.photos.count()) == ("Kerupuk lele", 15000, 2)
+
+
+def test_bad_product_input_writes_nothing(client, coordinator_a, kec_a):
+    business = make_business(kec_a)
+    client.force_login(coordinator_a)
+
+    response = client.post(url("product_create", business), {"name": "", "category": "makanan", "price": "mahal"})
+
+    assert response.status_code == 400
+    assert "Isi jumlah Rupiah" in response.content.decode()
+    assert not business.products.exists()
+
+
+def test_coordinator_adds_a_document_for_one_product(client, coordinator_a, kec_a):
+    business = make_business(kec_a)
+    product = make_product(business)
+    client.force_login(coordinator_a)
+
+    response = client.post(
+        url("legaldocument_create", business),
+        {"kind": "bpom_md", "number": "BPOM RI MD 224510001234", "product": product.pk},
+    )
+
+    assert response.status_code == 302
+    document = LegalDocument.objects.get()
+    assert (document.number, document.product) == ("MD224510001234", product)
+
+
+def test_a_document_cannot_point_at_another_business_product(client, coordinator_a, kec_a):
+    business, other = make_business(kec_a), make_business(kec_a)
+    foreign = make_product(other)
+    client.force_login(coordinator_a)
+
+    response = client.post(
+        url("legaldocument_create", business), {"kind": "sni", "number": "SNI 01", "product": foreign.pk}
+    )
+
+    assert response.status_code == 400
+    assert not LegalDocument.objects.exists()
+
+
+def test_duplicate_document_number_is_explained(client, coordinator_a, kec_a):
+    business = make_business(kec_a)
+    LegalDocument.objects.create(business=make_business(kec_a), kind="halal", number="ID35150000012345")
+    client.force_login(coordinator_a)
+
+    response = client.post(url("legaldocument_create", business), {"kind": "halal", "number": "ID35150000012345"})
+
+    assert response.status_code == 400
+    assert "sudah terdaftar" in response.content.decode()
+
+
+def test_yearly_figures_are_recorded_and_replaced_per_year(client, coordinator_a, kec_a):
+    business = make_business(kec_a)
+    make_figure(business, year=2025, revenue=100_000_000)
+    client.force_login(coordinator_a)
+
+    response = client.post(url("yearlyfigure_record", business), {"year": "2025", "revenue": "3 miliar", "capital": ""})
+
+    assert response.status_code == 302
+    figure = YearlyFigure.objects.get(business=business)
+    assert (figure.revenue, figure.size_class) == (3_000_000_000, "kecil")
+    assert Business.objects.get(pk=business.pk).size_class == "kecil"
+
+
+def test_future_year_is_refused(client, coordinator_a, kec_a):
+    business = make_business(kec_a)
+    client.force_login(coordinator_a)
+
+    response = client.post(url("yearlyfigure_record", business), {"year": "2999", "revenue": "1000000"})
+
+    assert response.status_code == 400
+    assert not YearlyFigure.objects.exists()
+
+
+def test_owner_update_with_optimistic_lock(client, coordinator_a, kec_a):
+    business = make_business(kec_a)
+    owner = business.owner
+    data = {
+        "name": "Nama Terkoreksi",
+        "nik": owner.nik,
+        "sex": owner.sex,
+        "birth_date": owner.birth_date.isoformat(),
+        "phone": "0813 1111 2222",
+        "desa": owner.desa_id,
+        "version": "1",
+    }
+    client.force_login(coordinator_a)
+
+    first = client.post(url("owner_update", business), data)
+    stale = client.post(url("owner_update", business), data | {"name": "Nama Lain"})
+
+    owner.refresh_from_db()
+    assert first.status_code == 302
+    assert stale.status_code == 400
+    assert "sudah diubah oleh" in stale.content.decode()
+    assert (owner.name, owner.phone, owner.version) == ("Nama Terkoreksi", "+6281311112222", 2)
+
+
+def test_owner_nik_cannot_take_another_persons_nik(client, coordinator_a, kec_a):
+    business, other = make_business(kec_a), make_business(kec_a)
+    owner = business.owner
+    data = {
+        "name": owner.name,
+        "nik": other.owner.nik,
+        "sex": owner.sex,
+        "birth_date": owner.birth_date.isoformat(),
+        "desa": owner.desa_id,
+        "version": "1",
+    }
+    client.force_login(coordinator_a)
+
+    response = client.post(url("owner_update", business), data)
+
+    assert response.status_code == 400
+    assert "NIK ini sudah terdaftar" in response.content.decode()
+    assert Owner.objects.get(pk=owner.pk).nik == owner.nik
+
+
+def test_dinas_sets_guidance_and_flagship(client, dinas_sidoarjo, kec_a):
+    business = make_business(kec_a)
+    client.force_login(dinas_sidoarjo)
+
+    response = client.post(
+        url("business_guidance", business),
+        {"guided_by": "Dinas Koperasi dan UMKM Sidoarjo", "guided_since": "2024-01-15", "is_flagship": "on"},
+    )
+
+    business.refresh_from_db()
+    assert response.status_code == 302
+    assert (business.guided_by, business.guided_since, business.is_flagship) == (
+        "Dinas Koperasi dan UMKM Sidoarjo",
+        datetime.date(2024, 1, 15),
+        True,
+    )
+
+
+def test_guidance_date_without_a_dinas_is_refused(client, dinas_sidoarjo, kec_a):
+    business = make_business(kec_a)
+    client.force_login(dinas_sidoarjo)
+
+    response = client.post(url("business_guidance", business), {"guided_by": "", "guided_since": "2024-01-15"})
+
+    assert response.status_code == 400
+    assert "Isi nama dinas pembina" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["product_create", "legaldocument_create", "yearlyfigure_record", "owner_update"])
+def test_parts_of_another_kecamatan_answer_404(client, coordinator_a, kec_b, name):
+    theirs = make_business(kec_b)
+    client.force_login(coordinator_a)
+
+    assert client.get(url(name, theirs)).status_code == 404
+    assert client.post(url(name, theirs), {}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "name"),
+    [
+        ("dinas_sidoarjo", "product_create"),
+        ("dinas_sidoarjo", "owner_update"),
+        ("coordinator_a", "business_guidance"),
+        ("bank_officer", "yearlyfigure_record"),
+    ],
+)
+def test_wrong_role_gets_403(request, client, kec_a, who, name):
+    business = make_business(kec_a)
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(url(name, business)).status_code == 403
