@@ -195,3 +195,22 @@ def test_pages_carry_the_security_headers(client, coordinator_a):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_registry_pages_are_translated_to_english(client, dinas_sidoarjo, kec_a):
+    client.force_login(dinas_sidoarjo)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    html = client.get(reverse("registry:business_list")).content.decode()
+
+    assert "Search and filter" in html
+    assert "Businesses" in html
+
+
+def test_browser_language_does_not_override_indonesian(client, coordinator_a):
+    client.force_login(coordinator_a)
+
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+    assert 'lang="id"' in html
+    assert "Selamat datang" in html
