@@ -1,9 +1,11 @@
 """Readable change history for detail pages, with personal data masked."""
 
 import datetime
+import decimal
 
 from django.utils import timezone
 
+from registry.templatetags.umkm import rupiah
 from registry.validators import mask_nik, mask_phone
 
 _MASKERS = {"nik": mask_nik, "phone": lambda v: mask_phone(v) if v else "", "birth_date": lambda v: "****"}
@@ -22,6 +24,8 @@ def _display(record, field, value):
         return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
     if isinstance(value, datetime.date):
         return value.strftime("%d-%m-%Y")
+    if isinstance(value, decimal.Decimal):
+        return rupiah(value)  # every Decimal in the registry is whole Rupiah
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if model_field.choices and value is not None:
@@ -40,6 +44,8 @@ def change_history(*histories, limit=30):
     entries = []
     for history in histories:
         records = list(history.select_related("history_user")[: limit + 1])
+        if not records:
+            continue
         for newer, older in zip(records, [*records[1:], None], strict=True):
             if older is None and len(records) > limit:
                 break

@@ -171,7 +171,13 @@ class BusinessDetailView(AreaRestrictedMixin, DetailView):
             }
             for d in business.documents.all()
         ]
-        history = change_history(business.history.all(), business.owner.history.all())
+        history = change_history(
+            business.history.all(),
+            business.owner.history.all(),
+            Product.history.filter(business_id=business.pk),
+            LegalDocument.history.filter(business_id=business.pk),
+            YearlyFigure.history.filter(business_id=business.pk),
+        )
         return super().get_context_data(documents=documents, history=history, **kwargs)
 
 

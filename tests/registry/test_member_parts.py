@@ -199,3 +199,18 @@ def test_wrong_role_gets_403(request, client, kec_a, who, name):
     client.force_login(request.getfixturevalue(who))
 
     assert client.get(url(name, business)).status_code == 403
+
+
+def test_detail_history_shows_changes_to_parts_with_who_and_old_and_new(client, coordinator_a, kec_a):
+    business = make_business(kec_a)
+    coordinator_a.first_name = "Ike"
+    coordinator_a.save()
+    client.force_login(coordinator_a)
+    client.post(url("yearlyfigure_record", business), {"year": "2024", "revenue": "100 juta"})
+    client.post(url("yearlyfigure_record", business), {"year": "2024", "revenue": "3 miliar"})
+
+    html = client.get(reverse("registry:business_detail", args=[business.pk])).content.decode()
+
+    assert "data tahunan diubah" in html
+    assert "<del>Rp 100.000.000</del> → Rp 3.000.000.000" in html
+    assert "Ike" in html
