@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
-from programs.models import Bank, BankOfficer
+from programs.models import Bank, BankOfficer, BankReferral, BankReferralEvent
 from registry.admin import UserAdmin as RegistryUserAdmin
 
 
@@ -38,3 +38,40 @@ class UserAdmin(RegistryUserAdmin):
     """The registry's user page plus the bank an officer works for (programs may import registry)."""
 
     inlines = [*RegistryUserAdmin.inlines, BankOfficerInline]
+
+
+class BankReferralEventInline(admin.TabularInline):
+    model = BankReferralEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BankReferral)
+class BankReferralAdmin(admin.ModelAdmin):
+    """Read and search referrals; their status moves only through the workflow (programs.services)."""
+
+    list_display = ["business", "bank", "credit_product", "amount_requested", "status", "created_at"]
+    list_filter = ["status", "bank", "credit_product"]
+    list_select_related = ["business", "bank"]
+    search_fields = ["business__name", "business__owner__name"]
+    autocomplete_fields = ["business", "bank"]
+    readonly_fields = [
+        "status",
+        "amount_approved",
+        "amount_disbursed",
+        "disbursed_on",
+        "decision_note",
+        "referred_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [BankReferralEventInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False

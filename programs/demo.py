@@ -1,11 +1,12 @@
-"""The programs' part of the demo data: banks and their liaison officers."""
+"""The programs' part of the demo data: banks, their liaison officers, and referrals to them."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
-from programs.models import Bank, BankOfficer
+from programs.models import Bank, BankOfficer, BankReferral
 from registry import roles
 from registry.demo import DEMO_PASSWORD
 
@@ -44,3 +45,46 @@ def demo_bank_logins():
     return [
         (roles.ROLE_LABELS[roles.BANK], o.user.username, o.bank.short_name) for o in officers.order_by("user__username")
     ]
+
+
+@transaction.atomic
+def load_demo_referrals():
+    """Refer some verified demo members to the demo banks and move them along the workflow. Idempotent."""
+    from programs.services import move_referral, refer_to_bank
+    from registry.models import Business
+
+    if BankReferral.objects.exists():
+        return 0
+    officers = {o.bank.short_name: o.user for o in BankOfficer.objects.select_related("bank", "user")}
+    banks = {b.short_name: b for b in Bank.objects.all()}
+    verified = Business.objects.verified().filter(status=Business.Status.ACTIVE).order_by("pk")
+    plan = [
+        ("BRI", "kur_mikro", 50_000_000, ["dikirim", "diproses", "disetujui", "dicairkan"]),
+        ("BRI", "kur_super_mikro", 10_000_000, ["dikirim"]),
+        ("Bank Jatim", "kur_mikro", 75_000_000, ["dikirim", "diproses", "ditolak"]),
+        ("BRI", "kur_kecil", 150_000_000, []),
+        ("Bank Jatim", "kur_super_mikro", 8_000_000, ["dikirim", "diproses"]),
+    ]
+    count = 0
+    for business, (bank_name, product, amount, steps) in zip(verified, plan * 3, strict=False):
+        by = business.registered_by or get_user_model().objects.get(username="admin")
+        referral = refer_to_bank(
+            business,
+            bank=banks[bank_name],
+            credit_product=product,
+            amount=amount,
+            purpose="Tambahan modal bahan baku dan kemasan",
+            by=by,
+        )
+        for step in steps:
+            actor = by if step == "dikirim" else officers[bank_name]
+            move_referral(
+                referral,
+                to_status=step,
+                by=actor,
+                note="Agunan belum memadai" if step == "ditolak" else "",
+                amount=amount if step in ("disetujui", "dicairkan") else None,
+                on=timezone.localdate() if step == "dicairkan" else None,
+            )
+        count += 1
+    return count

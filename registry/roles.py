@@ -22,10 +22,23 @@ _AREA_VIEW = [
     "registry.view_businessgroup",
     "registry.export_business",
 ]
+_REFERRING = [
+    "programs.view_bank",
+    "programs.view_bankreferral",
+    "programs.add_bankreferral",
+    "programs.change_bankreferral",
+]
 ROLE_PERMISSIONS = {
-    DINAS: [*_AREA_VIEW, "registry.view_kabupaten", "registry.verify_business", "registry.set_guidance"],
+    DINAS: [
+        *_AREA_VIEW,
+        *_REFERRING,
+        "registry.view_kabupaten",
+        "registry.verify_business",
+        "registry.set_guidance",
+    ],
     COORDINATOR: [
         *_AREA_VIEW,
+        *_REFERRING,
         "registry.add_business",
         "registry.change_business",
         "registry.add_owner",
@@ -35,7 +48,7 @@ ROLE_PERMISSIONS = {
         "registry.add_legaldocument",
         "registry.add_yearlyfigure",
     ],
-    BANK: ["programs.view_bank"],
+    BANK: ["programs.view_bank", "programs.view_bankreferral", "programs.decide_bankreferral"],
 }
 
 

@@ -126,7 +126,7 @@ class BusinessExportView(AreaRestrictedMixin, FilterView):
 
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
-        if not filterset.is_valid():
+        if filterset.is_bound and not filterset.is_valid():
             messages.error(request, "Filter ekspor tidak valid; periksa pilihan Anda.")
             return redirect("registry:business_list")
         file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"

@@ -18,5 +18,6 @@ urlpatterns = [
     path("kata-sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("registry.urls")),
+    path("", include("programs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from programs.models import BankOfficer
+from programs.models import BankOfficer, BankReferral
 from registry.models import AreaAssignment, Business
 
 logger = logging.getLogger(__name__)
@@ -21,12 +21,21 @@ class HomeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         assignments = AreaAssignment.objects.filter(user=user).select_related("kabupaten", "kecamatan__kabupaten")
         bank_officer = BankOfficer.objects.filter(user=user).select_related("bank").first()
+        waiting_referrals = None
+        if bank_officer is not None:
+            waiting_referrals = BankReferral.objects.filter(
+                bank=bank_officer.bank_id, status=BankReferral.Status.SENT
+            ).count()
         pending = None
         if user.has_perm("registry.verify_business"):
             # The queue is small and indexed by verification state: a count here stays cheap.
             pending = Business.objects.visible_to(user).pending().count()
         return super().get_context_data(
-            assignments=assignments, bank_officer=bank_officer, pending_count=pending, **kwargs
+            assignments=assignments,
+            bank_officer=bank_officer,
+            pending_count=pending,
+            waiting_referrals=waiting_referrals,
+            **kwargs,
         )
 
 

@@ -321,3 +321,13 @@ def test_bank_officer_may_not_list_products(client, bank_officer):
     client.force_login(bank_officer)
 
     assert client.get(PRODUCTS).status_code == 403
+
+
+def test_export_without_any_parameter_gives_the_whole_area(client, coordinator_a, kec_a):
+    make_business(kec_a, name="Usaha Satu")
+    client.force_login(coordinator_a)
+
+    response = client.get(EXPORT)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from programs.demo import demo_bank_logins, load_demo_banks
+from programs.demo import demo_bank_logins, load_demo_banks, load_demo_referrals
 from registry.demo import DEMO_PASSWORD, SOURCE_KABUPATEN, demo_logins, load_demo_members, load_demo_staff
 from registry.models import Kabupaten
 
@@ -29,6 +29,7 @@ class Command(BaseCommand):
             load_demo_staff()
             members = load_demo_members(per_kabupaten=members)
             load_demo_banks()
+            referrals = load_demo_referrals()
             rows = demo_logins() + demo_bank_logins()
             if dry_run:
                 transaction.set_rollback(True)
@@ -37,5 +38,6 @@ class Command(BaseCommand):
         for role, username, area in rows:
             self.stdout.write(f"  {username:<{width}}  {role:<22} {area}")
         self.stdout.write(
-            f"{len(rows)} demo users ready, {members} members added{' (dry run, rolled back)' if dry_run else ''}"
+            f"{len(rows)} demo users ready, {members} members and {referrals} bank referrals added"
+            f"{' (dry run, rolled back)' if dry_run else ''}"
         )
