@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
-from programs.models import Bank, BankOfficer, BankReferral, BankReferralEvent
+from programs.models import (
+    Attendance,
+    Bank,
+    BankOfficer,
+    BankReferral,
+    BankReferralEvent,
+    Enrollment,
+    Mentor,
+    Training,
+    TrainingSession,
+)
 from registry.admin import UserAdmin as RegistryUserAdmin
 
 
@@ -71,6 +81,58 @@ class BankReferralAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [BankReferralEventInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Mentor)
+class MentorAdmin(admin.ModelAdmin):
+    list_display = ["name", "affiliation", "institution"]
+    list_filter = ["affiliation"]
+    search_fields = ["name", "institution"]
+
+
+class TrainingSessionInline(admin.TabularInline):
+    model = TrainingSession
+    extra = 0
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "kabupaten", "start_on", "end_on", "capacity"]
+    list_filter = ["kind", "kabupaten"]
+    list_select_related = ["kabupaten"]
+    search_fields = ["title", "organiser"]
+    autocomplete_fields = ["kabupaten", "target_kecamatan", "mentors"]
+    readonly_fields = ["created_by", "created_at"]
+    inlines = [TrainingSessionInline]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    """Read and search participants; confirmation goes through programs.services (capacity is guarded there)."""
+
+    list_display = ["business", "training", "status", "pre_score", "post_score", "completed_at"]
+    list_filter = ["status"]
+    list_select_related = ["business", "training"]
+    search_fields = ["business__name", "training__title"]
+    autocomplete_fields = ["business", "training"]
+    readonly_fields = ["status", "nominated_by", "nominated_at", "decided_by", "decided_at", "completed_at"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "session", "present", "marked_by", "marked_at"]
+    list_filter = ["present"]
+    list_select_related = ["enrollment__business", "session", "marked_by"]
+    search_fields = ["enrollment__business__name"]
+    readonly_fields = ["enrollment", "session", "marked_by", "marked_at"]
     show_full_result_count = False
 
     def has_add_permission(self, request):

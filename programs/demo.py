@@ -1,5 +1,7 @@
 """The programs' part of the demo data: banks, their liaison officers, and referrals to them."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -88,3 +90,76 @@ def load_demo_referrals():
             )
         count += 1
     return count
+
+
+@transaction.atomic
+def load_demo_trainings():
+    """Sumenep's home-industry training (held, with attendance and graduates) and Sidoarjo's packaging
+    training (upcoming, with nominations waiting). Idempotent."""
+    from programs.models import Attendance, Enrollment, Mentor, Training, TrainingSession
+    from registry.models import Business, Kabupaten
+
+    if Training.objects.exists():
+        return 0
+    users = get_user_model().objects
+    today = timezone.localdate()
+    mentors = [
+        Mentor.objects.create(
+            name="Dr. Rina Kusumawati", affiliation="universitas", institution="Universitas Trunojoyo Madura"
+        ),
+        Mentor.objects.create(
+            name="Bambang Setiawan", affiliation="industri", institution="Asosiasi Pengusaha Kemasan Jatim"
+        ),
+    ]
+    held = Training.objects.create(
+        kabupaten=Kabupaten.objects.get(pk="35.29"),
+        organiser="Dinas Koperasi dan UKM Kabupaten Sumenep",
+        title="Pelatihan Industri Rumahan",
+        kind="industri_rumahan",
+        description="Pemulihan ekonomi melalui industri rumahan, bersama Disperindag.",
+        venue="Aula Dinas Koperasi dan UKM Sumenep",
+        start_on=today - datetime.timedelta(days=40),
+        end_on=today - datetime.timedelta(days=39),
+        capacity=30,
+        created_by=users.get(username="dinas.sumenep"),
+    )
+    held.mentors.set(mentors)
+    sessions = [
+        TrainingSession.objects.create(training=held, on=held.start_on, topic="Produksi pangan olahan yang aman"),
+        TrainingSession.objects.create(training=held, on=held.end_on, topic="Kemasan, label, dan P-IRT"),
+    ]
+    coordinator, dinas = users.get(username="koordinator.dasuk"), users.get(username="dinas.sumenep")
+    for index, business in enumerate(Business.objects.filter(kecamatan__kabupaten="35.29").order_by("pk")[:8]):
+        enrollment = Enrollment.objects.create(
+            training=held,
+            business=business,
+            nominated_by=coordinator,
+            status="dikonfirmasi",
+            decided_by=dinas,
+            decided_at=timezone.now(),
+            pre_score=50 + index * 3,
+            post_score=70 + index * 3 if index < 6 else None,
+            completed_at=timezone.now() if index < 6 else None,
+        )
+        for number, session in enumerate(sessions):
+            Attendance.objects.create(
+                enrollment=enrollment, session=session, present=index < 6 or number == 0, marked_by=dinas
+            )
+    upcoming = Training.objects.create(
+        kabupaten=Kabupaten.objects.get(pk="35.15"),
+        organiser="Dinas Koperasi dan UMKM Kabupaten Sidoarjo",
+        title="Kemasan dan Label untuk Pasar Modern",
+        kind="kemasan",
+        venue="Pendopo Kecamatan Balongbendo",
+        start_on=today + datetime.timedelta(days=14),
+        end_on=today + datetime.timedelta(days=15),
+        capacity=20,
+        created_by=users.get(username="dinas.sidoarjo"),
+    )
+    upcoming.mentors.set(mentors[1:])
+    TrainingSession.objects.create(training=upcoming, on=upcoming.start_on, topic="Desain kemasan")
+    TrainingSession.objects.create(training=upcoming, on=upcoming.end_on, topic="Label, barcode, dan izin edar")
+    balongbendo = users.get(username="koordinator.balongbendo")
+    for business in Business.objects.filter(kecamatan="35.15.12").order_by("pk")[:4]:
+        Enrollment.objects.create(training=upcoming, business=business, nominated_by=balongbendo)
+    return 2

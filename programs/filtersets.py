@@ -1,7 +1,8 @@
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Bank, BankReferral
+from programs.models import Bank, BankReferral, Training
 from registry.models import Kecamatan
 
 
@@ -21,3 +22,17 @@ class BankReferralFilterSet(django_filters.FilterSet):
     class Meta:
         model = BankReferral
         fields = ["q", "status", "bank", "credit_product", "kecamatan"]
+
+
+class TrainingFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="unaccent__icontains", label=_("Cari judul"))
+    kind = django_filters.ChoiceFilter(choices=Training.Kind.choices, label=_("Jenis"))
+    upcoming = django_filters.BooleanFilter(method="filter_upcoming", label=_("Belum selesai"))
+
+    class Meta:
+        model = Training
+        fields = ["q", "kind", "upcoming"]
+
+    def filter_upcoming(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter(end_on__gte=today) if value else queryset.filter(end_on__lt=today)

@@ -1,7 +1,8 @@
 from django import forms
 
-from programs.models import Bank, BankReferral
+from programs.models import Bank, BankReferral, Training, TrainingSession
 from registry.forms import DateInput, RupiahField
+from registry.models import Kabupaten, Kecamatan
 
 
 class BankReferralForm(forms.Form):
@@ -33,3 +34,51 @@ class ReferralStepForm(forms.Form):
     note = forms.CharField(label="Catatan atau alasan", max_length=500, required=False)
     amount = RupiahField(label="Jumlah (Rp)", required=False)
     on = forms.DateField(label="Tanggal", required=False, widget=DateInput())
+
+
+class TrainingForm(forms.ModelForm):
+    class Meta:
+        model = Training
+        fields = [
+            "kabupaten",
+            "organiser",
+            "title",
+            "kind",
+            "description",
+            "venue",
+            "start_on",
+            "end_on",
+            "capacity",
+            "target_kecamatan",
+            "target_category",
+            "mentors",
+        ]
+        widgets = {
+            "start_on": DateInput(),
+            "end_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "target_kecamatan": forms.CheckboxSelectMultiple,
+            "mentors": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kabupaten"].queryset = Kabupaten.objects.visible_to(user)
+        self.fields["target_kecamatan"].queryset = Kecamatan.objects.visible_to(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        kabupaten, targets = cleaned.get("kabupaten"), cleaned.get("target_kecamatan") or []
+        if kabupaten and any(k.kabupaten_id != kabupaten.pk for k in targets):
+            self.add_error("target_kecamatan", "Kecamatan sasaran harus di kabupaten penyelenggara.")
+        return cleaned
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["on", "topic"]
+        widgets = {"on": DateInput()}
+
+
+SessionFormSet = forms.formset_factory(SessionForm, extra=3, max_num=20)

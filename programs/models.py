@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
-from registry.models import Business
+from registry.models import Business, Category, Kabupaten, Kecamatan
 
 
 class BankQuerySet(models.QuerySet):
@@ -192,3 +192,194 @@ class BankReferralEvent(models.Model):
 
     def __str__(self):
         return f"{self.referral_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+#
+# Trainings (pelatihan)
+#
+
+
+class Mentor(models.Model):
+    """A trainer or mentor: from a university, from industry, or dinas staff."""
+
+    class Affiliation(models.TextChoices):
+        UNIVERSITY = "universitas", "Perguruan tinggi"
+        INDUSTRY = "industri", "Industri/praktisi"
+        DINAS = "dinas", "Dinas"
+        OTHER = "lainnya", "Lainnya"
+
+    name = models.CharField("nama", max_length=150)
+    affiliation = models.CharField("asal", max_length=12, choices=Affiliation.choices)
+    institution = models.CharField("lembaga", max_length=150, blank=True)
+    expertise = models.CharField("keahlian", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "mentor"
+        verbose_name_plural = "mentor"
+
+    def __str__(self):
+        return f"{self.name} ({self.institution})" if self.institution else self.name
+
+
+class TrainingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Trainings organised in the kabupaten the user works in (a coordinator's kecamatan lies in one)."""
+        return self.filter(kabupaten__in=Kabupaten.objects.visible_to(user).values("pk"))
+
+
+class Training(models.Model):
+    """A course run by a dinas, with sessions, a capacity, and nominated members."""
+
+    class Kind(models.TextChoices):
+        HOME_INDUSTRY = "industri_rumahan", "Industri rumahan"
+        PACKAGING = "kemasan", "Kemasan dan label"
+        DIGITAL = "pemasaran_digital", "Pemasaran digital"
+        EXPORT = "kesiapan_ekspor", "Kesiapan ekspor"
+        HALAL = "halal", "Sertifikasi halal"
+        FINANCE = "keuangan", "Keuangan dan pembukuan"
+        OTHER = "lainnya", "Lainnya"
+
+    kabupaten = models.ForeignKey(
+        Kabupaten, on_delete=models.PROTECT, related_name="trainings", verbose_name="kabupaten"
+    )
+    organiser = models.CharField("penyelenggara", max_length=150, help_text="Misalnya Dinas Koperasi dan UMKM.")
+    title = models.CharField("judul", max_length=200)
+    kind = models.CharField("jenis", max_length=20, choices=Kind.choices)
+    description = models.TextField("deskripsi", blank=True)
+    venue = models.CharField("tempat", max_length=200)
+    start_on = models.DateField("mulai")
+    end_on = models.DateField("selesai")
+    capacity = models.PositiveIntegerField("kuota peserta")
+    target_kecamatan = models.ManyToManyField(
+        Kecamatan,
+        blank=True,
+        related_name="+",
+        verbose_name="kecamatan sasaran",
+        help_text="Kosongkan bila terbuka untuk seluruh kabupaten.",
+    )
+    target_category = models.CharField("kategori sasaran", max_length=20, choices=Category.choices, blank=True)
+    mentors = models.ManyToManyField(Mentor, blank=True, related_name="trainings", verbose_name="mentor")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+
+    objects = TrainingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_on", "pk"]
+        verbose_name = "pelatihan"
+        verbose_name_plural = "pelatihan"
+        permissions = [("manage_enrollment", "Dapat mengonfirmasi peserta, presensi, dan kelulusan")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__gte=F("start_on")),
+                name="programs_training_ends_after_start",
+                violation_error_message="Tanggal selesai harus sesudah tanggal mulai.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="programs_training_capacity_positive",
+                violation_error_message="Kuota peserta harus lebih dari nol.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programs:training_detail", args=[self.pk])
+
+
+class TrainingSession(models.Model):
+    """One meeting of a training, for which attendance is taken."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="sessions")
+    on = models.DateField("tanggal")
+    topic = models.CharField("materi", max_length=200)
+
+    class Meta:
+        ordering = ["training", "on", "pk"]
+        verbose_name = "sesi pelatihan"
+        verbose_name_plural = "sesi pelatihan"
+
+    def __str__(self):
+        return f"{self.on:%d-%m-%Y} {self.topic}"
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(business__in=Business.objects.visible_to(user).values("pk"))
+
+    def confirmed(self):
+        return self.filter(status=Enrollment.Status.CONFIRMED)
+
+
+class Enrollment(models.Model):
+    """A business nominated to a training, confirmed (or not) by the dinas, then attending and completing."""
+
+    class Status(models.TextChoices):
+        NOMINATED = "dinominasikan", "Dinominasikan"
+        CONFIRMED = "dikonfirmasi", "Dikonfirmasi"
+        DECLINED = "ditolak", "Tidak diterima"
+
+    training = models.ForeignKey(Training, on_delete=models.PROTECT, related_name="enrollments")
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="enrollments", verbose_name="usaha")
+    status = models.CharField("status", max_length=15, choices=Status.choices, default=Status.NOMINATED)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nominated_at = models.DateTimeField("dinominasikan", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("diputuskan", null=True, blank=True)
+    pre_score = models.PositiveSmallIntegerField("nilai pre-test", null=True, blank=True)
+    post_score = models.PositiveSmallIntegerField("nilai post-test", null=True, blank=True)
+    completed_at = models.DateTimeField("lulus pada", null=True, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["training", "business__name", "pk"]
+        verbose_name = "peserta pelatihan"
+        verbose_name_plural = "peserta pelatihan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "business"],
+                name="programs_enrollment_once_per_training",
+                violation_error_message="Usaha ini sudah dinominasikan ke pelatihan tersebut.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(pre_score__isnull=True) | Q(pre_score__lte=100))
+                & (Q(post_score__isnull=True) | Q(post_score__lte=100)),
+                name="programs_enrollment_scores_0_100",
+                violation_error_message="Nilai harus 0 sampai 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(status="dikonfirmasi"),
+                name="programs_enrollment_completed_if_confirmed",
+                violation_error_message="Hanya peserta terkonfirmasi yang dapat lulus.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.business} · {self.training}"
+
+
+class Attendance(models.Model):
+    """Whether a confirmed participant came to one session."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")
+    present = models.BooleanField("hadir", default=False)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField("dicatat", auto_now=True)
+
+    class Meta:
+        ordering = ["session", "enrollment"]
+        verbose_name = "presensi"
+        verbose_name_plural = "presensi"
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "session"], name="programs_attendance_once_per_session")
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} · {self.session}: {'hadir' if self.present else 'tidak hadir'}"

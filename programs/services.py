@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from programs.models import BankOfficer, BankReferral, BankReferralEvent
-from registry.models import Business
+from programs.models import Attendance, BankOfficer, BankReferral, BankReferralEvent, Enrollment, Training
+from registry.models import Business, Kabupaten
 
 #
 # Bank referrals
@@ -123,3 +123,130 @@ def move_referral(referral, *, to_status, by, note="", amount=None, on=None):
     referral.save(update_fields=fields)
     _record(referral, from_status, by=by, note=note)
     return referral
+
+
+#
+# Trainings
+#
+
+
+def _check_training_area(training, user):
+    if not Training.objects.visible_to(user).filter(pk=training.pk).exists():
+        raise PermissionDenied("Pelatihan ini di luar wilayah kerja Anda.")
+
+
+@transaction.atomic
+def create_training(training, *, sessions=(), target_kecamatan=(), mentors=(), by):
+    """Create a training in a kabupaten the user works in, with its sessions. Raises ValidationError."""
+    if not Kabupaten.objects.visible_to(by).filter(pk=training.kabupaten_id).exists():
+        raise PermissionDenied("Kabupaten ini di luar wilayah kerja Anda.")
+    training.created_by = by
+    training.full_clean()
+    training.save()
+    training.target_kecamatan.set(target_kecamatan)
+    training.mentors.set(mentors)
+    for session in sessions:
+        if not training.start_on <= session.on <= training.end_on:
+            raise ValidationError(f"Sesi {session.on:%d-%m-%Y} di luar tanggal pelatihan.")
+        session.training = training
+        session.full_clean()
+        session.save()
+    return training
+
+
+def similar_assistance_this_year(business, kind):
+    """Return trainings of the same kind the business was confirmed for this year (a warning, not a block)."""
+    year = timezone.localdate().year
+    return list(
+        Training.objects.filter(
+            enrollments__business=business,
+            enrollments__status=Enrollment.Status.CONFIRMED,
+            kind=kind,
+            start_on__year=year,
+        ).distinct()
+    )
+
+
+@transaction.atomic
+def nominate(training, business, *, by):
+    """Nominate a member of the user's area to a training. Raises ValidationError when a rule forbids it."""
+    _check_training_area(training, by)
+    if not Business.objects.visible_to(by).filter(pk=business.pk).exists():
+        raise PermissionDenied("Usaha ini di luar wilayah kerja Anda.")
+    if training.end_on < timezone.localdate():
+        raise ValidationError("Pelatihan ini sudah selesai.")
+    if business.kecamatan.kabupaten_id != training.kabupaten_id:
+        raise ValidationError("Usaha ini di luar kabupaten penyelenggara.")
+    targets = set(training.target_kecamatan.values_list("pk", flat=True))
+    if targets and business.kecamatan_id not in targets:
+        raise ValidationError(f"Pelatihan ini tidak menyasar Kecamatan {business.kecamatan.name}.")
+    if training.target_category and business.category != training.target_category:
+        raise ValidationError(f"Pelatihan ini untuk kategori {training.get_target_category_display()}.")
+    if business.status != Business.Status.ACTIVE:
+        raise ValidationError("Hanya usaha aktif yang dapat dinominasikan.")
+    if training.enrollments.filter(business=business).exists():
+        raise ValidationError(f"{business.name} sudah dinominasikan ke pelatihan ini.")
+    enrollment = Enrollment(training=training, business=business, nominated_by=by)
+    try:
+        with transaction.atomic():
+            enrollment.save()
+    except IntegrityError:
+        raise ValidationError(f"{business.name} sudah dinominasikan ke pelatihan ini.") from None
+    return enrollment
+
+
+@transaction.atomic
+def decide_enrollment(enrollment, *, confirm, by):
+    """Confirm a nominee up to the training's capacity, never over it, or decline them.
+
+    Raises ValidationError when the training is full or the nominee was already decided.
+    """
+    # Lock the training: two dinas officers confirming at once must not both take the last seat.
+    training = Training.objects.select_for_update().get(pk=enrollment.training_id)
+    _check_training_area(training, by)
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status != Enrollment.Status.NOMINATED:
+        raise ValidationError(f"{enrollment.business} sudah diputuskan ({enrollment.get_status_display()}).")
+    if confirm and training.enrollments.confirmed().count() >= training.capacity:
+        raise ValidationError(f"Kuota pelatihan ({training.capacity} peserta) sudah penuh.")
+    enrollment.status = Enrollment.Status.CONFIRMED if confirm else Enrollment.Status.DECLINED
+    enrollment.decided_by, enrollment.decided_at = by, timezone.now()
+    enrollment.save(update_fields=["status", "decided_by", "decided_at"])
+    return enrollment
+
+
+@transaction.atomic
+def mark_attendance(session, *, present_ids, by):
+    """Record attendance of every confirmed participant at one session: present if listed, absent otherwise."""
+    _check_training_area(session.training, by)
+    present_ids = {int(pk) for pk in present_ids}
+    confirmed = list(session.training.enrollments.confirmed())
+    unknown = present_ids - {e.pk for e in confirmed}
+    if unknown:
+        raise ValidationError("Ada peserta yang tidak terdaftar di pelatihan ini.")
+    Attendance.objects.bulk_create(
+        [Attendance(enrollment=e, session=session, present=e.pk in present_ids, marked_by=by) for e in confirmed],
+        update_conflicts=True,
+        unique_fields=["enrollment", "session"],
+        update_fields=["present", "marked_by", "marked_at"],
+    )
+    return len([e for e in confirmed if e.pk in present_ids])
+
+
+@transaction.atomic
+def complete_enrollment(enrollment, *, completed, pre_score=None, post_score=None, by):
+    """Record scores and completion; completion needs a confirmed participant who attended a session."""
+    enrollment = Enrollment.objects.select_for_update().select_related("training").get(pk=enrollment.pk)
+    _check_training_area(enrollment.training, by)
+    for score in (pre_score, post_score):
+        if score is not None and not 0 <= score <= 100:
+            raise ValidationError("Nilai harus 0 sampai 100.")
+    if completed:
+        if enrollment.status != Enrollment.Status.CONFIRMED:
+            raise ValidationError("Hanya peserta terkonfirmasi yang dapat lulus.")
+        if not enrollment.attendances.filter(present=True).exists():
+            raise ValidationError(f"{enrollment.business} belum pernah tercatat hadir.")
+    enrollment.pre_score, enrollment.post_score = pre_score, post_score
+    enrollment.completed_at = (enrollment.completed_at or timezone.now()) if completed else None
+    enrollment.save(update_fields=["pre_score", "post_score", "completed_at"])
+    return enrollment

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import BankReferral
+from programs.models import BankReferral, Training
 
 
 class BankReferralTable(tables.Table):
@@ -23,4 +23,20 @@ class BankReferralTable(tables.Table):
         model = BankReferral
         fields = ["business", "kecamatan", "bank", "credit_product", "amount_requested", "status", "created_at"]
         empty_text = _("Belum ada rujukan.")
+        attrs = {"class": "table table-hover align-middle"}
+
+
+class TrainingTable(tables.Table):
+    title = tables.Column(_("Pelatihan"), linkify=True)
+    kind = tables.Column(_("Jenis"))
+    start_on = tables.DateColumn(format="d-m-Y", verbose_name=_("Mulai"))
+    venue = tables.Column(_("Tempat"), orderable=False)
+    seats = tables.TemplateColumn(
+        "{{ record.confirmed_count }}/{{ record.capacity }}", verbose_name=_("Peserta"), orderable=False
+    )
+
+    class Meta:
+        model = Training
+        fields = ["title", "kind", "start_on", "venue", "seats"]
+        empty_text = _("Belum ada pelatihan.")
         attrs = {"class": "table table-hover align-middle"}

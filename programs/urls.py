@@ -9,4 +9,12 @@ urlpatterns = [
     path("rujukan/<int:pk>/", views.BankReferralDetailView.as_view(), name="bankreferral_detail"),
     path("rujukan/<int:pk>/langkah/", views.BankReferralStepView.as_view(), name="bankreferral_step"),
     path("usaha/<int:pk>/rujuk-bank/", views.BankReferralCreateView.as_view(), name="bankreferral_create"),
+    path("pelatihan/", views.TrainingListView.as_view(), name="training_list"),
+    path("pelatihan/baru/", views.TrainingCreateView.as_view(), name="training_create"),
+    path("pelatihan/<int:pk>/", views.TrainingDetailView.as_view(), name="training_detail"),
+    path("pelatihan/<int:pk>/nominasi/", views.TrainingNominateView.as_view(), name="training_nominate"),
+    path("pelatihan/<int:pk>/kelulusan/", views.CompletionView.as_view(), name="training_completion"),
+    path("pelatihan/sesi/<int:pk>/presensi/", views.AttendanceView.as_view(), name="attendance"),
+    path("peserta/<int:pk>/keputusan/", views.EnrollmentDecisionView.as_view(), name="enrollment_decide"),
+    path("peserta/<int:pk>/sertifikat/", views.CertificateView.as_view(), name="enrollment_certificate"),
 ]

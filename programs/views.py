@@ -2,8 +2,10 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
+from django.db.models import Count, Q
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
@@ -11,11 +13,22 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
-from programs.filtersets import BankReferralFilterSet
-from programs.forms import BankReferralForm, ReferralStepForm
-from programs.models import BankOfficer, BankReferral
-from programs.services import allowed_transitions, move_referral, refer_to_bank
-from programs.tables import BankReferralTable
+from programs.certificates import certificate_pdf
+from programs.filtersets import BankReferralFilterSet, TrainingFilterSet
+from programs.forms import BankReferralForm, ReferralStepForm, SessionFormSet, TrainingForm
+from programs.models import BankOfficer, BankReferral, Enrollment, Training, TrainingSession
+from programs.services import (
+    allowed_transitions,
+    complete_enrollment,
+    create_training,
+    decide_enrollment,
+    mark_attendance,
+    move_referral,
+    nominate,
+    refer_to_bank,
+    similar_assistance_this_year,
+)
+from programs.tables import BankReferralTable, TrainingTable
 from registry.exports import neutralise
 from registry.models import AccessLog, Business, YearlyFigure
 from registry.permissions import AreaRestrictedMixin
@@ -217,3 +230,220 @@ class BankReferralStepView(AreaRestrictedMixin, View):
         referral.refresh_from_db()
         messages.success(request, f"Status rujukan: {referral.get_status_display()}.")
         return redirect(referral)
+
+
+#
+# Trainings
+#
+
+
+class TrainingListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
+    permission_required = "programs.view_training"
+    model = Training
+    table_class = TrainingTable
+    filterset_class = TrainingFilterSet
+    table_pagination = {"per_page": 25}
+    template_name = "programs/training_list.html"
+
+    def get_queryset(self):
+        confirmed = Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.CONFIRMED))
+        return super().get_queryset().select_related("kabupaten").annotate(confirmed_count=confirmed)
+
+
+class TrainingCreateView(AreaRestrictedMixin, View):
+    permission_required = "programs.add_training"
+    model = Training
+    template_name = "programs/training_form.html"
+
+    def render(self, form, sessions, status=200):
+        return TemplateResponse(self.request, self.template_name, {"form": form, "sessions": sessions}, status=status)
+
+    def get(self, request):
+        return self.render(TrainingForm(user=request.user), SessionFormSet(prefix="session"))
+
+    def post(self, request):
+        form = TrainingForm(request.POST, user=request.user)
+        sessions = SessionFormSet(request.POST, prefix="session")
+        if not (form.is_valid() and sessions.is_valid()):
+            return self.render(form, sessions, status=400)
+        rows = [s.save(commit=False) for s in sessions if s.has_changed() and s.cleaned_data]
+        try:
+            training = create_training(
+                form.save(commit=False),
+                sessions=rows,
+                target_kecamatan=form.cleaned_data["target_kecamatan"],
+                mentors=form.cleaned_data["mentors"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render(form, sessions, status=400)
+        messages.success(request, "Pelatihan tersimpan. Koordinator kini dapat menominasikan anggota.")
+        return redirect(training)
+
+
+class TrainingDetailView(AreaRestrictedMixin, DetailView):
+    """A training: sessions, mentors, seats, and the participants the viewer may see."""
+
+    permission_required = "programs.view_training"
+    model = Training
+    template_name = "programs/training_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("kabupaten")
+            .prefetch_related("sessions", "mentors", "target_kecamatan")
+        )
+
+    def get_context_data(self, **kwargs):
+        training, user = self.object, self.request.user
+        sessions = list(training.sessions.all())
+        enrollments = list(
+            Enrollment.objects.visible_to(user)
+            .filter(training=training)
+            .select_related("business__kecamatan")
+            .annotate(attended=Count("attendances", filter=Q(attendances__present=True)))
+        )
+        candidates = []
+        if user.has_perm("programs.add_enrollment") and training.end_on >= timezone.localdate():
+            candidates = (
+                Business.objects.visible_to(user)
+                .filter(kecamatan__kabupaten=training.kabupaten_id, status=Business.Status.ACTIVE)
+                .exclude(enrollments__training=training)
+                .order_by("name")
+                .only("pk", "name")
+            )
+        return super().get_context_data(
+            sessions=sessions,
+            enrollments=enrollments,
+            candidates=candidates,
+            confirmed_count=training.enrollments.confirmed().count(),
+            **kwargs,
+        )
+
+
+class TrainingNominateView(AreaRestrictedMixin, View):
+    """A coordinator nominates one of their members; a similar training this year gives a warning."""
+
+    permission_required = "programs.add_enrollment"
+    model = Training
+
+    def post(self, request, pk):
+        training = get_object_or_404(self.get_queryset(), pk=pk)
+        business = Business.objects.visible_to(request.user).filter(pk=request.POST.get("business") or 0).first()
+        if business is None:
+            messages.error(request, "Pilih anggota yang akan dinominasikan.")
+            return redirect(training)
+        try:
+            nominate(training, business, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(training)
+        for other in similar_assistance_this_year(business, training.kind):
+            messages.warning(request, f"{business.name} sudah mengikuti pelatihan sejenis tahun ini: {other.title}.")
+        messages.success(request, f"{business.name} dinominasikan; menunggu konfirmasi dinas.")
+        return redirect(training)
+
+
+class EnrollmentDecisionView(AreaRestrictedMixin, View):
+    permission_required = "programs.manage_enrollment"
+    model = Enrollment
+
+    def post(self, request, pk):
+        enrollment = get_object_or_404(self.get_queryset().select_related("training", "business"), pk=pk)
+        try:
+            decide_enrollment(enrollment, confirm=request.POST.get("action") == "confirm", by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(enrollment.training)
+
+
+class AttendanceView(AreaRestrictedMixin, View):
+    """One session's attendance list: every confirmed participant, ticked in bulk."""
+
+    permission_required = "programs.manage_enrollment"
+    model = TrainingSession
+    template_name = "programs/attendance_form.html"
+
+    def get_queryset(self):
+        return TrainingSession.objects.filter(training__in=Training.objects.visible_to(self.request.user))
+
+    def get_session(self, pk):
+        return get_object_or_404(self.get_queryset().select_related("training"), pk=pk)
+
+    def get(self, request, pk):
+        session = self.get_session(pk)
+        present = set(session.attendances.filter(present=True).values_list("enrollment_id", flat=True))
+        participants = session.training.enrollments.confirmed().select_related("business__kecamatan")
+        context = {"session": session, "participants": participants, "present": present}
+        return TemplateResponse(request, self.template_name, context)
+
+    def post(self, request, pk):
+        session = self.get_session(pk)
+        ids = [value for value in request.POST.getlist("present") if value.isdigit()]
+        try:
+            count = mark_attendance(session, present_ids=ids, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("programs:attendance", pk=session.pk)
+        messages.success(request, f"Presensi tersimpan: {count} hadir.")
+        return redirect(session.training)
+
+
+class CompletionView(AreaRestrictedMixin, View):
+    """Scores and completion of all confirmed participants, saved in one go."""
+
+    permission_required = "programs.manage_enrollment"
+    model = Training
+
+    def post(self, request, pk):
+        training = get_object_or_404(self.get_queryset(), pk=pk)
+        problems, done = [], 0
+        for enrollment in training.enrollments.confirmed().select_related("business"):
+            try:
+                pre = _score(request.POST.get(f"pre-{enrollment.pk}"))
+                post = _score(request.POST.get(f"post-{enrollment.pk}"))
+                complete_enrollment(
+                    enrollment,
+                    completed=request.POST.get(f"completed-{enrollment.pk}") == "on",
+                    pre_score=pre,
+                    post_score=post,
+                    by=request.user,
+                )
+                done += 1
+            except ValidationError as error:
+                problems.append(f"{enrollment.business.name}: {' '.join(error.messages)}")
+        if done:
+            messages.success(request, f"Nilai dan kelulusan {done} peserta tersimpan.")
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect(training)
+
+
+def _score(raw):
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValidationError("Nilai harus angka 0 sampai 100.")
+    return int(raw)
+
+
+class CertificateView(AreaRestrictedMixin, View):
+    """A printable PDF certificate for a participant who completed the training."""
+
+    permission_required = "programs.view_enrollment"
+    model = Enrollment
+
+    def get(self, request, pk):
+        enrollment = get_object_or_404(
+            self.get_queryset()
+            .filter(completed_at__isnull=False)
+            .select_related("training__kabupaten", "business__owner"),
+            pk=pk,
+        )
+        response = HttpResponse(certificate_pdf(enrollment), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="sertifikat-{enrollment.pk}.pdf"'
+        return response

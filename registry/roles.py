@@ -35,6 +35,10 @@ ROLE_PERMISSIONS = {
         "registry.view_kabupaten",
         "registry.verify_business",
         "registry.set_guidance",
+        "programs.view_training",
+        "programs.add_training",
+        "programs.view_enrollment",
+        "programs.manage_enrollment",
     ],
     COORDINATOR: [
         *_AREA_VIEW,
@@ -47,6 +51,9 @@ ROLE_PERMISSIONS = {
         "registry.change_product",
         "registry.add_legaldocument",
         "registry.add_yearlyfigure",
+        "programs.view_training",
+        "programs.view_enrollment",
+        "programs.add_enrollment",
     ],
     BANK: ["programs.view_bank", "programs.view_bankreferral", "programs.decide_bankreferral"],
 }
