@@ -9,6 +9,7 @@ from programs.models import (
     BankReferralEvent,
     Enrollment,
     Mentor,
+    MentoringVisit,
     Training,
     TrainingSession,
 )
@@ -109,6 +110,11 @@ class TrainingAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at"]
     inlines = [TrainingSessionInline]
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
@@ -137,3 +143,19 @@ class AttendanceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(MentoringVisit)
+class MentoringVisitAdmin(admin.ModelAdmin):
+    list_display = ["business", "visited_on", "topic", "mentor", "follow_up_on", "follow_up_done"]
+    list_filter = ["follow_up_done"]
+    list_select_related = ["business", "mentor"]
+    search_fields = ["business__name", "topic"]
+    autocomplete_fields = ["business", "mentor"]
+    readonly_fields = ["created_by", "created_at"]
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,6 +1,6 @@
 from django import forms
 
-from programs.models import Bank, BankReferral, Training, TrainingSession
+from programs.models import Bank, BankReferral, MentoringVisit, Training, TrainingSession
 from registry.forms import DateInput, RupiahField
 from registry.models import Kabupaten, Kecamatan
 
@@ -82,3 +82,15 @@ class SessionForm(forms.ModelForm):
 
 
 SessionFormSet = forms.formset_factory(SessionForm, extra=3, max_num=20)
+
+
+class MentoringVisitForm(forms.ModelForm):
+    class Meta:
+        model = MentoringVisit
+        fields = ["visited_on", "mentor", "organiser", "topic", "findings", "actions", "follow_up_on"]
+        widgets = {
+            "visited_on": DateInput(),
+            "follow_up_on": DateInput(),
+            "findings": forms.Textarea(attrs={"rows": 3}),
+            "actions": forms.Textarea(attrs={"rows": 3}),
+        }

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from registry.models import Business, Category, Kabupaten, Kecamatan
 
@@ -383,3 +384,58 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.enrollment} · {self.session}: {'hadir' if self.present else 'tidak hadir'}"
+
+
+#
+# Mentoring (pendampingan)
+#
+
+
+class MentoringVisitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(business__in=Business.objects.visible_to(user).values("pk"))
+
+    def overdue(self):
+        return self.filter(follow_up_on__lt=timezone.localdate(), follow_up_done=False)
+
+
+class MentoringVisit(models.Model):
+    """A mentor's visit to a business: what was found, what was agreed, and when to follow up."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="mentoring_visits", verbose_name="usaha"
+    )
+    mentor = models.ForeignKey(
+        Mentor, on_delete=models.PROTECT, null=True, blank=True, related_name="visits", verbose_name="mentor"
+    )
+    organiser = models.CharField("dinas pendamping", max_length=150)
+    visited_on = models.DateField("tanggal kunjungan")
+    topic = models.CharField("topik", max_length=200)
+    findings = models.TextField("temuan")
+    actions = models.TextField("tindakan yang disepakati", blank=True)
+    follow_up_on = models.DateField("tindak lanjut pada", null=True, blank=True)
+    follow_up_done = models.BooleanField("tindak lanjut selesai", default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("dicatat", auto_now_add=True)
+
+    objects = MentoringVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-visited_on", "-pk"]
+        verbose_name = "kunjungan pendampingan"
+        verbose_name_plural = "kunjungan pendampingan"
+        indexes = [models.Index(fields=["follow_up_done", "follow_up_on"], name="programs_visit_follow_up")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=F("visited_on")),
+                name="programs_mentoringvisit_follow_up_after_visit",
+                violation_error_message="Tanggal tindak lanjut harus sesudah kunjungan.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.business} · {self.visited_on:%d-%m-%Y} · {self.topic}"
+
+    @property
+    def is_overdue(self):
+        return bool(self.follow_up_on and not self.follow_up_done and self.follow_up_on < timezone.localdate())

@@ -6,7 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from programs.models import Attendance, BankOfficer, BankReferral, BankReferralEvent, Enrollment, Training
+from programs.models import (
+    Attendance,
+    BankOfficer,
+    BankReferral,
+    BankReferralEvent,
+    Enrollment,
+    MentoringVisit,
+    Training,
+)
 from registry.models import Business, Kabupaten
 
 #
@@ -250,3 +258,35 @@ def complete_enrollment(enrollment, *, completed, pre_score=None, post_score=Non
     enrollment.completed_at = (enrollment.completed_at or timezone.now()) if completed else None
     enrollment.save(update_fields=["pre_score", "post_score", "completed_at"])
     return enrollment
+
+
+#
+# Mentoring
+#
+
+
+@transaction.atomic
+def record_visit(business, visit, *, by):
+    """Record a mentoring visit to a business of the user's area. Raises ValidationError for impossible dates."""
+    if not Business.objects.visible_to(by).filter(pk=business.pk).exists():
+        raise PermissionDenied("Usaha ini di luar wilayah kerja Anda.")
+    if visit.visited_on and visit.visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": "Kunjungan belum terjadi: tanggal tidak boleh di masa depan."})
+    visit.business = business
+    visit.created_by = by
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def close_follow_up(visit, *, by):
+    """Mark a visit's follow-up as done."""
+    visit = MentoringVisit.objects.select_for_update().get(pk=visit.pk)
+    if not Business.objects.visible_to(by).filter(pk=visit.business_id).exists():
+        raise PermissionDenied("Usaha ini di luar wilayah kerja Anda.")
+    if visit.follow_up_on is None or visit.follow_up_done:
+        raise ValidationError("Tidak ada tindak lanjut yang terbuka untuk kunjungan ini.")
+    visit.follow_up_done = True
+    visit.save(update_fields=["follow_up_done"])
+    return visit

@@ -9,22 +9,24 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView, FormView, ListView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
 from programs.certificates import certificate_pdf
 from programs.filtersets import BankReferralFilterSet, TrainingFilterSet
-from programs.forms import BankReferralForm, ReferralStepForm, SessionFormSet, TrainingForm
-from programs.models import BankOfficer, BankReferral, Enrollment, Training, TrainingSession
+from programs.forms import BankReferralForm, MentoringVisitForm, ReferralStepForm, SessionFormSet, TrainingForm
+from programs.models import BankOfficer, BankReferral, Enrollment, MentoringVisit, Training, TrainingSession
 from programs.services import (
     allowed_transitions,
+    close_follow_up,
     complete_enrollment,
     create_training,
     decide_enrollment,
     mark_attendance,
     move_referral,
     nominate,
+    record_visit,
     refer_to_bank,
     similar_assistance_this_year,
 )
@@ -447,3 +449,66 @@ class CertificateView(AreaRestrictedMixin, View):
         response = HttpResponse(certificate_pdf(enrollment), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="sertifikat-{enrollment.pk}.pdf"'
         return response
+
+
+#
+# Mentoring
+#
+
+
+class MentoringVisitCreateView(AreaRestrictedMixin, FormView):
+    permission_required = "programs.add_mentoringvisit"
+    model = Business
+    form_class = MentoringVisitForm
+    template_name = "registry/business_part_form.html"
+
+    @cached_property
+    def business(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        return {"visited_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(business=self.business, title="Catat pendampingan", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            record_visit(self.business, form.save(commit=False), by=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Kunjungan pendampingan tercatat.")
+        return redirect(self.business)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class OverdueFollowUpListView(AreaRestrictedMixin, ListView):
+    """Mentoring follow-ups whose date has passed, oldest first, for the dinas to chase."""
+
+    permission_required = "programs.view_mentoringvisit"
+    model = MentoringVisit
+    template_name = "programs/mentoringvisit_overdue.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .overdue()
+            .select_related("business__kecamatan", "mentor")
+            .order_by("follow_up_on", "pk")
+        )
+
+    def post(self, request):
+        visit = get_object_or_404(self.get_queryset(), pk=request.POST.get("visit") or 0)
+        try:
+            close_follow_up(visit, by=request.user)
+            messages.success(request, f"Tindak lanjut {visit.business.name} ditandai selesai.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("programs:mentoringvisit_overdue")

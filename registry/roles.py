@@ -39,6 +39,9 @@ ROLE_PERMISSIONS = {
         "programs.add_training",
         "programs.view_enrollment",
         "programs.manage_enrollment",
+        "programs.view_mentoringvisit",
+        "programs.add_mentoringvisit",
+        "programs.change_mentoringvisit",
     ],
     COORDINATOR: [
         *_AREA_VIEW,
@@ -54,6 +57,8 @@ ROLE_PERMISSIONS = {
         "programs.view_training",
         "programs.view_enrollment",
         "programs.add_enrollment",
+        "programs.view_mentoringvisit",
+        "programs.add_mentoringvisit",
     ],
     BANK: ["programs.view_bank", "programs.view_bankreferral", "programs.decide_bankreferral"],
 }

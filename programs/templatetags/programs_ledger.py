@@ -1,0 +1,51 @@
+"""The assistance ledger: every program touch of a business, for its detail page in the registry.
+
+The registry's page loads this tag library, so the registry's Python never imports the programs.
+"""
+
+from django import template
+from django.utils import timezone
+
+from programs.models import BankReferral, Enrollment, MentoringVisit
+
+register = template.Library()
+
+
+@register.inclusion_tag("programs/partials/_ledger.html", takes_context=True)
+def assistance_ledger(context, business):
+    """Trainings, mentoring visits and bank referrals of `business`, newest first, whichever dinas gave them.
+
+    Three queries whatever the number of entries.
+    """
+    entries = []
+    enrollments = Enrollment.objects.filter(business=business, status=Enrollment.Status.CONFIRMED).select_related(
+        "training"
+    )
+    for e in enrollments:
+        done = "lulus" if e.completed_at else "peserta"
+        entries.append(
+            (
+                e.training.start_on,
+                "Pelatihan",
+                f"{e.training.title} ({done})",
+                e.training.organiser,
+                e.training.get_absolute_url(),
+            )
+        )
+    for v in MentoringVisit.objects.filter(business=business).select_related("mentor"):
+        who = f" bersama {v.mentor.name}" if v.mentor else ""
+        entries.append((v.visited_on, "Pendampingan", f"{v.topic}{who}", v.organiser, None))
+    for r in (
+        BankReferral.objects.filter(business=business).exclude(status=BankReferral.Status.DRAFT).select_related("bank")
+    ):
+        entries.append(
+            (
+                timezone.localtime(r.created_at).date(),
+                "Rujukan bank",
+                f"{r.bank.short_name}: {r.get_status_display()}",
+                "",
+                r.get_absolute_url(),
+            )
+        )
+    entries.sort(key=lambda entry: entry[0], reverse=True)
+    return {"entries": entries, "business": business, "perms": context.get("perms")}
