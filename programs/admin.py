@@ -7,9 +7,13 @@ from programs.models import (
     BankOfficer,
     BankReferral,
     BankReferralEvent,
+    CurationCall,
+    CurationCriterion,
+    CurationSubmission,
     Enrollment,
     Mentor,
     MentoringVisit,
+    Placement,
     Training,
     TrainingSession,
 )
@@ -159,3 +163,62 @@ class MentoringVisitAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class CurationCriterionInline(admin.TabularInline):
+    model = CurationCriterion
+    extra = 0
+
+
+@admin.register(CurationCall)
+class CurationCallAdmin(admin.ModelAdmin):
+    list_display = ["title", "channel", "kabupaten", "opens_on", "closes_on"]
+    list_filter = ["channel", "kabupaten"]
+    list_select_related = ["kabupaten"]
+    search_fields = ["title", "partner"]
+    autocomplete_fields = ["kabupaten"]
+    readonly_fields = ["created_by", "created_at"]
+    inlines = [CurationCriterionInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CurationSubmission)
+class CurationSubmissionAdmin(admin.ModelAdmin):
+    """Read and search; decisions go through programs.services (a pass needs scores and documents)."""
+
+    list_display = ["product", "call", "decision", "total_score", "submitted_at"]
+    list_filter = ["decision"]
+    list_select_related = ["product", "call"]
+    search_fields = ["product__name", "product__business__name", "call__title"]
+    readonly_fields = [
+        "call",
+        "product",
+        "decision",
+        "feedback",
+        "missing_documents",
+        "total_score",
+        "submitted_by",
+        "submitted_at",
+        "decided_by",
+        "decided_at",
+    ]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ["submission", "partner", "starts_on", "ends_on", "status"]
+    list_filter = ["status"]
+    list_select_related = ["submission__product"]
+    search_fields = ["partner", "submission__product__name"]
+    readonly_fields = ["submission", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

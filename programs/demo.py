@@ -163,3 +163,59 @@ def load_demo_trainings():
     for business in Business.objects.filter(kecamatan="35.15.12").order_by("pk")[:4]:
         Enrollment.objects.create(training=upcoming, business=business, nominated_by=balongbendo)
     return 2
+
+
+@transaction.atomic
+def load_demo_curation():
+    """Sumenep's call for modern retail (Indomaret and Alfamart): products submitted, scored, decided, placed."""
+    from programs.models import CurationCall, CurationCriterion
+    from programs.services import (
+        decide_submission,
+        missing_documents,
+        open_curation_call,
+        place_product,
+        score_submission,
+        submit_to_curation,
+    )
+    from registry.models import Kabupaten, Product
+
+    if CurationCall.objects.exists():
+        return 0
+    users = get_user_model().objects
+    dinas = users.get(username="dinas.sumenep")
+    today = timezone.localdate()
+    call = open_curation_call(
+        CurationCall(
+            kabupaten=Kabupaten.objects.get(pk="35.29"),
+            organiser="Dinas Koperasi dan UKM Kabupaten Sumenep",
+            title="Kurasi Produk untuk Ritel Modern",
+            channel="ritel_modern",
+            partner="Indomaret dan Alfamart",
+            opens_on=today - datetime.timedelta(days=30),
+            closes_on=today + datetime.timedelta(days=30),
+            required_documents=["nib"],
+        ),
+        criteria=[
+            CurationCriterion(name="Kemasan", weight=2),
+            CurationCriterion(name="Label dan legalitas", weight=2),
+            CurationCriterion(name="Mutu produk", weight=3),
+            CurationCriterion(name="Harga", weight=1),
+        ],
+        by=dinas,
+    )
+    criteria = list(call.criteria.all())
+    products = Product.objects.filter(business__kecamatan__kabupaten="35.29", business__verification="terverifikasi")
+    for index, product in enumerate(products.order_by("pk")[:8]):
+        submission = submit_to_curation(call, product, by=product.business.registered_by or dinas)
+        score_submission(submission, scores={c.pk: 3 + (index + c.pk) % 3 for c in criteria}, by=dinas)
+        missing = missing_documents(product, call.required_documents)
+        if not missing and index % 4 != 3:
+            decide_submission(submission, decision="lolos", feedback="Siap masuk rak ritel modern.", by=dinas)
+            place_product(
+                submission, partner="Indomaret Sumenep Kota", starts_on=today - datetime.timedelta(days=10), by=dinas
+            )
+        elif missing:
+            decide_submission(
+                submission, decision="perbaikan", feedback="Lengkapi NIB dari OSS, lalu ajukan lagi.", by=dinas
+            )
+    return 1

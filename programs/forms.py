@@ -1,8 +1,17 @@
 from django import forms
 
-from programs.models import Bank, BankReferral, MentoringVisit, Training, TrainingSession
+from programs.models import (
+    Bank,
+    BankReferral,
+    CurationCall,
+    CurationCriterion,
+    MentoringVisit,
+    PlacementSalesNote,
+    Training,
+    TrainingSession,
+)
 from registry.forms import DateInput, RupiahField
-from registry.models import Kabupaten, Kecamatan
+from registry.models import Kabupaten, Kecamatan, LegalDocument
 
 
 class BankReferralForm(forms.Form):
@@ -94,3 +103,63 @@ class MentoringVisitForm(forms.ModelForm):
             "findings": forms.Textarea(attrs={"rows": 3}),
             "actions": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class CurationCallForm(forms.ModelForm):
+    required_documents = forms.MultipleChoiceField(
+        label="Dokumen wajib", choices=LegalDocument.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = CurationCall
+        fields = [
+            "kabupaten",
+            "organiser",
+            "title",
+            "channel",
+            "partner",
+            "opens_on",
+            "closes_on",
+            "required_documents",
+            "description",
+        ]
+        widgets = {"opens_on": DateInput(), "closes_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kabupaten"].queryset = Kabupaten.objects.visible_to(user)
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = CurationCriterion
+        fields = ["name", "weight", "max_score"]
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=0, max_num=15)
+DEFAULT_CRITERIA = [
+    {"name": "Kemasan", "weight": 2, "max_score": 5},
+    {"name": "Label dan legalitas", "weight": 2, "max_score": 5},
+    {"name": "Mutu produk", "weight": 3, "max_score": 5},
+    {"name": "Harga", "weight": 1, "max_score": 5},
+    {"name": "Kapasitas produksi", "weight": 2, "max_score": 5},
+]
+
+
+class PlacementForm(forms.Form):
+    partner = forms.CharField(label="Mitra/toko", max_length=150)
+    starts_on = forms.DateField(label="Mulai", widget=DateInput())
+    ends_on = forms.DateField(label="Sampai", required=False, widget=DateInput())
+
+
+class SalesNoteForm(forms.ModelForm):
+    value = RupiahField(label="Nilai penjualan (Rp)")
+
+    class Meta:
+        model = PlacementSalesNote
+        fields = ["month", "units", "value", "note"]
+        widgets = {"month": DateInput()}
+
+    def validate_constraints(self):
+        # One note per month: a second note for the same month replaces the first (the service upserts).
+        pass

@@ -1,12 +1,13 @@
 """Program records: banks and their officers, bank referrals (trainings, curation and more to come)."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.models import Business, Category, Kabupaten, Kecamatan
+from registry.models import Business, Category, Kabupaten, Kecamatan, LegalDocument, Product
 
 
 class BankQuerySet(models.QuerySet):
@@ -439,3 +440,231 @@ class MentoringVisit(models.Model):
     @property
     def is_overdue(self):
         return bool(self.follow_up_on and not self.follow_up_done and self.follow_up_on < timezone.localdate())
+
+
+#
+# Curation (kurasi produk) and placements
+#
+
+
+class Channel(models.TextChoices):
+    SOUVENIR = "oleh_oleh", "Toko oleh-oleh/pusat suvenir"
+    MODERN_RETAIL = "ritel_modern", "Ritel modern (Alfamart, Indomaret, ...)"
+    EXPORT = "ekspor", "Ekspor"
+    E_CATALOGUE = "e_katalog", "E-katalog pengadaan"
+    MARKETPLACE = "marketplace", "Marketplace"
+
+
+class CurationCallQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(kabupaten__in=Kabupaten.objects.visible_to(user).values("pk"))
+
+
+class CurationCall(models.Model):
+    """A call for products for one channel, scored against a rubric by curators."""
+
+    kabupaten = models.ForeignKey(
+        Kabupaten, on_delete=models.PROTECT, related_name="curation_calls", verbose_name="kabupaten"
+    )
+    organiser = models.CharField("penyelenggara", max_length=150)
+    title = models.CharField("judul", max_length=200)
+    channel = models.CharField("saluran", max_length=15, choices=Channel.choices)
+    partner = models.CharField("mitra", max_length=150, blank=True, help_text="Misalnya Indomaret dan Alfamart.")
+    opens_on = models.DateField("dibuka")
+    closes_on = models.DateField("ditutup")
+    required_documents = ArrayField(
+        models.CharField(max_length=10, choices=LegalDocument.Kind.choices),
+        default=list,
+        blank=True,
+        verbose_name="dokumen wajib",
+    )
+    description = models.TextField("ketentuan", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+
+    objects = CurationCallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "pk"]
+        verbose_name = "kurasi produk"
+        verbose_name_plural = "kurasi produk"
+        permissions = [("curate_product", "Dapat menilai dan memutuskan kurasi produk")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="programs_curationcall_closes_after_opening",
+                violation_error_message="Tanggal tutup harus sesudah tanggal buka.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programs:curationcall_detail", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.opens_on <= timezone.localdate() <= self.closes_on
+
+
+class CurationCriterion(models.Model):
+    """One line of a call's rubric, such as packaging, label and legality, quality, price, capacity."""
+
+    call = models.ForeignKey(CurationCall, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField("kriteria", max_length=100)
+    weight = models.PositiveSmallIntegerField("bobot", default=1)
+    max_score = models.PositiveSmallIntegerField("nilai maksimal", default=5)
+
+    class Meta:
+        ordering = ["call", "pk"]
+        verbose_name = "kriteria kurasi"
+        verbose_name_plural = "kriteria kurasi"
+
+    def __str__(self):
+        return self.name
+
+
+class CurationSubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(product__business__in=Business.objects.visible_to(user).values("pk"))
+
+
+class CurationSubmission(models.Model):
+    """A product put forward to a call, its scores, and the decision with feedback the coordinator reads."""
+
+    class Decision(models.TextChoices):
+        PENDING = "diajukan", "Menunggu penilaian"
+        PASSED = "lolos", "Lolos"
+        REVISE = "perbaikan", "Perlu perbaikan"
+        FAILED = "tidak_lolos", "Tidak lolos"
+
+    call = models.ForeignKey(CurationCall, on_delete=models.PROTECT, related_name="submissions")
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="curation_submissions", verbose_name="produk"
+    )
+    decision = models.CharField("keputusan", max_length=12, choices=Decision.choices, default=Decision.PENDING)
+    feedback = models.TextField("masukan untuk pelaku usaha", blank=True)
+    missing_documents = ArrayField(
+        models.CharField(max_length=10, choices=LegalDocument.Kind.choices),
+        default=list,
+        blank=True,
+        verbose_name="dokumen yang kurang",
+    )
+    total_score = models.DecimalField("nilai akhir", max_digits=5, decimal_places=1, null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField("diajukan", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("diputuskan", null=True, blank=True)
+
+    objects = CurationSubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["call", "-submitted_at", "pk"]
+        verbose_name = "produk yang dikurasi"
+        verbose_name_plural = "produk yang dikurasi"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "product"],
+                name="programs_curationsubmission_once_per_call",
+                violation_error_message="Produk ini sudah diajukan ke kurasi tersebut.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.product} · {self.call}"
+
+    def get_absolute_url(self):
+        return reverse("programs:curationsubmission_detail", args=[self.pk])
+
+    def get_missing_documents_display(self):
+        labels = dict(LegalDocument.Kind.choices)
+        return ", ".join(str(labels.get(kind, kind)) for kind in self.missing_documents)
+
+
+class CurationScore(models.Model):
+    """One curator's score on one criterion for one submission."""
+
+    submission = models.ForeignKey(CurationSubmission, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(CurationCriterion, on_delete=models.PROTECT, related_name="scores")
+    score = models.PositiveSmallIntegerField("nilai")
+    curator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scored_at = models.DateTimeField("dinilai", auto_now=True)
+
+    class Meta:
+        ordering = ["submission", "criterion"]
+        verbose_name = "nilai kurasi"
+        verbose_name_plural = "nilai kurasi"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "criterion"], name="programs_curationscore_once_per_criterion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.score}"
+
+
+class PlacementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(submission__product__business__in=Business.objects.visible_to(user).values("pk"))
+
+
+class Placement(models.Model):
+    """A product that passed curation, placed in a channel or with a partner (the Sumenep case: Indomaret, Alfamart)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "aktif", "Aktif"
+        ENDED = "berakhir", "Berakhir"
+
+    submission = models.OneToOneField(CurationSubmission, on_delete=models.PROTECT, related_name="placement")
+    partner = models.CharField("mitra/toko", max_length=150)
+    starts_on = models.DateField("mulai")
+    ends_on = models.DateField("sampai", null=True, blank=True)
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+        verbose_name = "penempatan produk"
+        verbose_name_plural = "penempatan produk"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="programs_placement_ends_after_start",
+                violation_error_message="Tanggal akhir harus sesudah tanggal mulai.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.submission.product} di {self.partner}"
+
+
+class PlacementSalesNote(models.Model):
+    """Periodic sales of a placed product: units and value for a month, as the partner reports them."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="sales_notes")
+    month = models.DateField("bulan", help_text="Tanggal mana pun dalam bulan itu.")
+    units = models.PositiveIntegerField("jumlah terjual")
+    value = models.DecimalField("nilai penjualan (Rp)", max_digits=15, decimal_places=0)
+    note = models.CharField("catatan", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["placement", "-month"]
+        verbose_name = "catatan penjualan"
+        verbose_name_plural = "catatan penjualan"
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "month"], name="programs_placementsalesnote_once_per_month")
+        ]
+
+    def __str__(self):
+        return f"{self.placement} {self.month:%m-%Y}"
+
+    def save(self, *args, **kwargs):
+        self.month = self.month.replace(day=1)  # one note per calendar month
+        super().save(*args, **kwargs)

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from programs.models import (
@@ -11,11 +12,16 @@ from programs.models import (
     BankOfficer,
     BankReferral,
     BankReferralEvent,
+    CurationCall,
+    CurationScore,
+    CurationSubmission,
     Enrollment,
     MentoringVisit,
+    Placement,
+    PlacementSalesNote,
     Training,
 )
-from registry.models import Business, Kabupaten
+from registry.models import Business, Kabupaten, LegalDocument, Product
 
 #
 # Bank referrals
@@ -290,3 +296,139 @@ def close_follow_up(visit, *, by):
     visit.follow_up_done = True
     visit.save(update_fields=["follow_up_done"])
     return visit
+
+
+#
+# Curation and placements
+#
+
+
+@transaction.atomic
+def open_curation_call(call, *, criteria, by):
+    """Create a call with its rubric (at least one criterion) in a kabupaten the user works in."""
+    if not Kabupaten.objects.visible_to(by).filter(pk=call.kabupaten_id).exists():
+        raise PermissionDenied("Kabupaten ini di luar wilayah kerja Anda.")
+    if not criteria:
+        raise ValidationError("Isi minimal satu kriteria penilaian.")
+    call.created_by = by
+    call.full_clean()
+    call.save()
+    for criterion in criteria:
+        criterion.call = call
+        criterion.full_clean()
+        criterion.save()
+    return call
+
+
+def missing_documents(product, kinds):
+    """Return the required document kinds the product's business does not hold valid (unexpired) for it."""
+    today = timezone.localdate()
+    held = set(
+        LegalDocument.objects.filter(business=product.business_id, kind__in=kinds)
+        .filter(Q(product__isnull=True) | Q(product=product))
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .values_list("kind", flat=True)
+    )
+    return [kind for kind in kinds if kind not in held]
+
+
+@transaction.atomic
+def submit_to_curation(call, product, *, by):
+    """Put a product of the user's area forward to an open call. Raises ValidationError when a rule forbids it."""
+    if not CurationCall.objects.visible_to(by).filter(pk=call.pk).exists():
+        raise PermissionDenied("Kurasi ini di luar wilayah kerja Anda.")
+    if not Product.objects.visible_to(by).filter(pk=product.pk).exists():
+        raise PermissionDenied("Produk ini di luar wilayah kerja Anda.")
+    if not call.is_open:
+        raise ValidationError("Pengajuan untuk kurasi ini sedang tidak dibuka.")
+    if product.business.kecamatan.kabupaten_id != call.kabupaten_id:
+        raise ValidationError("Produk ini di luar kabupaten penyelenggara.")
+    submission = CurationSubmission(call=call, product=product, submitted_by=by)
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:
+        raise ValidationError(f"{product.name} sudah diajukan ke kurasi ini.") from None
+    return submission
+
+
+@transaction.atomic
+def score_submission(submission, *, scores, by):
+    """Record a curator's scores ({criterion_id: score}) and the weighted total on a 0-100 scale."""
+    submission = CurationSubmission.objects.select_for_update().select_related("call").get(pk=submission.pk)
+    if not CurationCall.objects.visible_to(by).filter(pk=submission.call_id).exists():
+        raise PermissionDenied("Kurasi ini di luar wilayah kerja Anda.")
+    if submission.decision != CurationSubmission.Decision.PENDING:
+        raise ValidationError("Pengajuan ini sudah diputuskan; nilainya tidak dapat diubah.")
+    criteria = {c.pk: c for c in submission.call.criteria.all()}
+    for criterion_id, score in scores.items():
+        criterion = criteria.get(int(criterion_id))
+        if criterion is None:
+            raise ValidationError("Kriteria tidak dikenal untuk kurasi ini.")
+        if not 0 <= score <= criterion.max_score:
+            raise ValidationError(f"Nilai {criterion.name} harus 0 sampai {criterion.max_score}.")
+        CurationScore.objects.update_or_create(
+            submission=submission, criterion=criterion, defaults={"score": score, "curator": by}
+        )
+    stored = {s.criterion_id: s.score for s in submission.scores.all()}
+    total_weight = sum(c.weight for c in criteria.values())
+    if len(stored) == len(criteria) and total_weight:
+        weighted = sum(stored[c.pk] / c.max_score * c.weight for c in criteria.values())
+        submission.total_score = round(100 * weighted / total_weight, 1)
+        submission.save(update_fields=["total_score"])
+    return submission
+
+
+@transaction.atomic
+def decide_submission(submission, *, decision, feedback, by):
+    """Decide lolos, perbaikan or tidak lolos with feedback; a pass needs every criterion scored and every
+    required document held. The missing documents are stored so the coordinator sees which ones."""
+    submission = CurationSubmission.objects.select_for_update().select_related("call", "product").get(pk=submission.pk)
+    if not CurationCall.objects.visible_to(by).filter(pk=submission.call_id).exists():
+        raise PermissionDenied("Kurasi ini di luar wilayah kerja Anda.")
+    if submission.decision != CurationSubmission.Decision.PENDING:
+        raise ValidationError("Pengajuan ini sudah diputuskan.")
+    feedback = (feedback or "").strip()
+    missing = missing_documents(submission.product, submission.call.required_documents)
+    if decision == CurationSubmission.Decision.PASSED:
+        if submission.scores.count() < submission.call.criteria.count():
+            raise ValidationError("Nilai semua kriteria sebelum meloloskan produk.")
+        if missing:
+            labels = dict(LegalDocument.Kind.choices)
+            raise ValidationError(f"Belum ada dokumen wajib: {', '.join(str(labels[k]) for k in missing)}.")
+    elif not feedback:
+        raise ValidationError("Tuliskan masukan agar pelaku usaha tahu apa yang harus diperbaiki.")
+    submission.decision, submission.feedback, submission.missing_documents = decision, feedback, missing
+    submission.decided_by, submission.decided_at = by, timezone.now()
+    submission.save(update_fields=["decision", "feedback", "missing_documents", "decided_by", "decided_at"])
+    return submission
+
+
+@transaction.atomic
+def place_product(submission, *, partner, starts_on, ends_on=None, by):
+    """Record where a product that passed curation is now sold."""
+    submission = CurationSubmission.objects.select_for_update().get(pk=submission.pk)
+    if not CurationCall.objects.visible_to(by).filter(pk=submission.call_id).exists():
+        raise PermissionDenied("Kurasi ini di luar wilayah kerja Anda.")
+    if submission.decision != CurationSubmission.Decision.PASSED:
+        raise ValidationError("Hanya produk yang lolos kurasi yang dapat ditempatkan.")
+    if Placement.objects.filter(submission=submission).exists():
+        raise ValidationError("Produk ini sudah tercatat ditempatkan dari kurasi tersebut.")
+    placement = Placement(submission=submission, partner=partner, starts_on=starts_on, ends_on=ends_on, created_by=by)
+    placement.full_clean()
+    placement.save()
+    return placement
+
+
+@transaction.atomic
+def add_sales_note(placement, note, *, by):
+    """Record (or replace) a month's sales of a placed product."""
+    if not Placement.objects.visible_to(by).filter(pk=placement.pk).exists():
+        raise PermissionDenied("Penempatan ini di luar wilayah kerja Anda.")
+    if note.month > timezone.localdate():
+        raise ValidationError("Bulan penjualan tidak boleh di masa depan.")
+    note.placement = placement
+    note.month = note.month.replace(day=1)
+    PlacementSalesNote.objects.update_or_create(
+        placement=placement, month=note.month, defaults={"units": note.units, "value": note.value, "note": note.note}
+    )

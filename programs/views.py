@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -15,24 +15,52 @@ from django_tables2 import LazyPaginator, SingleTableMixin
 
 from programs.certificates import certificate_pdf
 from programs.filtersets import BankReferralFilterSet, TrainingFilterSet
-from programs.forms import BankReferralForm, MentoringVisitForm, ReferralStepForm, SessionFormSet, TrainingForm
-from programs.models import BankOfficer, BankReferral, Enrollment, MentoringVisit, Training, TrainingSession
+from programs.forms import (
+    DEFAULT_CRITERIA,
+    BankReferralForm,
+    CriterionFormSet,
+    CurationCallForm,
+    MentoringVisitForm,
+    PlacementForm,
+    ReferralStepForm,
+    SalesNoteForm,
+    SessionFormSet,
+    TrainingForm,
+)
+from programs.models import (
+    BankOfficer,
+    BankReferral,
+    CurationCall,
+    CurationSubmission,
+    Enrollment,
+    MentoringVisit,
+    Placement,
+    Training,
+    TrainingSession,
+)
 from programs.services import (
+    add_sales_note,
     allowed_transitions,
     close_follow_up,
     complete_enrollment,
     create_training,
     decide_enrollment,
+    decide_submission,
     mark_attendance,
+    missing_documents,
     move_referral,
     nominate,
+    open_curation_call,
+    place_product,
     record_visit,
     refer_to_bank,
+    score_submission,
     similar_assistance_this_year,
+    submit_to_curation,
 )
 from programs.tables import BankReferralTable, TrainingTable
 from registry.exports import neutralise
-from registry.models import AccessLog, Business, YearlyFigure
+from registry.models import AccessLog, Business, LegalDocument, Product, YearlyFigure
 from registry.permissions import AreaRestrictedMixin
 
 #
@@ -512,3 +540,171 @@ class OverdueFollowUpListView(AreaRestrictedMixin, ListView):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("programs:mentoringvisit_overdue")
+
+
+#
+# Curation and placements
+#
+
+
+class CurationCallListView(AreaRestrictedMixin, ListView):
+    permission_required = "programs.view_curationcall"
+    model = CurationCall
+    template_name = "programs/curationcall_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("kabupaten").annotate(submission_count=Count("submissions"))
+
+
+class CurationCallCreateView(AreaRestrictedMixin, View):
+    permission_required = "programs.add_curationcall"
+    model = CurationCall
+    template_name = "programs/curationcall_form.html"
+
+    def render(self, form, criteria, status=200):
+        return TemplateResponse(self.request, self.template_name, {"form": form, "criteria": criteria}, status=status)
+
+    def get(self, request):
+        return self.render(
+            CurationCallForm(user=request.user), CriterionFormSet(prefix="criterion", initial=DEFAULT_CRITERIA)
+        )
+
+    def post(self, request):
+        form = CurationCallForm(request.POST, user=request.user)
+        criteria = CriterionFormSet(request.POST, prefix="criterion")
+        if not (form.is_valid() and criteria.is_valid()):
+            return self.render(form, criteria, status=400)
+        rows = [c.save(commit=False) for c in criteria if c.cleaned_data.get("name")]
+        try:
+            call = open_curation_call(form.save(commit=False), criteria=rows, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render(form, criteria, status=400)
+        messages.success(request, "Kurasi dibuka. Koordinator kini dapat mengajukan produk.")
+        return redirect(call)
+
+
+class CurationCallDetailView(AreaRestrictedMixin, DetailView):
+    permission_required = "programs.view_curationcall"
+    model = CurationCall
+    template_name = "programs/curationcall_detail.html"
+
+    def get_context_data(self, **kwargs):
+        call, user = self.object, self.request.user
+        submissions = (
+            CurationSubmission.objects.visible_to(user)
+            .filter(call=call)
+            .select_related("product__business__kecamatan", "placement")
+        )
+        products = []
+        if user.has_perm("programs.add_curationsubmission") and call.is_open:
+            products = (
+                Product.objects.visible_to(user)
+                .filter(business__kecamatan__kabupaten=call.kabupaten_id)
+                .exclude(curation_submissions__call=call)
+                .select_related("business")
+                .order_by("business__name", "name")
+            )
+        return super().get_context_data(
+            criteria=call.criteria.all(), submissions=submissions, products=products, **kwargs
+        )
+
+
+class CurationSubmitView(AreaRestrictedMixin, View):
+    permission_required = "programs.add_curationsubmission"
+    model = CurationCall
+
+    def post(self, request, pk):
+        call = get_object_or_404(self.get_queryset(), pk=pk)
+        product = Product.objects.visible_to(request.user).filter(pk=request.POST.get("product") or 0).first()
+        if product is None:
+            messages.error(request, "Pilih produk yang akan diajukan.")
+            return redirect(call)
+        try:
+            submission = submit_to_curation(call, product, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(call)
+        missing = missing_documents(product, call.required_documents)
+        if missing:
+            labels = dict(LegalDocument.Kind.choices)
+            messages.warning(request, f"Dokumen wajib yang belum ada: {', '.join(str(labels[k]) for k in missing)}.")
+        messages.success(request, f"{product.name} diajukan ke kurasi.")
+        return redirect(submission)
+
+
+class CurationSubmissionDetailView(AreaRestrictedMixin, DetailView):
+    """A submission: the rubric with scores, the decision and feedback, and the placement once it passed."""
+
+    permission_required = "programs.view_curationsubmission"
+    model = CurationSubmission
+    template_name = "programs/curationsubmission_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("call", "product__business__kecamatan", "decided_by")
+
+    def get_context_data(self, **kwargs):
+        submission = self.object
+        scores = {s.criterion_id: s.score for s in submission.scores.all()}
+        rubric = [{"criterion": c, "score": scores.get(c.pk)} for c in submission.call.criteria.all()]
+        placement = Placement.objects.filter(submission=submission).prefetch_related("sales_notes").first()
+        missing = missing_documents(submission.product, submission.call.required_documents)
+        labels = dict(LegalDocument.Kind.choices)
+        return super().get_context_data(
+            rubric=rubric,
+            placement=placement,
+            missing_now=[labels[k] for k in missing],
+            decisions=CurationSubmission.Decision.choices[1:],
+            placement_form=PlacementForm(
+                initial={"partner": submission.call.partner, "starts_on": timezone.localdate()}
+            ),
+            sales_form=SalesNoteForm(initial={"month": timezone.localdate()}),
+            **kwargs,
+        )
+
+
+class CurationActionView(AreaRestrictedMixin, View):
+    """Score, decide, place, or note sales: each a POST from the submission page, each through a service."""
+
+    permission_required = "programs.curate_product"
+    model = CurationSubmission
+
+    def post(self, request, pk, action):
+        submission = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            if action == "nilai":
+                scores = {}
+                for key, value in request.POST.items():
+                    if key.startswith("score-") and value.strip():
+                        if not value.strip().isdigit():
+                            raise ValidationError("Nilai harus angka bulat.")
+                        scores[key.removeprefix("score-")] = int(value)
+                score_submission(submission, scores=scores, by=request.user)
+                messages.success(request, "Nilai tersimpan.")
+            elif action == "putuskan":
+                decide_submission(
+                    submission,
+                    decision=request.POST.get("decision", ""),
+                    feedback=request.POST.get("feedback", ""),
+                    by=request.user,
+                )
+                messages.success(request, "Keputusan kurasi tersimpan; koordinator dapat membaca masukannya.")
+            elif action == "tempatkan":
+                form = PlacementForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError([e for errors in form.errors.values() for e in errors])
+                place_product(submission, by=request.user, **form.cleaned_data)
+                messages.success(request, "Penempatan produk tercatat.")
+            elif action == "penjualan":
+                placement = get_object_or_404(Placement, submission=submission)
+                form = SalesNoteForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError([e for errors in form.errors.values() for e in errors])
+                add_sales_note(placement, form.save(commit=False), by=request.user)
+                messages.success(request, "Catatan penjualan tersimpan.")
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(submission)

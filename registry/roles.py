@@ -42,6 +42,11 @@ ROLE_PERMISSIONS = {
         "programs.view_mentoringvisit",
         "programs.add_mentoringvisit",
         "programs.change_mentoringvisit",
+        "programs.view_curationcall",
+        "programs.add_curationcall",
+        "programs.view_curationsubmission",
+        "programs.curate_product",
+        "programs.view_placement",
     ],
     COORDINATOR: [
         *_AREA_VIEW,
@@ -59,6 +64,10 @@ ROLE_PERMISSIONS = {
         "programs.add_enrollment",
         "programs.view_mentoringvisit",
         "programs.add_mentoringvisit",
+        "programs.view_curationcall",
+        "programs.view_curationsubmission",
+        "programs.add_curationsubmission",
+        "programs.view_placement",
     ],
     BANK: ["programs.view_bank", "programs.view_bankreferral", "programs.decide_bankreferral"],
 }

@@ -6,16 +6,16 @@ The registry's page loads this tag library, so the registry's Python never impor
 from django import template
 from django.utils import timezone
 
-from programs.models import BankReferral, Enrollment, MentoringVisit
+from programs.models import BankReferral, CurationSubmission, Enrollment, MentoringVisit
 
 register = template.Library()
 
 
 @register.inclusion_tag("programs/partials/_ledger.html", takes_context=True)
 def assistance_ledger(context, business):
-    """Trainings, mentoring visits and bank referrals of `business`, newest first, whichever dinas gave them.
+    """Trainings, mentoring, curation and placements, and bank referrals of `business`, newest first.
 
-    Three queries whatever the number of entries.
+    Four queries whatever the number of entries, whichever dinas gave the help.
     """
     entries = []
     enrollments = Enrollment.objects.filter(business=business, status=Enrollment.Status.CONFIRMED).select_related(
@@ -46,6 +46,16 @@ def assistance_ledger(context, business):
                 "",
                 r.get_absolute_url(),
             )
+        )
+    submissions = CurationSubmission.objects.filter(product__business=business).select_related(
+        "call", "product", "placement"
+    )
+    for c in submissions:
+        text = f"{c.product.name} · {c.call.title}: {c.get_decision_display()}"
+        if hasattr(c, "placement"):
+            text += f", ditempatkan di {c.placement.partner}"
+        entries.append(
+            (timezone.localtime(c.submitted_at).date(), "Kurasi", text, c.call.organiser, c.get_absolute_url())
         )
     entries.sort(key=lambda entry: entry[0], reverse=True)
     return {"entries": entries, "business": business, "perms": context.get("perms")}

@@ -2,7 +2,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from programs.demo import demo_bank_logins, load_demo_banks, load_demo_referrals, load_demo_trainings
+from programs.demo import (
+    demo_bank_logins,
+    load_demo_banks,
+    load_demo_curation,
+    load_demo_referrals,
+    load_demo_trainings,
+)
 from registry.demo import DEMO_PASSWORD, SOURCE_KABUPATEN, demo_logins, load_demo_members, load_demo_staff
 from registry.models import Kabupaten
 
@@ -31,6 +37,7 @@ class Command(BaseCommand):
             load_demo_banks()
             referrals = load_demo_referrals()
             trainings = load_demo_trainings()
+            calls = load_demo_curation()
             rows = demo_logins() + demo_bank_logins()
             if dry_run:
                 transaction.set_rollback(True)
@@ -39,6 +46,7 @@ class Command(BaseCommand):
         for role, username, area in rows:
             self.stdout.write(f"  {username:<{width}}  {role:<22} {area}")
         self.stdout.write(
-            f"{len(rows)} demo users ready; added {members} members, {referrals} bank referrals, {trainings} trainings"
+            f"{len(rows)} demo users ready; added {members} members, {referrals} bank referrals, "
+            f"{trainings} trainings, {calls} curation calls"
             f"{' (dry run, rolled back)' if dry_run else ''}"
         )
