@@ -11,6 +11,7 @@ from programs.models import (
     CurationCriterion,
     CurationSubmission,
     Enrollment,
+    ExportFacilitation,
     Mentor,
     MentoringVisit,
     Placement,
@@ -222,3 +223,18 @@ class PlacementAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ExportFacilitation)
+class ExportFacilitationAdmin(admin.ModelAdmin):
+    list_display = ["business", "year", "country", "buyer", "value", "organiser"]
+    list_filter = ["year", "country"]
+    list_select_related = ["business"]
+    search_fields = ["business__name", "buyer"]
+    autocomplete_fields = ["business", "product"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

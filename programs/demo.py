@@ -219,3 +219,34 @@ def load_demo_curation():
                 submission, decision="perbaikan", feedback="Lengkapi NIB dari OSS, lalu ajukan lagi.", by=dinas
             )
     return 1
+
+
+@transaction.atomic
+def load_demo_exports():
+    """Lamongan's facilitated exports of tenun ikat and konveksi, by country. Idempotent."""
+    from programs.models import ExportFacilitation
+    from registry.models import Business
+
+    if ExportFacilitation.objects.exists():
+        return 0
+    dinas = get_user_model().objects.get(username="dinas.lamongan")
+    year = timezone.localdate().year
+    rows = [
+        ("Tenun Ikat Paciran", "MY", "Kain Nusantara Sdn Bhd", 185_000_000),
+        ("Tenun Ikat Paciran", "BN", "Bandar Textiles", 62_000_000),
+        ("Konveksi Bintang Paciran", "KR", "Seoul Modest Wear", 240_000_000),
+        ("Konveksi Bintang Paciran", "SA", "Al Noor Trading", 97_500_000),
+    ]
+    for name, country, buyer, value in rows:
+        business = Business.objects.get(name=name)
+        ExportFacilitation.objects.create(
+            business=business,
+            product=business.products.first(),
+            year=year,
+            country=country,
+            buyer=buyer,
+            value=value,
+            organiser="Dinas Perindustrian dan Perdagangan Kabupaten Lamongan",
+            created_by=dinas,
+        )
+    return len(rows)

@@ -1,15 +1,18 @@
 from django import forms
+from django.utils import timezone
 
 from programs.models import (
     Bank,
     BankReferral,
     CurationCall,
     CurationCriterion,
+    ExportFacilitation,
     MentoringVisit,
     PlacementSalesNote,
     Training,
     TrainingSession,
 )
+from registry.countries import COUNTRY_CHOICES
 from registry.forms import DateInput, RupiahField
 from registry.models import Kabupaten, Kecamatan, LegalDocument
 
@@ -163,3 +166,18 @@ class SalesNoteForm(forms.ModelForm):
     def validate_constraints(self):
         # One note per month: a second note for the same month replaces the first (the service upserts).
         pass
+
+
+class ExportFacilitationForm(forms.ModelForm):
+    country = forms.ChoiceField(label="Negara tujuan", choices=[("", "---------"), *COUNTRY_CHOICES])
+    value = RupiahField(label="Nilai ekspor (Rp)")
+
+    class Meta:
+        model = ExportFacilitation
+        fields = ["year", "country", "buyer", "product", "value", "organiser", "note"]
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = business.products.all()
+        self.fields["product"].required = False
+        self.fields["year"].initial = timezone.localdate().year

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from registry.countries import COUNTRY_NAMES, validate_country
 from registry.models import Business, Category, Kabupaten, Kecamatan, LegalDocument, Product
 
 
@@ -668,3 +669,54 @@ class PlacementSalesNote(models.Model):
     def save(self, *args, **kwargs):
         self.month = self.month.replace(day=1)  # one note per calendar month
         super().save(*args, **kwargs)
+
+
+#
+# Export facilitation
+#
+
+
+class ExportFacilitationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(business__in=Business.objects.visible_to(user).values("pk"))
+
+
+class ExportFacilitation(models.Model):
+    """An export a dinas helped happen: which product went to which buyer in which country, for how much."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="export_facilitations", verbose_name="usaha"
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="produk"
+    )
+    year = models.PositiveSmallIntegerField("tahun")
+    country = models.CharField("negara tujuan", max_length=2, validators=[validate_country])
+    buyer = models.CharField("pembeli", max_length=150)
+    value = models.DecimalField("nilai (Rp)", max_digits=15, decimal_places=0)
+    organiser = models.CharField("dinas fasilitator", max_length=150)
+    note = models.CharField("catatan", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("dicatat", auto_now_add=True)
+
+    objects = ExportFacilitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "country", "pk"]
+        verbose_name = "fasilitasi ekspor"
+        verbose_name_plural = "fasilitasi ekspor"
+        indexes = [models.Index(fields=["year", "country"], name="programs_export_year_country")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gt=0),
+                name="programs_exportfacilitation_value_positive",
+                violation_error_message="Nilai ekspor harus lebih dari nol.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.business} → {self.country_name} {self.year}"
+
+    @property
+    def country_name(self):
+        return COUNTRY_NAMES.get(self.country, self.country)

@@ -432,3 +432,24 @@ def add_sales_note(placement, note, *, by):
     PlacementSalesNote.objects.update_or_create(
         placement=placement, month=note.month, defaults={"units": note.units, "value": note.value, "note": note.note}
     )
+
+
+#
+# Export facilitation
+#
+
+
+@transaction.atomic
+def record_export(business, export, *, by):
+    """Record an export a dinas facilitated for a business of the user's area."""
+    if not Business.objects.visible_to(by).filter(pk=business.pk).exists():
+        raise PermissionDenied("Usaha ini di luar wilayah kerja Anda.")
+    if export.product_id and export.product.business_id != business.pk:
+        raise ValidationError({"product": "Produk ini bukan milik usaha tersebut."})
+    if export.year and export.year > timezone.localdate().year:
+        raise ValidationError({"year": "Tahun ekspor tidak boleh di masa depan."})
+    export.business = business
+    export.created_by = by
+    export.full_clean()
+    export.save()
+    return export

@@ -2,7 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,6 +20,7 @@ from programs.forms import (
     BankReferralForm,
     CriterionFormSet,
     CurationCallForm,
+    ExportFacilitationForm,
     MentoringVisitForm,
     PlacementForm,
     ReferralStepForm,
@@ -33,6 +34,7 @@ from programs.models import (
     CurationCall,
     CurationSubmission,
     Enrollment,
+    ExportFacilitation,
     MentoringVisit,
     Placement,
     Training,
@@ -52,6 +54,7 @@ from programs.services import (
     nominate,
     open_curation_call,
     place_product,
+    record_export,
     record_visit,
     refer_to_bank,
     score_submission,
@@ -59,8 +62,9 @@ from programs.services import (
     submit_to_curation,
 )
 from programs.tables import BankReferralTable, TrainingTable
+from registry.countries import COUNTRY_NAMES
 from registry.exports import neutralise
-from registry.models import AccessLog, Business, LegalDocument, Product, YearlyFigure
+from registry.models import AccessLog, Business, Category, LegalDocument, Product, YearlyFigure
 from registry.permissions import AreaRestrictedMixin
 
 #
@@ -708,3 +712,70 @@ class CurationActionView(AreaRestrictedMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(submission)
+
+
+#
+# Export facilitation
+#
+
+
+class ExportFacilitationCreateView(AreaRestrictedMixin, FormView):
+    permission_required = "programs.add_exportfacilitation"
+    model = Business
+    form_class = ExportFacilitationForm
+    template_name = "registry/business_part_form.html"
+
+    @cached_property
+    def business(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "business": self.business}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(business=self.business, title="Catat fasilitasi ekspor", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            record_export(self.business, form.save(commit=False), by=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Fasilitasi ekspor tercatat.")
+        return redirect(self.business)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class ExportReportView(AreaRestrictedMixin, ListView):
+    """Exports of the user's area by country and by category for a year, the way Lamongan reports them."""
+
+    permission_required = "programs.view_exportfacilitation"
+    model = ExportFacilitation
+    template_name = "programs/export_report.html"
+
+    def get_year(self):
+        raw = self.request.GET.get("year", "")
+        return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else timezone.localdate().year
+
+    def get_queryset(self):
+        return super().get_queryset().filter(year=self.get_year())
+
+    def get_context_data(self, **kwargs):
+        rows = self.object_list
+        by_country = rows.values("country").annotate(total=Sum("value"), count=Count("pk")).order_by("-total")
+        by_category = (
+            rows.values("business__category").annotate(total=Sum("value"), count=Count("pk")).order_by("-total")
+        )
+        categories = dict(Category.choices)
+        return super().get_context_data(
+            year=self.get_year(),
+            by_country=[{**row, "name": COUNTRY_NAMES.get(row["country"], row["country"])} for row in by_country],
+            by_category=[{**row, "name": categories.get(row["business__category"], "-")} for row in by_category],
+            grand_total=rows.aggregate(total=Sum("value"))["total"] or 0,
+            records=rows.select_related("business", "product")[:200],
+            **kwargs,
+        )

@@ -47,6 +47,8 @@ ROLE_PERMISSIONS = {
         "programs.view_curationsubmission",
         "programs.curate_product",
         "programs.view_placement",
+        "programs.view_exportfacilitation",
+        "programs.add_exportfacilitation",
     ],
     COORDINATOR: [
         *_AREA_VIEW,

@@ -3,19 +3,21 @@
 The registry's page loads this tag library, so the registry's Python never imports the programs.
 """
 
+import datetime
+
 from django import template
 from django.utils import timezone
 
-from programs.models import BankReferral, CurationSubmission, Enrollment, MentoringVisit
+from programs.models import BankReferral, CurationSubmission, Enrollment, ExportFacilitation, MentoringVisit
 
 register = template.Library()
 
 
 @register.inclusion_tag("programs/partials/_ledger.html", takes_context=True)
 def assistance_ledger(context, business):
-    """Trainings, mentoring, curation and placements, and bank referrals of `business`, newest first.
+    """Trainings, mentoring, curation and placements, referrals and exports of `business`, newest first.
 
-    Four queries whatever the number of entries, whichever dinas gave the help.
+    Five queries whatever the number of entries, whichever dinas gave the help.
     """
     entries = []
     enrollments = Enrollment.objects.filter(business=business, status=Enrollment.Status.CONFIRMED).select_related(
@@ -56,6 +58,17 @@ def assistance_ledger(context, business):
             text += f", ditempatkan di {c.placement.partner}"
         entries.append(
             (timezone.localtime(c.submitted_at).date(), "Kurasi", text, c.call.organiser, c.get_absolute_url())
+        )
+    for x in ExportFacilitation.objects.filter(business=business).select_related("product"):
+        what = f"{x.product.name} ke " if x.product else ""
+        entries.append(
+            (
+                datetime.date(x.year, 12, 31),
+                "Fasilitasi ekspor",
+                f"{what}{x.country_name} ({x.buyer})",
+                x.organiser,
+                None,
+            )
         )
     entries.sort(key=lambda entry: entry[0], reverse=True)
     return {"entries": entries, "business": business, "perms": context.get("perms")}

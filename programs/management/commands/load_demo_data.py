@@ -6,6 +6,7 @@ from programs.demo import (
     demo_bank_logins,
     load_demo_banks,
     load_demo_curation,
+    load_demo_exports,
     load_demo_referrals,
     load_demo_trainings,
 )
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             referrals = load_demo_referrals()
             trainings = load_demo_trainings()
             calls = load_demo_curation()
+            exports = load_demo_exports()
             rows = demo_logins() + demo_bank_logins()
             if dry_run:
                 transaction.set_rollback(True)
@@ -47,6 +49,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<{width}}  {role:<22} {area}")
         self.stdout.write(
             f"{len(rows)} demo users ready; added {members} members, {referrals} bank referrals, "
-            f"{trainings} trainings, {calls} curation calls"
+            f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports"
             f"{' (dry run, rolled back)' if dry_run else ''}"
         )
