@@ -1,7 +1,15 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import BankReferral, Training
+from programs.models import (
+    BankReferral,
+    CurationSubmission,
+    Enrollment,
+    ExportFacilitation,
+    MentoringVisit,
+    Placement,
+    Training,
+)
 
 
 class BankReferralTable(tables.Table):
@@ -39,4 +47,93 @@ class TrainingTable(tables.Table):
         model = Training
         fields = ["title", "kind", "start_on", "venue", "seats"]
         empty_text = _("Belum ada pelatihan.")
+        attrs = {"class": "table table-hover align-middle"}
+
+
+class EnrollmentTable(tables.Table):
+    training = tables.Column(
+        _("Pelatihan"), linkify=lambda record: record.training.get_absolute_url(), order_by=("training__start_on",)
+    )
+    business = tables.Column(
+        _("Usaha"), linkify=lambda record: record.business.get_absolute_url(), order_by=("business__name",)
+    )
+    kecamatan = tables.Column(_("Kecamatan"), accessor="business__kecamatan__name", orderable=False)
+    status = tables.Column(_("Status"))
+    pre_score = tables.Column(_("Pre"))
+    post_score = tables.Column(_("Post"))
+    completed_at = tables.DateColumn(format="d-m-Y", verbose_name=_("Lulus"))
+
+    class Meta:
+        model = Enrollment
+        fields = ["training", "business", "kecamatan", "status", "pre_score", "post_score", "completed_at"]
+        empty_text = _("Belum ada peserta.")
+        attrs = {"class": "table table-hover align-middle"}
+
+
+class CurationSubmissionTable(tables.Table):
+    product = tables.Column(_("Produk"), linkify=lambda record: record.get_absolute_url(), order_by=("product__name",))
+    business = tables.Column(_("Usaha"), accessor="product__business__name", orderable=False)
+    call = tables.Column(_("Kurasi"), order_by=("call__title",))
+    total_score = tables.Column(_("Nilai"))
+    decision = tables.Column(_("Keputusan"))
+    missing_documents = tables.Column(_("Dokumen kurang"), accessor="get_missing_documents_display", orderable=False)
+
+    class Meta:
+        model = CurationSubmission
+        fields = ["product", "business", "call", "total_score", "decision", "missing_documents"]
+        empty_text = _("Belum ada produk yang diajukan.")
+        attrs = {"class": "table table-hover align-middle"}
+
+
+class MentoringVisitTable(tables.Table):
+    visited_on = tables.DateColumn(format="d-m-Y", verbose_name=_("Tanggal"))
+    business = tables.Column(
+        _("Usaha"), linkify=lambda record: record.business.get_absolute_url(), order_by=("business__name",)
+    )
+    topic = tables.Column(_("Topik"))
+    organiser = tables.Column(_("Dinas"), orderable=False)
+    follow_up_on = tables.DateColumn(format="d-m-Y", verbose_name=_("Tindak lanjut"))
+    follow_up_done = tables.BooleanColumn(verbose_name=_("Selesai"), yesno="ya,belum")
+
+    class Meta:
+        model = MentoringVisit
+        fields = ["visited_on", "business", "topic", "organiser", "follow_up_on", "follow_up_done"]
+        empty_text = _("Belum ada kunjungan pendampingan.")
+        attrs = {"class": "table table-hover align-middle"}
+
+
+class PlacementTable(tables.Table):
+    product = tables.Column(
+        _("Produk"),
+        accessor="submission__product__name",
+        linkify=lambda record: record.submission.get_absolute_url(),
+        order_by=("submission__product__name",),
+    )
+    business = tables.Column(_("Usaha"), accessor="submission__product__business__name", orderable=False)
+    partner = tables.Column(_("Mitra"))
+    starts_on = tables.DateColumn(format="d-m-Y", verbose_name=_("Mulai"))
+    status = tables.Column(_("Status"))
+
+    class Meta:
+        model = Placement
+        fields = ["product", "business", "partner", "starts_on", "status"]
+        empty_text = _("Belum ada produk yang ditempatkan.")
+        attrs = {"class": "table table-hover align-middle"}
+
+
+class ExportFacilitationTable(tables.Table):
+    year = tables.Column(_("Tahun"))
+    business = tables.Column(
+        _("Usaha"), linkify=lambda record: record.business.get_absolute_url(), order_by=("business__name",)
+    )
+    country = tables.Column(_("Negara"), accessor="country_name", order_by=("country",))
+    buyer = tables.Column(_("Pembeli"))
+    value = tables.TemplateColumn(
+        "{% load umkm %}{{ record.value|rupiah }}", verbose_name=_("Nilai"), order_by=("value",)
+    )
+
+    class Meta:
+        model = ExportFacilitation
+        fields = ["year", "business", "country", "buyer", "value"]
+        empty_text = _("Belum ada data ekspor.")
         attrs = {"class": "table table-hover align-middle"}

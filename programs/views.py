@@ -1,9 +1,7 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -14,7 +12,15 @@ from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
 from programs.certificates import certificate_pdf
-from programs.filtersets import BankReferralFilterSet, TrainingFilterSet
+from programs.filtersets import (
+    BankReferralFilterSet,
+    CurationSubmissionFilterSet,
+    EnrollmentFilterSet,
+    ExportFacilitationFilterSet,
+    MentoringVisitFilterSet,
+    PlacementFilterSet,
+    TrainingFilterSet,
+)
 from programs.forms import (
     DEFAULT_CRITERIA,
     BankReferralForm,
@@ -61,10 +67,18 @@ from programs.services import (
     similar_assistance_this_year,
     submit_to_curation,
 )
-from programs.tables import BankReferralTable, TrainingTable
+from programs.tables import (
+    BankReferralTable,
+    CurationSubmissionTable,
+    EnrollmentTable,
+    ExportFacilitationTable,
+    MentoringVisitTable,
+    PlacementTable,
+    TrainingTable,
+)
 from registry.countries import COUNTRY_NAMES
-from registry.exports import neutralise
-from registry.models import AccessLog, Business, Category, LegalDocument, Product, YearlyFigure
+from registry.exports import CsvExportMixin
+from registry.models import Business, Category, LegalDocument, Product, YearlyFigure
 from registry.permissions import AreaRestrictedMixin
 
 #
@@ -96,67 +110,32 @@ class BankReferralListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
         return super().get_queryset().select_related("business__kecamatan", "bank")
 
 
-class BankReferralExportView(AreaRestrictedMixin, FilterView):
+def _money(value):
+    return "" if value is None else int(value)
+
+
+def _date(value):
+    return value.strftime("%d-%m-%Y") if value else ""
+
+
+class BankReferralExportView(CsvExportMixin, BankReferralListView):
     """The filtered referrals as CSV (no personal data), logged like every export."""
 
-    permission_required = "programs.view_bankreferral"
-    model = BankReferral
-    filterset_class = BankReferralFilterSet
-
-    def get(self, request, *args, **kwargs):
-        filterset = self.get_filterset(self.get_filterset_class())
-        if filterset.is_bound and not filterset.is_valid():
-            messages.error(request, "Filter ekspor tidak valid; periksa pilihan Anda.")
-            return redirect("programs:bankreferral_list")
-        referrals = filterset.qs.select_related("business__kecamatan", "bank")
-        filters = {key: value for key, value in request.GET.items() if key in filterset.filters and value}
-        AccessLog.objects.create(
-            user=request.user,
-            action=AccessLog.Action.EXPORT,
-            object_type="bankreferral",
-            detail={"format": "csv", "filters": filters},
-            row_count=referrals.count(),
-        )
-        header = [
-            "Usaha",
-            "Kecamatan",
-            "Bank",
-            "Produk",
-            "Diajukan",
-            "Disetujui",
-            "Dicairkan",
-            "Tanggal cair",
-            "Status",
-            "Dibuat",
-        ]
-
-        def rows():
-            yield header
-            for r in referrals.iterator(chunk_size=2000):
-                yield [
-                    neutralise(value)
-                    for value in (
-                        r.business.name,
-                        r.business.kecamatan.name,
-                        r.bank.short_name,
-                        r.get_credit_product_display(),
-                        r.amount_requested,
-                        r.amount_approved or "",
-                        r.amount_disbursed or "",
-                        r.disbursed_on.strftime("%d-%m-%Y") if r.disbursed_on else "",
-                        r.get_status_display(),
-                        timezone.localtime(r.created_at).strftime("%d-%m-%Y"),
-                    )
-                ]
-
-        class Echo:
-            def write(self, value):
-                return value
-
-        writer = csv.writer(Echo())
-        response = StreamingHttpResponse((writer.writerow(row) for row in rows()), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="rujukan-{timezone.localtime():%Y%m%d-%H%M}.csv"'
-        return response
+    export_only = True
+    export_object_type = "bankreferral"
+    export_filename = "rujukan"
+    export_columns = [
+        ("Usaha", lambda r: r.business.name),
+        ("Kecamatan", lambda r: r.business.kecamatan.name),
+        ("Bank", lambda r: r.bank.short_name),
+        ("Produk", lambda r: r.get_credit_product_display()),
+        ("Diajukan", lambda r: _money(r.amount_requested)),
+        ("Disetujui", lambda r: _money(r.amount_approved)),
+        ("Dicairkan", lambda r: _money(r.amount_disbursed)),
+        ("Tanggal cair", lambda r: _date(r.disbursed_on)),
+        ("Status", lambda r: r.get_status_display()),
+        ("Dibuat", lambda r: _date(timezone.localtime(r.created_at))),
+    ]
 
 
 class BankReferralDetailView(AreaRestrictedMixin, DetailView):
@@ -779,3 +758,132 @@ class ExportReportView(AreaRestrictedMixin, ListView):
             records=rows.select_related("business", "product")[:200],
             **kwargs,
         )
+
+
+#
+# Program lists with filters and CSV exports
+#
+
+
+class ProgramListView(AreaRestrictedMixin, CsvExportMixin, SingleTableMixin, FilterView):
+    """A filtered, paginated list of one kind of program record, downloadable as CSV with the same filters."""
+
+    template_name = "programs/record_list.html"
+    table_pagination = {"per_page": 25, "paginator_class": LazyPaginator}
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+
+class EnrollmentListView(ProgramListView):
+    permission_required = "programs.view_enrollment"
+    model = Enrollment
+    table_class = EnrollmentTable
+    filterset_class = EnrollmentFilterSet
+    title = "Peserta pelatihan"
+    export_object_type = "enrollment"
+    export_filename = "peserta-pelatihan"
+    export_columns = [
+        ("Pelatihan", lambda e: e.training.title),
+        ("Mulai", lambda e: _date(e.training.start_on)),
+        ("Usaha", lambda e: e.business.name),
+        ("Kecamatan", lambda e: e.business.kecamatan.name),
+        ("Status", lambda e: e.get_status_display()),
+        ("Pre-test", lambda e: e.pre_score),
+        ("Post-test", lambda e: e.post_score),
+        ("Lulus", lambda e: _date(e.completed_at)),
+    ]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("training", "business__kecamatan")
+
+
+class CurationSubmissionListView(ProgramListView):
+    permission_required = "programs.view_curationsubmission"
+    model = CurationSubmission
+    table_class = CurationSubmissionTable
+    filterset_class = CurationSubmissionFilterSet
+    title = "Produk yang dikurasi"
+    export_object_type = "curationsubmission"
+    export_filename = "kurasi-produk"
+    export_columns = [
+        ("Kurasi", lambda c: c.call.title),
+        ("Produk", lambda c: c.product.name),
+        ("Usaha", lambda c: c.product.business.name),
+        ("Kecamatan", lambda c: c.product.business.kecamatan.name),
+        ("Nilai", lambda c: c.total_score),
+        ("Keputusan", lambda c: c.get_decision_display()),
+        ("Dokumen kurang", lambda c: c.get_missing_documents_display()),
+        ("Masukan", lambda c: c.feedback),
+    ]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("call", "product__business__kecamatan")
+
+
+class MentoringVisitListView(ProgramListView):
+    permission_required = "programs.view_mentoringvisit"
+    model = MentoringVisit
+    table_class = MentoringVisitTable
+    filterset_class = MentoringVisitFilterSet
+    title = "Pendampingan"
+    export_object_type = "mentoringvisit"
+    export_filename = "pendampingan"
+    export_columns = [
+        ("Tanggal", lambda v: _date(v.visited_on)),
+        ("Usaha", lambda v: v.business.name),
+        ("Kecamatan", lambda v: v.business.kecamatan.name),
+        ("Topik", lambda v: v.topic),
+        ("Temuan", lambda v: v.findings),
+        ("Tindakan", lambda v: v.actions),
+        ("Tindak lanjut", lambda v: _date(v.follow_up_on)),
+        ("Selesai", lambda v: "ya" if v.follow_up_done else "belum"),
+    ]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("business__kecamatan")
+
+
+class PlacementListView(ProgramListView):
+    permission_required = "programs.view_placement"
+    model = Placement
+    table_class = PlacementTable
+    filterset_class = PlacementFilterSet
+    title = "Penempatan produk"
+    export_object_type = "placement"
+    export_filename = "penempatan"
+    export_columns = [
+        ("Produk", lambda p: p.submission.product.name),
+        ("Usaha", lambda p: p.submission.product.business.name),
+        ("Mitra", lambda p: p.partner),
+        ("Mulai", lambda p: _date(p.starts_on)),
+        ("Sampai", lambda p: _date(p.ends_on)),
+        ("Status", lambda p: p.get_status_display()),
+    ]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("submission__product__business")
+
+
+class ExportFacilitationListView(ProgramListView):
+    permission_required = "programs.view_exportfacilitation"
+    model = ExportFacilitation
+    table_class = ExportFacilitationTable
+    filterset_class = ExportFacilitationFilterSet
+    title = "Fasilitasi ekspor"
+    export_object_type = "exportfacilitation"
+    export_filename = "ekspor"
+    export_columns = [
+        ("Tahun", lambda x: x.year),
+        ("Usaha", lambda x: x.business.name),
+        ("Kategori", lambda x: x.business.get_category_display()),
+        ("Produk", lambda x: x.product.name if x.product else ""),
+        ("Negara", lambda x: x.country_name),
+        ("Pembeli", lambda x: x.buyer),
+        ("Nilai", lambda x: _money(x.value)),
+        ("Fasilitator", lambda x: x.organiser),
+    ]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("business", "product")

@@ -1,9 +1,11 @@
-"""Spreadsheet exports of the business list: personal data masked, formula cells neutralised, logged."""
+"""Spreadsheet exports: personal data masked, formula cells neutralised, every export logged."""
 
 import csv
 import io
 
+from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -39,31 +41,69 @@ class _Echo:
         return value
 
 
-def _rows(businesses):
-    yield [title for title, _ in BUSINESS_COLUMNS]
-    for business in businesses.iterator(chunk_size=2000):
-        yield [neutralise(get(business)) for _, get in BUSINESS_COLUMNS]
+def _rows(rows, columns):
+    yield [title for title, _ in columns]
+    for row in rows.iterator(chunk_size=2000):
+        yield [neutralise(get(row)) for _, get in columns]
+
+
+def _log(rows, *, user, object_type, file_format, filters):
+    AccessLog.objects.create(
+        user=user,
+        action=AccessLog.Action.EXPORT,
+        object_type=object_type,
+        detail={"format": file_format, "filters": filters},
+        row_count=rows.count(),
+    )
+
+
+def export_csv(rows, columns, *, user, object_type, filters, filename):
+    """Stream `columns` (title, getter) of the rows as CSV, and log the export."""
+    _log(rows, user=user, object_type=object_type, file_format="csv", filters=filters)
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(line) for line in _rows(rows, columns)), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+    return response
+
+
+class CsvExportMixin:
+    """For a FilterView: `?format=csv` answers with the filtered rows as a logged CSV instead of the page."""
+
+    export_columns = []
+    export_object_type = ""
+    export_filename = ""
+    export_only = False
+
+    def get(self, request, *args, **kwargs):
+        if not self.export_only and request.GET.get("format") != "csv":
+            return super().get(request, *args, **kwargs)
+        filterset = self.get_filterset(self.get_filterset_class())
+        if filterset.is_bound and not filterset.is_valid():
+            messages.error(request, "Filter ekspor tidak valid; periksa pilihan Anda.")
+            return redirect(request.path)
+        filters = {key: value for key, value in request.GET.items() if key in filterset.filters and value}
+        return export_csv(
+            filterset.qs,
+            self.export_columns,
+            user=request.user,
+            object_type=self.export_object_type,
+            filters=filters,
+            filename=self.export_filename,
+        )
 
 
 def export_businesses(businesses, *, file_format, user, filters):
     """Return an HTTP response with the businesses as CSV (streamed) or XLSX, and log the export."""
     businesses = businesses.select_related("owner", "desa", "kecamatan")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    AccessLog.objects.create(
-        user=user,
-        action=AccessLog.Action.EXPORT,
-        object_type="business",
-        detail={"format": file_format, "filters": filters},
-        row_count=businesses.count(),
-    )
     if file_format == "csv":
-        writer = csv.writer(_Echo())
-        response = StreamingHttpResponse((writer.writerow(row) for row in _rows(businesses)), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="usaha-{stamp}.csv"'
-        return response
+        return export_csv(
+            businesses, BUSINESS_COLUMNS, user=user, object_type="business", filters=filters, filename="usaha"
+        )
+    _log(businesses, user=user, object_type="business", file_format=file_format, filters=filters)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Usaha")
-    for row in _rows(businesses):
+    for row in _rows(businesses, BUSINESS_COLUMNS):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

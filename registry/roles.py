@@ -70,6 +70,7 @@ ROLE_PERMISSIONS = {
         "programs.view_curationsubmission",
         "programs.add_curationsubmission",
         "programs.view_placement",
+        "programs.view_exportfacilitation",
     ],
     BANK: ["programs.view_bank", "programs.view_bankreferral", "programs.decide_bankreferral"],
 }

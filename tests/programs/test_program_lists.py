@@ -1,0 +1,120 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from programs.models import CurationCall, CurationCriterion, ExportFacilitation, MentoringVisit, Training
+from programs.services import (
+    decide_enrollment,
+    nominate,
+    open_curation_call,
+    record_export,
+    record_visit,
+    submit_to_curation,
+)
+from registry.models import AccessLog
+from tests.factories import make_business, make_product
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def records(dinas_sidoarjo, coordinator_a, coordinator_b, kab_sidoarjo, kec_a, kec_b):
+    """One record of every program kind in Balongbendo (A) and one in Krian (B)."""
+    training = Training.objects.create(
+        kabupaten=kab_sidoarjo,
+        organiser="Dinas",
+        title="Pemasaran Digital",
+        kind="pemasaran_digital",
+        venue="Aula",
+        start_on=TODAY + datetime.timedelta(days=5),
+        end_on=TODAY + datetime.timedelta(days=5),
+        capacity=10,
+        created_by=dinas_sidoarjo,
+    )
+    call = open_curation_call(
+        CurationCall(
+            kabupaten=kab_sidoarjo,
+            organiser="Dinas",
+            title="Oleh-oleh",
+            channel="oleh_oleh",
+            opens_on=TODAY,
+            closes_on=TODAY,
+        ),
+        criteria=[CurationCriterion(name="Kemasan")],
+        by=dinas_sidoarjo,
+    )
+    for coordinator, kecamatan, name in (
+        (coordinator_a, kec_a, "Usaha Balongbendo"),
+        (coordinator_b, kec_b, "Usaha Krian"),
+    ):
+        business = make_business(kecamatan, name=name)
+        decide_enrollment(nominate(training, business, by=coordinator), confirm=True, by=dinas_sidoarjo)
+        submit_to_curation(call, make_product(business, name=f"Produk {name}"), by=coordinator)
+        record_visit(
+            business, MentoringVisit(organiser="Dinas", visited_on=TODAY, topic="Kemasan", findings="-"), by=coordinator
+        )
+        record_export(
+            business,
+            ExportFacilitation(year=TODAY.year, country="MY", buyer="KL Trading", value=10_000_000, organiser="Dinas"),
+            by=dinas_sidoarjo,
+        )
+
+
+LISTS = [
+    "programs:enrollment_list",
+    "programs:curationsubmission_list",
+    "programs:mentoringvisit_list",
+    "programs:exportfacilitation_list",
+]
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_program_lists_show_only_the_users_area(client, records, coordinator_a, name):
+    client.force_login(coordinator_a)
+
+    html = client.get(reverse(name)).content.decode()
+
+    assert "Usaha Balongbendo" in html
+    assert "Usaha Krian" not in html
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_program_lists_export_csv_scoped_and_logged(client, records, coordinator_a, name):
+    client.force_login(coordinator_a)
+
+    response = client.get(reverse(name), {"format": "csv"})
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 2
+    assert "Usaha Balongbendo" in rows[1]
+    assert AccessLog.objects.get(action="export").row_count == 1
+
+
+def test_dinas_filters_participants_by_kecamatan(client, records, dinas_sidoarjo, kec_b):
+    client.force_login(dinas_sidoarjo)
+
+    html = client.get(reverse("programs:enrollment_list"), {"kecamatan": kec_b.pk}).content.decode()
+
+    assert "Usaha Krian" in html
+    assert "Usaha Balongbendo" not in html
+
+
+def test_placement_list_for_dinas_and_403_for_bank(client, records, dinas_sidoarjo, bank_officer):
+    client.force_login(dinas_sidoarjo)
+    assert client.get(reverse("programs:placement_list")).status_code == 200
+    client.force_login(bank_officer)
+    for name in [*LISTS, "programs:placement_list"]:
+        assert client.get(reverse(name)).status_code == 403
+
+
+def test_invalid_export_filter_is_refused_not_leaked(client, records, coordinator_a, kec_b):
+    client.force_login(coordinator_a)
+
+    response = client.get(reverse("programs:enrollment_list"), {"format": "csv", "kecamatan": kec_b.pk})
+
+    assert response.status_code == 302
+    assert not AccessLog.objects.exists()
