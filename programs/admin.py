@@ -9,12 +9,14 @@ from programs.models import (
     BankReferralEvent,
     CurationCall,
     CurationCriterion,
+    CurationScore,
     CurationSubmission,
     Enrollment,
     ExportFacilitation,
     Mentor,
     MentoringVisit,
     Placement,
+    PlacementSalesNote,
     Training,
     TrainingSession,
 )
@@ -166,6 +168,22 @@ class MentoringVisitAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class CurationScoreInline(admin.TabularInline):
+    model = CurationScore
+    extra = 0
+    can_delete = False
+    fields = ["criterion", "score", "curator", "scored_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PlacementSalesNoteInline(admin.TabularInline):
+    model = PlacementSalesNote
+    extra = 0
+
+
 class CurationCriterionInline(admin.TabularInline):
     model = CurationCriterion
     extra = 0
@@ -207,6 +225,7 @@ class CurationSubmissionAdmin(admin.ModelAdmin):
         "decided_by",
         "decided_at",
     ]
+    inlines = [CurationScoreInline]
     show_full_result_count = False
 
     def has_add_permission(self, request):
@@ -220,6 +239,7 @@ class PlacementAdmin(admin.ModelAdmin):
     list_select_related = ["submission__product"]
     search_fields = ["partner", "submission__product__name"]
     readonly_fields = ["submission", "created_by", "created_at"]
+    inlines = [PlacementSalesNoteInline]
 
     def has_add_permission(self, request):
         return False

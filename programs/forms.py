@@ -14,7 +14,7 @@ from programs.models import (
 )
 from registry.countries import COUNTRY_CHOICES
 from registry.forms import DateInput, RupiahField
-from registry.models import Kabupaten, Kecamatan, LegalDocument
+from registry.models import BusinessGroup, Kabupaten, Kecamatan, LegalDocument
 
 
 class BankReferralForm(forms.Form):
@@ -63,6 +63,7 @@ class TrainingForm(forms.ModelForm):
             "capacity",
             "target_kecamatan",
             "target_category",
+            "target_group",
             "mentors",
         ]
         widgets = {
@@ -77,6 +78,7 @@ class TrainingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kabupaten"].queryset = Kabupaten.objects.visible_to(user)
         self.fields["target_kecamatan"].queryset = Kecamatan.objects.visible_to(user)
+        self.fields["target_group"].queryset = BusinessGroup.objects.visible_to(user)
 
     def clean(self):
         cleaned = super().clean()
@@ -153,6 +155,10 @@ class PlacementForm(forms.Form):
     partner = forms.CharField(label="Mitra/toko", max_length=150)
     starts_on = forms.DateField(label="Mulai", widget=DateInput())
     ends_on = forms.DateField(label="Sampai", required=False, widget=DateInput())
+
+
+class PlacementEndForm(forms.Form):
+    ends_on = forms.DateField(label="Berakhir pada", widget=DateInput())
 
 
 class SalesNoteForm(forms.ModelForm):

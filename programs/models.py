@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry.countries import COUNTRY_NAMES, validate_country
-from registry.models import Business, Category, Kabupaten, Kecamatan, LegalDocument, Product
+from registry.models import Business, BusinessGroup, Category, Kabupaten, Kecamatan, LegalDocument, Product
 
 
 class BankQuerySet(models.QuerySet):
@@ -262,6 +262,14 @@ class Training(models.Model):
         help_text="Kosongkan bila terbuka untuk seluruh kabupaten.",
     )
     target_category = models.CharField("kategori sasaran", max_length=20, choices=Category.choices, blank=True)
+    target_group = models.ForeignKey(
+        BusinessGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="kelompok sasaran",
+    )
     mentors = models.ManyToManyField(Mentor, blank=True, related_name="trainings", verbose_name="mentor")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("dibuat", auto_now_add=True)

@@ -194,6 +194,8 @@ def nominate(training, business, *, by):
     targets = set(training.target_kecamatan.values_list("pk", flat=True))
     if targets and business.kecamatan_id not in targets:
         raise ValidationError(f"Pelatihan ini tidak menyasar Kecamatan {business.kecamatan.name}.")
+    if training.target_group_id and not business.groups.filter(pk=training.target_group_id).exists():
+        raise ValidationError(f"Pelatihan ini untuk anggota {training.target_group}.")
     if training.target_category and business.category != training.target_category:
         raise ValidationError(f"Pelatihan ini untuk kategori {training.get_target_category_display()}.")
     if business.status != Business.Status.ACTIVE:
@@ -453,3 +455,18 @@ def record_export(business, export, *, by):
     export.full_clean()
     export.save()
     return export
+
+
+@transaction.atomic
+def end_placement(placement, *, ends_on, by):
+    """Close a placement: the product left the channel on `ends_on`."""
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    if not Placement.objects.visible_to(by).filter(pk=placement.pk).exists():
+        raise PermissionDenied("Penempatan ini di luar wilayah kerja Anda.")
+    if placement.status == Placement.Status.ENDED:
+        raise ValidationError("Penempatan ini sudah berakhir.")
+    if ends_on < placement.starts_on or ends_on > timezone.localdate():
+        raise ValidationError("Tanggal akhir harus antara tanggal mulai dan hari ini.")
+    placement.status, placement.ends_on = Placement.Status.ENDED, ends_on
+    placement.save(update_fields=["status", "ends_on"])
+    return placement

@@ -28,6 +28,7 @@ from programs.forms import (
     CurationCallForm,
     ExportFacilitationForm,
     MentoringVisitForm,
+    PlacementEndForm,
     PlacementForm,
     ReferralStepForm,
     SalesNoteForm,
@@ -54,6 +55,7 @@ from programs.services import (
     create_training,
     decide_enrollment,
     decide_submission,
+    end_placement,
     mark_attendance,
     missing_documents,
     move_referral,
@@ -679,6 +681,13 @@ class CurationActionView(AreaRestrictedMixin, View):
                     raise ValidationError([e for errors in form.errors.values() for e in errors])
                 place_product(submission, by=request.user, **form.cleaned_data)
                 messages.success(request, "Penempatan produk tercatat.")
+            elif action == "akhiri":
+                placement = get_object_or_404(Placement, submission=submission)
+                form = PlacementEndForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError([e for errors in form.errors.values() for e in errors])
+                end_placement(placement, ends_on=form.cleaned_data["ends_on"], by=request.user)
+                messages.success(request, "Penempatan ditutup.")
             elif action == "penjualan":
                 placement = get_object_or_404(Placement, submission=submission)
                 form = SalesNoteForm(request.POST)

@@ -234,3 +234,26 @@ def test_ledger_on_the_business_page_shows_curation_and_placement(client, call, 
 
     assert "Lumpia · Kurasi Ritel Modern: Lolos, ditempatkan di Alfamart Balongbendo" in html
     assert Placement.objects.count() == 1
+
+
+def test_a_placement_is_ended_once_within_its_dates(call, coordinator_a, dinas_sidoarjo, kec_a):
+    from programs.services import end_placement
+
+    business = make_business(kec_a)
+    for kind, number in (("pirt", "206351501012397"), ("halal", "ID351500000997")):
+        LegalDocument.objects.create(business=business, kind=kind, number=number)
+    submission = submit_to_curation(call, make_product(business), by=coordinator_a)
+    score_submission(submission, scores=scores(call, 5), by=dinas_sidoarjo)
+    decide_submission(submission, decision="lolos", feedback="", by=dinas_sidoarjo)
+    placement = place_product(
+        submission, partner="Alfamart", starts_on=TODAY - datetime.timedelta(days=30), by=dinas_sidoarjo
+    )
+
+    with pytest.raises(ValidationError, match="antara tanggal mulai"):
+        end_placement(placement, ends_on=TODAY - datetime.timedelta(days=60), by=dinas_sidoarjo)
+    end_placement(placement, ends_on=TODAY, by=dinas_sidoarjo)
+    with pytest.raises(ValidationError, match="sudah berakhir"):
+        end_placement(placement, ends_on=TODAY, by=dinas_sidoarjo)
+
+    placement.refresh_from_db()
+    assert (placement.status, placement.ends_on) == ("berakhir", TODAY)

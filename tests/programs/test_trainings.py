@@ -362,3 +362,16 @@ def test_training_form_rejects_bad_input_without_writing(client, dinas_sidoarjo,
     assert response.status_code == 400
     assert "Masukkan pilihan yang valid" in html
     assert not Training.objects.exists()
+
+
+def test_training_for_a_group_takes_only_its_members(dinas_sidoarjo, coordinator_a, kec_a, kab_sidoarjo):
+    from registry.models import BusinessGroup
+
+    group = BusinessGroup.objects.create(name="UMKM Kecamatan Balongbendo", kecamatan=kec_a)
+    member, outsider = make_business(kec_a), make_business(kec_a)
+    member.groups.add(group)
+    training = make_training(kab_sidoarjo, dinas_sidoarjo, target_group=group)
+
+    nominate(training, member, by=coordinator_a)
+    with pytest.raises(ValidationError, match="untuk anggota UMKM Kecamatan Balongbendo"):
+        nominate(training, outsider, by=coordinator_a)
