@@ -446,6 +446,9 @@ class MentoringVisit(models.Model):
     def __str__(self):
         return f"{self.business} · {self.visited_on:%d-%m-%Y} · {self.topic}"
 
+    def get_absolute_url(self):
+        return reverse("programs:mentoringvisit_detail", args=[self.pk])
+
     @property
     def is_overdue(self):
         return bool(self.follow_up_on and not self.follow_up_done and self.follow_up_on < timezone.localdate())
@@ -724,6 +727,9 @@ class ExportFacilitation(models.Model):
 
     def __str__(self):
         return f"{self.business} → {self.country_name} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("programs:exportfacilitation_detail", args=[self.pk])
 
     @property
     def country_name(self):

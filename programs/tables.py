@@ -86,7 +86,7 @@ class CurationSubmissionTable(tables.Table):
 
 
 class MentoringVisitTable(tables.Table):
-    visited_on = tables.DateColumn(format="d-m-Y", verbose_name=_("Tanggal"))
+    visited_on = tables.DateColumn(format="d-m-Y", verbose_name=_("Tanggal"), linkify=True)
     business = tables.Column(
         _("Usaha"), linkify=lambda record: record.business.get_absolute_url(), order_by=("business__name",)
     )
@@ -122,7 +122,7 @@ class PlacementTable(tables.Table):
 
 
 class ExportFacilitationTable(tables.Table):
-    year = tables.Column(_("Tahun"))
+    year = tables.Column(_("Tahun"), linkify=True)
     business = tables.Column(
         _("Usaha"), linkify=lambda record: record.business.get_absolute_url(), order_by=("business__name",)
     )

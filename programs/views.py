@@ -896,3 +896,21 @@ class ExportFacilitationListView(ProgramListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("business", "product")
+
+
+class MentoringVisitDetailView(AreaRestrictedMixin, DetailView):
+    permission_required = "programs.view_mentoringvisit"
+    model = MentoringVisit
+    template_name = "programs/mentoringvisit_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("business__kecamatan", "mentor", "created_by")
+
+
+class ExportFacilitationDetailView(AreaRestrictedMixin, DetailView):
+    permission_required = "programs.view_exportfacilitation"
+    model = ExportFacilitation
+    template_name = "programs/exportfacilitation_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("business__kecamatan", "product", "created_by")

@@ -36,7 +36,7 @@ def assistance_ledger(context, business):
         )
     for v in MentoringVisit.objects.filter(business=business).select_related("mentor"):
         who = f" bersama {v.mentor.name}" if v.mentor else ""
-        entries.append((v.visited_on, "Pendampingan", f"{v.topic}{who}", v.organiser, None))
+        entries.append((v.visited_on, "Pendampingan", f"{v.topic}{who}", v.organiser, v.get_absolute_url()))
     for r in (
         BankReferral.objects.filter(business=business).exclude(status=BankReferral.Status.DRAFT).select_related("bank")
     ):
@@ -67,7 +67,7 @@ def assistance_ledger(context, business):
                 "Fasilitasi ekspor",
                 f"{what}{x.country_name} ({x.buyer})",
                 x.organiser,
-                None,
+                x.get_absolute_url(),
             )
         )
     entries.sort(key=lambda entry: entry[0], reverse=True)

@@ -79,7 +79,7 @@ def test_export_form_and_ledger(client, dinas_sidoarjo, kec_a):
     assert bad.status_code == 400
     assert good.status_code == 302
     assert (
-        "Fasilitasi ekspor · Batik tulis ke Jepang (Tokyo Craft)"
+        "Batik tulis ke Jepang (Tokyo Craft)</a> · Disperindag"
         in client.get(business.get_absolute_url()).content.decode()
     )
 

@@ -27,12 +27,12 @@ def visit(**overrides):
 def test_visit_is_recorded_and_shows_in_the_ledger(client, coordinator_a, kec_a):
     business = make_business(kec_a)
     mentor = Mentor.objects.create(name="Dr. Rina", affiliation="universitas", institution="UTM")
-    record_visit(business, visit(mentor=mentor), by=coordinator_a)
+    recorded = record_visit(business, visit(mentor=mentor), by=coordinator_a)
     client.force_login(coordinator_a)
 
     html = client.get(business.get_absolute_url()).content.decode()
 
-    assert "Pendampingan · Label dan izin edar bersama Dr. Rina" in html
+    assert f'Pendampingan · <a href="{recorded.get_absolute_url()}">Label dan izin edar bersama Dr. Rina</a>' in html
 
 
 def test_visit_date_guards(coordinator_a, kec_a):

@@ -118,3 +118,13 @@ def test_invalid_export_filter_is_refused_not_leaked(client, records, coordinato
 
     assert response.status_code == 302
     assert not AccessLog.objects.exists()
+
+
+@pytest.mark.parametrize("model", [MentoringVisit, ExportFacilitation])
+def test_record_detail_pages_are_scoped(client, records, coordinator_a, model):
+    mine = model.objects.get(business__name="Usaha Balongbendo")
+    theirs = model.objects.get(business__name="Usaha Krian")
+    client.force_login(coordinator_a)
+
+    assert client.get(mine.get_absolute_url()).status_code == 200
+    assert client.get(theirs.get_absolute_url()).status_code == 404
