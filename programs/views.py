@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -518,6 +518,9 @@ class OverdueFollowUpListView(AreaRestrictedMixin, ListView):
         )
 
     def post(self, request):
+        # Anyone in the area may read the list; closing a follow-up is the dinas' call.
+        if not request.user.has_perm("programs.change_mentoringvisit"):
+            raise PermissionDenied
         visit = get_object_or_404(self.get_queryset(), pk=request.POST.get("visit") or 0)
         try:
             close_follow_up(visit, by=request.user)

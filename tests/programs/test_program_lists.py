@@ -128,3 +128,29 @@ def test_record_detail_pages_are_scoped(client, records, coordinator_a, model):
 
     assert client.get(mine.get_absolute_url()).status_code == 200
     assert client.get(theirs.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "name", "needs_business"),
+    [
+        ("coordinator_a", "programs:training_create", False),
+        ("coordinator_a", "programs:curationcall_create", False),
+        ("bank_officer", "programs:bankreferral_create", True),
+        ("bank_officer", "programs:mentoringvisit_create", True),
+        ("bank_officer", "programs:training_list", False),
+        ("bank_officer", "programs:curationcall_list", False),
+    ],
+)
+def test_wrong_role_gets_403_on_program_pages(request, client, kec_a, who, name, needs_business):
+    args = [make_business(kec_a).pk] if needs_business else []
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(reverse(name, args=args)).status_code == 403
+
+
+def test_coordinator_reads_overdue_follow_ups_but_may_not_close_them(client, records, coordinator_a):
+    visit = MentoringVisit.objects.get(business__name="Usaha Balongbendo")
+    client.force_login(coordinator_a)
+
+    assert client.get(reverse("programs:mentoringvisit_overdue")).status_code == 200
+    assert client.post(reverse("programs:mentoringvisit_overdue"), {"visit": visit.pk}).status_code == 403
