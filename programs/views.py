@@ -82,6 +82,7 @@ from registry.countries import COUNTRY_NAMES
 from registry.exports import CsvExportMixin
 from registry.models import Business, Category, LegalDocument, Product, YearlyFigure
 from registry.permissions import AreaRestrictedMixin
+from registry.views import BusinessPartView
 
 #
 # Bank referrals
@@ -469,35 +470,17 @@ class CertificateView(AreaRestrictedMixin, View):
 #
 
 
-class MentoringVisitCreateView(AreaRestrictedMixin, FormView):
+class MentoringVisitCreateView(BusinessPartView):
     permission_required = "programs.add_mentoringvisit"
-    model = Business
     form_class = MentoringVisitForm
-    template_name = "registry/business_part_form.html"
-
-    @cached_property
-    def business(self):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+    title = "Catat pendampingan"
+    success_message = "Kunjungan pendampingan tercatat."
 
     def get_initial(self):
         return {"visited_on": timezone.localdate()}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(business=self.business, title="Catat pendampingan", **kwargs)
-
-    def form_valid(self, form):
-        try:
-            record_visit(self.business, form.save(commit=False), by=self.request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Kunjungan pendampingan tercatat.")
-        return redirect(self.business)
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
+    def save(self, form):
+        record_visit(self.business, form.save(commit=False), by=self.request.user)
 
 
 class OverdueFollowUpListView(AreaRestrictedMixin, ListView):
@@ -710,35 +693,17 @@ class CurationActionView(AreaRestrictedMixin, View):
 #
 
 
-class ExportFacilitationCreateView(AreaRestrictedMixin, FormView):
+class ExportFacilitationCreateView(BusinessPartView):
     permission_required = "programs.add_exportfacilitation"
-    model = Business
     form_class = ExportFacilitationForm
-    template_name = "registry/business_part_form.html"
-
-    @cached_property
-    def business(self):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+    title = "Catat fasilitasi ekspor"
+    success_message = "Fasilitasi ekspor tercatat."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "business": self.business}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(business=self.business, title="Catat fasilitasi ekspor", **kwargs)
-
-    def form_valid(self, form):
-        try:
-            record_export(self.business, form.save(commit=False), by=self.request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Fasilitasi ekspor tercatat.")
-        return redirect(self.business)
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
+    def save(self, form):
+        record_export(self.business, form.save(commit=False), by=self.request.user)
 
 
 class ExportReportView(AreaRestrictedMixin, ListView):
