@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -357,7 +357,11 @@ class RegistrationDraftSaveView(LoginRequiredMixin, PermissionRequiredMixin, Vie
         fields = {key: values[0] if len(values) == 1 else values for key, values in fields.items()}
         draft_id = request.POST.get("draft", "")
         if draft_id.isdigit():
-            draft = get_object_or_404(RegistrationDraft.objects.visible_to(request.user), pk=draft_id)
+            draft = RegistrationDraft.objects.visible_to(request.user).filter(pk=draft_id).first()
+            if draft is None:
+                # The registration was saved (its draft deleted) while this autosave was on its way,
+                # or the id is not the user's: write nothing, change nothing on the page.
+                return HttpResponse(status=204)
             draft.data = fields
             draft.save(update_fields=["data", "updated_at"])
         else:

@@ -1,8 +1,28 @@
 // UMKM Portal's own behaviour. Loaded as a file: the Content Security Policy forbids inline script.
+
+// A failed partial update (for example on a dropped connection) shows a note at the top of the page;
+// never a blocking dialog, which would stop a coordinator in the middle of a form.
 document.addEventListener("htmx:responseError", (event) => {
-  // Keep the page usable when a partial update fails (for example on a dropped connection).
   const status = event.detail.xhr.status;
-  window.alert(status >= 500 ? "Terjadi kesalahan di server. Coba lagi." : "Permintaan gagal (" + status + ").");
+  const main = document.getElementById("main");
+  if (!main || main.querySelector("[data-htmx-error]")) return;
+  const note = document.createElement("div");
+  note.className = "alert alert-warning";
+  note.setAttribute("role", "status");
+  note.dataset.htmxError = "1";
+  note.textContent = status >= 500
+    ? "Terjadi kesalahan di server. Isian Anda tetap di halaman ini; coba lagi."
+    : "Permintaan gagal (" + status + "). Isian Anda tetap di halaman ini.";
+  main.prepend(note);
+});
+
+// Once a form is really submitted, its background autosave must not fire again (the draft may be gone).
+document.addEventListener("submit", (event) => {
+  event.target.dataset.submitting = "1";
+});
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt.closest("form");
+  if (form && form.dataset.submitting) event.preventDefault();
 });
 
 // Photos are downscaled on the phone before upload: a 4 MB camera shot becomes ~300 KB on a slow connection.

@@ -202,7 +202,7 @@ def test_a_draft_is_private_to_its_author(client, coordinator_a, coordinator_b, 
     client.force_login(coordinator_b)
 
     assert client.get(REGISTER, {"draft": draft.pk}).status_code == 404
-    assert client.post(DRAFT, {"draft": draft.pk, "owner-name": "Diubah"}).status_code == 404
+    assert client.post(DRAFT, {"draft": draft.pk, "owner-name": "Diubah"}).status_code == 204
     assert RegistrationDraft.objects.get().data == {"owner-name": "Rahasia"}
 
 
@@ -331,3 +331,14 @@ def test_html_renamed_pdf_scan_is_refused(client, coordinator_a, kec_a):
     assert response.status_code == 400
     assert "bukan foto" in response.content.decode()
     assert not Business.objects.exists()
+
+
+def test_late_autosave_after_saving_writes_nothing(client, coordinator_a, kec_a):
+    client.force_login(coordinator_a)
+    draft = RegistrationDraft.objects.create(user=coordinator_a, data={"owner-name": "Siti"})
+    client.post(REGISTER, registration(kec_a.desa_set.first(), draft=draft.pk))
+
+    late = client.post(DRAFT, {"draft": draft.pk, "owner-name": "Siti Aminah"})
+
+    assert late.status_code == 204
+    assert not RegistrationDraft.objects.exists()
