@@ -863,6 +863,7 @@ class AccessLog(models.Model):
     class Action(models.TextChoices):
         VIEW = "view", "Membuka detail"
         EXPORT = "export", "Ekspor"
+        REVEAL = "reveal", "Menampilkan NIK lengkap"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField("tindakan", max_length=10, choices=Action.choices)

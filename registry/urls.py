@@ -15,6 +15,7 @@ urlpatterns = [
     path("usaha/<int:pk>/", views.BusinessDetailView.as_view(), name="business_detail"),
     path("usaha/<int:pk>/ubah/", views.BusinessUpdateView.as_view(), name="business_update"),
     path("usaha/<int:pk>/pemilik/", views.OwnerUpdateView.as_view(), name="owner_update"),
+    path("usaha/<int:pk>/pemilik/nik/", views.OwnerRevealNikView.as_view(), name="owner_reveal_nik"),
     path("usaha/<int:pk>/produk/tambah/", views.ProductCreateView.as_view(), name="product_create"),
     path("usaha/<int:pk>/dokumen/tambah/", views.LegalDocumentCreateView.as_view(), name="legaldocument_create"),
     path("usaha/<int:pk>/data-tahunan/", views.YearlyFigureView.as_view(), name="yearlyfigure_record"),

@@ -8,8 +8,10 @@ from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
@@ -545,3 +547,26 @@ class OwnerUpdateView(BusinessPartView):
         if not version.isdigit():
             raise ValidationError("Formulir tidak lengkap; muat ulang halaman.")
         update_owner(form.instance, version=int(version), by=self.request.user)
+
+
+class OwnerRevealNikView(AreaRestrictedMixin, View):
+    """Show one owner's full NIK after the user states why; the reveal is logged (UU 27/2022)."""
+
+    permission_required = "registry.view_owner"
+    model = Business
+
+    @method_decorator(never_cache)
+    def post(self, request, pk):
+        business = get_object_or_404(self.get_queryset().select_related("owner"), pk=pk)
+        reason = " ".join(request.POST.get("reason", "").split())[:200]
+        if len(reason) < 5:
+            messages.error(request, "Tuliskan alasan menampilkan NIK lengkap (minimal 5 huruf).")
+            return redirect(business)
+        AccessLog.objects.create(
+            user=request.user,
+            action=AccessLog.Action.REVEAL,
+            object_type="owner",
+            object_id=str(business.owner_id),
+            detail={"reason": reason, "business": business.pk},
+        )
+        return TemplateResponse(request, "registry/owner_nik.html", {"business": business, "reason": reason})
