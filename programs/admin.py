@@ -23,6 +23,15 @@ from programs.models import (
 from registry.admin import UserAdmin as RegistryUserAdmin
 
 
+class CreatedByAdmin(admin.ModelAdmin):
+    """For records whose required `created_by` is read-only in the admin: the admin adding one is its author."""
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Bank)
 class BankAdmin(admin.ModelAdmin):
     list_display = ["short_name", "name"]
@@ -108,7 +117,7 @@ class TrainingSessionInline(admin.TabularInline):
 
 
 @admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
+class TrainingAdmin(CreatedByAdmin):
     list_display = ["title", "kind", "kabupaten", "start_on", "end_on", "capacity"]
     list_filter = ["kind", "kabupaten"]
     list_select_related = ["kabupaten"]
@@ -116,11 +125,6 @@ class TrainingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["kabupaten", "target_kecamatan", "mentors"]
     readonly_fields = ["created_by", "created_at"]
     inlines = [TrainingSessionInline]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Enrollment)
@@ -153,7 +157,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(MentoringVisit)
-class MentoringVisitAdmin(admin.ModelAdmin):
+class MentoringVisitAdmin(CreatedByAdmin):
     list_display = ["business", "visited_on", "topic", "mentor", "follow_up_on", "follow_up_done"]
     list_filter = ["follow_up_done"]
     list_select_related = ["business", "mentor"]
@@ -161,11 +165,6 @@ class MentoringVisitAdmin(admin.ModelAdmin):
     autocomplete_fields = ["business", "mentor"]
     readonly_fields = ["created_by", "created_at"]
     show_full_result_count = False
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 class CurationScoreInline(admin.TabularInline):
@@ -190,7 +189,7 @@ class CurationCriterionInline(admin.TabularInline):
 
 
 @admin.register(CurationCall)
-class CurationCallAdmin(admin.ModelAdmin):
+class CurationCallAdmin(CreatedByAdmin):
     list_display = ["title", "channel", "kabupaten", "opens_on", "closes_on"]
     list_filter = ["channel", "kabupaten"]
     list_select_related = ["kabupaten"]
@@ -198,11 +197,6 @@ class CurationCallAdmin(admin.ModelAdmin):
     autocomplete_fields = ["kabupaten"]
     readonly_fields = ["created_by", "created_at"]
     inlines = [CurationCriterionInline]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(CurationSubmission)
@@ -246,15 +240,10 @@ class PlacementAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExportFacilitation)
-class ExportFacilitationAdmin(admin.ModelAdmin):
+class ExportFacilitationAdmin(CreatedByAdmin):
     list_display = ["business", "year", "country", "buyer", "value", "organiser"]
     list_filter = ["year", "country"]
     list_select_related = ["business"]
     search_fields = ["business__name", "buyer"]
     autocomplete_fields = ["business", "product"]
     readonly_fields = ["created_by", "created_at"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)

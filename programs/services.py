@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +22,7 @@ from programs.models import (
     Training,
 )
 from registry.models import Business, Kabupaten, LegalDocument, Product
+from registry.services import require_visible
 
 #
 # Bank referrals
@@ -52,8 +53,7 @@ def refer_to_bank(business, *, bank, credit_product, amount, purpose, by):
     """
     # Lock the business: two coordinators clicking at once must not both pass the checks below.
     business = Business.objects.select_for_update().get(pk=business.pk)
-    if not Business.objects.visible_to(by).filter(pk=business.pk).exists():
-        raise PermissionDenied("Usaha ini di luar wilayah kerja Anda.")
+    require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
     if business.status != Business.Status.ACTIVE:
         raise ValidationError("Hanya usaha aktif yang dapat dirujuk ke bank.")
     if business.verification != Business.Verification.VERIFIED:
@@ -145,15 +145,13 @@ def move_referral(referral, *, to_status, by, note="", amount=None, on=None):
 
 
 def _check_training_area(training, user):
-    if not Training.objects.visible_to(user).filter(pk=training.pk).exists():
-        raise PermissionDenied("Pelatihan ini di luar wilayah kerja Anda.")
+    require_visible(Training, training.pk, user, "Pelatihan ini di luar wilayah kerja Anda.")
 
 
 @transaction.atomic
 def create_training(training, *, sessions=(), target_kecamatan=(), mentors=(), by):
     """Create a training in a kabupaten the user works in, with its sessions. Raises ValidationError."""
-    if not Kabupaten.objects.visible_to(by).filter(pk=training.kabupaten_id).exists():
-        raise PermissionDenied("Kabupaten ini di luar wilayah kerja Anda.")
+    require_visible(Kabupaten, training.kabupaten_id, by, "Kabupaten ini di luar wilayah kerja Anda.")
     training.created_by = by
     training.full_clean()
     training.save()
@@ -185,8 +183,7 @@ def similar_assistance_this_year(business, kind):
 def nominate(training, business, *, by):
     """Nominate a member of the user's area to a training. Raises ValidationError when a rule forbids it."""
     _check_training_area(training, by)
-    if not Business.objects.visible_to(by).filter(pk=business.pk).exists():
-        raise PermissionDenied("Usaha ini di luar wilayah kerja Anda.")
+    require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
     if training.end_on < timezone.localdate():
         raise ValidationError("Pelatihan ini sudah selesai.")
     if business.kecamatan.kabupaten_id != training.kabupaten_id:
@@ -276,8 +273,7 @@ def complete_enrollment(enrollment, *, completed, pre_score=None, post_score=Non
 @transaction.atomic
 def record_visit(business, visit, *, by):
     """Record a mentoring visit to a business of the user's area. Raises ValidationError for impossible dates."""
-    if not Business.objects.visible_to(by).filter(pk=business.pk).exists():
-        raise PermissionDenied("Usaha ini di luar wilayah kerja Anda.")
+    require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
     if visit.visited_on and visit.visited_on > timezone.localdate():
         raise ValidationError({"visited_on": "Kunjungan belum terjadi: tanggal tidak boleh di masa depan."})
     visit.business = business
@@ -291,8 +287,7 @@ def record_visit(business, visit, *, by):
 def close_follow_up(visit, *, by):
     """Mark a visit's follow-up as done."""
     visit = MentoringVisit.objects.select_for_update().get(pk=visit.pk)
-    if not Business.objects.visible_to(by).filter(pk=visit.business_id).exists():
-        raise PermissionDenied("Usaha ini di luar wilayah kerja Anda.")
+    require_visible(Business, visit.business_id, by, "Usaha ini di luar wilayah kerja Anda.")
     if visit.follow_up_on is None or visit.follow_up_done:
         raise ValidationError("Tidak ada tindak lanjut yang terbuka untuk kunjungan ini.")
     visit.follow_up_done = True
@@ -308,8 +303,7 @@ def close_follow_up(visit, *, by):
 @transaction.atomic
 def open_curation_call(call, *, criteria, by):
     """Create a call with its rubric (at least one criterion) in a kabupaten the user works in."""
-    if not Kabupaten.objects.visible_to(by).filter(pk=call.kabupaten_id).exists():
-        raise PermissionDenied("Kabupaten ini di luar wilayah kerja Anda.")
+    require_visible(Kabupaten, call.kabupaten_id, by, "Kabupaten ini di luar wilayah kerja Anda.")
     if not criteria:
         raise ValidationError("Isi minimal satu kriteria penilaian.")
     call.created_by = by
@@ -337,10 +331,8 @@ def missing_documents(product, kinds):
 @transaction.atomic
 def submit_to_curation(call, product, *, by):
     """Put a product of the user's area forward to an open call. Raises ValidationError when a rule forbids it."""
-    if not CurationCall.objects.visible_to(by).filter(pk=call.pk).exists():
-        raise PermissionDenied("Kurasi ini di luar wilayah kerja Anda.")
-    if not Product.objects.visible_to(by).filter(pk=product.pk).exists():
-        raise PermissionDenied("Produk ini di luar wilayah kerja Anda.")
+    require_visible(CurationCall, call.pk, by, "Kurasi ini di luar wilayah kerja Anda.")
+    require_visible(Product, product.pk, by, "Produk ini di luar wilayah kerja Anda.")
     if not call.is_open:
         raise ValidationError("Pengajuan untuk kurasi ini sedang tidak dibuka.")
     if product.business.kecamatan.kabupaten_id != call.kabupaten_id:
@@ -358,8 +350,7 @@ def submit_to_curation(call, product, *, by):
 def score_submission(submission, *, scores, by):
     """Record a curator's scores ({criterion_id: score}) and the weighted total on a 0-100 scale."""
     submission = CurationSubmission.objects.select_for_update().select_related("call").get(pk=submission.pk)
-    if not CurationCall.objects.visible_to(by).filter(pk=submission.call_id).exists():
-        raise PermissionDenied("Kurasi ini di luar wilayah kerja Anda.")
+    require_visible(CurationCall, submission.call_id, by, "Kurasi ini di luar wilayah kerja Anda.")
     if submission.decision != CurationSubmission.Decision.PENDING:
         raise ValidationError("Pengajuan ini sudah diputuskan; nilainya tidak dapat diubah.")
     criteria = {c.pk: c for c in submission.call.criteria.all()}
@@ -386,8 +377,7 @@ def decide_submission(submission, *, decision, feedback, by):
     """Decide lolos, perbaikan or tidak lolos with feedback; a pass needs every criterion scored and every
     required document held. The missing documents are stored so the coordinator sees which ones."""
     submission = CurationSubmission.objects.select_for_update().select_related("call", "product").get(pk=submission.pk)
-    if not CurationCall.objects.visible_to(by).filter(pk=submission.call_id).exists():
-        raise PermissionDenied("Kurasi ini di luar wilayah kerja Anda.")
+    require_visible(CurationCall, submission.call_id, by, "Kurasi ini di luar wilayah kerja Anda.")
     if submission.decision != CurationSubmission.Decision.PENDING:
         raise ValidationError("Pengajuan ini sudah diputuskan.")
     feedback = (feedback or "").strip()
@@ -410,8 +400,7 @@ def decide_submission(submission, *, decision, feedback, by):
 def place_product(submission, *, partner, starts_on, ends_on=None, by):
     """Record where a product that passed curation is now sold."""
     submission = CurationSubmission.objects.select_for_update().get(pk=submission.pk)
-    if not CurationCall.objects.visible_to(by).filter(pk=submission.call_id).exists():
-        raise PermissionDenied("Kurasi ini di luar wilayah kerja Anda.")
+    require_visible(CurationCall, submission.call_id, by, "Kurasi ini di luar wilayah kerja Anda.")
     if submission.decision != CurationSubmission.Decision.PASSED:
         raise ValidationError("Hanya produk yang lolos kurasi yang dapat ditempatkan.")
     if Placement.objects.filter(submission=submission).exists():
@@ -425,8 +414,7 @@ def place_product(submission, *, partner, starts_on, ends_on=None, by):
 @transaction.atomic
 def add_sales_note(placement, note, *, by):
     """Record (or replace) a month's sales of a placed product."""
-    if not Placement.objects.visible_to(by).filter(pk=placement.pk).exists():
-        raise PermissionDenied("Penempatan ini di luar wilayah kerja Anda.")
+    require_visible(Placement, placement.pk, by, "Penempatan ini di luar wilayah kerja Anda.")
     if note.month > timezone.localdate():
         raise ValidationError("Bulan penjualan tidak boleh di masa depan.")
     note.placement = placement
@@ -444,8 +432,7 @@ def add_sales_note(placement, note, *, by):
 @transaction.atomic
 def record_export(business, export, *, by):
     """Record an export a dinas facilitated for a business of the user's area."""
-    if not Business.objects.visible_to(by).filter(pk=business.pk).exists():
-        raise PermissionDenied("Usaha ini di luar wilayah kerja Anda.")
+    require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
     if export.product_id and export.product.business_id != business.pk:
         raise ValidationError({"product": "Produk ini bukan milik usaha tersebut."})
     if export.year and export.year > timezone.localdate().year:
@@ -461,8 +448,7 @@ def record_export(business, export, *, by):
 def end_placement(placement, *, ends_on, by):
     """Close a placement: the product left the channel on `ends_on`."""
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
-    if not Placement.objects.visible_to(by).filter(pk=placement.pk).exists():
-        raise PermissionDenied("Penempatan ini di luar wilayah kerja Anda.")
+    require_visible(Placement, placement.pk, by, "Penempatan ini di luar wilayah kerja Anda.")
     if placement.status == Placement.Status.ENDED:
         raise ValidationError("Penempatan ini sudah berakhir.")
     if ends_on < placement.starts_on or ends_on > timezone.localdate():

@@ -5,9 +5,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
@@ -173,49 +172,30 @@ class BankReferralDetailView(AreaRestrictedMixin, DetailView):
         )
 
 
-class BankReferralCreateView(AreaRestrictedMixin, FormView):
+class BankReferralCreateView(BusinessPartView):
     """Refer one of the area's businesses to a bank; the referral starts as a draft."""
 
     permission_required = "programs.add_bankreferral"
-    model = Business  # the area check runs on the business being referred
     form_class = BankReferralForm
     template_name = "programs/bankreferral_form.html"
-
-    @cached_property
-    def business(self):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+    success_message = "Rujukan tersimpan sebagai draf. Periksa, lalu kirim ke bank."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(business=self.business, **kwargs)
-
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            referral = refer_to_bank(
-                self.business,
-                bank=data["bank"],
-                credit_product=data["credit_product"],
-                amount=data["amount_requested"],
-                purpose=data["purpose"],
-                by=self.request.user,
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Rujukan tersimpan sebagai draf. Periksa, lalu kirim ke bank.")
-        return redirect(referral)
+        return refer_to_bank(
+            self.business,
+            bank=data["bank"],
+            credit_product=data["credit_product"],
+            amount=data["amount_requested"],
+            purpose=data["purpose"],
+            by=self.request.user,
+        )
 
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
+    def get_success_target(self, referral):
+        return referral
 
 
 class BankReferralStepView(AreaRestrictedMixin, View):

@@ -113,9 +113,14 @@ def find_duplicates(*, nik="", nib="", name="", desa=None, exclude_pk=None):
     return list(found.values())
 
 
+def require_visible(model, pk, user, message):
+    """Raise PermissionDenied(message) unless row `pk` of `model` lies in the user's area (its visible_to)."""
+    if not model.objects.visible_to(user).filter(pk=pk).exists():
+        raise PermissionDenied(message)
+
+
 def _check_area(user, kecamatan_id):
-    if not Kecamatan.objects.within_areas_of(user).filter(pk=kecamatan_id).exists():
-        raise PermissionDenied("Kecamatan ini di luar wilayah kerja Anda.")
+    require_visible(Kecamatan, kecamatan_id, user, "Kecamatan ini di luar wilayah kerja Anda.")
 
 
 def _unique_violation(error):
@@ -184,6 +189,18 @@ def register_business(business, *, owner, by, products=(), documents=(), figures
     return business
 
 
+def _refuse_if_stale(current, version, what):
+    """Optimistic locking: raise ValidationError naming the last editor if `current` moved past `version`."""
+    if current.version == version:
+        return
+    editor = last_editor(current)
+    who = editor.get_full_name() or editor.get_username() if editor else "pengguna lain"
+    raise ValidationError(
+        f"{what} sudah diubah oleh {who} pada {timezone.localtime(current.updated_at):%d-%m-%Y %H:%M} "
+        "setelah Anda membukanya. Muat ulang halaman, lalu ulangi perubahan Anda."
+    )
+
+
 def last_editor(instance):
     """Return the user who saved the newest version of `instance` (from its history), or None."""
     newest = instance.history.select_related("history_user").first()
@@ -199,13 +216,7 @@ def update_business(business, *, version, by):
     current = Business.objects.select_for_update().get(pk=business.pk)
     _check_area(by, current.kecamatan_id)
     _check_area(by, business.desa.kecamatan_id)
-    if current.version != version:
-        editor = last_editor(current)
-        who = editor.get_full_name() or editor.get_username() if editor else "pengguna lain"
-        raise ValidationError(
-            f"Data ini sudah diubah oleh {who} pada {timezone.localtime(current.updated_at):%d-%m-%Y %H:%M} "
-            "setelah Anda membukanya. Muat ulang halaman, lalu ulangi perubahan Anda."
-        )
+    _refuse_if_stale(current, version, "Data ini")
     business.version = current.version + 1
     business._history_user = by
     business.full_clean(exclude=["owner", "kecamatan"])
@@ -314,14 +325,8 @@ def record_yearly_figure(business, figure, *, by):
 def update_owner(owner, *, version, by):
     """Save changes to an owner's data unless someone else saved since `version` (optimistic locking)."""
     current = Owner.objects.select_for_update().get(pk=owner.pk)
-    if not Owner.objects.visible_to(by).filter(pk=owner.pk).exists():
-        raise PermissionDenied("Pemilik ini di luar wilayah kerja Anda.")
-    if current.version != version:
-        editor = last_editor(current)
-        who = editor.get_full_name() or editor.get_username() if editor else "pengguna lain"
-        raise ValidationError(
-            f"Data pemilik sudah diubah oleh {who} setelah Anda membukanya. Muat ulang halaman, lalu ulangi."
-        )
+    require_visible(Owner, owner.pk, by, "Pemilik ini di luar wilayah kerja Anda.")
+    _refuse_if_stale(current, version, "Data pemilik")
     owner.version = current.version + 1
     owner._history_user = by
     owner.full_clean()

@@ -464,12 +464,19 @@ class BusinessPartView(AreaRestrictedMixin, FormView):
 
     def form_valid(self, form):
         try:
-            self.save(form)
+            saved = self.save(form)
         except ValidationError as error:
-            form.add_error(None, error)
+            # A service's error on a field the form shows goes next to it; anything else on top.
+            errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+            for field, messages_ in errors.items():
+                form.add_error(field if field in form.fields else None, messages_)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
-        return redirect(self.business)
+        return redirect(self.get_success_target(saved))
+
+    def get_success_target(self, saved):
+        """Where to go after saving: the business, unless a subclass has a better page."""
+        return self.business
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
