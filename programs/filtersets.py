@@ -1,7 +1,10 @@
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs import measures
+from programs.measures import REFERRAL_STAGES
 from programs.models import (
     Bank,
     BankReferral,
@@ -14,25 +17,28 @@ from programs.models import (
     Training,
 )
 from registry.countries import COUNTRY_CHOICES
+from registry.filtersets import AreaScopeFilterSet
 from registry.models import Category, Kecamatan
 
 
-class BankReferralFilterSet(django_filters.FilterSet):
+class BankReferralFilterSet(AreaScopeFilterSet):
+    """Referrals; the dashboard's period is the day the referral was made."""
+
+    business_path = "business"
     q = django_filters.CharFilter(field_name="business__name", lookup_expr="unaccent__icontains", label=_("Cari usaha"))
     status = django_filters.ChoiceFilter(choices=BankReferral.Status.choices, label=_("Status"))
+    stage = django_filters.ChoiceFilter(choices=REFERRAL_STAGES, method="filter_stage", label=_("Tahap tercapai"))
     bank = django_filters.ModelChoiceFilter(
         queryset=lambda request: Bank.objects.visible_to(request.user), label=_("Bank")
     )
     credit_product = django_filters.ChoiceFilter(choices=BankReferral.CreditProduct.choices, label=_("Produk kredit"))
-    kecamatan = django_filters.ModelChoiceFilter(
-        queryset=lambda request: Kecamatan.objects.visible_to(request.user),
-        field_name="business__kecamatan",
-        label=_("Kecamatan"),
-    )
 
     class Meta:
         model = BankReferral
-        fields = ["q", "status", "bank", "credit_product", "kecamatan"]
+        fields = ["q", "status", "stage", "bank", "credit_product", "kecamatan"]
+
+    def filter_stage(self, queryset, name, value):
+        return queryset.filter(measures.referral_reached(value))
 
 
 class TrainingFilterSet(django_filters.FilterSet):
@@ -53,36 +59,60 @@ def _area_kecamatan(request):
     return Kecamatan.objects.visible_to(request.user)
 
 
-class EnrollmentFilterSet(django_filters.FilterSet):
+class _MeasureFilterSet(AreaScopeFilterSet):
+    """A yes/no filter per programs.measures condition named in `measure_filters`."""
+
+    measure_filters = {}
+
+    def filter_measure(self, queryset, name, value):
+        condition = self.measure_filters[name]()
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+
+class EnrollmentFilterSet(_MeasureFilterSet):
+    """Participants; the dashboard's period is the day of nomination."""
+
+    business_path = "business"
+    date_field = "nominated_at__date"
+    measure_filters = {"attended": measures.attended, "completed": measures.completed}
     training = django_filters.ModelChoiceFilter(
         queryset=lambda request: Training.objects.visible_to(request.user), label=_("Pelatihan")
     )
     status = django_filters.ChoiceFilter(choices=Enrollment.Status.choices, label=_("Status"))
-    completed = django_filters.BooleanFilter(
-        field_name="completed_at", lookup_expr="isnull", exclude=True, label=_("Lulus")
-    )
-    kecamatan = django_filters.ModelChoiceFilter(
-        queryset=_area_kecamatan, field_name="business__kecamatan", label=_("Kecamatan")
-    )
+    attended = django_filters.BooleanFilter(method="filter_measure", label=_("Pernah hadir"))
+    completed = django_filters.BooleanFilter(method="filter_measure", label=_("Lulus"))
+    nominated_by_me = django_filters.BooleanFilter(method="filter_mine", label=_("Nominasi saya"))
 
     class Meta:
         model = Enrollment
-        fields = ["training", "status", "completed", "kecamatan"]
+        fields = ["training", "status", "attended", "completed", "kecamatan"]
+
+    def filter_mine(self, queryset, name, value):
+        mine = Q(nominated_by=self.request.user)
+        return queryset.filter(mine) if value else queryset.exclude(mine)
 
 
-class CurationSubmissionFilterSet(django_filters.FilterSet):
+class CurationSubmissionFilterSet(_MeasureFilterSet):
+    """Products put forward to curation; the dashboard's period is the day of submission."""
+
+    business_path = "product__business"
+    date_field = "submitted_at__date"
+    measure_filters = {"placed": measures.placed}
     q = django_filters.CharFilter(field_name="product__name", lookup_expr="unaccent__icontains", label=_("Cari produk"))
     call = django_filters.ModelChoiceFilter(
         queryset=lambda request: CurationCall.objects.visible_to(request.user), label=_("Kurasi")
     )
     decision = django_filters.ChoiceFilter(choices=CurationSubmission.Decision.choices, label=_("Keputusan"))
-    kecamatan = django_filters.ModelChoiceFilter(
-        queryset=_area_kecamatan, field_name="product__business__kecamatan", label=_("Kecamatan")
-    )
+    placed = django_filters.BooleanFilter(method="filter_measure", label=_("Sudah ditempatkan"))
+    submitted_by_me = django_filters.BooleanFilter(method="filter_mine", label=_("Ajuan saya"))
 
     class Meta:
         model = CurationSubmission
-        fields = ["q", "call", "decision", "kecamatan"]
+        fields = ["q", "call", "decision", "placed", "kecamatan"]
+
+    def filter_mine(self, queryset, name, value):
+        mine = Q(submitted_by=self.request.user)
+        return queryset.filter(mine) if value else queryset.exclude(mine)
 
 
 class MentoringVisitFilterSet(django_filters.FilterSet):

@@ -4,6 +4,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from registry import measures
+from registry.countries import COUNTRY_CHOICES
+from registry.kbli import SECTION_CHOICES
+from registry.measures import DOCUMENT_LABELS, UNCLASSIFIED
 from registry.models import (
     Business,
     BusinessGroup,
@@ -11,7 +15,7 @@ from registry.models import (
     Desa,
     Kabupaten,
     Kecamatan,
-    LegalDocument,
+    Owner,
     Product,
     ProductPhoto,
 )
@@ -35,40 +39,88 @@ class KecamatanFilterSet(django_filters.FilterSet):
 
 DOCUMENT_CHOICES = [
     (f"{state}_{kind}", f"{'Punya' if state == 'has' else 'Belum punya'} {label}")
-    for kind, label in [("nib", "NIB"), ("pirt", "P-IRT"), ("halal", "sertifikat halal"), ("bpom", "BPOM")]
+    for kind, label in DOCUMENT_LABELS.items()
     for state in ("has", "no")
 ]
-_DOCUMENT_KINDS = {
-    "nib": [LegalDocument.Kind.NIB],
-    "pirt": [LegalDocument.Kind.PIRT],
-    "halal": [LegalDocument.Kind.HALAL],
-    "bpom": [LegalDocument.Kind.BPOM_MD, LegalDocument.Kind.BPOM_ML],
-}
+SIZE_CHOICES = [*SizeClass.choices, (UNCLASSIFIED, "Belum ada data tahunan")]
+EXPIRING_CHOICES = [(kind, DOCUMENT_LABELS[kind]) for kind in ("pirt", "halal", "bpom")]
 # Typos such as "lumpiya" still find "lumpia"; 0.5 keeps "batik" from matching every "bat...".
 TYPO_SIMILARITY = 0.5
 
 
-class BusinessFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Cari usaha, pemilik, NIB, produk"))
+def _visible_kecamatan(request):
+    return Kecamatan.objects.visible_to(request.user)
+
+
+def _visible_groups(request):
+    return BusinessGroup.objects.visible_to(request.user)
+
+
+class AreaScopeFilterSet(django_filters.FilterSet):
+    """The dashboard's filters, shared by every list a dashboard figure links to.
+
+    A figure and its list then count the same rows. `business_path` leads from the list's model to its
+    business ("" for Business itself); the period applies to `date_field`, the date the list is about.
+    """
+
+    business_path = ""
+    date_field = "created_at__date"
+
+    from_date = django_filters.DateFilter(method="filter_period", label=_("Dari tanggal"))
+    to_date = django_filters.DateFilter(method="filter_period", label=_("Sampai tanggal"))
     kecamatan = django_filters.ModelChoiceFilter(
-        queryset=lambda request: Kecamatan.objects.visible_to(request.user), label=_("Kecamatan")
+        queryset=_visible_kecamatan, method="filter_business", label=_("Kecamatan")
     )
+    category = django_filters.ChoiceFilter(choices=Category.choices, method="filter_business", label=_("Kategori"))
+    group = django_filters.ModelChoiceFilter(queryset=_visible_groups, method="filter_business", label=_("Kelompok"))
+    guided = django_filters.BooleanFilter(method="filter_business", label=_("Binaan"))
+
+    def business_lookup(self, lookup):
+        return f"{self.business_path}__{lookup}" if self.business_path else lookup
+
+    def filter_period(self, queryset, name, value):
+        bound = "gte" if name == "from_date" else "lte"
+        return queryset.filter(**{f"{self.date_field}__{bound}": value})
+
+    def filter_business(self, queryset, name, value):
+        if name == "guided":
+            unguided = Q(**{self.business_lookup("guided_by"): ""})
+            return queryset.exclude(unguided) if value else queryset.filter(unguided)
+        field = {"group": "groups"}.get(name, name)
+        return queryset.filter(**{self.business_lookup(field): value})
+
+
+class BusinessFilterSet(AreaScopeFilterSet):
+    """The business list's filters: the shared ones (the period is the registration date) and the registry's own."""
+
+    q = django_filters.CharFilter(method="search", label=_("Cari usaha, pemilik, NIB, produk"))
     desa = django_filters.ModelChoiceFilter(
         queryset=lambda request: Desa.objects.visible_to(request.user).order_by("name"), label=_("Desa/kelurahan")
     )
-    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Kategori"))
     kbli = django_filters.CharFilter(field_name="kbli_code", lookup_expr="startswith", label=_("KBLI"))
-    size_class = django_filters.ChoiceFilter(choices=SizeClass.choices, label=_("Skala"))
-    verification = django_filters.ChoiceFilter(choices=Business.Verification.choices, label=_("Verifikasi"))
-    guided = django_filters.BooleanFilter(method="filter_guided", label=_("Binaan"))
-    is_flagship = django_filters.BooleanFilter(label=_("Unggulan"))
-    document = django_filters.ChoiceFilter(choices=DOCUMENT_CHOICES, method="filter_document", label=_("Legalitas"))
-    market = django_filters.ChoiceFilter(choices=Business.Market.choices, method="filter_market", label=_("Pasar"))
-    group = django_filters.ModelChoiceFilter(
-        queryset=lambda request: BusinessGroup.objects.visible_to(request.user),
-        field_name="groups",
-        label=_("Kelompok"),
+    kbli_section = django_filters.ChoiceFilter(
+        choices=SECTION_CHOICES, method="filter_measure", label=_("Kategori KBLI")
     )
+    size_class = django_filters.ChoiceFilter(choices=SIZE_CHOICES, method="filter_measure", label=_("Skala"))
+    sex = django_filters.ChoiceFilter(choices=Owner.Sex.choices, field_name="owner__sex", label=_("Jenis kelamin"))
+    verification = django_filters.ChoiceFilter(choices=Business.Verification.choices, label=_("Verifikasi"))
+    is_flagship = django_filters.BooleanFilter(label=_("Unggulan"))
+    document = django_filters.ChoiceFilter(choices=DOCUMENT_CHOICES, method="filter_measure", label=_("Legalitas"))
+    expiring = django_filters.ChoiceFilter(
+        choices=EXPIRING_CHOICES, method="filter_measure", label=_("Habis berlaku dalam 6 bulan")
+    )
+    expired = django_filters.BooleanFilter(method="filter_measure", label=_("Ada dokumen kedaluwarsa"))
+    halal_due = django_filters.BooleanFilter(method="filter_measure", label=_("Wajib halal, belum bersertifikat"))
+    no_photo = django_filters.BooleanFilter(method="filter_measure", label=_("Belum ada foto produk"))
+    size_rose = django_filters.NumberFilter(method="filter_measure", label=_("Naik kelas pada tahun"))
+    sales_year = django_filters.NumberFilter(method="filter_measure", label=_("Ada omzet tahun"))
+    no_figures_year = django_filters.NumberFilter(method="filter_measure", label=_("Belum ada data tahun"))
+    export_country = django_filters.ChoiceFilter(
+        choices=COUNTRY_CHOICES, method="filter_measure", label=_("Ekspor ke negara")
+    )
+    export_from = django_filters.NumberFilter(method="filter_none", label=_("Ekspor sejak tahun"))
+    export_to = django_filters.NumberFilter(method="filter_none", label=_("Ekspor sampai tahun"))
+    market = django_filters.ChoiceFilter(choices=Business.Market.choices, method="filter_market", label=_("Pasar"))
 
     class Meta:
         model = Business
@@ -94,13 +146,33 @@ class BusinessFilterSet(django_filters.FilterSet):
             | Q(pk__in=products)
         )
 
-    def filter_guided(self, queryset, name, value):
-        return queryset.exclude(guided_by="") if value else queryset.filter(guided_by="")
+    def filter_measure(self, queryset, name, value):
+        """The filters that are registry.measures conditions (the dashboard counts with the same ones)."""
+        if name == "document":
+            state, kind = value.split("_", 1)
+            held = measures.holds_document(kind)
+            return queryset.filter(held if state == "has" else ~held)
+        if name == "export_country":
+            first, last = self.form.cleaned_data.get("export_from"), self.form.cleaned_data.get("export_to")
+            years = range(int(first or 1990), int(last or 2100) + 1) if first or last else None
+            return queryset.filter(measures.exports_to(value, years))
+        condition = {
+            "kbli_section": measures.kbli_section_is,
+            "size_class": measures.size_class_is,
+            "expiring": measures.document_expiring,
+            "expired": lambda flag: measures.document_expired(),
+            "halal_due": lambda flag: measures.halal_due(),
+            "no_photo": lambda flag: measures.lacks_photo(),
+            "size_rose": lambda year: measures.size_rose_in(int(year)),
+            "sales_year": lambda year: measures.has_sales_in(int(year)),
+            "no_figures_year": lambda year: measures.lacks_figures_for(int(year)),
+        }[name](value)
+        if value is False:
+            return queryset.exclude(condition)
+        return queryset.filter(condition)
 
-    def filter_document(self, queryset, name, value):
-        state, kind = value.split("_", 1)
-        held = Exists(LegalDocument.objects.filter(business=OuterRef("pk"), kind__in=_DOCUMENT_KINDS[kind]))
-        return queryset.filter(held if state == "has" else ~held)
+    def filter_none(self, queryset, name, value):
+        return queryset  # read by filter_measure for export_country
 
     def filter_market(self, queryset, name, value):
         return queryset.filter(markets__contains=[value])

@@ -8,14 +8,14 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from registry.countries import COUNTRY_NAMES, validate_country
-from registry.sizing import RULE_VERSION, SizeClass, compute_size_class
+from registry.sizing import RULE_VERSION, SizeClass, compute_size_class, rank
 from registry.validators import (
     mask_nik,
     mask_phone,
@@ -757,6 +757,29 @@ class LegalDocument(models.Model):
 #
 
 
+def rank_expression(field):
+    """The rank of registry.sizing.rank() in SQL: 0 for no class."""
+    return Case(
+        *[When(**{field: size_class}, then=Value(rank(size_class))) for size_class in SizeClass.values],
+        default=Value(0),
+        output_field=models.IntegerField(),
+    )
+
+
+class YearlyFigureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(business__in=Business.objects.visible_to(user).values("pk"))
+
+    def rose(self):
+        """Years whose computed class is above the class of the business's year before (naik kelas)."""
+        before = YearlyFigure.objects.filter(business=OuterRef("business"), year=OuterRef("year") - 1)
+        return (
+            self.annotate(previous_class=Subquery(before.values("size_class")[:1]))
+            .annotate(rank_now=rank_expression("size_class"), rank_before=rank_expression("previous_class"))
+            .filter(rank_before__gt=0, rank_now__gt=F("rank_before"))
+        )
+
+
 class YearlyFigure(models.Model):
     """One year's capital, sales, assets and workers; the size class is computed from them on save."""
 
@@ -780,6 +803,7 @@ class YearlyFigure(models.Model):
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     updated_at = models.DateTimeField("diubah", auto_now=True)
 
+    objects = YearlyFigureQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -49,6 +49,8 @@ ROLE_PERMISSIONS = {
         "programs.view_placement",
         "programs.view_exportfacilitation",
         "programs.add_exportfacilitation",
+        "reports.view_snapshot",
+        "reports.add_snapshot",
     ],
     COORDINATOR: [
         *_AREA_VIEW,

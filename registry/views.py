@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
@@ -133,6 +134,13 @@ class BusinessExportView(AreaRestrictedMixin, FilterView):
             return redirect("registry:business_list")
         file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
         filters = {key: value for key, value in request.GET.items() if key in filterset.filters and value}
+        if file_format == "xlsx":
+            # A spreadsheet is built in memory: a large one is made in the background instead (CSV streams).
+            row_count = filterset.qs.count()
+            if row_count > settings.EXPORT_INLINE_MAX_ROWS:
+                return TemplateResponse(
+                    request, "registry/business_export_large.html", {"filters": filters, "row_count": row_count}
+                )
         return export_businesses(filterset.qs, file_format=file_format, user=request.user, filters=filters)
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "simple_history",
     "registry",
     "programs",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+
+# An Excel export of more rows than this is made in the background (reports.jobs) with a progress page.
+EXPORT_INLINE_MAX_ROWS = 5000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -19,5 +19,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("registry.urls")),
     path("", include("programs.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,228 @@
+"""The kabupaten summary and per-kecamatan recap as files: Excel, and a PDF laid out like a dinas report."""
+
+import io
+from decimal import Decimal
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from programs.certificates import tanggal
+from registry.exports import neutralise
+from registry.templatetags.umkm import number_id, rupiah_short
+from reports.figures import area_name
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RECAP_HEADER = [
+    "Kecamatan",
+    "Usaha",
+    "Terverifikasi",
+    "Binaan",
+    "Mikro",
+    "Kecil",
+    "Menengah",
+    "Besar",
+    "Belum terklasifikasi",
+    "NIB",
+    "P-IRT",
+    "Halal",
+    "Pemilik perempuan",
+]
+RECAP_KEYS = ["total", "verified", "guided", "mikro", "kecil", "menengah", "besar", "unclassified", "nib", "pirt"]
+RECAP_KEYS += ["halal", "women"]
+
+
+def _shown(figure):
+    return rupiah_short(figure.value) if figure.money else number_id(figure.value)
+
+
+class SummaryReport:
+    """Everything the dashboard shows, as sections of (title, header, rows) written to either format."""
+
+    title = "Laporan Ringkas UMKM"
+
+    def __init__(self, dashboard):
+        self.dashboard = dashboard
+        self.printed_at = timezone.localtime()
+        self.area = area_name(dashboard.user)
+
+    @property
+    def filename(self):
+        return f"laporan-umkm-{self.printed_at:%Y%m%d-%H%M}"
+
+    def period_text(self):
+        period = self.dashboard.period
+        if period.start and period.end:
+            return f"{tanggal(period.start)} s.d. {tanggal(period.end)}"
+        if period.end:
+            return f"sampai {tanggal(period.end)}"
+        if period.start:
+            return f"sejak {tanggal(period.start)}"
+        return "seluruh data"
+
+    def filters_used(self):
+        """The filters in words, for the report's header and the access log."""
+        form = self.dashboard.filter.form
+        cleaned = getattr(form, "cleaned_data", {})
+        used = {}
+        for name in ("kecamatan", "category", "group", "guided"):
+            value = cleaned.get(name)
+            if value in (None, ""):
+                continue
+            field = form.fields[name]
+            if name == "guided":
+                value = "ya" if value else "tidak"
+            elif name == "category":
+                value = dict(field.choices).get(value, value)
+            used[str(field.label)] = str(value)
+        return used
+
+    def sections(self):
+        """(title, header, rows) in report order; numbers stay numbers here, formatting is per format."""
+        dashboard = self.dashboard
+        sections = [("Ringkasan", ["", "Jumlah"], [[f.label, f] for f in dashboard.totals()])]
+        documents = dashboard.documents()
+        sections.append(
+            (
+                "Legalitas",
+                ["", "Jumlah usaha"],
+                [[f.label, f] for f in [*documents["coverage"], *documents["expiring"], documents["halal_due"]]],
+            )
+        )
+        for key, figures in dashboard.funnels().items():
+            title = {
+                "pelatihan": "Pelatihan",
+                "kurasi": "Kurasi produk",
+                "pembiayaan": "Rujukan pembiayaan",
+                "pembiayaan_nilai": "Nilai pembiayaan",
+            }[key]
+            sections.append((title, ["", "Jumlah"], [[f.label, f] for f in figures]))
+        recap = [[name, *[row[key] for key in RECAP_KEYS]] for name, row in dashboard.kecamatan_recap()]
+        sections.append(("Rekap per kecamatan", RECAP_HEADER, recap))
+        for chart in dashboard.charts():
+            if chart.key == "kecamatan":
+                continue  # the recap above already has it
+            header, rows = chart.table()
+            sections.append((chart.title, header, rows))
+        return sections
+
+    def heading_lines(self):
+        lines = [
+            ("Wilayah", self.area),
+            ("Periode", self.period_text()),
+            *self.filters_used().items(),
+            ("Dicetak", f"{tanggal(self.printed_at.date())} pukul {self.printed_at:%H.%M} WIB"),
+        ]
+        return lines
+
+    def xlsx(self):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Laporan"
+        bold = Font(bold=True)
+        sheet.append([self.title])
+        sheet["A1"].font = Font(bold=True, size=14)
+        for label, value in self.heading_lines():
+            sheet.append([label, neutralise(value)])
+        for title, header, rows in self.sections():
+            sheet.append([])
+            sheet.append([title])
+            sheet.cell(row=sheet.max_row, column=1).font = bold
+            sheet.append([neutralise(cell) for cell in header])
+            for row in rows:
+                sheet.append([_cell(value) for value in row])
+        sheet.column_dimensions["A"].width = 48
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    def pdf(self):
+        buffer = io.BytesIO()
+        document = SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            leftMargin=1.8 * cm,
+            rightMargin=1.8 * cm,
+            topMargin=1.6 * cm,
+            bottomMargin=1.8 * cm,
+            title=self.title,
+            author="UMKM Portal",
+        )
+        styles = getSampleStyleSheet()
+        story = [
+            Paragraph(self.title.upper(), styles["Title"]),
+            Paragraph(self.area, styles["Heading3"]),
+        ]
+        heading = Table([[label, value] for label, value in self.heading_lines()[1:]], colWidths=[3.5 * cm, 13.5 * cm])
+        heading.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 9), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story += [heading, Spacer(1, 0.4 * cm)]
+        small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+        for title, header, rows in self.sections():
+            story.append(Paragraph(title, styles["Heading4"]))
+            wide = len(header) > 4
+            data = [[Paragraph(str(cell), small) if wide else str(cell) for cell in header]]
+            data += [[_text(value) for value in row] for row in rows]
+            table = Table(data, repeatRows=1, hAlign="LEFT")
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("FONTSIZE", (0, 0), (-1, -1), 7 if wide else 9),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f1ec")),
+                        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                    ]
+                )
+            )
+            story += [table, Spacer(1, 0.3 * cm)]
+        document.build(story, canvasmaker=_numbered_canvas(self.title))
+        return buffer.getvalue()
+
+
+def _cell(value):
+    """A spreadsheet cell: numbers as numbers, text neutralised."""
+    value = getattr(value, "value", value)
+    if isinstance(value, int | float | Decimal):
+        return value
+    return neutralise(value)
+
+
+def _text(value):
+    """A PDF cell in Indonesian formatting: 12.345, Rp 37 miliar."""
+    if hasattr(value, "money"):
+        return _shown(value)
+    if isinstance(value, Decimal):
+        return rupiah_short(value)
+    if isinstance(value, int):
+        return number_id(value)
+    return str(value)
+
+
+def _numbered_canvas(title):
+    """A canvas that writes "Halaman X dari Y" and the report title at the foot of every page."""
+
+    class NumberedCanvas(canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            count = len(self._pages)
+            for page in self._pages:
+                self.__dict__.update(page)
+                self.setFont("Helvetica", 8)
+                self.drawString(1.8 * cm, 1 * cm, f"{title} · UMKM Portal")
+                self.drawRightString(A4[0] - 1.8 * cm, 1 * cm, f"Halaman {self._pageNumber} dari {count}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas

@@ -1,0 +1,460 @@
+"""The dashboard's figures, each counted from the same filter set as the list it links to.
+
+A figure is computed as `ListFilterSet(params).qs` narrowed by a condition from registry.measures or
+programs.measures, and its link is that list with the same params plus the filter for the condition:
+the number on the dashboard and the rows behind the link cannot disagree. Every query here is an
+aggregate or a GROUP BY, so the number of queries does not grow with the number of businesses.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr, TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+
+from programs import measures as program_measures
+from programs.filtersets import BankReferralFilterSet, CurationSubmissionFilterSet, EnrollmentFilterSet
+from registry import measures
+from registry.countries import COUNTRY_NAMES
+from registry.filtersets import AreaScopeFilterSet, BusinessFilterSet
+from registry.kbli import SECTION_LABELS, section_of
+from registry.models import AreaAssignment, Business, Category, ExportValue, Kecamatan, Owner, YearlyFigure
+from registry.sizing import SizeClass
+
+SCOPE_KEYS = ["kecamatan", "category", "group", "guided"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+
+
+class DashboardFilterSet(AreaScopeFilterSet):
+    """The filter bar of the dashboards: only the shared filters, validated against the user's area."""
+
+    class Meta:
+        model = Business
+        fields = []
+
+
+@dataclass
+class Figure:
+    label: str
+    value: int | Decimal
+    url: str = ""
+    money: bool = False
+    note: str = ""
+
+
+@dataclass
+class Chart:
+    """One chart and the table beside it.
+
+    Every row is a Figure: a count of businesses (or records) with the link to that list. `series` are
+    Rupiah columns beside the count (sales per year, export value); the chart draws them when present.
+    """
+
+    key: str
+    title: str
+    kind: str
+    rows: list[Figure]
+    value_label: str = "Jumlah usaha"
+    series: list = field(default_factory=list)
+    series_labels: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum(row.value for row in self.rows)
+
+    @property
+    def data_id(self):
+        return f"chart-{self.key}-data"
+
+    @property
+    def lines(self):
+        """Each row with its Rupiah values, for the table."""
+        return [(row, [values[i] for values in self.series]) for i, row in enumerate(self.rows)]
+
+    def as_data(self):
+        """What static/js/charts.js draws: labels and one dataset per column."""
+        columns = (
+            zip(self.series_labels, self.series, strict=True)
+            if self.series
+            else [(self.value_label, [row.value for row in self.rows])]
+        )
+        return {
+            "kind": self.kind,
+            "money": bool(self.series),
+            "labels": [row.label for row in self.rows],
+            "datasets": [{"label": label, "data": [float(value) for value in values]} for label, values in columns],
+        }
+
+    def table(self):
+        """Header and rows (label, count, Rupiah columns...) for the accessible table and the downloads."""
+        header = ["", self.value_label, *self.series_labels]
+        rows = [[row.label, row.value, *[values[i] for values in self.series]] for i, row in enumerate(self.rows)]
+        return header, rows
+
+
+def list_url(name, params, **extra):
+    """The URL of a list with the dashboard's params plus the figure's own filter."""
+    query = {key: value for key, value in {**params, **extra}.items() if value not in (None, "")}
+    return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
+
+
+class Period:
+    """The dashboard period: stock figures count businesses registered up to `end`, flows happen within."""
+
+    def __init__(self, start=None, end=None):
+        self.start, self.end = start, end
+
+    @property
+    def years(self):
+        """The years whose yearly figures count, or None for all."""
+        if not self.start and not self.end:
+            return None
+        first = self.start.year if self.start else 1990
+        last = self.end.year if self.end else timezone.localdate().year
+        return list(range(first, last + 1))
+
+
+class AreaDashboard:
+    """Every figure of the dinas dashboard, for the user's area and the filters in `data` (request.GET)."""
+
+    def __init__(self, request, data):
+        self.request = request
+        self.user = request.user
+        self.filter = DashboardFilterSet(data, queryset=Business.objects.visible_to(self.user), request=request)
+        cleaned = self.filter.form.cleaned_data if self.filter.is_valid() else {}
+        self.period = Period(cleaned.get("from_date"), cleaned.get("to_date"))
+        scope = {}
+        for key in SCOPE_KEYS:
+            value = cleaned.get(key)
+            if value is not None and value != "":
+                scope[key] = value.pk if hasattr(value, "pk") else _param(value)
+        self.scope = scope
+        self.stock_params = {**scope, "to_date": _param(self.period.end)}
+        self.flow_params = {**self.stock_params, "from_date": _param(self.period.start)}
+        self.businesses = self._filtered(BusinessFilterSet, self.stock_params)
+        self.today = timezone.localdate()
+
+    def _filtered(self, filterset_class, params, model=None):
+        queryset = (model or filterset_class._meta.model).objects.visible_to(self.user)
+        clean = {key: value for key, value in params.items() if value not in (None, "")}
+        return filterset_class(clean, queryset=queryset, request=self.request).qs
+
+    def business_url(self, params=None, **extra):
+        return list_url("registry:business_list", self.stock_params if params is None else params, **extra)
+
+    # Registered businesses
+
+    def totals(self):
+        conditions = {
+            "total": Q(),
+            "verified": Q(verification=Business.Verification.VERIFIED),
+            "guided": ~Q(guided_by=""),
+            "flagship": Q(is_flagship=True),
+        }
+        counts = self.businesses.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
+        registered = self._filtered(BusinessFilterSet, self.flow_params).count() if self.period.start else None
+        figures = [
+            Figure("Usaha terdaftar", counts["total"], self.business_url()),
+            Figure("Terverifikasi", counts["verified"], self.business_url(verification="terverifikasi")),
+            Figure("Binaan", counts["guided"], self.business_url(guided="true")),
+            Figure("Unggulan", counts["flagship"], self.business_url(is_flagship="true")),
+        ]
+        if registered is not None:
+            figures.append(Figure("Mendaftar dalam periode", registered, self.business_url(self.flow_params)))
+        return figures
+
+    def by_kecamatan(self):
+        kecamatan = Kecamatan.objects.visible_to(self.user).order_by("name")
+        if "kecamatan" in self.scope:
+            kecamatan = kecamatan.filter(pk=self.scope["kecamatan"])
+        counts = dict(self.businesses.order_by().values_list("kecamatan").annotate(n=Count("pk")))
+        rows = [
+            Figure(row.name, counts.get(row.pk, 0), self.business_url(kecamatan=row.pk))
+            for row in kecamatan.only("code", "name")
+        ]
+        return Chart("kecamatan", "Usaha per kecamatan", "bar", rows)
+
+    def _choice_chart(self, key, title, field_name, choices, param, kind="bar", blank_label=None):
+        counts = dict(self.businesses.order_by().values_list(field_name).annotate(n=Count("pk")))
+        rows = [Figure(label, counts.get(value, 0), self.business_url(**{param: value})) for value, label in choices]
+        if blank_label is not None:
+            rows.append(Figure(blank_label, counts.get("", 0), self.business_url(**{param: measures.UNCLASSIFIED})))
+        return Chart(key, title, kind, rows)
+
+    def by_category(self):
+        return self._choice_chart("kategori", "Usaha per kategori", "category", Category.choices, "category")
+
+    def by_size(self):
+        return self._choice_chart(
+            "skala",
+            "Usaha per skala (PP 7/2021, dihitung)",
+            "size_class",
+            SizeClass.choices,
+            "size_class",
+            kind="doughnut",
+            blank_label="Belum ada data tahunan",
+        )
+
+    def by_sex(self):
+        return self._choice_chart("pemilik", "Usaha per jenis kelamin pemilik", "owner__sex", Owner.Sex.choices, "sex")
+
+    def by_kbli(self):
+        pairs = (
+            self.businesses.order_by().values_list("kbli_version", Substr("kbli_code", 1, 2)).annotate(n=Count("pk"))
+        )
+        counts = {}
+        for version, division, n in pairs:
+            section = section_of(division, version)
+            counts[section] = counts.get(section, 0) + n
+        rows = [
+            Figure(SECTION_LABELS[section], n, self.business_url(kbli_section=section))
+            for section, n in sorted(counts.items(), key=lambda item: (len(item[0]) > 1, item[0]))
+        ]
+        return Chart("kbli", "Usaha per kategori KBLI 2020", "bar", rows)
+
+    def registrations(self):
+        """Registrations per month within the period (or over all time), months without any shown as zero."""
+        registered = self._filtered(BusinessFilterSet, self.flow_params)
+        per_month = dict(
+            registered.order_by()
+            .annotate(month=TruncMonth("created_at"))
+            .values_list("month")
+            .annotate(n=Count("pk"))
+            .values_list("month", "n")
+        )
+        months = {timezone.localtime(month).date().replace(day=1): n for month, n in per_month.items()}
+        first = (self.period.start or min(months, default=self.today)).replace(day=1)
+        last = (self.period.end or max(months, default=self.today)).replace(day=1)
+        rows = []
+        month = first
+        while month <= last:
+            following = (month + datetime.timedelta(days=32)).replace(day=1)
+            start = max(month, self.period.start) if self.period.start else month
+            end = following - datetime.timedelta(days=1)
+            end = min(end, self.period.end) if self.period.end else end
+            params = {**self.scope, "from_date": start.isoformat(), "to_date": end.isoformat()}
+            label = f"{MONTHS[month.month - 1]} {month.year}"
+            rows.append(Figure(label, months.get(month, 0), self.business_url(params)))
+            month = following
+        return Chart("pendaftaran", "Pendaftaran per bulan", "line", rows, value_label="Usaha baru")
+
+    # Legal documents
+
+    def documents(self):
+        conditions = {f"has_{kind}": measures.holds_document(kind, self.today) for kind in ("nib", "pirt", "halal")}
+        conditions |= {
+            f"expiring_{kind}": measures.document_expiring(kind, self.today) for kind in ("pirt", "halal", "bpom")
+        }
+        conditions["halal_due"] = measures.halal_due(self.today)
+        counts = self.businesses.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
+        coverage = [
+            Figure(f"Punya {label}", counts[f"has_{kind}"], self.business_url(document=f"has_{kind}"))
+            for kind, label in (("nib", "NIB"), ("pirt", "P-IRT"), ("halal", "sertifikat halal"))
+        ]
+        expiring = [
+            Figure(
+                f"{measures.DOCUMENT_LABELS[kind].capitalize()} habis dalam 6 bulan",
+                counts[f"expiring_{kind}"],
+                self.business_url(expiring=kind),
+            )
+            for kind in ("pirt", "halal", "bpom")
+        ]
+        halal_due = Figure(
+            "Wajib halal, belum bersertifikat",
+            counts["halal_due"],
+            self.business_url(halal_due="true"),
+            note=f"Usaha mikro dan kecil makanan/minuman wajib halal sejak {measures.HALAL_DEADLINE:%d-%m-%Y}.",
+        )
+        return {"coverage": coverage, "expiring": expiring, "halal_due": halal_due}
+
+    # Programs
+
+    def funnels(self):
+        """Nominated → attended → completed; submitted → passed → placed; referred → approved → disbursed."""
+        funnels = {}
+        if self.user.has_perm("programs.view_enrollment"):
+            enrollments = self._filtered(EnrollmentFilterSet, self.flow_params)
+            counts = enrollments.aggregate(
+                nominated=Count("pk"),
+                attended=Count("pk", filter=program_measures.attended()),
+                completed=Count("pk", filter=program_measures.completed()),
+            )
+            url = "programs:enrollment_list"
+            funnels["pelatihan"] = [
+                Figure("Dinominasikan", counts["nominated"], list_url(url, self.flow_params)),
+                Figure("Hadir", counts["attended"], list_url(url, self.flow_params, attended="true")),
+                Figure("Lulus", counts["completed"], list_url(url, self.flow_params, completed="true")),
+            ]
+        if self.user.has_perm("programs.view_curationsubmission"):
+            submissions = self._filtered(CurationSubmissionFilterSet, self.flow_params)
+            counts = submissions.aggregate(
+                submitted=Count("pk"),
+                passed=Count("pk", filter=program_measures.passed()),
+                placed=Count("pk", filter=program_measures.placed()),
+            )
+            url = "programs:curationsubmission_list"
+            funnels["kurasi"] = [
+                Figure("Diajukan", counts["submitted"], list_url(url, self.flow_params)),
+                Figure("Lolos", counts["passed"], list_url(url, self.flow_params, decision="lolos")),
+                Figure("Ditempatkan", counts["placed"], list_url(url, self.flow_params, placed="true")),
+            ]
+        if self.user.has_perm("programs.view_bankreferral"):
+            referrals = self._filtered(BankReferralFilterSet, self.flow_params)
+            referred = program_measures.referral_reached("dirujuk")
+            approved = program_measures.referral_reached("disetujui")
+            disbursed = program_measures.referral_reached("dicairkan")
+            counts = referrals.aggregate(
+                referred=Count("pk", filter=referred),
+                approved=Count("pk", filter=approved),
+                disbursed=Count("pk", filter=disbursed),
+                requested_amount=Sum("amount_requested", filter=referred),
+                approved_amount=Sum("amount_approved", filter=approved),
+                disbursed_amount=Sum("amount_disbursed", filter=disbursed),
+            )
+            url = "programs:bankreferral_list"
+            funnels["pembiayaan"] = [
+                Figure("Dirujuk", counts["referred"], list_url(url, self.flow_params, stage="dirujuk")),
+                Figure("Disetujui", counts["approved"], list_url(url, self.flow_params, stage="disetujui")),
+                Figure("Dicairkan", counts["disbursed"], list_url(url, self.flow_params, stage="dicairkan")),
+            ]
+            funnels["pembiayaan_nilai"] = [
+                Figure("Plafon diajukan", counts["requested_amount"] or Decimal(0), money=True),
+                Figure("Plafon disetujui", counts["approved_amount"] or Decimal(0), money=True),
+                Figure("Dana dicairkan", counts["disbursed_amount"] or Decimal(0), money=True),
+            ]
+        return funnels
+
+    # Growth, sales and exports
+
+    def _figures(self):
+        figures = YearlyFigure.objects.filter(business__in=self.businesses.values("pk"))
+        if self.period.years is not None:
+            figures = figures.filter(year__in=self.period.years)
+        return figures
+
+    def level_up(self):
+        per_year = dict(self._figures().rose().order_by().values_list("year").annotate(n=Count("pk")))
+        rows = [Figure(str(year), n, self.business_url(size_rose=year)) for year, n in sorted(per_year.items())]
+        return Chart("naik_kelas", "Naik kelas per tahun (skala dihitung naik dari tahun sebelumnya)", "bar", rows)
+
+    def sales_by_category(self):
+        """Yearly sales per category: one dataset per year; a row links to the businesses with sales that year."""
+        totals = (
+            self._figures()
+            .filter(revenue__isnull=False)
+            .order_by()
+            .values_list("year", "business__category")
+            .annotate(total=Sum("revenue"), n=Count("pk"))
+        )
+        years = sorted({year for year, *_ in totals})
+        by_key = {(year, category): (total, n) for year, category, total, n in totals}
+        last = years[-1] if years else None
+        rows, series = [], [[] for _ in years]
+        for value, label in Category.choices:
+            if not any((year, value) in by_key for year in years):
+                continue
+            count = by_key.get((last, value), (0, 0))[1]
+            rows.append(Figure(label, count, self.business_url(category=value, sales_year=last)))
+            for index, year in enumerate(years):
+                series[index].append(by_key.get((year, value), (Decimal(0), 0))[0])
+        return Chart(
+            "omzet",
+            "Omzet per kategori",
+            "bar",
+            rows,
+            value_label=f"Usaha dengan omzet {last}" if last else "Usaha dengan omzet",
+            series=series,
+            series_labels=[f"Omzet {year}" for year in years],
+        )
+
+    def exports_by_country(self):
+        exports = ExportValue.objects.filter(business__in=self.businesses.values("pk"))
+        years = self.period.years
+        if years is not None:
+            exports = exports.filter(year__in=years)
+        totals = (
+            exports.order_by()
+            .values_list("country")
+            .annotate(total=Sum("value"), n=Count("business", distinct=True))
+            .order_by("-total")
+        )
+        year_params = {"export_from": years[0], "export_to": years[-1]} if years else {}
+        rows, values = [], []
+        for country, total, n in totals:
+            url = self.business_url(export_country=country, **year_params)
+            rows.append(Figure(COUNTRY_NAMES.get(country, country), n, url))
+            values.append(total)
+        return Chart(
+            "ekspor",
+            "Ekspor per negara tujuan",
+            "bar",
+            rows,
+            value_label="Usaha pengekspor",
+            series=[values],
+            series_labels=["Nilai ekspor (Rp)"],
+        )
+
+    def kecamatan_recap(self):
+        """One row per kecamatan of the area: the counts a per-kecamatan recap table shows."""
+        columns = {
+            "total": Q(),
+            "verified": Q(verification=Business.Verification.VERIFIED),
+            "guided": ~Q(guided_by=""),
+            **{size: Q(size_class=size) for size in SizeClass.values},
+            "unclassified": Q(size_class=""),
+            "nib": measures.holds_document("nib", self.today),
+            "pirt": measures.holds_document("pirt", self.today),
+            "halal": measures.holds_document("halal", self.today),
+            "women": Q(owner__sex=Owner.Sex.FEMALE),
+        }
+        per_kecamatan = {
+            row.pop("kecamatan"): row
+            for row in self.businesses.order_by()
+            .values("kecamatan")
+            .annotate(**{key: Count("pk", filter=q) for key, q in columns.items()})
+        }
+        kecamatan = Kecamatan.objects.visible_to(self.user).order_by("name")
+        if "kecamatan" in self.scope:
+            kecamatan = kecamatan.filter(pk=self.scope["kecamatan"])
+        empty = dict.fromkeys(columns, 0)
+        return [(row.name, per_kecamatan.get(row.pk, empty)) for row in kecamatan.only("code", "name")]
+
+    def charts(self):
+        return [
+            self.by_kecamatan(),
+            self.by_category(),
+            self.by_kbli(),
+            self.by_size(),
+            self.by_sex(),
+            self.registrations(),
+            self.level_up(),
+            self.sales_by_category(),
+            self.exports_by_country(),
+        ]
+
+
+def _param(value):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def area_name(user):
+    """How a report names the user's area: "Kabupaten Sidoarjo", or the kecamatan of a coordinator."""
+    names = []
+    for assignment in AreaAssignment.objects.filter(user=user).select_related("kabupaten", "kecamatan__kabupaten"):
+        if assignment.kecamatan:
+            names.append(f"Kecamatan {assignment.kecamatan.name}, {assignment.kecamatan.kabupaten.name}")
+        else:
+            names.append(assignment.kabupaten.name)
+    if not names and user.is_superuser:
+        return "Seluruh wilayah"
+    return "; ".join(names)

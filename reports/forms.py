@@ -1,0 +1,36 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from programs.certificates import tanggal
+from registry.models import Kabupaten
+from reports.models import Snapshot
+
+
+class SnapshotForm(forms.ModelForm):
+    """Which kabupaten and date to freeze; the title defaults to the way a dinas writes it."""
+
+    class Meta:
+        model = Snapshot
+        fields = ["kabupaten", "as_of", "title", "note"]
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kabupaten"].queryset = Kabupaten.objects.visible_to(user).order_by("name")
+        self.fields["title"].required = False
+        last_year_end = datetime.date(timezone.localdate().year - 1, 12, 31)
+        self.fields["as_of"].initial = last_year_end
+        self.fields[
+            "title"
+        ].help_text = "Kosongkan untuk judul baku, misalnya \u201cJumlah UMKM per 31 Desember 2025\u201d."
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("title") and cleaned.get("as_of"):
+            cleaned["title"] = f"Jumlah UMKM per {tanggal(cleaned['as_of'])}"
+        return cleaned
+
+    def validate_unique(self):
+        """Uniqueness is the service's guard (it answers with a message on the date field)."""

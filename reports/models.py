@@ -1,0 +1,121 @@
+"""Frozen figures and background report files; the figures themselves are computed in reports.figures."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from registry.models import Kabupaten
+
+BREAKDOWN_TITLES = {
+    "skala": "Menurut skala usaha",
+    "kecamatan": "Menurut kecamatan",
+    "kategori": "Menurut kategori",
+    "jenis_kelamin_pemilik": "Menurut jenis kelamin pemilik",
+}
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(kabupaten__in=Kabupaten.objects.visible_to(user).values("pk"))
+
+
+class Snapshot(models.Model):
+    """Published figures of a kabupaten frozen as of a date ("jumlah UMKM per 31 Desember 2025").
+
+    The figures are stored, not recomputed, so a number once published can be shown again exactly;
+    `figures` carries the reconciliation (classified plus unclassified equals the total).
+    """
+
+    kabupaten = models.ForeignKey(Kabupaten, on_delete=models.PROTECT, related_name="+", verbose_name="kabupaten")
+    as_of = models.DateField("per tanggal")
+    title = models.CharField("judul", max_length=200)
+    note = models.CharField("catatan", max_length=500, blank=True)
+    figures = models.JSONField("angka", editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("dibekukan pada", auto_now_add=True)
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "-created_at"]
+        verbose_name = "angka resmi"
+        verbose_name_plural = "angka resmi"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kabupaten", "as_of"],
+                name="reports_snapshot_one_per_date",
+                violation_error_message="Angka per tanggal ini sudah dibekukan untuk kabupaten tersebut.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.kabupaten})"
+
+    def get_absolute_url(self):
+        return reverse("reports:snapshot_detail", args=[self.pk])
+
+    def sections(self):
+        """(title, rows, reconciliation) per breakdown; the reconciliation says whether the parts add up."""
+        result = []
+        for key, rows in self.figures["breakdowns"].items():
+            check = self.figures["reconciliation"][key]
+            balanced = check["classified"] + check["unclassified"] == check["total"] == sum(n for _, n in rows)
+            result.append((BREAKDOWN_TITLES.get(key, key), rows, {**check, "balanced": balanced}))
+        return result
+
+
+class ReportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Each user sees only the files they asked for: an export holds that user's view of the data."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+def _job_path(instance, filename):
+    return f"reports/{instance.user_id}/{instance.token}/{filename}"
+
+
+class ReportJob(models.Model):
+    """A large export made in the background, with its progress and, when done, the file to download."""
+
+    class Status(models.TextChoices):
+        QUEUED = "antre", "Menunggu"
+        RUNNING = "berjalan", "Sedang dibuat"
+        DONE = "selesai", "Siap diunduh"
+        FAILED = "gagal", "Gagal"
+
+    token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("jenis", max_length=30)
+    params = models.JSONField("filter", default=dict)
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField("jumlah baris", default=0)
+    done = models.PositiveIntegerField("baris selesai", default=0)
+    file = models.FileField("berkas", upload_to=_job_path, blank=True)
+    error = models.CharField("kesalahan", max_length=300, blank=True)
+    created_at = models.DateTimeField("diminta", auto_now_add=True)
+    started_at = models.DateTimeField("mulai", null=True, blank=True)
+    finished_at = models.DateTimeField("selesai", null=True, blank=True)
+
+    objects = ReportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "berkas laporan"
+        verbose_name_plural = "berkas laporan"
+        indexes = [models.Index(fields=["status", "created_at"], name="reports_job_queue")]
+
+    def __str__(self):
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("reports:job_detail", args=[self.token])
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0

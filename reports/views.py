@@ -1,0 +1,208 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from programs.models import CurationCall, Training
+from registry.exports import neutralise
+from registry.models import AccessLog
+from registry.permissions import AreaRestrictedMixin
+from reports import documents
+from reports.coordinator import CoordinatorWorklist
+from reports.figures import AreaDashboard
+from reports.forms import SnapshotForm
+from reports.impact import call_impact, training_impact
+from reports.jobs import start_job
+from reports.models import ReportJob, Snapshot
+from reports.national import national_counts
+from reports.snapshots import freeze_snapshot
+
+
+class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """The dinas dashboard of the user's area; `?unduh=csv&grafik=<key>` downloads one chart's table."""
+
+    permission_required = "registry.view_business"
+    template_name = "reports/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        self.dashboard = AreaDashboard(request, request.GET)
+        if request.GET.get("unduh") == "csv":
+            charts = {chart.key: chart for chart in self.dashboard.charts()}
+            chart = charts.get(request.GET.get("grafik"))
+            if chart is None:
+                raise Http404("Grafik tidak dikenal.")
+            return _chart_csv(chart)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        dashboard = self.dashboard
+        return super().get_context_data(
+            dashboard=dashboard,
+            filter=dashboard.filter,
+            totals=dashboard.totals(),
+            documents=dashboard.documents(),
+            funnels=dashboard.funnels(),
+            charts=dashboard.charts(),
+            query=self.request.GET.urlencode(),
+            **kwargs,
+        )
+
+
+def _chart_csv(chart):
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="dasbor-{chart.key}-{timezone.localdate():%Y%m%d}.csv"'
+    writer = csv.writer(response)
+    header, rows = chart.table()
+    writer.writerow([neutralise(cell) for cell in header])
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return response
+
+
+class SummaryReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The kabupaten summary and per-kecamatan recap, as Excel or as a printable PDF, with the dashboard's filters."""
+
+    permission_required = "registry.export_business"
+    file_format = "xlsx"
+
+    def get(self, request):
+        dashboard = AreaDashboard(request, request.GET)
+        report = documents.SummaryReport(dashboard)
+        AccessLog.objects.create(
+            user=request.user,
+            action=AccessLog.Action.EXPORT,
+            object_type="report_summary",
+            detail={"format": self.file_format, "filters": report.filters_used()},
+        )
+        if self.file_format == "pdf":
+            content, content_type = report.pdf(), "application/pdf"
+        else:
+            content, content_type = report.xlsx(), documents.XLSX_TYPE
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{report.filename}.{self.file_format}"'
+        return response
+
+
+class NationalReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """The aggregate counts national reporting asks for, as of the dashboard's end date."""
+
+    permission_required = "registry.view_business"
+    template_name = "reports/national.html"
+
+    def get_context_data(self, **kwargs):
+        dashboard = AreaDashboard(self.request, self.request.GET)
+        return super().get_context_data(
+            dashboard=dashboard, filter=dashboard.filter, sections=national_counts(dashboard), **kwargs
+        )
+
+
+class CoordinatorDashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """A coordinator's kecamatan: members, what is missing, upcoming trainings, outcomes of their own work."""
+
+    permission_required = "registry.add_business"
+    template_name = "reports/coordinator.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(worklist=CoordinatorWorklist(self.request), **kwargs)
+
+
+class TrainingImpactView(AreaRestrictedMixin, DetailView):
+    permission_required = "programs.view_training"
+    model = Training
+    template_name = "reports/impact.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(impact=training_impact(self.object, self.request.user), **kwargs)
+
+
+class CurationImpactView(TrainingImpactView):
+    permission_required = "programs.view_curationcall"
+    model = CurationCall
+
+    def get_context_data(self, **kwargs):
+        return DetailView.get_context_data(self, impact=call_impact(self.object, self.request.user), **kwargs)
+
+
+class SnapshotListView(AreaRestrictedMixin, ListView):
+    permission_required = "reports.view_snapshot"
+    model = Snapshot
+    template_name = "reports/snapshot_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("kabupaten", "created_by")
+
+    def get_context_data(self, **kwargs):
+        form = SnapshotForm(user=self.request.user) if self.request.user.has_perm("reports.add_snapshot") else None
+        return super().get_context_data(form=form, **kwargs)
+
+
+class SnapshotCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "reports.add_snapshot"
+
+    def post(self, request):
+        form = SnapshotForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                snapshot = freeze_snapshot(by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{snapshot.title} dibekukan.")
+                return redirect(snapshot)
+        view = SnapshotListView.as_view()
+        request.method = "GET"
+        response = view(request)
+        response.context_data["form"] = form
+        response.status_code = 400
+        return response
+
+
+class SnapshotDetailView(AreaRestrictedMixin, DetailView):
+    permission_required = "reports.view_snapshot"
+    model = Snapshot
+    template_name = "reports/snapshot_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("kabupaten", "created_by")
+
+
+class BusinessExportJobView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Start a background export of the filtered business list and show its progress page."""
+
+    permission_required = "registry.export_business"
+
+    def post(self, request):
+        params = {key: value for key, value in request.POST.items() if key not in ("csrfmiddlewaretoken",) and value}
+        job = start_job(request, kind="business_xlsx", params=params)
+        return redirect(job)
+
+
+class JobDetailView(LoginRequiredMixin, DetailView):
+    """Progress of a background export; htmx polls the progress part until the file is ready."""
+
+    model = ReportJob
+    slug_field = slug_url_kwarg = "token"
+    template_name = "reports/job_detail.html"
+
+    def get_queryset(self):
+        return ReportJob.objects.visible_to(self.request.user)
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["reports/partials/_job_progress.html"]
+        return [self.template_name]
+
+
+class JobDownloadView(LoginRequiredMixin, View):
+    def get(self, request, token):
+        job = get_object_or_404(ReportJob.objects.visible_to(request.user), token=token, status=ReportJob.Status.DONE)
+        if not job.file:
+            raise Http404("Berkas tidak ada.")
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
