@@ -162,7 +162,34 @@ def load_demo_trainings():
     balongbendo = users.get(username="koordinator.balongbendo")
     for business in Business.objects.filter(kecamatan="35.15.12").order_by("pk")[:4]:
         Enrollment.objects.create(training=upcoming, business=business, nominated_by=balongbendo)
-    return 2
+    # A finished training of 2024, so the impact page has sales of the year before (2023) and after (2025).
+    past = Training.objects.create(
+        kabupaten=Kabupaten.objects.get(pk="35.15"),
+        organiser="Dinas Koperasi dan UMKM Kabupaten Sidoarjo",
+        title="Pemasaran Digital 2024",
+        kind="pemasaran_digital",
+        venue="Gedung UMKM Sidoarjo",
+        start_on=datetime.date(2024, 6, 10),
+        end_on=datetime.date(2024, 6, 11),
+        capacity=25,
+        created_by=users.get(username="dinas.sidoarjo"),
+    )
+    past_session = TrainingSession.objects.create(training=past, on=past.start_on, topic="Berjualan di marketplace")
+    sidoarjo_dinas = users.get(username="dinas.sidoarjo")
+    nominated = timezone.make_aware(datetime.datetime(2024, 5, 20, 9, 0))
+    for business in Business.objects.filter(kecamatan__kabupaten="35.15").order_by("-pk")[:10]:
+        enrollment = Enrollment.objects.create(
+            training=past,
+            business=business,
+            nominated_by=sidoarjo_dinas,
+            status="dikonfirmasi",
+            decided_by=sidoarjo_dinas,
+            decided_at=nominated,
+            completed_at=timezone.make_aware(datetime.datetime(2024, 6, 11, 16, 0)),
+        )
+        Attendance.objects.create(enrollment=enrollment, session=past_session, present=True, marked_by=sidoarjo_dinas)
+    Enrollment.objects.filter(training=past).update(nominated_at=nominated)
+    return 3
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 from PIL import Image, ImageDraw, ImageFont
 
@@ -253,6 +254,9 @@ def _member(fake, seed, kecamatan, desa, serial, name, category, kbli, products,
         source=Source.ADMIN,
     )
     business.groups.add(*groups)
+    # Members joined over the last two years, not all on the day the demo was loaded.
+    joined = timezone.now() - datetime.timedelta(days=rng.randrange(0, 730), minutes=rng.randrange(0, 600))
+    Business.objects.filter(pk=business.pk).update(created_at=joined)
     return business
 
 

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Upper
@@ -48,6 +49,9 @@ EXPIRING_CHOICES = [(kind, DOCUMENT_LABELS[kind]) for kind in ("pirt", "halal", 
 TYPO_SIMILARITY = 0.5
 
 
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 def _visible_kecamatan(request):
     return Kecamatan.objects.visible_to(request.user)
 
@@ -65,15 +69,21 @@ class AreaScopeFilterSet(django_filters.FilterSet):
 
     business_path = ""
     date_field = "created_at__date"
+    # Shown folded in the list's filter bar; the fold opens when one of them is set.
+    advanced = ["from_date", "to_date", "group", "guided"]
 
-    from_date = django_filters.DateFilter(method="filter_period", label=_("Dari tanggal"))
-    to_date = django_filters.DateFilter(method="filter_period", label=_("Sampai tanggal"))
+    from_date = django_filters.DateFilter(method="filter_period", label=_("Dari tanggal"), widget=_DATE)
+    to_date = django_filters.DateFilter(method="filter_period", label=_("Sampai tanggal"), widget=_DATE)
     kecamatan = django_filters.ModelChoiceFilter(
         queryset=_visible_kecamatan, method="filter_business", label=_("Kecamatan")
     )
     category = django_filters.ChoiceFilter(choices=Category.choices, method="filter_business", label=_("Kategori"))
     group = django_filters.ModelChoiceFilter(queryset=_visible_groups, method="filter_business", label=_("Kelompok"))
     guided = django_filters.BooleanFilter(method="filter_business", label=_("Binaan"))
+
+    @property
+    def advanced_in_use(self):
+        return any(self.data.get(name) for name in self.advanced)
 
     def business_lookup(self, lookup):
         return f"{self.business_path}__{lookup}" if self.business_path else lookup
@@ -121,6 +131,24 @@ class BusinessFilterSet(AreaScopeFilterSet):
     export_from = django_filters.NumberFilter(method="filter_none", label=_("Ekspor sejak tahun"))
     export_to = django_filters.NumberFilter(method="filter_none", label=_("Ekspor sampai tahun"))
     market = django_filters.ChoiceFilter(choices=Business.Market.choices, method="filter_market", label=_("Pasar"))
+
+    advanced = [
+        *AreaScopeFilterSet.advanced,
+        "kbli",
+        "kbli_section",
+        "sex",
+        "expiring",
+        "expired",
+        "halal_due",
+        "no_photo",
+        "size_rose",
+        "sales_year",
+        "no_figures_year",
+        "export_country",
+        "export_from",
+        "export_to",
+        "market",
+    ]
 
     class Meta:
         model = Business

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs import measures as program_measures
+from programs.certificates import tanggal
 from programs.filtersets import BankReferralFilterSet, CurationSubmissionFilterSet, EnrollmentFilterSet
 from registry import measures
 from registry.countries import COUNTRY_NAMES
@@ -180,6 +181,8 @@ class AreaDashboard:
 
     def _choice_chart(self, key, title, field_name, choices, param, kind="bar", blank_label=None):
         counts = dict(self.businesses.order_by().values_list(field_name).annotate(n=Count("pk")))
+        if param in self.scope:  # filtered to one value: the other rows would link to lists outside the filter
+            choices = [(value, label) for value, label in choices if str(value) == self.scope[param]]
         rows = [Figure(label, counts.get(value, 0), self.business_url(**{param: value})) for value, label in choices]
         if blank_label is not None:
             rows.append(Figure(blank_label, counts.get("", 0), self.business_url(**{param: measures.UNCLASSIFIED})))
@@ -257,7 +260,7 @@ class AreaDashboard:
         ]
         expiring = [
             Figure(
-                f"{measures.DOCUMENT_LABELS[kind].capitalize()} habis dalam 6 bulan",
+                f"{_capital(measures.DOCUMENT_LABELS[kind])} habis dalam 6 bulan",
                 counts[f"expiring_{kind}"],
                 self.business_url(expiring=kind),
             )
@@ -267,7 +270,10 @@ class AreaDashboard:
             "Wajib halal, belum bersertifikat",
             counts["halal_due"],
             self.business_url(halal_due="true"),
-            note=f"Usaha mikro dan kecil makanan/minuman wajib halal sejak {measures.HALAL_DEADLINE:%d-%m-%Y}.",
+            note=(
+                "Usaha mikro dan kecil makanan/minuman wajib bersertifikat halal sejak "
+                f"{tanggal(measures.HALAL_DEADLINE)}."
+            ),
         )
         return {"coverage": coverage, "expiring": expiring, "halal_due": halal_due}
 
@@ -458,3 +464,8 @@ def area_name(user):
     if not names and user.is_superuser:
         return "Seluruh wilayah"
     return "; ".join(names)
+
+
+def _capital(text):
+    """First letter up, the rest untouched ("P-IRT" stays "P-IRT")."""
+    return text[:1].upper() + text[1:]

@@ -11,7 +11,7 @@ import threading
 from types import SimpleNamespace
 
 from django.core.files import File
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -89,7 +89,6 @@ def _business_xlsx(job):
 
 def run_pending():
     """Run queued jobs and those whose process died mid-run; return how many ran."""
-    close_old_connections()
     stale = timezone.now() - STALE_AFTER
     ReportJob.objects.filter(status=ReportJob.Status.RUNNING, started_at__lt=stale).update(
         status=ReportJob.Status.QUEUED
