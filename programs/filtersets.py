@@ -17,7 +17,7 @@ from programs.models import (
     Training,
 )
 from registry.countries import COUNTRY_CHOICES
-from registry.filtersets import AreaScopeFilterSet
+from registry.filtersets import YES_NO, AreaScopeFilterSet
 from registry.models import Category, Kecamatan
 
 
@@ -44,7 +44,7 @@ class BankReferralFilterSet(AreaScopeFilterSet):
 class TrainingFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="unaccent__icontains", label=_("Cari judul"))
     kind = django_filters.ChoiceFilter(choices=Training.Kind.choices, label=_("Jenis"))
-    upcoming = django_filters.BooleanFilter(method="filter_upcoming", label=_("Belum selesai"))
+    upcoming = django_filters.BooleanFilter(method="filter_upcoming", label=_("Belum selesai"), widget=YES_NO)
 
     class Meta:
         model = Training
@@ -79,9 +79,9 @@ class EnrollmentFilterSet(_MeasureFilterSet):
         queryset=lambda request: Training.objects.visible_to(request.user), label=_("Pelatihan")
     )
     status = django_filters.ChoiceFilter(choices=Enrollment.Status.choices, label=_("Status"))
-    attended = django_filters.BooleanFilter(method="filter_measure", label=_("Pernah hadir"))
-    completed = django_filters.BooleanFilter(method="filter_measure", label=_("Lulus"))
-    nominated_by_me = django_filters.BooleanFilter(method="filter_mine", label=_("Nominasi saya"))
+    attended = django_filters.BooleanFilter(method="filter_measure", label=_("Pernah hadir"), widget=YES_NO)
+    completed = django_filters.BooleanFilter(method="filter_measure", label=_("Lulus"), widget=YES_NO)
+    nominated_by_me = django_filters.BooleanFilter(method="filter_mine", label=_("Nominasi saya"), widget=YES_NO)
 
     class Meta:
         model = Enrollment
@@ -103,8 +103,8 @@ class CurationSubmissionFilterSet(_MeasureFilterSet):
         queryset=lambda request: CurationCall.objects.visible_to(request.user), label=_("Kurasi")
     )
     decision = django_filters.ChoiceFilter(choices=CurationSubmission.Decision.choices, label=_("Keputusan"))
-    placed = django_filters.BooleanFilter(method="filter_measure", label=_("Sudah ditempatkan"))
-    submitted_by_me = django_filters.BooleanFilter(method="filter_mine", label=_("Ajuan saya"))
+    placed = django_filters.BooleanFilter(method="filter_measure", label=_("Sudah ditempatkan"), widget=YES_NO)
+    submitted_by_me = django_filters.BooleanFilter(method="filter_mine", label=_("Ajuan saya"), widget=YES_NO)
 
     class Meta:
         model = CurationSubmission
@@ -120,7 +120,7 @@ class MentoringVisitFilterSet(django_filters.FilterSet):
     kecamatan = django_filters.ModelChoiceFilter(
         queryset=_area_kecamatan, field_name="business__kecamatan", label=_("Kecamatan")
     )
-    follow_up_done = django_filters.BooleanFilter(label=_("Tindak lanjut selesai"))
+    follow_up_done = django_filters.BooleanFilter(label=_("Tindak lanjut selesai"), widget=YES_NO)
 
     class Meta:
         model = MentoringVisit

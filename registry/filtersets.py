@@ -50,6 +50,8 @@ TYPO_SIMILARITY = 0.5
 
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Yes/no filters read "Semua / Ya / Tidak" and leave an empty value (not "unknown") in shared URLs.
+YES_NO = forms.Select(choices=[("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))])
 
 
 def _visible_kecamatan(request):
@@ -79,7 +81,7 @@ class AreaScopeFilterSet(django_filters.FilterSet):
     )
     category = django_filters.ChoiceFilter(choices=Category.choices, method="filter_business", label=_("Kategori"))
     group = django_filters.ModelChoiceFilter(queryset=_visible_groups, method="filter_business", label=_("Kelompok"))
-    guided = django_filters.BooleanFilter(method="filter_business", label=_("Binaan"))
+    guided = django_filters.BooleanFilter(method="filter_business", label=_("Binaan"), widget=YES_NO)
 
     @property
     def advanced_in_use(self):
@@ -114,14 +116,16 @@ class BusinessFilterSet(AreaScopeFilterSet):
     size_class = django_filters.ChoiceFilter(choices=SIZE_CHOICES, method="filter_measure", label=_("Skala"))
     sex = django_filters.ChoiceFilter(choices=Owner.Sex.choices, field_name="owner__sex", label=_("Jenis kelamin"))
     verification = django_filters.ChoiceFilter(choices=Business.Verification.choices, label=_("Verifikasi"))
-    is_flagship = django_filters.BooleanFilter(label=_("Unggulan"))
+    is_flagship = django_filters.BooleanFilter(label=_("Unggulan"), widget=YES_NO)
     document = django_filters.ChoiceFilter(choices=DOCUMENT_CHOICES, method="filter_measure", label=_("Legalitas"))
     expiring = django_filters.ChoiceFilter(
         choices=EXPIRING_CHOICES, method="filter_measure", label=_("Habis berlaku dalam 6 bulan")
     )
-    expired = django_filters.BooleanFilter(method="filter_measure", label=_("Ada dokumen kedaluwarsa"))
-    halal_due = django_filters.BooleanFilter(method="filter_measure", label=_("Wajib halal, belum bersertifikat"))
-    no_photo = django_filters.BooleanFilter(method="filter_measure", label=_("Belum ada foto produk"))
+    expired = django_filters.BooleanFilter(method="filter_measure", label=_("Ada dokumen kedaluwarsa"), widget=YES_NO)
+    halal_due = django_filters.BooleanFilter(
+        method="filter_measure", label=_("Wajib halal, belum bersertifikat"), widget=YES_NO
+    )
+    no_photo = django_filters.BooleanFilter(method="filter_measure", label=_("Belum ada foto produk"), widget=YES_NO)
     size_rose = django_filters.NumberFilter(method="filter_measure", label=_("Naik kelas pada tahun"))
     sales_year = django_filters.NumberFilter(method="filter_measure", label=_("Ada omzet tahun"))
     no_figures_year = django_filters.NumberFilter(method="filter_measure", label=_("Belum ada data tahun"))
@@ -214,7 +218,7 @@ class ProductFilterSet(django_filters.FilterSet):
         field_name="business__kecamatan",
         label=_("Kecamatan"),
     )
-    has_photo = django_filters.BooleanFilter(method="filter_has_photo", label=_("Ada foto"))
+    has_photo = django_filters.BooleanFilter(method="filter_has_photo", label=_("Ada foto"), widget=YES_NO)
 
     class Meta:
         model = Product
