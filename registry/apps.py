@@ -7,7 +7,11 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registri UMKM"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from registry.roles import sync_role_groups
+        from umkm_portal.middleware import start_idle_clock
 
         # After every app's migrations, so the permissions of apps migrated later exist too.
         post_migrate.connect(sync_role_groups, dispatch_uid="registry_sync_role_groups")
+        user_logged_in.connect(start_idle_clock, dispatch_uid="umkm_portal_start_idle_clock")

@@ -200,6 +200,8 @@ class DocumentForm(forms.ModelForm):
                 cleaned["scan"] = clean_scan(cleaned["scan"])
             except ValidationError as error:
                 self.add_error("scan", error)
+        if not cleaned.get("kind") or not cleaned.get("number"):
+            return cleaned  # the missing field already has its message
         # The number's format and the P-IRT expiry are the model's rules; the product link is checked at save.
         document = LegalDocument(**{key: cleaned.get(key) for key in ("kind", "number", "issued_on", "expires_on")})
         try:

@@ -737,7 +737,7 @@ class LegalDocument(models.Model):
             except ValidationError as error:
                 raise ValidationError({"number": error}) from None
         else:
-            self.number = " ".join(self.number.split())
+            self.number = " ".join((self.number or "").split())
         if self.kind in (self.Kind.BPOM_MD, self.Kind.BPOM_ML) and self.number[:2] != self.kind[-2:].upper():
             raise ValidationError({"number": "Nomor BPOM tidak cocok dengan jenisnya (MD atau ML)."})
         if self.product_id and self.product.business_id != self.business_id:

@@ -13,6 +13,8 @@ py=.venv/bin/python
 say "ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check . >/dev/null || die "ruff format would change files: run '.venv/bin/ruff format .'"
+say "bandit (medium and high findings fail)"
+.venv/bin/bandit -q -c pyproject.toml -r umkm_portal registry programs reports --severity-level medium
 say "migrations are complete and named"
 $py manage.py makemigrations --check --dry-run >/dev/null || die "models changed without a migration: run makemigrations"
 scripts/check_migration_names.sh

@@ -1,4 +1,9 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -16,3 +21,36 @@ class PortalLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class IdleSessionMiddleware:
+    """End a session nobody has used for SESSION_IDLE_SECONDS, on a shared office PC or a lost phone.
+
+    The last-seen time is written at most once a minute, so an active user does not cost a session
+    write on every request. SESSION_COOKIE_AGE stays the hard limit of one login.
+    """
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get("last_seen", now)
+            if now - last_seen > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+                messages.info(request, "Sesi Anda berakhir karena lama tidak aktif. Silakan masuk lagi.")
+                return redirect_to_login(request.get_full_path())
+            if now - last_seen >= self.REFRESH_SECONDS or "last_seen" not in request.session:
+                request.session["last_seen"] = now
+        return self.get_response(request)
+
+
+def start_idle_clock(sender, request, user, **kwargs):
+    """A fresh login starts the idle clock, so the first request after it costs no session write.
+
+    Connected to user_logged_in in RegistryConfig.ready()."""
+    if request is not None and hasattr(request, "session"):
+        request.session["last_seen"] = int(time.time())

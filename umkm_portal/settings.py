@@ -4,6 +4,7 @@ Defaults are safe: DEBUG is off, HTTPS protections are on, and a missing SECRET_
 DATABASE_URL stops the start. `make run` turns DEBUG on; `make test` turns HTTPS off for loopback.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "simple_history",
+    "axes",
     "registry",
     "programs",
     "reports",
@@ -56,9 +58,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "umkm_portal.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "umkm_portal.urls"
@@ -114,9 +118,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "registry.passwords.GuessableWordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "umkm_portal.security.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout per username *and* address: a guesser is stopped, while an office whose many users share one
+# NAT address is never locked out as a whole, and another address can still log in to that username.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "umkm_portal.security.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # the longest one login lasts
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", default=30 * 60)  # umkm_portal.middleware.IdleSessionMiddleware
 
 #
 # Language, time, numbers
@@ -185,7 +203,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
-if env_bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     # The reverse proxy terminates TLS and says so in this header; never trust it without a proxy.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True

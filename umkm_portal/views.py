@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from programs.models import BankOfficer, BankReferral
@@ -40,6 +41,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
 
 @never_cache
+@require_safe
 def healthz(request):
     """Answer 200 when the database answers, 503 otherwise; for load balancers and monitoring."""
     try:

@@ -43,3 +43,11 @@ def number_id(value):
     if value in (None, ""):
         return ""
     return _group(int(value))
+
+
+@register.filter
+def minutes(value):
+    """A timedelta in whole minutes (rounded up): 0:15:00 -> 15."""
+    if value in (None, ""):
+        return ""
+    return -(-int(value.total_seconds()) // 60)

@@ -70,6 +70,18 @@ def test_a_document_cannot_point_at_another_business_product(client, coordinator
     assert not LegalDocument.objects.exists()
 
 
+@pytest.mark.parametrize("data", [{}, {"kind": "sni"}, {"number": "SNI 01"}, {"kind": "nib", "number": "  "}])
+def test_a_document_without_kind_or_number_is_refused_with_a_message(client, coordinator_a, kec_a, data):
+    business = make_business(kec_a)
+    client.force_login(coordinator_a)
+
+    response = client.post(url("legaldocument_create", business), data)
+
+    assert response.status_code == 400
+    assert "Bidang ini tidak boleh kosong" in response.content.decode()
+    assert not LegalDocument.objects.exists()
+
+
 def test_duplicate_document_number_is_explained(client, coordinator_a, kec_a):
     business = make_business(kec_a)
     LegalDocument.objects.create(business=make_business(kec_a), kind="halal", number="ID35150000012345")

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from registry import roles
 from registry.demo import SOURCE_KABUPATEN
-from registry.models import Kecamatan
+from registry.models import Category, Kecamatan
 from registry.services import load_regions
+from registry.sizing import SizeClass
 from reports.coordinator import CoordinatorWorklist
 from reports.figures import AreaDashboard
 from tests.factories import make_business, make_figure, make_user
@@ -161,6 +162,17 @@ def test_figures_on_the_demo_data_match_their_lists(db, capsys):
         kabupaten = Kecamatan.objects.visible_to(user).first().kabupaten_id
         if username.startswith("dinas"):
             assert by_label(dashboard.totals())["Usaha terdaftar"] == sql_count(kabupaten=kabupaten) > 0
+            charts = {chart.key: chart for chart in dashboard.charts()}
+            for row in charts["kecamatan"].rows:
+                assert row.value == sql_count("k.name = %s", row.label, kabupaten=kabupaten)
+            for value, label in Category.choices:
+                expected = sql_count("b.category = %s", value, kabupaten=kabupaten)
+                assert by_label(charts["kategori"].rows)[label] == expected
+            for value, label in SizeClass.choices:
+                expected = sql_count("b.size_class = %s", value, kabupaten=kabupaten)
+                assert by_label(charts["skala"].rows)[label] == expected
+            registrations = sum(row.value for row in charts["pendaftaran"].rows)
+            assert registrations == sql_count(kabupaten=kabupaten)
         for figure in linked_figures(*everything(dashboard)):
             assert figure.value == list_count(figure.url, user), (username, figure)
 

@@ -1,0 +1,333 @@
+"""Every URL of the project, as every role, with GET and POST: one table of expected statuses.
+
+A URL pattern missing from the table fails the test, so a new view cannot be added without saying
+who may use it. Objects live in Balongbendo (kecamatan A of Sidoarjo): coordinator B (Krian) and the
+dinas of another kabupaten must get 404 for them, with the same page as for an object that does not
+exist. Every answer also carries the security headers.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from programs.models import (
+    BankReferral,
+    BankReferralEvent,
+    CurationCall,
+    CurationCriterion,
+    CurationSubmission,
+    Enrollment,
+    ExportFacilitation,
+    MentoringVisit,
+    Training,
+    TrainingSession,
+)
+from registry.models import LegalDocument, Product
+from registry.services import add_product_photo
+from reports.models import ReportJob, Snapshot
+from reports.snapshots import snapshot_figures
+from tests.factories import jpeg_upload, make_business, make_document, make_product
+
+ROLES = ["anon", "coord_a", "coord_b", "dinas", "dinas_other", "bank", "admin"]
+MISSING = 999_999_999
+
+# name: (GET statuses, POST statuses), each in ROLES order. Reading a row: anonymous users are sent to
+# log in (302); the roles with the permission get 200 (or 302 after a POST that does something);
+# other roles 403; users of another area 404. 405 = the method is not offered.
+MATRIX = {
+    # portal
+    "healthz": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "home": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "login": ("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
+    "logout": ("405 405 405 405 405 405 405", "200 200 200 200 200 200 200"),
+    "password_change": ("302 200 200 200 200 200 200", "302 200 200 200 200 200 200"),
+    "password_change_done": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "set_language": ("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
+    # programs
+    "programs:attendance": ("302 403 403 200 404 403 200", "302 403 403 302 404 403 302"),
+    "programs:bankreferral_create": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:bankreferral_detail": ("302 200 404 200 404 200 200", "302 405 405 405 405 405 405"),
+    "programs:bankreferral_export": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "programs:bankreferral_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "programs:bankreferral_step": ("302 405 405 405 405 405 405", "302 302 404 302 404 302 302"),
+    "programs:curationcall_create": ("302 403 403 200 200 403 200", "302 403 403 400 400 403 400"),
+    "programs:curationcall_detail": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
+    "programs:curationcall_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:curationcall_submit": ("302 405 405 403 403 403 405", "302 302 302 403 403 403 302"),
+    "programs:curationsubmission_action": ("302 403 403 405 405 403 405", "302 403 403 302 404 403 302"),
+    "programs:curationsubmission_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
+    "programs:curationsubmission_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:enrollment_certificate": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
+    "programs:enrollment_decide": ("302 403 403 405 405 403 405", "302 403 403 302 404 403 302"),
+    "programs:enrollment_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:export_report": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:exportfacilitation_create": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
+    "programs:exportfacilitation_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
+    "programs:exportfacilitation_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:mentoringvisit_create": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:mentoringvisit_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
+    "programs:mentoringvisit_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:mentoringvisit_overdue": ("302 200 200 200 200 403 200", "302 403 403 404 404 403 404"),
+    "programs:placement_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:training_completion": ("302 403 403 405 405 403 405", "302 403 403 302 404 403 302"),
+    "programs:training_create": ("302 403 403 200 200 403 200", "302 403 403 400 400 403 400"),
+    "programs:training_detail": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
+    "programs:training_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:training_nominate": ("302 405 405 403 403 403 405", "302 302 302 403 403 403 302"),
+    # registry
+    "registry:business_decide": ("302 403 403 405 405 403 405", "302 403 403 302 404 403 302"),
+    "registry:business_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
+    "registry:business_duplicates": ("302 200 200 403 403 403 200", "302 405 405 403 403 403 405"),
+    "registry:business_export": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "registry:business_guidance": ("302 403 403 200 404 403 200", "302 403 403 302 404 403 302"),
+    "registry:business_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "registry:business_queue": ("302 403 403 200 200 403 200", "302 403 403 302 302 403 302"),
+    "registry:business_register": ("302 200 200 403 403 403 200", "302 400 400 403 403 403 400"),
+    "registry:business_update": ("302 200 404 403 403 403 200", "302 400 404 403 403 403 400"),
+    "registry:kecamatan_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
+    "registry:kecamatan_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "registry:legaldocument_create": ("302 200 404 403 403 403 200", "302 400 404 403 403 403 400"),
+    "registry:legaldocument_scan": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
+    "registry:owner_reveal_nik": ("302 405 405 405 405 403 405", "302 302 404 302 404 403 302"),
+    "registry:owner_update": ("302 200 404 403 403 403 200", "302 400 404 403 403 403 400"),
+    "registry:product_create": ("302 200 404 403 403 403 200", "302 400 404 403 403 403 400"),
+    "registry:product_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "registry:productphoto_image": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
+    "registry:productphoto_thumbnail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
+    "registry:registrationdraft_save": ("302 405 405 403 403 403 405", "302 200 200 403 403 403 200"),
+    "registry:yearlyfigure_record": ("302 200 404 403 403 403 200", "302 400 404 403 403 403 400"),
+    # reports
+    "reports:business_export_job": ("302 405 405 405 405 403 405", "302 302 302 302 302 403 302"),
+    "reports:coordinator": ("302 200 200 403 403 403 200", "302 405 405 403 403 403 405"),
+    "reports:curation_impact": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
+    "reports:dashboard": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "reports:job_detail": ("302 200 404 404 404 404 404", "302 405 405 405 405 405 405"),
+    "reports:job_download": ("302 200 404 404 404 404 404", "302 405 405 405 405 405 405"),
+    "reports:national": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "reports:snapshot_create": ("302 403 403 405 405 403 405", "302 403 403 400 400 403 400"),
+    "reports:snapshot_detail": ("302 403 403 200 404 403 200", "302 403 403 405 405 403 405"),
+    "reports:snapshot_list": ("302 403 403 200 200 403 200", "302 403 403 405 405 403 405"),
+    "reports:summary_pdf": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "reports:summary_xlsx": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "reports:training_impact": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
+}
+
+OBJECT_URLS = {}  # filled by the fixture: name -> kwargs of an object in kecamatan A
+
+
+def all_patterns(patterns=None, namespace=None):
+    """(name, pattern) of every named URL outside Django admin (admin is checked by its own rule)."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern) == "admin/":
+                continue
+            yield from all_patterns(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+
+
+@pytest.fixture
+def cast(
+    portal_admin, dinas_sidoarjo, dinas_other, coordinator_a, coordinator_b, bank_officer, bank, kec_a, kab_sidoarjo
+):
+    return {
+        "anon": None,
+        "coord_a": coordinator_a,
+        "coord_b": coordinator_b,
+        "dinas": dinas_sidoarjo,
+        "dinas_other": dinas_other,
+        "bank": bank_officer,
+        "admin": portal_admin,
+    }
+
+
+@pytest.fixture
+def objects(cast, bank, kec_a, kab_sidoarjo):
+    """One object of every kind in kecamatan A, and the URL arguments that reach it."""
+    today = timezone.localdate()
+    coordinator, dinas = cast["coord_a"], cast["dinas"]
+    business = make_business(kec_a, name="Usaha Matriks", verification="terverifikasi")
+    product = make_product(business)
+    photo = add_product_photo(product, upload=jpeg_upload(), by=coordinator)
+    document = make_document(business, kind=LegalDocument.Kind.NIB, number="1234567890123")
+    document.scan.save("scan.jpg", ContentFile(jpeg_upload().read()), save=True)
+    referral = BankReferral.objects.create(
+        business=business,
+        bank=bank,
+        credit_product="kur_mikro",
+        amount_requested=50_000_000,
+        purpose="Modal",
+        status="dikirim",
+        referred_by=coordinator,
+    )
+    BankReferralEvent.objects.create(referral=referral, to_status="dikirim", by=coordinator)
+    training = Training.objects.create(
+        kabupaten=kab_sidoarjo,
+        organiser="Dinas",
+        title="Kemasan",
+        kind="kemasan",
+        venue="Aula",
+        start_on=today,
+        end_on=today,
+        capacity=5,
+        created_by=dinas,
+    )
+    session = TrainingSession.objects.create(training=training, on=today, topic="Kemasan")
+    enrollment = Enrollment.objects.create(
+        training=training,
+        business=business,
+        nominated_by=coordinator,
+        status="dikonfirmasi",
+        completed_at=timezone.now(),
+    )
+    call = CurationCall.objects.create(
+        kabupaten=kab_sidoarjo,
+        organiser="Dinas",
+        title="Ritel",
+        channel="ritel_modern",
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=5),
+        created_by=dinas,
+    )
+    CurationCriterion.objects.create(call=call, name="Kemasan")
+    submission = CurationSubmission.objects.create(call=call, product=product, submitted_by=coordinator)
+    visit = MentoringVisit.objects.create(
+        business=business, organiser="Dinas", visited_on=today, topic="Kemasan", created_by=coordinator
+    )
+    export = ExportFacilitation.objects.create(
+        business=business,
+        year=today.year,
+        country="MY",
+        buyer="KL",
+        value=1_000_000,
+        organiser="Dinas",
+        created_by=dinas,
+    )
+    snapshot = Snapshot.objects.create(
+        kabupaten=kab_sidoarjo,
+        as_of=today,
+        title="Jumlah UMKM",
+        figures=snapshot_figures(kab_sidoarjo, today),
+        created_by=dinas,
+    )
+    job = ReportJob.objects.create(user=coordinator, kind="business_xlsx", status="selesai")
+    job.file.save("usaha.xlsx", ContentFile(b"PK"), save=True)
+    assert Product.objects.filter(pk=product.pk).exists()
+    return {
+        "registry:kecamatan_detail": {"pk": kec_a.pk},
+        "registry:business_detail": {"pk": business.pk},
+        "registry:business_update": {"pk": business.pk},
+        "registry:owner_update": {"pk": business.pk},
+        "registry:owner_reveal_nik": {"pk": business.pk},
+        "registry:product_create": {"pk": business.pk},
+        "registry:legaldocument_create": {"pk": business.pk},
+        "registry:yearlyfigure_record": {"pk": business.pk},
+        "registry:business_guidance": {"pk": business.pk},
+        "registry:business_decide": {"pk": business.pk},
+        "registry:legaldocument_scan": {"pk": document.pk},
+        "registry:productphoto_image": {"pk": photo.pk},
+        "registry:productphoto_thumbnail": {"pk": photo.pk},
+        "programs:bankreferral_detail": {"pk": referral.pk},
+        "programs:bankreferral_step": {"pk": referral.pk},
+        "programs:bankreferral_create": {"pk": business.pk},
+        "programs:mentoringvisit_create": {"pk": business.pk},
+        "programs:curationcall_detail": {"pk": call.pk},
+        "programs:curationcall_submit": {"pk": call.pk},
+        "programs:curationsubmission_detail": {"pk": submission.pk},
+        "programs:curationsubmission_action": {"pk": submission.pk, "action": "nilai"},
+        "programs:exportfacilitation_create": {"pk": business.pk},
+        "programs:mentoringvisit_detail": {"pk": visit.pk},
+        "programs:exportfacilitation_detail": {"pk": export.pk},
+        "programs:training_detail": {"pk": training.pk},
+        "programs:training_nominate": {"pk": training.pk},
+        "programs:training_completion": {"pk": training.pk},
+        "programs:attendance": {"pk": session.pk},
+        "programs:enrollment_decide": {"pk": enrollment.pk},
+        "programs:enrollment_certificate": {"pk": enrollment.pk},
+        "reports:training_impact": {"pk": training.pk},
+        "reports:curation_impact": {"pk": call.pk},
+        "reports:snapshot_detail": {"pk": snapshot.pk},
+        "reports:job_detail": {"token": job.token},
+        "reports:job_download": {"token": job.token},
+    }
+
+
+def _request(client, user, method, url):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return client.get(url) if method == "GET" else client.post(url, {})
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _check_headers(response, where):
+    for header, value in SECURITY_HEADERS.items():
+        assert response.get(header) == value, (where, header, response.get(header))
+    if response.get("Content-Type", "").startswith("text/html"):
+        policy = response.get("Content-Security-Policy", "")
+        assert "script-src 'self'" in policy, (where, policy)
+        assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0], (where, policy)
+
+
+def _strip_token(html):
+    """The page without its CSRF tokens (new on every response) and its own URL (the language switch's next)."""
+    html = re.sub(r'"X-CSRFToken": "[^"]*"', "", html)
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r'name="next" value="[^"]*"', "", html)
+
+
+def test_every_url_answers_every_role_as_the_table_says(client, cast, objects, settings):
+    names = dict(all_patterns())
+    assert sorted(set(names) - set(MATRIX)) == [], "URL patterns missing from the access matrix"
+    assert sorted(set(MATRIX) - set(names)) == [], "the matrix names URLs that no longer exist"
+    actual, deviations = {}, []
+    for name in sorted(names):
+        url = reverse(name, kwargs=objects.get(name, {}))
+        got = []
+        for method in ("GET", "POST"):
+            statuses = []
+            for role in ROLES:
+                response = _request(client, cast[role], method, url)
+                _check_headers(response, (name, method, role))
+                statuses.append(str(response.status_code))
+            got.append(" ".join(statuses))
+        actual[name] = tuple(got)
+        if actual[name] != MATRIX[name]:
+            deviations.append(f"{name!r}: {actual[name]!r},  # expected {MATRIX[name]!r}")
+    assert deviations == [], "\n" + "\n".join(deviations)
+
+
+def test_another_areas_object_looks_exactly_like_a_missing_one(client, cast, objects):
+    client.force_login(cast["coord_b"])
+    for name, kwargs in objects.items():
+        if name in ("reports:job_detail", "reports:job_download", "registry:kecamatan_detail"):
+            continue  # not looked up by number
+        other = client.get(reverse(name, kwargs=kwargs))
+        if other.status_code != 404:
+            continue  # a page coordinators may not open at all (403), checked by the matrix
+        missing = client.get(reverse(name, kwargs={**kwargs, "pk": MISSING}))
+        assert missing.status_code == 404, name
+        assert _strip_token(other.content.decode()) == _strip_token(missing.content.decode()), name
+
+
+def test_django_admin_is_only_for_admins(client, cast):
+    from django.contrib import admin
+
+    urls = [reverse("admin:index")] + [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") for model in admin.site._registry
+    ]
+    for role in ROLES:
+        for url in urls:
+            response = _request(client, cast[role], "GET", url)
+            expected = 200 if role == "admin" else 302
+            assert response.status_code == expected, (role, url, response.status_code)
