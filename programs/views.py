@@ -505,7 +505,8 @@ class CurationCallListView(AreaRestrictedMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return super().get_queryset().select_related("kabupaten").annotate(submission_count=Count("submissions"))
+        calls = super().get_queryset().select_related("kabupaten").annotate(submission_count=Count("submissions"))
+        return calls.order_by("-opens_on", "pk")  # a GROUP BY drops Meta.ordering
 
 
 class CurationCallCreateView(AreaRestrictedMixin, View):
