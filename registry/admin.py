@@ -1,8 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from registry.history import MaskedHistoryHelper
 from registry.models import (
     AccessLog,
     AreaAssignment,
@@ -21,6 +27,7 @@ from registry.models import (
     YearlyFigure,
 )
 from registry.services import verify_business
+from registry.subject import subject_report
 
 admin.site.site_header = "UMKM Portal · Admin data"
 admin.site.site_title = "UMKM Portal"
@@ -137,6 +144,37 @@ class OwnerAdmin(SimpleHistoryAdmin):
     @admin.display(description="NIK")
     def masked_nik(self, obj):
         return obj.masked_nik
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedHistoryHelper(self.model, historical_record)
+
+    def get_urls(self):
+        trail = path(
+            "<int:pk>/jejak-data/",
+            self.admin_site.admin_view(self.subject_view),
+            name="registry_owner_subject",
+        )
+        return [trail, *super().get_urls()]
+
+    def subject_view(self, request, pk):
+        """The person's data and its processing trail; `?format=json` downloads it. Opening it is logged."""
+        owner = get_object_or_404(Owner, pk=pk)
+        if not self.has_view_permission(request, owner):
+            raise PermissionDenied
+        report = subject_report(owner)
+        AccessLog.objects.create(
+            user=request.user,
+            action=AccessLog.Action.EXPORT if request.GET.get("format") == "json" else AccessLog.Action.VIEW,
+            object_type="owner",
+            object_id=str(owner.pk),
+            detail={"purpose": "jejak data pribadi"},
+        )
+        if request.GET.get("format") == "json":
+            response = JsonResponse(report, json_dumps_params={"ensure_ascii": False, "indent": 2})
+            response["Content-Disposition"] = f'attachment; filename="data-pribadi-{owner.pk}.json"'
+            return response
+        context = {**self.admin_site.each_context(request), "owner": owner, "report": report, "opts": self.opts}
+        return TemplateResponse(request, "admin/registry/owner/subject.html", context)
 
 
 @admin.register(BusinessGroup)

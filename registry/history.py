@@ -4,6 +4,7 @@ import datetime
 import decimal
 
 from django.utils import timezone
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from registry.templatetags.umkm import rupiah
 from registry.validators import mask_nik, mask_phone
@@ -11,6 +12,22 @@ from registry.validators import mask_nik, mask_phone
 _MASKERS = {"nik": mask_nik, "phone": lambda v: mask_phone(v) if v else "", "birth_date": lambda v: "****"}
 # Bookkeeping fields: the entry itself already says who changed what and when.
 _HIDDEN = {"version", "updated_at", "created_at", "kecamatan", "size_class", "verified_by", "verified_at"}
+
+
+def masked(field, value):
+    """A personal-data field's value as lists and logs may show it; other fields unchanged."""
+    if field in _MASKERS:
+        return _MASKERS[field](value) if value else ""
+    return value
+
+
+class MaskedHistoryHelper(HistoricalRecordContextHelper):
+    """Django admin's history view (simple-history) with NIK, phone and birth date masked."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field in _MASKERS:
+            return masked(change.field, value)
+        return super().prepare_delta_change_value(change, value)
 
 
 def _display(record, field, value):
