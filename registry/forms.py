@@ -104,6 +104,24 @@ class OwnerForm(forms.ModelForm):
         pass
 
 
+class OwnerEditForm(OwnerForm):
+    """The owner form for corrections: the stored NIK is never shown in full; typing one replaces it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["nik"] = ""
+        self.fields["nik"].required = False
+        self.fields[
+            "nik"
+        ].help_text = (
+            f"Tersimpan: {self.instance.masked_nik}. Kosongkan bila tidak berubah; isi 16 digit untuk membetulkannya."
+        )
+
+    def clean_nik(self):
+        typed = self.cleaned_data["nik"].strip()
+        return normalize_nik(typed) if typed else self.instance.nik
+
+
 class BusinessForm(forms.ModelForm):
     nib = forms.CharField(
         label="NIB",

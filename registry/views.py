@@ -24,7 +24,7 @@ from registry.forms import (
     DocumentAddForm,
     FigureForm,
     GuidanceForm,
-    OwnerForm,
+    OwnerEditForm,
     ProductForm,
     RegistrationForms,
 )
@@ -546,7 +546,7 @@ class OwnerUpdateView(BusinessPartView):
     """Correct the owner's data from one of their businesses; stale forms are refused (optimistic lock)."""
 
     permission_required = "registry.change_owner"
-    form_class = OwnerForm
+    form_class = OwnerEditForm
     title = "Ubah data pemilik"
     success_message = "Data pemilik tersimpan."
 

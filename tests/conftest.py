@@ -26,6 +26,24 @@ def pytest_configure(config):
     settings.WHITENOISE_USE_FINDERS = True
     # A deliberately slow hash protects real passwords; tests need none of that cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every page rendered and every log line written is watched for a full NIK (tests/nik_watch.py).
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.nik_watch.NikWatchMiddleware"]
+    import logging
+
+    from tests.nik_watch import NikWatchHandler
+
+    logging.getLogger().addHandler(NikWatchHandler(level=logging.DEBUG))
+
+
+@pytest.fixture(autouse=True)
+def no_full_nik_leaks():
+    """Fail the test during which a page or a log line showed a full NIK."""
+    from tests import nik_watch
+
+    nik_watch.leaks.clear()
+    yield
+    found, nik_watch.leaks[:] = list(nik_watch.leaks), []
+    assert found == [], "a full NIK was shown or logged:\n" + "\n".join(found)
 
 
 #

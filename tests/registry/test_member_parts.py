@@ -140,6 +140,32 @@ def test_owner_update_with_optimistic_lock(client, coordinator_a, kec_a):
     assert (owner.name, owner.phone, owner.version) == ("Nama Terkoreksi", "+6281311112222", 2)
 
 
+def test_owner_edit_form_never_shows_the_full_nik_and_keeps_it_when_left_empty(client, coordinator_a, kec_a):
+    business = make_business(kec_a)
+    owner = business.owner
+    client.force_login(coordinator_a)
+
+    page = client.get(url("owner_update", business)).content.decode()
+    response = client.post(
+        url("owner_update", business),
+        {
+            "name": "Nama Baru",
+            "nik": "",
+            "sex": owner.sex,
+            "birth_date": owner.birth_date.isoformat(),
+            "desa": owner.desa_id,
+            "version": "1",
+        },
+    )
+
+    assert owner.nik not in page
+    assert owner.masked_nik in page
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert (owner.name, owner.nik) == ("Nama Baru", Owner.objects.get(pk=owner.pk).nik)
+    assert owner.nik == business.owner.nik
+
+
 def test_owner_nik_cannot_take_another_persons_nik(client, coordinator_a, kec_a):
     business, other = make_business(kec_a), make_business(kec_a)
     owner = business.owner
