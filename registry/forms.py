@@ -111,11 +111,10 @@ class OwnerEditForm(OwnerForm):
         super().__init__(*args, **kwargs)
         self.initial["nik"] = ""
         self.fields["nik"].required = False
+        stored = self.instance.masked_nik
         self.fields[
             "nik"
-        ].help_text = (
-            f"Tersimpan: {self.instance.masked_nik}. Kosongkan bila tidak berubah; isi 16 digit untuk membetulkannya."
-        )
+        ].help_text = f"Tersimpan: {stored}. Kosongkan bila tidak berubah; isi 16 digit untuk membetulkannya."
 
     def clean_nik(self):
         typed = self.cleaned_data["nik"].strip()
