@@ -110,11 +110,9 @@ class OwnerEditForm(OwnerForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial["nik"] = ""
-        self.fields["nik"].required = False
-        stored = self.instance.masked_nik
-        self.fields[
-            "nik"
-        ].help_text = f"Tersimpan: {stored}. Kosongkan bila tidak berubah; isi 16 digit untuk membetulkannya."
+        nik = self.fields["nik"]
+        nik.required = False
+        nik.help_text = f"Tersimpan: {self.instance.masked_nik}. Kosongkan bila tidak berubah; isi 16 digit bila salah."
 
     def clean_nik(self):
         typed = self.cleaned_data["nik"].strip()
