@@ -26,6 +26,8 @@ def pytest_configure(config):
     settings.WHITENOISE_USE_FINDERS = True
     # A deliberately slow hash protects real passwords; tests need none of that cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # force_login() stands for a complete login: for admins and dinas staff that includes the TOTP code.
+    _force_login_with_second_factor()
     # Every page rendered and every log line written is watched for a full NIK (tests/nik_watch.py).
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.nik_watch.NikWatchMiddleware"]
     import logging
@@ -33,6 +35,27 @@ def pytest_configure(config):
     from tests.nik_watch import NikWatchHandler
 
     logging.getLogger().addHandler(NikWatchHandler(level=logging.DEBUG))
+
+
+def _force_login_with_second_factor():
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from umkm_portal.second_factor import requires_second_factor
+
+        original(self, user, backend)
+        if requires_second_factor(user):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Uji"})
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    Client.force_login = force_login
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from umkm_portal import views
 from umkm_portal.forms import LoginForm
+from umkm_portal.second_factor import SecondFactorView
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -13,6 +14,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
+    path("masuk/kode/", SecondFactorView.as_view(), name="second_factor"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("kata-sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

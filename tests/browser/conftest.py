@@ -1,5 +1,6 @@
 """Real-browser fixtures: Debian's Chromium driven by Playwright, axe-core for accessibility."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,11 +69,26 @@ def screenshot(page, name):
 
 
 def log_in(page, live_server, username, password=PASSWORD):
+    """Log in through the form, and give the authenticator's code when the portal asks for it."""
     page.goto(f"{live_server.url}/masuk/")
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_load_state()
+    if "/masuk/kode/" in page.url:
+        page.get_by_label("Kode 6 angka").fill(current_code(username))
+        page.get_by_role("button", name=re.compile(r"[Mm]asuk$")).click()
+        page.wait_for_load_state()
+
+
+def current_code(username):
+    """What the user's authenticator app shows now (the replay guard is reset: tests log in often)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username).order_by("-confirmed", "-pk").first()
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, log_in, screenshot
+from tests.browser.conftest import check_accessibility, current_code, log_in, screenshot
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -112,3 +113,26 @@ def test_admin_manages_users_in_django_admin(page, live_server, browser_cast):
 
     expect(page.get_by_role("link", name="koordinator.balongbendo")).to_be_visible()
     screenshot(page, "admin-users")
+
+
+def test_a_dinas_officer_sets_up_the_authenticator_on_first_login(page, live_server, browser_cast):
+    page.goto(f"{live_server.url}/masuk/")
+    page.get_by_label("Nama pengguna").fill("dinas.sidoarjo")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+    expect(page.get_by_role("heading", name="Pasang aplikasi autentikator")).to_be_visible()
+    expect(page.get_by_role("img", name="Kode QR untuk aplikasi autentikator")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "second-factor-setup")
+    page.goto(f"{live_server.url}/usaha/")  # nothing else opens before the code
+    expect(page).to_have_url(re.compile(r"/masuk/kode/"))
+    page.get_by_label("Kode 6 angka").fill("000000" if current_code("dinas.sidoarjo") != "000000" else "111111")
+    page.get_by_role("button", name="Pasang dan masuk").click()
+    expect(page.get_by_text("Kode salah atau kedaluwarsa")).to_be_visible()
+    page.wait_for_timeout(1100)  # after a wrong code the next try waits a second (guessing is throttled)
+    page.get_by_label("Kode 6 angka").fill(current_code("dinas.sidoarjo"))
+    page.get_by_role("button", name="Pasang dan masuk").click()
+
+    expect(page).to_have_url(re.compile(r"/usaha/$"))
+    expect(page.get_by_text("Autentikator terpasang")).to_be_visible()

@@ -1,0 +1,136 @@
+"""A TOTP second factor (django-otp) for the accounts that see a whole kabupaten: admins and dinas staff.
+
+After the password, such a user is sent to one page: on the first login it shows a QR code to add the
+portal to an authenticator app (Google Authenticator, Aegis, ...) and asks for one code to confirm;
+afterwards it asks for the current code. Until then every other page redirects there.
+"""
+
+from urllib.parse import urlencode
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import redirect, resolve_url
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import FormView
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from registry import roles
+
+DEVICE_NAME = "Aplikasi autentikator"
+# Reachable before the second factor: the code page itself, leaving, and the language switch.
+OPEN_URL_NAMES = {"second_factor", "logout", "set_language", "healthz"}
+
+
+def requires_second_factor(user):
+    return settings.OTP_REQUIRED and user.is_authenticated and roles.role_of(user) in (roles.ADMIN, roles.DINAS)
+
+
+class SecondFactorMiddleware:
+    """Send an admin or dinas user who has not given a code in this session to the code page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if requires_second_factor(user) and not user.is_verified() and not _is_open(request):
+            url = f"{reverse('second_factor')}?{urlencode({'next': request.get_full_path()})}"
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = url
+                return response
+            return redirect(url)
+        return self.get_response(request)
+
+
+def _is_open(request):
+    try:
+        return resolve(request.path_info).url_name in OPEN_URL_NAMES
+    except Resolver404:
+        return False
+
+
+def pending(request):
+    """Template context: `second_factor_pending` hides the navigation until the code is given."""
+    user = getattr(request, "user", None)
+    return {"second_factor_pending": bool(user and requires_second_factor(user) and not user.is_verified())}
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="Kode 6 angka",
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def __init__(self, *args, device, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_token(self):
+        token = "".join(self.cleaned_data["token"].split())
+        if not token.isdigit() or not self.device.verify_token(token):
+            raise forms.ValidationError("Kode salah atau kedaluwarsa. Lihat kode terbaru di aplikasi autentikator.")
+        return token
+
+
+class SecondFactorView(LoginRequiredMixin, FormView):
+    """Set up the authenticator on the first login, then ask for its code at every login."""
+
+    form_class = TokenForm
+    template_name = "registration/second_factor.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not requires_second_factor(request.user):
+            return redirect(self.get_success_url())
+        self.device = self.get_device()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_device(self):
+        """The user's confirmed device, or the unconfirmed one being set up (made on first visit)."""
+        user = self.request.user
+        confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if confirmed is not None:
+            return confirmed
+        device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": DEVICE_NAME})
+        return device
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "device": self.device}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(setting_up=not self.device.confirmed, **kwargs)
+        if not self.device.confirmed:
+            # The setup secret is shown only to the logged-in user, only until the device is confirmed.
+            context["qr_code"] = segno.make(self.device.config_url, error="m").svg_data_uri(scale=5)
+            context["secret"] = self.device.config_url.split("secret=")[1].split("&")[0]
+        return context
+
+    def form_valid(self, form):
+        device = form.device
+        if not device.confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            messages.success(self.request, "Autentikator terpasang. Setiap masuk, portal akan meminta kodenya.")
+        otp_login(self.request, device)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        target = self.request.GET.get("next") or self.request.POST.get("next") or ""
+        if url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
+            return target
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def reset_second_factor(user):
+    """Remove a user's authenticator (a lost phone): the next login sets up a new one. Admin action."""
+    TOTPDevice.objects.filter(user=user).delete()
