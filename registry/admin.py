@@ -1,14 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.history import MaskedHistoryHelper
+from registry.duplicates import business_candidates, merge, not_a_duplicate, owner_candidates, related_rows
+from registry.history import MaskedHistoryHelper, masked
 from registry.models import (
     AccessLog,
     AreaAssignment,
@@ -19,6 +20,7 @@ from registry.models import (
     Kabupaten,
     Kecamatan,
     LegalDocument,
+    MergeRecord,
     Owner,
     Product,
     ProductPhoto,
@@ -26,7 +28,7 @@ from registry.models import (
     RegistrationDraft,
     YearlyFigure,
 )
-from registry.services import verify_business
+from registry.services import restore_business, verify_business
 from registry.subject import subject_report
 
 admin.site.site_header = "UMKM Portal · Admin data"
@@ -130,10 +132,37 @@ class YearlyFigureInline(admin.TabularInline):
     readonly_fields = ["size_class", "size_mismatch"]
 
 
+def _shown(record, field):
+    """A field's value for the side-by-side view, personal data masked as everywhere else."""
+    value = getattr(record, field.name)
+    if field.name in ("nik", "phone", "birth_date"):
+        return masked(field.name, value)
+    if field.choices:
+        return getattr(record, f"get_{field.name}_display")()
+    return "" if value is None else value
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    """Live records by default; deleted ones (to restore) on request."""
+
+    title = "status hapus"
+    parameter_name = "dihapus"
+
+    def lookups(self, request, model_admin):
+        return [("ya", "Dihapus"), ("semua", "Semua")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ya":
+            return queryset.filter(deleted_at__isnull=False)
+        if self.value() == "semua":
+            return queryset
+        return queryset.filter(deleted_at__isnull=True)
+
+
 @admin.register(Owner)
 class OwnerAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "masked_nik", "sex", "kecamatan", "created_at"]
-    list_filter = ["sex", "education", "has_disability"]
+    list_display = ["name", "masked_nik", "sex", "kecamatan", "created_at", "deleted_at"]
+    list_filter = [DeletedFilter, "sex", "education", "has_disability"]
     list_select_related = ["kecamatan"]
     # An exact NIK finds a person; the list itself never shows it in full (UU 27/2022).
     search_fields = ["name", "=nik"]
@@ -144,6 +173,9 @@ class OwnerAdmin(SimpleHistoryAdmin):
     @admin.display(description="NIK")
     def masked_nik(self, obj):
         return obj.masked_nik
+
+    def get_queryset(self, request):
+        return Owner.all_objects.select_related("kecamatan")
 
     def get_historical_record_context_helper(self, request, historical_record):
         return MaskedHistoryHelper(self.model, historical_record)
@@ -187,8 +219,8 @@ class BusinessGroupAdmin(admin.ModelAdmin):
 
 @admin.register(Business)
 class BusinessAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "owner", "kecamatan", "category", "size_class", "verification", "source", "created_at"]
-    list_filter = ["verification", "category", "size_class", "status", "source", "is_flagship"]
+    list_display = ["name", "owner", "kecamatan", "category", "size_class", "verification", "source", "deleted_at"]
+    list_filter = [DeletedFilter, "verification", "category", "size_class", "status", "source", "is_flagship"]
     list_select_related = ["owner", "kecamatan"]
     search_fields = ["name", "=nib", "owner__name"]
     autocomplete_fields = ["owner", "desa", "groups"]
@@ -206,8 +238,95 @@ class BusinessAdmin(SimpleHistoryAdmin):
         "version",
     ]
     inlines = [ProductInline, LegalDocumentInline, YearlyFigureInline]
-    actions = ["verify_selected"]
+    actions = ["verify_selected", "restore_selected"]
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        # Deleted businesses stay reachable here, so an admin can restore them (DeletedFilter hides them).
+        return Business.all_objects.select_related("owner", "kecamatan")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("duplikat/", view(self.duplicates_view), name="registry_duplicates"),
+            path(
+                "duplikat/<str:kind>/<int:first>/<int:second>/",
+                view(self.compare_view),
+                name="registry_duplicate_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def duplicates_view(self, request):
+        """Candidate pairs of businesses and of owners, each with a link to compare them side by side."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Kemungkinan data ganda",
+            "groups": [
+                ("usaha", "Usaha", business_candidates()),
+                ("pemilik", "Pemilik", owner_candidates()),
+            ],
+            "merges": MergeRecord.objects.select_related("merged_by")[:20],
+        }
+        return TemplateResponse(request, "admin/registry/duplicates.html", context)
+
+    def compare_view(self, request, kind, first, second):
+        """Two records side by side; merge into either one, or remember that they differ."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        model = {"usaha": Business, "pemilik": Owner}.get(kind)
+        if model is None:
+            raise Http404
+        left = get_object_or_404(model.all_objects, pk=first)
+        right = get_object_or_404(model.all_objects, pk=second)
+        if request.method == "POST":
+            action = request.POST.get("action")
+            try:
+                if action == "bukan_duplikat":
+                    not_a_duplicate(kind, first, second, by=request.user)
+                    self.message_user(request, "Dicatat: keduanya bukan data ganda.")
+                elif action in ("pertahankan_kiri", "pertahankan_kanan"):
+                    survivor, removed = (left, right) if action == "pertahankan_kiri" else (right, left)
+                    record = merge(survivor, removed, by=request.user)
+                    moved = ", ".join(f"{count} {label}" for label, count in record.moved.items()) or "tidak ada"
+                    self.message_user(request, f"Digabungkan ke #{survivor.pk}; dipindahkan: {moved}.")
+                else:
+                    raise ValidationError("Tindakan tidak dikenal.")
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), level=messages.ERROR)
+                return redirect(request.path)
+            return redirect("admin:registry_duplicates")
+        fields = [f for f in model._meta.concrete_fields if f.name not in ("id",)]
+        rows = [
+            (field.verbose_name, _shown(left, field), _shown(right, field))
+            for field in fields
+            if not field.name.startswith("deleted")
+        ]
+        counts = [
+            (str(relation.related_model._meta.verbose_name_plural), rows_left.count(), rows_right.count())
+            for (relation, rows_left), (_, rows_right) in zip(related_rows(left), related_rows(right), strict=True)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Bandingkan",
+            "left": left,
+            "right": right,
+            "rows": rows,
+            "counts": [row for row in counts if row[1] or row[2]],
+        }
+        return TemplateResponse(request, "admin/registry/duplicate_compare.html", context)
+
+    @admin.action(description="Pulihkan usaha yang dihapus", permissions=["change"])
+    def restore_selected(self, request, queryset):
+        restored = 0
+        for business in queryset.filter(deleted_at__isnull=False):
+            restore_business(business, by=request.user)
+            restored += 1
+        self.message_user(request, f"{restored} usaha dipulihkan.")
 
     @admin.action(description="Verifikasi usaha yang dipilih", permissions=["change"])
     def verify_selected(self, request, queryset):

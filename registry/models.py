@@ -233,6 +233,31 @@ class Source(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
+class SoftDeletable(models.Model):
+    """A record that is deleted by marking it: it leaves every list, count, search, export and dashboard
+    (the default manager hides it) until an admin restores it or `manage.py purge_deleted` destroys it."""
+
+    deleted_at = models.DateTimeField("dihapus pada", null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    delete_reason = models.CharField("alasan dihapus", max_length=300, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+
+class LiveManager(models.Manager):
+    """Only records that are not deleted; `all_objects` beside it sees every row (admin, purge)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class OwnerQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return owners living in the user's area or running a business there."""
@@ -240,7 +265,7 @@ class OwnerQuerySet(models.QuerySet):
         return self.filter(Q(kecamatan__in=area) | Q(pk__in=Business.objects.visible_to(user).values("owner")))
 
 
-class Owner(models.Model):
+class Owner(SoftDeletable):
     """A person who runs one or more businesses (pelaku usaha); personal data under UU 27/2022."""
 
     class Sex(models.TextChoices):
@@ -283,7 +308,8 @@ class Owner(models.Model):
     updated_at = models.DateTimeField("diubah", auto_now=True)
     version = models.PositiveIntegerField("versi", default=1, editable=False)
 
-    objects = OwnerQuerySet.as_manager()
+    objects = LiveManager.from_queryset(OwnerQuerySet)()
+    all_objects = OwnerQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -386,7 +412,7 @@ class BusinessQuerySet(models.QuerySet):
         return self.exclude(guided_by="")
 
 
-class Business(models.Model):
+class Business(SoftDeletable):
     """A registered UMKM (anggota): one owner, one desa and so one kecamatan, any number of products."""
 
     class Status(models.TextChoices):
@@ -486,7 +512,8 @@ class Business(models.Model):
     updated_at = models.DateTimeField("diubah", auto_now=True)
     version = models.PositiveIntegerField("versi", default=1, editable=False)
 
-    objects = BusinessQuerySet.as_manager()
+    objects = LiveManager.from_queryset(BusinessQuerySet)()
+    all_objects = BusinessQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -941,3 +968,55 @@ class RegistrationDraft(models.Model):
     @property
     def title(self):
         return self.data.get("business-name") or self.data.get("owner-name") or "Draf tanpa nama"
+
+
+#
+# Duplicates: pairs judged "not a duplicate", and the trail of merges
+#
+
+
+class DuplicateDecision(models.Model):
+    """A candidate pair an admin judged not to be a duplicate, so the finder stops proposing it."""
+
+    class Kind(models.TextChoices):
+        BUSINESS = "usaha", "Usaha"
+        OWNER = "pemilik", "Pemilik"
+
+    kind = models.CharField("jenis", max_length=10, choices=Kind.choices)
+    first_id = models.PositiveIntegerField("id pertama")
+    second_id = models.PositiveIntegerField("id kedua")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("diputuskan", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = "bukan duplikat"
+        verbose_name_plural = "bukan duplikat"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "first_id", "second_id"], name="registry_duplicatedecision_once"),
+            models.CheckConstraint(condition=Q(first_id__lt=F("second_id")), name="registry_duplicatedecision_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.first_id} ≠ {self.second_id}"
+
+
+class MergeRecord(models.Model):
+    """What a merge did: which record survived, the removed record's data, and how many rows moved."""
+
+    kind = models.CharField("jenis", max_length=10, choices=DuplicateDecision.Kind.choices)
+    survivor_id = models.PositiveIntegerField("id yang dipertahankan")
+    removed_id = models.PositiveIntegerField("id yang digabungkan")
+    removed_data = models.JSONField("data yang digabungkan")
+    moved = models.JSONField("baris yang dipindahkan", default=dict)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField("digabungkan", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+        verbose_name = "penggabungan"
+        verbose_name_plural = "penggabungan"
+        indexes = [models.Index(fields=["kind", "survivor_id"], name="registry_merge_survivor")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.removed_id} → {self.survivor_id}"

@@ -35,6 +35,7 @@ ROLE_PERMISSIONS = {
         "registry.view_kabupaten",
         "registry.verify_business",
         "registry.set_guidance",
+        "registry.delete_business",
         "programs.view_training",
         "programs.add_training",
         "programs.view_enrollment",

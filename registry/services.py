@@ -3,6 +3,7 @@
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.db.models.functions import Upper
 from django.utils import timezone
 from lokal import wilayah
@@ -11,12 +12,16 @@ from registry.images import reencode_photo
 from registry.models import (
     Business,
     Desa,
+    ExportValue,
     Kabupaten,
     Kecamatan,
+    LegalDocument,
     Owner,
+    Product,
     ProductPhoto,
     Provinsi,
     Source,
+    YearlyFigure,
 )
 
 #
@@ -353,3 +358,84 @@ def set_guidance(business, *, guided_by, guided_since, is_flagship, by):
     business._history_user = by
     business.save(update_fields=["guided_by", "guided_since", "is_flagship", "version", "updated_at"])
     return business
+
+
+#
+# Soft delete and restore
+#
+
+
+@transaction.atomic
+def delete_business(business, *, reason, by):
+    """Take a business out of every list (soft delete) with a reason; its owner goes too when they have no
+    other business left. Nothing is destroyed: an admin can restore it until `purge_deleted` runs."""
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
+    reason = " ".join((reason or "").split())[:300]
+    if len(reason) < 5:
+        raise ValidationError({"reason": "Tuliskan alasan menghapus (minimal 5 huruf)."})
+    now = timezone.now()
+    _mark_deleted(business, now=now, reason=reason, by=by)
+    owner = business.owner
+    if not owner.is_deleted and not Business.objects.filter(owner=owner).exists():
+        _mark_deleted(owner, now=now, reason=f"Usaha terakhirnya dihapus: {reason}"[:300], by=by)
+    return business
+
+
+def _mark_deleted(record, *, now, reason, by):
+    record.deleted_at, record.deleted_by, record.delete_reason = now, by, reason
+    record._history_user = by
+    record.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "updated_at"])
+
+
+@transaction.atomic
+def restore_business(business, *, by):
+    """Bring a deleted business (and its owner, if deleted) back into every list. Admins only."""
+    if not by.is_superuser:
+        raise PermissionDenied("Hanya admin yang dapat memulihkan data yang dihapus.")
+    business = Business.all_objects.select_for_update().get(pk=business.pk)
+    if not business.is_deleted:
+        raise ValidationError(f"{business.name} tidak sedang dihapus.")
+    for record in (business.owner, business):
+        if record.is_deleted:
+            record.deleted_at, record.deleted_by, record.delete_reason = None, None, ""
+            record._history_user = by
+            record.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "updated_at"])
+    return business
+
+
+def purge_deleted(*, older_than):
+    """Destroy businesses and owners deleted before `older_than`, with their parts and history.
+
+    A business that program records still point at (a training, a referral...) is kept: those records
+    are the dinas's own history. Returns (purged businesses, purged owners, kept businesses).
+    """
+    purged, kept = 0, []
+    for business in Business.all_objects.filter(deleted_at__lt=older_than).order_by("pk"):
+        try:
+            with transaction.atomic():
+                for photo in ProductPhoto.objects.filter(product__business=business):
+                    photo.image.delete(save=False)
+                    photo.thumbnail.delete(save=False)
+                for document in LegalDocument.objects.filter(business=business).exclude(scan=""):
+                    document.scan.delete(save=False)
+                part_ids = {}
+                for model in (LegalDocument, Product, YearlyFigure):
+                    parts = model.objects.filter(business=business)
+                    part_ids[model] = list(parts.values_list("pk", flat=True))
+                    parts.delete()
+                ExportValue.objects.filter(business=business).delete()
+                business.groups.clear()
+                Business.all_objects.filter(pk=business.pk).delete()
+                # History last: deleting a row writes one more history entry, which must go too.
+                for model, ids in part_ids.items():
+                    model.history.filter(id__in=ids).delete()
+                Business.history.filter(id=business.pk).delete()
+            purged += 1
+        except ProtectedError:
+            kept.append(business)
+    owners = Owner.all_objects.filter(deleted_at__lt=older_than).exclude(pk__in=Business.all_objects.values("owner"))
+    owner_ids = list(owners.values_list("pk", flat=True))
+    Owner.all_objects.filter(pk__in=owner_ids).delete()
+    Owner.history.filter(id__in=owner_ids).delete()
+    return purged, len(owner_ids), kept

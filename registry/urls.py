@@ -21,6 +21,7 @@ urlpatterns = [
     path("usaha/<int:pk>/data-tahunan/", views.YearlyFigureView.as_view(), name="yearlyfigure_record"),
     path("usaha/<int:pk>/binaan/", views.GuidanceView.as_view(), name="business_guidance"),
     path("usaha/<int:pk>/keputusan/", views.BusinessDecisionView.as_view(), name="business_decide"),
+    path("usaha/<int:pk>/hapus/", views.BusinessDeleteView.as_view(), name="business_delete"),
     path("produk/", views.ProductListView.as_view(), name="product_list"),
     path("dokumen/<int:pk>/pindaian/", views.LegalDocumentScanView.as_view(), name="legaldocument_scan"),
     path("foto/<int:pk>/", views.ProductPhotoFileView.as_view(), name="productphoto_image"),

@@ -44,6 +44,7 @@ from registry.permissions import AreaRestrictedMixin
 from registry.services import (
     add_document,
     add_product,
+    delete_business,
     find_duplicates,
     record_yearly_figure,
     register_business,
@@ -249,6 +250,23 @@ class BusinessDecisionView(AreaRestrictedMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(business)
+
+
+class BusinessDeleteView(AreaRestrictedMixin, View):
+    """Soft-delete a business with a reason (dinas); an admin can restore it."""
+
+    permission_required = "registry.delete_business"
+    model = Business
+
+    def post(self, request, pk):
+        business = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            delete_business(business, reason=request.POST.get("reason", ""), by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(business)
+        messages.success(request, f"{business.name} dihapus dari daftar. Admin dapat memulihkannya.")
+        return redirect("registry:business_list")
 
 
 #

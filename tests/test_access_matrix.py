@@ -81,6 +81,7 @@ MATRIX = {
     "programs:training_nominate": ("302 405 405 403 403 403 405", "302 302 302 403 403 403 302"),
     # registry
     "registry:business_decide": ("302 403 403 405 405 403 405", "302 403 403 302 404 403 302"),
+    "registry:business_delete": ("302 403 403 405 405 403 405", "302 403 403 302 404 403 302"),
     "registry:business_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "registry:business_duplicates": ("302 200 200 403 403 403 200", "302 405 405 403 403 403 405"),
     "registry:business_export": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
@@ -229,6 +230,7 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "registry:yearlyfigure_record": {"pk": business.pk},
         "registry:business_guidance": {"pk": business.pk},
         "registry:business_decide": {"pk": business.pk},
+        "registry:business_delete": {"pk": business.pk},
         "registry:legaldocument_scan": {"pk": document.pk},
         "registry:productphoto_image": {"pk": photo.pk},
         "registry:productphoto_thumbnail": {"pk": photo.pk},

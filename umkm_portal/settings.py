@@ -166,6 +166,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
+# Soft-deleted businesses and owners are destroyed by `manage.py purge_deleted` after this many days.
+DELETED_RETENTION_DAYS = env_int("DELETED_RETENTION_DAYS", default=365)
+
 # An Excel export of more rows than this is made in the background (reports.jobs) with a progress page.
 EXPORT_INLINE_MAX_ROWS = 5000
 STORAGES = {

@@ -43,7 +43,8 @@ def sql_count(where="TRUE", *params, kabupaten="35.15"):
     """Businesses of a kabupaten counted in plain SQL, independently of the ORM code under test."""
     return sql(
         f"""SELECT count(*) FROM registry_business b JOIN registry_kecamatan k ON k.code = b.kecamatan_id
-            JOIN registry_owner o ON o.id = b.owner_id WHERE k.kabupaten_id = %s AND ({where})""",  # noqa: S608 (test-only literals)
+            JOIN registry_owner o ON o.id = b.owner_id
+            WHERE k.kabupaten_id = %s AND b.deleted_at IS NULL AND ({where})""",  # noqa: S608 (test-only literals)
         kabupaten,
         *params,
     )[0][0]

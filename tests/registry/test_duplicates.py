@@ -1,0 +1,138 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from programs.models import BankReferral, Enrollment, Training
+from registry.duplicates import business_candidates, merge, not_a_duplicate, owner_candidates, related_rows
+from registry.models import Business, BusinessGroup, LegalDocument, MergeRecord, Owner, Product, YearlyFigure
+from tests.factories import make_bank, make_business, make_document, make_figure, make_owner, make_product
+
+
+@pytest.fixture
+def pair(kec_a, coordinator_a, dinas_sidoarjo, kab_sidoarjo):
+    """One bakery registered twice in one desa, each copy with its own products, documents and programs."""
+    keep = make_business(kec_a, name="Roti Bu Rina")
+    extra = make_business(kec_a, name="Roti Bu Rina Balongbendo")
+    make_product(keep, name="Roti Sobek")
+    make_product(extra, name="Roti Manis")
+    make_document(extra, kind=LegalDocument.Kind.HALAL, number="ID35150000099999")
+    make_figure(keep, year=2024)
+    make_figure(extra, year=2025)
+    group = BusinessGroup.objects.create(name="Kelompok Roti", kecamatan=kec_a, coordinator=coordinator_a)
+    extra.groups.add(group)
+    training = Training.objects.create(
+        kabupaten=kab_sidoarjo,
+        organiser="Dinas",
+        title="Kemasan",
+        kind="kemasan",
+        venue="Aula",
+        start_on=timezone.localdate(),
+        end_on=timezone.localdate(),
+        capacity=5,
+        created_by=dinas_sidoarjo,
+    )
+    Enrollment.objects.create(training=training, business=extra, nominated_by=coordinator_a)
+    BankReferral.objects.create(
+        business=extra,
+        bank=make_bank(),
+        credit_product="kur_mikro",
+        amount_requested=10_000_000,
+        purpose="Oven",
+        referred_by=coordinator_a,
+    )
+    return keep, extra
+
+
+def test_similar_names_in_one_desa_are_proposed_and_not_a_duplicate_is_remembered(pair, portal_admin):
+    keep, extra = pair
+
+    assert (keep.pk, extra.pk, "Nama mirip di desa yang sama") in business_candidates()
+    not_a_duplicate("usaha", extra.pk, keep.pk, by=portal_admin)
+
+    assert not [row for row in business_candidates() if row[:2] == (keep.pk, extra.pk)]
+
+
+def test_one_person_registered_twice_with_a_mistyped_nik_is_proposed(kec_a):
+    born = datetime.date(1984, 5, 17)
+    first = make_owner(kec_a, name="Siti Aminah", birth_date=born, female=True)
+    second = make_owner(kec_a, name="SITI AMINAH", birth_date=born, female=True)
+    make_owner(kec_a, name="Siti Aminah", birth_date=datetime.date(1990, 1, 1), female=True)
+
+    assert [row[:2] for row in owner_candidates()] == [(first.pk, second.pk)]
+
+
+def test_merge_moves_every_related_row_and_leaves_nothing_pointing_at_the_removed_record(pair, portal_admin):
+    keep, extra = pair
+    before = {
+        model: model.objects.count() for model in (Product, LegalDocument, YearlyFigure, Enrollment, BankReferral)
+    }
+
+    record = merge(keep, extra, by=portal_admin)
+
+    assert not Business.all_objects.filter(pk=extra.pk).exists()
+    assert {model: model.objects.count() for model in before} == before  # every related row survived
+    assert all(not rows.exists() for _, rows in related_rows(keep.__class__(pk=extra.pk)))
+    assert set(keep.products.values_list("name", flat=True)) == {"Roti Sobek", "Roti Manis"}
+    assert sorted(keep.yearly_figures.values_list("year", flat=True)) == [2024, 2025]
+    assert keep.enrollments.count() == 1
+    assert keep.bank_referrals.count() == 1
+    assert list(keep.groups.values_list("name", flat=True)) == ["Kelompok Roti"]
+    assert record.removed_data["name"] == "Roti Bu Rina Balongbendo"
+    assert record.moved["produk"] == 1
+    assert Business.history.filter(id=keep.pk, name="Roti Bu Rina Balongbendo").exists()  # its history moved too
+
+
+def test_a_merge_that_would_collide_changes_nothing(pair, portal_admin):
+    keep, extra = pair
+    make_figure(keep, year=2025)  # both now have 2025 figures
+
+    with pytest.raises(ValidationError, match="data tahunan"):
+        merge(keep, extra, by=portal_admin)
+
+    assert Business.objects.filter(pk=extra.pk).exists()
+    assert extra.products.count() == 1
+    assert not MergeRecord.objects.exists()
+
+
+def test_merge_guards(pair, dinas_sidoarjo, portal_admin, kec_a):
+    keep, extra = pair
+    with pytest.raises(PermissionDenied):
+        merge(keep, extra, by=dinas_sidoarjo)
+    with pytest.raises(ValidationError, match="berbeda"):
+        merge(keep, keep, by=portal_admin)
+    with pytest.raises(ValidationError, match="dua usaha, atau dua pemilik"):
+        merge(keep, keep.owner, by=portal_admin)
+
+
+def test_merging_two_owners_moves_their_businesses(kec_a, portal_admin):
+    born = datetime.date(1980, 2, 2)
+    first = make_owner(kec_a, name="Budi", birth_date=born)
+    second = make_owner(kec_a, name="Budi", birth_date=born)
+    make_business(kec_a, owner=first)
+    moved = make_business(kec_a, owner=second)
+
+    merge(first, second, by=portal_admin)
+
+    assert not Owner.all_objects.filter(pk=second.pk).exists()
+    moved.refresh_from_db()
+    assert moved.owner == first
+
+
+def test_admin_compares_and_merges_in_the_browser_pages(client, pair, portal_admin, dinas_sidoarjo):
+    keep, extra = pair
+    url = reverse("admin:registry_duplicate_compare", args=["usaha", keep.pk, extra.pk])
+    client.force_login(portal_admin)
+
+    listing = client.get(reverse("admin:registry_duplicates")).content.decode()
+    page = client.get(url).content.decode()
+    response = client.post(url, {"action": "pertahankan_kiri"})
+
+    assert url in listing
+    assert "Roti Bu Rina Balongbendo" in page
+    assert response.status_code == 302
+    assert not Business.all_objects.filter(pk=extra.pk).exists()
+    client.force_login(dinas_sidoarjo)
+    assert client.get(reverse("admin:registry_duplicates")).status_code == 302  # not staff: admin login
