@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from simple_history.admin import SimpleHistoryAdmin
 
 from programs.models import (
     Attendance,
@@ -23,7 +24,7 @@ from programs.models import (
 from registry.admin import UserAdmin as RegistryUserAdmin
 
 
-class CreatedByAdmin(admin.ModelAdmin):
+class CreatedByAdmin(SimpleHistoryAdmin):
     """For records whose required `created_by` is read-only in the admin: the admin adding one is its author."""
 
     def save_model(self, request, obj, form, change):
@@ -79,7 +80,7 @@ class BankReferralEventInline(admin.TabularInline):
 
 
 @admin.register(BankReferral)
-class BankReferralAdmin(admin.ModelAdmin):
+class BankReferralAdmin(SimpleHistoryAdmin):
     """Read and search referrals; their status moves only through the workflow (programs.services)."""
 
     list_display = ["business", "bank", "credit_product", "amount_requested", "status", "created_at"]
@@ -128,7 +129,7 @@ class TrainingAdmin(CreatedByAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(SimpleHistoryAdmin):
     """Read and search participants; confirmation goes through programs.services (capacity is guarded there)."""
 
     list_display = ["business", "training", "status", "pre_score", "post_score", "completed_at"]
@@ -200,7 +201,7 @@ class CurationCallAdmin(CreatedByAdmin):
 
 
 @admin.register(CurationSubmission)
-class CurationSubmissionAdmin(admin.ModelAdmin):
+class CurationSubmissionAdmin(SimpleHistoryAdmin):
     """Read and search; decisions go through programs.services (a pass needs scores and documents)."""
 
     list_display = ["product", "call", "decision", "total_score", "submitted_at"]
@@ -227,7 +228,7 @@ class CurationSubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(SimpleHistoryAdmin):
     list_display = ["submission", "partner", "starts_on", "ends_on", "status"]
     list_filter = ["status"]
     list_select_related = ["submission__product"]

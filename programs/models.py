@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from registry.countries import COUNTRY_NAMES, validate_country
 from registry.models import Business, BusinessGroup, Category, Kabupaten, Kecamatan, LegalDocument, Product
@@ -136,6 +137,7 @@ class BankReferral(models.Model):
     updated_at = models.DateTimeField("diubah", auto_now=True)
 
     objects = BankReferralQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -275,6 +277,7 @@ class Training(models.Model):
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
 
     objects = TrainingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_on", "pk"]
@@ -347,6 +350,7 @@ class Enrollment(models.Model):
     completed_at = models.DateTimeField("lulus pada", null=True, blank=True)
 
     objects = EnrollmentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["training", "business__name", "pk"]
@@ -429,6 +433,7 @@ class MentoringVisit(models.Model):
     created_at = models.DateTimeField("dicatat", auto_now_add=True)
 
     objects = MentoringVisitQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-visited_on", "-pk"]
@@ -495,6 +500,7 @@ class CurationCall(models.Model):
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
 
     objects = CurationCallQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-opens_on", "pk"]
@@ -572,6 +578,7 @@ class CurationSubmission(models.Model):
     decided_at = models.DateTimeField("diputuskan", null=True, blank=True)
 
     objects = CurationSubmissionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["call", "-submitted_at", "pk"]
@@ -640,6 +647,7 @@ class Placement(models.Model):
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
 
     objects = PlacementQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -711,6 +719,7 @@ class ExportFacilitation(models.Model):
     created_at = models.DateTimeField("dicatat", auto_now_add=True)
 
     objects = ExportFacilitationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "country", "pk"]

@@ -79,6 +79,7 @@ from programs.tables import (
 )
 from registry.countries import COUNTRY_NAMES
 from registry.exports import CsvExportMixin
+from registry.history import change_history
 from registry.models import Business, Category, LegalDocument, Product, YearlyFigure
 from registry.permissions import AreaRestrictedMixin
 from registry.views import BusinessPartView
@@ -96,6 +97,13 @@ STEP_LABELS = {
     BankReferral.Status.DISBURSED: "Catat pencairan",
     BankReferral.Status.CANCELLED: "Batalkan rujukan",
 }
+
+
+class WithHistoryMixin:
+    """Adds the record's own change history (who, when, what) to its detail page."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(history=change_history(self.object.history.all()), **kwargs)
 
 
 class BankReferralListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
@@ -140,7 +148,7 @@ class BankReferralExportView(CsvExportMixin, BankReferralListView):
     ]
 
 
-class BankReferralDetailView(AreaRestrictedMixin, DetailView):
+class BankReferralDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
     """The referral and its steps; a bank officer sees only what a loan officer needs."""
 
     permission_required = "programs.view_bankreferral"
@@ -278,7 +286,7 @@ class TrainingCreateView(AreaRestrictedMixin, View):
         return redirect(training)
 
 
-class TrainingDetailView(AreaRestrictedMixin, DetailView):
+class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
     """A training: sessions, mentors, seats, and the participants the viewer may see."""
 
     permission_required = "programs.view_training"
@@ -537,7 +545,7 @@ class CurationCallCreateView(AreaRestrictedMixin, View):
         return redirect(call)
 
 
-class CurationCallDetailView(AreaRestrictedMixin, DetailView):
+class CurationCallDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
     permission_required = "programs.view_curationcall"
     model = CurationCall
     template_name = "programs/curationcall_detail.html"
@@ -586,7 +594,7 @@ class CurationSubmitView(AreaRestrictedMixin, View):
         return redirect(submission)
 
 
-class CurationSubmissionDetailView(AreaRestrictedMixin, DetailView):
+class CurationSubmissionDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
     """A submission: the rubric with scores, the decision and feedback, and the placement once it passed."""
 
     permission_required = "programs.view_curationsubmission"
@@ -847,7 +855,7 @@ class ExportFacilitationListView(ProgramListView):
         return super().get_queryset().select_related("business", "product")
 
 
-class MentoringVisitDetailView(AreaRestrictedMixin, DetailView):
+class MentoringVisitDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
     permission_required = "programs.view_mentoringvisit"
     model = MentoringVisit
     template_name = "programs/mentoringvisit_detail.html"
@@ -856,7 +864,7 @@ class MentoringVisitDetailView(AreaRestrictedMixin, DetailView):
         return super().get_queryset().select_related("business__kecamatan", "mentor", "created_by")
 
 
-class ExportFacilitationDetailView(AreaRestrictedMixin, DetailView):
+class ExportFacilitationDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
     permission_required = "programs.view_exportfacilitation"
     model = ExportFacilitation
     template_name = "programs/exportfacilitation_detail.html"
