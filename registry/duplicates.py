@@ -14,10 +14,10 @@ from registry.models import Business, DuplicateDecision, MergeRecord, Owner
 from registry.services import SIMILAR_NAME_THRESHOLD as SIMILAR_NAME
 
 
-def _pairs(sql, kind):
+def _pairs(sql, params, kind):
     decided = set(DuplicateDecision.objects.filter(kind=kind).values_list("first_id", "second_id"))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [SIMILAR_NAME] if "%s" in sql else [])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [(first, second, reason) for first, second, reason in rows if (first, second) not in decided]
 
@@ -25,7 +25,7 @@ def _pairs(sql, kind):
 def business_candidates(limit=200):
     """Pairs (first_id, second_id, reason) of live businesses: one owner with two similar names, or a
     similar name in the same desa; pairs judged "not a duplicate" are left out."""
-    sql = f"""
+    sql = """
         SELECT a.id, b.id,
                CASE WHEN a.owner_id = b.owner_id THEN 'Pemilik (NIK) sama, nama mirip'
                     ELSE 'Nama mirip di desa yang sama' END
@@ -34,24 +34,24 @@ def business_candidates(limit=200):
         WHERE a.deleted_at IS NULL AND b.deleted_at IS NULL
           AND (a.nib <> '' AND a.nib = b.nib OR similarity(upper(a.name), upper(b.name)) >= %s)
         ORDER BY a.id, b.id
-        LIMIT {int(limit)}
-    """  # noqa: S608 (the only interpolation is an int)
-    return _pairs(sql, DuplicateDecision.Kind.BUSINESS)
+        LIMIT %s
+    """
+    return _pairs(sql, [SIMILAR_NAME, limit], DuplicateDecision.Kind.BUSINESS)
 
 
 def owner_candidates(limit=200):
     """Pairs of live owners with the same name (accents and case aside) and the same birth date: most
     often one person registered twice with a mistyped NIK."""
-    sql = f"""
+    sql = """
         SELECT a.id, b.id, 'Nama dan tanggal lahir sama, NIK berbeda'
         FROM registry_owner a
         JOIN registry_owner b ON a.id < b.id AND a.birth_date = b.birth_date
              AND upper(unaccent(a.name)) = upper(unaccent(b.name))
         WHERE a.deleted_at IS NULL AND b.deleted_at IS NULL
         ORDER BY a.id, b.id
-        LIMIT {int(limit)}
-    """  # noqa: S608 (the only interpolation is an int)
-    return _pairs(sql, DuplicateDecision.Kind.OWNER)
+        LIMIT %s
+    """
+    return _pairs(sql, [limit], DuplicateDecision.Kind.OWNER)
 
 
 def not_a_duplicate(kind, first_id, second_id, *, by):
