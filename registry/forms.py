@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from registry.countries import COUNTRY_CHOICES
 from registry.images import clean_scan
+from registry.imports import FIELDS, REQUIRED
 from registry.models import Business, BusinessGroup, Desa, ExportValue, LegalDocument, Owner, Product, YearlyFigure
 from registry.sizing import SizeClass
 from registry.validators import (
@@ -338,3 +339,52 @@ class DocumentAddForm(DocumentForm):
         self.instance.business = business  # the model's checks compare the product's business with it
         self.fields["product"].queryset = business.products.all()
         self.fields["product"].required = False
+
+
+#
+# Imports
+#
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Berkas Excel (.xlsx) atau CSV",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        help_text="Baris pertama berisi judul kolom. Maksimal 20 MB.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError("Unggah berkas .xlsx atau .csv.")
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("Berkas terlalu besar (maksimal 20 MB).")
+        return upload
+
+
+class ImportMappingForm(forms.Form):
+    """One choice per column of the sheet: which field it holds, or skip it."""
+
+    def __init__(self, *args, headers, mapping, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "- lewati kolom ini -"), *[(key, label) for key, (label, _) in FIELDS.items()]]
+        for index, header in enumerate(headers):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=header or f"Kolom {index + 1}", choices=choices, required=False, initial=mapping.get(index, "")
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [value for value in cleaned.values() if value]
+        twice = sorted({value for value in chosen if chosen.count(value) > 1})
+        if twice:
+            raise forms.ValidationError(f"Satu kolom tujuan dipilih untuk lebih dari satu kolom: {', '.join(twice)}.")
+        missing = [FIELDS[name][0] for name in REQUIRED if name not in chosen]
+        if missing:
+            raise forms.ValidationError(f"Kolom wajib belum dipetakan: {', '.join(missing)}.")
+        return cleaned
+
+    def mapping(self):
+        return {int(name.removeprefix("col_")): value for name, value in self.cleaned_data.items() if value}

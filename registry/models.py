@@ -296,6 +296,9 @@ class Owner(SoftDeletable):
     )
     education = models.CharField("pendidikan terakhir", max_length=10, choices=Education.choices, blank=True)
     has_disability = models.BooleanField("penyandang disabilitas", default=False)
+    source_ref = models.CharField(
+        "asal data", max_length=200, blank=True, editable=False, help_text="Misalnya berkas impor dan barisnya."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -500,6 +503,9 @@ class Business(SoftDeletable):
     )
     verified_at = models.DateTimeField("diverifikasi pada", null=True, blank=True)
     source = models.CharField("sumber data", max_length=10, choices=Source.choices, default=Source.FORM)
+    source_ref = models.CharField(
+        "asal data", max_length=200, blank=True, editable=False, help_text="Misalnya berkas impor dan barisnya."
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -523,6 +529,7 @@ class Business(SoftDeletable):
             ("verify_business", "Dapat memverifikasi pendaftaran usaha"),
             ("export_business", "Dapat mengekspor daftar usaha"),
             ("set_guidance", "Dapat menetapkan binaan dan usaha unggulan"),
+            ("import_business", "Dapat mengimpor usaha dari berkas Excel/CSV"),
         ]
         indexes = [
             models.Index(fields=["kecamatan", "name"], name="registry_business_kec_name"),
@@ -1020,3 +1027,67 @@ class MergeRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.removed_id} → {self.survivor_id}"
+
+
+#
+# Imports of spreadsheets (registry.imports does the reading, checking and writing)
+#
+
+
+def _import_path(instance, filename):
+    return f"impor/{uuid.uuid4().hex}.{'xlsx' if filename.lower().endswith('.xlsx') else 'csv'}"
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Each user sees the files they uploaded (they hold personal data of that user's area)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class ImportBatch(models.Model):
+    """One uploaded sheet on its way in: its columns, how they map to fields, and what the import did."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField("nama berkas", max_length=200)
+    file = models.FileField("berkas", upload_to=_import_path)
+    headers = models.JSONField("judul kolom", default=list)
+    mapping = models.JSONField("pemetaan kolom", default=dict)
+    summary = models.JSONField("hasil", default=dict, blank=True)
+    created_at = models.DateTimeField("diunggah", auto_now_add=True)
+    imported_at = models.DateTimeField("diimpor", null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "impor berkas"
+        verbose_name_plural = "impor berkas"
+
+    def __str__(self):
+        return f"{self.filename} ({self.created_at:%d-%m-%Y %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("registry:import_preview", args=[self.pk])
+
+    def column_mapping(self):
+        """{column index: field} (JSON keys are strings)."""
+        return {int(index): target for index, target in self.mapping.items()}
+
+
+class ImportColumnMemory(models.Model):
+    """Which field a header name meant the last time this user mapped it: the next sheet maps itself."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    header = models.CharField("judul kolom", max_length=200)
+    target = models.CharField("kolom tujuan", max_length=30)
+
+    class Meta:
+        ordering = ["user", "header"]
+        verbose_name = "ingatan kolom impor"
+        verbose_name_plural = "ingatan kolom impor"
+        constraints = [models.UniqueConstraint(fields=["user", "header"], name="registry_importcolumnmemory_once")]
+
+    def __str__(self):
+        return f"{self.header} → {self.target}"

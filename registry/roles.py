@@ -21,6 +21,7 @@ _AREA_VIEW = [
     "registry.view_product",
     "registry.view_businessgroup",
     "registry.export_business",
+    "registry.import_business",
 ]
 _REFERRING = [
     "programs.view_bank",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
@@ -24,15 +25,21 @@ from registry.forms import (
     DocumentAddForm,
     FigureForm,
     GuidanceForm,
+    ImportMappingForm,
+    ImportUploadForm,
     OwnerEditForm,
     ProductForm,
     RegistrationForms,
 )
 from registry.history import change_history
+from registry.imports import check_rows, failed_rows_csv, guess_mapping, import_rows, read_sheet
+from registry.imports import header_name as import_header
 from registry.models import (
     AccessLog,
     Business,
     Desa,
+    ImportBatch,
+    ImportColumnMemory,
     Kecamatan,
     LegalDocument,
     Product,
@@ -603,3 +610,133 @@ class OwnerRevealNikView(AreaRestrictedMixin, View):
             detail={"reason": reason, "business": business.pk},
         )
         return TemplateResponse(request, "registry/owner_nik.html", {"business": business, "reason": reason})
+
+
+#
+# Importing spreadsheets: upload, map columns, preview with per-row errors, import
+#
+
+
+class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    permission_required = "registry.import_business"
+    form_class = ImportUploadForm
+    template_name = "registry/import_upload.html"
+
+    def get_context_data(self, **kwargs):
+        recent = ImportBatch.objects.visible_to(self.request.user)[:10]
+        return super().get_context_data(recent=recent, **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            headers, rows = read_sheet(content, upload.name)
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self.form_invalid(form)
+        remembered = dict(ImportColumnMemory.objects.filter(user=self.request.user).values_list("header", "target"))
+        batch = ImportBatch(
+            user=self.request.user,
+            filename=upload.name[:200],
+            headers=headers,
+            mapping={str(k): v for k, v in guess_mapping(headers, remembered).items()},
+        )
+        batch.file.save(upload.name, ContentFile(content), save=False)
+        batch.save()
+        messages.info(self.request, f"{len(rows)} baris terbaca. Periksa pemetaan kolomnya.")
+        return redirect("registry:import_mapping", pk=batch.pk)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ImportBatchMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    permission_required = "registry.import_business"
+
+    @cached_property
+    def batch(self):
+        return get_object_or_404(ImportBatch.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def read(self):
+        with self.batch.file.open("rb") as handle:
+            return read_sheet(handle.read(), self.batch.filename)
+
+
+class ImportMappingView(ImportBatchMixin, FormView):
+    template_name = "registry/import_mapping.html"
+
+    def get_form(self, form_class=None):
+        data = self.request.POST if self.request.method == "POST" else None
+        return ImportMappingForm(data, headers=self.batch.headers, mapping=self.batch.column_mapping())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(batch=self.batch, **kwargs)
+
+    def form_valid(self, form):
+        mapping = form.mapping()
+        self.batch.mapping = {str(k): v for k, v in mapping.items()}
+        self.batch.save(update_fields=["mapping"])
+        for index, target in mapping.items():
+            header = import_header(self.batch.headers[index])
+            if header:
+                ImportColumnMemory.objects.update_or_create(
+                    user=self.request.user, header=header, defaults={"target": target}
+                )
+        return redirect("registry:import_preview", pk=self.batch.pk)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ImportPreviewView(ImportBatchMixin, View):
+    """Every row checked: how many are valid, the errors per row, and the two ways to import."""
+
+    def check(self):
+        headers, rows = self.read()
+        return headers, check_rows(headers, rows, self.batch.column_mapping(), self.request.user)
+
+    def get(self, request, pk):
+        try:
+            headers, results = self.check()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("registry:import_mapping", pk=pk)
+        if request.GET.get("gagal") == "csv":
+            response = HttpResponse(failed_rows_csv(headers, results), content_type="text/csv")
+            response["Content-Disposition"] = f'attachment; filename="gagal-{self.batch.pk}.csv"'
+            return response
+        failed = [result for result in results if not result.ok]
+        context = {
+            "batch": self.batch,
+            "total": len(results),
+            "valid": len(results) - len(failed),
+            "failed": failed[:200],
+            "failed_count": len(failed),
+        }
+        return TemplateResponse(request, "registry/import_preview.html", context)
+
+    @method_decorator(never_cache)
+    def post(self, request, pk):
+        if self.batch.imported_at is not None:
+            messages.info(request, "Berkas ini sudah diimpor.")
+            return redirect(self.batch)
+        try:
+            _, results = self.check()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("registry:import_mapping", pk=pk)
+        all_or_nothing = request.POST.get("mode") != "valid"
+        summary = import_rows(results, by=request.user, filename=self.batch.filename, all_or_nothing=all_or_nothing)
+        written = summary.created + summary.updated
+        if all_or_nothing and summary.failed:
+            messages.error(request, f"Tidak ada yang diimpor: {summary.failed} baris gagal. Perbaiki lalu unggah lagi.")
+            return redirect(self.batch)
+        self.batch.summary = vars(summary)
+        self.batch.imported_at = timezone.now()
+        self.batch.save(update_fields=["summary", "imported_at"])
+        messages.success(
+            request,
+            f"{summary.created} usaha baru, {summary.updated} diperbarui, {summary.unchanged} tidak berubah, "
+            f"{summary.failed} baris gagal.",
+        )
+        return redirect("registry:business_list") if written or summary.unchanged else redirect(self.batch)

@@ -3,7 +3,8 @@
 The middleware is added by tests/conftest.py; an autouse fixture fails the test that produced a leak.
 A NIK may appear only where the user asked for it on purpose: the logged reveal (with a reason) and
 Django admin (superusers cleaning data), or as the echo of what the user typed themselves: a form
-re-shown after an error, or the registration form resumed from their own server-side draft.
+re-shown after an error, the registration form resumed from their own server-side draft, or the
+failed rows of a sheet they uploaded, given back to them to fix.
 """
 
 import logging
@@ -13,7 +14,7 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
 NIK = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
-ALLOWED_VIEWS = {"registry:owner_reveal_nik", "registry:business_register"}
+ALLOWED_VIEWS = {"registry:owner_reveal_nik", "registry:business_register", "registry:import_preview"}
 TEXT_TYPES = ("text/", "application/json", "application/javascript")
 leaks = []
 

@@ -26,7 +26,7 @@ from programs.models import (
     Training,
     TrainingSession,
 )
-from registry.models import LegalDocument, Product
+from registry.models import ImportBatch, LegalDocument, Product
 from registry.services import add_product_photo
 from reports.models import ReportJob, Snapshot
 from reports.snapshots import snapshot_figures
@@ -90,6 +90,9 @@ MATRIX = {
     "registry:business_queue": ("302 403 403 200 200 403 200", "302 403 403 302 302 403 302"),
     "registry:business_register": ("302 200 200 403 403 403 200", "302 400 400 403 403 403 400"),
     "registry:business_update": ("302 200 404 403 403 403 200", "302 400 404 403 403 403 400"),
+    "registry:import_mapping": ("302 200 404 404 404 403 404", "302 400 404 404 404 403 404"),
+    "registry:import_preview": ("302 200 404 404 404 403 404", "302 302 404 404 404 403 404"),
+    "registry:import_upload": ("302 200 200 200 200 403 200", "302 400 400 400 400 403 400"),
     "registry:kecamatan_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "registry:kecamatan_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
     "registry:legaldocument_create": ("302 200 404 403 403 403 200", "302 400 404 403 403 403 400"),
@@ -216,6 +219,14 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         figures=snapshot_figures(kab_sidoarjo, today),
         created_by=dinas,
     )
+    sheet = b"Nama pemilik;NIK;Nama usaha;Kecamatan;Desa\nSri;3515125705840012;Kue Sri;Balongbendo;Wonokupang\n"
+    batch = ImportBatch(
+        user=coordinator,
+        filename="data.csv",
+        headers=["Nama pemilik", "NIK", "Nama usaha", "Kecamatan", "Desa"],
+        mapping={"0": "owner_name", "1": "nik", "2": "business_name", "3": "kecamatan", "4": "desa"},
+    )
+    batch.file.save("data.csv", ContentFile(sheet), save=True)
     job = ReportJob.objects.create(user=coordinator, kind="business_xlsx", status="selesai")
     job.file.save("usaha.xlsx", ContentFile(b"PK"), save=True)
     assert Product.objects.filter(pk=product.pk).exists()
@@ -255,6 +266,8 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "reports:curation_impact": {"pk": call.pk},
         "reports:snapshot_detail": {"pk": snapshot.pk},
         "reports:job_detail": {"token": job.token},
+        "registry:import_mapping": {"pk": batch.pk},
+        "registry:import_preview": {"pk": batch.pk},
         "reports:job_download": {"token": job.token},
     }
 
