@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -112,21 +113,26 @@ class CoordinatorDashboardView(LoginRequiredMixin, PermissionRequiredMixin, Temp
         return super().get_context_data(worklist=CoordinatorWorklist(self.request), **kwargs)
 
 
-class TrainingImpactView(AreaRestrictedMixin, DetailView):
+class ImpactView(AreaRestrictedMixin, DetailView):
+    """Participants before and after a program beside comparable non-participants (reports.impact)."""
+
+    template_name = "reports/impact.html"
+    impact = None  # staticmethod(function(program, user))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(impact=self.impact(self.object, self.request.user), **kwargs)
+
+
+class TrainingImpactView(ImpactView):
     permission_required = "programs.view_training"
     model = Training
-    template_name = "reports/impact.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(impact=training_impact(self.object, self.request.user), **kwargs)
+    impact = staticmethod(training_impact)
 
 
-class CurationImpactView(TrainingImpactView):
+class CurationImpactView(ImpactView):
     permission_required = "programs.view_curationcall"
     model = CurationCall
-
-    def get_context_data(self, **kwargs):
-        return DetailView.get_context_data(self, impact=call_impact(self.object, self.request.user), **kwargs)
+    impact = staticmethod(call_impact)
 
 
 class SnapshotListView(AreaRestrictedMixin, ListView):
@@ -156,12 +162,9 @@ class SnapshotCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
             else:
                 messages.success(request, f"{snapshot.title} dibekukan.")
                 return redirect(snapshot)
-        view = SnapshotListView.as_view()
-        request.method = "GET"
-        response = view(request)
-        response.context_data["form"] = form
-        response.status_code = 400
-        return response
+        snapshots = Snapshot.objects.visible_to(request.user).select_related("kabupaten", "created_by")[:50]
+        context = {"object_list": snapshots, "form": form}
+        return TemplateResponse(request, "reports/snapshot_list.html", context, status=400)
 
 
 class SnapshotDetailView(AreaRestrictedMixin, DetailView):
