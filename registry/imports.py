@@ -22,13 +22,15 @@ from registry.identifiers import nik_birth_date
 from registry.models import Business, Category, Desa, Kecamatan, Owner, Source, YearlyFigure
 from registry.validators import normalize_nib, normalize_nik, normalize_phone, parse_amount
 
-# target field -> (label, header names people use for it, normalised)
+# target field -> (label, header names people use for it, normalised). The snake_case names of the
+# national SIDT extract (nik_pengusaha, nama_pengusaha, kontak_hp, nama_usaha, kode_kbli,
+# omzet_tahunan, modal_pendirian, ...) normalise to the same words, so such a sheet maps itself.
 FIELDS = {
     "owner_name": ("Nama pemilik", ["nama pemilik", "pemilik", "nama pengusaha", "nama pelaku usaha"]),
-    "nik": ("NIK", ["nik", "nik pemilik", "nik pengusaha", "no ktp", "nomor ktp", "nik pengusaha"]),
+    "nik": ("NIK", ["nik", "nik pemilik", "nik pengusaha", "no ktp", "nomor ktp"]),
     "sex": ("Jenis kelamin", ["jenis kelamin", "jk", "l p", "gender", "kelamin"]),
     "birth_date": ("Tanggal lahir", ["tanggal lahir", "tgl lahir", "tgl lhr"]),
-    "phone": ("Nomor HP", ["no hp", "nomor hp", "hp", "telepon", "no telp", "no wa", "whatsapp"]),
+    "phone": ("Nomor HP", ["no hp", "nomor hp", "hp", "telepon", "no telp", "no wa", "whatsapp", "kontak hp"]),
     "business_name": ("Nama usaha", ["nama usaha", "usaha", "nama umkm", "umkm"]),
     "category": ("Kategori", ["kategori", "jenis usaha", "sektor"]),
     "kecamatan": ("Kecamatan", ["kecamatan", "kec"]),
@@ -37,7 +39,7 @@ FIELDS = {
     "nib": ("NIB", ["nib", "nomor induk berusaha"]),
     "kbli": ("KBLI", ["kbli", "kode kbli"]),
     "revenue": ("Omzet setahun", ["omzet", "omset", "omzet tahunan", "omzet per tahun", "omset per tahun"]),
-    "capital": ("Modal", ["modal", "modal usaha"]),
+    "capital": ("Modal", ["modal", "modal usaha", "modal pendirian"]),
     "year": ("Tahun data", ["tahun", "tahun data"]),
 }
 REQUIRED = ["owner_name", "nik", "business_name", "kecamatan", "desa"]

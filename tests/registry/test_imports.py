@@ -46,6 +46,9 @@ def test_the_usual_headers_map_themselves(sheet):
         "year",
     ]
     assert guess_mapping(["Kolom Aneh"], remembered={"kolom aneh": "nib"}) == {0: "nib"}
+    sidt = ["nik_pengusaha", "nama_pengusaha", "kontak_hp", "nama_usaha", "kode_kbli", "omzet_tahunan", "nib"]
+    expected = ["nik", "owner_name", "phone", "business_name", "kbli", "revenue", "nib"]
+    assert list(guess_mapping(sidt).values()) == expected
 
 
 def test_every_row_gets_its_exact_errors(sheet, coordinator_a, kec_b):
