@@ -335,6 +335,8 @@ def _upsert(result, *, by, source_ref):
         changed = _apply(owner, owner_fields, by) and "updated"
     lookup = {"nib": values["nib"]} if values["nib"] else {"owner": owner, "name__iexact": values["business_name"]}
     business = Business.objects.filter(**lookup).first()
+    if business is not None and not Business.objects.visible_to(by).filter(pk=business.pk).exists():
+        raise PermissionDenied("NIB ini milik usaha di luar wilayah kerja Anda.")
     business_fields = {
         "name": values["business_name"],
         "desa": desa,

@@ -155,3 +155,23 @@ def test_a_sheet_without_the_required_columns_is_refused(coordinator_a):
 def test_unreadable_files_are_refused_in_indonesian(content, name):
     with pytest.raises(ValidationError):
         read_sheet(content, name)
+
+
+def test_a_nib_of_a_business_in_another_kecamatan_is_refused_not_overwritten(coordinator_a, kec_b):
+    from tests.factories import make_business
+
+    elsewhere = make_business(kec_b, name="Bandeng Krian", nib="1234567890123")
+    content = (
+        b"Nama pemilik,NIK,Nama usaha,Kecamatan,Desa,NIB\n"
+        b"Sri,3515125705840012,Kue Sri,Balongbendo,Wonokupang,1234567890123\n"
+    )
+    headers, rows = read_sheet(content, "a.csv")
+    results = check_rows(headers, rows, guess_mapping(headers), coordinator_a)
+
+    summary = import_rows(results, by=coordinator_a, filename="a.csv", all_or_nothing=False)
+
+    assert (summary.created, summary.updated, summary.failed) == (0, 0, 1)
+    assert results[0].errors == ["NIB ini milik usaha di luar wilayah kerja Anda."]
+    elsewhere.refresh_from_db()
+    assert (elsewhere.name, elsewhere.kecamatan_id) == ("Bandeng Krian", kec_b.pk)
+    assert not Owner.objects.filter(nik="3515125705840012").exists()  # the row's owner was undone too
