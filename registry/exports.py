@@ -41,27 +41,31 @@ class _Echo:
         return value
 
 
-def _rows(rows, columns):
+def table_rows(rows, columns):
+    """The header, then each row's cells (getter per column), neutralised; rows are read in chunks."""
     yield [title for title, _ in columns]
     for row in rows.iterator(chunk_size=2000):
         yield [neutralise(get(row)) for _, get in columns]
 
 
-def _log(rows, *, user, object_type, file_format, filters):
+def log_export(rows, *, user, object_type, file_format, filters, row_count=None, **detail):
+    """Record an export in the access log; pass `row_count` when the caller has counted already."""
     AccessLog.objects.create(
         user=user,
         action=AccessLog.Action.EXPORT,
         object_type=object_type,
-        detail={"format": file_format, "filters": filters},
-        row_count=rows.count(),
+        detail={"format": file_format, "filters": filters, **detail},
+        row_count=rows.count() if row_count is None else row_count,
     )
 
 
 def export_csv(rows, columns, *, user, object_type, filters, filename):
     """Stream `columns` (title, getter) of the rows as CSV, and log the export."""
-    _log(rows, user=user, object_type=object_type, file_format="csv", filters=filters)
+    log_export(rows, user=user, object_type=object_type, file_format="csv", filters=filters)
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(line) for line in _rows(rows, columns)), content_type="text/csv")
+    response = StreamingHttpResponse(
+        (writer.writerow(line) for line in table_rows(rows, columns)), content_type="text/csv"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}-{timezone.localtime():%Y%m%d-%H%M}.csv"'
     return response
 
@@ -92,18 +96,20 @@ class CsvExportMixin:
         )
 
 
-def export_businesses(businesses, *, file_format, user, filters):
+def export_businesses(businesses, *, file_format, user, filters, row_count=None):
     """Return an HTTP response with the businesses as CSV (streamed) or XLSX, and log the export."""
     businesses = businesses.select_related("owner", "desa", "kecamatan")
     if file_format == "csv":
         return export_csv(
             businesses, BUSINESS_COLUMNS, user=user, object_type="business", filters=filters, filename="usaha"
         )
-    _log(businesses, user=user, object_type="business", file_format=file_format, filters=filters)
+    log_export(
+        businesses, user=user, object_type="business", file_format=file_format, filters=filters, row_count=row_count
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Usaha")
-    for row in _rows(businesses, BUSINESS_COLUMNS):
+    for row in table_rows(businesses, BUSINESS_COLUMNS):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -142,6 +142,7 @@ class BusinessExportView(AreaRestrictedMixin, FilterView):
             return redirect("registry:business_list")
         file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
         filters = {key: value for key, value in request.GET.items() if key in filterset.filters and value}
+        row_count = None
         if file_format == "xlsx":
             # A spreadsheet is built in memory: a large one is made in the background instead (CSV streams).
             row_count = filterset.qs.count()
@@ -149,7 +150,9 @@ class BusinessExportView(AreaRestrictedMixin, FilterView):
                 return TemplateResponse(
                     request, "registry/business_export_large.html", {"filters": filters, "row_count": row_count}
                 )
-        return export_businesses(filterset.qs, file_format=file_format, user=request.user, filters=filters)
+        return export_businesses(
+            filterset.qs, file_format=file_format, user=request.user, filters=filters, row_count=row_count
+        )
 
 
 class BusinessDetailView(AreaRestrictedMixin, DetailView):

@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
-from registry.exports import BUSINESS_COLUMNS, neutralise
+from registry.exports import BUSINESS_COLUMNS, log_export, table_rows
 from registry.filtersets import BusinessFilterSet
-from registry.models import AccessLog, Business
+from registry.models import Business
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -67,10 +67,9 @@ def _business_xlsx(job):
     job.save(update_fields=["total"])
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Usaha")
-    sheet.append([title for title, _ in BUSINESS_COLUMNS])
-    for index, business in enumerate(rows.iterator(chunk_size=2000), start=1):
-        sheet.append([neutralise(get(business)) for _, get in BUSINESS_COLUMNS])
-        if index % PROGRESS_EVERY == 0:
+    for index, cells in enumerate(table_rows(rows, BUSINESS_COLUMNS)):  # index 0 is the header
+        sheet.append(cells)
+        if index and index % PROGRESS_EVERY == 0:
             ReportJob.objects.filter(pk=job.pk).update(done=index)
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
@@ -78,12 +77,14 @@ def _business_xlsx(job):
         job.file.save(f"usaha-{timezone.localtime():%Y%m%d-%H%M}.xlsx", File(handle), save=False)
     job.done, job.status, job.finished_at = job.total, ReportJob.Status.DONE, timezone.now()
     job.save(update_fields=["file", "done", "status", "finished_at"])
-    AccessLog.objects.create(
+    log_export(
+        rows,
         user=user,
-        action=AccessLog.Action.EXPORT,
         object_type="business",
-        detail={"format": "xlsx", "filters": job.params, "background": True},
+        file_format="xlsx",
+        filters=job.params,
         row_count=job.total,
+        background=True,
     )
 
 
