@@ -63,10 +63,15 @@ class _MeasureFilterSet(AreaScopeFilterSet):
     """A yes/no filter per programs.measures condition named in `measure_filters`."""
 
     measure_filters = {}
+    mine_field = ""  # who made the record: "yes" keeps the viewer's own, "no" the others'
 
     def filter_measure(self, queryset, name, value):
         condition = self.measure_filters[name]()
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_mine(self, queryset, name, value):
+        mine = Q(**{self.mine_field: self.request.user})
+        return queryset.filter(mine) if value else queryset.exclude(mine)
 
 
 class EnrollmentFilterSet(_MeasureFilterSet):
@@ -74,6 +79,7 @@ class EnrollmentFilterSet(_MeasureFilterSet):
 
     business_path = "business"
     date_field = "nominated_at__date"
+    mine_field = "nominated_by"
     measure_filters = {"attended": measures.attended, "completed": measures.completed}
     training = django_filters.ModelChoiceFilter(
         queryset=lambda request: Training.objects.visible_to(request.user), label=_("Pelatihan")
@@ -87,16 +93,13 @@ class EnrollmentFilterSet(_MeasureFilterSet):
         model = Enrollment
         fields = ["training", "status", "attended", "completed", "kecamatan"]
 
-    def filter_mine(self, queryset, name, value):
-        mine = Q(nominated_by=self.request.user)
-        return queryset.filter(mine) if value else queryset.exclude(mine)
-
 
 class CurationSubmissionFilterSet(_MeasureFilterSet):
     """Products put forward to curation; the dashboard's period is the day of submission."""
 
     business_path = "product__business"
     date_field = "submitted_at__date"
+    mine_field = "submitted_by"
     measure_filters = {"placed": measures.placed}
     q = django_filters.CharFilter(field_name="product__name", lookup_expr="unaccent__icontains", label=_("Cari produk"))
     call = django_filters.ModelChoiceFilter(
@@ -109,10 +112,6 @@ class CurationSubmissionFilterSet(_MeasureFilterSet):
     class Meta:
         model = CurationSubmission
         fields = ["q", "call", "decision", "placed", "kecamatan"]
-
-    def filter_mine(self, queryset, name, value):
-        mine = Q(submitted_by=self.request.user)
-        return queryset.filter(mine) if value else queryset.exclude(mine)
 
 
 class MentoringVisitFilterSet(django_filters.FilterSet):

@@ -32,7 +32,7 @@ class MaskedHistoryHelper(HistoricalRecordContextHelper):
 
 def _display(record, field, value):
     if field in _MASKERS:
-        return _MASKERS[field](value) if value else ""
+        return masked(field, value)
     model_field = record.instance_type._meta.get_field(field)
     if model_field.is_relation and value is not None:
         # Bounded: at most one small lookup per changed relation in the newest entries.
