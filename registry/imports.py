@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from charset_normalizer import from_bytes
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.functional import cached_property
 from openpyxl import load_workbook
 
 from registry.identifiers import nik_birth_date
@@ -139,11 +140,15 @@ class Area:
 
     def __init__(self, user):
         self.kecamatan = {normal(k.name): k for k in Kecamatan.objects.visible_to(user)}
-        others = Kecamatan.objects.exclude(pk__in=[k.pk for k in self.kecamatan.values()])
-        self.outside = {normal(name) for name in others.values_list("name", flat=True)}
         self.desa = {}
         for desa in Desa.objects.filter(kecamatan__in=list(self.kecamatan.values())):
             self.desa.setdefault(desa.kecamatan_id, {})[normal(desa.name)] = desa
+
+    @cached_property
+    def outside(self):
+        """Names of every other kecamatan: read only when a row names one that is not the user's."""
+        others = Kecamatan.objects.exclude(pk__in=[k.pk for k in self.kecamatan.values()])
+        return {normal(name) for name in others.values_list("name", flat=True)}
 
     def find_kecamatan(self, name):
         key = normal(name)
