@@ -429,18 +429,26 @@ class AreaDashboard:
         empty = dict.fromkeys(columns, 0)
         return [(row.name, per_kecamatan.get(row.pk, empty)) for row in kecamatan.only("code", "name")]
 
+    # Chart key (as in the CSV download's URL) -> the method that draws it, in page order.
+    CHARTS = {
+        "kecamatan": "by_kecamatan",
+        "kategori": "by_category",
+        "kbli": "by_kbli",
+        "skala": "by_size",
+        "pemilik": "by_sex",
+        "pendaftaran": "registrations",
+        "naik_kelas": "level_up",
+        "omzet": "sales_by_category",
+        "ekspor": "exports_by_country",
+    }
+
     def charts(self):
-        return [
-            self.by_kecamatan(),
-            self.by_category(),
-            self.by_kbli(),
-            self.by_size(),
-            self.by_sex(),
-            self.registrations(),
-            self.level_up(),
-            self.sales_by_category(),
-            self.exports_by_country(),
-        ]
+        return [getattr(self, method)() for method in self.CHARTS.values()]
+
+    def chart(self, key):
+        """One chart by its key, computing only that one; None for an unknown key."""
+        method = self.CHARTS.get(key)
+        return getattr(self, method)() if method else None
 
 
 def _param(value):

@@ -34,8 +34,7 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.dashboard = AreaDashboard(request, request.GET)
         if request.GET.get("unduh") == "csv":
-            charts = {chart.key: chart for chart in self.dashboard.charts()}
-            chart = charts.get(request.GET.get("grafik"))
+            chart = self.dashboard.chart(request.GET.get("grafik"))
             if chart is None:
                 raise Http404("Grafik tidak dikenal.")
             return _chart_csv(chart)

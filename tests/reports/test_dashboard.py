@@ -261,6 +261,9 @@ def test_a_chart_downloads_as_csv_with_the_same_numbers(client, world, dinas_sid
     assert rows[0] == ["", "Jumlah usaha"]
     assert ["Makanan", "2"] in rows
     assert client.get(DASHBOARD, {"unduh": "csv", "grafik": "tidak-ada"}).status_code == 404
+    dashboard = dashboard_for(dinas_sidoarjo)
+    assert [dashboard.chart(key).key for key in dashboard.CHARTS] == [chart.key for chart in dashboard.charts()]
+    assert list(dashboard.CHARTS) == [chart.key for chart in dashboard.charts()]
 
 
 def test_dashboard_query_count_does_not_grow_with_the_number_of_businesses(client, world, dinas_sidoarjo, kec_a):
