@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from simple_history.admin import SimpleHistoryAdmin
 
 from programs.models import (
     Attendance,
@@ -21,10 +20,11 @@ from programs.models import (
     Training,
     TrainingSession,
 )
+from registry.admin import ProvenanceAdmin
 from registry.admin import UserAdmin as RegistryUserAdmin
 
 
-class CreatedByAdmin(SimpleHistoryAdmin):
+class CreatedByAdmin(ProvenanceAdmin):
     """For records whose required `created_by` is read-only in the admin: the admin adding one is its author."""
 
     def save_model(self, request, obj, form, change):
@@ -80,7 +80,7 @@ class BankReferralEventInline(admin.TabularInline):
 
 
 @admin.register(BankReferral)
-class BankReferralAdmin(SimpleHistoryAdmin):
+class BankReferralAdmin(ProvenanceAdmin):
     """Read and search referrals; their status moves only through the workflow (programs.services)."""
 
     list_display = ["business", "bank", "credit_product", "amount_requested", "status", "created_at"]
@@ -129,7 +129,7 @@ class TrainingAdmin(CreatedByAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(SimpleHistoryAdmin):
+class EnrollmentAdmin(ProvenanceAdmin):
     """Read and search participants; confirmation goes through programs.services (capacity is guarded there)."""
 
     list_display = ["business", "training", "status", "pre_score", "post_score", "completed_at"]
@@ -201,7 +201,7 @@ class CurationCallAdmin(CreatedByAdmin):
 
 
 @admin.register(CurationSubmission)
-class CurationSubmissionAdmin(SimpleHistoryAdmin):
+class CurationSubmissionAdmin(ProvenanceAdmin):
     """Read and search; decisions go through programs.services (a pass needs scores and documents)."""
 
     list_display = ["product", "call", "decision", "total_score", "submitted_at"]
@@ -228,7 +228,7 @@ class CurationSubmissionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(SimpleHistoryAdmin):
+class PlacementAdmin(ProvenanceAdmin):
     list_display = ["submission", "partner", "starts_on", "ends_on", "status"]
     list_filter = ["status"]
     list_select_related = ["submission__product"]

@@ -9,7 +9,16 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from registry.countries import COUNTRY_NAMES, validate_country
-from registry.models import Business, BusinessGroup, Category, Kabupaten, Kecamatan, LegalDocument, Product
+from registry.models import (
+    Business,
+    BusinessGroup,
+    Category,
+    Kabupaten,
+    Kecamatan,
+    LegalDocument,
+    Product,
+    Provenance,
+)
 
 
 class BankQuerySet(models.QuerySet):
@@ -83,7 +92,7 @@ class BankReferralQuerySet(models.QuerySet):
         return self.filter(status__in=BankReferral.OPEN_STATUSES)
 
 
-class BankReferral(models.Model):
+class BankReferral(Provenance):
     """A business referred to a bank for credit (often KUR), tracked from draft to disbursement."""
 
     class Status(models.TextChoices):
@@ -233,7 +242,7 @@ class TrainingQuerySet(models.QuerySet):
         return self.filter(kabupaten__in=Kabupaten.objects.visible_to(user).values("pk"))
 
 
-class Training(models.Model):
+class Training(Provenance):
     """A course run by a dinas, with sessions, a capacity, and nominated members."""
 
     class Kind(models.TextChoices):
@@ -328,7 +337,7 @@ class EnrollmentQuerySet(models.QuerySet):
         return self.filter(status=Enrollment.Status.CONFIRMED)
 
 
-class Enrollment(models.Model):
+class Enrollment(Provenance):
     """A business nominated to a training, confirmed (or not) by the dinas, then attending and completing."""
 
     class Status(models.TextChoices):
@@ -413,7 +422,7 @@ class MentoringVisitQuerySet(models.QuerySet):
         return self.filter(follow_up_on__lt=timezone.localdate(), follow_up_done=False)
 
 
-class MentoringVisit(models.Model):
+class MentoringVisit(Provenance):
     """A mentor's visit to a business: what was found, what was agreed, and when to follow up."""
 
     business = models.ForeignKey(
@@ -477,7 +486,7 @@ class CurationCallQuerySet(models.QuerySet):
         return self.filter(kabupaten__in=Kabupaten.objects.visible_to(user).values("pk"))
 
 
-class CurationCall(models.Model):
+class CurationCall(Provenance):
     """A call for products for one channel, scored against a rubric by curators."""
 
     kabupaten = models.ForeignKey(
@@ -548,7 +557,7 @@ class CurationSubmissionQuerySet(models.QuerySet):
         return self.filter(product__business__in=Business.objects.visible_to(user).values("pk"))
 
 
-class CurationSubmission(models.Model):
+class CurationSubmission(Provenance):
     """A product put forward to a call, its scores, and the decision with feedback the coordinator reads."""
 
     class Decision(models.TextChoices):
@@ -631,7 +640,7 @@ class PlacementQuerySet(models.QuerySet):
         return self.filter(submission__product__business__in=Business.objects.visible_to(user).values("pk"))
 
 
-class Placement(models.Model):
+class Placement(Provenance):
     """A product that passed curation, placed in a channel or with a partner (the Sumenep case: Indomaret, Alfamart)."""
 
     class Status(models.TextChoices):
@@ -700,7 +709,7 @@ class ExportFacilitationQuerySet(models.QuerySet):
         return self.filter(business__in=Business.objects.visible_to(user).values("pk"))
 
 
-class ExportFacilitation(models.Model):
+class ExportFacilitation(Provenance):
     """An export a dinas helped happen: which product went to which buyer in which country, for how much."""
 
     business = models.ForeignKey(

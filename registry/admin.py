@@ -24,16 +24,43 @@ from registry.models import (
     Owner,
     Product,
     ProductPhoto,
+    Provenance,
     Provinsi,
     RegistrationDraft,
+    Source,
     YearlyFigure,
 )
-from registry.services import restore_business, verify_business
+from registry.services import delete_owner, restore_business, restore_owner, verify_business
 from registry.subject import subject_report
 
 admin.site.site_header = "UMKM Portal · Admin data"
 admin.site.site_title = "UMKM Portal"
 admin.site.index_title = "Pengelolaan data"
+
+
+class ProvenanceAdminMixin:
+    """Records an admin adds here, or in an inline, say they came from the admin (provenance)."""
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            _from_admin(obj, request)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if inline_form.instance.pk is None:
+                _from_admin(inline_form.instance, request)
+        super().save_formset(request, form, formset, change)
+
+
+def _from_admin(obj, request):
+    if isinstance(obj, Provenance):
+        obj.source = Source.ADMIN
+        obj.source_ref = f"admin {request.user.get_username()}"[:200]
+
+
+class ProvenanceAdmin(ProvenanceAdminMixin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(Provinsi)
@@ -160,15 +187,35 @@ class DeletedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Owner)
-class OwnerAdmin(SimpleHistoryAdmin):
+class OwnerAdmin(ProvenanceAdmin):
     list_display = ["name", "masked_nik", "sex", "kecamatan", "created_at", "deleted_at"]
     list_filter = [DeletedFilter, "sex", "education", "has_disability"]
     list_select_related = ["kecamatan"]
     # An exact NIK finds a person; the list itself never shows it in full (UU 27/2022).
     search_fields = ["name", "=nik"]
     autocomplete_fields = ["desa"]
-    readonly_fields = ["created_by", "created_at", "updated_at", "version"]
+    readonly_fields = ["source", "source_ref", "created_by", "created_at", "updated_at", "version"]
     show_full_result_count = False
+    actions = ["soft_delete_selected", "restore_selected"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rows are destroyed only by `purge_deleted`; the action below marks them deleted
+
+    @admin.action(description="Hapus (bisa dipulihkan) pelaku usaha dan usahanya", permissions=["change"])
+    def soft_delete_selected(self, request, queryset):
+        done = 0
+        for owner in queryset.filter(deleted_at__isnull=True):
+            delete_owner(owner, reason=f"Dihapus di admin oleh {request.user.get_username()}", by=request.user)
+            done += 1
+        self.message_user(request, f"{done} pelaku usaha dihapus; pulihkan dengan tindakan 'Pulihkan'.")
+
+    @admin.action(description="Pulihkan pelaku usaha yang dihapus (dengan usahanya)", permissions=["change"])
+    def restore_selected(self, request, queryset):
+        done = 0
+        for owner in queryset.filter(deleted_at__isnull=False):
+            restore_owner(owner, by=request.user)
+            done += 1
+        self.message_user(request, f"{done} pelaku usaha dipulihkan.")
 
     @admin.display(description="NIK")
     def masked_nik(self, obj):
@@ -218,7 +265,7 @@ class BusinessGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Business)
-class BusinessAdmin(SimpleHistoryAdmin):
+class BusinessAdmin(ProvenanceAdmin):
     list_display = ["name", "owner", "kecamatan", "category", "size_class", "verification", "source", "deleted_at"]
     list_filter = [DeletedFilter, "verification", "category", "size_class", "status", "source", "is_flagship"]
     list_select_related = ["owner", "kecamatan"]
@@ -233,6 +280,7 @@ class BusinessAdmin(SimpleHistoryAdmin):
         "verified_at",
         "registered_by",
         "source",
+        "source_ref",
         "created_at",
         "updated_at",
         "version",
@@ -240,6 +288,9 @@ class BusinessAdmin(SimpleHistoryAdmin):
     inlines = [ProductInline, LegalDocumentInline, YearlyFigureInline]
     actions = ["verify_selected", "restore_selected"]
     show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a business is deleted with a reason on its page; `purge_deleted` destroys rows
 
     def get_queryset(self, request):
         # Deleted businesses stay reachable here, so an admin can restore them (DeletedFilter hides them).
@@ -338,7 +389,7 @@ class BusinessAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(ProvenanceAdmin):
     list_display = ["name", "business", "category", "price", "unit"]
     list_filter = ["category"]
     list_select_related = ["business"]
@@ -348,7 +399,7 @@ class ProductAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LegalDocument)
-class LegalDocumentAdmin(SimpleHistoryAdmin):
+class LegalDocumentAdmin(ProvenanceAdmin):
     list_display = ["kind", "number", "business", "issued_on", "expires_on"]
     list_filter = ["kind"]
     list_select_related = ["business"]
@@ -358,7 +409,7 @@ class LegalDocumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(YearlyFigure)
-class YearlyFigureAdmin(SimpleHistoryAdmin):
+class YearlyFigureAdmin(ProvenanceAdmin):
     list_display = ["business", "year", "revenue", "capital", "size_class", "reported_size_class", "size_mismatch"]
     list_filter = ["year", "size_class", "size_mismatch"]
     list_select_related = ["business"]
@@ -369,7 +420,7 @@ class YearlyFigureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExportValue)
-class ExportValueAdmin(admin.ModelAdmin):
+class ExportValueAdmin(ProvenanceAdminMixin, admin.ModelAdmin):
     list_display = ["business", "year", "country", "value"]
     list_filter = ["year", "country"]
     list_select_related = ["business"]

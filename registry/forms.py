@@ -7,7 +7,17 @@ from django.utils import timezone
 from registry.countries import COUNTRY_CHOICES
 from registry.images import clean_scan
 from registry.imports import FIELDS, REQUIRED
-from registry.models import Business, BusinessGroup, Desa, ExportValue, LegalDocument, Owner, Product, YearlyFigure
+from registry.models import (
+    Business,
+    BusinessGroup,
+    Desa,
+    ExportValue,
+    Kecamatan,
+    LegalDocument,
+    Owner,
+    Product,
+    YearlyFigure,
+)
 from registry.sizing import SizeClass
 from registry.validators import (
     nik_warnings,
@@ -345,14 +355,14 @@ class DocumentAddForm(DocumentForm):
 # Imports
 #
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Berkas Excel (.xlsx) atau CSV",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-        help_text="Baris pertama berisi judul kolom. Maksimal 20 MB.",
+        help_text="Baris pertama berisi judul kolom. Maksimal 50 MB (sekitar 100.000 baris).",
     )
 
     def clean_file(self):
@@ -360,7 +370,7 @@ class ImportUploadForm(forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError("Unggah berkas .xlsx atau .csv.")
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("Berkas terlalu besar (maksimal 20 MB).")
+            raise forms.ValidationError("Berkas terlalu besar (maksimal 50 MB). Pecah menjadi beberapa berkas.")
         return upload
 
 
@@ -388,3 +398,27 @@ class ImportMappingForm(forms.Form):
 
     def mapping(self):
         return {int(name.removeprefix("col_")): value for name, value in self.cleaned_data.items() if value}
+
+
+class SidtExportForm(forms.Form):
+    """The national extract's 49 columns for the user's area; NIK and phone in full only with a reason."""
+
+    kecamatan = forms.ModelChoiceField(
+        label="Kecamatan", queryset=Kecamatan.objects.none(), required=False, empty_label="Semua kecamatan"
+    )
+    full_identity = forms.BooleanField(
+        label="Sertakan NIK, tanggal lahir dan nomor HP lengkap",
+        required=False,
+        help_text="Hanya untuk dikirim ke sistem nasional. Tanpa centang, data pribadi disamarkan.",
+    )
+    reason = forms.CharField(label="Alasan (dicatat)", max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].queryset = Kecamatan.objects.visible_to(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("full_identity") and len(" ".join(cleaned.get("reason", "").split())) < 5:
+            self.add_error("reason", "Tuliskan alasan menyertakan data pribadi lengkap (minimal 5 huruf).")
+        return cleaned

@@ -9,7 +9,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Upper
+from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -233,6 +233,19 @@ class Source(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
+class Provenance(models.Model):
+    """Where a record came from (form, import file and row, national extract, admin) and when
+    (`created_at` beside it); later changes are in the record's history."""
+
+    source = models.CharField("sumber data", max_length=10, choices=Source.choices, default=Source.FORM)
+    source_ref = models.CharField(
+        "asal data", max_length=200, blank=True, editable=False, help_text="Misalnya berkas impor dan barisnya."
+    )
+
+    class Meta:
+        abstract = True
+
+
 class SoftDeletable(models.Model):
     """A record that is deleted by marking it: it leaves every list, count, search, export and dashboard
     (the default manager hides it) until an admin restores it or `manage.py purge_deleted` destroys it."""
@@ -265,7 +278,7 @@ class OwnerQuerySet(models.QuerySet):
         return self.filter(Q(kecamatan__in=area) | Q(pk__in=Business.objects.visible_to(user).values("owner")))
 
 
-class Owner(SoftDeletable):
+class Owner(SoftDeletable, Provenance):
     """A person who runs one or more businesses (pelaku usaha); personal data under UU 27/2022."""
 
     class Sex(models.TextChoices):
@@ -296,9 +309,6 @@ class Owner(SoftDeletable):
     )
     education = models.CharField("pendidikan terakhir", max_length=10, choices=Education.choices, blank=True)
     has_disability = models.BooleanField("penyandang disabilitas", default=False)
-    source_ref = models.CharField(
-        "asal data", max_length=200, blank=True, editable=False, help_text="Misalnya berkas impor dan barisnya."
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -415,7 +425,7 @@ class BusinessQuerySet(models.QuerySet):
         return self.exclude(guided_by="")
 
 
-class Business(SoftDeletable):
+class Business(SoftDeletable, Provenance):
     """A registered UMKM (anggota): one owner, one desa and so one kecamatan, any number of products."""
 
     class Status(models.TextChoices):
@@ -502,9 +512,15 @@ class Business(SoftDeletable):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     verified_at = models.DateTimeField("diverifikasi pada", null=True, blank=True)
-    source = models.CharField("sumber data", max_length=10, choices=Source.choices, default=Source.FORM)
-    source_ref = models.CharField(
-        "asal data", max_length=200, blank=True, editable=False, help_text="Misalnya berkas impor dan barisnya."
+    national_id = models.CharField(
+        "ID data nasional (SIDT)", max_length=40, blank=True, help_text="id_data_badan_usaha dari ekstrak SIDT."
+    )
+    national_record = models.JSONField(
+        "kolom SIDT lain",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Kolom ekstrak SIDT yang tidak punya tempat sendiri, disimpan apa adanya untuk ekspor balik.",
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -530,6 +546,7 @@ class Business(SoftDeletable):
             ("export_business", "Dapat mengekspor daftar usaha"),
             ("set_guidance", "Dapat menetapkan binaan dan usaha unggulan"),
             ("import_business", "Dapat mengimpor usaha dari berkas Excel/CSV"),
+            ("export_sidt", "Dapat mengekspor usaha dalam kolom SIDT"),
         ]
         indexes = [
             models.Index(fields=["kecamatan", "name"], name="registry_business_kec_name"),
@@ -542,6 +559,12 @@ class Business(SoftDeletable):
                 condition=~Q(nib=""),
                 name="registry_business_unique_nib",
                 violation_error_message="NIB ini sudah terdaftar.",
+            ),
+            models.UniqueConstraint(
+                fields=["national_id"],
+                condition=~Q(national_id=""),
+                name="registry_business_unique_national_id",
+                violation_error_message="ID SIDT ini sudah dipakai usaha lain.",
             ),
             models.CheckConstraint(
                 condition=Q(nib="") | Q(nib__regex=r"^[0-9]{13}$"),
@@ -614,7 +637,7 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(business__in=Business.objects.visible_to(user).values("pk"))
 
 
-class Product(models.Model):
+class Product(Provenance):
     """Something a business makes or sells: lumpia bandeng, sinom belimbing wuluh, batik tulis."""
 
     business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="products", verbose_name="usaha")
@@ -704,7 +727,7 @@ class LegalDocumentQuerySet(models.QuerySet):
         return self.filter(business__in=Business.objects.visible_to(user).values("pk"))
 
 
-class LegalDocument(models.Model):
+class LegalDocument(Provenance):
     """A permit or certificate of a business, or of one of its products: number, dates, optional scan."""
 
     class Kind(models.TextChoices):
@@ -814,7 +837,7 @@ class YearlyFigureQuerySet(models.QuerySet):
         )
 
 
-class YearlyFigure(models.Model):
+class YearlyFigure(Provenance):
     """One year's capital, sales, assets and workers; the size class is computed from them on save."""
 
     business = models.ForeignKey(
@@ -860,24 +883,34 @@ class YearlyFigure(models.Model):
     def __str__(self):
         return f"{self.business} {self.year}"
 
+    CLASSIFIED_FIELDS = ["size_class", "size_rule", "size_mismatch"]
+
     def save(self, *args, **kwargs):
+        self.classify()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.CLASSIFIED_FIELDS}
+        super().save(*args, **kwargs)
+        self.update_business_size([self.business_id])
+
+    def classify(self):
+        """Set the computed size class (PP 7/2021) and whether it differs from the reported one."""
         size_class = compute_size_class(capital=self.capital, revenue=self.revenue)
         self.size_class = size_class or ""
         self.size_rule = RULE_VERSION if size_class else ""
         self.size_mismatch = bool(self.reported_size_class and size_class and self.reported_size_class != size_class)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "size_class", "size_rule", "size_mismatch"}
-        super().save(*args, **kwargs)
-        # The business keeps the class of its newest year, so lists filter on it without a join.
-        newest = YearlyFigure.objects.filter(business=self.business_id).order_by("-year").values("size_class")[:1]
-        Business.objects.filter(pk=self.business_id).update(size_class=Subquery(newest))
+
+    @staticmethod
+    def update_business_size(business_ids):
+        """The business keeps the class of its newest year, so lists filter on it without a join."""
+        newest = YearlyFigure.objects.filter(business=OuterRef("pk")).order_by("-year").values("size_class")[:1]
+        Business.all_objects.filter(pk__in=business_ids).update(size_class=Coalesce(Subquery(newest), Value("")))
 
     def clean(self):
         if self.year and self.year > timezone.localdate().year:
             raise ValidationError({"year": "Tahun data tidak boleh di masa depan."})
 
 
-class ExportValue(models.Model):
+class ExportValue(Provenance):
     """Export sales of a business in one year to one country (ISO 3166 code)."""
 
     business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="exports", verbose_name="usaha")
@@ -1047,15 +1080,31 @@ class ImportBatchQuerySet(models.QuerySet):
 
 
 class ImportBatch(models.Model):
-    """One uploaded sheet on its way in: its columns, how they map to fields, and what the import did."""
+    """One uploaded sheet on its way in: its columns, how they map to fields, and what the import did.
+
+    Small files are written during the request; large ones are queued and written by a thread after
+    the request (or by `manage.py run_import_jobs`), which reports its progress here."""
+
+    class Status(models.TextChoices):
+        NEW = "baru", "Belum diimpor"
+        QUEUED = "antre", "Menunggu"
+        RUNNING = "berjalan", "Sedang diimpor"
+        DONE = "selesai", "Selesai"
+        FAILED = "gagal", "Gagal"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filename = models.CharField("nama berkas", max_length=200)
     file = models.FileField("berkas", upload_to=_import_path)
     headers = models.JSONField("judul kolom", default=list)
     mapping = models.JSONField("pemetaan kolom", default=dict)
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.NEW)
+    all_or_nothing = models.BooleanField("semua atau tidak sama sekali", default=True)
+    total_rows = models.PositiveIntegerField("jumlah baris", default=0)
+    processed_rows = models.PositiveIntegerField("baris diproses", default=0)
+    error = models.CharField("kesalahan", max_length=500, blank=True)
     summary = models.JSONField("hasil", default=dict, blank=True)
     created_at = models.DateTimeField("diunggah", auto_now_add=True)
+    started_at = models.DateTimeField("mulai diimpor", null=True, blank=True)
     imported_at = models.DateTimeField("diimpor", null=True, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
@@ -1070,6 +1119,10 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self):
         return reverse("registry:import_preview", args=[self.pk])
+
+    @property
+    def percent(self):
+        return min(100, round(100 * self.processed_rows / self.total_rows)) if self.total_rows else 0
 
     def column_mapping(self):
         """{column index: field} (JSON keys are strings)."""

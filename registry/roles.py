@@ -37,6 +37,7 @@ ROLE_PERMISSIONS = {
         "registry.verify_business",
         "registry.set_guidance",
         "registry.delete_business",
+        "registry.export_sidt",
         "programs.view_training",
         "programs.add_training",
         "programs.view_enrollment",

@@ -382,6 +382,41 @@ def delete_business(business, *, reason, by):
     return business
 
 
+@transaction.atomic
+def delete_owner(owner, *, reason, by):
+    """Take an owner and every business of theirs out of every list (soft delete), with a reason.
+    Admins only (a person, not one business, is going); `restore_owner` brings them all back."""
+    if not by.is_superuser:
+        raise PermissionDenied("Hanya admin yang dapat menghapus data pelaku usaha.")
+    owner = Owner.all_objects.select_for_update().get(pk=owner.pk)
+    reason = " ".join((reason or "").split())[:300]
+    if len(reason) < 5:
+        raise ValidationError({"reason": "Tuliskan alasan menghapus (minimal 5 huruf)."})
+    if owner.is_deleted:
+        raise ValidationError(f"{owner.name} sudah dihapus.")
+    now = timezone.now()
+    for business in Business.objects.select_for_update().filter(owner=owner):
+        _mark_deleted(business, now=now, reason=reason, by=by)
+    _mark_deleted(owner, now=now, reason=reason, by=by)
+    return owner
+
+
+@transaction.atomic
+def restore_owner(owner, *, by):
+    """Bring a deleted owner back, with the businesses that were deleted together with them. Admins only."""
+    if not by.is_superuser:
+        raise PermissionDenied("Hanya admin yang dapat memulihkan data yang dihapus.")
+    owner = Owner.all_objects.select_for_update().get(pk=owner.pk)
+    if not owner.is_deleted:
+        raise ValidationError(f"{owner.name} tidak sedang dihapus.")
+    together = Business.all_objects.select_for_update().filter(owner=owner, deleted_at=owner.deleted_at)
+    for record in (*together, owner):
+        record.deleted_at, record.deleted_by, record.delete_reason = None, None, ""
+        record._history_user = by
+        record.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "updated_at"])
+    return owner
+
+
 def _mark_deleted(record, *, now, reason, by):
     record.deleted_at, record.deleted_by, record.delete_reason = now, by, reason
     record._history_user = by

@@ -8,6 +8,7 @@ urlpatterns = [
     path("wilayah/kecamatan/<str:pk>/", views.KecamatanDetailView.as_view(), name="kecamatan_detail"),
     path("usaha/", views.BusinessListView.as_view(), name="business_list"),
     path("usaha/ekspor/", views.BusinessExportView.as_view(), name="business_export"),
+    path("usaha/ekspor/sidt/", views.SidtExportView.as_view(), name="sidt_export"),
     path("usaha/verifikasi/", views.VerificationQueueView.as_view(), name="business_queue"),
     path("usaha/daftar/", views.BusinessRegisterView.as_view(), name="business_register"),
     path("usaha/daftar/draf/", views.RegistrationDraftSaveView.as_view(), name="registrationdraft_save"),

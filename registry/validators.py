@@ -1,10 +1,10 @@
 """Indonesian identifiers and amounts: normalise what people type, explain errors in Indonesian.
-
 Each `normalize_*` returns the canonical form or raises ValidationError; `*_warnings` return
 advice that must not block a save (the NIK is permanent, even where Dukcapil got a date wrong).
 """
 
 import datetime
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -26,6 +26,12 @@ def digits_only(value, *, allowed=_SEPARATORS):
 #
 
 
+@functools.lru_cache(maxsize=1024)
+def _region_exists(code):
+    """Whether a Kemendagri region code exists (cached: an import checks the same few codes again and again)."""
+    return get_wilayah(code) is not None
+
+
 def normalize_nik(value, *, today=None):
     """Return the 16-digit NIK, or raise: wrong length, letters, unknown region, impossible date."""
     nik = digits_only(value)
@@ -33,8 +39,7 @@ def normalize_nik(value, *, today=None):
         raise ValidationError("NIK hanya boleh berisi angka.", code="nik_digits")
     if len(nik) != 16:
         raise ValidationError(f"NIK harus 16 digit; yang diisi {len(nik)} digit.", code="nik_length")
-    province, kabupaten = nik[:2], f"{nik[:2]}.{nik[2:4]}"
-    if get_wilayah(province) is None or get_wilayah(kabupaten) is None:
+    if not _region_exists(nik[:2]) or not _region_exists(f"{nik[:2]}.{nik[2:4]}"):
         raise ValidationError(
             f"Kode wilayah NIK ({nik[:2]}.{nik[2:4]}) tidak ada dalam daftar Kemendagri.", code="nik_region"
         )

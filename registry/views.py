@@ -18,7 +18,7 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 
-from registry.exports import export_businesses
+from registry.exports import export_businesses, export_sidt
 from registry.filtersets import BusinessFilterSet, KecamatanFilterSet, ProductFilterSet
 from registry.forms import (
     BusinessForm,
@@ -30,9 +30,11 @@ from registry.forms import (
     OwnerEditForm,
     ProductForm,
     RegistrationForms,
+    SidtExportForm,
 )
 from registry.history import change_history
-from registry.imports import check_rows, failed_rows_csv, guess_mapping, import_rows, read_sheet
+from registry.import_jobs import queue_import, run_import
+from registry.imports import check_rows, failed_rows_csv, guess_mapping, read_sheet
 from registry.imports import header_name as import_header
 from registry.models import (
     AccessLog,
@@ -153,6 +155,34 @@ class BusinessExportView(AreaRestrictedMixin, FilterView):
         return export_businesses(
             filterset.qs, file_format=file_format, user=request.user, filters=filters, row_count=row_count
         )
+
+
+class SidtExportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """The registry of the user's area in the national SIDT extract's columns, to send back upstream."""
+
+    permission_required = "registry.export_sidt"
+    form_class = SidtExportForm
+    template_name = "registry/sidt_export.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        businesses = Business.objects.visible_to(self.request.user).order_by("pk")
+        filters = {}
+        if kecamatan := form.cleaned_data["kecamatan"]:
+            businesses = businesses.filter(kecamatan=kecamatan)
+            filters["kecamatan"] = kecamatan.pk
+        return export_sidt(
+            businesses,
+            user=self.request.user,
+            filters=filters,
+            full_identity=form.cleaned_data["full_identity"],
+            reason=" ".join(form.cleaned_data["reason"].split()),
+        )
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class BusinessDetailView(AreaRestrictedMixin, DetailView):
@@ -643,6 +673,7 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             filename=upload.name[:200],
             headers=headers,
             mapping={str(k): v for k, v in guess_mapping(headers, remembered).items()},
+            total_rows=len(rows),
         )
         batch.file.save(upload.name, ContentFile(content), save=False)
         batch.save()
@@ -699,18 +730,26 @@ class ImportPreviewView(ImportBatchMixin, View):
         return headers, check_rows(headers, rows, self.batch.column_mapping(), self.request.user)
 
     def get(self, request, pk):
+        batch = self.batch
+        if request.htmx or batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
+            template = "registry/partials/_import_progress.html" if request.htmx else "registry/import_preview.html"
+            return TemplateResponse(request, template, {"batch": batch})
         try:
             headers, results = self.check()
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("registry:import_mapping", pk=pk)
+        for result in results:  # rows the database refused during the import, beside the checks' errors
+            refused = batch.summary.get("refused", {}).get(str(result.number))
+            if refused and refused not in result.errors:
+                result.errors.append(refused)
         if request.GET.get("gagal") == "csv":
             response = HttpResponse(failed_rows_csv(headers, results), content_type="text/csv")
-            response["Content-Disposition"] = f'attachment; filename="gagal-{self.batch.pk}.csv"'
+            response["Content-Disposition"] = f'attachment; filename="gagal-{batch.pk}.csv"'
             return response
         failed = [result for result in results if not result.ok]
         context = {
-            "batch": self.batch,
+            "batch": batch,
             "total": len(results),
             "valid": len(results) - len(failed),
             "failed": failed[:200],
@@ -720,26 +759,23 @@ class ImportPreviewView(ImportBatchMixin, View):
 
     @method_decorator(never_cache)
     def post(self, request, pk):
-        if self.batch.imported_at is not None:
-            messages.info(request, "Berkas ini sudah diimpor.")
-            return redirect(self.batch)
-        try:
-            _, results = self.check()
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("registry:import_mapping", pk=pk)
-        all_or_nothing = request.POST.get("mode") != "valid"
-        summary = import_rows(results, by=request.user, filename=self.batch.filename, all_or_nothing=all_or_nothing)
-        written = summary.created + summary.updated
-        if all_or_nothing and summary.failed:
-            messages.error(request, f"Tidak ada yang diimpor: {summary.failed} baris gagal. Perbaiki lalu unggah lagi.")
-            return redirect(self.batch)
-        self.batch.summary = vars(summary)
-        self.batch.imported_at = timezone.now()
-        self.batch.save(update_fields=["summary", "imported_at"])
+        batch = self.batch
+        background = batch.total_rows > settings.IMPORT_INLINE_MAX_ROWS
+        if not queue_import(batch, all_or_nothing=request.POST.get("mode") != "valid", background=background):
+            messages.info(request, "Berkas ini sudah diimpor atau sedang diimpor.")
+            return redirect(batch)
+        if background:
+            messages.info(request, f"{batch.total_rows} baris diimpor di latar belakang; kemajuannya tampil di sini.")
+            return redirect(batch)
+        batch = run_import(batch)
+        if batch.status != ImportBatch.Status.DONE:
+            messages.error(request, batch.error)
+            return redirect(batch)
+        summary = batch.summary
         messages.success(
             request,
-            f"{summary.created} usaha baru, {summary.updated} diperbarui, {summary.unchanged} tidak berubah, "
-            f"{summary.failed} baris gagal.",
+            f"{summary['created']} usaha baru, {summary['updated']} diperbarui, {summary['unchanged']} tidak berubah, "
+            f"{summary['failed']} baris gagal.",
         )
-        return redirect("registry:business_list") if written or summary.unchanged else redirect(self.batch)
+        written = summary["created"] + summary["updated"] + summary["unchanged"]
+        return redirect("registry:business_list") if written else redirect(batch)

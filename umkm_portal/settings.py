@@ -171,6 +171,8 @@ DELETED_RETENTION_DAYS = env_int("DELETED_RETENTION_DAYS", default=365)
 
 # An Excel export of more rows than this is made in the background (reports.jobs) with a progress page.
 EXPORT_INLINE_MAX_ROWS = 5000
+# Imports of more rows than this run in the background with a progress page.
+IMPORT_INLINE_MAX_ROWS = 2000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

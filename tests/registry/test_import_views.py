@@ -79,3 +79,113 @@ def test_imports_belong_to_their_uploader_and_need_the_permission(client, coordi
     assert client.get(batch.get_absolute_url()).status_code == 404
     client.force_login(bank_officer)
     assert client.get(reverse("registry:import_upload")).status_code == 403
+
+
+def many_rows(count, start=0):
+    lines = ["Nama pemilik,NIK,Nama usaha,Kecamatan,Desa,Omzet"]
+    for i in range(start, start + count):
+        lines.append(
+            f"Pemilik {i},3515120101{80 + i % 10:02d}{i + 1:04d},Usaha {i},Balongbendo,Wonokupang,{1_000_000 + i}"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_large_file_is_queued_shows_progress_and_finishes_in_the_background(
+    client, coordinator_a, settings, django_capture_on_commit_callbacks
+):
+    from registry.import_jobs import run_pending
+
+    settings.IMPORT_INLINE_MAX_ROWS = 2
+    client.force_login(coordinator_a)
+    upload(client, many_rows(5))
+    batch = ImportBatch.objects.get()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        queued = client.post(batch.get_absolute_url(), {"mode": "all"}, follow=True)
+        again = client.post(batch.get_absolute_url(), {"mode": "all"}, follow=True)
+    poll = client.get(batch.get_absolute_url(), headers={"HX-Request": "true"})
+
+    assert len(callbacks) == 1  # one thread, however often the button is pressed
+    assert "5 baris diimpor di latar belakang" in queued.content.decode()
+    assert "Menunggu" in queued.content.decode()
+    assert "sudah diimpor atau sedang diimpor" in again.content.decode()
+    assert f'hx-get="{batch.get_absolute_url()}"' in poll.content.decode()
+    assert not Business.objects.exists()
+
+    assert run_pending() == 1
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.processed_rows, batch.summary["created"]) == (ImportBatch.Status.DONE, 5, 5)
+    assert Business.objects.count() == 5
+    assert "5 baru" in client.get(batch.get_absolute_url()).content.decode()
+
+
+def test_a_crash_mid_import_keeps_the_chunks_done_and_a_retry_finishes_without_doubles(
+    client, coordinator_a, monkeypatch
+):
+    from registry import imports
+    from registry.import_jobs import queue_import, run_import
+
+    client.force_login(coordinator_a)
+    upload(client, many_rows(3))
+    batch = ImportBatch.objects.get()
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 1)
+    save, calls = imports._Plan.save, []
+
+    def crash_on_the_second_chunk(plan, by):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("listrik padam")
+        return save(plan, by)
+
+    monkeypatch.setattr(imports._Plan, "save", crash_on_the_second_chunk)
+    queue_import(batch, all_or_nothing=False, background=False)
+    crashed = run_import(batch)
+
+    assert crashed.status == ImportBatch.Status.FAILED
+    assert "gagal di tengah jalan" in client.get(batch.get_absolute_url()).content.decode()
+    assert Business.objects.count() == 1
+
+    done = client.post(batch.get_absolute_url(), {"mode": "valid"})
+
+    assert done["Location"] == reverse("registry:business_list")
+    assert sorted(Business.objects.values_list("name", flat=True)) == ["Usaha 0", "Usaha 1", "Usaha 2"]
+
+
+def test_an_import_costs_the_same_queries_for_twenty_rows_as_for_four_hundred(coordinator_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.imports import check_rows, guess_mapping, import_rows, read_sheet
+
+    def queries(content):
+        headers, rows = read_sheet(content, "a.csv")
+        results = check_rows(headers, rows, guess_mapping(headers), coordinator_a)
+        with CaptureQueriesContext(connection) as captured:
+            summary = import_rows(results, by=coordinator_a, filename="a.csv", all_or_nothing=True)
+        assert summary.created == len(rows)
+        return len(captured)
+
+    assert queries(many_rows(20)) == queries(many_rows(400, start=20))
+
+
+def test_rows_refused_while_writing_are_listed_and_downloadable_afterwards(client, coordinator_a, kec_b):
+    from tests.factories import make_business
+
+    make_business(kec_b, nib="1234567890123")
+    client.force_login(coordinator_a)
+    upload(
+        client,
+        b"Nama pemilik,NIK,Nama usaha,Kecamatan,Desa,NIB\n"
+        b"Sri,3515125705840012,Kue Sri,Balongbendo,Wonokupang,1234567890123\n"
+        b"Tono,3515120301790007,Es Dawet,Balongbendo,Wonokupang,\n",
+    )
+    batch = ImportBatch.objects.get()
+
+    client.post(batch.get_absolute_url(), {"mode": "valid"})
+    page = client.get(batch.get_absolute_url()).content.decode()
+    failed_csv = client.get(batch.get_absolute_url(), {"gagal": "csv"}).content.decode()
+
+    assert "1 baru, 0 diperbarui, 0 tidak berubah, 1 gagal" in page
+    assert "NIB ini milik usaha di luar wilayah kerja Anda." in page
+    assert "NIB ini milik usaha di luar wilayah kerja Anda." in failed_csv.splitlines()[1]

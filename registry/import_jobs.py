@@ -1,0 +1,109 @@
+"""Running an import: in the request for small files, in a thread after the request for large ones.
+
+Progress is written through a connection of its own, so the page polling it sees it move even while an
+"all or nothing" import is still inside its one transaction. If the process dies mid-import,
+`manage.py run_import_jobs` (cron) runs queued imports and restarts stuck ones; the upsert makes a
+second run finish the first without doubling anything.
+"""
+
+import datetime
+import logging
+import threading
+
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from registry.imports import check_rows, import_rows, read_sheet
+from registry.models import ImportBatch
+
+logger = logging.getLogger(__name__)
+STALE_AFTER = datetime.timedelta(hours=1)
+_PROGRESS_SQL = "UPDATE registry_importbatch SET processed_rows = %s WHERE id = %s"
+
+
+def queue_import(batch, *, all_or_nothing, background):
+    """Mark the batch queued (once: a double submit queues nothing more); return whether it was queued.
+    With `background`, a thread starts it once the request's transaction has committed."""
+    retry = [ImportBatch.Status.NEW, ImportBatch.Status.FAILED]
+    queued = ImportBatch.objects.filter(pk=batch.pk, status__in=retry).update(
+        status=ImportBatch.Status.QUEUED, all_or_nothing=all_or_nothing, error=""
+    )
+    if queued and background:
+        transaction.on_commit(lambda: threading.Thread(target=_run_in_thread, args=(batch.pk,), daemon=True).start())
+    return bool(queued)
+
+
+def _run_in_thread(batch_id):
+    try:
+        run_import(ImportBatch.objects.get(pk=batch_id), report_progress=True)
+    finally:
+        connection.close()
+
+
+def run_import(batch, *, report_progress=False):
+    """Check and write the batch's rows; the outcome is stored on the batch, never left running.
+    An all-or-nothing import with failed rows writes nothing and goes back to "not imported"."""
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]
+    ).update(status=ImportBatch.Status.RUNNING, started_at=timezone.now(), processed_rows=0)
+    batch.refresh_from_db()
+    if not claimed:
+        return batch
+    progress = _Progress(batch.pk) if report_progress else None
+    try:
+        with batch.file.open("rb") as handle:
+            headers, rows = read_sheet(handle.read(), batch.filename)
+        results = check_rows(headers, rows, batch.column_mapping(), batch.user)
+        summary = import_rows(
+            results,
+            by=batch.user,
+            filename=batch.filename,
+            all_or_nothing=batch.all_or_nothing,
+            progress=progress,
+        )
+    except Exception:
+        logger.exception("import batch %s failed", batch.pk)
+        batch.status = ImportBatch.Status.FAILED
+        batch.error = "Impor gagal di tengah jalan. Coba lagi atau hubungi admin."
+        batch.save(update_fields=["status", "error"])
+        return batch
+    finally:
+        if progress:
+            progress.close()
+    batch.summary = {**vars(summary), "refused": {str(r.number): r.refused for r in results if r.refused}}
+    batch.processed_rows = len(results)
+    if batch.all_or_nothing and summary.failed:
+        batch.status = ImportBatch.Status.NEW
+        batch.error = f"Tidak ada yang diimpor: {summary.failed} baris gagal. Perbaiki lalu unggah lagi."
+    else:
+        batch.status, batch.imported_at = ImportBatch.Status.DONE, timezone.now()
+    batch.save(update_fields=["summary", "processed_rows", "status", "error", "imported_at"])
+    return batch
+
+
+class _Progress:
+    """Writes the rows done so far through its own autocommitting connection."""
+
+    def __init__(self, batch_id):
+        self.batch_id = batch_id
+        self.connection = connections.create_connection("default")
+
+    def __call__(self, done):
+        with self.connection.cursor() as cursor:
+            cursor.execute(_PROGRESS_SQL, [done, self.batch_id])
+
+    def close(self):
+        self.connection.close()
+
+
+def run_pending():
+    """Run queued imports and those whose process died mid-run; return how many ran."""
+    stale = timezone.now() - STALE_AFTER
+    ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING, started_at__lt=stale).update(
+        status=ImportBatch.Status.QUEUED
+    )
+    count = 0
+    for batch in ImportBatch.objects.filter(status=ImportBatch.Status.QUEUED).order_by("created_at"):
+        run_import(batch, report_progress=True)
+        count += 1
+    return count
