@@ -1,11 +1,15 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test stop venv lint format messages clean
+.PHONY: run test bench stop venv lint format messages clean
 
 run: venv
 	@scripts/run.sh
 
 test: venv
 	@scripts/test.sh $(ARGS)
+
+# Not part of `make test`: a million generated businesses, then timings (docs/performance.md).
+bench: venv
+	@scripts/bench.sh
 
 stop:
 	@scripts/pg.sh stop

@@ -1,11 +1,15 @@
+import json
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.duplicates import business_candidates, merge, not_a_duplicate, owner_candidates, related_rows
@@ -38,6 +42,22 @@ admin.site.site_title = "UMKM Portal"
 admin.site.index_title = "Pengelolaan data"
 
 
+class EstimatedCountPaginator(Paginator):
+    """Admin pages without COUNT(*) over a million rows: an exact count up to EXACT_UP_TO rows, above
+    that the planner's estimate, shown as the count (pages and links work the same)."""
+
+    EXACT_UP_TO = 10_000
+
+    @cached_property
+    def count(self):
+        rows = self.object_list
+        exact = rows.order_by().values("pk")[: self.EXACT_UP_TO + 1].count()
+        if exact <= self.EXACT_UP_TO:
+            return exact
+        plan = json.loads(rows.order_by().explain(format="json"))
+        return max(exact, int(plan[0]["Plan"]["Plan Rows"]))
+
+
 class ProvenanceAdminMixin:
     """Records an admin adds here, or in an inline, say they came from the admin (provenance)."""
 
@@ -60,7 +80,8 @@ def _from_admin(obj, request):
 
 
 class ProvenanceAdmin(ProvenanceAdminMixin, SimpleHistoryAdmin):
-    pass
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
 
 @admin.register(Provinsi)

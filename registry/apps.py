@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -10,8 +11,10 @@ class RegistryConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from registry.roles import sync_role_groups
+        from registry.search import set_similarity_threshold
         from umkm_portal.middleware import start_idle_clock
 
         # After every app's migrations, so the permissions of apps migrated later exist too.
         post_migrate.connect(sync_role_groups, dispatch_uid="registry_sync_role_groups")
         user_logged_in.connect(start_idle_clock, dispatch_uid="umkm_portal_start_idle_clock")
+        connection_created.connect(set_similarity_threshold, dispatch_uid="registry_similarity_threshold")

@@ -1,8 +1,6 @@
 import django_filters
 from django import forms
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from registry import measures
@@ -20,8 +18,10 @@ from registry.models import (
     Product,
     ProductPhoto,
 )
+from registry.search import name_matches
 from registry.sizing import SizeClass
 from registry.validators import digits_only
+from registry.widgets import speed_up_selects
 
 
 class KecamatanFilterSet(django_filters.FilterSet):
@@ -45,8 +45,6 @@ DOCUMENT_CHOICES = [
 ]
 SIZE_CHOICES = [*SizeClass.choices, (UNCLASSIFIED, "Belum ada data tahunan")]
 EXPIRING_CHOICES = [(kind, DOCUMENT_LABELS[kind]) for kind in ("pirt", "halal", "bpom")]
-# Typos such as "lumpiya" still find "lumpia"; 0.5 keeps "batik" from matching every "bat...".
-TYPO_SIMILARITY = 0.5
 
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -54,8 +52,39 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = forms.Select(choices=[("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))])
 
 
+# Up to this many hits of a search are passed to the list query as ids (see search()).
+MANY_MATCHES = 500
+
+
+def _business_matches(value, *, similar):
+    """Ids of the businesses whose name, owner's name or a product's name contains `value` (or, with
+    `similar`, has a word like it): one UNION of index-served lookups."""
+    owners = name_matches(Owner.all_objects.all(), value, similar=False)
+    return (
+        name_matches(Business.all_objects.order_by(), value, similar=similar)
+        .values_list("pk", flat=True)
+        .union(
+            Business.all_objects.order_by().filter(owner__in=owners).values_list("pk", flat=True),
+            name_matches(Product.objects.order_by(), value, similar=similar).values_list("business", flat=True),
+        )
+        .order_by()
+    )
+
+
 def _visible_kecamatan(request):
     return Kecamatan.objects.visible_to(request.user)
+
+
+def _desa_choices(request):
+    """The desa of the chosen kecamatan (or the one asked for): a whole kabupaten's desa, or an
+    admin's thousands, would make every list page render a select of thousands of options."""
+    desa = Desa.objects.visible_to(request.user).order_by("name")
+    params = getattr(request, "GET", {})
+    if params.get("kecamatan"):
+        return desa.filter(kecamatan=params["kecamatan"])
+    if params.get("desa"):
+        return desa.filter(pk=params["desa"])
+    return desa.none()
 
 
 def _visible_groups(request):
@@ -73,6 +102,16 @@ class AreaScopeFilterSet(django_filters.FilterSet):
     date_field = "created_at__date"
     # Shown folded in the list's filter bar; the fold opens when one of them is set.
     advanced = ["from_date", "to_date", "group", "guided"]
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "sped_up", False):
+            if "desa" in form.fields and not (self.data or {}).get("kecamatan"):
+                form.fields["desa"].empty_label = _("Pilih kecamatan dulu, lalu Terapkan")
+            speed_up_selects(form)
+            form.sped_up = True
+        return form
 
     from_date = django_filters.DateFilter(method="filter_period", label=_("Dari tanggal"), widget=_DATE)
     to_date = django_filters.DateFilter(method="filter_period", label=_("Sampai tanggal"), widget=_DATE)
@@ -106,9 +145,7 @@ class BusinessFilterSet(AreaScopeFilterSet):
     """The business list's filters: the shared ones (the period is the registration date) and the registry's own."""
 
     q = django_filters.CharFilter(method="search", label=_("Cari usaha, pemilik, NIB, produk"))
-    desa = django_filters.ModelChoiceFilter(
-        queryset=lambda request: Desa.objects.visible_to(request.user).order_by("name"), label=_("Desa/kelurahan")
-    )
+    desa = django_filters.ModelChoiceFilter(queryset=_desa_choices, label=_("Desa/kelurahan"))
     kbli = django_filters.CharFilter(field_name="kbli_code", lookup_expr="startswith", label=_("KBLI"))
     kbli_section = django_filters.ChoiceFilter(
         choices=SECTION_CHOICES, method="filter_measure", label=_("Kategori KBLI")
@@ -166,17 +203,14 @@ class BusinessFilterSet(AreaScopeFilterSet):
         number = digits_only(value)
         if number.isdigit() and len(number) == 13:
             return queryset.filter(nib=number)
-        products = Product.objects.filter(
-            Q(name__unaccent__icontains=value) | Q(name__trigram_word_similar=value)
-        ).values("business")
-        return queryset.annotate(
-            name_similarity=TrigramWordSimilarity(value.upper(), Upper("name")),
-        ).filter(
-            Q(name__unaccent__icontains=value)
-            | Q(name_similarity__gte=TYPO_SIMILARITY)
-            | Q(owner__name__unaccent__icontains=value)
-            | Q(pk__in=products)
-        )
+        # The words themselves first; names like them (typos) only when nothing has the words. A short
+        # list of hits goes in as ids; a long one as the UNION itself.
+        exact = list(_business_matches(value, similar=False)[:MANY_MATCHES])
+        if not exact:
+            return queryset.filter(pk__in=_business_matches(value, similar=True))
+        if len(exact) < MANY_MATCHES:
+            return queryset.filter(pk__in=exact)
+        return queryset.filter(pk__in=_business_matches(value, similar=False))
 
     def filter_measure(self, queryset, name, value):
         """The filters that are registry.measures conditions (the dashboard counts with the same ones)."""
@@ -228,11 +262,9 @@ class ProductFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__unaccent__icontains=value)
-            | Q(name__trigram_word_similar=value)
-            | Q(business__name__unaccent__icontains=value)
-        )
+        by_business = name_matches(Business.all_objects.all(), value, similar=False)
+        matches = name_matches(Product.objects.all(), value).values("pk")
+        return queryset.filter(pk__in=matches.union(Product.objects.filter(business__in=by_business).values("pk")))
 
     def filter_has_photo(self, queryset, name, value):
         photos = Exists(ProductPhoto.objects.filter(product=OuterRef("pk")))

@@ -15,6 +15,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from programs import measures as program_measures
 from programs.certificates import tanggal
@@ -136,8 +137,11 @@ class AreaDashboard:
         self.scope = scope
         self.stock_params = {**scope, "to_date": _param(self.period.end)}
         self.flow_params = {**self.stock_params, "from_date": _param(self.period.start)}
-        self.businesses = self._filtered(BusinessFilterSet, self.stock_params)
         self.today = timezone.localdate()
+
+    @cached_property
+    def businesses(self):
+        return self._filtered(BusinessFilterSet, self.stock_params)
 
     def _filtered(self, filterset_class, params, model=None):
         queryset = (model or filterset_class._meta.model).objects.visible_to(self.user)

@@ -2,7 +2,8 @@
 # A project-local PostgreSQL cluster, used only when DATABASE_URL is not set.
 #   pg.sh start run   durable cluster in var/pg (for `make run`); prints its DATABASE_URL
 #   pg.sh start test  throwaway cluster in var/pg-test, made anew each time, fsync off (for tests)
-#   pg.sh stop        stops both clusters, if this checkout started them
+#   pg.sh start bench durable cluster in var/pg-bench: a million generated businesses (for `make bench`)
+#   pg.sh stop        stops the clusters, if this checkout started them
 source "$(dirname "$0")/lib.sh"
 
 find_pg_bin() {
@@ -43,7 +44,8 @@ start() {
     run) name=pg; port=55432 ;;
     test) name=pg-test; port=55532
           opts=(-c fsync=off -c synchronous_commit=off -c full_page_writes=off) ;;
-    *) die "usage: pg.sh start run|test" ;;
+    bench) name=pg-bench; port=55632 ;;
+    *) die "usage: pg.sh start run|test|bench" ;;
   esac
   bin=$(find_pg_bin)
   dir=$(data_dir_for "$name")
@@ -80,9 +82,9 @@ stop_one() {
 case ${1:-} in
   start) start "${2:-}" ;;
   stop)
-    for n in pg pg-test; do
+    for n in pg pg-test pg-bench; do
       [[ -e $VAR/$n ]] && { stop_one "$(readlink -f "$VAR/$n")"; say "stopped $n"; }
     done
     true ;;
-  *) die "usage: pg.sh start run|test | stop" ;;
+  *) die "usage: pg.sh start run|test|bench | stop" ;;
 esac

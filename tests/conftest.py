@@ -69,6 +69,14 @@ def no_full_nik_leaks():
     assert found == [], "a full NIK was shown or logged:\n" + "\n".join(found)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (dashboard figures are cached per data version)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 #
 # Regions
 #

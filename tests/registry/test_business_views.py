@@ -331,3 +331,28 @@ def test_export_without_any_parameter_gives_the_whole_area(client, coordinator_a
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_deep_page_is_fetched_by_ids_first_with_the_same_rows_and_order(kec_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.models import Business, BusinessQuerySet
+    from tests.factories import make_business
+
+    for n in range(12):
+        make_business(kec_a, name=f"Usaha {n % 4} {n}")
+    ordered = Business.objects.select_related("owner", "desa").order_by("name", "pk")
+    expected = [b.pk for b in list(ordered.all())[5:9]]
+
+    BusinessQuerySet.DEFERRED_JOIN_FROM = 5
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            page = ordered[5:9]
+            names = [(b.pk, b.owner.name, b.desa.name) for b in page]
+    finally:
+        BusinessQuerySet.DEFERRED_JOIN_FROM = 1000
+
+    assert [pk for pk, _, _ in names] == expected
+    assert len(queries) == 2  # the ids on the index, then those rows with their joins
+    assert "OFFSET 5" in queries.captured_queries[0]["sql"]

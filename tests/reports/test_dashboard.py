@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from registry import roles
 from registry.demo import SOURCE_KABUPATEN
-from registry.models import Category, Kecamatan
+from registry.models import Business, Category, Kecamatan
 from registry.services import load_regions
 from registry.sizing import SizeClass
 from reports.coordinator import CoordinatorWorklist
@@ -267,13 +267,17 @@ def test_a_chart_downloads_as_csv_with_the_same_numbers(client, world, dinas_sid
 
 
 def test_dashboard_query_count_does_not_grow_with_the_number_of_businesses(client, world, dinas_sidoarjo, kec_a):
+    from django.core.cache import cache
+
     client.force_login(dinas_sidoarjo)
     client.get(DASHBOARD)  # warm caches (content types, permissions)
+    cache.clear()
     with CaptureQueriesContext(connection) as few:
         client.get(DASHBOARD)
     for n in range(15):
         business = make_business(kec_a, category=["makanan", "jasa", "batik"][n % 3])
         make_figure(business, year=2024, revenue=100_000_000 * (n + 1))
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         response = client.get(DASHBOARD)
 
@@ -281,9 +285,36 @@ def test_dashboard_query_count_does_not_grow_with_the_number_of_businesses(clien
     assert len(many.captured_queries) == len(few.captured_queries) <= 30
 
 
-#
-# Coordinator's worklist
-#
+def test_unchanged_data_is_served_from_the_cache_and_any_write_recomputes(client, world, dinas_sidoarjo, kec_a):
+    from django.core.cache import cache
+
+    def figures(params):
+        return client.get(DASHBOARD, params).context["figures_html"]
+
+    def fresh(params):
+        cache.clear()
+        return figures(params)
+
+    makanan = {"category": "makanan"}
+    client.force_login(dinas_sidoarjo)
+    first = figures(makanan)
+    with CaptureQueriesContext(connection) as again:
+        second = figures(makanan)
+    other_filter = figures({"category": "jasa"})
+    make_business(kec_a, category="makanan")
+    after_write = figures(makanan)
+    after_write_fresh = fresh(makanan)
+    business = Business.objects.filter(kecamatan=kec_a, category="makanan", is_flagship=False).first()
+    Business.objects.filter(pk=business.pk).update(is_flagship=True)  # a bulk update: no signal, no save()
+    after_update = figures(makanan)
+
+    assert second == first
+    assert len(again.captured_queries) <= 12  # session, user, permissions, filter choices, the version
+    assert other_filter != first
+    assert after_write != first
+    assert after_write == after_write_fresh  # what the cache gave is what a fresh count gives
+    assert after_update != after_write
+    assert after_update == fresh(makanan)
 
 
 def test_coordinator_worklist_counts_match_its_lists_and_stay_in_the_kecamatan(world, coordinator_a, rf):

@@ -1,0 +1,268 @@
+"""`make bench`: server times of the main pages at scale, each the median of several runs beside its
+baseline, then export, import and a load test against gunicorn. Prints one table.
+
+Run through scripts/bench.sh, which starts the bench database, loads regions and demo users, and
+generates BENCH_BUSINESSES businesses (default 1,000,000) first.
+"""
+
+import csv
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "umkm_portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from registry.exports import BUSINESS_COLUMNS, table_rows  # noqa: E402
+from registry.imports import check_rows, guess_mapping, import_rows, read_sheet  # noqa: E402
+from registry.models import Business, Desa, Kecamatan  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", 7))  # BENCH_ONLY=pages,export,import,load picks parts
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 15))
+PORT = int(os.environ.get("BENCH_PORT", 8765))
+rows = []
+
+
+def report(name, value, unit, baseline=None, target=""):
+    ratio = f"{value / baseline[1]:.1f}x {baseline[0]}" if baseline else ""
+    rows.append((name, f"{value:,.1f} {unit}".replace(",", " "), ratio, target))
+    print(f"  {name}: {value:.1f} {unit} {ratio}", flush=True)
+
+
+def page_ms(client, url):
+    client.get(url)  # warm-up: caches, connections, templates
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times)
+
+
+def logged_in(username):
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def pages():
+    print("pages", flush=True)
+    admin, dinas = logged_in("admin"), logged_in("dinas.sidoarjo")
+    floor = page_ms(admin, "/kata-sandi/selesai/")
+    report("floor page (base layout, no data query)", floor, "ms")
+    base = ("floor", floor)
+    kecamatan = Kecamatan.objects.get(pk="35.15.12")
+    detail = Business.objects.filter(kecamatan=kecamatan, source_ref="sintetis").order_by("pk").first()
+    one_name = " ".join(detail.name.split()[-2:])  # e.g. "Barokah 123456": one business
+    list_ms = None
+    for name, url in [
+        ("business list", "/usaha/"),
+        ("business list, kecamatan + category", f"/usaha/?kecamatan={kecamatan.pk}&category=makanan"),
+        ("business list, search for one business", f"/usaha/?q={one_name}"),
+        ("business list, search for a common word (10% of rows)", "/usaha/?q=Keripik"),
+        ("business list, page 500", "/usaha/?page=500"),
+    ]:
+        ms = page_ms(admin, url)
+        report(name, ms, "ms", base, "<100 ms, <=3x floor")
+        list_ms = list_ms or ms
+    admin_ms = page_ms(admin, "/admin/registry/business/")
+    report("admin changelist (same rows)", admin_ms, "ms", ("list", list_ms), "list >=5x faster")
+    report("dinas dashboard", page_ms(dinas, "/dasbor/"), "ms", base, "<=4x floor")
+    report("business detail", page_ms(dinas, f"/usaha/{detail.pk}/"), "ms", base, "<100 ms")
+    return admin
+
+
+def export():
+    """Each export in a process of its own, so its peak memory (max RSS) is its own."""
+    print("export", flush=True)
+    measured = {}
+    for count in (10_000, 100_000):
+        for kind in ("csv", "xlsx"):
+            out = subprocess.run(  # noqa: S603 - fixed arguments
+                [sys.executable, __file__, "export-one", kind, str(count)],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=os.environ,
+            ).stdout.split()
+            measured[kind, count] = float(out[-2]), float(out[-1])
+    for kind, label in (("csv", "CSV"), ("xlsx", "Excel")):
+        seconds, peak = measured[kind, 100_000]
+        report(f"{label} export, 100,000 rows", seconds, "s")
+        report(f"{label} export peak memory, 100,000 rows", peak, "MB", ("10k rows", measured[kind, 10_000][1]), "flat")
+
+
+class _Discard:
+    def write(self, text):
+        return len(text)
+
+
+def export_one(kind, count):
+    """One export of `count` rows, as the portal makes it: CSV streamed, Excel in write-only mode to a
+    temporary file (the background export). Prints seconds and peak memory in MB."""
+    import resource
+
+    user = get_user_model().objects.get(username="admin")
+    rows = Business.objects.visible_to(user).select_related("owner", "desa", "kecamatan").order_by("pk")[:count]
+    start = time.perf_counter()
+    if kind == "csv":  # as the streamed response does: each line is written out and let go
+        out = csv.writer(_Discard())
+        for line in table_rows(rows, BUSINESS_COLUMNS):
+            out.writerow(line)
+    else:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Usaha")
+        for line in table_rows(rows, BUSINESS_COLUMNS):
+            sheet.append(line)
+        with tempfile.TemporaryFile() as handle:
+            workbook.save(handle)
+    seconds = time.perf_counter() - start
+    print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def import_100k():
+    print("import", flush=True)
+    user = get_user_model().objects.get(username="admin")
+    desa = list(Desa.objects.filter(kecamatan_id="35.15.12").values_list("name", flat=True))
+    lines = ["Nama pemilik,NIK,Nama usaha,Kecamatan,Desa,Omzet,NIB"]
+    for i in range(100_000):
+        nik = f"35151288{1 + i % 12:02d}{70 + i % 30:02d}{i % 9999 + 1:04d}"
+        nib = 7_000_000_000_000 + i
+        lines.append(f"Pemilik {i},{nik},Impor {i},Balongbendo,{desa[i % len(desa)]},{1_000_000 + i},{nib}")
+    content = ("\n".join(lines) + "\n").encode()
+    start = time.perf_counter()
+    with transaction.atomic():  # rolled back: the benchmark leaves the data as it found it
+        headers, sheet = read_sheet(content, "bench.csv")
+        results = check_rows(headers, sheet, guess_mapping(headers), user)
+        summary = import_rows(results, by=user, filename="bench.csv", all_or_nothing=False)
+        seconds = time.perf_counter() - start
+        transaction.set_rollback(True)
+    assert summary.created == 100_000, summary
+    report("import, 100,000 rows", seconds, "s", target="<60 s")
+
+
+def load(admin_client):
+    print("load", flush=True)
+    session = admin_client.cookies["sessionid"].value
+    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [sys.executable, "-m", "gunicorn", "umkm_portal.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "2", "-q"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        _wait_for(PORT)
+        results = {}
+        for name, path in (("floor", "/kata-sandi/selesai/"), ("list", "/usaha/")):
+            results[name] = _hammer(path, session)
+            rps, p95 = results[name]
+            report(f"{name} page under load, requests/s", rps, "req/s", *(_load_base(results, name)))
+            report(f"{name} page under load, p95", p95, "ms", target="<100 ms")
+        _weight(session)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _load_base(results, name):
+    if name == "floor":
+        return (None, "")
+    return (("floor", results["floor"][0]), ">=0.5x floor")
+
+
+def _wait_for(port):
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _hammer(path, session, threads=8):
+    """Closed-loop load: `threads` keep-alive clients for LOAD_SECONDS; returns (requests/s, p95 ms)."""
+    latencies, stop = [], time.perf_counter() + LOAD_SECONDS
+    lock = threading.Lock()
+
+    def worker():
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        mine = []
+        while time.perf_counter() < stop:
+            start = time.perf_counter()
+            connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200, (path, response.status)
+            mine.append((time.perf_counter() - start) * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    latencies.sort()
+    return len(latencies) / LOAD_SECONDS, latencies[int(len(latencies) * 0.95)]
+
+
+def _weight(session):
+    """A first visit to the list page: the page and every stylesheet and script, gzip-compressed."""
+    import re
+
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    connection.request("GET", "/usaha/", headers={"Cookie": f"sessionid={session}"})
+    html = connection.getresponse().read()
+    total, cached = len(zlib.compress(html, 6)), True
+    for url in set(re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)):
+        connection.request("GET", url.decode(), headers={"Accept-Encoding": "gzip"})
+        response = connection.getresponse()
+        body = response.read()
+        total += len(body) if response.getheader("Content-Encoding") == "gzip" else len(zlib.compress(body, 6))
+        cached = cached and "max-age=" in (response.getheader("Cache-Control") or "")
+    report("first visit weight (compressed)", total / 1024, "KB", target="<350 KB")
+    rows.append(("repeat visits: static files cached", "yes" if cached else "no", "", "yes"))
+
+
+def main():
+    count = Business.objects.count()
+    print(f"{count:,} businesses".replace(",", "."), flush=True)
+    only = os.environ.get("BENCH_ONLY", "pages,export,import,load").split(",")
+    admin_client = pages()
+    if "export" in only:
+        export()
+    if "import" in only:
+        import_100k()
+    if "load" in only:
+        load(admin_client)
+    width = max(len(row[0]) for row in rows)
+    print(f"\nUMKM Portal benchmark: {count:,} businesses, median of {RUNS} runs".replace(",", "."))
+    print(f"{'measure':<{width}}  {'value':>14}  {'ratio':<16}  target")
+    for name, value, ratio, target in rows:
+        print(f"{name:<{width}}  {value:>14}  {ratio:<16}  {target}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["export-one"]:
+        export_one(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()
