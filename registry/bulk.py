@@ -10,6 +10,7 @@ import datetime
 import decimal
 import io
 import json
+import re
 
 from django.db import connection
 from django.db.models.fields.files import FieldFile
@@ -80,17 +81,28 @@ def _text(value):
     """One value in COPY's text format."""
     if value is None:
         return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int | decimal.Decimal):
-        return str(value)
-    if isinstance(value, datetime.date):  # datetimes too: isoformat keeps the offset
-        return value.isoformat()
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False).translate(_ESCAPES)
-    if isinstance(value, list):
-        items = ('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value)
-        return ("{" + ",".join(items) + "}").translate(_ESCAPES)
-    if isinstance(value, FieldFile):
-        return (value.name or "").translate(_ESCAPES)
-    return str(value).translate(_ESCAPES)
+    format_value = _FORMATS.get(type(value))
+    if format_value is None:  # a subclass: lazy strings, FieldFile, ...
+        format_value = next(f for kind, f in _FORMATS.items() if isinstance(value, kind))
+    return format_value(value)
+
+
+def _array(value):
+    items = ('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value)
+    return ("{" + ",".join(items) + "}").translate(_ESCAPES)
+
+
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+# Looked up by exact type first (most values), in this order by isinstance otherwise.
+_FORMATS = {
+    str: lambda v: v.translate(_ESCAPES) if _NEEDS_ESCAPE.search(v) else v,
+    bool: lambda v: "t" if v else "f",
+    int: str,
+    decimal.Decimal: str,
+    datetime.datetime: lambda v: v.isoformat(),
+    datetime.date: lambda v: v.isoformat(),
+    dict: lambda v: json.dumps(v, ensure_ascii=False).translate(_ESCAPES),
+    list: _array,
+    FieldFile: lambda v: (v.name or "").translate(_ESCAPES),
+    object: lambda v: str(v).translate(_ESCAPES),
+}

@@ -469,9 +469,14 @@ class _Writer:
         national_ids = {row["national_id"] for row in rows} - {""}
         nibs = {row["nib"] for row in rows} - {""}
         ids = set()  # one index-served query per key (an OR of the three would scan the table)
-        for lookup, keys in (("national_id__in", national_ids), ("nib__in", nibs), ("owner__in", owners.values())):
+        lookups = [  # the blank-excluding filters let PostgreSQL use the partial unique indexes
+            (Business.all_objects.exclude(national_id=""), "national_id__in", national_ids),
+            (Business.all_objects.exclude(nib=""), "nib__in", nibs),
+            (Business.all_objects.all(), "owner__in", owners.values()),
+        ]
+        for rows_with, lookup, keys in lookups:
             if keys:
-                ids.update(Business.all_objects.filter(**{lookup: list(keys)}).values_list("pk", flat=True))
+                ids.update(rows_with.filter(**{lookup: list(keys)}).values_list("pk", flat=True))
         found = Business.all_objects.filter(pk__in=ids).select_related("desa")
         if any(row["product"] for row in rows):
             found = found.prefetch_related("products")
@@ -642,10 +647,15 @@ class _Plan:
 
     def save(self, by):
         now = timezone.now()
-        insert(Owner, self.new_owners, history_user=by)
-        insert(Business, self.new_businesses, history_user=by)
+        newest = {}
         for figure in self.new_figures:
             figure.classify()
+            if figure.business.pk is None and figure.year >= newest.get(id(figure.business), (0, ""))[0]:
+                newest[id(figure.business)] = (figure.year, figure.size_class)
+        for business in self.new_businesses:  # a new business's class is its newest new figure's
+            business.size_class = newest.get(id(business), (0, ""))[1]
+        insert(Owner, self.new_owners, history_user=by)
+        insert(Business, self.new_businesses, history_user=by)
         insert(Product, self.new_products, history_user=by)
         insert(YearlyFigure, self.new_figures, history_user=by)
         self._update(self.changed_owners, Owner, _Writer.OWNER_FIELDS, by, now, versioned=True)
@@ -654,9 +664,9 @@ class _Plan:
             figure.classify()
         fields = [*_Writer.FIGURE_FIELDS, *YearlyFigure.CLASSIFIED_FIELDS]
         self._update(self.changed_figures, YearlyFigure, fields, by, now, versioned=False)
-        sized = {figure.business_id for figure in self.new_figures} | {
-            f.business_id for f in self.changed_figures.values()
-        }
+        new = {id(business) for business in self.new_businesses}  # classed above, before their insert
+        figures = [*self.new_figures, *self.changed_figures.values()]
+        sized = {figure.business_id for figure in figures if id(figure.business) not in new}
         if sized:
             YearlyFigure.update_business_size(sized)
 

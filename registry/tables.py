@@ -57,6 +57,8 @@ class BusinessTable(tables.Table):
         empty_text = _("Belum ada usaha yang cocok dengan pencarian atau filter ini.")
         attrs = {"class": "table table-hover align-middle"}
         order_by = ("name",)
+        # The rows are written out in this template (keep it in step with the columns above).
+        template_name = "registry/partials/_business_table.html"
 
 
 class BusinessQueueTable(BusinessTable):
@@ -67,6 +69,7 @@ class BusinessQueueTable(BusinessTable):
     )
 
     class Meta(BusinessTable.Meta):
+        template_name = "django_tables2/bootstrap5.html"
         sequence = ("business", "...")
         order_by = ("created_at",)
         orderable = False

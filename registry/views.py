@@ -197,8 +197,12 @@ class BusinessDetailView(AreaRestrictedMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("owner", "desa", "kecamatan__kabupaten", "registered_by", "verified_by")
+            # The two users come in their own queries: joined here, they cost PostgreSQL more time to
+            # plan (with the area check) than the whole page takes to fetch otherwise.
+            .select_related("owner", "desa", "kecamatan__kabupaten")
             .prefetch_related(
+                "registered_by",
+                "verified_by",
                 Prefetch("products", queryset=Product.objects.prefetch_related(photos).order_by("name", "pk")),
                 Prefetch("documents", queryset=LegalDocument.objects.select_related("product").order_by("kind", "pk")),
                 Prefetch("yearly_figures", queryset=YearlyFigure.objects.order_by("year")),

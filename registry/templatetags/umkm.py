@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django import template
+from django import forms, template
 
 register = template.Library()
 
@@ -51,3 +51,13 @@ def minutes(value):
     if value in (None, ""):
         return ""
     return -(-int(value.total_seconds()) // 60)
+
+
+@register.filter
+def compact_field(field):
+    """A filter bar field's widget with Bootstrap's classes, without crispy's per-field templates."""
+    widget = field.field.widget
+    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    if field.errors:
+        css += " is-invalid"
+    return field.as_widget(attrs={"class": css})

@@ -89,6 +89,7 @@ def test_the_extract_maps_itself_and_imports_keeping_the_national_id(coordinator
     assert (business.source, business.source_ref) == (Source.NATIONAL, "sidt-jatim.csv baris 2")
     assert (business.description, business.start_year, business.kbli_code) == ("Membuat kue basah", 2015, "10792")
     assert (business.workers_male, business.workers_female) == (2, 3)
+    assert business.size_class == "mikro"  # from the imported year's sales, without a save()
     assert str(business.latitude) == "-7.420100"
     assert business.national_record["rt_usaha"] == "002"
     assert business.national_record["foto_usaha"] == "https://sidt.example/foto/123.jpg"
