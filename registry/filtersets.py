@@ -108,7 +108,7 @@ class AreaScopeFilterSet(django_filters.FilterSet):
         form = super().form
         if not getattr(form, "sped_up", False):
             if "desa" in form.fields and not (self.data or {}).get("kecamatan"):
-                form.fields["desa"].empty_label = _("Pilih kecamatan dulu, lalu Terapkan")
+                form.fields["desa"].empty_label = _("Pilih kecamatan dulu")
             speed_up_selects(form)
             form.sped_up = True
         return form
