@@ -855,11 +855,12 @@ class YearlyFigureQuerySet(models.QuerySet):
 
     def rose(self):
         """Years whose computed class is above the class of the business's year before (naik kelas)."""
-        before = YearlyFigure.objects.filter(business=OuterRef("business"), year=OuterRef("year") - 1)
-        return (
-            self.annotate(previous_class=Subquery(before.values("size_class")[:1]))
-            .annotate(rank_now=rank_expression("size_class"), rank_before=rank_expression("previous_class"))
-            .filter(rank_before__gt=0, rank_now__gt=F("rank_before"))
+        # (business, year) is unique: the year before is one index lookup, its rank computed inside it.
+        # Without order_by() the default ordering would join the business to sort a single row.
+        before = YearlyFigure.objects.filter(business=OuterRef("business"), year=OuterRef("year") - 1).order_by()
+        previous_rank = before.annotate(rank=rank_expression("size_class")).values("rank")[:1]
+        return self.annotate(rank_now=rank_expression("size_class"), rank_before=Subquery(previous_rank)).filter(
+            rank_before__gt=0, rank_now__gt=F("rank_before")
         )
 
 
