@@ -62,10 +62,13 @@ def log_export(rows, *, user, object_type, file_format, filters, row_count=None,
 def export_csv(rows, columns, *, user, object_type, filters, filename):
     """Stream `columns` (title, getter) of the rows as CSV, and log the export."""
     log_export(rows, user=user, object_type=object_type, file_format="csv", filters=filters)
+    return _streamed_csv(table_rows(rows, columns), filename)
+
+
+def _streamed_csv(lines, filename):
+    """A CSV download written line by line as the client reads it, stamped with the local time."""
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(line) for line in table_rows(rows, columns)), content_type="text/csv"
-    )
+    response = StreamingHttpResponse((writer.writerow(line) for line in lines), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{timezone.localtime():%Y%m%d-%H%M}.csv"'
     return response
 
@@ -134,8 +137,5 @@ def export_sidt(businesses, *, user, filters, full_identity, reason=""):
         full_identity=full_identity,
         reason=reason,
     )
-    writer = csv.writer(_Echo())
     lines = ([neutralise(cell) for cell in row] for row in export_rows(businesses, full_identity=full_identity))
-    response = StreamingHttpResponse((writer.writerow(line) for line in lines), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="sidt-{timezone.localtime():%Y%m%d-%H%M}.csv"'
-    return response
+    return _streamed_csv(lines, "sidt")

@@ -8,11 +8,11 @@ second run finish the first without doubling anything.
 
 import datetime
 import logging
-import threading
 
-from django.db import connection, connections, transaction
+from django.db import connections
 from django.utils import timezone
 
+from registry.background import run_after_commit
 from registry.imports import check_rows, import_rows, read_sheet
 from registry.models import ImportBatch
 
@@ -29,15 +29,12 @@ def queue_import(batch, *, all_or_nothing, background):
         status=ImportBatch.Status.QUEUED, all_or_nothing=all_or_nothing, error=""
     )
     if queued and background:
-        transaction.on_commit(lambda: threading.Thread(target=_run_in_thread, args=(batch.pk,), daemon=True).start())
+        run_after_commit(_run_by_id, batch.pk)
     return bool(queued)
 
 
-def _run_in_thread(batch_id):
-    try:
-        run_import(ImportBatch.objects.get(pk=batch_id), report_progress=True)
-    finally:
-        connection.close()
+def _run_by_id(batch_id):
+    run_import(ImportBatch.objects.get(pk=batch_id), report_progress=True)
 
 
 def run_import(batch, *, report_progress=False):

@@ -371,9 +371,7 @@ def delete_business(business, *, reason, by):
     other business left. Nothing is destroyed: an admin can restore it until `purge_deleted` runs."""
     business = Business.objects.select_for_update().get(pk=business.pk)
     require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
-    reason = " ".join((reason or "").split())[:300]
-    if len(reason) < 5:
-        raise ValidationError({"reason": "Tuliskan alasan menghapus (minimal 5 huruf)."})
+    reason = _delete_reason(reason)
     now = timezone.now()
     _mark_deleted(business, now=now, reason=reason, by=by)
     owner = business.owner
@@ -389,9 +387,7 @@ def delete_owner(owner, *, reason, by):
     if not by.is_superuser:
         raise PermissionDenied("Hanya admin yang dapat menghapus data pelaku usaha.")
     owner = Owner.all_objects.select_for_update().get(pk=owner.pk)
-    reason = " ".join((reason or "").split())[:300]
-    if len(reason) < 5:
-        raise ValidationError({"reason": "Tuliskan alasan menghapus (minimal 5 huruf)."})
+    reason = _delete_reason(reason)
     if owner.is_deleted:
         raise ValidationError(f"{owner.name} sudah dihapus.")
     now = timezone.now()
@@ -411,14 +407,20 @@ def restore_owner(owner, *, by):
         raise ValidationError(f"{owner.name} tidak sedang dihapus.")
     together = Business.all_objects.select_for_update().filter(owner=owner, deleted_at=owner.deleted_at)
     for record in (*together, owner):
-        record.deleted_at, record.deleted_by, record.delete_reason = None, None, ""
-        record._history_user = by
-        record.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "updated_at"])
+        _mark_deleted(record, now=None, by=by)
     return owner
 
 
-def _mark_deleted(record, *, now, reason, by):
-    record.deleted_at, record.deleted_by, record.delete_reason = now, by, reason
+def _delete_reason(reason):
+    reason = " ".join((reason or "").split())[:300]
+    if len(reason) < 5:
+        raise ValidationError({"reason": "Tuliskan alasan menghapus (minimal 5 huruf)."})
+    return reason
+
+
+def _mark_deleted(record, *, now, by, reason=""):
+    """Mark `record` deleted at `now` by `by`, or restore it (`now=None`), with its history author."""
+    record.deleted_at, record.deleted_by, record.delete_reason = now, by if now else None, reason
     record._history_user = by
     record.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "updated_at"])
 
@@ -433,9 +435,7 @@ def restore_business(business, *, by):
         raise ValidationError(f"{business.name} tidak sedang dihapus.")
     for record in (business.owner, business):
         if record.is_deleted:
-            record.deleted_at, record.deleted_by, record.delete_reason = None, None, ""
-            record._history_user = by
-            record.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "updated_at"])
+            _mark_deleted(record, now=None, by=by)
     return business
 
 

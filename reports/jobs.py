@@ -7,14 +7,13 @@ The thread is enough on one machine; if the process dies mid-export, `manage.py 
 import datetime
 import logging
 import tempfile
-import threading
 from types import SimpleNamespace
 
 from django.core.files import File
-from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
+from registry.background import run_after_commit
 from registry.exports import BUSINESS_COLUMNS, log_export, table_rows
 from registry.filtersets import BusinessFilterSet
 from registry.models import Business
@@ -28,15 +27,12 @@ STALE_AFTER = datetime.timedelta(hours=1)
 def start_job(request, *, kind, params):
     """Queue a job for the user and start it once the request's transaction has committed."""
     job = ReportJob.objects.create(user=request.user, kind=kind, params=params)
-    transaction.on_commit(lambda: threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True).start())
+    run_after_commit(_run_by_id, job.pk)
     return job
 
 
-def _run_in_thread(job_id):
-    try:
-        run_job(ReportJob.objects.get(pk=job_id))
-    finally:
-        connection.close()
+def _run_by_id(job_id):
+    run_job(ReportJob.objects.get(pk=job_id))
 
 
 def run_job(job):
