@@ -17,7 +17,7 @@ from programs.models import (
     Training,
 )
 from registry.countries import COUNTRY_CHOICES
-from registry.filtersets import YES_NO, AreaScopeFilterSet
+from registry.filtersets import YES_NO, AreaScopeFilterSet, lazy_choices
 from registry.models import Category, Kecamatan
 
 
@@ -137,7 +137,7 @@ class PlacementFilterSet(django_filters.FilterSet):
 
 class ExportFacilitationFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Tahun"))
-    country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, label=_("Negara"))
+    country = django_filters.ChoiceFilter(choices=lazy_choices(COUNTRY_CHOICES), label=_("Negara"))
     category = django_filters.ChoiceFilter(
         choices=Category.choices, field_name="business__category", label=_("Kategori")
     )

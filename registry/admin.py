@@ -1,5 +1,3 @@
-import json
-
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -34,6 +32,7 @@ from registry.models import (
     Source,
     YearlyFigure,
 )
+from registry.search import estimated_rows
 from registry.services import delete_owner, restore_business, restore_owner, verify_business
 from registry.subject import subject_report
 
@@ -54,8 +53,7 @@ class EstimatedCountPaginator(Paginator):
         exact = rows.order_by().values("pk")[: self.EXACT_UP_TO + 1].count()
         if exact <= self.EXACT_UP_TO:
             return exact
-        plan = json.loads(rows.order_by().explain(format="json"))
-        return max(exact, int(plan[0]["Plan"]["Plan Rows"]))
+        return max(exact, estimated_rows(rows))
 
 
 class ProvenanceAdminMixin:

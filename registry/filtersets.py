@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 from registry import measures
@@ -18,10 +18,10 @@ from registry.models import (
     Product,
     ProductPhoto,
 )
-from registry.search import name_matches
+from registry.search import SearchKey, estimated_rows, name_matches
 from registry.sizing import SizeClass
 from registry.validators import digits_only
-from registry.widgets import speed_up_selects
+from registry.widgets import speed_up_widgets
 
 
 class KecamatanFilterSet(django_filters.FilterSet):
@@ -52,8 +52,16 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = forms.Select(choices=[("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))])
 
 
+def lazy_choices(choices):
+    """Long choice lists as a callable: a filter set deep-copies its filters, and their form fields, on every
+    request, and a callable is copied as it is instead of tuple by tuple."""
+    return lambda: choices
+
+
 # Up to this many hits of a search are passed to the list query as ids (see search()).
 MANY_MATCHES = 500
+# A word the planner expects in more names than this is searched row by row along the list's order.
+COMMON_WORD_ROWS = 5_000
 
 
 def _business_matches(value, *, similar):
@@ -69,6 +77,25 @@ def _business_matches(value, *, similar):
         )
         .order_by()
     )
+
+
+def _common_word(value):
+    """Whether the planner expects `value` in thousands of business or product names."""
+    return any(
+        estimated_rows(name_matches(model.objects.all(), value, similar=False)) > COMMON_WORD_ROWS
+        for model in (Business, Product)
+    )
+
+
+def _with_word(queryset, value):
+    """`queryset` narrowed to the businesses whose name, owner's name or a product's name contains `value`,
+    tested row by row: the product test is a scalar subquery, which PostgreSQL runs per row (an EXISTS
+    would be turned into a hash of every matching product first)."""
+    key = SearchKey(Value(value))
+    product = Product.objects.filter(business=OuterRef("pk")).alias(key=SearchKey("name")).filter(key__contains=key)
+    return queryset.alias(
+        name_key=SearchKey("name"), owner_key=SearchKey("owner__name"), product_hit=Subquery(product.values("pk")[:1])
+    ).filter(Q(name_key__contains=key) | Q(owner_key__contains=key) | Q(product_hit__isnull=False))
 
 
 def _visible_kecamatan(request):
@@ -91,6 +118,13 @@ def _visible_groups(request):
     return BusinessGroup.objects.visible_to(request.user)
 
 
+class _OwnFields(dict):
+    """A form class's fields that belong to one form only: "deep-copied" as the same field objects."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 class AreaScopeFilterSet(django_filters.FilterSet):
     """The dashboard's filters, shared by every list a dashboard figure links to.
 
@@ -103,13 +137,20 @@ class AreaScopeFilterSet(django_filters.FilterSet):
     # Shown folded in the list's filter bar; the fold opens when one of them is set.
     advanced = ["from_date", "to_date", "group", "guided"]
 
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        # The fields were made for this filter set alone (its filters are copies), so the form's deep copy
+        # of them on every request (a few milliseconds for 26 fields) is skipped.
+        form_class.base_fields = _OwnFields(form_class.base_fields)
+        return form_class
+
     @property
     def form(self):
         form = super().form
         if not getattr(form, "sped_up", False):
             if "desa" in form.fields and not (self.data or {}).get("kecamatan"):
                 form.fields["desa"].empty_label = _("Pilih kecamatan dulu")
-            speed_up_selects(form)
+            speed_up_widgets(form)
             form.sped_up = True
         return form
 
@@ -125,6 +166,11 @@ class AreaScopeFilterSet(django_filters.FilterSet):
     @property
     def advanced_in_use(self):
         return any(self.data.get(name) for name in self.advanced)
+
+    @property
+    def advanced_shown(self):
+        """Whether the page renders the fold's fields: when one is set, or when asked for (`_lanjutan`)."""
+        return self.advanced_in_use or bool(self.data.get("_lanjutan"))
 
     def business_lookup(self, lookup):
         return f"{self.business_path}__{lookup}" if self.business_path else lookup
@@ -148,7 +194,7 @@ class BusinessFilterSet(AreaScopeFilterSet):
     desa = django_filters.ModelChoiceFilter(queryset=_desa_choices, label=_("Desa/kelurahan"))
     kbli = django_filters.CharFilter(field_name="kbli_code", lookup_expr="startswith", label=_("KBLI"))
     kbli_section = django_filters.ChoiceFilter(
-        choices=SECTION_CHOICES, method="filter_measure", label=_("Kategori KBLI")
+        choices=lazy_choices(SECTION_CHOICES), method="filter_measure", label=_("Kategori KBLI")
     )
     size_class = django_filters.ChoiceFilter(choices=SIZE_CHOICES, method="filter_measure", label=_("Skala"))
     sex = django_filters.ChoiceFilter(choices=Owner.Sex.choices, field_name="owner__sex", label=_("Jenis kelamin"))
@@ -167,11 +213,13 @@ class BusinessFilterSet(AreaScopeFilterSet):
     sales_year = django_filters.NumberFilter(method="filter_measure", label=_("Ada omzet tahun"))
     no_figures_year = django_filters.NumberFilter(method="filter_measure", label=_("Belum ada data tahun"))
     export_country = django_filters.ChoiceFilter(
-        choices=COUNTRY_CHOICES, method="filter_measure", label=_("Ekspor ke negara")
+        choices=lazy_choices(COUNTRY_CHOICES), method="filter_measure", label=_("Ekspor ke negara")
     )
     export_from = django_filters.NumberFilter(method="filter_none", label=_("Ekspor sejak tahun"))
     export_to = django_filters.NumberFilter(method="filter_none", label=_("Ekspor sampai tahun"))
     market = django_filters.ChoiceFilter(choices=Business.Market.choices, method="filter_market", label=_("Pasar"))
+
+    many_matches = False  # set by a search for a word that hundreds of businesses share
 
     advanced = [
         *AreaScopeFilterSet.advanced,
@@ -203,8 +251,14 @@ class BusinessFilterSet(AreaScopeFilterSet):
         number = digits_only(value)
         if number.isdigit() and len(number) == 13:
             return queryset.filter(nib=number)
-        # The words themselves first; names like them (typos) only when nothing has the words. A short
-        # list of hits goes in as ids; a long one as the UNION itself.
+        # A word that thousands of names share (by the planner's estimate, so nothing is read to know it):
+        # each row is tested as the list walks its order, so a page reads a few hundred rows instead of
+        # collecting and sorting every hit. The list shows the newest first then.
+        if _common_word(value):
+            self.many_matches = True
+            return _with_word(queryset, value)
+        # The words themselves; names like them (typos) only when nothing has the words. The hits go in
+        # as ids, or as the UNION itself when there are many after all.
         exact = list(_business_matches(value, similar=False)[:MANY_MATCHES])
         if not exact:
             return queryset.filter(pk__in=_business_matches(value, similar=True))

@@ -6,6 +6,8 @@ the threshold set per connection below). The searched value goes through the sam
 so "cafe" finds "Café" and "lumpiya" finds "Lumpia".
 """
 
+import json
+
 from django.db.models import Func, Q, TextField, Value
 
 # Typos such as "lumpiya" still find "lumpia"; 0.5 keeps "batik" from matching every "bat...".
@@ -32,3 +34,9 @@ def set_similarity_threshold(sender, connection, **kwargs):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [TYPO_SIMILARITY])
+
+
+def estimated_rows(queryset):
+    """The planner's estimate of how many rows `queryset` gives (EXPLAIN: nothing is read)."""
+    plan = json.loads(queryset.order_by().explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])

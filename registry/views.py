@@ -114,6 +114,16 @@ class BusinessListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
     def get_queryset(self):
         return super().get_queryset().select_related("owner", "desa", "kecamatan")
 
+    def get_table_kwargs(self):
+        if self.filterset.many_matches and not self.request.GET.get("sort"):
+            return {"order_by": "-created_at"}  # see BusinessFilterSet.search
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["many_matches"] = self.filterset.many_matches
+        return context
+
 
 class ProductListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
     """Products of the user's area, searchable by product or business name, with their first photo."""

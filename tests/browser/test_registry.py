@@ -64,3 +64,12 @@ def test_coordinator_registers_on_a_phone_dinas_verifies_and_it_is_found(page, l
     check_accessibility(page)
     screenshot(page, "dinas-business-search")
     assert Business.objects.get(pk=business.pk).verification == "terverifikasi"
+
+    # The advanced filters come (by htmx) when their fold is first opened, and stay open once one is set.
+    page.get_by_text("Saringan lanjutan", exact=True).click()
+    page.get_by_label("Jenis kelamin").select_option("P")
+    page.get_by_role("button", name="Terapkan").click()
+    expect(page.get_by_role("row", name=re.compile("Lumpia Bandeng Bu Siti"))).to_be_visible()
+    expect(page.get_by_label("Jenis kelamin")).to_have_value("P")
+    check_accessibility(page)
+    screenshot(page, "dinas-business-advanced-filter")

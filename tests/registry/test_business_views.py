@@ -356,3 +356,72 @@ def test_a_deep_page_is_fetched_by_ids_first_with_the_same_rows_and_order(kec_a)
     assert [pk for pk, _, _ in names] == expected
     assert len(queries) == 2  # the ids on the index, then those rows with their joins
     assert "OFFSET 5" in queries.captured_queries[0]["sql"]
+
+
+def test_advanced_filters_load_when_the_fold_is_opened(client, dinas_sidoarjo, kec_a):
+    make_business(kec_a)
+    client.force_login(dinas_sidoarjo)
+
+    closed = client.get(LIST).content.decode()
+    asked = client.get(LIST, {"_lanjutan": "1"}).content.decode()
+    in_use = client.get(LIST, {"export_country": "JP"}).content.decode()
+
+    # Closed: the fold holds only the request for its fields (htmx) and a link that does the same.
+    assert 'name="export_country"' not in closed
+    assert 'hx-trigger="toggle once"' in closed
+    assert "_lanjutan=1" in closed
+    assert 'name="category"' in closed  # the basic filters are always there
+    for html in (asked, in_use):
+        assert 'name="export_country"' in html
+        assert '<details class="col-12 mb-2" open>' in html
+    assert '<option value="JP" selected>' in in_use
+
+
+def test_list_rows_and_filter_options_are_escaped(client, dinas_sidoarjo, kec_a):
+    from registry.models import BusinessGroup
+
+    business = make_business(kec_a, name="<b>Keripik</b> & Co", is_flagship=True, guided_by="Dinas")
+    BusinessGroup.objects.create(name='Kelompok "<script>"', kecamatan=kec_a)
+    client.force_login(dinas_sidoarjo)
+
+    html = client.get(LIST, {"_lanjutan": "1"}).content.decode()
+    searched = client.get(LIST, {"q": 'x" onfocus="alert(1)'}).content.decode()
+
+    assert "&lt;b&gt;Keripik&lt;/b&gt; &amp; Co" in html
+    assert "<b>Keripik" not in html
+    assert "Kelompok &quot;&lt;script&gt;&quot;" in html
+    assert 'value="x&quot; onfocus=&quot;alert(1)"' in searched
+    assert f'<a href="{business.get_absolute_url()}">' in html
+    assert "Unggulan" in html
+    assert "Binaan" in html
+
+
+def test_a_common_word_is_searched_row_by_row_newest_first(client, dinas_sidoarjo, kec_a, monkeypatch):
+    """A word in thousands of names (here: any word, by lowering the bar) finds the same businesses,
+    through their name, owner or product, and lists the newest first with a note."""
+    import datetime
+
+    from django.utils import timezone
+
+    from registry import filtersets
+    from registry.models import Owner
+
+    monkeypatch.setattr(filtersets, "COMMON_WORD_ROWS", -1)
+    by_name = make_business(kec_a, name="Keripik Tempe Bu Ani")
+    by_owner = make_business(kec_a, name="Warung Sederhana")
+    Owner.objects.filter(pk=by_owner.owner_id).update(name="Keripikwati")
+    by_product = make_business(kec_a, name="Toko Oleh-oleh")
+    make_product(by_product, name="Keripik pisang")
+    other = make_business(kec_a, name="Jamu Segar")
+    for days, business in enumerate([by_owner, by_name, by_product]):
+        Business.objects.filter(pk=business.pk).update(created_at=timezone.now() - datetime.timedelta(days=days))
+    client.force_login(dinas_sidoarjo)
+
+    html = client.get(LIST, {"q": "keripik"}).content.decode()
+    by_sort = client.get(LIST, {"q": "keripik", "sort": "name"}).content.decode()
+
+    urls = [b.get_absolute_url() for b in (by_owner, by_name, by_product)]
+    assert [html.index(url) for url in urls] == sorted(html.index(url) for url in urls)  # newest first
+    assert other.get_absolute_url() not in html
+    assert "yang terbaru didaftarkan tampil lebih dulu" in html
+    assert by_sort.index(by_name.get_absolute_url()) < by_sort.index(by_product.get_absolute_url())
