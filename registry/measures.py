@@ -53,10 +53,13 @@ def holds_document(kind, today=None):
 
 
 def document_expiring(kind, today=None):
-    """Holds a document of this kind that expires between today and six months from now."""
+    """Its latest document of this kind expires between today and six months from now: one already
+    renewed (a later expiry, or none) is not expiring."""
     today = today or timezone.localdate()
-    window = _documents(kind).filter(expires_on__gte=today, expires_on__lte=months_ahead(today, EXPIRY_WINDOW_MONTHS))
-    return Q(Exists(window))
+    end = months_ahead(today, EXPIRY_WINDOW_MONTHS)
+    window = _documents(kind).filter(expires_on__gte=today, expires_on__lte=end)
+    renewed = _documents(kind).filter(Q(expires_on__isnull=True) | Q(expires_on__gt=end))
+    return Q(Exists(window)) & ~Q(Exists(renewed))
 
 
 def document_expired(today=None):

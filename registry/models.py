@@ -588,6 +588,10 @@ class Business(SoftDeletable, Provenance):
                 name="registry_business_name_id",
                 condition=Q(deleted_at__isnull=True),
             ),
+            # A kecamatan's businesses of one category (list filters; the dashboard tally's cells).
+            models.Index(
+                fields=["kecamatan", "category"], name="registry_business_kec_cat", condition=Q(deleted_at__isnull=True)
+            ),
             # Newest first (a search for a common word lists its hits this way).
             models.Index(
                 fields=["created_at", "id"],

@@ -26,6 +26,7 @@ from registry.filtersets import AreaScopeFilterSet, BusinessFilterSet
 from registry.kbli import SECTION_LABELS, section_of
 from registry.models import AreaAssignment, Business, Category, ExportValue, Kecamatan, Owner, YearlyFigure
 from registry.sizing import SizeClass
+from reports.tally import TallyCounts, month_of
 
 SCOPE_KEYS = ["kecamatan", "category", "group", "guided"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
@@ -138,6 +139,17 @@ class AreaDashboard:
         self.stock_params = {**scope, "to_date": _param(self.period.end)}
         self.flow_params = {**self.stock_params, "from_date": _param(self.period.start)}
         self.today = timezone.localdate()
+        # The summary table serves every figure unless a filter is not a cell attribute (reports.tally).
+        self.tallied = (not self.filter.is_bound or self.filter.is_valid()) and not (
+            cleaned.get("from_date") or cleaned.get("to_date") or cleaned.get("group")
+        )
+
+    @cached_property
+    def tally(self):
+        kecamatan = Kecamatan.objects.visible_to(self.user)
+        if "kecamatan" in self.scope:
+            kecamatan = kecamatan.filter(pk=self.scope["kecamatan"])
+        return TallyCounts(kecamatan.values_list("pk", flat=True), self.scope, self.today)
 
     @cached_property
     def businesses(self):
@@ -160,7 +172,12 @@ class AreaDashboard:
             "guided": ~Q(guided_by=""),
             "flagship": Q(is_flagship=True),
         }
-        counts = self.businesses.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
+        if self.tallied:
+            tally = self.tally
+            counts = {"total": tally.n("all"), "verified": tally.n("verification", Business.Verification.VERIFIED)}
+            counts |= {"guided": sum(tally.guided_per_kecamatan().values()), "flagship": tally.n("flagship", "1")}
+        else:
+            counts = self.businesses.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
         registered = self._filtered(BusinessFilterSet, self.flow_params).count() if self.period.start else None
         figures = [
             Figure("Usaha terdaftar", counts["total"], self.business_url()),
@@ -176,7 +193,10 @@ class AreaDashboard:
         kecamatan = Kecamatan.objects.visible_to(self.user).order_by("name")
         if "kecamatan" in self.scope:
             kecamatan = kecamatan.filter(pk=self.scope["kecamatan"])
-        counts = dict(self.businesses.order_by().values_list("kecamatan").annotate(n=Count("pk")))
+        if self.tallied:
+            counts = self.tally.per_kecamatan("all")
+        else:
+            counts = dict(self.businesses.order_by().values_list("kecamatan").annotate(n=Count("pk")))
         rows = [
             Figure(row.name, counts.get(row.pk, 0), self.business_url(kecamatan=row.pk))
             for row in kecamatan.only("code", "name")
@@ -184,7 +204,14 @@ class AreaDashboard:
         return Chart("kecamatan", "Usaha per kecamatan", "bar", rows)
 
     def _choice_chart(self, key, title, field_name, choices, param, kind="bar", blank_label=None):
-        counts = dict(self.businesses.order_by().values_list(field_name).annotate(n=Count("pk")))
+        if self.tallied:
+            tallied = {
+                "category": lambda: self.tally.per_category("all"),
+                "size_class": lambda: self.tally.buckets("size"),
+            }
+            counts = tallied.get(field_name, lambda: self.tally.buckets("sex"))()
+        else:
+            counts = dict(self.businesses.order_by().values_list(field_name).annotate(n=Count("pk")))
         if param in self.scope:  # filtered to one value: the other rows would link to lists outside the filter
             choices = [(value, label) for value, label in choices if str(value) == self.scope[param]]
         rows = [Figure(label, counts.get(value, 0), self.business_url(**{param: value})) for value, label in choices]
@@ -210,9 +237,14 @@ class AreaDashboard:
         return self._choice_chart("pemilik", "Usaha per jenis kelamin pemilik", "owner__sex", Owner.Sex.choices, "sex")
 
     def by_kbli(self):
-        pairs = (
-            self.businesses.order_by().values_list("kbli_version", Substr("kbli_code", 1, 2)).annotate(n=Count("pk"))
-        )
+        if self.tallied:
+            pairs = [(*bucket.split(":", 1), n) for bucket, n in self.tally.buckets("kbli").items()]
+        else:
+            pairs = (
+                self.businesses.order_by()
+                .values_list("kbli_version", Substr("kbli_code", 1, 2))
+                .annotate(n=Count("pk"))
+            )
         counts = {}
         for version, division, n in pairs:
             section = section_of(division, version)
@@ -225,15 +257,18 @@ class AreaDashboard:
 
     def registrations(self):
         """Registrations per month within the period (or over all time), months without any shown as zero."""
-        registered = self._filtered(BusinessFilterSet, self.flow_params)
-        per_month = dict(
-            registered.order_by()
-            .annotate(month=TruncMonth("created_at"))
-            .values_list("month")
-            .annotate(n=Count("pk"))
-            .values_list("month", "n")
-        )
-        months = {timezone.localtime(month).date().replace(day=1): n for month, n in per_month.items()}
+        if self.tallied:
+            months = {month_of(bucket): n for bucket, n in self.tally.buckets("month").items()}
+        else:
+            registered = self._filtered(BusinessFilterSet, self.flow_params)
+            per_month = dict(
+                registered.order_by()
+                .annotate(month=TruncMonth("created_at"))
+                .values_list("month")
+                .annotate(n=Count("pk"))
+                .values_list("month", "n")
+            )
+            months = {timezone.localtime(month).date().replace(day=1): n for month, n in per_month.items()}
         first = (self.period.start or min(months, default=self.today)).replace(day=1)
         last = (self.period.end or max(months, default=self.today)).replace(day=1)
         rows = []
@@ -257,7 +292,13 @@ class AreaDashboard:
             f"expiring_{kind}": measures.document_expiring(kind, self.today) for kind in ("pirt", "halal", "bpom")
         }
         conditions["halal_due"] = measures.halal_due(self.today)
-        counts = self.businesses.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
+        if self.tallied:
+            tally = self.tally
+            counts = {f"has_{kind}": tally.holding(kind) for kind in ("nib", "pirt", "halal")}
+            counts |= {f"expiring_{kind}": tally.expiring(kind) for kind in ("pirt", "halal", "bpom")}
+            counts["halal_due"] = tally.halal_due()
+        else:
+            counts = self.businesses.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
         coverage = [
             Figure(f"Punya {label}", counts[f"has_{kind}"], self.business_url(document=f"has_{kind}"))
             for kind, label in (("nib", "NIB"), ("pirt", "P-IRT"), ("halal", "sertifikat halal"))
@@ -287,12 +328,15 @@ class AreaDashboard:
         """Nominated → attended → completed; submitted → passed → placed; referred → approved → disbursed."""
         funnels = {}
         if self.user.has_perm("programs.view_enrollment"):
-            enrollments = self._filtered(EnrollmentFilterSet, self.flow_params)
-            counts = enrollments.aggregate(
-                nominated=Count("pk"),
-                attended=Count("pk", filter=program_measures.attended()),
-                completed=Count("pk", filter=program_measures.completed()),
-            )
+            if self.tallied:
+                counts = {state: self.tally.n("enrollment", state) for state in ("nominated", "attended", "completed")}
+            else:
+                enrollments = self._filtered(EnrollmentFilterSet, self.flow_params)
+                counts = enrollments.aggregate(
+                    nominated=Count("pk"),
+                    attended=Count("pk", filter=program_measures.attended()),
+                    completed=Count("pk", filter=program_measures.completed()),
+                )
             url = "programs:enrollment_list"
             funnels["pelatihan"] = [
                 Figure("Dinominasikan", counts["nominated"], list_url(url, self.flow_params)),
@@ -300,12 +344,15 @@ class AreaDashboard:
                 Figure("Lulus", counts["completed"], list_url(url, self.flow_params, completed="true")),
             ]
         if self.user.has_perm("programs.view_curationsubmission"):
-            submissions = self._filtered(CurationSubmissionFilterSet, self.flow_params)
-            counts = submissions.aggregate(
-                submitted=Count("pk"),
-                passed=Count("pk", filter=program_measures.passed()),
-                placed=Count("pk", filter=program_measures.placed()),
-            )
+            if self.tallied:
+                counts = {state: self.tally.n("curation", state) for state in ("submitted", "passed", "placed")}
+            else:
+                submissions = self._filtered(CurationSubmissionFilterSet, self.flow_params)
+                counts = submissions.aggregate(
+                    submitted=Count("pk"),
+                    passed=Count("pk", filter=program_measures.passed()),
+                    placed=Count("pk", filter=program_measures.placed()),
+                )
             url = "programs:curationsubmission_list"
             funnels["kurasi"] = [
                 Figure("Diajukan", counts["submitted"], list_url(url, self.flow_params)),
@@ -313,18 +360,27 @@ class AreaDashboard:
                 Figure("Ditempatkan", counts["placed"], list_url(url, self.flow_params, placed="true")),
             ]
         if self.user.has_perm("programs.view_bankreferral"):
-            referrals = self._filtered(BankReferralFilterSet, self.flow_params)
-            referred = program_measures.referral_reached("dirujuk")
-            approved = program_measures.referral_reached("disetujui")
-            disbursed = program_measures.referral_reached("dicairkan")
-            counts = referrals.aggregate(
-                referred=Count("pk", filter=referred),
-                approved=Count("pk", filter=approved),
-                disbursed=Count("pk", filter=disbursed),
-                requested_amount=Sum("amount_requested", filter=referred),
-                approved_amount=Sum("amount_approved", filter=approved),
-                disbursed_amount=Sum("amount_disbursed", filter=disbursed),
-            )
+            if self.tallied:
+                counts = {}
+                for stage, key, amount in (
+                    ("dirujuk", "referred", "requested_amount"),
+                    ("disetujui", "approved", "approved_amount"),
+                    ("dicairkan", "disbursed", "disbursed_amount"),
+                ):
+                    counts[key], counts[amount] = self.tally.n("referral", stage), self.tally.amount("referral", stage)
+            else:
+                referrals = self._filtered(BankReferralFilterSet, self.flow_params)
+                referred = program_measures.referral_reached("dirujuk")
+                approved = program_measures.referral_reached("disetujui")
+                disbursed = program_measures.referral_reached("dicairkan")
+                counts = referrals.aggregate(
+                    referred=Count("pk", filter=referred),
+                    approved=Count("pk", filter=approved),
+                    disbursed=Count("pk", filter=disbursed),
+                    requested_amount=Sum("amount_requested", filter=referred),
+                    approved_amount=Sum("amount_approved", filter=approved),
+                    disbursed_amount=Sum("amount_disbursed", filter=disbursed),
+                )
             url = "programs:bankreferral_list"
             funnels["pembiayaan"] = [
                 Figure("Dirujuk", counts["referred"], list_url(url, self.flow_params, stage="dirujuk")),
@@ -347,19 +403,25 @@ class AreaDashboard:
         return figures
 
     def level_up(self):
-        per_year = dict(self._figures().rose().order_by().values_list("year").annotate(n=Count("pk")))
+        if self.tallied:
+            per_year = {int(year): n for year, n in self.tally.buckets("rose").items()}
+        else:
+            per_year = dict(self._figures().rose().order_by().values_list("year").annotate(n=Count("pk")))
         rows = [Figure(str(year), n, self.business_url(size_rose=year)) for year, n in sorted(per_year.items())]
         return Chart("naik_kelas", "Naik kelas per tahun (skala dihitung naik dari tahun sebelumnya)", "bar", rows)
 
     def sales_by_category(self):
         """Yearly sales per category: one dataset per year; a row links to the businesses with sales that year."""
-        totals = (
-            self._figures()
-            .filter(revenue__isnull=False)
-            .order_by()
-            .values_list("year", "business__category")
-            .annotate(total=Sum("revenue"), n=Count("pk"))
-        )
+        if self.tallied:
+            totals = [(year, category, total, n) for (year, category), (total, n) in self.tally.sales().items()]
+        else:
+            totals = (
+                self._figures()
+                .filter(revenue__isnull=False)
+                .order_by()
+                .values_list("year", "business__category")
+                .annotate(total=Sum("revenue"), n=Count("pk"))
+            )
         years = sorted({year for year, *_ in totals})
         by_key = {(year, category): (total, n) for year, category, total, n in totals}
         last = years[-1] if years else None
@@ -421,17 +483,34 @@ class AreaDashboard:
             "halal": measures.holds_document("halal", self.today),
             "women": Q(owner__sex=Owner.Sex.FEMALE),
         }
-        per_kecamatan = {
-            row.pop("kecamatan"): row
-            for row in self.businesses.order_by()
-            .values("kecamatan")
-            .annotate(**{key: Count("pk", filter=q) for key, q in columns.items()})
-        }
+        if self.tallied:
+            per_kecamatan = self._tallied_recap(columns)
+        else:
+            per_kecamatan = {
+                row.pop("kecamatan"): row
+                for row in self.businesses.order_by()
+                .values("kecamatan")
+                .annotate(**{key: Count("pk", filter=q) for key, q in columns.items()})
+            }
         kecamatan = Kecamatan.objects.visible_to(self.user).order_by("name")
         if "kecamatan" in self.scope:
             kecamatan = kecamatan.filter(pk=self.scope["kecamatan"])
         empty = dict.fromkeys(columns, 0)
         return [(row.name, per_kecamatan.get(row.pk, empty)) for row in kecamatan.only("code", "name")]
+
+    def _tallied_recap(self, columns):
+        tally = self.tally
+        per_column = {
+            "total": tally.per_kecamatan("all"),
+            "verified": tally.per_kecamatan("verification", Business.Verification.VERIFIED),
+            "guided": tally.guided_per_kecamatan(),
+            **{size: tally.per_kecamatan("size", size) for size in SizeClass.values},
+            "unclassified": tally.per_kecamatan("size", ""),
+            **{kind: tally.holding_per_kecamatan(kind) for kind in ("nib", "pirt", "halal")},
+            "women": tally.per_kecamatan("sex", Owner.Sex.FEMALE),
+        }
+        kecamatan = set().union(*per_column.values())
+        return {k: {key: per_column[key].get(k, 0) for key in columns} for k in kecamatan}
 
     # Chart key (as in the CSV download's URL) -> the method that draws it, in page order.
     CHARTS = {

@@ -119,3 +119,49 @@ class ReportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class Tally(models.Model):
+    """How many businesses (or program records) of one cell fall in one bucket of one measure.
+
+    A cell is (kecamatan, category, guided): the dashboard filters that are attributes of a business.
+    Kept current by reports.tally; read by the dashboards instead of counting a million rows.
+    """
+
+    kecamatan = models.CharField("kecamatan", max_length=8)
+    category = models.CharField("kategori", max_length=20)
+    guided = models.BooleanField("binaan")
+    measure = models.CharField("ukuran", max_length=20)
+    bucket = models.CharField("kelompok", max_length=20)
+    n = models.BigIntegerField("jumlah")
+    amount = models.DecimalField("nilai", max_digits=20, decimal_places=2, null=True)
+
+    class Meta:
+        verbose_name = "rekap dasbor"
+        verbose_name_plural = "rekap dasbor"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kecamatan", "category", "guided", "measure", "bucket"], name="reports_tally_cell_bucket"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kecamatan}/{self.category}/{self.guided} {self.measure}={self.bucket}: {self.n}"
+
+
+class TallyDirty(models.Model):
+    """A cell whose tally a write has made stale (statement triggers, migration 0004)."""
+
+    kecamatan = models.CharField("kecamatan", max_length=8)
+    category = models.CharField("kategori", max_length=20)
+    guided = models.BooleanField("binaan")
+
+    class Meta:
+        verbose_name = "rekap dasbor yang perlu dihitung ulang"
+        verbose_name_plural = "rekap dasbor yang perlu dihitung ulang"
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "category", "guided"], name="reports_tallydirty_cell")
+        ]
+
+    def __str__(self):
+        return f"{self.kecamatan}/{self.category}/{self.guided}"

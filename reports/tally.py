@@ -1,0 +1,265 @@
+"""Dashboard counts kept in a summary table, so a dashboard costs about the same at a million businesses.
+
+A *cell* is (kecamatan, category, guided): the dashboard filters that are attributes of a business. For
+each cell, `reports_tally` holds how many businesses or program records fall in each bucket of each
+measure: ("all", ""), ("verification", "terverifikasi"), ("size", "mikro"), ("month", "2026-11"),
+("doc:pirt", "2027-12-31"), ("sales", "2025") with the Rupiah total, ...
+
+Statement triggers (migration 0004) write the cells a write touches into `reports_tallydirty`. Before a
+dashboard reads the table, `refresh()` recomputes those cells with the very conditions of
+registry.measures and programs.measures, so the figures are current, not cached. What depends on the
+date (a document still valid today, one expiring within six months) is kept as the date its validity
+ends, and "today" is applied when reading. Filters that are not cell attributes (a period, a group)
+use the live queries of reports.figures instead.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from programs import measures as program_measures
+from programs.models import BankReferral, CurationSubmission, Enrollment
+from registry import measures
+from registry.models import Business, LegalDocument, YearlyFigure
+from registry.sizing import SizeClass
+from reports.models import Tally, TallyDirty
+
+NEVER = "never"  # the bucket of a document without an expiry date
+NONE = "none"  # halal_due: no halal certificate at all
+HALAL_DUE_SIZES = [SizeClass.MIKRO, SizeClass.KECIL, ""]
+# Up to this many dirty cells are recomputed by name; more, by their kecamatan.
+CELLS_BY_NAME = 40
+_LOCK = 0x7A11  # pg_advisory_xact_lock key: one refresh at a time
+
+
+def refresh():
+    """Recompute the cells that writes have marked; return how many. Runs in its own transaction, one at a
+    time: a second caller waits, then finds nothing left to do."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+            cursor.execute("DELETE FROM reports_tallydirty RETURNING kecamatan, category, guided")
+            cells = set(cursor.fetchall())
+        if len(cells) <= CELLS_BY_NAME:
+            _recount(cells)
+        else:
+            for kecamatan in sorted({cell[0] for cell in cells}):
+                _recount_kecamatan(kecamatan)
+        return len(cells)
+
+
+def rebuild():
+    """Recompute every cell (after a restore, or data loaded with the triggers off), a kecamatan at a time."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+        TallyDirty.objects.all().delete()
+        Tally.objects.all().delete()
+        for kecamatan in Business.objects.order_by("kecamatan").values_list("kecamatan", flat=True).distinct():
+            _recount_kecamatan(kecamatan)
+
+
+def _recount(cells):
+    if not cells:
+        return
+    scope, stale = Q(), Q()
+    for kecamatan, category, guided in cells:
+        scope |= Q(kecamatan=kecamatan, category=category) & (~Q(guided_by="") if guided else Q(guided_by=""))
+        stale |= Q(kecamatan=kecamatan, category=category, guided=guided)
+    Tally.objects.filter(stale).delete()
+    Tally.objects.bulk_create(_count(Business.objects.filter(scope)), batch_size=5000)
+
+
+def _recount_kecamatan(kecamatan):
+    Tally.objects.filter(kecamatan=kecamatan).delete()
+    Tally.objects.bulk_create(_count(Business.objects.filter(kecamatan=kecamatan)), batch_size=5000)
+
+
+def _documents(kind):
+    return LegalDocument.objects.filter(business=OuterRef("pk"), kind__in=measures.DOCUMENT_KINDS[kind])
+
+
+def _validity(kind):
+    """For one document kind: whether a business has one without expiry, and the latest expiry. It holds
+    one today <=> that, or the latest expiry >= today (registry.measures.holds_document)."""
+    never = Exists(_documents(kind).filter(expires_on__isnull=True))
+    last = Subquery(_documents(kind).order_by("-expires_on").values("expires_on")[:1])
+    return {f"{kind}_never": never, f"{kind}_last": last}
+
+
+def _count(businesses):
+    """Tally rows for every cell of `businesses` (a kecamatan at most), bucketed as reports.figures counts:
+    one query reads each business with its document validity, and one per kind of linked record."""
+    totals = defaultdict(lambda: [0, None])
+
+    def add(cell, measure, bucket, n=1, amount=None):
+        entry = totals[(*cell, measure, str(bucket))]
+        entry[0] += n
+        if amount is not None:
+            entry[1] = (entry[1] or 0) + amount
+
+    kinds = list(measures.DOCUMENT_KINDS)
+    fields = ["pk", "kecamatan", "category", "guided_by", "verification", "is_flagship", "size_class"]
+    fields += ["owner__sex", "kbli_version", "kbli_code", "created_at", "nib"]
+    validity = {name: value for kind in kinds for name, value in _validity(kind).items()}
+    rows = businesses.order_by().annotate(**validity).values_list(*fields, *validity)
+    cell_of = {}
+    for pk, k, c, guided_by, verification, flagship, size, sex, version, kbli, created, nib, *docs in rows.iterator(
+        chunk_size=2000
+    ):
+        cell = cell_of[pk] = (k, c, guided_by != "")
+        add(cell, "all", "")
+        add(cell, "verification", verification)
+        if flagship:
+            add(cell, "flagship", "1")
+        add(cell, "size", size)
+        add(cell, "sex", sex)
+        add(cell, "kbli", f"{version}:{kbli[:2]}")
+        add(cell, "month", timezone.localtime(created).strftime("%Y-%m"))
+        for kind, never, last in zip(kinds, docs[0::2], docs[1::2], strict=True):
+            never = never or (kind == "nib" and nib != "")
+            bucket = NEVER if never else last
+            if bucket:
+                add(cell, f"doc:{kind}", bucket)
+            if kind == "halal" and c in measures.HALAL_CATEGORIES and size in HALAL_DUE_SIZES:
+                add(cell, "halal_due", bucket or NONE)
+    if not cell_of:
+        return []
+
+    # Yearly figures and program records count in the cell of their business.
+    ids = list(cell_of)
+    figures = YearlyFigure.objects.filter(business__in=ids).order_by()
+    for business, year in figures.rose().values_list("business", "year"):
+        add(cell_of[business], "rose", year)
+    for business, year, revenue in figures.filter(revenue__isnull=False).values_list("business", "year", "revenue"):
+        add(cell_of[business], "sales", year, amount=revenue)
+    enrollments = Enrollment.objects.filter(business__in=ids).order_by().values_list("business")
+    for business, nominated, attended, completed in enrollments.annotate(
+        nominated=Count("pk"),
+        attended=Count("pk", filter=program_measures.attended()),
+        completed=Count("pk", filter=program_measures.completed()),
+    ):
+        for state, n in (("nominated", nominated), ("attended", attended), ("completed", completed)):
+            if n:
+                add(cell_of[business], "enrollment", state, n)
+    submissions = CurationSubmission.objects.filter(product__business__in=ids).order_by()
+    for business, submitted, passed, placed in submissions.values_list("product__business").annotate(
+        submitted=Count("pk"),
+        passed=Count("pk", filter=program_measures.passed()),
+        placed=Count("pk", filter=program_measures.placed()),
+    ):
+        for state, n in (("submitted", submitted), ("passed", passed), ("placed", placed)):
+            if n:
+                add(cell_of[business], "curation", state, n)
+    stages = (("dirujuk", "amount_requested"), ("disetujui", "amount_approved"), ("dicairkan", "amount_disbursed"))
+    referrals = BankReferral.objects.filter(business__in=ids).order_by().values_list("business")
+    reached = {stage: program_measures.referral_reached(stage) for stage, _ in stages}
+    aggregates = {}
+    for stage, field in stages:
+        aggregates[f"{stage}_n"] = Count("pk", filter=reached[stage])
+        aggregates[f"{stage}_amount"] = Sum(field, filter=reached[stage])
+    for business, *counts in referrals.annotate(**aggregates):
+        for (stage, _field), n, amount in zip(stages, counts[0::2], counts[1::2], strict=True):
+            if n:
+                add(cell_of[business], "referral", stage, n, amount)
+
+    return [
+        Tally(kecamatan=k, category=c, guided=g, measure=measure, bucket=bucket, n=n, amount=amount)
+        for (k, c, g, measure, bucket), (n, amount) in totals.items()
+    ]
+
+
+class TallyCounts:
+    """The tally of the cells in a user's area (narrowed by the dashboard's kecamatan, category and guided
+    filters), summed four ways in one query: over the area, per kecamatan, per category, and per
+    kecamatan and guided."""
+
+    _SQL = """
+        SELECT GROUPING(kecamatan, category, guided), kecamatan, category, guided, measure, bucket,
+               SUM(n)::bigint, SUM(amount)
+        FROM reports_tally
+        WHERE kecamatan = ANY(%s) AND (%s IS NULL OR category = %s) AND (%s IS NULL OR guided = %s)
+          AND measure <> 'month'
+        GROUP BY GROUPING SETS ((measure, bucket), (kecamatan, measure, bucket), (category, measure, bucket),
+                                (kecamatan, guided, measure, bucket))
+    """
+    # Months are most of the rows and only the area's total per month is shown.
+    _MONTHS_SQL = """
+        SELECT bucket, SUM(n)::bigint FROM reports_tally
+        WHERE kecamatan = ANY(%s) AND (%s IS NULL OR category = %s) AND (%s IS NULL OR guided = %s)
+          AND measure = 'month'
+        GROUP BY bucket
+    """
+
+    def __init__(self, kecamatan, scope, today):
+        refresh()
+        category = scope.get("category")
+        guided = None if "guided" not in scope else scope["guided"] == "true"
+        self.today = today
+        self.area, self.kecamatan, self.category, self.guided = {}, {}, {}, {}
+        sets = {0b111: self.area, 0b011: self.kecamatan, 0b101: self.category, 0b010: self.guided}
+        params = [list(kecamatan), category, category, guided, guided]
+        with connection.cursor() as cursor:
+            cursor.execute(self._SQL, params)
+            for grouping, k, c, g, measure, bucket, n, amount in cursor.fetchall():
+                key = {0b111: (), 0b011: (k,), 0b101: (c,), 0b010: (k, g)}[grouping]
+                sets[grouping][(*key, measure, bucket)] = (n, amount)
+            cursor.execute(self._MONTHS_SQL, params)
+            self.area |= {("month", bucket): (n, None) for bucket, n in cursor.fetchall()}
+
+    def n(self, measure, bucket=""):
+        return self.area.get((measure, bucket), (0, None))[0]
+
+    def amount(self, measure, bucket=""):
+        return self.area.get((measure, bucket), (0, None))[1]
+
+    def buckets(self, measure):
+        """{bucket: n} over the area."""
+        return {bucket: n for (m, bucket), (n, _) in self.area.items() if m == measure}
+
+    def per_kecamatan(self, measure, bucket=""):
+        return {k: n for (k, m, b), (n, _) in self.kecamatan.items() if m == measure and b == bucket}
+
+    def per_category(self, measure, bucket=""):
+        return {c: n for (c, m, b), (n, _) in self.category.items() if m == measure and b == bucket}
+
+    def guided_per_kecamatan(self):
+        return {k: n for (k, g, m, _b), (n, _) in self.guided.items() if g and m == "all"}
+
+    def sales(self):
+        """{(year, category): (Rupiah total, businesses)} of the yearly figures with sales."""
+        return {(int(b), c): (amount, n) for (c, m, b), (n, amount) in self.category.items() if m == "sales"}
+
+    def holding(self, kind, counts=None):
+        """Businesses that hold a valid document of `kind` today (in `counts`: {bucket: n}, else the area)."""
+        counts = self.buckets(f"doc:{kind}") if counts is None else counts
+        return sum(n for bucket, n in counts.items() if self._valid(bucket))
+
+    def holding_per_kecamatan(self, kind):
+        per = defaultdict(int)
+        for (k, m, bucket), (n, _) in self.kecamatan.items():
+            if m == f"doc:{kind}" and self._valid(bucket):
+                per[k] += n
+        return dict(per)
+
+    def expiring(self, kind):
+        """Businesses whose latest document of `kind` expires between today and six months from now."""
+        first = self.today.isoformat()
+        last = measures.months_ahead(self.today, measures.EXPIRY_WINDOW_MONTHS).isoformat()
+        counts = self.buckets(f"doc:{kind}")
+        return sum(n for bucket, n in counts.items() if bucket != NEVER and first <= bucket <= last)
+
+    def halal_due(self):
+        return sum(n for bucket, n in self.buckets("halal_due").items() if not self._valid(bucket))
+
+    def _valid(self, bucket):
+        return bucket == NEVER or (bucket != NONE and bucket >= self.today.isoformat())
+
+
+def month_of(bucket):
+    """ "2026-11" -> date(2026, 11, 1)."""
+    year, month = bucket.split("-")
+    return datetime.date(int(year), int(month), 1)

@@ -1,0 +1,129 @@
+"""The dashboard's summary table against the live counts it replaces, through every kind of write."""
+
+import datetime
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from programs.models import Attendance, BankReferral, CurationSubmission, Enrollment, Placement
+from registry.measures import months_ahead
+from registry.models import Business, LegalDocument, Owner
+from reports import tally
+from reports.figures import AreaDashboard
+from reports.models import Tally, TallyDirty
+from tests.factories import make_business, make_document, make_figure, make_owner, make_product
+from tests.reports.conftest import _referral
+
+TODAY = timezone.localdate()
+
+
+def figures(user, *, tallied, **params):
+    request = RequestFactory().get(reverse("reports:dashboard"), params)
+    request.user = user
+    dashboard = AreaDashboard(request, request.GET)
+    if not tallied:
+        dashboard.tallied = False
+    else:
+        assert dashboard.tallied
+    return {
+        "totals": dashboard.totals(),
+        "documents": dashboard.documents(),
+        "funnels": dashboard.funnels(),
+        "charts": dashboard.charts(),
+        "recap": dashboard.kecamatan_recap(),
+    }
+
+
+def assert_same(user, **params):
+    tallied, live = figures(user, tallied=True, **params), figures(user, tallied=False, **params)
+    for key in live:
+        assert tallied[key] == live[key], key
+
+
+SCOPES = [{}, {"category": "makanan"}, {"guided": "true"}, {"guided": "false"}]
+
+
+def test_the_tally_gives_the_live_figures_through_every_kind_of_write(
+    world, dinas_sidoarjo, coordinator_a, bank, kec_a, kec_b
+):
+    for params in [*SCOPES, {"kecamatan": kec_a.pk}]:
+        assert_same(dinas_sidoarjo, **params)
+    a1, a2, a3 = world["a"]
+    b1, b2 = world["b"]
+
+    # A business moves cell (category, kecamatan through its desa is not editable here: category and guidance).
+    Business.objects.filter(pk=a2.pk).update(category="makanan", guided_by="Dinas")
+    # Owner's sex, a soft delete, a verification, a size class.
+    Owner.objects.filter(pk=b2.owner_id).update(sex=Owner.Sex.FEMALE)
+    Business.objects.filter(pk=a3.pk).update(deleted_at=timezone.now())
+    Business.objects.filter(pk=b1.pk).update(verification=Business.Verification.REJECTED, verification_note="x")
+    # Documents: renewed (an expiring one and a later one), expiring only, never expiring, expired, deleted.
+    make_document(b2, kind=LegalDocument.Kind.PIRT, expires_on=months_ahead(TODAY, 2))
+    make_document(b2, kind=LegalDocument.Kind.PIRT, expires_on=TODAY + datetime.timedelta(days=1500))
+    make_document(a2, kind=LegalDocument.Kind.BPOM_MD, expires_on=TODAY)
+    make_document(a2, kind=LegalDocument.Kind.HALAL, expires_on=None)
+    LegalDocument.objects.filter(business=a1, kind=LegalDocument.Kind.HALAL).delete()
+    # Yearly figures, program records and their children.
+    make_figure(b2, year=2024, revenue=100_000_000)
+    make_figure(b2, year=2025, revenue=2_000_000_000)
+    enrollment = Enrollment.objects.create(training=world["training"], business=b1, nominated_by=coordinator_a)
+    Attendance.objects.create(
+        enrollment=enrollment, session=world["training"].sessions.get(), present=True, marked_by=dinas_sidoarjo
+    )
+    submission = CurationSubmission.objects.create(
+        call=world["call"], product=make_product(b2), submitted_by=coordinator_a, decision="lolos"
+    )
+    Placement.objects.create(submission=submission, partner="Alfamart", starts_on=TODAY, created_by=dinas_sidoarjo)
+    _referral(b2, bank, "dicairkan", coordinator_a, requested=5_000_000, approved=5_000_000, disbursed=4_000_000)
+    BankReferral.objects.filter(business=a1).update(amount_disbursed=41_000_000)
+    # And a new member in a new cell.
+    make_business(kec_b, category="jasa", owner=make_owner(kec_b, female=True))
+
+    assert TallyDirty.objects.exists()
+    for params in [*SCOPES, {"kecamatan": kec_b.pk}]:
+        assert_same(dinas_sidoarjo, **params)
+    assert not TallyDirty.objects.exists()
+
+
+def test_a_write_marks_only_its_cells_and_a_refresh_recounts_them(world, kec_a):
+    tally.refresh()
+    before = {(t.kecamatan, t.category, t.guided, t.measure, t.bucket): t.n for t in Tally.objects.all()}
+
+    make_business(kec_a, category="jasa")
+
+    assert list(TallyDirty.objects.values_list("kecamatan", "category", "guided")) == [(kec_a.pk, "jasa", False)]
+    assert tally.refresh() == 1
+    after = {(t.kecamatan, t.category, t.guided, t.measure, t.bucket): t.n for t in Tally.objects.all()}
+    changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    assert changed
+    assert all(key[:3] == (kec_a.pk, "jasa", False) for key in changed)
+    assert after[(kec_a.pk, "jasa", False, "all", "")] == before.get((kec_a.pk, "jasa", False, "all", ""), 0) + 1
+    assert tally.refresh() == 0
+
+
+def test_a_rebuild_gives_what_the_incremental_refreshes_gave(world):
+    def rows():
+        return sorted(Tally.objects.values_list("kecamatan", "category", "guided", "measure", "bucket", "n", "amount"))
+
+    tally.refresh()
+    incremental = rows()
+    tally.rebuild()
+    assert rows() == incremental
+
+
+def test_many_dirty_cells_are_recounted_by_kecamatan(world, dinas_sidoarjo, kec_a, monkeypatch):
+    monkeypatch.setattr(tally, "CELLS_BY_NAME", 0)
+    make_business(kec_a, category="jasa")
+    for params in SCOPES:
+        assert_same(dinas_sidoarjo, **params)
+
+
+@pytest.mark.parametrize("params", [{"from_date": "2020-01-01"}, {"to_date": "2030-12-31"}, {"group": "group"}])
+def test_filters_outside_the_cell_count_live(world, dinas_sidoarjo, params):
+    request = RequestFactory().get(reverse("reports:dashboard"), params)
+    if "group" in params:
+        request = RequestFactory().get(reverse("reports:dashboard"), {"group": world["group"].pk})
+    request.user = dinas_sidoarjo
+    assert not AreaDashboard(request, request.GET).tallied
