@@ -79,23 +79,27 @@ def _business_matches(value, *, similar):
     )
 
 
-def _common_word(value):
-    """Whether the planner expects `value` in thousands of business or product names."""
+def _common_word(value, *, similar=False):
+    """Whether the planner expects `value` (or, with `similar`, words like it) in thousands of business
+    or product names."""
     return any(
-        estimated_rows(name_matches(model.objects.all(), value, similar=False)) > COMMON_WORD_ROWS
+        estimated_rows(name_matches(model.objects.all(), value, similar=similar)) > COMMON_WORD_ROWS
         for model in (Business, Product)
     )
 
 
-def _with_word(queryset, value):
-    """`queryset` narrowed to the businesses whose name, owner's name or a product's name contains `value`,
-    tested row by row: the product test is a scalar subquery, which PostgreSQL runs per row (an EXISTS
-    would be turned into a hash of every matching product first)."""
+def _with_word(queryset, value, *, similar=False):
+    """`queryset` narrowed to the businesses whose name, owner's name or a product's name contains `value`
+    (or, with `similar`, a word like it), tested row by row: the product test is a scalar subquery, which
+    PostgreSQL runs per row (an EXISTS would be turned into a hash of every matching product first)."""
     key = SearchKey(Value(value))
-    product = Product.objects.filter(business=OuterRef("pk")).alias(key=SearchKey("name")).filter(key__contains=key)
+    product = name_matches(Product.objects.filter(business=OuterRef("pk")), value, similar=similar)
+    found = Q(name_key__contains=key) | Q(owner_key__contains=key) | Q(product_hit__isnull=False)
+    if similar:
+        found |= Q(name_key__trigram_word_similar=key)
     return queryset.alias(
         name_key=SearchKey("name"), owner_key=SearchKey("owner__name"), product_hit=Subquery(product.values("pk")[:1])
-    ).filter(Q(name_key__contains=key) | Q(owner_key__contains=key) | Q(product_hit__isnull=False))
+    ).filter(found)
 
 
 def _visible_kecamatan(request):
@@ -260,6 +264,9 @@ class BusinessFilterSet(AreaScopeFilterSet):
         # The words themselves; names like them (typos) only when nothing has the words. The hits go in
         # as ids, or as the UNION itself when there are many after all.
         exact = list(_business_matches(value, similar=False)[:MANY_MATCHES])
+        if not exact and _common_word(value, similar=True):  # "Barokah Jaya": half its letters are common
+            self.many_matches = True
+            return _with_word(queryset, value, similar=True)
         if not exact:
             return queryset.filter(pk__in=_business_matches(value, similar=True))
         if len(exact) < MANY_MATCHES:

@@ -434,6 +434,7 @@ class BusinessQuerySet(models.QuerySet):
             ids = list(self.values_list("pk", flat=True)[k])
             rows = self.model._base_manager.filter(pk__in=ids)
             rows.query.select_related = self.query.select_related
+            rows.query.deferred_loading = self.query.deferred_loading
             found = {row.pk: row for row in rows}
             return [found[pk] for pk in ids if pk in found]
         return super().__getitem__(k)

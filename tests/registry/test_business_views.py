@@ -425,3 +425,23 @@ def test_a_common_word_is_searched_row_by_row_newest_first(client, dinas_sidoarj
     assert other.get_absolute_url() not in html
     assert "yang terbaru didaftarkan tampil lebih dulu" in html
     assert by_sort.index(by_name.get_absolute_url()) < by_sort.index(by_product.get_absolute_url())
+
+
+def test_a_typo_of_a_common_word_is_also_searched_row_by_row(client, dinas_sidoarjo, kec_a, monkeypatch):
+    """Nothing has "lumpiya"; names like it are many (here: by pretending so), so they are tested row by
+    row along the newest-first order instead of being collected and sorted."""
+    from registry import filtersets
+
+    monkeypatch.setattr(filtersets, "_common_word", lambda value, similar=False: similar)
+    lumpia = make_business(kec_a, name="Lumpia Bandeng")
+    by_product = make_business(kec_a, name="Toko Bu Ani")
+    make_product(by_product, name="Lumpia goreng")
+    other = make_business(kec_a, name="Jamu Segar")
+    client.force_login(dinas_sidoarjo)
+
+    html = client.get(LIST, {"q": "lumpiya"}).content.decode()
+
+    assert lumpia.get_absolute_url() in html
+    assert by_product.get_absolute_url() in html
+    assert other.get_absolute_url() not in html
+    assert "yang terbaru didaftarkan tampil lebih dulu" in html
