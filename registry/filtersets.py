@@ -53,7 +53,7 @@ YES_NO = forms.Select(choices=[("", _("Semua")), ("true", _("Ya")), ("false", _(
 
 
 def lazy_choices(choices):
-    """Long choice lists as a callable: a filter set deep-copies its filters, and their form fields, on every
+    """Choice lists as a callable: a filter set deep-copies its filters, and their form fields, on every
     request, and a callable is copied as it is instead of tuple by tuple."""
     return lambda: choices
 
@@ -163,7 +163,9 @@ class AreaScopeFilterSet(django_filters.FilterSet):
     kecamatan = django_filters.ModelChoiceFilter(
         queryset=_visible_kecamatan, method="filter_business", label=_("Kecamatan")
     )
-    category = django_filters.ChoiceFilter(choices=Category.choices, method="filter_business", label=_("Kategori"))
+    category = django_filters.ChoiceFilter(
+        choices=lazy_choices(Category.choices), method="filter_business", label=_("Kategori")
+    )
     group = django_filters.ModelChoiceFilter(queryset=_visible_groups, method="filter_business", label=_("Kelompok"))
     guided = django_filters.BooleanFilter(method="filter_business", label=_("Binaan"), widget=YES_NO)
 
@@ -200,13 +202,21 @@ class BusinessFilterSet(AreaScopeFilterSet):
     kbli_section = django_filters.ChoiceFilter(
         choices=lazy_choices(SECTION_CHOICES), method="filter_measure", label=_("Kategori KBLI")
     )
-    size_class = django_filters.ChoiceFilter(choices=SIZE_CHOICES, method="filter_measure", label=_("Skala"))
-    sex = django_filters.ChoiceFilter(choices=Owner.Sex.choices, field_name="owner__sex", label=_("Jenis kelamin"))
-    verification = django_filters.ChoiceFilter(choices=Business.Verification.choices, label=_("Verifikasi"))
+    size_class = django_filters.ChoiceFilter(
+        choices=lazy_choices(SIZE_CHOICES), method="filter_measure", label=_("Skala")
+    )
+    sex = django_filters.ChoiceFilter(
+        choices=lazy_choices(Owner.Sex.choices), field_name="owner__sex", label=_("Jenis kelamin")
+    )
+    verification = django_filters.ChoiceFilter(
+        choices=lazy_choices(Business.Verification.choices), label=_("Verifikasi")
+    )
     is_flagship = django_filters.BooleanFilter(label=_("Unggulan"), widget=YES_NO)
-    document = django_filters.ChoiceFilter(choices=DOCUMENT_CHOICES, method="filter_measure", label=_("Legalitas"))
+    document = django_filters.ChoiceFilter(
+        choices=lazy_choices(DOCUMENT_CHOICES), method="filter_measure", label=_("Legalitas")
+    )
     expiring = django_filters.ChoiceFilter(
-        choices=EXPIRING_CHOICES, method="filter_measure", label=_("Habis berlaku dalam 6 bulan")
+        choices=lazy_choices(EXPIRING_CHOICES), method="filter_measure", label=_("Habis berlaku dalam 6 bulan")
     )
     expired = django_filters.BooleanFilter(method="filter_measure", label=_("Ada dokumen kedaluwarsa"), widget=YES_NO)
     halal_due = django_filters.BooleanFilter(
@@ -221,7 +231,9 @@ class BusinessFilterSet(AreaScopeFilterSet):
     )
     export_from = django_filters.NumberFilter(method="filter_none", label=_("Ekspor sejak tahun"))
     export_to = django_filters.NumberFilter(method="filter_none", label=_("Ekspor sampai tahun"))
-    market = django_filters.ChoiceFilter(choices=Business.Market.choices, method="filter_market", label=_("Pasar"))
+    market = django_filters.ChoiceFilter(
+        choices=lazy_choices(Business.Market.choices), method="filter_market", label=_("Pasar")
+    )
 
     many_matches = False  # set by a search for a word that hundreds of businesses share
 
@@ -307,7 +319,7 @@ class BusinessFilterSet(AreaScopeFilterSet):
 
 class ProductFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Cari produk atau usaha"))
-    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Kategori"))
+    category = django_filters.ChoiceFilter(choices=lazy_choices(Category.choices), label=_("Kategori"))
     kecamatan = django_filters.ModelChoiceFilter(
         queryset=lambda request: Kecamatan.objects.visible_to(request.user),
         field_name="business__kecamatan",

@@ -47,7 +47,7 @@ _BADGE = {Business.Verification.VERIFIED: "text-bg-success", Business.Verificati
 def verification_badge(business):
     """The verification state as a coloured badge (lists and the detail page)."""
     badge = _BADGE.get(business.verification, "text-bg-secondary")
-    label = escape(business.get_verification_display())
+    label = escape(str(Business.Verification(business.verification).label))
     return mark_safe(f'<span class="badge {badge}">{label}</span>')  # noqa: S308 - escaped  # nosec B308, B703
 
 
