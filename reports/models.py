@@ -150,17 +150,24 @@ class Tally(models.Model):
 
 
 class TallyDirty(models.Model):
-    """A cell whose tally a write has made stale (statement triggers, migration 0004)."""
+    """A cell whose tally a write has made stale (statement triggers, migrations 0004 and 0005).
+
+    One row per cell *and writing transaction*: a mark that merged into an older one could be deleted by
+    a recount that ran before the write committed, and the write would then never be counted.
+    """
 
     kecamatan = models.CharField("kecamatan", max_length=8)
     category = models.CharField("kategori", max_length=20)
     guided = models.BooleanField("binaan")
+    txid = models.BigIntegerField("transaksi", default=0)
 
     class Meta:
         verbose_name = "rekap dasbor yang perlu dihitung ulang"
         verbose_name_plural = "rekap dasbor yang perlu dihitung ulang"
         constraints = [
-            models.UniqueConstraint(fields=["kecamatan", "category", "guided"], name="reports_tallydirty_cell")
+            models.UniqueConstraint(
+                fields=["kecamatan", "category", "guided", "txid"], name="reports_tallydirty_cell_transaction"
+            )
         ]
 
     def __str__(self):

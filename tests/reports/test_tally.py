@@ -127,3 +127,26 @@ def test_filters_outside_the_cell_count_live(world, dinas_sidoarjo, params):
         request = RequestFactory().get(reverse("reports:dashboard"), {"group": world["group"].pk})
     request.user = dinas_sidoarjo
     assert not AreaDashboard(request, request.GET).tallied
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_committing_after_a_recount_began_is_still_counted(kec_a):
+    """A recount deletes the marks it can see; a write in flight keeps its own mark, so the recount after
+    its commit counts it (a mark shared between transactions would have been deleted with the old one)."""
+    import psycopg2
+    from django.db import connection
+
+    business = make_business(kec_a, category="jasa")  # committed: its cell is marked
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:  # a second user's write, not yet committed
+            cursor.execute("UPDATE registry_business SET is_flagship = true WHERE id = %s", [business.pk])
+        tally.refresh()  # sees and deletes the first mark only
+        other.commit()
+    finally:
+        other.close()
+
+    assert TallyDirty.objects.filter(kecamatan=kec_a.pk, category="jasa").exists()
+    tally.refresh()
+    flagship = Tally.objects.get(kecamatan=kec_a.pk, category="jasa", guided=False, measure="flagship", bucket="1")
+    assert flagship.n == 1
