@@ -136,24 +136,29 @@ def _count(businesses):
         add(cell_of[business], "rose", year)
     for business, year, revenue in figures.filter(revenue__isnull=False).values_list("business", "year", "revenue"):
         add(cell_of[business], "sales", year, amount=revenue)
-    enrollments = Enrollment.objects.filter(business__in=ids).order_by().values_list("business")
-    for business, nominated, attended, completed in enrollments.annotate(
-        nominated=Count("pk"),
-        attended=Count("pk", filter=program_measures.attended()),
-        completed=Count("pk", filter=program_measures.completed()),
-    ):
-        for state, n in (("nominated", nominated), ("attended", attended), ("completed", completed)):
-            if n:
-                add(cell_of[business], "enrollment", state, n)
-    submissions = CurationSubmission.objects.filter(product__business__in=ids).order_by()
-    for business, submitted, passed, placed in submissions.values_list("product__business").annotate(
-        submitted=Count("pk"),
-        passed=Count("pk", filter=program_measures.passed()),
-        placed=Count("pk", filter=program_measures.placed()),
-    ):
-        for state, n in (("submitted", submitted), ("passed", passed), ("placed", placed)):
-            if n:
-                add(cell_of[business], "curation", state, n)
+
+    def add_steps(rows, measure, **steps):
+        """Per business, how many records reached each step of a funnel (`steps`: name -> condition)."""
+        counted = rows.order_by().annotate(**{step: Count("pk", filter=q) for step, q in steps.items()})
+        for business, *counts in counted:
+            for step, n in zip(steps, counts, strict=True):
+                if n:
+                    add(cell_of[business], measure, step, n)
+
+    add_steps(
+        Enrollment.objects.filter(business__in=ids).values_list("business"),
+        "enrollment",
+        nominated=Q(),
+        attended=program_measures.attended(),
+        completed=program_measures.completed(),
+    )
+    add_steps(
+        CurationSubmission.objects.filter(product__business__in=ids).values_list("product__business"),
+        "curation",
+        submitted=Q(),
+        passed=program_measures.passed(),
+        placed=program_measures.placed(),
+    )
     stages = (("dirujuk", "amount_requested"), ("disetujui", "amount_approved"), ("dicairkan", "amount_disbursed"))
     referrals = BankReferral.objects.filter(business__in=ids).order_by().values_list("business")
     reached = {stage: program_measures.referral_reached(stage) for stage, _ in stages}
