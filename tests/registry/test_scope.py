@@ -100,3 +100,21 @@ def test_role_groups_hold_exactly_their_permissions(db):
 
 def test_make_region_helper_loads_real_codes(db):
     assert make_region("35.29.14").name == "Dasuk"
+
+
+def test_the_area_is_read_once_per_user_object_and_again_after_an_assignment_changes(
+    kec_a, kec_b, django_assert_num_queries
+):
+    from registry.models import Business
+    from tests.factories import make_business
+
+    user = make_user(roles.COORDINATOR, kecamatan=kec_a)
+    mine, theirs = make_business(kec_a), make_business(kec_b)
+    with django_assert_num_queries(3):  # the area once, then each list
+        assert set(Business.objects.visible_to(user)) == {mine}
+        assert codes(Kecamatan.objects.visible_to(user)) == {kec_a.pk}
+
+    added = AreaAssignment.objects.create(user=user, kecamatan=kec_b)
+    assert set(Business.objects.visible_to(user)) == {mine, theirs}
+    added.delete()
+    assert set(Business.objects.visible_to(user)) == {mine}
