@@ -51,6 +51,11 @@ def refresh():
         return len(cells)
 
 
+def refresh_after_import(sender, batch, **kwargs):
+    """An import has written many rows: recount their cells now, not in the next dashboard view."""
+    refresh()
+
+
 def rebuild():
     """Recompute every cell (after a restore, or data loaded with the triggers off), a kecamatan at a time."""
     with transaction.atomic():
