@@ -146,10 +146,14 @@ class AreaDashboard:
 
     @cached_property
     def tally(self):
+        return TallyCounts(self._kecamatan().values_list("pk", flat=True), self.scope, self.today)
+
+    def _kecamatan(self):
+        """The kecamatan the dashboard covers: the user's, or the one the filter names."""
         kecamatan = Kecamatan.objects.visible_to(self.user)
         if "kecamatan" in self.scope:
             kecamatan = kecamatan.filter(pk=self.scope["kecamatan"])
-        return TallyCounts(kecamatan.values_list("pk", flat=True), self.scope, self.today)
+        return kecamatan
 
     @cached_property
     def businesses(self):
@@ -190,9 +194,7 @@ class AreaDashboard:
         return figures
 
     def by_kecamatan(self):
-        kecamatan = Kecamatan.objects.visible_to(self.user).order_by("name")
-        if "kecamatan" in self.scope:
-            kecamatan = kecamatan.filter(pk=self.scope["kecamatan"])
+        kecamatan = self._kecamatan().order_by("name")
         if self.tallied:
             counts = self.tally.per_kecamatan("all")
         else:
@@ -208,8 +210,9 @@ class AreaDashboard:
             tallied = {
                 "category": lambda: self.tally.per_category("all"),
                 "size_class": lambda: self.tally.buckets("size"),
+                "owner__sex": lambda: self.tally.buckets("sex"),
             }
-            counts = tallied.get(field_name, lambda: self.tally.buckets("sex"))()
+            counts = tallied[field_name]()
         else:
             counts = dict(self.businesses.order_by().values_list(field_name).annotate(n=Count("pk")))
         if param in self.scope:  # filtered to one value: the other rows would link to lists outside the filter
@@ -287,17 +290,18 @@ class AreaDashboard:
     # Legal documents
 
     def documents(self):
-        conditions = {f"has_{kind}": measures.holds_document(kind, self.today) for kind in ("nib", "pirt", "halal")}
-        conditions |= {
-            f"expiring_{kind}": measures.document_expiring(kind, self.today) for kind in ("pirt", "halal", "bpom")
-        }
-        conditions["halal_due"] = measures.halal_due(self.today)
         if self.tallied:
             tally = self.tally
             counts = {f"has_{kind}": tally.holding(kind) for kind in ("nib", "pirt", "halal")}
             counts |= {f"expiring_{kind}": tally.expiring(kind) for kind in ("pirt", "halal", "bpom")}
             counts["halal_due"] = tally.halal_due()
         else:
+            today = self.today
+            conditions = {f"has_{kind}": measures.holds_document(kind, today) for kind in ("nib", "pirt", "halal")}
+            conditions |= {
+                f"expiring_{kind}": measures.document_expiring(kind, today) for kind in ("pirt", "halal", "bpom")
+            }
+            conditions["halal_due"] = measures.halal_due(today)
             counts = self.businesses.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
         coverage = [
             Figure(f"Punya {label}", counts[f"has_{kind}"], self.business_url(document=f"has_{kind}"))
@@ -492,9 +496,7 @@ class AreaDashboard:
                 .values("kecamatan")
                 .annotate(**{key: Count("pk", filter=q) for key, q in columns.items()})
             }
-        kecamatan = Kecamatan.objects.visible_to(self.user).order_by("name")
-        if "kecamatan" in self.scope:
-            kecamatan = kecamatan.filter(pk=self.scope["kecamatan"])
+        kecamatan = self._kecamatan().order_by("name")
         empty = dict.fromkeys(columns, 0)
         return [(row.name, per_kecamatan.get(row.pk, empty)) for row in kecamatan.only("code", "name")]
 

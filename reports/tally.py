@@ -243,10 +243,9 @@ class TallyCounts:
         """{(year, category): (Rupiah total, businesses)} of the yearly figures with sales."""
         return {(int(b), c): (amount, n) for (c, m, b), (n, amount) in self.category.items() if m == "sales"}
 
-    def holding(self, kind, counts=None):
-        """Businesses that hold a valid document of `kind` today (in `counts`: {bucket: n}, else the area)."""
-        counts = self.buckets(f"doc:{kind}") if counts is None else counts
-        return sum(n for bucket, n in counts.items() if self._valid(bucket))
+    def holding(self, kind):
+        """Businesses that hold a valid document of `kind` today."""
+        return sum(n for bucket, n in self.buckets(f"doc:{kind}").items() if self._valid(bucket))
 
     def holding_per_kecamatan(self, kind):
         per = defaultdict(int)
