@@ -1,3 +1,5 @@
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
@@ -122,6 +124,22 @@ def _visible_groups(request):
     return BusinessGroup.objects.visible_to(request.user)
 
 
+class _CopiedFilters(dict):
+    """A filter set's declared filters. Each request copies them (django-filter deep-copies): a shallow
+    copy is enough once it has its own `extra` (the request's queryset goes there), no form field yet,
+    and its own method binding (which finds the method on the copy's parent filter set)."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, declared in self.items():
+            copied = copies[name] = copy.copy(declared)
+            copied.extra = dict(declared.extra)
+            copied.__dict__.pop("_field", None)
+            if declared.method is not None:
+                copied.method = declared.method
+        return copies
+
+
 class _OwnFields(dict):
     """A form class's fields that belong to one form only: "deep-copied" as the same field objects."""
 
@@ -141,8 +159,16 @@ class AreaScopeFilterSet(django_filters.FilterSet):
     # Shown folded in the list's filter bar; the fold opens when one of them is set.
     advanced = ["from_date", "to_date", "group", "guided"]
 
+    @classmethod
+    def get_filters(cls):
+        return _CopiedFilters(super().get_filters())
+
     def get_form_class(self):
-        form_class = super().get_form_class()
+        # A closed fold (advanced_shown: none of its filters is set) is not rendered: its fields are left
+        # out of the form, which filters the same, as an empty filter filters nothing.
+        shown = self.advanced_shown
+        fields = {name: filter_.field for name, filter_ in self.filters.items() if shown or name not in self.advanced}
+        form_class = type(f"{type(self).__name__}Form", (self._meta.form,), fields)
         # The fields were made for this filter set alone (its filters are copies), so the form's deep copy
         # of them on every request (a few milliseconds for 26 fields) is skipped.
         form_class.base_fields = _OwnFields(form_class.base_fields)

@@ -101,6 +101,23 @@ def area_codes(user):
     return codes
 
 
+def area_codes_seen_by(user):
+    """The kecamatan codes `user` may see, for a `kecamatan__in` filter: None for a superuser (every one),
+    none for an anonymous or inactive user (fail closed), else their assignments' (area_codes)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    return area_codes(user)
+
+
+def in_area_of(queryset, user, lookup="kecamatan"):
+    """`queryset` narrowed to the user's area through its `lookup` to a kecamatan, tested as a literal list
+    of codes: the planner then picks the index of the list's order, not a join with the kecamatan table."""
+    codes = area_codes_seen_by(user)
+    return queryset.all() if codes is None else queryset.filter(**{f"{lookup}__in": codes})
+
+
 def forget_area_codes(sender, instance, **kwargs):
     """post_save/post_delete of an AreaAssignment: the user object it was made with reads its area again."""
     user = instance._state.fields_cache.get("user")
@@ -114,11 +131,7 @@ class KecamatanQuerySet(models.QuerySet):
 
         Fails closed: anonymous, inactive and unassigned users get none; superusers get all.
         """
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(pk__in=area_codes(user))
+        return in_area_of(self, user, lookup="pk")
 
     def visible_to(self, user):
         """Return the kecamatan inside the user's areas (see within_areas_of)."""
@@ -152,7 +165,7 @@ class Kecamatan(models.Model):
 class DesaQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the desa/kelurahan inside the user's areas."""
-        return self.filter(kecamatan__in=Kecamatan.objects.within_areas_of(user).values("pk"))
+        return in_area_of(self, user)
 
 
 class Desa(models.Model):
@@ -304,8 +317,10 @@ class LiveManager(models.Manager):
 class OwnerQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return owners living in the user's area or running a business there."""
-        area = Kecamatan.objects.within_areas_of(user).values("pk")
-        return self.filter(Q(kecamatan__in=area) | Q(pk__in=Business.objects.visible_to(user).values("owner")))
+        codes = area_codes_seen_by(user)
+        if codes is None:
+            return self.all()
+        return self.filter(Q(kecamatan__in=codes) | Q(pk__in=Business.objects.visible_to(user).values("owner")))
 
 
 class Owner(SoftDeletable, Provenance):
@@ -358,7 +373,11 @@ class Owner(SoftDeletable, Provenance):
     class Meta:
         ordering = ["name"]
         verbose_name = verbose_name_plural = "pelaku usaha"
-        indexes = [GinIndex(OpClass(SearchKey("name"), name="gin_trgm_ops"), name="registry_owner_search_trgm")]
+        indexes = [
+            GinIndex(OpClass(SearchKey("name"), name="gin_trgm_ops"), name="registry_owner_search_trgm"),
+            # The business list sorted by owner walks owners in this order.
+            models.Index(fields=["name", "id"], name="registry_owner_name_id"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["nik"], name="registry_owner_unique_nik", violation_error_message="NIK ini sudah terdaftar."
@@ -405,7 +424,7 @@ class Owner(SoftDeletable, Provenance):
 class BusinessGroupQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the groups of the user's kecamatan."""
-        return self.filter(kecamatan__in=Kecamatan.objects.within_areas_of(user).values("pk"))
+        return in_area_of(self, user)
 
 
 class BusinessGroup(models.Model):
@@ -447,25 +466,57 @@ class BusinessQuerySet(models.QuerySet):
     # From this offset on, a page is found on the (name, id) index alone and only its rows are joined.
     DEFERRED_JOIN_FROM = 1000
 
+    # Set by as_rows(): what a slice reads, as dicts.
+    row_fields = None
+
+    def as_rows(self, *fields, **related):
+        """This queryset with its slices (a list's pages) read as dicts of `fields` and of `related` columns
+        ({"owner_name": "owner__name"}): no model instances. A related column is read by a scalar subquery,
+        not a join: PostgreSQL took longer to plan the four-table join (1.5 ms) than to run it (0.3 ms)."""
+        clone = self._chain()
+        clone.row_fields = (fields, related)
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.row_fields = self.row_fields
+        return clone
+
+    def _rows(self, queryset):
+        fields, related = self.row_fields
+        columns = {}
+        for key, path in related.items():
+            relation, column = path.split("__")
+            field = self.model._meta.get_field(relation)
+            found = field.related_model._base_manager.filter(pk=OuterRef(field.attname)).values(column)
+            columns[key] = Subquery(found[:1])
+        return queryset.values(*dict.fromkeys(("pk", *fields)), **columns)
+
     def __getitem__(self, k):
-        """A deep page (OFFSET in the thousands) reads the ids of its rows first, on the index alone,
-        then fetches just those rows with their joins: its cost no longer grows with the page number
-        times the joins."""
-        deep = isinstance(k, slice) and (k.start or 0) >= self.DEFERRED_JOIN_FROM
-        if deep and self._result_cache is None and self._iterable_class is ModelIterable:
-            ids = list(self.values_list("pk", flat=True)[k])
-            rows = self.model._base_manager.filter(pk__in=ids)
+        """A slice, as rows when as_rows() asked for them. A deep page (OFFSET in the thousands) reads the
+        ids of its rows first, on the index alone, then fetches just those rows with their joins: its cost
+        no longer grows with the page number times the joins."""
+        if not isinstance(k, slice) or self._result_cache is not None or self._iterable_class is not ModelIterable:
+            return super().__getitem__(k)
+        if (k.start or 0) < self.DEFERRED_JOIN_FROM:
+            if not self.row_fields:
+                return super().__getitem__(k)
+            plain = self._chain()
+            plain.row_fields = None
+            return self._rows(plain)[k]
+        ids = list(self.values_list("pk", flat=True)[k])
+        rows = self.model._base_manager.filter(pk__in=ids)
+        if self.row_fields:
+            found = {row["pk"]: row for row in self._rows(rows)}
+        else:
             rows.query.select_related = self.query.select_related
             rows.query.deferred_loading = self.query.deferred_loading
             found = {row.pk: row for row in rows}
-            return [found[pk] for pk in ids if pk in found]
-        return super().__getitem__(k)
+        return [found[pk] for pk in ids if pk in found]
 
     def visible_to(self, user):
         """Return the businesses inside the user's assigned areas; none without one (fail closed)."""
-        if user.is_active and user.is_superuser:
-            return self.all()  # every kecamatan: testing each row against all of them only costs planning
-        return self.filter(kecamatan__in=Kecamatan.objects.within_areas_of(user).values("pk"))
+        return in_area_of(self, user)
 
     def verified(self):
         return self.filter(verification=Business.Verification.VERIFIED)
@@ -614,6 +665,17 @@ class Business(SoftDeletable, Provenance):
             # A kecamatan's businesses of one category (list filters; the dashboard tally's cells).
             models.Index(
                 fields=["kecamatan", "category"], name="registry_business_kec_cat", condition=Q(deleted_at__isnull=True)
+            ),
+            # The list sorted by category or by size class (BusinessTable's orders), without sorting the table.
+            models.Index(
+                fields=["category", "name", "id"],
+                name="registry_business_cat_name",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["size_class", "name", "id"],
+                name="registry_business_size_name",
+                condition=Q(deleted_at__isnull=True),
             ),
             # Newest first (a search for a common word lists its hits this way).
             models.Index(

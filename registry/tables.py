@@ -1,4 +1,5 @@
 from html import escape
+from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -6,6 +7,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tables2.templatetags.django_tables2 import table_page_range
 
 from registry.models import Business, Desa, Kecamatan, Product
 
@@ -44,24 +46,21 @@ class DesaTable(tables.Table):
 _BADGE = {Business.Verification.VERIFIED: "text-bg-success", Business.Verification.REJECTED: "text-bg-danger"}
 
 
-def verification_badge(business):
-    """The verification state as a coloured badge (lists and the detail page)."""
-    badge = _BADGE.get(business.verification, "text-bg-secondary")
-    label = escape(str(Business.Verification(business.verification).label))
+def verification_badge(state):
+    """A verification state (Business.Verification) as a coloured badge (lists and the detail page)."""
+    label = escape(str(Business.Verification(state).label))
+    badge = _BADGE.get(state, "text-bg-secondary")
     return mark_safe(f'<span class="badge {badge}">{label}</span>')  # noqa: S308 - escaped  # nosec B308, B703
 
 
-def business_name_cell(business, url=None):
-    """The name linked to its page (`url`, when the caller has it), with the "Unggulan" and "Binaan" badges."""
+def business_name_cell(name, url, *, flagship, guided):
+    """A business's name linked to its page, with the "Unggulan" and "Binaan" badges."""
     badges = [
         f' <span class="badge {css}">{escape(gettext(label))}</span>'
-        for shown, css, label in (
-            (business.is_flagship, "text-bg-warning", "Unggulan"),
-            (business.guided_by, "text-bg-info", "Binaan"),
-        )
+        for shown, css, label in ((flagship, "text-bg-warning", "Unggulan"), (guided, "text-bg-info", "Binaan"))
         if shown
     ]
-    link = f'<a href="{escape(url or business.get_absolute_url())}">{escape(business.name)}</a>'
+    link = f'<a href="{escape(url)}">{escape(name)}</a>'
     return mark_safe(link + "".join(badges))  # noqa: S308 - every value is escaped  # nosec B308, B703
 
 
@@ -71,13 +70,16 @@ _WIDE = ' class="d-none d-sm-table-cell"'
 class BusinessTable(tables.Table):
     """Members, without personal data: no NIK, no phone, no birth date."""
 
+    # Every order ends with a unique column (pages do not overlap) and is served by an index at a million
+    # rows: the owner's (name, id), the business's (kecamatan, name), (category, name, id) and so on.
+    # Kecamatan sort in their official (Kemendagri code) order, as in the kecamatan filter.
     name = tables.Column(_("Nama usaha"), order_by=("name", "pk"))
-    owner = tables.Column(_("Pemilik"), accessor="owner__name", order_by=("owner__name", "pk"))
+    owner = tables.Column(_("Pemilik"), accessor="owner__name", order_by=("owner__name", "owner_id", "pk"))
     desa = tables.Column(_("Desa"), accessor="desa__name", attrs=WIDE_ONLY, orderable=False)
-    kecamatan = tables.Column(_("Kecamatan"), accessor="kecamatan__name", order_by=("kecamatan__name", "name"))
-    category = tables.Column(_("Kategori"), attrs=WIDE_ONLY)
-    size_class = tables.Column(_("Skala"), attrs=WIDE_ONLY)
-    verification = tables.Column(_("Verifikasi"))
+    kecamatan = tables.Column(_("Kecamatan"), accessor="kecamatan__name", order_by=("kecamatan_id", "name", "pk"))
+    category = tables.Column(_("Kategori"), attrs=WIDE_ONLY, order_by=("category", "name", "pk"))
+    size_class = tables.Column(_("Skala"), attrs=WIDE_ONLY, order_by=("size_class", "name", "pk"))
+    verification = tables.Column(_("Verifikasi"), order_by=("verification", "created_at", "pk"))
     created_at = tables.DateColumn(
         format="d-m-Y", verbose_name=_("Didaftarkan"), attrs=WIDE_ONLY, order_by=("created_at", "pk")
     )
@@ -91,33 +93,90 @@ class BusinessTable(tables.Table):
         # The rows are written by rows_html() (keep it in step with the columns above).
         template_name = "registry/partials/_business_table.html"
 
+    # The rows the list reads (BusinessListView, through as_rows): values, not model instances.
+    ROW_FIELDS = ["pk", "name", "category", "size_class", "verification", "is_flagship", "guided_by", "created_at"]
+    ROW_NAMES = {"owner_name": "owner__name", "desa_name": "desa__name", "kecamatan_name": "kecamatan__name"}
+
     def render_name(self, record):
-        return business_name_cell(record)
+        url = record.get_absolute_url()
+        return business_name_cell(record.name, url, flagship=record.is_flagship, guided=record.guided_by)
 
     def render_verification(self, record):
-        return verification_badge(record)
+        return verification_badge(record.verification)
 
-    def rows_html(self):
-        """This page's rows, written in Python: django-tables2's loop asks every column for its attributes
-        and renderer, and even a template per row cost more than the list's query. Every value is escaped."""
+    def page_html(self):
+        """The table and its pager as django-tables2's bootstrap5 template writes them, written in Python:
+        its template loop asks every cell for its column's attributes and renderer. Every value is escaped."""
+        head = "".join(
+            f'<th {column.attrs["th"].as_html()} scope="col">{self._header(column)}</th>' for column in self.columns
+        )
+        body = self._rows_html() or f'<tr><td colspan="{len(self.columns)}">{escape(str(self.empty_text))}</td></tr>'
+        table = f"<table {self.attrs.as_html()}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        html = f'<div class="table-container">{table}{self._pager_html()}</div>'
+        return mark_safe(html)  # noqa: S308 - every value above is escaped  # nosec B308, B703
+
+    def _link(self, **changes):
+        params = dict(self.request.GET)  # as django-tables2's querystring_replace
+        params.update(changes)
+        return escape("?" + urlencode(params, doseq=True))
+
+    def _header(self, column):
+        header = escape(str(column.header))
+        if not column.orderable:
+            return header
+        return f'<a href="{self._link(**{self.prefixed_order_by_field: column.order_by_alias.next})}">{header}</a>'
+
+    def _pager_html(self):
+        page = getattr(self, "page", None)
+        if not page or not (page.has_previous() or page.has_next()):
+            return ""
+        field, items = self.prefixed_page_field, []
+        if page.has_previous():
+            previous = self._link(**{field: page.previous_page_number()})
+            items.append(
+                f'<li class="previous page-item"><a href="{previous}" class="page-link">'
+                f'<span aria-hidden="true">&laquo;</span> {escape(gettext("previous"))}</a></li>'
+            )
+        for number in table_page_range(page, self.paginator):
+            active = " active" if number == page.number else ""
+            href = "" if number == "..." else f' href="{self._link(**{field: number})}"'
+            items.append(f'<li class="page-item{active}"><a class="page-link"{href}>{number}</a></li>')
+        if page.has_next():
+            following = self._link(**{field: page.next_page_number()})
+            items.append(
+                f'<li class="next page-item"><a href="{following}" class="page-link">'
+                f'{escape(gettext("next"))} <span aria-hidden="true">&raquo;</span></a></li>'
+            )
+        navigation = escape(gettext("Navigasi halaman"))
+        pages = f'<ul class="pagination justify-content-center">{"".join(items)}</ul>'
+        return f'<nav aria-label="{navigation}">{pages}</nav>'
+
+    def _rows_html(self):
+        """This page's rows (dicts of ROW_FIELDS and ROW_NAMES)."""
         labels = {name: dict(Business._meta.get_field(name).flatchoices) for name in ("category", "size_class")}
         # One reverse() for the page, not one per row: the detail URL with a placeholder for the id.
         detail_url = reverse("registry:business_detail", args=[2**31 - 1]).replace(str(2**31 - 1), "{}")
         html = []
         for row in self.paginated_rows:
             business = row.record
+            name = business_name_cell(
+                business["name"],
+                detail_url.format(business["pk"]),
+                flagship=business["is_flagship"],
+                guided=business["guided_by"],
+            )
             cells = (
-                (business_name_cell(business, detail_url.format(business.pk)), ""),
-                (escape(business.owner.name), ""),
-                (escape(business.desa.name), _WIDE),
-                (escape(business.kecamatan.name), ""),
-                (escape(str(labels["category"].get(business.category, business.category))), _WIDE),
-                (escape(str(labels["size_class"].get(business.size_class) or "—")), _WIDE),
-                (verification_badge(business), ""),
-                (timezone.localtime(business.created_at).strftime("%d-%m-%Y"), _WIDE),
+                (name, ""),
+                (escape(business["owner_name"]), ""),
+                (escape(business["desa_name"]), _WIDE),
+                (escape(business["kecamatan_name"]), ""),
+                (escape(str(labels["category"].get(business["category"], business["category"]))), _WIDE),
+                (escape(str(labels["size_class"].get(business["size_class"]) or "—")), _WIDE),
+                (verification_badge(business["verification"]), ""),
+                (timezone.localtime(business["created_at"]).strftime("%d-%m-%Y"), _WIDE),
             )
             html.append("<tr>" + "".join(f"<td{attrs}>{cell}</td>" for cell, attrs in cells) + "</tr>")
-        return mark_safe("".join(html))  # noqa: S308 - every value above is escaped  # nosec B308, B703
+        return "".join(html)
 
 
 class BusinessQueueTable(BusinessTable):

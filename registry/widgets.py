@@ -74,7 +74,8 @@ class _LabelChoices(BaseChoiceIterator):
         if self.field.empty_label is not None:
             yield "", self.field.empty_label
         queryset = self.field.queryset
-        yield from queryset.values_list("pk", queryset.model.choice_label)
+        if not queryset.query.is_empty():  # the desa select before a kecamatan is chosen
+            yield from queryset.values_list("pk", queryset.model.choice_label)
 
 
 def speed_up_widgets(form):

@@ -75,4 +75,4 @@ def filter_field(field):
 @register.filter
 def verification_badge(business):
     """A business's verification state as a coloured badge (registry.tables writes the list's)."""
-    return tables.verification_badge(business)
+    return tables.verification_badge(business.verification)
