@@ -182,6 +182,8 @@ class AreaScopeFilterSet(django_filters.FilterSet):
                 form.fields["desa"].empty_label = _("Pilih kecamatan dulu")
             speed_up_widgets(form)
             form.sped_up = True
+            if self.is_bound and self.is_blank:
+                form.full_clean()  # is_valid() did not need the form: its readers still find cleaned_data
         return form
 
     from_date = django_filters.DateFilter(method="filter_period", label=_("Dari tanggal"), widget=_DATE)
@@ -194,6 +196,21 @@ class AreaScopeFilterSet(django_filters.FilterSet):
     )
     group = django_filters.ModelChoiceFilter(queryset=_visible_groups, method="filter_business", label=_("Kelompok"))
     guided = django_filters.BooleanFilter(method="filter_business", label=_("Binaan"), widget=YES_NO)
+
+    @property
+    def is_blank(self):
+        """Whether the request sets no filter (paging and sorting aside): the list is then the whole area,
+        and the form is not built to find that out (it may not be rendered either: see filter_bar)."""
+        return not any(self.data.get(name) for name in self.filters)
+
+    def is_valid(self):
+        return self.is_bound and (self.is_blank or super().is_valid())
+
+    @property
+    def qs(self):
+        if self.is_blank:
+            return self.queryset.all()
+        return super().qs
 
     @property
     def advanced_in_use(self):

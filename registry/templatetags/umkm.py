@@ -3,7 +3,10 @@
 from decimal import Decimal
 
 from django import forms, template
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
+from django_filters import ModelChoiceFilter
 
 from registry import tables
 
@@ -70,6 +73,43 @@ def filter_field(field):
         field.as_widget(attrs={"class": css}),
         format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((error,) for error in field.errors)),
     )
+
+
+# Blank filter bars already written, by what they show that can change while the portal runs (see filter_bar).
+_BLANK_BARS = {}
+BLANK_BARS_KEPT = 256
+
+
+@register.simple_tag
+def filter_bar(filterset):
+    """The filter bar of a list (includes/_filter_form.html). A blank one (no filter set) is the same for all
+    who see the same select options, so this process keeps it, keyed by the language, the query string and
+    the options of its model selects (read here: one small query instead of building and writing the form);
+    everything else in it comes from the code."""
+    key = _blank_bar_key(filterset)
+    html = _BLANK_BARS.get(key) if key else None
+    if html is None:
+        html = render_to_string("includes/_filter_form.html", {"filter": filterset})
+        if key:
+            if len(_BLANK_BARS) >= BLANK_BARS_KEPT:
+                _BLANK_BARS.clear()
+            _BLANK_BARS[key] = html
+    return html
+
+
+def _blank_bar_key(filterset):
+    if not getattr(filterset, "is_blank", False) or filterset.advanced_shown:
+        return None
+    options = []
+    for name, filter_ in filterset.filters.items():
+        if name in filterset.advanced or not isinstance(filter_, ModelChoiceFilter):
+            continue
+        queryset = filter_.get_queryset(filterset.request)
+        if not hasattr(queryset.model, "choice_label"):
+            return None
+        if not queryset.query.is_empty():
+            options.append((name, tuple(queryset.values_list("pk", queryset.model.choice_label))))
+    return (type(filterset).__name__, translation.get_language(), filterset.data.urlencode(), tuple(options))
 
 
 @register.filter

@@ -451,6 +451,38 @@ def test_a_filter_sets_filters_are_its_own(rf, coordinator_a, dinas_sidoarjo, ke
     assert "export_country" in BusinessFilterSet(request.GET, request=request).form.fields
 
 
+def test_a_blank_filter_bar_is_written_once_per_set_of_options(client, coordinator_a, dinas_sidoarjo, kec_a):
+    from registry.templatetags import umkm
+
+    def bar(response):
+        html = response.content.decode()
+        return html[html.index('<form method="get"') : html.index("</form>", html.index('<form method="get"'))]
+
+    umkm._BLANK_BARS.clear()
+    make_business(kec_a)
+    client.force_login(dinas_sidoarjo)
+
+    first = bar(client.get(LIST))
+    assert len(umkm._BLANK_BARS) == 1
+    assert bar(client.get(LIST)) == first  # the kept bar is the one written
+    kec_a.name = "Balongbendo Baru"
+    kec_a.save()
+    renamed = bar(client.get(LIST))
+    client.cookies["django_language"] = "en"
+    english = bar(client.get(LIST))
+    del client.cookies["django_language"]
+    filtered = bar(client.get(LIST, {"category": "makanan"}))
+    client.force_login(coordinator_a)
+    theirs = bar(client.get(LIST))
+
+    assert '<option value="35.15.12">Balongbendo Baru</option>' in renamed  # the options are in the key
+    assert "Apply" in english
+    assert "Terapkan" in first
+    assert '<option value="makanan" selected>' in filtered  # a set filter is written for its request
+    assert len(umkm._BLANK_BARS) == 4  # dinas, renamed, English, the coordinator's (one kecamatan)
+    assert theirs.count('<option value="35.15.') == 1
+
+
 def test_advanced_filters_load_when_the_fold_is_opened(client, dinas_sidoarjo, kec_a):
     make_business(kec_a)
     client.force_login(dinas_sidoarjo)
