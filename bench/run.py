@@ -39,11 +39,15 @@ from registry.models import Business, Desa, Kecamatan  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", 7))  # BENCH_ONLY=pages,export,import,load picks parts
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 15))
 PORT = int(os.environ.get("BENCH_PORT", 8765))
+WORKERS = int(os.environ.get("BENCH_WORKERS", 3))  # as the README's deployment runs gunicorn
 rows = []
 
 
 def report(name, value, unit, baseline=None, target=""):
-    ratio = f"{value / baseline[1]:.1f}x {baseline[0]}" if baseline else ""
+    ratio = ""
+    if baseline:
+        times = value / baseline[1]
+        ratio = f"{times:.2f}x {baseline[0]}" if times < 1 else f"{times:.1f}x {baseline[0]}"
     rows.append((name, f"{value:,.1f} {unit}".replace(",", " "), ratio, target))
     print(f"  {name}: {value:.1f} {unit} {ratio}", flush=True)
 
@@ -185,7 +189,7 @@ def load(admin_client):
             "-b",
             f"127.0.0.1:{PORT}",
             "-w",
-            "2",
+            str(WORKERS),
             "--log-level",
             "warning",
         ],

@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from simple_history.utils import bulk_update_with_history
 
 from registry import sidt
-from registry.bulk import insert
+from registry.bulk import insert, new
 from registry.identifiers import nik_birth_date
 from registry.models import Business, Category, Desa, Kecamatan, Owner, Product, Source, YearlyFigure
 from registry.sizing import SizeClass
@@ -204,6 +204,7 @@ def check_rows(headers, rows, mapping, user):
         raise ValidationError(f"Kolom wajib belum dipetakan: {', '.join(missing)}.")
     area = Area(user)
     kept = sidt.kept_columns(headers, mapping)
+    checks, blank = _checks(), {}
     results, seen = [], {}
     for number, cells in rows:
         result = RowResult(number, cells)
@@ -213,7 +214,7 @@ def check_rows(headers, rows, mapping, user):
                 result.errors.append(f"{FIELDS[target][0]}: berisi rumus ({text[:30]}), bukan nilai.")
                 raw[target] = ""
         result.values["national_record"] = {name: cells[index] for index, name in kept.items() if index < len(cells)}
-        _check_row(result, raw, area)
+        _check_row(result, raw, area, checks, blank)
         if result.ok:
             values = result.values
             key = values["national_id"] or values["nib"] or (values["nik"], normal(values["business_name"]))
@@ -225,37 +226,54 @@ def check_rows(headers, rows, mapping, user):
     return results
 
 
-def _check_row(result, raw, area):
+def _checks():
+    """(target, check) for each value a row may hold; a check turns the cell's text into the value or raises
+    ValidationError. Made once per sheet (the default year is last year's)."""
+    last_year = datetime.date.today().year - 1
+    return [
+        ("owner_name", lambda text: text[:150] or _raise("wajib diisi.")),
+        ("business_name", lambda text: text[:150] or _raise("wajib diisi.")),
+        ("nik", lambda text: normalize_nik(text) if text else _raise("wajib diisi.")),
+        ("sex", _sex),
+        ("birth_date", _date),
+        ("phone", lambda text: normalize_phone(text) if text else ""),
+        ("education", lambda text: EDUCATION.get(header_name(text), "")),
+        ("disability", _yes_no),
+        ("national_id", lambda text: text if len(text) <= 40 else _raise("paling panjang 40 huruf.")),
+        ("nib", lambda text: normalize_nib(text) if text else ""),
+        ("category", _category),
+        ("kbli", lambda text: text if not text or re.fullmatch(r"\d{5}", text) else _raise("harus 5 digit.")),
+        ("start_year", lambda text: _year(text) if text else None),
+        ("latitude", lambda text: _degrees(text, 90)),
+        ("longitude", lambda text: _degrees(text, 180)),
+        ("workers_male", _count),
+        ("workers_female", _count),
+        ("revenue", lambda text: parse_amount(text) if text else None),
+        ("capital", lambda text: parse_amount(text) if text else None),
+        ("assets", lambda text: parse_amount(text) if text else None),
+        ("reported_size", _size),
+        ("year", lambda text: _year(text) if text else last_year),
+    ]
+
+
+def _check_row(result, raw, area, checks, blank):
+    """Check one row's `raw` texts with `checks`; `blank` keeps what an empty cell gives per target (the same
+    on every row, and most of a sheet's targets are empty or not in it at all)."""
     values, errors = result.values, result.errors
-
-    def take(target, check):
+    for target, check in checks:
         text = raw.get(target, "").strip()
-        try:
-            values[target] = check(text)
-        except ValidationError as error:
-            errors.append(f"{FIELDS[target][0]}: {' '.join(error.messages)}")
-
-    for target in ("owner_name", "business_name"):
-        take(target, lambda text: text[:150] or _raise("wajib diisi."))
-    take("nik", lambda text: normalize_nik(text) if text else _raise("wajib diisi."))
-    take("sex", _sex)
-    take("birth_date", _date)
-    take("phone", lambda text: normalize_phone(text) if text else "")
-    take("education", lambda text: EDUCATION.get(header_name(text), ""))
-    take("disability", _yes_no)
-    take("national_id", lambda text: text if len(text) <= 40 else _raise("paling panjang 40 huruf."))
-    take("nib", lambda text: normalize_nib(text) if text else "")
-    take("category", _category)
-    take("kbli", lambda text: text if not text or re.fullmatch(r"\d{5}", text) else _raise("harus 5 digit."))
-    take("start_year", lambda text: _year(text) if text else None)
-    take("latitude", lambda text: _degrees(text, 90))
-    take("longitude", lambda text: _degrees(text, 180))
-    for target in ("workers_male", "workers_female"):
-        take(target, _count)
-    for target in ("revenue", "capital", "assets"):
-        take(target, lambda text: parse_amount(text) if text else None)
-    take("reported_size", _size)
-    take("year", lambda text: _year(text) if text else datetime.date.today().year - 1)
+        outcome = blank.get(target) if not text else None
+        if outcome is None:
+            try:
+                outcome = (True, check(text))
+            except ValidationError as error:
+                outcome = (False, f"{FIELDS[target][0]}: {' '.join(error.messages)}")
+            if not text:
+                blank[target] = outcome
+        if outcome[0]:
+            values[target] = outcome[1]
+        else:
+            errors.append(outcome[1])
     for target, limit in (("address", 255), ("owner_address", 255), ("description", 2000), ("product", 200)):
         values[target] = raw.get(target, "").strip()[:limit]
     if (values["latitude"] is None) != (values["longitude"] is None):
@@ -535,7 +553,7 @@ class _Writer:
                 raise _RowRefused("Pemilik dengan NIK ini terdaftar di wilayah lain.")
         new_owner = owner is None
         if new_owner:
-            owner = Owner(nik=values["nik"], created_by=self.by, **provenance, **_filled(owner_fields))
+            owner = new(Owner, nik=values["nik"], created_by=self.by, **provenance, **_filled(owner_fields))
         business = self._find(values, owner, businesses)
         if business is not None and business.pk is not None:
             if business.is_deleted:
@@ -553,7 +571,7 @@ class _Writer:
             plan.changed_owners[owner.pk] = owner
             outcome = "updated"
         if business is None:
-            business = Business(owner=owner, registered_by=self.by, **provenance, **_filled(business_fields))
+            business = new(Business, owner=owner, registered_by=self.by, **provenance, **_filled(business_fields))
             business.kecamatan_id = business.desa.kecamatan_id
             business.product_names = set()
             for key in [*_keys(values, owner), _name_key(values, owner)]:
@@ -568,7 +586,7 @@ class _Writer:
         if values["product"] and values["product"].lower() not in _product_names(business):
             business.product_names.add(values["product"].lower())
             plan.new_products.append(
-                Product(business=business, name=values["product"], category=business.category, **provenance)
+                new(Product, business=business, name=values["product"], category=business.category, **provenance)
             )
             outcome = "updated" if outcome == "unchanged" else outcome
 
@@ -581,7 +599,7 @@ class _Writer:
         if any(value not in (None, "") for value in numbers.values()):
             figure = self.figures.get((business.pk, values["year"])) if business.pk else None
             if figure is None:
-                figure = YearlyFigure(business=business, year=values["year"], **provenance, **_filled(numbers))
+                figure = new(YearlyFigure, business=business, year=values["year"], **provenance, **_filled(numbers))
                 figure.reported_source = "SIDT" if values["reported_size"] and values["national_id"] else "impor"
                 plan.new_figures.append(figure)
                 if business.pk:

@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from registry import bulk
@@ -48,3 +49,49 @@ def test_awkward_values_survive_the_copy(kec_a, dinas_sidoarjo):
     assert stored.guided_since is None
     assert abs(stored.created_at - timezone.now()) < datetime.timedelta(minutes=1)
     assert stored.history.get().history_user == dinas_sidoarjo
+
+
+def test_new_makes_what_the_model_class_makes(kec_a):
+    template = make_business(kec_a)
+    fields = {"owner": template.owner, "name": "Sambal Bu Rini", "desa": template.desa, "category": "makanan"}
+
+    made, expected = bulk.new(Business, **fields), Business(**fields)
+    other = bulk.new(Business, **fields)
+
+    for field in Business._meta.concrete_fields:
+        assert getattr(made, field.attname) == getattr(expected, field.attname), field.name
+    assert made.owner is template.owner  # the related object is kept, as Model(...) keeps it
+    assert made._state.adding
+    assert made.markets is not other.markets  # a callable default is called per instance
+
+
+def test_insert_gives_ids_resolves_related_objects_and_copies_history_in_the_database(kec_a, dinas_sidoarjo):
+    template = make_business(kec_a)
+    born = datetime.date(1985, 7, 5)
+    owner = bulk.new(Owner, nik="3515124507850098", name="Rini", birth_date=born, kecamatan=kec_a, desa=template.desa)
+    business = bulk.new(Business, owner=owner, name="Sambal Bu Rini", desa=template.desa, kecamatan=kec_a)
+
+    bulk.insert(Owner, [owner], history_user=dinas_sidoarjo)
+    bulk.insert(Business, [business], history_user=dinas_sidoarjo)
+
+    stored = Business.objects.get(pk=business.pk)
+    assert stored.owner_id == owner.pk
+    assert business.owner is owner  # still cached after its id was filled in
+    entry = stored.history.get()
+    assert (entry.history_type, entry.history_user, entry.name, entry.owner_id) == (
+        "+",
+        dinas_sidoarjo,
+        "Sambal Bu Rini",
+        owner.pk,
+    )
+    assert entry.history_date == stored.created_at
+
+
+def test_insert_refuses_an_unsaved_related_object(kec_a):
+    template = make_business(kec_a)
+    owner = bulk.new(Owner, nik="3515124507850097", name="Belum disimpan", kecamatan=kec_a, desa=template.desa)
+
+    with pytest.raises(ValueError, match="owner"):
+        bulk.insert(Business, [bulk.new(Business, owner=owner, name="X", desa=template.desa, kecamatan=kec_a)])
+
+    assert not Business.objects.filter(name="X").exists()
