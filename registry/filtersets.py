@@ -201,7 +201,8 @@ class AreaScopeFilterSet(django_filters.FilterSet):
     def is_blank(self):
         """Whether the request sets no filter (paging and sorting aside): the list is then the whole area,
         and the form is not built to find that out (it may not be rendered either: see filter_bar)."""
-        return not any(self.data.get(name) for name in self.filters)
+        values = self.data.getlist if hasattr(self.data, "getlist") else lambda name: [self.data.get(name)]
+        return not any(value for name in self.filters for value in values(name))
 
     def is_valid(self):
         return self.is_bound and (self.is_blank or super().is_valid())
