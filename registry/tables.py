@@ -54,15 +54,20 @@ def verification_badge(state):
     return mark_safe(f'<span class="badge {badge}">{label}</span>')  # noqa: S308 - escaped  # nosec B308, B703
 
 
-def business_name_cell(name, url, *, flagship, guided):
-    """A business's name linked to its page, with the "Unggulan" and "Binaan" badges."""
-    badges = [
+def name_badges():
+    """The "Unggulan" and "Binaan" badges that follow a business's name, in the current language."""
+    return tuple(
         f' <span class="badge {css}">{escape(gettext(label))}</span>'
-        for shown, css, label in ((flagship, "text-bg-warning", "Unggulan"), (guided, "text-bg-info", "Binaan"))
-        if shown
-    ]
+        for css, label in (("text-bg-warning", "Unggulan"), ("text-bg-info", "Binaan"))
+    )
+
+
+def business_name_cell(name, url, *, flagship, guided):
+    """A business's name linked to its page, with its badges."""
+    flagship_badge, guided_badge = name_badges()
     link = f'<a href="{escape(url)}">{escape(name)}</a>'
-    return mark_safe(link + "".join(badges))  # noqa: S308 - every value is escaped  # nosec B308, B703
+    badges = (flagship_badge if flagship else "") + (guided_badge if guided else "")
+    return mark_safe(link + badges)  # noqa: S308 - every value is escaped  # nosec B308, B703
 
 
 _WIDE = ' class="d-none d-sm-table-cell"'
@@ -153,28 +158,32 @@ class BusinessTable(tables.Table):
         return f'<nav aria-label="{navigation}">{pages}</nav>'
 
     def _rows_html(self):
-        """This page's rows (dicts of ROW_FIELDS and ROW_NAMES)."""
-        labels = {name: dict(Business._meta.get_field(name).flatchoices) for name in ("category", "size_class")}
+        """This page's rows (dicts of ROW_FIELDS and ROW_NAMES). What repeats from row to row (labels,
+        badges, the detail URL) is written once per page."""
+        labels = {
+            name: {key: escape(str(label)) for key, label in Business._meta.get_field(name).flatchoices}
+            for name in ("category", "size_class")
+        }
+        labels["size_class"][""] = "—"
+        badges = {state: verification_badge(state) for state in Business.Verification.values}
+        flagship, guided = name_badges()
         # One reverse() for the page, not one per row: the detail URL with a placeholder for the id.
         detail_url = reverse("registry:business_detail", args=[2**31 - 1]).replace(str(2**31 - 1), "{}")
+        zone = timezone.get_current_timezone()
         html = []
         for row in self.paginated_rows:
             business = row.record
-            name = business_name_cell(
-                business["name"],
-                detail_url.format(business["pk"]),
-                flagship=business["is_flagship"],
-                guided=business["guided_by"],
-            )
+            name = f'<a href="{detail_url.format(business["pk"])}">{escape(business["name"])}</a>'
+            name += (flagship if business["is_flagship"] else "") + (guided if business["guided_by"] else "")
             cells = (
                 (name, ""),
                 (escape(business["owner_name"]), ""),
                 (escape(business["desa_name"]), _WIDE),
                 (escape(business["kecamatan_name"]), ""),
-                (escape(str(labels["category"].get(business["category"], business["category"]))), _WIDE),
-                (escape(str(labels["size_class"].get(business["size_class"]) or "—")), _WIDE),
-                (verification_badge(business["verification"]), ""),
-                (timezone.localtime(business["created_at"]).strftime("%d-%m-%Y"), _WIDE),
+                (labels["category"].get(business["category"]) or escape(business["category"]), _WIDE),
+                (labels["size_class"].get(business["size_class"], "—"), _WIDE),
+                (badges[business["verification"]], ""),
+                (business["created_at"].astimezone(zone).strftime("%d-%m-%Y"), _WIDE),
             )
             html.append("<tr>" + "".join(f"<td{attrs}>{cell}</td>" for cell, attrs in cells) + "</tr>")
         return "".join(html)
