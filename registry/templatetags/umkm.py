@@ -3,12 +3,14 @@
 from decimal import Decimal
 
 from django import forms, template
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django_filters import ModelChoiceFilter
 
 from registry import tables
+from registry.models import area_codes_seen_by
 
 register = template.Library()
 
@@ -104,12 +106,37 @@ def _blank_bar_key(filterset):
     for name, filter_ in filterset.filters.items():
         if name in filterset.advanced or not isinstance(filter_, ModelChoiceFilter):
             continue
+        statement = _options_sql(filterset, name, filter_)
+        if statement is None:
+            return None
+        if statement:
+            with connection.cursor() as cursor:
+                cursor.execute(*statement)
+                options.append((name, tuple(cursor.fetchall())))
+    return (type(filterset).__name__, translation.get_language(), filterset.data.urlencode(), tuple(options))
+
+
+# The SQL (and parameters) of a blank filter bar's select options, by filter set, filter and area.
+_OPTIONS_SQL = {}
+
+
+def _options_sql(filterset, name, filter_):
+    """The query of a model select's (pk, label) options, as SQL: building it through the ORM cost more
+    than running it. A filter's choices depend on the user's area (and on the filters set, but a blank
+    filter set has none), so the SQL is kept per filter set class, filter and area. "" for no options
+    (the desa select before a kecamatan is chosen); None for a model without a `choice_label`."""
+    codes = area_codes_seen_by(filterset.request.user)
+    key = (type(filterset), name, None if codes is None else tuple(codes))
+    if key not in _OPTIONS_SQL:
         queryset = filter_.get_queryset(filterset.request)
         if not hasattr(queryset.model, "choice_label"):
-            return None
-        if not queryset.query.is_empty():
-            options.append((name, tuple(queryset.values_list("pk", queryset.model.choice_label))))
-    return (type(filterset).__name__, translation.get_language(), filterset.data.urlencode(), tuple(options))
+            statement = None
+        elif queryset.query.is_empty():
+            statement = ""
+        else:
+            statement = queryset.values_list("pk", queryset.model.choice_label).query.sql_with_params()
+        _OPTIONS_SQL[key] = statement
+    return _OPTIONS_SQL[key]
 
 
 @register.filter

@@ -488,6 +488,20 @@ def test_a_blank_filter_bar_is_written_once_per_set_of_options(client, coordinat
     assert theirs.count('<option value="35.15.') == 1
 
 
+def test_a_blank_filter_bar_follows_a_change_of_area(client, coordinator_a, kec_a, kec_b):
+    """The options' SQL is kept per area: a coordinator given a second kecamatan is offered both at once."""
+    from registry.models import AreaAssignment
+
+    client.force_login(coordinator_a)
+    before = client.get(LIST).content.decode()
+    AreaAssignment.objects.create(user=coordinator_a, kecamatan=kec_b)
+    after = client.get(LIST).content.decode()
+
+    assert f'<option value="{kec_b.pk}">' not in before
+    assert f'<option value="{kec_b.pk}">{kec_b.name}</option>' in after
+    assert f'<option value="{kec_a.pk}">{kec_a.name}</option>' in after
+
+
 def test_advanced_filters_load_when_the_fold_is_opened(client, dinas_sidoarjo, kec_a):
     make_business(kec_a)
     client.force_login(dinas_sidoarjo)
