@@ -1,5 +1,5 @@
-"""Fast inserts for imports: COPY into each table, no per-field ORM compilation, with each new row's
-history written the same way (who, when, "created").
+"""Fast inserts for imports: COPY into each table, no per-field ORM compilation, and each new row's
+history row (who, when, "created") copied from it inside the database.
 
 Django's bulk_create prepares every value of every row through the query compiler, which costs more
 than the database's work when a sheet has 100,000 rows. Here ids are taken from the table's sequence

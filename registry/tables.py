@@ -96,7 +96,7 @@ class BusinessTable(tables.Table):
         empty_text = _("Belum ada usaha yang cocok dengan pencarian atau filter ini.")
         attrs = {"class": "table table-hover align-middle"}
         order_by = ("name",)
-        # The rows are written by rows_html() (keep it in step with the columns above).
+        # The table is written by page_html() (keep its rows in step with the columns above).
         template_name = "registry/partials/_business_table.html"
 
     # The rows the list reads (BusinessListView, through as_rows): values, not model instances.

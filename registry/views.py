@@ -112,7 +112,7 @@ class BusinessListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
     template_name = "registry/business_list.html"
 
     def get_table_data(self):
-        # Only the columns the rows show (BusinessTable.rows_html), read as values: no model instances.
+        # Only the columns the rows show (BusinessTable.page_html), read as values: no model instances.
         return super().get_table_data().as_rows(*BusinessTable.ROW_FIELDS, **BusinessTable.ROW_NAMES)
 
     def get_table_kwargs(self):
