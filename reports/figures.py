@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from programs import measures as program_measures
 from programs.certificates import tanggal
 from programs.filtersets import BankReferralFilterSet, CurationSubmissionFilterSet, EnrollmentFilterSet
 from registry import measures
@@ -26,7 +25,14 @@ from registry.filtersets import AreaScopeFilterSet, BusinessFilterSet
 from registry.kbli import SECTION_LABELS, section_of
 from registry.models import AreaAssignment, Business, Category, ExportValue, Kecamatan, Owner, YearlyFigure
 from registry.sizing import SizeClass
-from reports.tally import TallyCounts, month_of
+from reports.tally import (
+    REFERRAL_STAGES,
+    TallyCounts,
+    curation_steps,
+    enrollment_steps,
+    month_of,
+    referral_aggregates,
+)
 
 SCOPE_KEYS = ["kecamatan", "category", "group", "guided"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
@@ -328,19 +334,18 @@ class AreaDashboard:
 
     # Programs
 
+    def _funnel(self, measure, steps, filterset_class):
+        """{step: how many records reached it}: from the summary, or counted live with the same steps."""
+        if self.tallied:
+            return {step: self.tally.n(measure, step) for step in steps}
+        records = self._filtered(filterset_class, self.flow_params)
+        return records.aggregate(**{step: Count("pk", filter=condition) for step, condition in steps.items()})
+
     def funnels(self):
         """Nominated → attended → completed; submitted → passed → placed; referred → approved → disbursed."""
         funnels = {}
         if self.user.has_perm("programs.view_enrollment"):
-            if self.tallied:
-                counts = {state: self.tally.n("enrollment", state) for state in ("nominated", "attended", "completed")}
-            else:
-                enrollments = self._filtered(EnrollmentFilterSet, self.flow_params)
-                counts = enrollments.aggregate(
-                    nominated=Count("pk"),
-                    attended=Count("pk", filter=program_measures.attended()),
-                    completed=Count("pk", filter=program_measures.completed()),
-                )
+            counts = self._funnel("enrollment", enrollment_steps(), EnrollmentFilterSet)
             url = "programs:enrollment_list"
             funnels["pelatihan"] = [
                 Figure("Dinominasikan", counts["nominated"], list_url(url, self.flow_params)),
@@ -348,15 +353,7 @@ class AreaDashboard:
                 Figure("Lulus", counts["completed"], list_url(url, self.flow_params, completed="true")),
             ]
         if self.user.has_perm("programs.view_curationsubmission"):
-            if self.tallied:
-                counts = {state: self.tally.n("curation", state) for state in ("submitted", "passed", "placed")}
-            else:
-                submissions = self._filtered(CurationSubmissionFilterSet, self.flow_params)
-                counts = submissions.aggregate(
-                    submitted=Count("pk"),
-                    passed=Count("pk", filter=program_measures.passed()),
-                    placed=Count("pk", filter=program_measures.placed()),
-                )
+            counts = self._funnel("curation", curation_steps(), CurationSubmissionFilterSet)
             url = "programs:curationsubmission_list"
             funnels["kurasi"] = [
                 Figure("Diajukan", counts["submitted"], list_url(url, self.flow_params)),
@@ -366,35 +363,21 @@ class AreaDashboard:
         if self.user.has_perm("programs.view_bankreferral"):
             if self.tallied:
                 counts = {}
-                for stage, key, amount in (
-                    ("dirujuk", "referred", "requested_amount"),
-                    ("disetujui", "approved", "approved_amount"),
-                    ("dicairkan", "disbursed", "disbursed_amount"),
-                ):
-                    counts[key], counts[amount] = self.tally.n("referral", stage), self.tally.amount("referral", stage)
+                for stage, _field in REFERRAL_STAGES:
+                    counts[f"{stage}_n"] = self.tally.n("referral", stage)
+                    counts[f"{stage}_amount"] = self.tally.amount("referral", stage)
             else:
-                referrals = self._filtered(BankReferralFilterSet, self.flow_params)
-                referred = program_measures.referral_reached("dirujuk")
-                approved = program_measures.referral_reached("disetujui")
-                disbursed = program_measures.referral_reached("dicairkan")
-                counts = referrals.aggregate(
-                    referred=Count("pk", filter=referred),
-                    approved=Count("pk", filter=approved),
-                    disbursed=Count("pk", filter=disbursed),
-                    requested_amount=Sum("amount_requested", filter=referred),
-                    approved_amount=Sum("amount_approved", filter=approved),
-                    disbursed_amount=Sum("amount_disbursed", filter=disbursed),
-                )
+                counts = self._filtered(BankReferralFilterSet, self.flow_params).aggregate(**referral_aggregates())
             url = "programs:bankreferral_list"
             funnels["pembiayaan"] = [
-                Figure("Dirujuk", counts["referred"], list_url(url, self.flow_params, stage="dirujuk")),
-                Figure("Disetujui", counts["approved"], list_url(url, self.flow_params, stage="disetujui")),
-                Figure("Dicairkan", counts["disbursed"], list_url(url, self.flow_params, stage="dicairkan")),
+                Figure("Dirujuk", counts["dirujuk_n"], list_url(url, self.flow_params, stage="dirujuk")),
+                Figure("Disetujui", counts["disetujui_n"], list_url(url, self.flow_params, stage="disetujui")),
+                Figure("Dicairkan", counts["dicairkan_n"], list_url(url, self.flow_params, stage="dicairkan")),
             ]
             funnels["pembiayaan_nilai"] = [
-                Figure("Plafon diajukan", counts["requested_amount"] or Decimal(0), money=True),
-                Figure("Plafon disetujui", counts["approved_amount"] or Decimal(0), money=True),
-                Figure("Dana dicairkan", counts["disbursed_amount"] or Decimal(0), money=True),
+                Figure("Plafon diajukan", counts["dirujuk_amount"] or Decimal(0), money=True),
+                Figure("Plafon disetujui", counts["disetujui_amount"] or Decimal(0), money=True),
+                Figure("Dana dicairkan", counts["dicairkan_amount"] or Decimal(0), money=True),
             ]
         return funnels
 

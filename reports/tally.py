@@ -35,6 +35,30 @@ CELLS_BY_NAME = 40
 _LOCK = 0x7A11  # pg_advisory_xact_lock key: one refresh at a time
 
 
+def enrollment_steps():
+    """The training funnel: step -> the enrollments that reached it (the summary and a live count both)."""
+    return {"nominated": Q(), "attended": program_measures.attended(), "completed": program_measures.completed()}
+
+
+def curation_steps():
+    """The curation funnel: step -> the submissions that reached it."""
+    return {"submitted": Q(), "passed": program_measures.passed(), "placed": program_measures.placed()}
+
+
+# The financing funnel: a referral's stage and the amount the referrals that reached it add up.
+REFERRAL_STAGES = (("dirujuk", "amount_requested"), ("disetujui", "amount_approved"), ("dicairkan", "amount_disbursed"))
+
+
+def referral_aggregates():
+    """Per stage, how many referrals reached it (`<stage>_n`) and their amount (`<stage>_amount`)."""
+    aggregates = {}
+    for stage, field in REFERRAL_STAGES:
+        reached = program_measures.referral_reached(stage)
+        aggregates[f"{stage}_n"] = Count("pk", filter=reached)
+        aggregates[f"{stage}_amount"] = Sum(field, filter=reached)
+    return aggregates
+
+
 def refresh():
     """Recompute the cells that writes have marked; return how many. Runs in its own transaction, one at a
     time: a second caller waits, then finds nothing left to do."""
@@ -150,29 +174,12 @@ def _count(businesses):
                 if n:
                     add(cell_of[business], measure, step, n)
 
-    add_steps(
-        Enrollment.objects.filter(business__in=ids).values_list("business"),
-        "enrollment",
-        nominated=Q(),
-        attended=program_measures.attended(),
-        completed=program_measures.completed(),
-    )
-    add_steps(
-        CurationSubmission.objects.filter(product__business__in=ids).values_list("product__business"),
-        "curation",
-        submitted=Q(),
-        passed=program_measures.passed(),
-        placed=program_measures.placed(),
-    )
-    stages = (("dirujuk", "amount_requested"), ("disetujui", "amount_approved"), ("dicairkan", "amount_disbursed"))
+    add_steps(Enrollment.objects.filter(business__in=ids).values_list("business"), "enrollment", **enrollment_steps())
+    submissions = CurationSubmission.objects.filter(product__business__in=ids).values_list("product__business")
+    add_steps(submissions, "curation", **curation_steps())
     referrals = BankReferral.objects.filter(business__in=ids).order_by().values_list("business")
-    reached = {stage: program_measures.referral_reached(stage) for stage, _ in stages}
-    aggregates = {}
-    for stage, field in stages:
-        aggregates[f"{stage}_n"] = Count("pk", filter=reached[stage])
-        aggregates[f"{stage}_amount"] = Sum(field, filter=reached[stage])
-    for business, *counts in referrals.annotate(**aggregates):
-        for (stage, _field), n, amount in zip(stages, counts[0::2], counts[1::2], strict=True):
+    for business, *counts in referrals.annotate(**referral_aggregates()):
+        for (stage, _field), n, amount in zip(REFERRAL_STAGES, counts[0::2], counts[1::2], strict=True):
             if n:
                 add(cell_of[business], "referral", stage, n, amount)
 
