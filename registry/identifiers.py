@@ -22,7 +22,8 @@ def nik_birth_date(nik, *, today=None):
 
     The NIK holds only two year digits: a year that would lie in the future belongs to the 1900s.
     """
-    if len(nik) != 16 or not nik.isdigit():
+    # isdigit() alone lets '²' and Arabic-Indic digits through; a NIK is ASCII 0-9 only.
+    if not isinstance(nik, str) or len(nik) != 16 or not (nik.isascii() and nik.isdigit()):
         return None
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     female = day > 40

@@ -1,10 +1,14 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from registry.sizing import SizeClass, compute_size_class, rank
 from registry.validators import (
+    EXCEL_NIK_MESSAGE,
     mask_nik,
     mask_phone,
     nik_warnings,
@@ -14,7 +18,11 @@ from registry.validators import (
     normalize_phone,
     normalize_pirt,
     parse_amount,
+    parse_coordinate,
+    parse_count,
+    parse_year,
     pirt_expiry_year,
+    split_phones,
 )
 
 TODAY = datetime.date(2026, 11, 22)
@@ -35,9 +43,13 @@ def test_nik_in_any_common_writing_is_stored_as_16_digits(typed):
         ("3515124507850O01", "hanya boleh berisi angka"),
         ("9915124507850001", "tidak ada dalam daftar Kemendagri"),
         ("3599124507850001", "tidak ada dalam daftar Kemendagri"),
-        ("3515123207850001", "Tanggal lahir di NIK"),
-        ("3515127207850001", "Tanggal lahir di NIK"),
-        ("3515120013850001", "Tanggal lahir di NIK"),
+        ("3515123205840001", r"\(digit 7-12: 320584\) tidak mungkin: tanggal 32 tidak ada \(untuk perempuan"),
+        ("3515127207850001", "tanggal 72 tidak ada"),
+        ("3515120013850001", "tanggal 00 tidak ada"),
+        ("3515120113850001", "bulan 13 tidak ada"),
+        ("3515127102850001", "tidak mungkin: 31-02 tidak ada"),
+        ("3515122902850001", "29-02-1985 tidak ada"),
+        ("351512450785000²", "hanya boleh berisi angka 0-9; ada '²'"),
         ("3515124507850000", "tidak boleh 0000"),
     ],
 )
@@ -136,3 +148,352 @@ def test_size_class_follows_pp_7_2021(capital, revenue, expected):
 
 def test_size_classes_rank_for_level_up():
     assert rank(SizeClass.MIKRO) < rank(SizeClass.KECIL) < rank(SizeClass.MENENGAH) < rank(SizeClass.BESAR)
+
+
+#
+# What a spreadsheet cell may hold: a value or ValidationError, nothing else
+#
+
+NASTY = ["²", "\u0663", "\x00", "NaN", "nan", "1e999", "∞", "-inf", "9" * 5000, "1" * 20, " ", "½", "Rp", "-", "°"]
+cells = st.one_of(
+    st.text(),
+    st.text(alphabet="0123456789 .,-+eE²\u0663\x00NaNinf∞°'\"LSBTUjutarbMRp/sd±<"),
+    st.integers(),
+    st.floats(),
+    st.decimals(),
+    st.none(),
+)
+
+
+def _value_or_validation_error(parse, value):
+    try:
+        return parse(value)
+    except ValidationError:
+        return None
+
+
+def _examples(test):
+    for value in NASTY:
+        test = example(value)(test)
+    return test
+
+
+@_examples
+@given(cells)
+def test_nik_parser_gives_a_value_or_validation_error(value):
+    result = _value_or_validation_error(lambda v: normalize_nik(v, today=TODAY), value)
+
+    assert result is None or (len(result) == 16 and result.isascii() and result.isdigit())
+
+
+@_examples
+@given(cells)
+def test_nib_parser_gives_a_value_or_validation_error(value):
+    result = _value_or_validation_error(normalize_nib, value)
+
+    assert result is None or (len(result) == 13 and result.isascii() and result.isdigit())
+
+
+@_examples
+@given(cells)
+def test_phone_parsers_give_a_value_or_validation_error(value):
+    result = _value_or_validation_error(normalize_phone, value)
+    numbers, rest = split_phones(value)
+
+    assert result is None or result.startswith("+62")
+    assert all(number.startswith("+62") for number in numbers)
+    assert all(isinstance(part, str) for part in rest)
+
+
+@_examples
+@given(cells)
+def test_amount_parser_gives_a_value_or_validation_error(value):
+    result = _value_or_validation_error(parse_amount, value)
+
+    assert result is None or (type(result) is int and 0 <= result <= 999_999_999_999_999)
+
+
+@_examples
+@given(cells)
+def test_coordinate_parser_gives_a_value_or_validation_error(value):
+    latitude = _value_or_validation_error(lambda v: parse_coordinate(v, axis="lat"), value)
+    longitude = _value_or_validation_error(lambda v: parse_coordinate(v, axis="lon"), value)
+
+    assert latitude is None or (isinstance(latitude, Decimal) and abs(latitude) <= 90)
+    assert longitude is None or (isinstance(longitude, Decimal) and abs(longitude) <= 180)
+
+
+@_examples
+@given(cells)
+def test_year_parser_gives_a_value_or_validation_error(value):
+    result = _value_or_validation_error(lambda v: parse_year(v, today=TODAY), value)
+
+    assert result is None or 1900 <= result <= 2026
+
+
+@_examples
+@given(cells)
+def test_count_parser_gives_a_value_or_validation_error(value):
+    result = _value_or_validation_error(parse_count, value)
+
+    assert result is None or (type(result) is int and 0 <= result <= 2_147_483_647)
+
+
+#
+# NIK: former regions and Excel damage
+#
+
+
+@pytest.mark.parametrize("nik", ["9101124507850001", "9201124507850001", "6404124507850001", "7319124507850001"])
+def test_nik_issued_before_a_province_split_keeps_its_old_code(nik):
+    assert normalize_nik(nik, today=TODAY) == nik
+
+
+def test_nik_with_a_former_code_warns_where_the_region_is_now():
+    warnings = nik_warnings("9101124507850001", today=TODAY)
+
+    assert warnings == ["Kode wilayah lama, sebelum pemekaran: kini 93.01 Kabupaten Merauke."]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("9715124507850001", "Kode provinsi di NIK \\(digit 1-2: 97\\)"),
+        ("9199124507850001", "Kode kabupaten/kota di NIK \\(digit 1-4: 91.99\\)"),
+    ],
+)
+def test_nik_region_never_issued_is_refused(typed, message):
+    with pytest.raises(ValidationError, match=message):
+        normalize_nik(typed, today=TODAY)
+
+
+@pytest.mark.parametrize("typed", ["3.51513E+15", "3,51513E+15", "3515125705840000.0", 3515125705840000, 3.51513e15])
+def test_nik_damaged_by_excel_is_refused_with_the_excel_message(typed):
+    with pytest.raises(ValidationError) as error:
+        normalize_nik(typed, today=TODAY)
+
+    assert error.value.code == "nik_excel"
+    assert error.value.messages == [EXCEL_NIK_MESSAGE]
+
+
+def test_nik_from_a_number_cell_that_excel_kept_whole_is_accepted():
+    assert normalize_nik(3515124507850001, today=TODAY) == "3515124507850001"
+
+
+#
+# NIB
+#
+
+
+def test_nib_message_names_the_digit_count_typed():
+    with pytest.raises(ValidationError, match=r"^\['NIB harus 13 digit angka \(dari OSS\); yang diisi 12 digit.'\]$"):
+        normalize_nib("912012345678")
+
+
+def test_nib_with_letters_echoes_at_most_20_characters():
+    with pytest.raises(ValidationError) as error:
+        normalize_nib("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+    assert error.value.messages == ["NIB hanya boleh berisi angka; yang diisi: 'ABCDEFGHIJKLMNOPQRST...'."]
+
+
+@pytest.mark.parametrize("typed", [9120123456789, 9120123456789.0, "9120123456789.0"])
+def test_nib_from_a_number_cell_is_accepted(typed):
+    assert normalize_nib(typed) == "9120123456789"
+
+
+#
+# Several phone numbers in one cell
+#
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "0812-3456-7890 / 0813 1111 2222",
+        "0812-3456-7890, 0813 1111 2222",
+        "0812 3456 7890 atau 0813 1111 2222",
+        "081234567890;081311112222",
+        "HP: 0812-3456-7890 WA 0813-1111-2222",
+    ],
+)
+def test_split_phones_reads_every_number_in_a_cell(cell):
+    assert split_phones(cell) == (["+6281234567890", "+6281311112222"], [])
+
+
+def test_split_phones_reads_landline_and_mobile_with_labels():
+    assert split_phones("Telp 031-8971234 HP 0812-3456-7890") == (["+62318971234", "+6281234567890"], [])
+
+
+def test_split_phones_returns_the_parts_that_are_no_number():
+    assert split_phones("0812-3456-7890 / 12345") == (["+6281234567890"], ["12345"])
+
+
+@pytest.mark.parametrize("cell", ["", None, "-", "tidak ada"])
+def test_split_phones_of_an_empty_cell_is_empty(cell):
+    assert split_phones(cell) == ([], [])
+
+
+#
+# Rupiah
+#
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("Rp 1.250.000,-", 1_250_000),
+        ("Rp1.250.000,00", 1_250_000),
+        ("5000000.00", 5_000_000),
+        ("5.000.000,00", 5_000_000),
+        ("250 rb", 250_000),
+        ("1,5 M", 1_500_000_000),
+        ("1,5 miliar", 1_500_000_000),
+        ("1 jt 500 rb", 1_500_000),
+        ("1.200", 1_200),
+        ("dua ratus ribu", 200_000),
+        (5_000_000.0, 5_000_000),
+        ("999.999.999.999.999", 999_999_999_999_999),
+    ],
+)
+def test_rupiah_as_field_files_write_it(typed, amount):
+    assert parse_amount(typed) == amount
+
+
+@pytest.mark.parametrize(
+    ("typed", "example"),
+    [
+        ("50-60 juta", "55.000.000"),
+        ("50 - 60 jt", "55.000.000"),
+        ("50 s/d 60 juta", "55.000.000"),
+        ("50 sampai 60 juta", "55.000.000"),
+        ("Rp 1.000.000 - Rp 2.000.000", "1.500.000"),
+    ],
+)
+def test_rupiah_range_is_refused_quoting_the_input(typed, example):
+    with pytest.raises(ValidationError) as error:
+        parse_amount(typed)
+
+    assert error.value.messages == [f"Jumlah berupa rentang ('{typed}'): isi satu angka, misalnya {example}."]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("± 50 juta", "perkiraan"),
+        ("50 juta-an", "perkiraan"),
+        ("sekitar 3 juta", "perkiraan"),
+        ("< 50 juta", "batas"),
+        ("lebih dari 50 juta", "batas"),
+    ],
+)
+def test_rupiah_estimate_or_bound_is_refused(typed, message):
+    with pytest.raises(ValidationError, match=f"Jumlah berupa {message} \\('{typed}'\\)"):
+        parse_amount(typed)
+
+
+@pytest.mark.parametrize("typed", ["1.000.000.000.000.000", "9" * 16, 10**15, Decimal("1E+30")])
+def test_rupiah_over_15_digits_is_refused(typed):
+    with pytest.raises(ValidationError, match=r"Terlalu besar: paling banyak 999\.999\.999\.999\.999 \(15 digit\)\."):
+        parse_amount(typed)
+
+
+def test_rupiah_digit_limit_can_be_lowered():
+    with pytest.raises(ValidationError, match=r"paling banyak 999\.999 \(6 digit\)"):
+        parse_amount("1 juta", max_digits=6)
+
+
+ODD_AMOUNTS = ["²", "\u0661\u0660\u0660", "NaN", "inf", "1e999", float("nan"), float("inf"), Decimal("NaN"), True]
+
+
+@pytest.mark.parametrize("typed", ODD_AMOUNTS)
+def test_rupiah_refuses_unicode_digits_nan_and_infinity(typed):
+    with pytest.raises(ValidationError, match="Rupiah"):
+        parse_amount(typed)
+
+
+#
+# Coordinates
+#
+
+
+@pytest.mark.parametrize(
+    ("typed", "axis", "value"),
+    [
+        ("-7.4201", "lat", "-7.420100"),
+        ("-7,4201", "lat", "-7.420100"),
+        ("7°24' LS", "lat", "-7.400000"),
+        ("7° 24' 30\" S", "lat", "-7.408333"),
+        ("7°24'30.5\"LS", "lat", "-7.408472"),
+        ("LS 7.42", "lat", "-7.420000"),
+        ("0.5 LU", "lat", "0.500000"),
+        ("112°33' BT", "lon", "112.550000"),
+        ("112.5533 BT", "lon", "112.553300"),
+        ("45.5 W", "lon", "-45.500000"),
+        ("-7.123456789", "lat", "-7.123457"),
+        (112.7, "lon", "112.700000"),
+    ],
+)
+def test_coordinates_in_every_common_writing(typed, axis, value):
+    assert parse_coordinate(typed, axis=axis) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "axis", "message"),
+    [
+        ("95", "lat", "Lintang harus antara -90 dan 90 derajat"),
+        ("-180.5", "lon", "Bujur harus antara -180 dan 180 derajat"),
+        ("NaN", "lat", "Lintang tidak dikenali"),
+        (float("inf"), "lon", "Bujur tidak dikenali"),
+        ("7.42 BT", "lat", "'BT' menandai bujur"),
+        ("-7.42 LU", "lat", "Tanda minus bertentangan dengan LU"),
+        ("7°61' LS", "lat", "kurang dari 60"),
+        ("\u0667.\u0664", "lat", "Lintang tidak dikenali"),
+    ],
+)
+def test_bad_coordinates_are_refused_naming_the_range(typed, axis, message):
+    with pytest.raises(ValidationError, match=message):
+        parse_coordinate(typed, axis=axis)
+
+
+#
+# Years and counts
+#
+
+
+@pytest.mark.parametrize("typed", ["2015", "2015.0", " 2015 ", 2015, 2015.0])
+def test_year_in_common_writings(typed):
+    assert parse_year(typed, today=TODAY) == 2015
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1899", r"Tahun 1899 tidak masuk akal \(1900-2026\)\."),
+        ("2027", r"Tahun 2027 tidak masuk akal \(1900-2026\)\."),
+        ("²⁰¹⁵", "Tahun harus ditulis dengan 4 angka"),
+        ("'15", "Tahun harus ditulis dengan 4 angka"),
+    ],
+)
+def test_impossible_year_is_refused(typed, message):
+    with pytest.raises(ValidationError, match=message):
+        parse_year(typed, today=TODAY)
+
+
+@pytest.mark.parametrize(("typed", "count"), [("3", 3), ("3.0", 3), ("1.200", 1200), (3.0, 3), ("0", 0)])
+def test_counts_in_common_writings(typed, count):
+    assert parse_count(typed) == count
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("-3", "tidak boleh negatif"),
+        ("1,5", "bilangan bulat"),
+        ("tiga", "bilangan bulat"),
+        ("2147483648", r"Terlalu besar: paling banyak 2\.147\.483\.647\."),
+    ],
+)
+def test_bad_counts_are_refused(typed, message):
+    with pytest.raises(ValidationError, match=message):
+        parse_count(typed)
