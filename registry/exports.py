@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
@@ -28,12 +29,18 @@ BUSINESS_COLUMNS = [
     ("Didaftarkan", lambda b: timezone.localtime(b.created_at).strftime("%d-%m-%Y")),
 ]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A signed number (-7.350000, +1.5E3) or a phone number (+62 812-3456-7890) is data, not a formula: the
+# national system reads coordinates and phones back as they are written.
+_PLAIN_VALUE = re.compile(r"[+-]?(\d+([.,]\d+)?([eE][+-]?\d+)?|\.\d+)|\+\d[\d \-]{5,20}|[-+. ]{1,3}")
 
 
 def neutralise(value):
-    """Prefix a cell that a spreadsheet would run as a formula (CSV injection) with an apostrophe."""
+    """Prefix a cell that a spreadsheet would run as a formula (CSV injection) with an apostrophe; numbers
+    and phone numbers are left as they are."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+    if not text.startswith(_FORMULA_STARTS) or _PLAIN_VALUE.fullmatch(text):
+        return text
+    return f"'{text}"
 
 
 class _Echo:
@@ -126,8 +133,6 @@ def export_businesses(businesses, *, file_format, user, filters, row_count=None)
 def export_sidt(businesses, *, user, filters, full_identity, reason=""):
     """Stream the businesses in the national extract's 49 columns as CSV, and log the export (with the
     reason when the NIK, birth date and phone go out in full)."""
-    from registry.sidt import export_rows
-
     log_export(
         businesses,
         user=user,
@@ -137,5 +142,11 @@ def export_sidt(businesses, *, user, filters, full_identity, reason=""):
         full_identity=full_identity,
         reason=reason,
     )
-    lines = ([neutralise(cell) for cell in row] for row in export_rows(businesses, full_identity=full_identity))
-    return _streamed_csv(lines, "sidt")
+    return _streamed_csv(sidt_lines(businesses, full_identity=full_identity), "sidt")
+
+
+def sidt_lines(businesses, *, full_identity):
+    """The SIDT header and rows, cells neutralised: what the web export and `manage.py export_sidt` write."""
+    from registry.sidt import export_rows
+
+    return ([neutralise(cell) for cell in row] for row in export_rows(businesses, full_identity=full_identity))

@@ -1,7 +1,10 @@
 """Forms of the registry: one registration page in sections, and the business edit form."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from registry.countries import COUNTRY_CHOICES
@@ -362,7 +365,10 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Berkas Excel (.xlsx) atau CSV",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-        help_text="Baris pertama berisi judul kolom. Maksimal 50 MB (sekitar 100.000 baris).",
+        help_text=(
+            "Ekstrak SIDT, atau daftar kecamatan dari Excel: baris judul kolom dicari sendiri (boleh ada judul "
+            "tabel di atasnya). Maksimal 50 MB (sekitar 100.000 baris)."
+        ),
     )
 
     def clean_file(self):
@@ -374,11 +380,30 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
+class ImportSheetForm(forms.Form):
+    """Which sheet of a workbook holds the data (the first sheet with a header row is read by default)."""
+
+    sheet = forms.ChoiceField(label="Lembar kerja")
+
+    def __init__(self, *args, sheets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].choices = [(name, name) for name in sheets]
+
+
 class ImportMappingForm(forms.Form):
-    """One choice per column of the sheet: which field it holds, or skip it."""
+    """One choice per column of the sheet: which field it holds, or skip it; and the figures' year when
+    the sheet has no year column."""
+
+    figures_year = forms.IntegerField(
+        label="Tahun data omzet, modal dan aset",
+        min_value=1990,
+        required=False,
+        help_text="Dipakai untuk baris tanpa kolom tahun. Kosong: tahun lalu.",
+    )
 
     def __init__(self, *args, headers, mapping, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["figures_year"].validators.append(MaxValueValidator(datetime.date.today().year))
         choices = [("", "- lewati kolom ini -"), *[(key, label) for key, (label, _) in FIELDS.items()]]
         for index, header in enumerate(headers):
             self.fields[f"col_{index}"] = forms.ChoiceField(
@@ -387,7 +412,7 @@ class ImportMappingForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        chosen = [value for value in cleaned.values() if value]
+        chosen = [value for name, value in cleaned.items() if name.startswith("col_") and value]
         twice = sorted({value for value in chosen if chosen.count(value) > 1})
         if twice:
             raise forms.ValidationError(f"Satu kolom tujuan dipilih untuk lebih dari satu kolom: {', '.join(twice)}.")
@@ -397,7 +422,11 @@ class ImportMappingForm(forms.Form):
         return cleaned
 
     def mapping(self):
-        return {int(name.removeprefix("col_")): value for name, value in self.cleaned_data.items() if value}
+        return {
+            int(name.removeprefix("col_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("col_") and value
+        }
 
 
 class SidtExportForm(forms.Form):

@@ -34,6 +34,18 @@ def queue_import(batch, *, all_or_nothing, background):
     return bool(queued)
 
 
+def read_batch(batch):
+    """The batch's file read again: its sheet, header row and data rows."""
+    with batch.file.open("rb") as handle:
+        return read_sheet(handle.read(), batch.filename, sheet=batch.sheet)
+
+
+def check_batch(batch, user=None):
+    """Every row of the batch checked as `user` (default: the uploader) would import it."""
+    headers, rows = read_batch(batch)
+    return check_rows(headers, rows, batch.column_mapping(), user or batch.user, year=batch.figures_year)
+
+
 def _run_by_id(batch_id):
     run_import(ImportBatch.objects.get(pk=batch_id), report_progress=True)
 
@@ -49,9 +61,7 @@ def run_import(batch, *, report_progress=False):
         return batch
     progress = _Progress(batch.pk) if report_progress else None
     try:
-        with batch.file.open("rb") as handle:
-            headers, rows = read_sheet(handle.read(), batch.filename)
-        results = check_rows(headers, rows, batch.column_mapping(), batch.user)
+        results = check_batch(batch)
         summary = import_rows(
             results,
             by=batch.user,
@@ -68,6 +78,7 @@ def run_import(batch, *, report_progress=False):
     finally:
         if progress:
             progress.close()
+    batch.results = results  # for the caller (import_sheet --json); not stored
     batch.summary = {**vars(summary), "refused": {str(r.number): r.refused for r in results if r.refused}}
     batch.processed_rows = len(results)
     if batch.all_or_nothing and summary.failed:

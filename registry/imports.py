@@ -1,134 +1,185 @@
-"""Bringing in the spreadsheets a dinas already keeps: read a sheet, map its columns, check every row,
-then write the valid rows (or nothing), as an idempotent upsert.
+"""Bringing in the files a dinas already keeps: the national SIDT extract and the kecamatan sheets typed
+in Excel. Read a sheet (registry.sheets), map its columns, check every row, then write the valid rows
+(or nothing), as an idempotent upsert.
 
-Rows are keyed by the NIB when the sheet has one, else by the owner's NIK and the business name, so
-importing the same file twice changes nothing. Messages are Indonesian and name the row and column.
-This module is the service; the upload, mapping and preview pages come on top of it.
+Every value in a mapped column is stored, or its row says why not: a required value that is missing or
+wrong refuses the row (an error); an optional value that is damaged or unknown is left unknown and the
+row says so (a warning), so one bad cell never costs a whole record. Messages are Indonesian and say
+what was typed and what is needed.
+
+Identity follows the national systems: an owner (pelaku usaha) is one NIK and holds one NIB from OSS,
+under which they may run several businesses. A row finds its business by the national record id, else
+the NIB and the business name, else the owner's NIK and the business name. When one owner appears on
+several rows with different details, the row with the newest `updated_at` wins, else the first row;
+a blank cell never erases a value. Importing the same file twice writes nothing the second time.
 """
 
 import contextlib
 import csv
 import datetime
-import difflib
 import io
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
-from charset_normalizer import from_bytes
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.functional import cached_property
-from openpyxl import load_workbook
+from django.utils.dateparse import parse_datetime
 from simple_history.utils import bulk_update_with_history
 
-from registry import sidt
+from registry import sidt, vocabulary
 from registry.bulk import insert, new
+from registry.exports import neutralise
 from registry.identifiers import nik_birth_date
-from registry.models import Business, Category, Desa, Kecamatan, Owner, Product, Source, YearlyFigure
-from registry.sizing import SizeClass
-from registry.validators import normalize_nib, normalize_nik, normalize_phone, parse_amount
+from registry.models import Business, Category, Kecamatan, Owner, Product, Source, YearlyFigure
+from registry.places import Places, normal
+from registry.sheets import header_words
+from registry.sheets import read_sheet as _read_sheet
+from registry.validators import (
+    EXCEL_NIK_MESSAGE,
+    mask_nik,
+    mask_phone,
+    normalize_nib,
+    normalize_nik,
+    parse_amount,
+    parse_coordinate,
+    parse_count,
+    parse_year,
+    split_phones,
+)
 
-# target field -> (label, header names people use for it, normalised). The snake_case names of the
-# national SIDT extract (nik_pengusaha, nama_pengusaha, kontak_hp, nama_usaha, kode_kbli,
-# omzet_tahunan, modal_pendirian, ...) normalise to the same words, so such a sheet maps itself.
+# target field -> (label, header names people use for it, as header_words() writes them). The snake_case
+# names of the national SIDT extract (nik_pengusaha, nama_pengusaha, kontak_hp, kab_usaha, ...) are
+# among them, so such a file maps itself.
 FIELDS = {
-    "owner_name": ("Nama pemilik", ["nama pemilik", "pemilik", "nama pengusaha", "nama pelaku usaha"]),
-    "nik": ("NIK", ["nik", "nik pemilik", "nik pengusaha", "no ktp", "nomor ktp"]),
-    "sex": ("Jenis kelamin", ["jenis kelamin", "jk", "l p", "gender", "kelamin"]),
-    "birth_date": ("Tanggal lahir", ["tanggal lahir", "tgl lahir", "tgl lhr"]),
-    "phone": ("Nomor HP", ["no hp", "nomor hp", "hp", "telepon", "no telp", "no wa", "whatsapp", "kontak hp"]),
+    "owner_name": (
+        "Nama pemilik",
+        ["nama pemilik", "pemilik", "nama pengusaha", "nama pelaku usaha", "nama pemilik usaha"],
+    ),
+    "nik": ("NIK", ["nik", "nik pemilik", "nik pengusaha", "no nik", "nomor nik", "nik ktp", "no ktp", "nomor ktp"]),
+    "sex": ("Jenis kelamin", ["jenis kelamin", "jk", "l p", "gender", "kelamin", "jenis kelamin l p"]),
+    "birth_date": ("Tanggal lahir", ["tanggal lahir", "tgl lahir", "tgl lhr", "tanggal lahir pemilik"]),
+    "phone": (
+        "Nomor HP",
+        [
+            "no hp",
+            "nomor hp",
+            "hp",
+            "telepon",
+            "no telp",
+            "no wa",
+            "whatsapp",
+            "kontak hp",
+            "no hp wa",
+            "nomor hp wa",
+            "hp wa",
+            "wa",
+            "no telp hp",
+            "telp",
+            "no telepon",
+            "kontak",
+        ],
+    ),
     "education": ("Pendidikan", ["pendidikan", "pendidikan formal", "pendidikan terakhir"]),
     "disability": ("Disabilitas", ["disabilitas", "is disabilitas", "penyandang disabilitas"]),
-    "owner_address": ("Alamat pemilik", ["alamat pemilik", "alamat pengusaha", "alamat rumah"]),
-    "business_name": ("Nama usaha", ["nama usaha", "usaha", "nama umkm", "umkm"]),
+    "owner_address": ("Alamat pemilik", ["alamat pemilik", "alamat pengusaha", "alamat rumah", "alamat ktp"]),
+    "business_name": ("Nama usaha", ["nama usaha", "usaha", "nama umkm", "umkm", "nama ukm", "nama perusahaan"]),
     "national_id": ("ID SIDT", ["id data badan usaha", "id sidt", "id badan usaha"]),
-    "category": ("Kategori", ["kategori", "jenis usaha", "sektor"]),
-    "description": ("Kegiatan utama", ["kegiatan utama", "deskripsi usaha", "deskripsi"]),
-    "product": ("Produk utama", ["produk utama", "produk", "nama produk"]),
+    "category": ("Kategori", ["kategori", "jenis usaha", "sektor", "sektor usaha", "bidang usaha", "kategori usaha"]),
+    "legal_form": ("Bentuk usaha", ["bentuk usaha", "status badan usaha", "badan usaha", "bentuk badan usaha"]),
+    "description": ("Kegiatan utama", ["kegiatan utama", "deskripsi usaha", "deskripsi", "keterangan usaha"]),
+    "product": ("Produk utama", ["produk utama", "produk", "nama produk", "jenis produk"]),
+    "province": ("Provinsi", ["provinsi", "prov", "propinsi", "prov usaha", "provinsi usaha"]),
+    "kabupaten": ("Kabupaten/kota", ["kabupaten", "kab", "kab kota", "kabupaten kota", "kab usaha", "kabupaten usaha"]),
     "kecamatan": ("Kecamatan", ["kecamatan", "kec", "kec usaha", "kecamatan usaha"]),
-    "desa": ("Desa/kelurahan", ["desa", "kelurahan", "desa kelurahan", "desa kel", "kel desa", "kel usaha"]),
-    "address": ("Alamat usaha", ["alamat", "alamat usaha"]),
-    "latitude": ("Lintang", ["lintang", "latitude", "alamat latitude"]),
-    "longitude": ("Bujur", ["bujur", "longitude", "alamat longitude"]),
-    "nib": ("NIB", ["nib", "nomor induk berusaha"]),
+    "desa": (
+        "Desa/kelurahan",
+        [
+            "desa",
+            "kelurahan",
+            "desa kelurahan",
+            "desa kel",
+            "kel desa",
+            "kel usaha",
+            "kelurahan desa",
+            "desa usaha",
+        ],
+    ),
+    "address": ("Alamat usaha", ["alamat", "alamat usaha", "alamat tempat usaha", "lokasi usaha"]),
+    "latitude": ("Lintang", ["lintang", "latitude", "alamat latitude", "lat"]),
+    "longitude": ("Bujur", ["bujur", "longitude", "alamat longitude", "long", "lng"]),
+    "nib": ("NIB", ["nib", "nomor induk berusaha", "no nib"]),
+    "kbli_section": ("Kategori KBLI", ["kategori kbli"]),
     "kbli": ("KBLI", ["kbli", "kode kbli"]),
-    "start_year": ("Tahun mulai", ["tahun mulai", "tahun mulai operasi", "tahun berdiri"]),
-    "workers_male": ("Tenaga kerja laki-laki", ["tenaga kerja laki laki", "tk laki laki", "karyawan laki laki"]),
-    "workers_female": ("Tenaga kerja perempuan", ["tenaga kerja perempuan", "tk perempuan", "karyawan perempuan"]),
-    "revenue": ("Omzet setahun", ["omzet", "omset", "omzet tahunan", "omzet per tahun", "omset per tahun"]),
-    "capital": ("Modal", ["modal", "modal usaha", "modal pendirian"]),
-    "assets": ("Aset", ["aset", "asset"]),
+    "start_year": (
+        "Tahun mulai",
+        ["tahun mulai", "tahun mulai operasi", "tahun berdiri", "tahun mulai usaha", "mulai usaha"],
+    ),
+    "workers_male": (
+        "Tenaga kerja laki-laki",
+        ["tenaga kerja laki laki", "tk laki laki", "karyawan laki laki", "tk l"],
+    ),
+    "workers_female": (
+        "Tenaga kerja perempuan",
+        ["tenaga kerja perempuan", "tk perempuan", "karyawan perempuan", "tk p"],
+    ),
+    "workers": (
+        "Tenaga kerja (jumlah)",
+        [
+            "tk",
+            "tenaga kerja",
+            "jumlah tenaga kerja",
+            "jml tk",
+            "jumlah tk",
+            "karyawan",
+            "jumlah karyawan",
+            "pekerja",
+            "jumlah pekerja",
+            "tenaga kerja orang",
+        ],
+    ),
+    "revenue": (
+        "Omzet setahun",
+        [
+            "omzet",
+            "omset",
+            "omzet tahunan",
+            "omzet per tahun",
+            "omset per tahun",
+            "omzet tahun",
+            "omset tahun",
+            "omzet pertahun",
+            "omset pertahun",
+            "omzet setahun",
+            "omset setahun",
+            "omzet rp",
+            "omset rp",
+            "omzet tahun rp",
+            "omzet per tahun rp",
+            "penjualan per tahun",
+        ],
+    ),
+    "capital": ("Modal", ["modal", "modal usaha", "modal pendirian", "modal rp", "modal usaha rp"]),
+    "assets": ("Aset", ["aset", "asset", "aset rp", "asset rp", "nilai aset"]),
     "reported_size": ("Skala dilaporkan", ["skala", "skala usaha"]),
     "year": ("Tahun data", ["tahun", "tahun data"]),
 }
 REQUIRED = ["owner_name", "nik", "business_name", "kecamatan", "desa"]
-SEXES = {"l": "L", "lk": "L", "laki laki": "L", "laki": "L", "pria": "L", "p": "P", "pr": "P", "perempuan": "P"}
-SEXES |= {"wanita": "P"}
-CATEGORIES = {re.sub(r"[^a-z]", "", label.lower()): value for value, label in Category.choices}
-CATEGORIES |= {value: value for value in Category.values}
-EDUCATION = {"tidak sekolah": "none", "belum sekolah": "none", "tidak belum sekolah": "none", "sd": "sd"}
-EDUCATION |= {"smp": "smp", "sltp": "smp", "sma": "sma", "smk": "sma", "slta": "sma", "sma smk": "sma"}
-EDUCATION |= {"d1": "diploma", "d2": "diploma", "d3": "diploma", "diploma": "diploma", "d4": "s1", "s1": "s1"}
-EDUCATION |= {"s2": "s2", "s3": "s3"}
-YES_NO = {"ya": True, "y": True, "1": True, "true": True, "tidak": False, "t": False, "0": False, "false": False}
-
-
-def normal(text):
-    """Lower case, letters and digits only: "Balong Bendo", "BALONGBENDO" and "balongbendo." match."""
-    return re.sub(r"[^a-z0-9]", "", str(text or "").lower())
+# Every header name the mapping knows, and the SIDT's own: how the header row is found under title rows.
+KNOWN_HEADERS = frozenset(
+    [name for _, names in FIELDS.values() for name in names] + [header_words(c) for c in sidt.COLUMNS]
+)
+OWNER_VALUES = ["owner_name", "sex", "birth_date", "phone", "education", "disability", "owner_address"]
+TEXT_LIMITS = {"owner_name": 150, "business_name": 200, "address": 255, "owner_address": 255, "product": 200}
+TEXT_LIMITS |= {"description": 2000}
 
 
 def header_name(text):
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text or "").lower()).split())
+    return header_words(text)
 
 
-#
-# Reading
-#
-
-
-def read_sheet(content, filename):
-    """Return (headers, rows) of the first sheet of an .xlsx or a .csv; blank lines are dropped, and each
-    row is (sheet row number, [cell texts])."""
-    if filename.lower().endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-        except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-            raise ValidationError("Berkas Excel tidak dapat dibaca. Simpan ulang sebagai .xlsx.") from error
-        lines = ([_cell(value) for value in row] for row in workbook.active.iter_rows(values_only=True))
-    elif filename.lower().endswith(".csv"):
-        best = from_bytes(content).best()
-        if best is None:
-            raise ValidationError("Berkas CSV tidak dapat dibaca sebagai teks.")
-        text = str(best)
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        lines = csv.reader(io.StringIO(text), dialect)
-    else:
-        raise ValidationError("Unggah berkas .xlsx atau .csv.")
-    headers, rows = None, []
-    for number, line in enumerate(lines, start=1):
-        cells = [str(cell).strip() if cell is not None else "" for cell in line]
-        if not any(cells):
-            continue
-        if headers is None:
-            headers = cells
-        else:
-            rows.append((number, cells))
-    if headers is None:
-        raise ValidationError("Berkas kosong: tidak ada baris judul kolom.")
-    return headers, rows
-
-
-def _cell(value):
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
+def read_sheet(content, filename, *, sheet=""):
+    """The Sheet of an uploaded file (registry.sheets), its header row found among title rows."""
+    return _read_sheet(content, filename, sheet=sheet, known_headers=KNOWN_HEADERS)
 
 
 def guess_mapping(headers, remembered=None):
@@ -136,7 +187,7 @@ def guess_mapping(headers, remembered=None):
     remembered = remembered or {}
     mapping = {}
     for index, header in enumerate(headers):
-        name = header_name(header)
+        name = header_words(header)
         target = remembered.get(name) or next((f for f, (_, names) in FIELDS.items() if name in names), None)
         if target and target not in mapping.values():
             mapping[index] = target
@@ -154,143 +205,254 @@ class RowResult:
     cells: list
     values: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
     refused: str = ""  # why the database side refused a row that passed the checks
+    duplicate_of: int | None = None  # the line this row repeats
+    outcome: str = ""  # after writing: created, updated or unchanged
 
     @property
     def ok(self):
         return not self.errors
 
-
-class Area:
-    """The user's kecamatan and their desa, looked up by tolerant names."""
-
-    def __init__(self, user):
-        self.kecamatan = {normal(k.name): k for k in Kecamatan.objects.visible_to(user)}
-        self.desa = {}
-        for desa in Desa.objects.filter(kecamatan__in=list(self.kecamatan.values())):
-            self.desa.setdefault(desa.kecamatan_id, {})[normal(desa.name)] = desa
-
-    @cached_property
-    def outside(self):
-        """Names of every other kecamatan: read only when a row names one that is not the user's."""
-        others = Kecamatan.objects.exclude(pk__in=[k.pk for k in self.kecamatan.values()])
-        return {normal(name) for name in others.values_list("name", flat=True)}
-
-    def find_kecamatan(self, name):
-        key = normal(name)
-        if key in self.kecamatan:
-            return self.kecamatan[key]
-        if key in self.outside:
-            raise ValidationError(f"Kecamatan {name} di luar wilayah kerja Anda.")
-        raise ValidationError(f"Kecamatan {name!r} tidak dikenal{_suggest(key, self.kecamatan)}.")
-
-    def find_desa(self, kecamatan, name):
-        names = self.desa.get(kecamatan.pk, {})
-        key = normal(name)
-        if key in names:
-            return names[key]
-        raise ValidationError(f"Desa {name!r} tidak ada di Kecamatan {kecamatan.name}{_suggest(key, names)}.")
+    @property
+    def status(self):
+        """ok, error, duplicate or unchanged: what `import_sheet --json` reports for the row."""
+        if self.duplicate_of is not None:
+            return "duplicate"
+        if self.errors:
+            return "error"
+        return "unchanged" if self.outcome == "unchanged" else "ok"
 
 
-def _suggest(key, known):
-    close = difflib.get_close_matches(key, list(known), n=2, cutoff=0.6)
-    return f"; mungkin {' atau '.join(known[c].name for c in close)}" if close else ""
+class _Unknown(Exception):
+    """An optional value that is damaged or unknown: the row is kept, the value left unknown, with a warning."""
 
 
-def check_rows(headers, rows, mapping, user):
-    """Check every row against the registry's rules; return [RowResult] with Indonesian errors per row."""
+def check_rows(headers, rows, mapping, user, *, year=None):
+    """Check every row against the registry's rules; return [RowResult] with Indonesian errors (the row is
+    refused) and warnings (a value is left unknown) per row. `year` is the year of the figures when the
+    file has no year column (default: last year)."""
     missing = [FIELDS[name][0] for name in REQUIRED if name not in mapping.values()]
     if missing:
         raise ValidationError(f"Kolom wajib belum dipetakan: {', '.join(missing)}.")
-    area = Area(user)
+    places = Places(user)
     kept = sidt.kept_columns(headers, mapping)
-    checks, blank = _checks(), {}
-    results, seen = [], {}
+    checks = _checks(year or datetime.date.today().year - 1)
+    results = []
     for number, cells in rows:
         result = RowResult(number, cells)
-        raw = {target: (cells[index] if index < len(cells) else "") for index, target in mapping.items()}
-        for target, text in raw.items():
-            if text.startswith("="):
-                result.errors.append(f"{FIELDS[target][0]}: berisi rumus ({text[:30]}), bukan nilai.")
-                raw[target] = ""
+        raw = {target: (cells[index] if index < len(cells) else "").strip() for index, target in mapping.items()}
+        if not any(raw.get(name) for name in ("nik", "owner_name", "business_name")):
+            continue  # a total, a signature or a note under the table: no record here
         result.values["national_record"] = {name: cells[index] for index, name in kept.items() if index < len(cells)}
-        _check_row(result, raw, area, checks, blank)
-        if result.ok:
-            values = result.values
-            key = values["national_id"] or values["nib"] or (values["nik"], normal(values["business_name"]))
-            if key in seen:
-                result.errors.append(f"Baris ganda: sama dengan baris {seen[key]}.")
-            else:
-                seen[key] = number
+        _check_row(result, raw, places, checks)
         results.append(result)
+    _excel_damaged_niks(results)
+    _one_owner_per_nib(results)
+    _repeated_rows(results)
+    _owner_conflicts(results)
     return results
 
 
-def _checks():
-    """(target, check) for each value a row may hold; a check turns the cell's text into the value or raises
-    ValidationError. Made once per sheet (the default year is last year's)."""
-    last_year = datetime.date.today().year - 1
+def _checks(default_year):
+    """(target, check) for each value a row may hold. A check turns the cell's text into the value, or
+    raises ValidationError (the row is refused) or _Unknown (the value is left unknown with a warning)."""
     return [
-        ("owner_name", lambda text: text[:150] or _raise("wajib diisi.")),
-        ("business_name", lambda text: text[:150] or _raise("wajib diisi.")),
+        ("owner_name", lambda text: text or _raise("wajib diisi.")),
+        ("business_name", lambda text: text or _raise("wajib diisi.")),
         ("nik", lambda text: normalize_nik(text) if text else _raise("wajib diisi.")),
-        ("sex", _sex),
+        ("sex", lambda text: _known(vocabulary.sex, text, "isi L atau P; diambil dari NIK.")),
         ("birth_date", _date),
-        ("phone", lambda text: normalize_phone(text) if text else ""),
-        ("education", lambda text: EDUCATION.get(header_name(text), "")),
-        ("disability", _yes_no),
+        ("education", lambda text: _known(vocabulary.education, text, "tidak dikenali; dikosongkan.")),
+        ("disability", lambda text: _known(vocabulary.disability, text, "isi ya atau tidak; dikosongkan.")),
         ("national_id", lambda text: text if len(text) <= 40 else _raise("paling panjang 40 huruf.")),
-        ("nib", lambda text: normalize_nib(text) if text else ""),
-        ("category", _category),
-        ("kbli", lambda text: text if not text or re.fullmatch(r"\d{5}", text) else _raise("harus 5 digit.")),
-        ("start_year", lambda text: _year(text) if text else None),
-        ("latitude", lambda text: _degrees(text, 90)),
-        ("longitude", lambda text: _degrees(text, 180)),
+        ("nib", _nib),
+        ("legal_form", lambda text: _known(vocabulary.legal_form, text, "tidak dikenali; dikosongkan.")),
+        ("start_year", _start_year),
         ("workers_male", _count),
         ("workers_female", _count),
-        ("revenue", lambda text: parse_amount(text) if text else None),
-        ("capital", lambda text: parse_amount(text) if text else None),
-        ("assets", lambda text: parse_amount(text) if text else None),
-        ("reported_size", _size),
-        ("year", lambda text: _year(text) if text else last_year),
+        ("workers", _count),
+        ("revenue", _amount),
+        ("capital", _amount),
+        ("assets", _amount),
+        ("reported_size", lambda text: _known(vocabulary.size_class, text, "isi Mikro, Kecil, Menengah atau Besar.")),
+        ("year", lambda text: parse_year(text) if text else default_year),
     ]
 
 
-def _check_row(result, raw, area, checks, blank):
-    """Check one row's `raw` texts with `checks`; `blank` keeps what an empty cell gives per target (the same
-    on every row, and most of a sheet's targets are empty or not in it at all)."""
-    values, errors = result.values, result.errors
+def _check_row(result, raw, places, checks):
+    values, errors, warnings = result.values, result.errors, result.warnings
+    for target, text in raw.items():
+        if text.startswith("="):
+            errors.append(f"{FIELDS[target][0]}: berisi rumus ({text[:30]}), bukan nilai.")
+            raw[target] = ""
     for target, check in checks:
-        text = raw.get(target, "").strip()
-        outcome = blank.get(target) if not text else None
-        if outcome is None:
-            try:
-                outcome = (True, check(text))
-            except ValidationError as error:
-                outcome = (False, f"{FIELDS[target][0]}: {' '.join(error.messages)}")
-            if not text:
-                blank[target] = outcome
-        if outcome[0]:
-            values[target] = outcome[1]
-        else:
-            errors.append(outcome[1])
-    for target, limit in (("address", 255), ("owner_address", 255), ("description", 2000), ("product", 200)):
-        values[target] = raw.get(target, "").strip()[:limit]
-    if (values["latitude"] is None) != (values["longitude"] is None):
-        errors.append("Lintang dan bujur: isi keduanya, atau kosongkan keduanya.")
-    _workforce(values, errors)
+        text = raw.get(target, "")
+        try:
+            values[target] = check(text)
+        except ValidationError as error:
+            values[target] = None
+            errors.append(f"{FIELDS[target][0]}: {' '.join(error.messages)}")
+        except _Unknown as unknown:
+            values[target] = None
+            warnings.append(f"{FIELDS[target][0]} {_quoted(text)}: {unknown}")
+    for target in ("sex", "education", "legal_form", "reported_size", "nib"):
+        values[target] = values[target] or ""
+    _texts(values, raw, warnings)
+    _phone(values, raw.get("phone", ""), warnings)
+    _coordinates(values, raw, warnings)
+    _kbli_and_category(values, raw, warnings)
+    _workforce(values, warnings)
     try:
-        kecamatan = area.find_kecamatan(raw.get("kecamatan", ""))
-        values["desa"] = area.find_desa(kecamatan, raw.get("desa", ""))
+        values["desa"] = places.find(
+            province=raw.get("province", ""),
+            kabupaten=raw.get("kabupaten", ""),
+            kecamatan=raw.get("kecamatan", ""),
+            desa=raw.get("desa", ""),
+        )
     except ValidationError as error:
+        values["desa"] = None
         errors.append(" ".join(error.messages))
-    if values.get("nik") and not errors:
-        born, female = nik_birth_date(values["nik"])
-        values["sex"] = values.get("sex") or ("P" if female else "L")
-        values["birth_date"] = values.get("birth_date") or born
+    if values["nik"]:
+        born, female = nik_birth_date(values["nik"]) or (None, None)
+        if values["sex"] and born and (values["sex"] == "P") != female:
+            warnings.append("Jenis kelamin berbeda dengan NIK; disimpan seperti yang diisi.")
+        values["sex"] = values["sex"] or ("P" if female else "L")
+        values["birth_date"] = values["birth_date"] or born
 
 
-def _workforce(values, errors):
+def _quoted(text):
+    return repr(text[:40])
+
+
+def _raise(message):
+    raise ValidationError(message)
+
+
+def _known(parse, text, message):
+    """A vocabulary's value for `text`; a word it does not know is left unknown, with `message`."""
+    try:
+        return parse(text)
+    except ValueError:
+        raise _Unknown(message) from None
+
+
+def _date(text):
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d"):
+        try:
+            return datetime.datetime.strptime(text[:10], pattern).date()
+        except ValueError:
+            continue
+    raise _Unknown("tanggal tidak dikenali (tulis seperti 17-05-1984); diambil dari NIK.")
+
+
+def _nib(text):
+    if not text:
+        return ""
+    try:
+        return normalize_nib(text)
+    except ValidationError as error:
+        raise _Unknown(f"{' '.join(error.messages)} NIB tidak disimpan.") from None
+
+
+def _start_year(text):
+    if not text or text.strip("0") == "":
+        return None  # "0" is how an extract writes an unknown year
+    try:
+        return parse_year(text)
+    except ValidationError as error:
+        raise _Unknown(f"{' '.join(error.messages)} Dikosongkan.") from None
+
+
+def _count(text):
+    if not text or text in ("-", "\u2013"):
+        return None
+    try:
+        return parse_count(text)
+    except ValidationError as error:
+        raise _Unknown(f"{' '.join(error.messages)} Dikosongkan.") from None
+
+
+def _amount(text):
+    return parse_amount(text) if text and text not in ("-", "\u2013") else None
+
+
+def _texts(values, raw, warnings):
+    """Names, addresses and descriptions as typed; one longer than its column is cut, and the row says so."""
+    for target, limit in TEXT_LIMITS.items():
+        text = " ".join(raw.get(target, "").split()) if target != "description" else raw.get(target, "").strip()
+        if len(text) > limit:
+            warnings.append(f"{FIELDS[target][0]} lebih dari {limit} huruf; dipotong.")
+            text = text[:limit]
+        if target in values and values[target] is None:
+            continue  # a required name that failed its check keeps its error
+        values[target] = text
+
+
+def _phone(values, text, warnings):
+    values["phone"] = ""
+    if not text:
+        return
+    numbers, rest = split_phones(text)
+    if numbers:
+        values["phone"] = numbers[0]
+    if len(numbers) > 1:
+        others = ", ".join(mask_phone(n) for n in numbers[1:])
+        warnings.append(f"Nomor HP: berisi {len(numbers)} nomor; disimpan yang pertama, tidak disimpan: {others}.")
+    if rest and not numbers:
+        warnings.append(f"Nomor HP {_quoted(text)}: tidak dikenali (contoh 0812-3456-7890); dikosongkan.")
+    elif rest:
+        warnings.append(f"Nomor HP: bagian {_quoted(' '.join(rest))} bukan nomor; diabaikan.")
+
+
+def _coordinates(values, raw, warnings):
+    for target, axis in (("latitude", "lat"), ("longitude", "lon")):
+        text = raw.get(target, "")
+        values[target] = None
+        if not text:
+            continue
+        try:
+            values[target] = parse_coordinate(text, axis=axis)
+        except ValidationError as error:
+            warnings.append(f"{FIELDS[target][0]} {_quoted(text)}: {' '.join(error.messages)} Dikosongkan.")
+    if (values["latitude"] is None) != (values["longitude"] is None):
+        if raw.get("latitude") and raw.get("longitude"):
+            pass  # the damaged one already has its warning
+        else:
+            warnings.append("Lintang dan bujur: hanya satu yang diisi; keduanya dikosongkan.")
+        values["latitude"] = values["longitude"] = None
+
+
+def _kbli_and_category(values, raw, warnings):
+    """The KBLI code (a 4-digit one that lost its leading zero is restored when the KBLI category says so),
+    and the category: the category column's words, else the KBLI, else the words of the name and
+    activity. A derived category is `category_guess`: it fills a new business, never overwrites one."""
+    section = vocabulary.section_letter(raw.get("kbli_section", ""))
+    code, warning = vocabulary.kbli_code(raw.get("kbli", ""), section)
+    values["kbli"] = code
+    if warning:
+        warnings.append(warning)
+    values["category"] = ""
+    text = raw.get("category", "")
+    if text:
+        try:
+            values["category"] = vocabulary.category_from_words(text)
+        except ValueError:
+            warnings.append(f"Kategori {_quoted(text)}: tidak dikenali; ditentukan dari KBLI atau nama usaha.")
+    guess = ""
+    if code:
+        with contextlib.suppress(ValueError):
+            guess = vocabulary.category_from_kbli(code)
+    for target in ("business_name", "description", "product"):
+        if not guess and values.get(target):
+            with contextlib.suppress(ValueError):
+                guess = vocabulary.category_from_words(values[target])
+    values["category_guess"] = values["category"] or guess or Category.LAINNYA
+
+
+def _workforce(values, warnings):
     """A national extract gives the workforce in eight columns; their sums are the portal's two counts."""
     record = values["national_record"]
     for target, names in (("workers_male", sidt.WORKERS_MALE), ("workers_female", sidt.WORKERS_FEMALE)):
@@ -299,77 +461,129 @@ def _workforce(values, errors):
         try:
             values[target] = sidt.workers(record, names)
         except ValueError as error:
-            errors.append(f"Tenaga kerja ({error}): harus bilangan bulat.")
+            warnings.append(f"Tenaga kerja ({error}): bukan bilangan bulat; dikosongkan.")
+    if values["workers"] is None and values["workers_male"] is not None and values["workers_female"] is not None:
+        values["workers"] = values["workers_male"] + values["workers_female"]
 
 
-def _raise(message):
-    raise ValidationError(message)
+#
+# Checks across rows
+#
 
 
-def _sex(text):
-    if not text:
-        return ""
-    sex = SEXES.get(" ".join(re.sub(r"[^a-z]+", " ", text.lower()).split()))
-    return sex or _raise("isi L atau P.")
+def _excel_damaged_niks(results):
+    """A column whose NIKs nearly all end in 0 went through Excel as a number: 15 significant digits, the
+    16th turned into 0. A real NIK ends in 0 one time in ten."""
+    niks = [result for result in results if result.values.get("nik")]
+    zeros = [result for result in niks if result.values["nik"].endswith("0")]
+    if len(niks) >= 5 and len(zeros) >= 0.9 * len(niks):
+        for result in zeros:
+            result.errors.append(f"NIK: {EXCEL_NIK_MESSAGE}")
 
 
-def _date(text):
-    if not text:
-        return None
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text[:10], pattern).date()
-        except ValueError:
+def _one_owner_per_nib(results):
+    """OSS gives one NIB to one business actor: a NIB on rows of two NIKs, in the file or against the
+    registry, is refused on the rows whose NIK does not hold it."""
+    holders = {}
+    for result in results:
+        nib, nik = result.values.get("nib"), result.values.get("nik")
+        if result.ok and nib:
+            holders.setdefault(nib, (nik, result.number))
+    registered = (
+        dict(
+            Business.all_objects.exclude(nib="")
+            .filter(nib__in=list(holders))
+            .values_list("nib", "owner__nik")
+            .distinct()
+        )
+        if holders
+        else {}
+    )
+    for result in results:
+        nib, nik = result.values.get("nib"), result.values.get("nik")
+        if not (result.ok and nib):
             continue
-    return _raise("tanggal tidak dikenali; tulis seperti 17-05-1984.")
+        if nib in registered and registered[nib] != nik:
+            result.errors.append(
+                f"NIB {nib} sudah terdaftar untuk pelaku usaha lain (NIK {mask_nik(registered[nib])})."
+            )
+        elif holders[nib][0] != nik:
+            result.errors.append(
+                f"NIB {nib} dipakai juga di baris {holders[nib][1]} dengan NIK lain. Satu NIB untuk satu pelaku usaha."
+            )
 
 
-def _category(text):
-    if not text:
-        return Category.LAINNYA
-    return CATEGORIES.get(normal(text)) or _raise(f"pilih salah satu: {', '.join(Category.labels)}.")
+def business_key(values):
+    """The key a row's business is known by within one file: the national id, else the NIB and the business
+    name, else the NIK and the business name."""
+    name = normal(values["business_name"])
+    if values.get("national_id"):
+        return ("national", values["national_id"])
+    if values.get("nib"):
+        return ("nib", values["nib"], name)
+    return ("name", values["nik"], name)
 
 
-def _year(text):
-    if not text.isdigit() or not 1900 <= int(text) <= datetime.date.today().year:
-        raise ValidationError("tahun tidak masuk akal.")
-    return int(text)
+def _repeated_rows(results):
+    """A row repeating an earlier row's business: the same values are skipped, different ones refused."""
+    seen = {}
+    for result in results:
+        if not result.ok:
+            continue
+        key = business_key(result.values)
+        if key not in seen:
+            seen[key] = result
+            continue
+        first = seen[key]
+        result.duplicate_of = first.number
+        if result.values == first.values:
+            result.warnings.append(f"Sama dengan baris {first.number}; dilewati.")
+        else:
+            result.errors.append(f"Baris ganda: usaha yang sama dengan baris {first.number}, isinya berbeda.")
 
 
-def _yes_no(text):
-    if not text:
-        return None
-    answer = YES_NO.get(text.strip().lower())
-    return answer if answer is not None else _raise("isi ya atau tidak.")
+def _owner_conflicts(results):
+    """One owner on several rows: each detail is taken from the newest row that fills it (by the extract's
+    `updated_at`, else the first row), so every row writes the same owner and a second import writes
+    nothing. Rows whose details lost say so."""
+    by_nik = {}
+    for result in results:
+        if result.ok and result.duplicate_of is None:
+            by_nik.setdefault(result.values["nik"], []).append(result)
+    for nik, group in by_nik.items():
+        if len(group) < 2:
+            continue
+        ranked = sorted(group, key=_recency, reverse=True)
+        chosen = {}
+        for target in OWNER_VALUES:
+            filled = [r for r in ranked if r.values.get(target) not in ("", None)]
+            chosen[target] = filled[0].values[target] if filled else group[0].values.get(target)
+        winner = ranked[0]
+        rule = "updated_at terbaru" if _recency(winner)[0] else "baris pertama"
+        for result in group:
+            differing = [
+                FIELDS[t][0].lower()
+                for t in OWNER_VALUES
+                if result.values.get(t) not in ("", None) and result.values.get(t) != chosen[t]
+            ]
+            if differing:
+                result.warnings.append(
+                    f"Data pemilik NIK {mask_nik(nik)} berbeda antar baris ({', '.join(differing)}); "
+                    f"dipakai baris {winner.number} ({rule})."
+                )
+            result.values.update(chosen)
 
 
-def _degrees(text, limit):
-    if not text:
-        return None
-    try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        value = None
-    if value is None or not -limit <= value <= limit:
-        raise ValidationError(f"harus angka antara -{limit} dan {limit}.")
-    return value.quantize(Decimal("0.000001"))
-
-
-def _count(text):
-    if not text:
-        return None
-    text = text.replace(".", "")
-    return int(text) if text.isdigit() else _raise("harus bilangan bulat.")
-
-
-def _size(text):
-    if not text:
-        return ""
-    size = normal(text)
-    for value in SizeClass.values:
-        if size.startswith(value) or size == f"usaha{value}":
-            return value
-    return _raise("isi Mikro, Kecil, Menengah atau Besar.")
+def _recency(result):
+    """(updated_at, -line): newest first, then the earliest line."""
+    text = str(result.values["national_record"].get("updated_at", "")).strip()
+    moment = None
+    with contextlib.suppress(ValueError, TypeError):
+        moment = parse_datetime(text.replace(" ", "T", 1)) if text else None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    stamp = moment.timestamp() if moment else 0
+    return (stamp, -result.number)
 
 
 #
@@ -383,6 +597,7 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
+    skipped: int = 0  # rows repeating an earlier row exactly
 
     def count(self, outcome):
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -400,10 +615,11 @@ def import_rows(results, *, by, filename, all_or_nothing, progress=None):
     chunk. In "valid rows" mode each chunk commits on its own; a crash keeps the chunks done, and
     running the import again finishes it (the upsert skips what is already there)."""
     failed = [result for result in results if not result.ok]
-    summary = ImportSummary(failed=len(failed))
+    repeated = [result for result in results if result.ok and result.duplicate_of is not None]
+    summary = ImportSummary(failed=len(failed), skipped=len(repeated))
     if failed and all_or_nothing:
         return summary
-    valid = [result for result in results if result.ok]
+    valid = [result for result in results if result.ok and result.duplicate_of is None]
     writer = _Writer(by, filename)
     try:
         with transaction.atomic() if all_or_nothing else contextlib.nullcontext():
@@ -413,7 +629,9 @@ def import_rows(results, *, by, filename, all_or_nothing, progress=None):
                 if progress:
                     progress(start + len(chunk))
     except _Abort:
-        return ImportSummary(failed=summary.failed)
+        for result in valid:
+            result.outcome = ""
+        return ImportSummary(failed=summary.failed, skipped=summary.skipped)
     return summary
 
 
@@ -426,14 +644,15 @@ class _RowRefused(Exception):
 
 
 class _Writer:
-    """Upserts chunks of checked rows: owners by NIK, businesses by national id, NIB, or owner and name."""
+    """Upserts chunks of checked rows: owners by NIK; businesses by national id, else NIB and name, else
+    owner and name."""
 
     OWNER_FIELDS = ["name", "sex", "birth_date", "phone", "education", "has_disability", "address"]
     BUSINESS_FIELDS = [
         "name", "desa", "category", "kbli_code", "nib", "national_id", "address", "description", "start_year",
-        "latitude", "longitude", "workers_male", "workers_female", "national_record",
+        "latitude", "longitude", "workers_male", "workers_female", "national_record", "legal_form",
     ]  # fmt: skip
-    FIGURE_FIELDS = ["revenue", "capital", "assets", "reported_size_class"]
+    FIGURE_FIELDS = ["revenue", "capital", "assets", "workers", "reported_size_class"]
 
     def __init__(self, by, filename):
         self.by, self.filename = by, filename
@@ -453,6 +672,7 @@ class _Writer:
             if isinstance(outcome, _RowRefused):
                 self._refuse(result, summary, all_or_nothing, str(outcome))
             else:
+                result.outcome = outcome
                 summary.count(outcome)
 
     def _refuse(self, result, summary, all_or_nothing, message):
@@ -511,8 +731,8 @@ class _Writer:
             if business.national_id:
                 index[("national", business.national_id)] = business
             if business.nib:
-                index[("nib", business.nib)] = business
-            index[("name", business.owner_id, business.name.lower())] = business
+                index.setdefault(("nib", business.nib, normal(business.name)), business)
+            index.setdefault(("name", business.owner_id, normal(business.name)), business)
         return index
 
     def _row(self, values, number, owners, businesses, plan):
@@ -532,7 +752,8 @@ class _Writer:
         business_fields = {
             "name": values["business_name"],
             "desa": values["desa"],
-            "category": values["category"],
+            "category": values["category"],  # only a category the file states changes a business
+            "legal_form": values["legal_form"],
             "kbli_code": values["kbli"],
             "nib": values["nib"],
             "national_id": values["national_id"],
@@ -559,7 +780,7 @@ class _Writer:
             if business.is_deleted:
                 raise _RowRefused("Usaha ini sudah dihapus; minta admin memulihkannya.")
             if business.pk not in self.visible_businesses:
-                raise _RowRefused("NIB ini milik usaha di luar wilayah kerja Anda.")
+                raise _RowRefused("Usaha dengan ID SIDT atau NIB ini terdaftar di luar wilayah kerja Anda.")
 
         # Nothing refuses the row past this point: put what it writes into the chunk's plan.
         outcome = "unchanged"
@@ -571,11 +792,12 @@ class _Writer:
             plan.changed_owners[owner.pk] = owner
             outcome = "updated"
         if business is None:
+            business_fields["category"] = values["category_guess"]
             business = new(Business, owner=owner, registered_by=self.by, **provenance, **_filled(business_fields))
             business.kecamatan_id = business.desa.kecamatan_id
             business.product_names = set()
-            for key in [*_keys(values, owner), _name_key(values, owner)]:
-                businesses[key] = business
+            for key in _keys(values, owner):
+                businesses.setdefault(key, business)
             plan.new_businesses.append(business)
             outcome = "created"
         elif business.pk is not None and _change(business, _filled(business_fields)):
@@ -594,6 +816,7 @@ class _Writer:
             "revenue": values["revenue"],
             "capital": values["capital"],
             "assets": values["assets"],
+            "workers": values["workers"],
             "reported_size_class": values["reported_size"],
         }
         if any(value not in (None, "") for value in numbers.values()):
@@ -613,20 +836,24 @@ class _Writer:
     @staticmethod
     def _find(values, owner, businesses):
         for key in _keys(values, owner):
-            if key in businesses:
-                return businesses[key]
+            business = businesses.get(key)
+            # A business that carries another national record id is another national record.
+            if business is not None and not (
+                values["national_id"] and business.national_id not in ("", values["national_id"])
+            ):
+                return business
         return None
 
 
 def _keys(values, owner):
-    """How a row finds its business: the national id, else the NIB, else the owner and the business name."""
-    keys = [("national", values["national_id"]), ("nib", values["nib"])]
-    keys = [key for key in keys if key[1]]
-    return keys or [_name_key(values, owner)]
-
-
-def _name_key(values, owner):
-    return ("name", owner.pk or owner.nik, values["business_name"].lower())
+    """How a row finds its business, in order: the national record id, the NIB and the business name, the
+    owner and the business name."""
+    name = normal(values["business_name"])
+    keys = [("national", values["national_id"])] if values["national_id"] else []
+    if values["nib"]:
+        keys.append(("nib", values["nib"], name))
+    keys.append(("name", owner.pk or owner.nik, name))
+    return keys
 
 
 def _product_names(business):
@@ -648,7 +875,7 @@ def _change(record, fields):
     return bool(differing)
 
 
-_COLLISION = "Bertabrakan dengan data yang sudah ada (misalnya NIB milik usaha lain)."
+_COLLISION = "Bertabrakan dengan data yang sudah ada (misalnya NIB milik pelaku usaha lain, atau ID SIDT usaha lain)."
 
 
 @dataclass
@@ -701,11 +928,12 @@ class _Plan:
 
 
 def failed_rows_csv(headers, results):
-    """The rows that failed, as they were, with a last column saying why: to fix and upload again."""
+    """The rows that failed, as they were, with a last column saying why: to fix and upload again. Text a
+    spreadsheet would run as a formula is neutralised; numbers and phone numbers are written as they are."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([*headers, "Alasan"])
     for result in results:
         if not result.ok:
-            writer.writerow([*result.cells, " ".join(result.errors)])
+            writer.writerow([neutralise(cell) for cell in [*result.cells, " ".join(result.errors)]])
     return out.getvalue()

@@ -5,7 +5,8 @@ import functools
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -578,6 +579,7 @@ class Business(SoftDeletable, Provenance):
         PT = "pt", "PT"
         PT_PERORANGAN = "pt_perorangan", "PT perorangan"
         KOPERASI = "koperasi", "Koperasi"
+        FIRMA = "firma", "Firma"
         OTHER = "lainnya", "Lainnya"
 
     class KbliVersion(models.TextChoices):
@@ -707,6 +709,9 @@ class Business(SoftDeletable, Provenance):
                 name="registry_business_size_name",
                 condition=Q(deleted_at__isnull=True),
             ),
+            # Lookups by NIB (the import's matching, the duplicate check); the exclusion constraint's GiST
+            # index serves them too, but slower.
+            models.Index(fields=["nib"], condition=~Q(nib=""), name="registry_business_nib"),
             # Newest first (a search for a common word lists its hits this way).
             models.Index(
                 fields=["created_at", "id"],
@@ -716,11 +721,13 @@ class Business(SoftDeletable, Provenance):
             ),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["nib"],
+            # OSS issues one NIB to a business actor (pelaku usaha), who may run several businesses under it:
+            # a NIB is shared only by businesses of one owner.
+            ExclusionConstraint(
+                name="registry_business_nib_one_owner",
+                expressions=[("nib", RangeOperators.EQUAL), ("owner", RangeOperators.NOT_EQUAL)],
                 condition=~Q(nib=""),
-                name="registry_business_unique_nib",
-                violation_error_message="NIB ini sudah terdaftar.",
+                violation_error_message="NIB ini sudah terdaftar untuk pelaku usaha lain (satu NIB satu pelaku usaha).",
             ),
             models.UniqueConstraint(
                 fields=["national_id"],
@@ -1265,6 +1272,12 @@ class ImportBatch(models.Model):
     total_rows = models.PositiveIntegerField("jumlah baris", default=0)
     processed_rows = models.PositiveIntegerField("baris diproses", default=0)
     error = models.CharField("kesalahan", max_length=500, blank=True)
+    sheet = models.CharField(
+        "lembar kerja", max_length=100, blank=True, help_text="Kosong: lembar pertama berisi data."
+    )
+    figures_year = models.PositiveSmallIntegerField(
+        "tahun data angka", null=True, blank=True, help_text="Dipakai bila berkas tidak punya kolom tahun."
+    )
     summary = models.JSONField("hasil", default=dict, blank=True)
     created_at = models.DateTimeField("diunggah", auto_now_add=True)
     started_at = models.DateTimeField("mulai diimpor", null=True, blank=True)

@@ -128,13 +128,16 @@ def _check_area(user, kecamatan_id):
     require_visible(Kecamatan, kecamatan_id, user, "Kecamatan ini di luar wilayah kerja Anda.")
 
 
+NIB_OTHER_OWNER = "NIB ini sudah terdaftar untuk pelaku usaha lain (satu NIB satu pelaku usaha)."
+
+
 def _unique_violation(error):
     """Turn a unique-key race lost to another save into the same message a form check would give."""
     text = str(error)
     if "registry_owner_unique_nik" in text:
         return ValidationError({"nik": "NIK ini sudah terdaftar."})
-    if "registry_business_unique_nib" in text:
-        return ValidationError({"nib": "NIB ini sudah terdaftar."})
+    if "registry_business_nib_one_owner" in text:
+        return ValidationError({"nib": NIB_OTHER_OWNER})
     if "registry_legaldocument_unique_number" in text:
         return ValidationError("Nomor dokumen legalitas ini sudah terdaftar.")
     return ValidationError("Data bentrok dengan data lain yang baru saja disimpan. Periksa lalu simpan lagi.")

@@ -253,9 +253,17 @@ _PHONE_START = re.compile(r"[+(]?[0-9]")
 
 
 def _e164(text):
-    """E.164 for one written number, or None."""
+    """E.164 for one written number, or None. SIDT extracts write mobiles as 62812... without the plus,
+    and Excel drops the leading 0 of a number cell (812...): both are read as the number they are."""
     info = parse_phone(text)
-    return info.e164 if info.valid else None
+    if info.valid:
+        return info.e164
+    digits = digits_only(text)
+    if digits.isascii() and digits.isdigit() and 9 <= len(digits) <= 14:
+        for written in (f"+{digits}", f"0{digits}"):
+            if (written.startswith("+62") or written.startswith("08")) and parse_phone(written).valid:
+                return parse_phone(written).e164
+    return None
 
 
 def split_phones(value):

@@ -26,6 +26,7 @@ from registry.forms import (
     FigureForm,
     GuidanceForm,
     ImportMappingForm,
+    ImportSheetForm,
     ImportUploadForm,
     OwnerEditForm,
     ProductForm,
@@ -33,8 +34,8 @@ from registry.forms import (
     SidtExportForm,
 )
 from registry.history import change_history
-from registry.import_jobs import queue_import, run_import
-from registry.imports import check_rows, failed_rows_csv, guess_mapping, read_sheet
+from registry.import_jobs import check_batch, queue_import, read_batch, run_import
+from registry.imports import failed_rows_csv, guess_mapping, read_sheet
 from registry.imports import header_name as import_header
 from registry.models import (
     AccessLog,
@@ -678,25 +679,36 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            headers, rows = read_sheet(content, upload.name)
+            sheet = read_sheet(content, upload.name)
         except ValidationError as error:
             form.add_error("file", error)
             return self.form_invalid(form)
-        remembered = dict(ImportColumnMemory.objects.filter(user=self.request.user).values_list("header", "target"))
-        batch = ImportBatch(
-            user=self.request.user,
-            filename=upload.name[:200],
-            headers=headers,
-            mapping={str(k): v for k, v in guess_mapping(headers, remembered).items()},
-            total_rows=len(rows),
-        )
+        batch = ImportBatch(user=self.request.user, filename=upload.name[:200])
+        _take_sheet(batch, sheet, self.request.user)
         batch.file.save(upload.name, ContentFile(content), save=False)
         batch.save()
-        messages.info(self.request, f"{len(rows)} baris terbaca. Periksa pemetaan kolomnya.")
+        messages.info(self.request, _sheet_message(sheet))
         return redirect("registry:import_mapping", pk=batch.pk)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def _take_sheet(batch, sheet, user):
+    """Set the batch's sheet, headers, guessed mapping and row count from a read Sheet."""
+    remembered = dict(ImportColumnMemory.objects.filter(user=user).values_list("header", "target"))
+    batch.sheet = sheet.sheet_name
+    batch.headers = sheet.headers
+    batch.mapping = {str(k): v for k, v in guess_mapping(sheet.headers, remembered).items()}
+    batch.total_rows = len(sheet.rows)
+
+
+def _sheet_message(sheet):
+    where = f"lembar {sheet.sheet_name!r}, " if sheet.sheet_name else ""
+    text = f"{len(sheet.rows)} baris terbaca ({where}judul kolom di baris {sheet.header_line})."
+    if sheet.skipped:
+        text += f" Baris {', '.join(str(n) for n, _ in sheet.skipped[:5])} di atasnya dilewati (judul tabel)."
+    return f"{text} Periksa pemetaan kolomnya."
 
 
 class ImportBatchMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -707,24 +719,52 @@ class ImportBatchMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return get_object_or_404(ImportBatch.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
 
     def read(self):
-        with self.batch.file.open("rb") as handle:
-            return read_sheet(handle.read(), self.batch.filename)
+        return read_batch(self.batch)
 
 
 class ImportMappingView(ImportBatchMixin, FormView):
+    """Which field each column holds, the figures' year, and for a workbook which sheet to read."""
+
     template_name = "registry/import_mapping.html"
 
     def get_form(self, form_class=None):
-        data = self.request.POST if self.request.method == "POST" else None
-        return ImportMappingForm(data, headers=self.batch.headers, mapping=self.batch.column_mapping())
+        data = self.request.POST if self.request.method == "POST" and "sheet" not in self.request.POST else None
+        year = self.batch.figures_year or datetime.date.today().year - 1
+        return ImportMappingForm(
+            data, headers=self.batch.headers, mapping=self.batch.column_mapping(), initial={"figures_year": year}
+        )
+
+    @cached_property
+    def sheet(self):
+        return self.read()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(batch=self.batch, **kwargs)
+        sheet_form = None
+        if len(self.sheet.sheet_names) > 1:
+            sheet_form = ImportSheetForm(initial={"sheet": self.batch.sheet}, sheets=self.sheet.sheet_names)
+        return super().get_context_data(batch=self.batch, sheet=self.sheet, sheet_form=sheet_form, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if "sheet" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        form = ImportSheetForm(request.POST, sheets=self.sheet.sheet_names)
+        if form.is_valid() and self.batch.status == ImportBatch.Status.NEW:
+            self.batch.sheet = form.cleaned_data["sheet"]
+            try:
+                sheet = self.read()
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("registry:import_mapping", pk=self.batch.pk)
+            _take_sheet(self.batch, sheet, request.user)
+            self.batch.save(update_fields=["sheet", "headers", "mapping", "total_rows"])
+            messages.info(request, _sheet_message(sheet))
+        return redirect("registry:import_mapping", pk=self.batch.pk)
 
     def form_valid(self, form):
         mapping = form.mapping()
         self.batch.mapping = {str(k): v for k, v in mapping.items()}
-        self.batch.save(update_fields=["mapping"])
+        self.batch.figures_year = form.cleaned_data["figures_year"]
+        self.batch.save(update_fields=["mapping", "figures_year"])
         for index, target in mapping.items():
             header = import_header(self.batch.headers[index])
             if header:
@@ -741,8 +781,7 @@ class ImportPreviewView(ImportBatchMixin, View):
     """Every row checked: how many are valid, the errors per row, and the two ways to import."""
 
     def check(self):
-        headers, rows = self.read()
-        return headers, check_rows(headers, rows, self.batch.column_mapping(), self.request.user)
+        return self.batch.headers, check_batch(self.batch, self.request.user)
 
     def get(self, request, pk):
         batch = self.batch
@@ -763,12 +802,17 @@ class ImportPreviewView(ImportBatchMixin, View):
             response["Content-Disposition"] = f'attachment; filename="gagal-{batch.pk}.csv"'
             return response
         failed = [result for result in results if not result.ok]
+        warned = [result for result in results if result.ok and result.warnings]
+        repeated = sum(1 for result in results if result.ok and result.duplicate_of is not None)
         context = {
             "batch": batch,
             "total": len(results),
-            "valid": len(results) - len(failed),
+            "valid": len(results) - len(failed) - repeated,
             "failed": failed[:200],
             "failed_count": len(failed),
+            "warned": warned[:200],
+            "warned_count": len(warned),
+            "repeated": repeated,
         }
         return TemplateResponse(request, "registry/import_preview.html", context)
 
@@ -790,7 +834,7 @@ class ImportPreviewView(ImportBatchMixin, View):
         messages.success(
             request,
             f"{summary['created']} usaha baru, {summary['updated']} diperbarui, {summary['unchanged']} tidak berubah, "
-            f"{summary['failed']} baris gagal.",
+            f"{summary['failed']} baris gagal, {summary.get('skipped', 0)} baris kembar dilewati.",
         )
         written = summary["created"] + summary["updated"] + summary["unchanged"]
         return redirect("registry:business_list") if written else redirect(batch)

@@ -18,7 +18,7 @@ from registry.kbli import SECTIONS_2020
 from registry.models import Business, Category, Owner
 from registry.sizing import SizeClass
 
-FIRMA = "firma"  # Business.LegalForm gains FIRMA = "firma", "Firma"; the value is spelled here until then.
+FIRMA = Business.LegalForm.FIRMA
 
 #
 # Normalising

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -34,3 +36,46 @@ def test_a_coordinator_imports_a_sheet_through_the_whole_flow(page, live_server,
 
     expect(page.get_by_text("1 usaha baru, 0 diperbarui, 0 tidak berubah, 1 baris gagal.")).to_be_visible()
     expect(page.get_by_role("link", name="Kue Lumpur Bu Sri")).to_be_visible()
+
+
+def test_a_dinas_officer_imports_a_kecamatan_workbook_with_title_rows_and_an_instructions_sheet(
+    page, live_server, browser_cast
+):
+    from tests import fieldfiles
+
+    rows = fieldfiles.dinas_sheet_rows(["35.15.12.2001", "35.15.12.2006"], 6, seed=21)
+    rows[1]["NO HP/WA"] = "0812-3456-7890 / 0813-1111-2222"  # two phones in one cell: a note, not a refusal
+    rows[2]["OMZET/TAHUN"] = "50-60 juta"  # a range: refused with its reason
+    content = fieldfiles.dinas_xlsx(rows)
+    log_in(page, live_server, "dinas.sidoarjo")
+    page.goto(f"{live_server.url}/impor/")
+
+    page.get_by_label("Berkas Excel (.xlsx) atau CSV").set_input_files(
+        {"name": "umkm-balongbendo.xlsx", "mimeType": "application/octet-stream", "buffer": content}
+    )
+    page.get_by_role("button", name="Unggah dan baca").click()
+
+    expect(page.get_by_text("6 baris terbaca (lembar 'Data UMKM', judul kolom di baris 4)")).to_be_visible()
+    expect(page.get_by_label("Lembar kerja")).to_have_value("Data UMKM")
+    expect(page.get_by_label("NO HP/WA")).to_have_value("phone")
+    expect(page.get_by_label("OMZET/TAHUN")).to_have_value("revenue")
+    expect(page.get_by_label("TK", exact=True)).to_have_value("workers")
+    check_accessibility(page)
+    screenshot(page, "import-workbook-mapping")
+    page.get_by_role("button", name="Periksa semua baris").click()
+
+    expect(page.locator('[data-count="valid"]')).to_have_text("5")
+    expect(page.get_by_text("Jumlah berupa rentang")).to_be_visible()
+    expect(page.get_by_test_id("warnings").get_by_text("berisi 2 nomor")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "import-workbook-preview")
+
+    page.get_by_role("button", name="EN").click()
+    expect(page.get_by_role("heading", name=re.compile("Import preview"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Rows with notes")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "import-workbook-preview-en")
+    page.get_by_role("button", name="ID").click()
+    page.get_by_role("button", name="Impor 5 baris yang benar").click()
+
+    expect(page.get_by_text("5 usaha baru, 0 diperbarui, 0 tidak berubah, 1 baris gagal")).to_be_visible()

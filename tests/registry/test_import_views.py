@@ -176,12 +176,12 @@ def test_an_import_costs_the_same_queries_for_twenty_rows_as_for_four_hundred(co
 def test_rows_refused_while_writing_are_listed_and_downloadable_afterwards(client, coordinator_a, kec_b):
     from tests.factories import make_business
 
-    make_business(kec_b, nib="1234567890123")
+    make_business(kec_b, national_id="SIDT-1")
     client.force_login(coordinator_a)
     upload(
         client,
-        b"Nama pemilik,NIK,Nama usaha,Kecamatan,Desa,NIB\n"
-        b"Sri,3515125705840012,Kue Sri,Balongbendo,Wonokupang,1234567890123\n"
+        b"Nama pemilik,NIK,Nama usaha,Kecamatan,Desa,ID SIDT\n"
+        b"Sri,3515125705840012,Kue Sri,Balongbendo,Wonokupang,SIDT-1\n"
         b"Tono,3515120301790007,Es Dawet,Balongbendo,Wonokupang,\n",
     )
     batch = ImportBatch.objects.get()
@@ -191,5 +191,5 @@ def test_rows_refused_while_writing_are_listed_and_downloadable_afterwards(clien
     failed_csv = client.get(batch.get_absolute_url(), {"gagal": "csv"}).content.decode()
 
     assert "1 baru, 0 diperbarui, 0 tidak berubah, 1 gagal" in page
-    assert "NIB ini milik usaha di luar wilayah kerja Anda." in page
-    assert "NIB ini milik usaha di luar wilayah kerja Anda." in failed_csv.splitlines()[1]
+    assert "Usaha dengan ID SIDT atau NIB ini terdaftar di luar wilayah kerja Anda." in page
+    assert "Usaha dengan ID SIDT atau NIB ini terdaftar di luar wilayah kerja Anda." in failed_csv.splitlines()[1]

@@ -169,7 +169,7 @@ def test_two_simultaneous_registrations_with_one_nib_store_one(kec_a):
         thread.join()
 
     assert Business.objects.filter(nib="9120123456789").count() == 1
-    assert sorted(outcomes) == ["NIB ini sudah terdaftar.", "ok"]
+    assert sorted(outcomes) == ["NIB ini sudah terdaftar untuk pelaku usaha lain (satu NIB satu pelaku usaha).", "ok"]
 
 
 def test_find_duplicates_by_nik_nib_and_similar_name(kec_a):

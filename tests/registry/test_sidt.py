@@ -124,25 +124,30 @@ def test_a_second_extract_updates_by_national_id_and_the_same_one_writes_nothing
     assert business.version == 2
 
 
-def test_a_business_already_registered_with_the_nib_gets_the_national_id(coordinator_a, kec_a):
+def test_a_business_already_registered_with_the_nib_and_name_gets_the_national_id(coordinator_a, kec_a):
     known = make_business(kec_a, name="Kue Bu Sri", nib="1234567890123")
+    same = sidt_row(nib="1234567890123", nik_pengusaha=known.owner.nik, nama_usaha="KUE BU SRI")
+    other = sidt_row(nib="1234567890123", nik_pengusaha=known.owner.nik, id_data_badan_usaha="SIDT-2")
 
-    results, summary = run(sidt_csv(sidt_row(nib="1234567890123", nik_pengusaha=known.owner.nik)), coordinator_a)
+    results, summary = run(sidt_csv(same, other), coordinator_a)
 
-    assert (summary.created, summary.updated) == (0, 1), results[0].errors
+    # One NIB per owner (OSS): the owner's second national record is a second business under it.
+    assert (summary.created, summary.updated) == (1, 1), results[0].errors
     known.refresh_from_db()
     assert known.national_id == "SIDT-3515-000123"
+    assert Business.objects.get(national_id="SIDT-2").owner == known.owner
 
 
-def test_bad_workforce_and_coordinates_fail_the_row_with_the_column_named(coordinator_a):
+def test_bad_workforce_and_coordinates_keep_the_record_and_name_the_column(coordinator_a):
     rows = [sidt_row(tk_dibayar_laki="dua"), sidt_row(id_data_badan_usaha="SIDT-2", alamat_longitude="")]
 
     results, summary = run(sidt_csv(*rows), coordinator_a)
 
-    assert results[0].errors == ["Tenaga kerja (tk_dibayar_laki): harus bilangan bulat."]
-    assert results[1].errors == ["Lintang dan bujur: isi keduanya, atau kosongkan keduanya."]
-    assert summary.failed == 2
-    assert not Business.objects.exists()
+    assert [r.errors for r in results] == [[], []]
+    assert results[0].warnings == ["Tenaga kerja (tk_dibayar_laki): bukan bilangan bulat; dikosongkan."]
+    assert results[1].warnings == ["Lintang dan bujur: hanya satu yang diisi; keduanya dikosongkan."]
+    assert summary.created == 2
+    assert Business.objects.get(national_id="SIDT-2").latitude is None
 
 
 def test_a_deleted_business_is_not_revived_by_an_import(coordinator_a, dinas_sidoarjo):

@@ -497,3 +497,11 @@ def test_counts_in_common_writings(typed, count):
 def test_bad_counts_are_refused(typed, message):
     with pytest.raises(ValidationError, match=message):
         parse_count(typed)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("628510002925", "+628510002925"), ("6281234567890", "+6281234567890"), ("81234567890", "+6281234567890")],
+)
+def test_a_mobile_written_without_its_plus_or_its_leading_zero_is_read(text, expected):
+    assert split_phones(text) == ([expected], [])
