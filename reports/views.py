@@ -9,7 +9,6 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -219,8 +218,8 @@ class OfficialCountUploadView(AreaRestrictedMixin, FormView):
         if result.refused:
             shown = result.refused[: self.REFUSED_SHOWN]
             rest = len(result.refused) - len(shown)
-            more = ngettext(" … dan %(n)s baris lain.", " … dan %(n)s baris lain.", rest) % {"n": rest} if rest else ""
-            messages.warning(self.request, " ".join(shown) + more)
+            more = _("… dan %(n)s baris lain.") % {"n": rest} if rest else ""
+            messages.warning(self.request, " ".join([*shown, more]).strip())
         return redirect("reports:dashboard")
 
     def form_invalid(self, form):
