@@ -54,6 +54,8 @@ ROLE_PERMISSIONS = {
         "programs.add_exportfacilitation",
         "reports.view_snapshot",
         "reports.add_snapshot",
+        "reports.view_officialcount",
+        "reports.add_officialcount",
     ],
     COORDINATOR: [
         *_AREA_VIEW,

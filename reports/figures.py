@@ -25,6 +25,8 @@ from registry.filtersets import AreaScopeFilterSet, BusinessFilterSet
 from registry.kbli import SECTION_LABELS, section_of
 from registry.models import AreaAssignment, Business, Category, ExportValue, Kecamatan, Owner, YearlyFigure
 from registry.sizing import SizeClass
+from reports.models import OfficialCount
+from reports.official import end_of_year
 from reports.tally import (
     REFERRAL_STAGES,
     TallyCounts,
@@ -103,6 +105,23 @@ class Chart:
         header = ["", self.value_label, *self.series_labels]
         rows = [[row.label, row.value, *[values[i] for values in self.series]] for i, row in enumerate(self.rows)]
         return header, rows
+
+
+@dataclass
+class OfficialRow:
+    """A published count and the registry's own count of the same kabupaten at the end of its year."""
+
+    official: OfficialCount
+    portal: int
+
+    @property
+    def difference(self):
+        return self.portal - self.official.value
+
+    @property
+    def coverage(self):
+        """The registry's count as a share of the published one, in percent (None when that is zero)."""
+        return round(self.portal * 100 / self.official.value, 1) if self.official.value else None
 
 
 def list_url(name, params, **extra):
@@ -292,6 +311,39 @@ class AreaDashboard:
             rows.append(Figure(label, months.get(month, 0), self.business_url(params)))
             month = following
         return Chart("pendaftaran", "Pendaftaran per bulan", "line", rows, value_label="Usaha baru")
+
+    def official_counts(self):
+        """Published counts of the kabupaten the dashboard covers (reports.OfficialCount), each beside the
+        registry's count of that kabupaten's businesses registered by 31 December of its year.
+
+        None for users who may not see them. A published count covers the whole kabupaten, so the
+        category and guidance filters do not apply; a kecamatan filter picks its kabupaten.
+        Two queries however many years are loaded: the counts, then one conditional count per year.
+        """
+        if not self.user.has_perm("reports.view_officialcount"):
+            return None
+        counts = list(
+            OfficialCount.objects.visible_to(self.user)
+            .filter(kabupaten__in=self._kecamatan().values("kabupaten"))
+            .select_related("kabupaten")
+            .order_by("kabupaten__name", "measure", "year")
+        )
+        if not counts:
+            return []
+        years = sorted({count.year for count in counts})
+        registered = {
+            row.pop("kecamatan__kabupaten"): row
+            for row in Business.objects.visible_to(self.user)
+            .filter(kecamatan__kabupaten__in={count.kabupaten_id for count in counts})
+            .order_by()
+            .values("kecamatan__kabupaten")
+            .annotate(**{f"y{year}": Count("pk", filter=Q(created_at__lt=end_of_year(year))) for year in years})
+        }
+        rows = []
+        for count in counts:
+            portal = registered.get(count.kabupaten_id, {}).get(f"y{count.year}", 0)
+            rows.append(OfficialRow(count, portal))
+        return rows
 
     # Legal documents
 

@@ -2,10 +2,13 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from programs.certificates import tanggal
 from registry.models import Kabupaten
 from reports.models import Snapshot
+
+MAX_OFFICIAL_BYTES = 5 * 1024 * 1024
 
 
 class SnapshotForm(forms.ModelForm):
@@ -34,3 +37,24 @@ class SnapshotForm(forms.ModelForm):
 
     def validate_unique(self):
         """Uniqueness is the service's guard (it answers with a message on the date field)."""
+
+
+class OfficialCountUploadForm(forms.Form):
+    """An open-data table of counts per kabupaten and year (reports.official reads it)."""
+
+    file = forms.FileField(
+        label=_("Berkas open data (.csv atau .xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        help_text=_(
+            "Kolom: kode_provinsi, nama_provinsi, kode_kabupaten_kota, nama_kabupaten_kota, satu kolom angka "
+            "(misalnya jumlah_umkm), satuan, tahun. Maksimal 5 MB."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Unggah berkas .xlsx atau .csv."))
+        if upload.size > MAX_OFFICIAL_BYTES:
+            raise forms.ValidationError(_("Berkas terlalu besar (maksimal 5 MB)."))
+        return upload

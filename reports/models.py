@@ -172,3 +172,51 @@ class TallyDirty(models.Model):
 
     def __str__(self):
         return f"{self.kecamatan}/{self.category}/{self.guided}"
+
+
+class OfficialCountQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(kabupaten__in=Kabupaten.objects.visible_to(user).values("pk"))
+
+
+class OfficialCount(models.Model):
+    """A count a government body published for a kabupaten and year, loaded from an open-data table.
+
+    One row per kabupaten, year and measure (the table's number column, e.g. `jumlah_umkm`): loading a
+    newer table updates the figure in place. reports.official loads them; the dashboard shows them
+    beside the registry's own count.
+    """
+
+    kabupaten = models.ForeignKey(
+        Kabupaten, on_delete=models.PROTECT, related_name="official_counts", verbose_name="kabupaten"
+    )
+    year = models.PositiveSmallIntegerField("tahun")
+    measure = models.SlugField("ukuran", max_length=60)
+    value = models.PositiveBigIntegerField("jumlah")
+    unit = models.CharField("satuan", max_length=50, blank=True)
+    source = models.CharField("sumber", max_length=200)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    loaded_at = models.DateTimeField("dimuat pada")
+
+    objects = OfficialCountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kabupaten", "-year", "measure"]
+        verbose_name = "data resmi (open data)"
+        verbose_name_plural = "data resmi (open data)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kabupaten", "year", "measure"],
+                name="reports_officialcount_one_per_year",
+                violation_error_message="Angka ini sudah ada untuk kabupaten dan tahun tersebut.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kabupaten} {self.year} {self.measure}: {self.value}"
+
+    @property
+    def measure_label(self):
+        """The column name as a heading: "jumlah_umkm" reads "Jumlah UMKM"."""
+        words = [word.upper() if word in ("umkm", "ukm", "ikm") else word for word in self.measure.split("_")]
+        return " ".join(words)[:1].upper() + " ".join(words)[1:]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("angka-resmi/", views.SnapshotListView.as_view(), name="snapshot_list"),
     path("angka-resmi/baru/", views.SnapshotCreateView.as_view(), name="snapshot_create"),
     path("angka-resmi/<int:pk>/", views.SnapshotDetailView.as_view(), name="snapshot_detail"),
+    path("data-resmi/", views.OfficialCountUploadView.as_view(), name="officialcount_upload"),
     path("unduhan/usaha/", views.BusinessExportJobView.as_view(), name="business_export_job"),
     path("unduhan/<uuid:token>/", views.JobDetailView.as_view(), name="job_detail"),
     path("unduhan/<uuid:token>/berkas/", views.JobDownloadView.as_view(), name="job_download"),

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from programs.models import CurationCall, Training
 from registry.exports import neutralise
@@ -19,11 +20,12 @@ from reports import documents
 from reports.cache import cached
 from reports.coordinator import CoordinatorWorklist
 from reports.figures import AreaDashboard
-from reports.forms import SnapshotForm
+from reports.forms import OfficialCountUploadForm, SnapshotForm
 from reports.impact import call_impact, training_impact
 from reports.jobs import start_job
-from reports.models import ReportJob, Snapshot
+from reports.models import OfficialCount, ReportJob, Snapshot
 from reports.national import national_counts
+from reports.official import load_official_counts
 from reports.snapshots import freeze_snapshot
 
 
@@ -51,6 +53,7 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             figures = {
                 "dashboard": dashboard,
                 "totals": dashboard.totals(),
+                "official": dashboard.official_counts(),
                 "documents": dashboard.documents(),
                 "funnels": dashboard.funnels(),
                 "charts": dashboard.charts(),
@@ -186,6 +189,41 @@ class SnapshotDetailView(AreaRestrictedMixin, DetailView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("kabupaten", "created_by")
+
+
+class OfficialCountUploadView(AreaRestrictedMixin, FormView):
+    """Load an open-data table of counts per kabupaten and year; list the counts loaded for the user's area."""
+
+    permission_required = "reports.add_officialcount"
+    model = OfficialCount
+    form_class = OfficialCountUploadForm
+    template_name = "reports/officialcount_form.html"
+    # A province's table lists every kabupaten: name a few of the rows left out, and count the rest.
+    REFUSED_SHOWN = 5
+
+    def get_context_data(self, **kwargs):
+        counts = self.get_queryset().select_related("kabupaten", "loaded_by")[:200]
+        return super().get_context_data(object_list=counts, **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            result = load_official_counts(upload.read(), filename=upload.name, by=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        counts = {"file": upload.name, "loaded": result.loaded, "unchanged": result.unchanged}
+        summary = _("%(file)s: %(loaded)s dimuat, %(unchanged)s tidak berubah, %(refused)s tidak dimuat.")
+        messages.success(self.request, summary % {**counts, "refused": len(result.refused)})
+        if result.refused:
+            shown = result.refused[: self.REFUSED_SHOWN]
+            rest = len(result.refused) - len(shown)
+            more = _("… dan %(n)s baris lain.") % {"n": rest} if rest else ""
+            messages.warning(self.request, " ".join([*shown, more]).strip())
+        return redirect("reports:dashboard")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class BusinessExportJobView(LoginRequiredMixin, PermissionRequiredMixin, View):
