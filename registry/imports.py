@@ -18,6 +18,7 @@ import contextlib
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -337,6 +338,11 @@ def _known(parse, text, message):
         raise _Unknown(message) from None
 
 
+MONTHS = ["januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober"]
+MONTHS += ["november", "desember"]
+NOTHING_YET = {"belum ada", "belum punya", "tidak ada", "tidak punya", "belum", "proses", "dalam proses"}
+
+
 def _date(text):
     if not text:
         return None
@@ -345,12 +351,19 @@ def _date(text):
             return datetime.datetime.strptime(text[:10], pattern).date()
         except ValueError:
             continue
+    # "17 April 1966", "17 Agustus 1966": a date typed as words
+    match = re.fullmatch(r"(\d{1,2})\s+([a-zA-Z]+)\s+(\d{4})", text.strip())
+    month = match.group(2).lower()[:3] if match else ""
+    numbers = [index for index, name in enumerate(MONTHS, start=1) if name.startswith(month)] if month else []
+    if match and len(numbers) == 1:
+        with contextlib.suppress(ValueError):
+            return datetime.date(int(match.group(3)), numbers[0], int(match.group(1)))
     raise _Unknown("tanggal tidak dikenali (tulis seperti 17-05-1984); diambil dari NIK.")
 
 
 def _nib(text):
-    if not text:
-        return ""
+    if not text or header_words(text) in NOTHING_YET:
+        return ""  # "belum ada": no NIB yet, said in words
     try:
         return normalize_nib(text)
     except ValidationError as error:

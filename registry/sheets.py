@@ -57,6 +57,17 @@ def read_sheet(content, filename, *, sheet="", known_headers=frozenset()):
     raise ValidationError("Unggah berkas .xlsx atau .csv.")
 
 
+def workbook_sheets(content):
+    """The names of a workbook's sheets, read without reading their cells; [] for a file that is none."""
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+    except Exception:  # not a workbook: the reading itself says why
+        return []
+    names = list(workbook.sheetnames)
+    workbook.close()
+    return names
+
+
 #
 # CSV
 #

@@ -64,6 +64,7 @@ from registry.services import (
     update_owner,
     verify_business,
 )
+from registry.sheets import workbook_sheets
 from registry.tables import BusinessQueueTable, BusinessTable, DesaTable, KecamatanTable, ProductTable
 from registry.validators import digits_only
 
@@ -735,19 +736,23 @@ class ImportMappingView(ImportBatchMixin, FormView):
         )
 
     @cached_property
-    def sheet(self):
-        return self.read()
+    def sheet_names(self):
+        """A workbook's sheets (only their names are read: the mapping page must stay quick on a big file)."""
+        if not self.batch.filename.lower().endswith(".xlsx"):
+            return []
+        with self.batch.file.open("rb") as handle:
+            return workbook_sheets(handle.read())
 
     def get_context_data(self, **kwargs):
         sheet_form = None
-        if len(self.sheet.sheet_names) > 1:
-            sheet_form = ImportSheetForm(initial={"sheet": self.batch.sheet}, sheets=self.sheet.sheet_names)
-        return super().get_context_data(batch=self.batch, sheet=self.sheet, sheet_form=sheet_form, **kwargs)
+        if len(self.sheet_names) > 1:
+            sheet_form = ImportSheetForm(initial={"sheet": self.batch.sheet}, sheets=self.sheet_names)
+        return super().get_context_data(batch=self.batch, sheet_form=sheet_form, **kwargs)
 
     def post(self, request, *args, **kwargs):
         if "sheet" not in request.POST:
             return super().post(request, *args, **kwargs)
-        form = ImportSheetForm(request.POST, sheets=self.sheet.sheet_names)
+        form = ImportSheetForm(request.POST, sheets=self.sheet_names)
         if form.is_valid() and self.batch.status == ImportBatch.Status.NEW:
             self.batch.sheet = form.cleaned_data["sheet"]
             try:
@@ -834,7 +839,8 @@ class ImportPreviewView(ImportBatchMixin, View):
         messages.success(
             request,
             f"{summary['created']} usaha baru, {summary['updated']} diperbarui, {summary['unchanged']} tidak berubah, "
-            f"{summary['failed']} baris gagal, {summary.get('skipped', 0)} baris kembar dilewati.",
+            f"{summary['failed']} baris gagal."
+            + (f" {summary['skipped']} baris kembar dilewati." if summary.get("skipped") else ""),
         )
         written = summary["created"] + summary["updated"] + summary["unchanged"]
         return redirect("registry:business_list") if written else redirect(batch)

@@ -70,12 +70,12 @@ def test_a_dinas_officer_imports_a_kecamatan_workbook_with_title_rows_and_an_ins
     check_accessibility(page)
     screenshot(page, "import-workbook-preview")
 
-    page.get_by_role("button", name="EN").click()
+    page.locator('button[name="language"][value="en"]').click()
     expect(page.get_by_role("heading", name=re.compile("Import preview"))).to_be_visible()
     expect(page.get_by_role("heading", name="Rows with notes")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "import-workbook-preview-en")
-    page.get_by_role("button", name="ID").click()
+    page.locator('button[name="language"][value="id"]').click()
     page.get_by_role("button", name="Impor 5 baris yang benar").click()
 
     expect(page.get_by_text("5 usaha baru, 0 diperbarui, 0 tidak berubah, 1 baris gagal")).to_be_visible()

@@ -272,3 +272,16 @@ def test_the_owner_of_a_nib_may_register_a_second_business_under_it(kec_a):
     second = make_business(kec_a, owner=owner, nib="9120001234567", name="Usaha kedua")
 
     assert second.pk
+
+
+def test_a_birth_date_in_words_and_a_nib_not_yet_issued_are_read_as_people_write_them(dinas):
+    header = "Kecamatan;Desa;Nama Pemilik;NIK;Nama Usaha;NIB;Tanggal lahir"
+    content = sheet(
+        ";".join(["Balongbendo", "Wonokupang", "Sri", "3515125705840012", "Kue Sri", "belum ada", "17 Mei 1984"]),
+        header=header,
+    )
+
+    results = check(content, dinas)
+
+    assert (results[0].errors, results[0].warnings) == ([], [])
+    assert (results[0].values["nib"], str(results[0].values["birth_date"])) == ("", "1984-05-17")

@@ -193,3 +193,35 @@ def test_rows_refused_while_writing_are_listed_and_downloadable_afterwards(clien
     assert "1 baru, 0 diperbarui, 0 tidak berubah, 1 gagal" in page
     assert "Usaha dengan ID SIDT atau NIB ini terdaftar di luar wilayah kerja Anda." in page
     assert "Usaha dengan ID SIDT atau NIB ini terdaftar di luar wilayah kerja Anda." in failed_csv.splitlines()[1]
+
+
+def test_the_mapping_page_offers_the_workbooks_sheets_and_reads_the_one_chosen(client, coordinator_a):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Petunjuk"
+    book.active.append(["Isi satu baris per usaha."])
+    data = book.create_sheet("Data")
+    data.append(["DATA UMKM KECAMATAN BALONGBENDO"])
+    data.append(["Nama pemilik", "NIK", "Nama usaha", "Kecamatan", "Desa"])
+    data.append(["Sri", "3515125705840012", "Kue Sri", "Balongbendo", "Wonokupang"])
+    recap = book.create_sheet("Rekap")
+    recap.append(["Kecamatan", "Jumlah"])
+    out = io.BytesIO()
+    book.save(out)
+    client.force_login(coordinator_a)
+
+    upload(client, out.getvalue(), "umkm.xlsx")
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("registry:import_mapping", args=[batch.pk])).content.decode()
+    client.post(reverse("registry:import_mapping", args=[batch.pk]), {"sheet": "Rekap"})
+    batch.refresh_from_db()
+
+    assert 'data-testid="sheet-form"' in page
+    assert '<option value="Data" selected>Data</option>' in page
+    assert (batch.sheet, batch.headers, batch.total_rows) == ("Rekap", ["Kecamatan", "Jumlah"], 0)
+    assert client.post(reverse("registry:import_mapping", args=[batch.pk]), {"sheet": "Lain"}).status_code == 302
+    batch.refresh_from_db()
+    assert batch.sheet == "Rekap"  # a sheet the workbook does not have changes nothing
