@@ -409,3 +409,12 @@ def test_the_demo_dashboards_of_blora_and_lamongan_show_the_published_figures(db
 
     assert [(row.official.year, row.official.value) for row in blora] == [(2023, 13652)]
     assert [(row.official.year, row.official.value) for row in lamongan] == [(2023, 7635)]
+
+
+def test_the_same_kabupaten_and_year_twice_in_one_file_is_refused(lamongan, portal_admin):
+    row = "35,JAWA TIMUR,3524,KABUPATEN LAMONGAN,7635,UNIT,2023"
+
+    with pytest.raises(ValidationError) as error:
+        load_official_counts(csv_bytes(row, row), filename="umkm.csv", by=portal_admin)
+
+    assert error.value.messages == ["Baris 3: Kabupaten Lamongan tahun 2023 sudah ada di baris 2."]
