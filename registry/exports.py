@@ -133,6 +133,15 @@ def export_businesses(businesses, *, file_format, user, filters, row_count=None)
 def export_sidt(businesses, *, user, filters, full_identity, reason=""):
     """Stream the businesses in the national extract's 49 columns as CSV, and log the export (with the
     reason when the NIK, birth date and phone go out in full)."""
+    lines = sidt_lines(businesses, user=user, filters=filters, full_identity=full_identity, reason=reason)
+    return _streamed_csv(lines, "sidt")
+
+
+def sidt_lines(businesses, *, user, filters, full_identity, reason="", **detail):
+    """Log a SIDT export, then return its header and rows, cells neutralised: what the web export and
+    `manage.py export_sidt` write."""
+    from registry.sidt import export_rows
+
     log_export(
         businesses,
         user=user,
@@ -141,12 +150,6 @@ def export_sidt(businesses, *, user, filters, full_identity, reason=""):
         filters=filters,
         full_identity=full_identity,
         reason=reason,
+        **detail,
     )
-    return _streamed_csv(sidt_lines(businesses, full_identity=full_identity), "sidt")
-
-
-def sidt_lines(businesses, *, full_identity):
-    """The SIDT header and rows, cells neutralised: what the web export and `manage.py export_sidt` write."""
-    from registry.sidt import export_rows
-
     return ([neutralise(cell) for cell in row] for row in export_rows(businesses, full_identity=full_identity))

@@ -229,13 +229,18 @@ class _Unknown(Exception):
     """An optional value that is damaged or unknown: the row is kept, the value left unknown, with a warning."""
 
 
+def require_columns(mapping):
+    """Raise ValidationError naming the required fields the mapping leaves out."""
+    missing = [FIELDS[name][0] for name in REQUIRED if name not in mapping.values()]
+    if missing:
+        raise ValidationError(f"Kolom wajib belum dipetakan: {', '.join(missing)}.")
+
+
 def check_rows(headers, rows, mapping, user, *, year=None):
     """Check every row against the registry's rules; return [RowResult] with Indonesian errors (the row is
     refused) and warnings (a value is left unknown) per row. `year` is the year of the figures when the
     file has no year column (default: last year)."""
-    missing = [FIELDS[name][0] for name in REQUIRED if name not in mapping.values()]
-    if missing:
-        raise ValidationError(f"Kolom wajib belum dipetakan: {', '.join(missing)}.")
+    require_columns(mapping)
     places = Places(user)
     kept = sidt.kept_columns(headers, mapping)
     checks = _checks(year or datetime.date.today().year - 1)

@@ -160,10 +160,11 @@ class Places:
         key = normal(_NOTE.sub("", _plain(text)).removeprefix("kecamatan ").removeprefix("kec. "))
         matches = []
         for kabupaten_code in kabupaten_codes:
-            for kecamatans in self.kecamatan_of(kabupaten_code).values():
-                for kecamatan in kecamatans:
-                    if kecamatan.pk == code or normal(kecamatan.name) == key:
-                        matches.append(kecamatan)
+            names = self.kecamatan_of(kabupaten_code)
+            if code and code.startswith(f"{kabupaten_code}."):
+                matches += [k for kecamatans in names.values() for k in kecamatans if k.pk == code]
+            else:
+                matches += names.get(key, [])
         if len(matches) > 1:
             names = ", ".join(sorted({k.kabupaten.name for k in matches}))
             raise ValidationError(f"Kecamatan {text} ada di beberapa kabupaten ({names}): isi kolom kabupaten.")

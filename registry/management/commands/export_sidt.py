@@ -3,7 +3,7 @@ import csv
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.exports import log_export, sidt_lines
+from registry.exports import sidt_lines
 from registry.models import Business, Kecamatan
 
 
@@ -37,19 +37,13 @@ class Command(BaseCommand):
                 raise CommandError(f"Kecamatan {kecamatan} is not in {user}'s area.")
             businesses = businesses.filter(kecamatan=kecamatan)
             filters["kecamatan"] = kecamatan
-        log_export(
-            businesses,
-            user=exporter,
-            object_type="business",
-            file_format="sidt-csv",
-            filters=filters,
-            full_identity=full_identity,
-            reason=reason,
-            via="command",
+        lines = sidt_lines(
+            businesses, user=exporter, filters=filters, full_identity=full_identity, reason=reason, via="command"
         )
-        count = -1
+        written = 0
         with open(out, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            for count, line in enumerate(sidt_lines(businesses, full_identity=full_identity)):  # noqa: B007
+            for line in lines:
                 writer.writerow(line)
-        self.stdout.write(f"{max(count, 0)} businesses written to {out}")
+                written += 1
+        self.stdout.write(f"{written - 1} businesses written to {out}")  # the header is not a business

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from registry.import_jobs import queue_import, run_import
-from registry.imports import check_rows, guess_mapping, read_sheet
+from registry.imports import guess_mapping, read_sheet, require_columns
 from registry.models import ImportBatch, ImportColumnMemory
 
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             read = read_sheet(content, filename, sheet=sheet)
             remembered = dict(ImportColumnMemory.objects.filter(user=importer).values_list("header", "target"))
             mapping = guess_mapping(read.headers, remembered)
-            check_rows(read.headers, [], mapping, importer)  # the required columns are mapped
+            require_columns(mapping)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         with transaction.atomic():
