@@ -13,6 +13,7 @@ bench: venv
 
 stop:
 	@scripts/pg.sh stop
+	@scripts/redis.sh stop
 
 venv:
 	@scripts/venv.sh

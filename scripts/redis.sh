@@ -50,7 +50,7 @@ start() {
   port=$((56379 + RANDOM % 2000))
   for try in 1 2 3 4 5; do
     port=$(free_port "$port")
-    redis-server --bind 127.0.0.1 --port "$port" --protected-mode yes \
+    redis-server --bind 127.0.0.1 --port "$port" --protected-mode yes --maxmemory 256mb --maxmemory-policy allkeys-lru \
       --save "" --appendonly no --dir "$dir" \
       --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null 9>&-
     for _ in $(seq 50); do
