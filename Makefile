@@ -12,6 +12,7 @@ bench: venv
 	@scripts/bench.sh
 
 stop:
+	@scripts/worker.sh stop
 	@scripts/pg.sh stop
 
 venv:
