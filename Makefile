@@ -12,6 +12,8 @@ bench: venv
 	@scripts/bench.sh
 
 stop:
+	@scripts/pgbouncer.sh stop
+	@scripts/replica.sh stop
 	@scripts/pg.sh stop
 
 venv:
