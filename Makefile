@@ -13,6 +13,8 @@ bench: venv
 
 stop:
 	@scripts/worker.sh stop
+	@scripts/pgbouncer.sh stop
+	@scripts/replica.sh stop
 	@scripts/pg.sh stop
 
 venv:
