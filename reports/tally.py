@@ -28,6 +28,7 @@ from registry import measures
 from registry.models import Business, LegalDocument, YearlyFigure
 from registry.sizing import SizeClass
 from reports.models import Tally, TallyDirty
+from umkm_portal.keyset import iterate_by_pk
 
 NEVER = "never"  # the bucket of a document without an expiry date
 NONE = "none"  # halal_due: no halal certificate at all
@@ -150,8 +151,8 @@ def _count(businesses):
     validity = {name: value for kind in kinds for name, value in _validity(kind).items()}
     rows = businesses.order_by().annotate(**validity).values_list(*fields, *validity)
     cell_of = {}
-    for pk, k, c, guided_by, verification, flagship, size, sex, version, kbli, created, nib, *docs in rows.iterator(
-        chunk_size=2000
+    for pk, k, c, guided_by, verification, flagship, size, sex, version, kbli, created, nib, *docs in iterate_by_pk(
+        rows
     ):
         cell = cell_of[pk] = (k, c, guided_by != "")
         add(cell, "all", "")
