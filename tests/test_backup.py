@@ -53,7 +53,9 @@ def test_an_older_backup_restores_and_names_outside_the_storage_are_skipped(tmp_
             info = tarfile.TarInfo(name)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
-        archive.addfile(tarfile.TarInfo("./products"))
+        folder_entry = tarfile.TarInfo("./products")
+        folder_entry.type = tarfile.DIRTYPE
+        archive.addfile(folder_entry)
 
     call_command("restore", str(folder), "--yes")
 
