@@ -30,7 +30,7 @@ from reports.jobs import run_job
 from reports.models import ReportJob
 from tests.factories import jpeg_upload, make_business, make_document, make_product, make_region
 from tests.registry.test_import_views import CSV
-from umkm_portal.storage import default_storage_from_env, parse_storage_url, walk_files
+from umkm_portal.storage import SPOOL_BYTES, default_storage_from_env, parse_storage_url, walk_files
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY, SECRET = "uji", "rahasia/+="  # a secret with characters that must be percent-encoded in STORAGE_URL
@@ -250,6 +250,22 @@ def test_an_export_file_is_made_into_the_bucket_and_downloaded_from_it(client, b
     assert body == bucket.read(job.file.name)
     rows = list(openpyxl.load_workbook(io.BytesIO(body), read_only=True).active.values)
     assert "Keripik Tempe Bu Ani" in [row[0] for row in rows]
+
+
+def test_a_large_file_is_streamed_from_a_spool_on_disk_not_held_in_memory(client, bucket, coordinator_a):
+    job = ReportJob.objects.create(user=coordinator_a, kind="business_xlsx", status=ReportJob.Status.DONE)
+    payload = os.urandom(SPOOL_BYTES + 1024 * 1024)
+    job.file.save("besar.xlsx", ContentFile(payload))
+    client.force_login(coordinator_a)
+
+    response = client.get(reverse("reports:job_download", args=[job.token]))
+
+    assert response.streaming
+    assert response["Content-Length"] == str(len(payload))
+    assert b"".join(response.streaming_content) == payload
+    with job.file.open("rb") as handle:  # what the view streams from: past SPOOL_BYTES a temporary file
+        assert handle.read(4) == payload[:4]
+        assert handle.file.file._rolled  # FieldFile -> S3File -> SpooledTemporaryFile
 
 
 #
