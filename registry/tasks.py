@@ -6,7 +6,7 @@ from django.conf import settings
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 
-from registry import import_jobs, services
+from registry import cleanup, import_jobs, services
 from registry.models import ImportBatch
 
 
@@ -23,6 +23,18 @@ def purge_deleted():
     older_than = timezone.now() - datetime.timedelta(days=settings.DELETED_RETENTION_DAYS)
     purged, owners, kept = services.purge_deleted(older_than=older_than)
     return {"businesses": purged, "owners": owners, "kept": len(kept)}
+
+
+@task()
+def remove_old_files():
+    """Delete import and export files past their retention (scheduled daily)."""
+    return cleanup.cleanup_files(orphans=False)
+
+
+@task()
+def remove_orphan_files():
+    """Delete stored files no row names any more, a day old or older (scheduled weekly)."""
+    return cleanup.remove_orphan_files(older_than=timezone.now() - cleanup.ORPHAN_MIN_AGE)
 
 
 def mark_failed_job(sender, task_result, **kwargs):

@@ -6,11 +6,19 @@ import datetime
 from umkm_portal.worker import Schedule
 
 DAY = datetime.timedelta(days=1)
-WIB = datetime.timedelta(hours=-7)  # a daily offset of 02:00 + WIB is 02:00 in Jakarta
+
+
+def wib(hours):
+    """The offset of a daily (or weekly) slot that starts at `hours` o'clock in Jakarta (UTC+7)."""
+    return datetime.timedelta(hours=hours - 7)
+
 
 SCHEDULE = [
-    Schedule("purge_deleted", "registry.tasks.purge_deleted", every=DAY, offset=datetime.timedelta(hours=2) + WIB),
-    Schedule("prune_tasks", "umkm_portal.tasks.prune", every=DAY, offset=datetime.timedelta(hours=3) + WIB),
+    Schedule("purge_deleted", "registry.tasks.purge_deleted", every=DAY, offset=wib(2)),
+    Schedule("old_files", "registry.tasks.remove_old_files", every=DAY, offset=wib(2.5)),
+    Schedule("prune_tasks", "umkm_portal.tasks.prune", every=DAY, offset=wib(3)),
+    # Weekly: on S3 the sweep lists every folder of photos and scans.
+    Schedule("orphan_files", "registry.tasks.remove_orphan_files", every=7 * DAY, offset=wib(4)),
 ]
 
 # Task -> whether it has work. The dashboard summary catches up with writes within a heartbeat or two, in a
