@@ -12,6 +12,9 @@ bench: venv
 	@scripts/bench.sh
 
 stop:
+	@scripts/worker.sh stop
+	@scripts/pgbouncer.sh stop
+	@scripts/replica.sh stop
 	@scripts/pg.sh stop
 	@scripts/redis.sh stop
 

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
+from django_htmx.http import HttpResponseClientRefresh
 from django_tables2 import LazyPaginator, SingleTableMixin
 
 from registry.exports import export_businesses, export_sidt
@@ -34,7 +35,7 @@ from registry.forms import (
     SidtExportForm,
 )
 from registry.history import change_history
-from registry.import_jobs import check_batch, queue_import, read_batch, run_import
+from registry.import_jobs import check_batch, queue_import, read_batch
 from registry.imports import failed_rows_csv, guess_mapping, read_sheet
 from registry.imports import header_name as import_header
 from registry.models import (
@@ -226,7 +227,7 @@ class BusinessDetailView(AreaRestrictedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         business = self.object
-        AccessLog.objects.create(
+        AccessLog.objects.record(
             user=self.request.user, action=AccessLog.Action.VIEW, object_type="business", object_id=str(business.pk)
         )
         today = timezone.localdate()
@@ -652,7 +653,7 @@ class OwnerRevealNikView(AreaRestrictedMixin, View):
         if len(reason) < 5:
             messages.error(request, "Tuliskan alasan menampilkan NIK lengkap (minimal 5 huruf).")
             return redirect(business)
-        AccessLog.objects.create(
+        AccessLog.objects.record(
             user=request.user,
             action=AccessLog.Action.REVEAL,
             object_type="owner",
@@ -749,7 +750,14 @@ class ImportMappingView(ImportBatchMixin, FormView):
             sheet_form = ImportSheetForm(initial={"sheet": self.batch.sheet}, sheets=self.sheet_names)
         return super().get_context_data(batch=self.batch, sheet_form=sheet_form, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        if not self.batch.file:  # removed by registry.cleanup after IMPORT_FILE_RETENTION_DAYS: only the result is left
+            return redirect(self.batch)
+        return super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
+        if not self.batch.file:
+            return redirect(self.batch)
         if "sheet" not in request.POST:
             return super().post(request, *args, **kwargs)
         form = ImportSheetForm(request.POST, sheets=self.sheet_names)
@@ -790,9 +798,14 @@ class ImportPreviewView(ImportBatchMixin, View):
 
     def get(self, request, pk):
         batch = self.batch
-        if request.htmx or batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
+        running = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
+        if request.htmx and not running:
+            return HttpResponseClientRefresh()  # the import has ended: the whole page shows its outcome
+        if running:
             template = "registry/partials/_import_progress.html" if request.htmx else "registry/import_preview.html"
             return TemplateResponse(request, template, {"batch": batch})
+        if not batch.file:
+            return TemplateResponse(request, "registry/import_preview.html", {"batch": batch, "file_removed": True})
         try:
             headers, results = self.check()
         except ValidationError as error:
@@ -824,23 +837,10 @@ class ImportPreviewView(ImportBatchMixin, View):
     @method_decorator(never_cache)
     def post(self, request, pk):
         batch = self.batch
-        background = batch.total_rows > settings.IMPORT_INLINE_MAX_ROWS
-        if not queue_import(batch, all_or_nothing=request.POST.get("mode") != "valid", background=background):
+        if not batch.file:
+            return redirect(batch)
+        if not queue_import(batch, all_or_nothing=request.POST.get("mode") != "valid"):
             messages.info(request, "Berkas ini sudah diimpor atau sedang diimpor.")
             return redirect(batch)
-        if background:
-            messages.info(request, f"{batch.total_rows} baris diimpor di latar belakang; kemajuannya tampil di sini.")
-            return redirect(batch)
-        batch = run_import(batch)
-        if batch.status != ImportBatch.Status.DONE:
-            messages.error(request, batch.error)
-            return redirect(batch)
-        summary = batch.summary
-        messages.success(
-            request,
-            f"{summary['created']} usaha baru, {summary['updated']} diperbarui, {summary['unchanged']} tidak berubah, "
-            f"{summary['failed']} baris gagal."
-            + (f" {summary['skipped']} baris kembar dilewati." if summary.get("skipped") else ""),
-        )
-        written = summary["created"] + summary["updated"] + summary["unchanged"]
-        return redirect("registry:business_list") if written else redirect(batch)
+        messages.info(request, f"{batch.total_rows} baris sedang diimpor; kemajuannya tampil di sini.")
+        return redirect(batch)

@@ -4,6 +4,7 @@
 #   pg.sh start test  throwaway cluster in var/pg-test, made anew each time, fsync off (for tests)
 #   pg.sh start bench durable cluster in var/pg-bench: a million generated businesses (for `make bench`)
 #   pg.sh stop        stops the clusters, if this checkout started them
+#   pg.sh datadir NAME | bindir   where a cluster var/NAME keeps its data, where the server binaries are
 source "$(dirname "$0")/lib.sh"
 
 find_pg_bin() {
@@ -81,6 +82,8 @@ stop_one() {
 
 case ${1:-} in
   start) start "${2:-}" ;;
+  datadir) name=${2:?usage: pg.sh datadir NAME}; data_dir_for "$name" ;;  # for scripts/replica.sh
+  bindir) find_pg_bin ;;
   stop)
     for n in pg pg-test pg-bench; do
       [[ -e $VAR/$n ]] && { stop_one "$(readlink -f "$VAR/$n")"; say "stopped $n"; }

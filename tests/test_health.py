@@ -1,5 +1,6 @@
 """/healthz: the database, the replica, the cache, the storage and the worker, on real services."""
 
+import datetime
 import socket
 
 import pytest
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from umkm_portal import health
 
@@ -53,7 +55,7 @@ def test_everything_up_answers_200_with_each_check(client, db):
     assert body["database"]["ms"] >= 0
     assert body["cache"] == {"status": "ok", "backend": "DatabaseCache", "ms": body["cache"]["ms"]}
     assert body["storage"]["status"] == "ok"
-    assert body["worker"] == {"status": "unknown"}
+    assert body["worker"] == {"status": "unknown", "last_heartbeat_seconds": None}  # no worker has run
     assert "replica" not in body  # none configured
     assert response["Cache-Control"].startswith("max-age=0")
 
@@ -118,6 +120,22 @@ def test_an_unreachable_replica_is_reported_without_failing_the_node(client, dat
 
     assert response.status_code == 200  # the primary serves; monitoring sees the replica's error
     assert response.json()["replica"]["status"] == "error"
+
+
+def test_the_worker_check_reads_the_newest_heartbeat(client, db, settings):
+    from umkm_portal.models import WorkerHeartbeat
+    from umkm_portal.worker import beat
+
+    beat("node1-100-aaaaaa")
+    alive = client.get(HEALTHZ).json()["worker"]
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.WORKER_LOST_SECONDS + 5)
+    WorkerHeartbeat.objects.update(beat_at=long_ago)
+    silent = client.get(HEALTHZ)
+
+    assert alive["status"] == "ok"
+    assert 0 <= alive["last_heartbeat_seconds"] < settings.WORKER_LOST_SECONDS
+    assert silent.json()["worker"]["status"] == "error"
+    assert silent.status_code == 200  # pages are still served; monitoring sees the silent worker
 
 
 def test_healthz_writes_nothing_and_counts_no_table(client, db):

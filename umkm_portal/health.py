@@ -14,6 +14,7 @@ from django.core.cache import caches
 from django.core.cache.backends.db import BaseDatabaseCache
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -98,12 +99,23 @@ def storage():
 
 
 def worker():
-    """The background worker's last heartbeat.
+    """How long ago a background worker last wrote its heartbeat (umkm_portal.worker).
 
-    TODO(lead): fill in from the worker's heartbeat once it keeps one (issue 16, item 1): report
-    "ok" with the age of the newest heartbeat, "error" when it is older than the worker's period.
-    Until then the state is unknown, and it does not decide the answer's status (not in REQUIRED)."""
-    return {"status": "unknown"}
+    "ok" within WORKER_LOST_SECONDS, "error" when every worker has been silent longer (their tasks are then
+    given to the next worker that starts), "unknown" when none has ever run. A node serves pages without a
+    worker, so this does not decide the answer's status (not in REQUIRED)."""
+    from umkm_portal.worker import last_heartbeat
+
+    started = time.perf_counter()
+    try:
+        beat_at = last_heartbeat()
+    except Exception as error:
+        return _failed("worker", error, started)
+    if beat_at is None:
+        return {"status": "unknown", "last_heartbeat_seconds": None}
+    age = (timezone.now() - beat_at).total_seconds()
+    status = "ok" if age <= settings.WORKER_LOST_SECONDS else "error"
+    return {"status": status, "last_heartbeat_seconds": round(max(age, 0.0), 1)}
 
 
 def run_checks():

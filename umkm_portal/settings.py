@@ -13,6 +13,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from umkm_portal.env import env_bool, env_int, env_list, env_str
+from umkm_portal.storage import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
+    "umkm_portal.apps.PortalConfig",
     "registry",
     "programs",
     "reports",
@@ -112,6 +115,32 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+#
+# PgBouncer and read replicas (README, "PgBouncer and read replicas")
+#
+
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator(), a form's model choices)
+# is gone by the next transaction: turn them off there. Exports walk primary-key chunks and need none.
+_no_server_cursors = env_bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _no_server_cursors
+_replica_url = env_str("DATABASE_REPLICA_URL", default="")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=env_int("CONN_MAX_AGE", default=60), conn_health_checks=True
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to PostgreSQL (postgres://...).")
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = _no_server_cursors
+    # Tests read and write one database: the replica alias is the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Without a "replica" database the router and its middleware change nothing.
+DATABASE_ROUTERS = ["umkm_portal.routers.ReplicaRouter"]
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE.insert(_after_security, "umkm_portal.routers.ReplicaRoutingMiddleware")
+# After a request that wrote, that browser reads the primary for this long: longer than the replica lag
+# you tolerate (healthz reports it).
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", default=15)
 
 #
 # Cache: shared by every app node and worker (never a per-process cache)
@@ -201,8 +230,6 @@ DELETED_RETENTION_DAYS = env_int("DELETED_RETENTION_DAYS", default=365)
 
 # An Excel export of more rows than this is made in the background (reports.jobs) with a progress page.
 EXPORT_INLINE_MAX_ROWS = 5000
-# Imports of more rows than this run in the background with a progress page.
-IMPORT_INLINE_MAX_ROWS = 2000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -211,6 +238,26 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+#
+# Background work: Django's Tasks API on PostgreSQL (django-tasks-db), worked off by `manage.py run_worker`
+#
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker writes its heartbeat this often; a task whose worker has been silent for WORKER_LOST_SECONDS is
+# given to another worker (umkm_portal.worker).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", default=5)
+WORKER_LOST_SECONDS = env_int("WORKER_LOST_SECONDS", default=60)
+
+#
+# Shared file storage (umkm_portal/storage.py): photos, scans, import and export files on an S3-compatible
+# bucket when STORAGE_URL or AWS_STORAGE_BUCKET_NAME is set, so every node and worker sees them; else MEDIA_ROOT.
+#
+
+STORAGES["default"] = default_storage_from_env()
+# registry.cleanup (`manage.py cleanup_files`): an import's file and an export's file are kept this many days.
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", default=30)
+EXPORT_FILE_RETENTION_DAYS = env_int("EXPORT_FILE_RETENTION_DAYS", default=7)
 
 #
 # E-mail
