@@ -166,6 +166,8 @@ elif not _cache_url:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "umkm_cache",
+            # Django's 300 would be culled all day by a dashboard per officer and filter.
+            "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }
 else:
