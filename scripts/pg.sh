@@ -47,8 +47,7 @@ start() {
           opts=(-c fsync=off -c synchronous_commit=off -c full_page_writes=off) ;;
     bench) name=pg-bench; port=55632 ;;
     cluster) name=pg-cluster; port=55732  # wal_level replica and 10 WAL senders are PostgreSQL's defaults
-          opts=(-c fsync=off -c synchronous_commit=off -c wal_level=replica -c max_wal_senders=10
-                -c max_connections=200) ;;
+          opts=(-c fsync=off -c synchronous_commit=off -c wal_level=replica -c max_wal_senders=10) ;;
     *) die "usage: pg.sh start run|test|bench|cluster" ;;
   esac
   bin=$(find_pg_bin)
