@@ -260,7 +260,7 @@ class OwnerAdmin(ProvenanceAdmin):
         if not self.has_view_permission(request, owner):
             raise PermissionDenied
         report = subject_report(owner)
-        AccessLog.objects.create(
+        AccessLog.objects.record(
             user=request.user,
             action=AccessLog.Action.EXPORT if request.GET.get("format") == "json" else AccessLog.Action.VIEW,
             object_type="owner",

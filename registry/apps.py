@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 
@@ -12,12 +11,10 @@ class RegistryConfig(AppConfig):
 
         from registry.models import AreaAssignment, forget_area_codes
         from registry.roles import sync_role_groups
-        from registry.search import set_similarity_threshold
         from umkm_portal.middleware import start_idle_clock
 
         # After every app's migrations, so the permissions of apps migrated later exist too.
         post_migrate.connect(sync_role_groups, dispatch_uid="registry_sync_role_groups")
         user_logged_in.connect(start_idle_clock, dispatch_uid="umkm_portal_start_idle_clock")
-        connection_created.connect(set_similarity_threshold, dispatch_uid="registry_similarity_threshold")
         post_save.connect(forget_area_codes, sender=AreaAssignment, dispatch_uid="registry_forget_area_on_save")
         post_delete.connect(forget_area_codes, sender=AreaAssignment, dispatch_uid="registry_forget_area_on_delete")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from registry.models import AccessLog
+from umkm_portal.keyset import iterate_by_pk
 
 BUSINESS_COLUMNS = [
     ("Nama usaha", lambda b: b.name),
@@ -43,21 +44,26 @@ def neutralise(value):
     return f"'{text}"
 
 
+# Rows read per query by an export: memory holds one chunk of model instances.
+EXPORT_CHUNK_SIZE = 2000
+
+
 class _Echo:
     def write(self, value):
         return value
 
 
 def table_rows(rows, columns):
-    """The header, then each row's cells (getter per column), neutralised; rows are read in chunks."""
+    """The header, then each row's cells (getter per column), neutralised; rows are read in primary-key
+    chunks, so memory stays flat without a server-side cursor (PgBouncer)."""
     yield [title for title, _ in columns]
-    for row in rows.iterator(chunk_size=2000):
+    for row in iterate_by_pk(rows, EXPORT_CHUNK_SIZE):
         yield [neutralise(get(row)) for _, get in columns]
 
 
 def log_export(rows, *, user, object_type, file_format, filters, row_count=None, **detail):
     """Record an export in the access log; pass `row_count` when the caller has counted already."""
-    AccessLog.objects.create(
+    AccessLog.objects.record(
         user=user,
         action=AccessLog.Action.EXPORT,
         object_type=object_type,

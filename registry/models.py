@@ -9,7 +9,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
@@ -516,7 +516,8 @@ class BusinessQuerySet(models.QuerySet):
         fields, related = self.row_fields
         rows = list(queryset.values(*dict.fromkeys(("pk", *fields))))
         if related and rows:
-            with connection.cursor() as cursor:
+            # The same database as the rows: on a lagging replica the primary could miss or hold other rows.
+            with connections[queryset.db].cursor() as cursor:
                 cursor.execute(_related_sql(self.model, tuple(related.items())), [[row["pk"] for row in rows]])
                 found = {pk: values for pk, *values in cursor.fetchall()}
             for row in rows:
@@ -1118,6 +1119,13 @@ class ExportValue(Provenance):
 #
 
 
+class AccessLogManager(models.Manager):
+    def record(self, **fields):
+        """Write one access-log row, on the primary database by name: the GET request that logs a read may
+        itself be reading a replica (umkm_portal.routers), and this is the one write a GET makes."""
+        return self.db_manager(DEFAULT_DB_ALIAS).create(**fields)
+
+
 class AccessLog(models.Model):
     """One read of personal data: a detail page opened, a list exported, a NIK revealed."""
 
@@ -1133,6 +1141,8 @@ class AccessLog(models.Model):
     detail = models.JSONField("rincian", default=dict, blank=True)
     row_count = models.PositiveIntegerField("jumlah baris", null=True, blank=True)
     created_at = models.DateTimeField("waktu", auto_now_add=True, db_index=True)
+
+    objects = AccessLogManager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

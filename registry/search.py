@@ -1,8 +1,9 @@
 """Name search that indexes can serve at a million rows.
 
 `umkm_search_key(text)` is upper(unaccent(text)) declared IMMUTABLE (migration 0015), so GIN trigram
-indexes on it serve both "contains" (LIKE '%...%') and "similar words" (pg_trgm's %> operator, with
-the threshold set per connection below). The searched value goes through the same function in SQL,
+indexes on it serve both "contains" (LIKE '%...%') and "similar words" (pg_trgm's %> operator, whose
+threshold is the database's default, set by migration 0023: no per-connection SET, which PgBouncer in
+transaction mode would lose). The searched value goes through the same function in SQL,
 so "cafe" finds "Café" and "lumpiya" finds "Lumpia".
 """
 
@@ -11,6 +12,7 @@ import json
 from django.db.models import Func, Q, TextField, Value
 
 # Typos such as "lumpiya" still find "lumpia"; 0.5 keeps "batik" from matching every "bat...".
+# pg_trgm.word_similarity_threshold in the database (migration 0023); a change needs a new migration.
 TYPO_SIMILARITY = 0.5
 
 
@@ -27,13 +29,6 @@ def name_matches(queryset, value, *, field="name", similar=True):
     if similar:
         condition |= Q(search_key__trigram_word_similar=key)
     return queryset.annotate(search_key=SearchKey(field)).filter(condition)
-
-
-def set_similarity_threshold(sender, connection, **kwargs):
-    """connection_created: the threshold of pg_trgm's word-similarity operator, for every connection."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [TYPO_SIMILARITY])
 
 
 def estimated_rows(queryset):

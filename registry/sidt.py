@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from registry.kbli import SECTION_LABELS, section_of
 from registry.models import Product, YearlyFigure
+from umkm_portal.keyset import iterate_by_pk
 
 COLUMNS = [
     "id_data_badan_usaha", "nik_pengusaha", "nama_pengusaha", "nib", "jenis_kelamin",
@@ -78,7 +79,7 @@ def export_rows(businesses, *, full_identity):
         Prefetch("products", queryset=Product.objects.order_by("pk"), to_attr="product_list"),
     )
     yield list(COLUMNS)
-    for business in businesses.iterator(chunk_size=1000):
+    for business in iterate_by_pk(businesses, chunk_size=1000):
         row = _row(business, full_identity)
         yield [row.get(name, "") for name in COLUMNS]
 

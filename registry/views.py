@@ -226,7 +226,7 @@ class BusinessDetailView(AreaRestrictedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         business = self.object
-        AccessLog.objects.create(
+        AccessLog.objects.record(
             user=self.request.user, action=AccessLog.Action.VIEW, object_type="business", object_id=str(business.pk)
         )
         today = timezone.localdate()
@@ -652,7 +652,7 @@ class OwnerRevealNikView(AreaRestrictedMixin, View):
         if len(reason) < 5:
             messages.error(request, "Tuliskan alasan menampilkan NIK lengkap (minimal 5 huruf).")
             return redirect(business)
-        AccessLog.objects.create(
+        AccessLog.objects.record(
             user=request.user,
             action=AccessLog.Action.REVEAL,
             object_type="owner",

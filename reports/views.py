@@ -90,7 +90,7 @@ class SummaryReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def get(self, request):
         dashboard = AreaDashboard(request, request.GET)
         report = documents.SummaryReport(dashboard)
-        AccessLog.objects.create(
+        AccessLog.objects.record(
             user=request.user,
             action=AccessLog.Action.EXPORT,
             object_type="report_summary",

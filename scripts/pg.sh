@@ -5,6 +5,7 @@
 #   pg.sh start bench durable cluster in var/pg-bench: a million generated businesses (for `make bench`)
 #   pg.sh start cluster  throwaway primary in var/pg-cluster that a streaming replica can follow (`make cluster-test`)
 #   pg.sh stop [KIND] stops the clusters (or the one of KIND), if this checkout started them
+#   pg.sh datadir NAME | bindir   where a cluster var/NAME keeps its data, where the server binaries are
 source "$(dirname "$0")/lib.sh"
 
 find_pg_bin() {
@@ -84,6 +85,8 @@ stop_one() {
 
 case ${1:-} in
   start) start "${2:-}" ;;
+  datadir) name=${2:?usage: pg.sh datadir NAME}; data_dir_for "$name" ;;  # for scripts/replica.sh
+  bindir) find_pg_bin ;;
   stop)
     names="pg pg-test pg-bench pg-cluster"
     [[ -n ${2:-} ]] && names="pg-${2}" && [[ $2 == run ]] && names=pg

@@ -149,3 +149,105 @@ def bank_officer(bank):
 def unassigned_user(db):
     """A dinas account nobody gave an area: it must see nothing."""
     return make_user(roles.DINAS, username="dinas.tanpa.wilayah")
+
+
+#
+# PgBouncer and a streaming replica, real ones (scripts/pgbouncer.sh, scripts/replica.sh)
+#
+
+
+def _run_script(*args):
+    """Run a project script and return the last line it printed; a script that fails fails the test."""
+    import pathlib
+    import subprocess
+
+    script = pathlib.Path(__file__).resolve().parent.parent / "scripts" / args[0]
+    result = subprocess.run([str(script), *args[1:]], capture_output=True, text=True, timeout=180, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{result.stderr}")
+    lines = result.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def _server_url(port=None):
+    """A postgres:// URL of the test server (its maintenance database), as the scripts take it."""
+    from django.db import connections
+
+    db = connections["default"].settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{port or db['PORT'] or 5432}/postgres"
+
+
+@pytest.fixture(scope="session")
+def pgbouncer_port(django_db_setup, worker_id):
+    """The port of a PgBouncer in transaction mode in front of the test server, started for this session."""
+    from urllib.parse import urlsplit
+
+    name = f"test-{worker_id}"
+    pooled = _run_script("pgbouncer.sh", "start", _server_url(), name)
+    yield urlsplit(pooled).port
+    _run_script("pgbouncer.sh", "stop", name)
+
+
+@pytest.fixture(scope="session")
+def replica_port(django_db_setup, worker_id):
+    """The port of a streaming replica of the test server (pg_basebackup -R), started for this session."""
+    from urllib.parse import urlsplit
+
+    name = f"test-{worker_id}"
+    url = _run_script("replica.sh", "start", _server_url(), name)
+    yield urlsplit(url).port
+    _run_script("replica.sh", "stop", name)
+
+
+@pytest.fixture
+def through_pgbouncer(pgbouncer_port, transactional_db):
+    """The default connection goes through PgBouncer during this test, without server-side cursors, as the
+    portal runs behind it (DISABLE_SERVER_SIDE_CURSORS=true). The test's rows are committed."""
+    from django.db import connections
+
+    connection = connections["default"]
+    saved = {key: connection.settings_dict[key] for key in ("HOST", "PORT", "DISABLE_SERVER_SIDE_CURSORS")}
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=pgbouncer_port, DISABLE_SERVER_SIDE_CURSORS=True)
+    yield connection
+    connection.close()
+    connection.settings_dict.update(saved)
+
+
+@pytest.fixture
+def with_replica(replica_port, transactional_db):
+    """DATABASES["replica"] is the streaming replica during this test, as DATABASE_REPLICA_URL makes it;
+    yields a function that waits until the replica has replayed every commit so far."""
+    import time
+
+    from django.conf import settings
+    from django.db import connections
+
+    settings.DATABASES["replica"] = {
+        **connections["default"].settings_dict,
+        "HOST": "127.0.0.1",
+        "PORT": replica_port,
+        "TEST": {**connections["default"].settings_dict["TEST"], "MIRROR": "default"},
+    }
+
+    def caught_up(timeout=10):
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()")
+            target = cursor.fetchone()[0]
+        deadline = time.monotonic() + timeout
+        with connections["replica"].cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target])
+                if cursor.fetchone()[0]:
+                    return
+                if time.monotonic() > deadline:
+                    raise AssertionError("the replica did not catch up")
+                time.sleep(0.02)
+
+    yield caught_up
+    with connections["replica"].cursor() as cursor:
+        cursor.execute("SELECT pg_wal_replay_resume()")
+    connections["replica"].close()
+    del connections["replica"]
+    del settings.DATABASES["replica"]

@@ -113,6 +113,32 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 #
+# PgBouncer and read replicas (README, "PgBouncer and read replicas")
+#
+
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator(), a form's model choices)
+# is gone by the next transaction: turn them off there. Exports walk primary-key chunks and need none.
+_no_server_cursors = env_bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _no_server_cursors
+_replica_url = env_str("DATABASE_REPLICA_URL", default="")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=env_int("CONN_MAX_AGE", default=60), conn_health_checks=True
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to PostgreSQL (postgres://...).")
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = _no_server_cursors
+    # Tests read and write one database: the replica alias is the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Without a "replica" database the router and its middleware change nothing.
+DATABASE_ROUTERS = ["umkm_portal.routers.ReplicaRouter"]
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE.insert(_after_security, "umkm_portal.routers.ReplicaRoutingMiddleware")
+# After a request that wrote, that browser reads the primary for this long: longer than the replica lag
+# you tolerate (healthz reports it).
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", default=15)
+
+#
 # Authentication
 #
 
