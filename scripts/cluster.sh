@@ -26,10 +26,10 @@ stop_all() {
     sleep 0.1
   done
   for pid in "${GROUPS_STARTED[@]}"; do kill -KILL -- "-$pid" 2>/dev/null; done
-  for ((i = ${#SERVICES_STARTED[@]} - 1; i >= 0; i--)); do
-    service=${SERVICES_STARTED[i]}
-    $service >/dev/null 2>&1 || say "could not stop: $service"
+  for service in "${SERVICES_STARTED[@]}"; do  # at once: each waits for its own process to end
+    { $service >/dev/null 2>&1 || say "could not stop: $service"; } &
   done
+  wait
   [[ $rc == 0 ]] || say "cluster: exit status $rc; logs in $CL/"
   exit "$rc"
 }
@@ -78,13 +78,16 @@ CACHE_URL=$(scripts/redis.sh start "$NAME")
 SERVICES_STARTED+=("scripts/s3.sh stop $NAME")
 S3_ENDPOINT=$(scripts/s3.sh start "$NAME")
 BUCKET=umkm-cluster
-AWS_ACCESS_KEY_ID=cluster AWS_SECRET_ACCESS_KEY=cluster-secret .venv/bin/python - "$S3_ENDPOINT" "$BUCKET" <<'EOF'
+.venv/bin/python - "$S3_ENDPOINT" "$BUCKET" <<'EOF'
 import sys
 
 import boto3
 
 endpoint, bucket = sys.argv[1:]
-boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=bucket)
+s3 = boto3.client(
+    "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="cluster", aws_secret_access_key="cluster-secret"
+)
+s3.create_bucket(Bucket=bucket)
 EOF
 
 # What every node and worker runs with: production settings over plain HTTP on loopback.
@@ -93,8 +96,7 @@ export SECRET_KEY=cluster-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 export ALLOWED_HOSTS=127.0.0.1
 export DATABASE_URL=$POOLED_URL DATABASE_REPLICA_URL=$POOLED_REPLICA_URL DISABLE_SERVER_SIDE_CURSORS=true
 export CACHE_URL
-export STORAGE_URL="s3://$BUCKET?endpoint_url=$S3_ENDPOINT"
-export AWS_ACCESS_KEY_ID=cluster AWS_SECRET_ACCESS_KEY=cluster-secret AWS_S3_REGION_NAME=us-east-1
+export STORAGE_URL="s3://cluster:cluster-secret@${S3_ENDPOINT#http://}/$BUCKET?secure=false&region=us-east-1"
 export STATIC_ROOT="$CL/static"
 # A lost worker's task is handed on after 5 s of silence (production: 60 s).
 export WORKER_HEARTBEAT_SECONDS=1 WORKER_LOST_SECONDS=5
