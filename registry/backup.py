@@ -1,7 +1,9 @@
-"""Backups: the database as a pg_dump archive and the uploaded files as a tar, side by side in one folder.
+"""Backups: the database as a pg_dump archive and the stored files as a tar, side by side in one folder.
 
-`manage.py backup` writes them; `manage.py restore <folder>` puts both back. Keep backups encrypted
-and off the server (SECURITY.md): they hold every owner's personal data.
+`manage.py backup` writes them; `manage.py restore <folder>` puts both back. The files are read and
+written through the default storage, wherever it is (the local folder or an S3 bucket), so a backup taken
+on one restores to the other. Keep backups encrypted and off the server (SECURITY.md): they hold every
+owner's personal data.
 """
 
 import glob
@@ -9,12 +11,16 @@ import os
 import shutil
 import subprocess
 import tarfile
-from pathlib import Path
+import time
+from pathlib import Path, PurePosixPath
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management.base import CommandError
 from django.db import connections
 from django.utils import timezone
+
+from umkm_portal.storage import walk_files
 
 DATABASE_FILE = "database.dump"
 MEDIA_FILE = "media.tar.gz"
@@ -47,20 +53,41 @@ def _run(command, env):
 
 
 def backup(target_dir):
-    """Write database.dump and media.tar.gz into a new folder under `target_dir`; return the folder."""
+    """Write database.dump and media.tar.gz (every stored file) into a new folder under `target_dir`.
+
+    Returns (the folder, how many files were saved)."""
     folder = Path(target_dir) / f"umkm-portal-{timezone.localtime():%Y%m%d-%H%M%S}"
     folder.mkdir(parents=True)
     name, args, env = _connection_env()
     _run([pg_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--file", str(folder / DATABASE_FILE), name], env)
-    media = Path(settings.MEDIA_ROOT)
+    saved, now = 0, time.time()
     with tarfile.open(folder / MEDIA_FILE, "w:gz") as archive:
-        if media.exists():
-            archive.add(media, arcname=".")
-    return folder
+        for stored in walk_files(default_storage):
+            try:
+                handle = default_storage.open(stored, "rb")
+            except FileNotFoundError:  # removed since it was listed (a cleanup running beside the backup)
+                continue
+            with handle:
+                info = tarfile.TarInfo(stored)
+                info.size, info.mtime = handle.size, now
+                archive.addfile(info, handle)
+            saved += 1
+    return folder, saved
+
+
+def _stored_name(member):
+    """The storage name of a tar member, or None for anything that is not a plain file inside the storage."""
+    name = member.name.removeprefix("./")
+    parts = PurePosixPath(name).parts
+    if not member.isfile() or not parts or name.startswith("/") or ".." in parts:
+        return None
+    return name
 
 
 def restore(folder):
-    """Replace the database's contents and the uploaded files with the backup in `folder`."""
+    """Replace the database's contents with the backup in `folder` and write its files back; return how many.
+
+    Files in the storage that the backup does not have are left alone (`cleanup_files` removes orphans)."""
     folder = Path(folder)
     dump, media_archive = folder / DATABASE_FILE, folder / MEDIA_FILE
     if not dump.exists() or not media_archive.exists():
@@ -81,7 +108,17 @@ def restore(folder):
         ],
         env,
     )
-    media = Path(settings.MEDIA_ROOT)
-    media.mkdir(parents=True, exist_ok=True)
+    restored = 0
     with tarfile.open(media_archive, "r:gz") as archive:
-        archive.extractall(media, filter="data")  # "data" refuses absolute paths, "..", links outside
+        for member in archive:
+            stored = _stored_name(member)
+            if stored is None:
+                continue
+            # The rows name these exact files: replace one that exists instead of saving under a new name.
+            default_storage.delete(stored)
+            content = File(archive.extractfile(member), name=stored)
+            content.size = member.size
+            if default_storage.save(stored, content) != stored:
+                raise CommandError(f"{stored} could not be restored under its own name.")
+            restored += 1
+    return restored

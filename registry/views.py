@@ -749,7 +749,14 @@ class ImportMappingView(ImportBatchMixin, FormView):
             sheet_form = ImportSheetForm(initial={"sheet": self.batch.sheet}, sheets=self.sheet_names)
         return super().get_context_data(batch=self.batch, sheet_form=sheet_form, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        if not self.batch.file:  # removed by registry.cleanup after IMPORT_FILE_RETENTION_DAYS: only the result is left
+            return redirect(self.batch)
+        return super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
+        if not self.batch.file:
+            return redirect(self.batch)
         if "sheet" not in request.POST:
             return super().post(request, *args, **kwargs)
         form = ImportSheetForm(request.POST, sheets=self.sheet_names)
@@ -793,6 +800,8 @@ class ImportPreviewView(ImportBatchMixin, View):
         if request.htmx or batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
             template = "registry/partials/_import_progress.html" if request.htmx else "registry/import_preview.html"
             return TemplateResponse(request, template, {"batch": batch})
+        if not batch.file:
+            return TemplateResponse(request, "registry/import_preview.html", {"batch": batch, "file_removed": True})
         try:
             headers, results = self.check()
         except ValidationError as error:
@@ -824,6 +833,8 @@ class ImportPreviewView(ImportBatchMixin, View):
     @method_decorator(never_cache)
     def post(self, request, pk):
         batch = self.batch
+        if not batch.file:
+            return redirect(batch)
         background = batch.total_rows > settings.IMPORT_INLINE_MAX_ROWS
         if not queue_import(batch, all_or_nothing=request.POST.get("mode") != "valid", background=background):
             messages.info(request, "Berkas ini sudah diimpor atau sedang diimpor.")

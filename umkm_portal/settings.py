@@ -13,6 +13,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from umkm_portal.env import env_bool, env_int, env_list, env_str
+from umkm_portal.storage import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -207,6 +208,16 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+#
+# Shared file storage (umkm_portal/storage.py): photos, scans, import and export files on an S3-compatible
+# bucket when STORAGE_URL or AWS_STORAGE_BUCKET_NAME is set, so every node and worker sees them; else MEDIA_ROOT.
+#
+
+STORAGES["default"] = default_storage_from_env()
+# registry.cleanup (`manage.py cleanup_files`): an import's file and an export's file are kept this many days.
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", default=30)
+EXPORT_FILE_RETENTION_DAYS = env_int("EXPORT_FILE_RETENTION_DAYS", default=7)
 
 #
 # E-mail
