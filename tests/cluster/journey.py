@@ -12,6 +12,7 @@ import re
 import signal
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg2
@@ -28,6 +29,13 @@ IMPORT_ROWS = 20_000
 @pytest.fixture(scope="module")
 def c():
     return cluster()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def sidt_file(c):
+    """The import's file, written in a thread while the first steps wait on the nodes (it takes seconds)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool.submit(import_file)
 
 
 @pytest.fixture(scope="module")
@@ -194,8 +202,8 @@ def batch_state(sql, batch_id):
     return sql("SELECT status, processed_rows, total_rows FROM registry_importbatch WHERE id = %s", [batch_id])[0]
 
 
-def test_an_import_survives_its_node_and_worker_killed_mid_way(c, browser, sql):
-    records, content = import_file()
+def test_an_import_survives_its_node_and_worker_killed_mid_way(c, browser, sql, sidt_file):
+    records, content = sidt_file.result()
     ids = [r["id_data_badan_usaha"] for r in records]
     niks = sorted({r["nik_pengusaha"] for r in records})
     assert len(set(ids)) == IMPORT_ROWS
