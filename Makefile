@@ -17,6 +17,9 @@ cluster-test: venv
 	@scripts/cluster.sh
 
 stop:
+	@scripts/worker.sh stop
+	@scripts/pgbouncer.sh stop
+	@scripts/replica.sh stop
 	@scripts/pg.sh stop
 
 venv:

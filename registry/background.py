@@ -1,18 +1,25 @@
-"""Work that runs after the request: a thread started once the request's transaction has committed."""
+"""What background tasks share: which failures deserve another try, and when.
 
-import threading
+A database that did not answer, a pooler that dropped a connection or a storage that timed out is
+tried again later (30 s, 2 min, 10 min); any other error fails the job at once with a message, since
+running the same input again would fail the same way.
+"""
 
-from django.db import connection, transaction
+import datetime
+
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+TRANSIENT = (OperationalError, InterfaceError, OSError)
+BACKOFF = [datetime.timedelta(seconds=30), datetime.timedelta(minutes=2), datetime.timedelta(minutes=10)]
 
 
-def run_after_commit(target, *args):
-    """Call `target(*args)` in a daemon thread once the current transaction commits (so the thread sees
-    what the request wrote); the thread's database connection is closed when it ends."""
+class Superseded(Exception):
+    """Another run of the same job has claimed it (this one was thought lost): stop without writing more."""
 
-    def run():
-        try:
-            target(*args)
-        finally:
-            connection.close()
 
-    transaction.on_commit(lambda: threading.Thread(target=run, daemon=True).start())
+def retry_at(error, attempt):
+    """When to try a job again after `error` on its `attempt`-th run; None: do not."""
+    if isinstance(error, TRANSIENT) and attempt <= len(BACKOFF):
+        return timezone.now() + BACKOFF[attempt - 1]
+    return None

@@ -1,36 +1,37 @@
-"""Running an import: in the request for small files, in a thread after the request for large ones.
+"""Running an import on a worker (registry.tasks.import_batch), with its progress on the batch.
 
 Progress is written through a connection of its own, so the page polling it sees it move even while an
-"all or nothing" import is still inside its one transaction. If the process dies mid-import,
-`manage.py run_import_jobs` (cron) runs queued imports and restarts stuck ones; the upsert makes a
-second run finish the first without doubling anything.
+"all or nothing" import is still inside its one transaction. If the worker dies mid-import, another takes
+the task up (umkm_portal.worker) and runs it again: the upsert makes the second run finish the first
+without doubling anything. Each run claims the batch with its start time; a run that finds another has
+claimed the batch since stops before writing more.
 """
 
-import datetime
 import logging
 
 from django.db import connections
 from django.utils import timezone
 
-from registry.background import run_after_commit
+from registry.background import Superseded, retry_at
 from registry.imports import check_rows, import_rows, read_sheet
 from registry.models import ImportBatch
 from registry.signals import import_finished
 
 logger = logging.getLogger(__name__)
-STALE_AFTER = datetime.timedelta(hours=1)
-_PROGRESS_SQL = "UPDATE registry_importbatch SET processed_rows = %s WHERE id = %s"
+_PROGRESS_SQL = "UPDATE registry_importbatch SET processed_rows = %s WHERE id = %s AND started_at = %s"
 
 
-def queue_import(batch, *, all_or_nothing, background):
-    """Mark the batch queued (once: a double submit queues nothing more); return whether it was queued.
-    With `background`, a thread starts it once the request's transaction has committed."""
+def queue_import(batch, *, all_or_nothing):
+    """Mark the batch queued and enqueue its task, in the request's transaction (once: a double submit
+    queues nothing more); return whether it was queued."""
+    from registry.tasks import import_batch
+
     retry = [ImportBatch.Status.NEW, ImportBatch.Status.FAILED]
     queued = ImportBatch.objects.filter(pk=batch.pk, status__in=retry).update(
-        status=ImportBatch.Status.QUEUED, all_or_nothing=all_or_nothing, error=""
+        status=ImportBatch.Status.QUEUED, all_or_nothing=all_or_nothing, error="", processed_rows=0
     )
-    if queued and background:
-        run_after_commit(_run_by_id, batch.pk)
+    if queued:
+        import_batch.enqueue(batch.pk)
     return bool(queued)
 
 
@@ -46,20 +47,19 @@ def check_batch(batch, user=None):
     return check_rows(headers, rows, batch.column_mapping(), user or batch.user, year=batch.figures_year)
 
 
-def _run_by_id(batch_id):
-    run_import(ImportBatch.objects.get(pk=batch_id), report_progress=True)
-
-
-def run_import(batch, *, report_progress=False):
+def run_import(batch, *, attempt=1):
     """Check and write the batch's rows; the outcome is stored on the batch, never left running.
-    An all-or-nothing import with failed rows writes nothing and goes back to "not imported"."""
+    An all-or-nothing import with failed rows writes nothing and goes back to "not imported".
+    A database or storage that did not answer queues the batch again for later (registry.background)."""
+    started = timezone.now()
     claimed = ImportBatch.objects.filter(
         pk=batch.pk, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]
-    ).update(status=ImportBatch.Status.RUNNING, started_at=timezone.now(), processed_rows=0)
+    ).update(status=ImportBatch.Status.RUNNING, started_at=started, processed_rows=0)
     batch.refresh_from_db()
     if not claimed:
         return batch
-    progress = _Progress(batch.pk) if report_progress else None
+    mine = ImportBatch.objects.filter(pk=batch.pk, started_at=started)
+    progress = _Progress(batch.pk, started)
     try:
         results = check_batch(batch)
         summary = import_rows(
@@ -69,15 +69,24 @@ def run_import(batch, *, report_progress=False):
             all_or_nothing=batch.all_or_nothing,
             progress=progress,
         )
-    except Exception:
-        logger.exception("import batch %s failed", batch.pk)
-        batch.status = ImportBatch.Status.FAILED
-        batch.error = "Impor gagal di tengah jalan. Coba lagi atau hubungi admin."
-        batch.save(update_fields=["status", "error"])
+    except Superseded:
+        logger.warning("import batch %s: another run took it over; this one stops", batch.pk)
+        return batch
+    except Exception as error:
+        later = retry_at(error, attempt)
+        if later:
+            from registry.tasks import import_batch
+
+            logger.warning("import batch %s: %r; trying again at %s", batch.pk, error, later)
+            mine.update(status=ImportBatch.Status.QUEUED, error=RETRY_MESSAGE)
+            import_batch.using(run_after=later).enqueue(batch.pk, attempt=attempt + 1)
+        else:
+            logger.exception("import batch %s failed", batch.pk)
+            mine.update(status=ImportBatch.Status.FAILED, error=FAILED_MESSAGE)
+        batch.refresh_from_db()
         return batch
     finally:
-        if progress:
-            progress.close()
+        progress.close()
     batch.results = results  # for the caller (import_sheet --json); not stored
     batch.summary = {**vars(summary), "refused": {str(r.number): r.refused for r in results if r.refused}}
     batch.processed_rows = len(results)
@@ -86,7 +95,10 @@ def run_import(batch, *, report_progress=False):
         batch.error = f"Tidak ada yang diimpor: {summary.failed} baris gagal. Perbaiki lalu unggah lagi."
     else:
         batch.status, batch.imported_at = ImportBatch.Status.DONE, timezone.now()
-    batch.save(update_fields=["summary", "processed_rows", "status", "error", "imported_at"])
+    fields = ["summary", "processed_rows", "status", "error", "imported_at"]
+    if not mine.update(**{field: getattr(batch, field) for field in fields}):
+        logger.warning("import batch %s: another run took it over before this one finished", batch.pk)
+        return batch
     if batch.status == ImportBatch.Status.DONE:
         # Listeners (the dashboard's summary) catch up now, while the user waits for the import anyway.
         for receiver, error in import_finished.send_robust(sender=ImportBatch, batch=batch):
@@ -95,29 +107,32 @@ def run_import(batch, *, report_progress=False):
     return batch
 
 
-class _Progress:
-    """Writes the rows done so far through its own autocommitting connection."""
+FAILED_MESSAGE = "Impor gagal di tengah jalan. Coba lagi atau hubungi admin."
+RETRY_MESSAGE = "Basis data atau penyimpanan belum menjawab; impor dicoba lagi sebentar lagi."
 
-    def __init__(self, batch_id):
-        self.batch_id = batch_id
+
+class _Progress:
+    """Writes the rows done so far through its own autocommitting connection; raises Superseded when another
+    run has claimed the batch since this one started (read on the import's connection, which sees its own
+    claim even inside a test's transaction)."""
+
+    def __init__(self, batch_id, started):
+        self.mine = ImportBatch.objects.filter(pk=batch_id, started_at=started)
+        self.batch_id, self.started = batch_id, started
         self.connection = connections.create_connection("default")
 
     def __call__(self, done):
+        if not self.mine.exists():
+            raise Superseded(self.batch_id)
         with self.connection.cursor() as cursor:
-            cursor.execute(_PROGRESS_SQL, [done, self.batch_id])
+            cursor.execute(_PROGRESS_SQL, [done, self.batch_id, self.started])
 
     def close(self):
         self.connection.close()
 
 
-def run_pending():
-    """Run queued imports and those whose process died mid-run; return how many ran."""
-    stale = timezone.now() - STALE_AFTER
-    ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING, started_at__lt=stale).update(
-        status=ImportBatch.Status.QUEUED
+def mark_failed(batch_id):
+    """The batch's task failed outside run_import (its workers kept dying): say so on the batch."""
+    ImportBatch.objects.filter(pk=batch_id, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]).update(
+        status=ImportBatch.Status.FAILED, error=FAILED_MESSAGE
     )
-    count = 0
-    for batch in ImportBatch.objects.filter(status=ImportBatch.Status.QUEUED).order_by("created_at"):
-        run_import(batch, report_progress=True)
-        count += 1
-    return count

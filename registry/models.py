@@ -1262,8 +1262,8 @@ class ImportBatchQuerySet(models.QuerySet):
 class ImportBatch(models.Model):
     """One uploaded sheet on its way in: its columns, how they map to fields, and what the import did.
 
-    Small files are written during the request; large ones are queued and written by a thread after
-    the request (or by `manage.py run_import_jobs`), which reports its progress here."""
+    A confirmed import is queued and written by a worker (registry.tasks.import_batch), which reports its
+    progress here."""
 
     class Status(models.TextChoices):
         NEW = "baru", "Belum diimpor"

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
+from django_htmx.http import HttpResponseClientRefresh
 from django_tables2 import LazyPaginator, SingleTableMixin
 
 from registry.exports import export_businesses, export_sidt
@@ -34,7 +35,7 @@ from registry.forms import (
     SidtExportForm,
 )
 from registry.history import change_history
-from registry.import_jobs import check_batch, queue_import, read_batch, run_import
+from registry.import_jobs import check_batch, queue_import, read_batch
 from registry.imports import failed_rows_csv, guess_mapping, read_sheet
 from registry.imports import header_name as import_header
 from registry.models import (
@@ -797,7 +798,10 @@ class ImportPreviewView(ImportBatchMixin, View):
 
     def get(self, request, pk):
         batch = self.batch
-        if request.htmx or batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
+        running = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
+        if request.htmx and not running:
+            return HttpResponseClientRefresh()  # the import has ended: the whole page shows its outcome
+        if running:
             template = "registry/partials/_import_progress.html" if request.htmx else "registry/import_preview.html"
             return TemplateResponse(request, template, {"batch": batch})
         if not batch.file:
@@ -835,23 +839,8 @@ class ImportPreviewView(ImportBatchMixin, View):
         batch = self.batch
         if not batch.file:
             return redirect(batch)
-        background = batch.total_rows > settings.IMPORT_INLINE_MAX_ROWS
-        if not queue_import(batch, all_or_nothing=request.POST.get("mode") != "valid", background=background):
+        if not queue_import(batch, all_or_nothing=request.POST.get("mode") != "valid"):
             messages.info(request, "Berkas ini sudah diimpor atau sedang diimpor.")
             return redirect(batch)
-        if background:
-            messages.info(request, f"{batch.total_rows} baris diimpor di latar belakang; kemajuannya tampil di sini.")
-            return redirect(batch)
-        batch = run_import(batch)
-        if batch.status != ImportBatch.Status.DONE:
-            messages.error(request, batch.error)
-            return redirect(batch)
-        summary = batch.summary
-        messages.success(
-            request,
-            f"{summary['created']} usaha baru, {summary['updated']} diperbarui, {summary['unchanged']} tidak berubah, "
-            f"{summary['failed']} baris gagal."
-            + (f" {summary['skipped']} baris kembar dilewati." if summary.get("skipped") else ""),
-        )
-        written = summary["created"] + summary["updated"] + summary["unchanged"]
-        return redirect("registry:business_list") if written else redirect(batch)
+        messages.info(request, f"{batch.total_rows} baris sedang diimpor; kemajuannya tampil di sini.")
+        return redirect(batch)

@@ -171,7 +171,10 @@ class AreaDashboard:
 
     @cached_property
     def tally(self):
-        return TallyCounts(self._kecamatan().values_list("pk", flat=True), self.scope, self.today)
+        return TallyCounts(self.kecamatan_codes(), self.scope, self.today)
+
+    def kecamatan_codes(self):
+        return self._kecamatan().values_list("pk", flat=True)
 
     def _kecamatan(self):
         """The kecamatan the dashboard covers: the user's, or the one the filter names."""

@@ -5,9 +5,11 @@ each cell, `reports_tally` holds how many businesses or program records fall in 
 measure: ("all", ""), ("verification", "terverifikasi"), ("size", "mikro"), ("month", "2026-11"),
 ("doc:pirt", "2027-12-31"), ("sales", "2025") with the Rupiah total, ...
 
-Statement triggers (migration 0004) write the cells a write touches into `reports_tallydirty`. Before a
-dashboard reads the table, `refresh()` recomputes those cells with the very conditions of
-registry.measures and programs.measures, so the figures are current, not cached. What depends on the
+Statement triggers (migration 0004) write the cells a write touches into `reports_tallydirty`. A worker
+recomputes those cells within seconds (`refresh()`, scheduled by umkm_portal.schedule while `pending()`),
+with the very conditions of registry.measures and programs.measures; a dashboard only reads the table, so a
+page view never writes and costs the same after a write. Until the worker has caught up, the dashboard says
+that recent changes are still being counted (`pending(kecamatan)`). What depends on the
 date (a document still valid today, one expiring within six months) is kept as the date its validity
 ends, and "today" is applied when reading. Filters that are not cell attributes (a period, a group)
 use the live queries of reports.figures instead.
@@ -59,9 +61,18 @@ def referral_aggregates():
     return aggregates
 
 
+def pending(kecamatan=None):
+    """Whether writes have marked cells not recounted yet (in these kecamatan, when given)."""
+    marks = TallyDirty.objects.all()
+    if kecamatan is not None:
+        marks = marks.filter(kecamatan__in=kecamatan)
+    return marks.exists()
+
+
 def refresh():
     """Recompute the cells that writes have marked; return how many. Runs in its own transaction, one at a
-    time: a second caller waits, then finds nothing left to do."""
+    time: a second caller waits, then finds nothing left to do. Once committed, the data version moves, so
+    dashboards cached before (reports.cache) show the new figures."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
@@ -72,7 +83,10 @@ def refresh():
         else:
             for kecamatan in sorted({cell[0] for cell in cells}):
                 _recount_kecamatan(kecamatan)
-        return len(cells)
+    if cells:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval('reports_data_version')")
+    return len(cells)
 
 
 def refresh_after_import(sender, batch, **kwargs):
@@ -212,7 +226,6 @@ class TallyCounts:
     """
 
     def __init__(self, kecamatan, scope, today):
-        refresh()
         category = scope.get("category")
         guided = None if "guided" not in scope else scope["guided"] == "true"
         self.today = today

@@ -27,6 +27,7 @@ from reports.models import OfficialCount, ReportJob, Snapshot
 from reports.national import national_counts
 from reports.official import load_official_counts
 from reports.snapshots import freeze_snapshot
+from reports.tally import pending
 
 
 class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -65,6 +66,7 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             dashboard=dashboard,
             filter=dashboard.filter,
             query=query,
+            catching_up=dashboard.tallied and pending(dashboard.kecamatan_codes()),
             figures_html=cached(self.request.user, self.request.GET, figures_html),
             **kwargs,
         )

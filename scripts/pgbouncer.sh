@@ -49,10 +49,39 @@ start() {
   fi
   stop_one "$dir"
   bin=$(find_pgbouncer)
-  listen=$(free_port 56432)
   # userlist: with auth_type trust the client's name must be listed; the password (if any) is what
   # PgBouncer itself logs in to the server with.
   printf '"%s" "%s"\n' "$user" "$password" > "$dir/userlist.txt"
+  if [[ $(id -u) -eq 0 ]]; then
+    # PgBouncer refuses to run as root: it runs as postgres, which must write its log and pid file.
+    chown -R postgres: "$dir"
+    runuser -u postgres -- test -w "$dir" || die "the postgres user cannot write $dir (a checkout in a private folder?)"
+  fi
+  # Other checkouts pick ports at the same time: a port taken between the check and the start is retried.
+  # The daemon binds after it forks, so its log says whether it listens.
+  local try
+  for try in 1 2 3 4 5; do
+    listen=$(free_port $((56432 + RANDOM % 500)))
+    write_config "$dir" "$listen" "$host" "$port"
+    echo "$listen" > "$dir/port"
+    echo "$user@$host:$port" > "$dir/upstream"
+    : > "$dir/pgbouncer.log"
+    [[ $(id -u) -eq 0 ]] && chown -R postgres: "$dir"
+    as_pg "$bin" -d -q "$dir/pgbouncer.ini" 2>>"$dir/pgbouncer.log" || true
+    for _ in $(seq 50); do
+      grep -q "listening on 127.0.0.1:$listen" "$dir/pgbouncer.log" && break 2
+      grep -q "FATAL\|ERROR" "$dir/pgbouncer.log" && break
+      sleep 0.1
+    done
+    stop_one "$dir"
+    grep -q "Address already in use" "$dir/pgbouncer.log" && [[ $try -lt 5 ]] && continue
+    tail -n 20 "$dir/pgbouncer.log" >&2; die "PgBouncer did not start"
+  done
+  echo "postgres://$user${password:+:$password}@127.0.0.1:$listen/$db$query"
+}
+
+write_config() {
+  local dir=$1 listen=$2 host=$3 port=$4
   cat > "$dir/pgbouncer.ini" <<EOF
 [databases]
 * = host=$host port=$port
@@ -70,19 +99,9 @@ max_client_conn = 500
 default_pool_size = 20
 ignore_startup_parameters = extra_float_digits,options
 logfile = $dir/pgbouncer.log
+verbose = 0
 pidfile = $dir/pgbouncer.pid
 EOF
-  echo "$listen" > "$dir/port"
-  echo "$user@$host:$port" > "$dir/upstream"
-  if [[ $(id -u) -eq 0 ]]; then
-    # PgBouncer refuses to run as root: it runs as postgres, which must write its log and pid file.
-    chown -R postgres: "$dir"
-    runuser -u postgres -- test -w "$dir" || die "the postgres user cannot write $dir (a checkout in a private folder?)"
-  fi
-  as_pg "$bin" -d -q "$dir/pgbouncer.ini" || { tail -n 20 "$dir/pgbouncer.log" >&2; die "PgBouncer did not start"; }
-  for _ in $(seq 50); do port_busy "$listen" && break; sleep 0.1; done
-  port_busy "$listen" || { tail -n 20 "$dir/pgbouncer.log" >&2; die "PgBouncer does not listen on $listen"; }
-  echo "postgres://$user${password:+:$password}@127.0.0.1:$listen/$db$query"
 }
 
 stop_one() {

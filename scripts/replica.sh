@@ -33,10 +33,16 @@ start() {
     || die "pg_basebackup failed (is the primary at $host:$port running and allowing replication?)"
   # The copy brings the primary's log and port file along.
   rm -f "$dir/server.log"
-  listen=$(free_port 55732)
-  echo "$listen" > "$dir/umkm-port"
-  as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 -o "-h 127.0.0.1 -p $listen -k ''" start >/dev/null \
-    || { tail -n 20 "$dir/server.log" >&2; die "the replica did not start"; }
+  # Other checkouts pick ports at the same time: a port taken between the check and the start is retried.
+  local try
+  for try in 1 2 3 4 5; do
+    listen=$(free_port $((55732 + RANDOM % 500)))
+    echo "$listen" > "$dir/umkm-port"
+    as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 -o "-h 127.0.0.1 -p $listen -k ''" start >/dev/null \
+      && break
+    grep -q "Address already in use" "$dir/server.log" && [[ $try -lt 5 ]] && continue
+    tail -n 20 "$dir/server.log" >&2; die "the replica did not start"
+  done
   echo "postgres://$user${password:+:$password}@127.0.0.1:$listen/$db"
 }
 

@@ -215,28 +215,40 @@ def through_pgbouncer(pgbouncer_port, transactional_db):
     connection.settings_dict.update(saved)
 
 
-@pytest.fixture
-def with_replica(replica_port, transactional_db):
-    """DATABASES["replica"] is the streaming replica during this test, as DATABASE_REPLICA_URL makes it;
-    yields a function that waits until the replica has replayed every commit so far."""
-    import time
-
+@pytest.fixture(scope="module")
+def replica_database(replica_port):
+    """DATABASES["replica"] is the streaming replica for a module's tests, as DATABASE_REPLICA_URL makes it.
+    Module-scoped, so it exists before a test marked django_db(databases=["default", "replica"]) starts."""
     from django.conf import settings
     from django.db import connections
 
+    default = connections["default"].settings_dict
     settings.DATABASES["replica"] = {
-        **connections["default"].settings_dict,
+        **default,
         "HOST": "127.0.0.1",
         "PORT": replica_port,
-        "TEST": {**connections["default"].settings_dict["TEST"], "MIRROR": "default"},
+        "TEST": {**default["TEST"], "MIRROR": "default"},
     }
+    yield connections["replica"]
+    connections["replica"].close()
+    del connections["replica"]
+    del settings.DATABASES["replica"]
+
+
+@pytest.fixture
+def with_replica(replica_database, transactional_db):
+    """The replica, for a test whose rows are committed; yields a function that waits until the replica has
+    replayed every commit so far. Replay paused by the test resumes afterwards."""
+    import time
+
+    from django.db import connections
 
     def caught_up(timeout=10):
         with connections["default"].cursor() as cursor:
             cursor.execute("SELECT pg_current_wal_lsn()")
             target = cursor.fetchone()[0]
         deadline = time.monotonic() + timeout
-        with connections["replica"].cursor() as cursor:
+        with replica_database.cursor() as cursor:
             while True:
                 cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target])
                 if cursor.fetchone()[0]:
@@ -246,8 +258,5 @@ def with_replica(replica_port, transactional_db):
                 time.sleep(0.02)
 
     yield caught_up
-    with connections["replica"].cursor() as cursor:
+    with replica_database.cursor() as cursor:
         cursor.execute("SELECT pg_wal_replay_resume()")
-    connections["replica"].close()
-    del connections["replica"]
-    del settings.DATABASES["replica"]

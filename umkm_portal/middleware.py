@@ -27,7 +27,8 @@ class IdleSessionMiddleware:
     """End a session nobody has used for SESSION_IDLE_SECONDS, on a shared office PC or a lost phone.
 
     The last-seen time is written at most once a minute, so an active user does not cost a session
-    write on every request. SESSION_COOKIE_AGE stays the hard limit of one login.
+    write on every request. SESSION_COOKIE_AGE stays the hard limit of one login. That write may come
+    from a GET: sessions are written and read on the primary (umkm_portal.routers), never a replica.
     """
 
     REFRESH_SECONDS = 60

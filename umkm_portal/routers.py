@@ -5,7 +5,7 @@ OPTIONS) reads the replica: lists, search, reports and exports. These read the p
 - a browser's requests for DATABASE_REPLICA_PIN_SECONDS after one of its own non-safe requests wrote
   (a signed cookie), so an officer sees what they just saved even while the replica lags;
 - reads inside transaction.atomic() and select_for_update() (a check-then-write must see the primary);
-- sessions and login lockouts (a logout or a lockout holds at once on every node);
+- sessions, login lockouts and the database cache (a logout or a lockout holds at once on every node);
 - everything outside a request: management commands, the worker, threads.
 Writes always go to the primary. GET requests write nothing except the access log (AccessLog.objects.record)
 and the session's idle clock (umkm_portal.middleware.IdleSessionMiddleware), both on the primary.
@@ -20,8 +20,9 @@ from django.http import FileResponse
 
 REPLICA = "replica"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Security state is read where it is written.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "axes"})
+# Read where they are written: security state (a logout, a lockout), and the database cache (a cached
+# data-version number read from a lagging replica would serve stale pages).
+PRIMARY_ONLY_APPS = frozenset({"sessions", "axes", "django_cache"})
 PIN_COOKIE = "umkm_primary"
 _PIN_SALT = "umkm_portal.routers.pin"
 _WRITE_STARTS = ("INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "TRUNCATE", "CREATE", "ALTER", "DROP")

@@ -101,6 +101,7 @@ class SecondFactorView(LoginRequiredMixin, FormView):
         confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if confirmed is not None:
             return confirmed
+        # A GET that writes, once per user: get_or_create reads and writes the primary (umkm_portal.routers).
         device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": DEVICE_NAME})
         return device
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
+    "umkm_portal.apps.PortalConfig",
     "registry",
     "programs",
     "reports",
@@ -198,8 +200,6 @@ DELETED_RETENTION_DAYS = env_int("DELETED_RETENTION_DAYS", default=365)
 
 # An Excel export of more rows than this is made in the background (reports.jobs) with a progress page.
 EXPORT_INLINE_MAX_ROWS = 5000
-# Imports of more rows than this run in the background with a progress page.
-IMPORT_INLINE_MAX_ROWS = 2000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -218,6 +218,16 @@ STORAGES["default"] = default_storage_from_env()
 # registry.cleanup (`manage.py cleanup_files`): an import's file and an export's file are kept this many days.
 IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", default=30)
 EXPORT_FILE_RETENTION_DAYS = env_int("EXPORT_FILE_RETENTION_DAYS", default=7)
+
+#
+# Background work: Django's Tasks API on PostgreSQL (django-tasks-db), worked off by `manage.py run_worker`
+#
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker writes its heartbeat this often; a task whose worker has been silent for WORKER_LOST_SECONDS is
+# given to another worker (umkm_portal.worker).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", default=5)
+WORKER_LOST_SECONDS = env_int("WORKER_LOST_SECONDS", default=60)
 
 #
 # E-mail

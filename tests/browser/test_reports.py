@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from registry.models import Business, LegalDocument
 from tests.browser.conftest import check_accessibility, log_in, screenshot
 from tests.factories import make_business, make_document, make_figure, make_region
+from tests.worker import run_tasks
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +33,7 @@ def members(browser_cast):
         kind=LegalDocument.Kind.HALAL,
         expires_on=datetime.date.today() + datetime.timedelta(days=60),
     )
+    run_tasks()  # the worker's dashboard recount
 
 
 def test_dinas_filters_the_dashboard_follows_a_figure_and_downloads_the_reports(

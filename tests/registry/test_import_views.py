@@ -2,6 +2,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from registry.models import Business, ImportBatch, ImportColumnMemory
+from tests.worker import run_tasks
 
 CSV = b"""Nama Pemilik;NIK;Nama Usaha;Kec.;Desa/Kel;Omset per tahun
 Sri Wahyuni;3515.1257.0584.0012;Kue Lumpur Bu Sri;Balong Bendo;wonokupang;120 juta
@@ -34,12 +35,15 @@ def test_a_coordinator_uploads_maps_previews_and_imports_the_valid_rows(client, 
     )
     preview = client.get(mapped["Location"]).content.decode()
     failed_csv = client.get(mapped["Location"], {"gagal": "csv"}).content.decode()
-    done = client.post(mapped["Location"], {"mode": "valid"})
+    queued = client.post(mapped["Location"], {"mode": "valid"})
+    run_tasks()
+    done = client.get(mapped["Location"]).content.decode()
 
     assert 'data-count="valid">1<' in preview
     assert "NIK harus 16 digit" in preview
     assert "yang diisi 13 digit." in failed_csv.splitlines()[1]
-    assert done["Location"] == reverse("registry:business_list")
+    assert queued["Location"] == batch.get_absolute_url()
+    assert "1 baru, 0 diperbarui, 0 tidak berubah, 1 gagal" in done
     assert Business.objects.get().name == "Kue Lumpur Bu Sri"
     assert ImportColumnMemory.objects.filter(user=coordinator_a, header="omset per tahun", target="revenue").exists()
     assert client.post(mapped["Location"], {"mode": "valid"})["Location"] == batch.get_absolute_url()  # once only
@@ -51,7 +55,9 @@ def test_all_or_nothing_writes_nothing_and_says_so(client, coordinator_a):
     upload(client)
     batch = ImportBatch.objects.get()
 
-    response = client.post(batch.get_absolute_url(), {"mode": "all"}, follow=True)
+    client.post(batch.get_absolute_url(), {"mode": "all"})
+    run_tasks()
+    response = client.get(batch.get_absolute_url())
 
     assert "Tidak ada yang diimpor" in response.content.decode()
     assert not Business.objects.exists()
@@ -90,34 +96,33 @@ def many_rows(count, start=0):
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_a_large_file_is_queued_shows_progress_and_finishes_in_the_background(
-    client, coordinator_a, settings, django_capture_on_commit_callbacks
-):
-    from registry.import_jobs import run_pending
+def test_an_import_is_queued_once_shows_progress_and_a_worker_finishes_it(client, coordinator_a):
+    from django_tasks_db.models import DBTaskResult
+
     from reports.models import Tally, TallyDirty
 
-    settings.IMPORT_INLINE_MAX_ROWS = 2
     client.force_login(coordinator_a)
     upload(client, many_rows(5))
     batch = ImportBatch.objects.get()
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        queued = client.post(batch.get_absolute_url(), {"mode": "all"}, follow=True)
-        again = client.post(batch.get_absolute_url(), {"mode": "all"}, follow=True)
+    queued = client.post(batch.get_absolute_url(), {"mode": "all"}, follow=True)
+    again = client.post(batch.get_absolute_url(), {"mode": "all"}, follow=True)
     poll = client.get(batch.get_absolute_url(), headers={"HX-Request": "true"})
 
-    assert len(callbacks) == 1  # one thread, however often the button is pressed
-    assert "5 baris diimpor di latar belakang" in queued.content.decode()
+    assert DBTaskResult.objects.count() == 1  # one task, however often the button is pressed
+    assert "5 baris sedang diimpor" in queued.content.decode()
     assert "Menunggu" in queued.content.decode()
     assert "sudah diimpor atau sedang diimpor" in again.content.decode()
     assert f'hx-get="{batch.get_absolute_url()}"' in poll.content.decode()
     assert not Business.objects.exists()
 
-    assert run_pending() == 1
+    run_tasks()
 
     batch.refresh_from_db()
     assert (batch.status, batch.processed_rows, batch.summary["created"]) == (ImportBatch.Status.DONE, 5, 5)
     assert Business.objects.count() == 5
+    ended = client.get(batch.get_absolute_url(), headers={"HX-Request": "true"})
+    assert ended.headers["HX-Refresh"] == "true"  # the polling part has the page show the outcome
     assert "5 baru" in client.get(batch.get_absolute_url()).content.decode()
     # The dashboard's summary caught up at the end of the import, so no dashboard view has to.
     assert not TallyDirty.objects.exists()
@@ -128,7 +133,7 @@ def test_a_crash_mid_import_keeps_the_chunks_done_and_a_retry_finishes_without_d
     client, coordinator_a, monkeypatch
 ):
     from registry import imports
-    from registry.import_jobs import queue_import, run_import
+    from registry.import_jobs import queue_import
 
     client.force_login(coordinator_a)
     upload(client, many_rows(3))
@@ -143,16 +148,18 @@ def test_a_crash_mid_import_keeps_the_chunks_done_and_a_retry_finishes_without_d
         return save(plan, by)
 
     monkeypatch.setattr(imports._Plan, "save", crash_on_the_second_chunk)
-    queue_import(batch, all_or_nothing=False, background=False)
-    crashed = run_import(batch)
+    queue_import(batch, all_or_nothing=False)
+    run_tasks()
+    batch.refresh_from_db()
 
-    assert crashed.status == ImportBatch.Status.FAILED
+    assert batch.status == ImportBatch.Status.FAILED
     assert "gagal di tengah jalan" in client.get(batch.get_absolute_url()).content.decode()
     assert Business.objects.count() == 1
 
-    done = client.post(batch.get_absolute_url(), {"mode": "valid"})
+    client.post(batch.get_absolute_url(), {"mode": "valid"})
+    run_tasks()
 
-    assert done["Location"] == reverse("registry:business_list")
+    assert ImportBatch.objects.get().status == ImportBatch.Status.DONE
     assert sorted(Business.objects.values_list("name", flat=True)) == ["Usaha 0", "Usaha 1", "Usaha 2"]
 
 
@@ -187,6 +194,7 @@ def test_rows_refused_while_writing_are_listed_and_downloadable_afterwards(clien
     batch = ImportBatch.objects.get()
 
     client.post(batch.get_absolute_url(), {"mode": "valid"})
+    run_tasks()
     page = client.get(batch.get_absolute_url()).content.decode()
     failed_csv = client.get(batch.get_absolute_url(), {"gagal": "csv"}).content.decode()
 

@@ -11,6 +11,7 @@ from registry.models import Business, LegalDocument, Owner, Product, YearlyFigur
 from registry.services import delete_business, purge_deleted, restore_business
 from reports.figures import AreaDashboard
 from tests.factories import make_business, make_document, make_figure, make_product
+from tests.worker import run_tasks
 
 
 @pytest.fixture
@@ -39,6 +40,7 @@ def test_a_deleted_business_leaves_every_list_search_export_and_dashboard(client
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert "Kerupuk" not in body.decode(), response.request
     assert client.get(reverse("registry:business_detail", args=[gone.pk])).status_code == 404
+    run_tasks()  # the worker's dashboard recount
     assert AreaDashboard(request, {}).totals()[0].value == 1
     assert not Owner.objects.filter(pk=gone.owner_id).exists()  # their only business: the owner goes too
     assert Business.all_objects.get(pk=gone.pk).delete_reason == "Terdaftar dua kali"

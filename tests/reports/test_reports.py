@@ -11,10 +11,11 @@ from openpyxl import load_workbook
 from programs.models import Enrollment
 from registry.models import AccessLog, Business
 from reports.impact import training_impact
-from reports.jobs import run_job, run_pending
+from reports.jobs import run_job
 from reports.models import ReportJob, Snapshot
 from reports.snapshots import freeze_snapshot
 from tests.factories import make_business, make_figure, make_owner
+from tests.worker import run_tasks
 
 TODAY = timezone.localdate()
 
@@ -217,7 +218,7 @@ def test_a_large_excel_export_runs_in_the_background_with_progress(client, world
     assert response.status_code == 302
     assert response["Location"] == job.get_absolute_url()
     assert "Menunggu" in client.get(job.get_absolute_url()).content.decode()
-    run_job(job)
+    run_tasks()
     job.refresh_from_db()
     assert (job.status, job.total, job.done, job.percent) == ("selesai", 2, 2, 100)
     progress = client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
@@ -247,21 +248,6 @@ def test_a_failing_job_is_marked_failed_with_a_message(world, coordinator_a):
     assert job.status == "gagal"
     assert "gagal dibuat" in job.error
     assert not job.file
-
-
-def test_pending_and_stale_jobs_are_picked_up(world, coordinator_a):
-    queued = ReportJob.objects.create(user=coordinator_a, kind="business_xlsx", params={})
-    stale = ReportJob.objects.create(
-        user=coordinator_a,
-        kind="business_xlsx",
-        params={},
-        status="berjalan",
-        started_at=timezone.now() - datetime.timedelta(hours=3),
-    )
-
-    assert run_pending() == 2
-
-    assert set(ReportJob.objects.filter(pk__in=[queued.pk, stale.pk]).values_list("status", flat=True)) == {"selesai"}
 
 
 #

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from registry.import_jobs import queue_import, run_import
+from registry.import_jobs import run_import
 from registry.imports import guess_mapping, read_sheet, require_columns
 from registry.models import ImportBatch, ImportColumnMemory
 
@@ -58,10 +58,11 @@ class Command(BaseCommand):
                 mapping={str(k): v for k, v in mapping.items()},
                 total_rows=len(read.rows),
                 figures_year=year,
+                all_or_nothing=mode == "all",
+                status=ImportBatch.Status.QUEUED,  # run here, in this command's process, not by a worker
             )
             batch.file.save(filename, ContentFile(content), save=False)
             batch.save()
-            queue_import(batch, all_or_nothing=mode == "all", background=False)
             batch = run_import(batch)
             if dry_run:
                 transaction.set_rollback(True)

@@ -1,0 +1,25 @@
+"""The reports' background tasks (Django's Tasks API), worked off by `manage.py run_worker`."""
+
+from django.tasks import TaskResultStatus, task
+
+from reports import jobs, tally
+from reports.models import ReportJob
+
+
+@task()
+def make_report(job_id, attempt=1):
+    """Make a background export's file (reports.jobs.run_job); return the job's status."""
+    return jobs.run_job(ReportJob.objects.get(pk=job_id), attempt=attempt).status
+
+
+@task()
+def refresh_tallies():
+    """Recount the dashboard summary cells that writes have marked (scheduled every few seconds while
+    there are some); return how many."""
+    return tally.refresh()
+
+
+def mark_failed_job(sender, task_result, **kwargs):
+    """A task that failed outside its own error handling (its workers kept dying) fails its job too."""
+    if task_result.status == TaskResultStatus.FAILED and task_result.task.module_path == make_report.module_path:
+        jobs.mark_failed(task_result.args[0])

@@ -1,0 +1,98 @@
+"""Reads on a real streaming replica (scripts/replica.sh), writes and a writer's next reads on the primary."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connections, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from registry.models import AccessLog, Business
+from tests.factories import make_business
+from umkm_portal.routers import PIN_COOKIE, ReplicaRoutingMiddleware
+
+pytestmark = [
+    pytest.mark.usefixtures("replica_database"),
+    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
+]
+LIST = reverse("registry:business_list")
+
+
+def _pause_replay():
+    with connections["replica"].cursor() as cursor:
+        cursor.execute("SELECT pg_wal_replay_pause()")
+
+
+def test_lists_read_the_replica_and_a_writer_then_reads_the_primary(with_replica, client, coordinator_a, kec_a):
+    copied = make_business(kec_a, name="Sudah Tersalin")
+    client.force_login(coordinator_a)
+    with_replica()
+    _pause_replay()
+    fresh = make_business(kec_a, name="Belum Tersalin")  # on the primary only, while replay is paused
+
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        lagging = client.get(LIST).content.decode()
+        export = b"".join(client.get(reverse("registry:business_export"), {"format": "csv"}).streaming_content)
+    read_on_replica = [query["sql"] for query in on_replica.captured_queries]  # before the next request clears it
+    detail = client.get(copied.get_absolute_url())
+    wrote = client.post(reverse("registry:legaldocument_create", args=[copied.pk]), {"kind": "halal", "number": "ID1"})
+    after_write = client.get(LIST).content.decode()
+
+    assert copied.get_absolute_url() in lagging
+    assert fresh.get_absolute_url() not in lagging
+    assert [row[0] for row in csv.reader(io.StringIO(export.decode()))][1:] == ["Sudah Tersalin"]
+    assert sum('FROM "registry_business"' in sql for sql in read_on_replica) >= 2  # the list and the export
+    assert detail.status_code == 200
+    assert AccessLog.objects.filter(object_id=str(copied.pk), action=AccessLog.Action.VIEW).exists()  # on the primary
+    assert wrote.status_code == 302
+    assert PIN_COOKIE in wrote.cookies
+    assert fresh.get_absolute_url() in after_write
+
+
+def test_the_router_keeps_writes_transactions_and_security_state_on_the_primary(with_replica, coordinator_a):
+    seen = {}
+
+    def view(request):
+        seen[request.method] = {
+            "list": Business.objects.all().db,
+            "for_update": Business.objects.select_for_update().db,
+            "session": Session.objects.all().db,
+        }
+        with transaction.atomic():
+            seen[request.method]["in_atomic"] = Business.objects.all().db
+        if request.method == "POST":
+            make_business()
+        return HttpResponse()
+
+    middleware = ReplicaRoutingMiddleware(view)
+    factory = RequestFactory()
+
+    middleware(factory.get("/"))
+    posted = middleware(factory.post("/"))
+    factory.cookies[PIN_COOKIE] = posted.cookies[PIN_COOKIE].value
+    middleware(factory.get("/"))
+    pinned = seen["GET"]
+
+    assert Business.objects.all().db == "default"  # outside a request: commands, the worker
+    assert set(seen["POST"].values()) == {"default"}
+    assert set(pinned.values()) == {"default"}
+
+
+def test_a_safe_request_reads_the_replica_only_outside_transactions(with_replica):
+    seen = {}
+
+    def view(request):
+        seen["list"] = Business.objects.all().db
+        seen["for_update"] = Business.objects.select_for_update().db
+        seen["session"] = Session.objects.all().db
+        with transaction.atomic():
+            seen["in_atomic"] = Business.objects.all().db
+        return HttpResponse()
+
+    ReplicaRoutingMiddleware(view)(RequestFactory().get("/"))
+
+    assert seen == {"list": "replica", "for_update": "default", "session": "default", "in_atomic": "default"}
