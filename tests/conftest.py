@@ -70,11 +70,52 @@ def no_full_nik_leaks():
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache (dashboard figures are cached per data version)."""
+def empty_cache(request, django_db_blocker):
+    """Each test that uses the database starts with an empty cache (dashboard figures are cached per data
+    version). The default cache is the database's table here, so only those tests can reach it; it is
+    emptied in the test database, outside the test's transaction."""
     from django.core.cache import cache
 
+    if not {"db", "transactional_db"} & set(request.fixturenames) and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        cache.clear()
+
+
+#
+# Services
+#
+
+
+@pytest.fixture(scope="session")
+def redis_url(worker_id):
+    """A real Redis of this test worker's own (scripts/redis.sh), stopped when the session ends."""
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "redis.sh"
+    name = f"test-{worker_id}"
+    started = subprocess.run([script, "start", name], capture_output=True, text=True, timeout=300)
+    assert started.returncode == 0, started.stderr
+    yield started.stdout.strip()
+    subprocess.run([script, "stop", name], capture_output=True, timeout=60, check=True)
+
+
+@pytest.fixture
+def redis_cache(redis_url, settings):
+    """The default cache on this worker's Redis for one test (as CACHE_URL=redis://... makes it), emptied."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
     cache.clear()
+    return cache
 
 
 #

@@ -1,5 +1,4 @@
 import pytest
-from django.db import DatabaseError
 from django.test import RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
@@ -161,28 +160,6 @@ def test_expired_form_gives_a_friendly_csrf_page(coordinator_a):
 
     assert response.status_code == 403
     assert "Formulir kedaluwarsa" in response.content.decode()
-
-
-def test_healthz_checks_the_database(client, db):
-    response = client.get(reverse("healthz"))
-
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
-def test_healthz_answers_503_when_the_database_fails(client, db, monkeypatch):
-    from umkm_portal import views
-
-    class UnreachableDatabase:
-        def cursor(self):
-            raise DatabaseError("connection refused")
-
-    monkeypatch.setattr(views, "connection", UnreachableDatabase())
-
-    response = client.get(reverse("healthz"))
-
-    assert response.status_code == 503
-    assert response.json()["database"] == "unreachable"
 
 
 def test_pages_carry_the_security_headers(client, coordinator_a):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "umkm_portal.logs.RequestIdMiddleware",  # first: every log line of a request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -140,6 +141,35 @@ MIDDLEWARE.insert(_after_security, "umkm_portal.routers.ReplicaRoutingMiddleware
 # After a request that wrote, that browser reads the primary for this long: longer than the replica lag
 # you tolerate (healthz reports it).
 DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", default=15)
+
+#
+# Cache: shared by every app node and worker (never a per-process cache)
+#
+
+# CACHE_URL=redis://host:port/db (rediss:// for TLS) uses Redis; without it the cache lives in the
+# database (table umkm_cache, made by reports migration 0008), which needs nothing more to run.
+_cache_url = env_str("CACHE_URL", default="")
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            # A Redis that does not answer fails the request (and /healthz) in seconds, not minutes.
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("CACHE_TIMEOUT_SECONDS", default=2),
+                "socket_timeout": env_int("CACHE_TIMEOUT_SECONDS", default=2),
+            },
+        }
+    }
+elif not _cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "umkm_cache",
+        }
+    }
+else:
+    raise ImproperlyConfigured("CACHE_URL must be redis://host:port/db, rediss://... or unix://...; or unset.")
 
 #
 # Authentication
@@ -301,11 +331,22 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 # Logging: to stderr, where gunicorn and systemd collect it
 #
 
+# json: one JSON object per line with the request's id (umkm_portal.logs), for a log collector;
+# text: plain lines for a person at a terminal. Production writes JSON unless told otherwise.
+LOG_FORMAT = env_str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "umkm_portal.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+        "json": {"()": "umkm_portal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -1,16 +1,18 @@
 """Template filters for Indonesian numbers: Rupiah written the way a dinas report writes it."""
 
+import functools
+import hashlib
 from decimal import Decimal
 
 from django import forms, template
-from django.db import connection
+from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django_filters import ModelChoiceFilter
 
 from registry import tables
-from registry.models import area_codes_seen_by
 
 register = template.Library()
 
@@ -77,25 +79,31 @@ def filter_field(field):
     )
 
 
-# Blank filter bars already written, by what they show that can change while the portal runs (see filter_bar).
-_BLANK_BARS = {}
-BLANK_BARS_KEPT = 256
+# A blank filter bar is kept this long in the shared cache; its key changes with whatever it shows.
+BLANK_BAR_SECONDS = 60 * 60
+# The files a filter bar is written from: a deploy that changes one writes new bars (the cache outlives it).
+_BAR_SOURCES = [
+    "templates/includes/_filter_form.html",
+    "registry/templatetags/umkm.py",
+    "registry/filtersets.py",
+    "registry/widgets.py",
+    "programs/filtersets.py",
+    "locale/en/LC_MESSAGES/django.mo",
+]
 
 
 @register.simple_tag
 def filter_bar(filterset):
     """The filter bar of a list (includes/_filter_form.html). A blank one (no filter set) is the same for all
-    who see the same select options, so this process keeps it, keyed by the language, the query string and
-    the options of its model selects (read here: one small query instead of building and writing the form);
-    everything else in it comes from the code."""
+    who see the same select options, so it is kept in the shared cache, keyed by the language, the query
+    string and the options of its model selects (read here: one small query instead of building and writing
+    the form); everything else in it comes from the code, which the key names too."""
     key = _blank_bar_key(filterset)
-    html = _BLANK_BARS.get(key) if key else None
+    html = cache.get(key) if key else None
     if html is None:
         html = render_to_string("includes/_filter_form.html", {"filter": filterset})
         if key:
-            if len(_BLANK_BARS) >= BLANK_BARS_KEPT:
-                _BLANK_BARS.clear()
-            _BLANK_BARS[key] = html
+            cache.set(key, html, BLANK_BAR_SECONDS)  # a SafeString, and so it comes back (pickled)
     return html
 
 
@@ -106,37 +114,25 @@ def _blank_bar_key(filterset):
     for name, filter_ in filterset.filters.items():
         if name in filterset.advanced or not isinstance(filter_, ModelChoiceFilter):
             continue
-        statement = _options_sql(filterset, name, filter_)
-        if statement is None:
-            return None
-        if statement:
-            with connection.cursor() as cursor:
-                cursor.execute(*statement)
-                options.append((name, tuple(cursor.fetchall())))
-    return (type(filterset).__name__, translation.get_language(), filterset.data.urlencode(), tuple(options))
-
-
-# The SQL (and parameters) of a blank filter bar's select options, by filter set, filter and area.
-_OPTIONS_SQL = {}
-
-
-def _options_sql(filterset, name, filter_):
-    """The query of a model select's (pk, label) options, as SQL: building it through the ORM cost more
-    than running it. A filter's choices depend on the user's area (and on the filters set, but a blank
-    filter set has none), so the SQL is kept per filter set class, filter and area. "" for no options
-    (the desa select before a kecamatan is chosen); None for a model without a `choice_label`."""
-    codes = area_codes_seen_by(filterset.request.user)
-    key = (type(filterset), name, None if codes is None else tuple(codes))
-    if key not in _OPTIONS_SQL:
         queryset = filter_.get_queryset(filterset.request)
-        if not hasattr(queryset.model, "choice_label"):
-            statement = None
-        elif queryset.query.is_empty():
-            statement = ""
-        else:
-            statement = queryset.values_list("pk", queryset.model.choice_label).query.sql_with_params()
-        _OPTIONS_SQL[key] = statement
-    return _OPTIONS_SQL[key]
+        label = getattr(queryset.model, "choice_label", None)
+        if label is None:
+            return None
+        # The select's (pk, label) options as rows: one small query, cheaper than the form's model choices.
+        rows = () if queryset.query.is_empty() else tuple(queryset.values_list("pk", label))
+        options.append((name, rows))
+    parts = (_code_version(), type(filterset).__name__, translation.get_language(), filterset.data.urlencode(), options)
+    return "filter_bar:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@functools.cache
+def _code_version():
+    """A digest of the files in _BAR_SOURCES (code, not data: it is read once per process)."""
+    digest = hashlib.sha256()
+    for name in _BAR_SOURCES:
+        path = settings.BASE_DIR / name
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:16]
 
 
 @register.filter
