@@ -1,7 +1,10 @@
 """Writes with rules for the registry. Views, commands and admin actions all call these."""
 
+from functools import partial
+
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.db.models.functions import Upper
@@ -442,6 +445,11 @@ def restore_business(business, *, by):
     return business
 
 
+def _delete_stored_files(names):
+    for name in names:
+        default_storage.delete(name)
+
+
 def purge_deleted(*, older_than):
     """Destroy businesses and owners deleted before `older_than`, with their parts and history.
 
@@ -452,11 +460,11 @@ def purge_deleted(*, older_than):
     for business in Business.all_objects.filter(deleted_at__lt=older_than).order_by("pk"):
         try:
             with transaction.atomic():
-                for photo in ProductPhoto.objects.filter(product__business=business):
-                    photo.image.delete(save=False)
-                    photo.thumbnail.delete(save=False)
-                for document in LegalDocument.objects.filter(business=business).exclude(scan=""):
-                    document.scan.delete(save=False)
+                photos = ProductPhoto.objects.filter(product__business=business)
+                files = [name for pair in photos.values_list("image", "thumbnail") for name in pair]
+                files += LegalDocument.objects.filter(business=business).exclude(scan="").values_list("scan", flat=True)
+                # The files go only once the rows are gone for good: a rollback keeps rows and files together.
+                transaction.on_commit(partial(_delete_stored_files, files))
                 part_ids = {}
                 for model in (LegalDocument, Product, YearlyFigure):
                     parts = model.objects.filter(business=business)

@@ -440,3 +440,22 @@ def test_two_cleanups_at_once_remove_each_file_once(storage, coordinator_a):
     assert sum(result["exports"] for result in results) == len(jobs)
     assert list(walk_files(storage, "impor")) == list(walk_files(storage, "reports")) == []
     assert not ImportBatch.objects.exclude(file="").exists()
+
+
+def test_purging_a_deleted_business_deletes_its_files_from_the_bucket_after_the_commit(
+    bucket, kec_a, dinas_sidoarjo, django_capture_on_commit_callbacks
+):
+    from registry.services import delete_business, purge_deleted
+
+    business = make_business(kec_a)
+    photo = add_product_photo(make_product(business), upload=jpeg_upload(), by=None)
+    delete_business(business, reason="Usaha sudah tutup", by=dinas_sidoarjo)
+    Business.all_objects.filter(pk=business.pk).update(deleted_at=timezone.now() - LONG_AGO)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        purge_deleted(older_than=timezone.now() - datetime.timedelta(days=365))
+        assert bucket.keys() == sorted([photo.image.name, photo.thumbnail.name])  # not before the commit
+    for callback in callbacks:
+        callback()
+
+    assert bucket.keys() == []
