@@ -44,6 +44,7 @@ spawn() {
   shift
   setsid "$@" >"$CL/$log.log" 2>&1 </dev/null &
   SPAWNED=$!
+  disown "$SPAWNED"  # stopped by process group in stop_all; no "Killed" notices from the shell
   GROUPS_STARTED+=("$SPAWNED")
 }
 
@@ -73,6 +74,13 @@ say "cluster: PgBouncer (transaction mode) in front of both, Redis, S3 endpoint"
 SERVICES_STARTED+=("scripts/pgbouncer.sh stop $NAME" "scripts/pgbouncer.sh stop $NAME-replica")
 POOLED_URL=$(scripts/pgbouncer.sh start "$PRIMARY_URL" "$NAME")
 POOLED_REPLICA_URL=$(scripts/pgbouncer.sh start "$REPLICA_URL" "$NAME-replica")
+# Several checkouts start pieces on this machine at once: make sure each pooler is ours, in front of ours.
+psql="$(scripts/pg.sh bindir)/psql"
+check_pooler() {  # check_pooler POOLED_URL SERVER_URL
+  local want
+  want=$(sed -E 's|^.*@[^:/]+:([0-9]+)/.*$|\1|' <<<"$2")
+  [[ $("$psql" "$1" -tAc "SHOW port" 2>/dev/null) == "$want" ]] || die "$1 does not lead to $2"
+}
 SERVICES_STARTED+=("scripts/redis.sh stop $NAME")
 CACHE_URL=$(scripts/redis.sh start "$NAME")
 SERVICES_STARTED+=("scripts/s3.sh stop $NAME")
@@ -113,6 +121,10 @@ DATABASE_URL=$PRIMARY_URL MEDIA_ROOT="$CL/media-setup" bash -c "
   $py manage.py load_official_counts reports/data/open_data_jatim_jateng.csv >/dev/null" \
   >"$CL/setup.log" 2>&1 || { tail -n 30 "$CL/setup.log" >&2; die "set-up failed"; }
 wait "$static" || die "collectstatic failed"
+# Only now: a server connection the pooler opens before the migrations keeps the database's settings of
+# then (the typo threshold of registry/0023) for its whole life.
+check_pooler "$POOLED_URL" "$PRIMARY_URL"
+check_pooler "$POOLED_REPLICA_URL" "$REPLICA_URL"
 
 say "cluster: two gunicorn nodes and two workers"
 # Each node and worker has a media folder of its own: a file that is not in the shared storage is missed.
@@ -120,8 +132,8 @@ declare -A NODE_PID NODE_URL
 for n in 1 2; do
   port=$(free_port $((20000 + RANDOM % 20000)))
   NODE_URL[$n]="http://127.0.0.1:$port"
-  spawn "node$n" env MEDIA_ROOT="$CL/media-node$n" .venv/bin/gunicorn umkm_portal.wsgi \
-    --bind "127.0.0.1:$port" --workers "${CLUSTER_GUNICORN_WORKERS:-2}" --graceful-timeout 5 --access-logfile -
+  spawn "node$n" env MEDIA_ROOT="$CL/media-node$n" .venv/bin/gunicorn -c umkm_portal/gunicorn.conf.py \
+    umkm_portal.wsgi --bind "127.0.0.1:$port" --workers "${CLUSTER_GUNICORN_WORKERS:-2}" --graceful-timeout 5
   NODE_PID[$n]=$SPAWNED
 done
 WORKER_PIDS=()

@@ -190,7 +190,7 @@ def claimed_by(sql, batch_id):
         """
         SELECT t.worker_ids ->> -1, h.pid
         FROM django_tasks_database_dbtaskresult t
-        JOIN umkm_portal_workerheartbeat h ON h.worker_id = t.worker_ids ->> -1
+        JOIN portal_workerheartbeat h ON h.worker_id = t.worker_ids ->> -1
         WHERE t.status = 'RUNNING' AND t.task_path LIKE %s AND t.args_kwargs -> 'args' ->> 0 = %s
         """,
         ["%import_batch", str(batch_id)],
@@ -239,14 +239,17 @@ def test_an_import_survives_its_node_and_worker_killed_mid_way(c, browser, sql, 
         requests.get(f"{c.node1}/healthz", timeout=5)
 
     # The other worker takes the task up and finishes it.
+    def task():
+        return sql(
+            """SELECT status, worker_ids FROM django_tasks_database_dbtaskresult
+            WHERE task_path LIKE %s AND args_kwargs -> 'args' ->> 0 = %s""",
+            ["%import_batch", str(batch_id)],
+        )
+
     wait_for("the other worker finishing the import", lambda: batch_state(sql, batch_id)[0] == "selesai", seconds=240)
-    task = sql(
-        """SELECT status, worker_ids FROM django_tasks_database_dbtaskresult
-        WHERE task_path LIKE %s AND args_kwargs -> 'args' ->> 0 = %s""",
-        ["%import_batch", str(batch_id)],
-    )
-    assert len(task) == 1, task
-    status, workers = task[0]
+    wait_for("the import's task ending", lambda: task()[0][0] != "RUNNING", seconds=30)
+    assert len(task()) == 1, task()
+    status, workers = task()[0]
     assert status == "SUCCESSFUL"
     assert workers[0] == worker_id, workers
     assert workers[-1] != worker_id, workers
@@ -263,11 +266,11 @@ def test_an_import_survives_its_node_and_worker_killed_mid_way(c, browser, sql, 
     owners_of = sql("SELECT count(DISTINCT owner_id) FROM registry_business WHERE national_id = ANY(%s)", [ids])[0][0]
     assert owners_of == len(niks)
 
-    # Node 2 shows the batch done: the progress the page polls, then the page itself.
+    # Node 2 shows the batch done: the progress the page polls says to reload, and the page has the outcome.
     on_node_2 = c.node2 + f"/impor/{batch_id}/"
     progress = browser.get(on_node_2, headers={"HX-Request": "true"})
     assert progress.status_code == 200
-    assert "Impor selesai." in progress.text
+    assert progress.headers.get("HX-Refresh") == "true"
     page = browser.get(on_node_2, timeout=300)
     assert page.status_code == 200
     assert re.search(r"\d+ baru, \d+ diperbarui, \d+ tidak berubah, 0 gagal", page.text), page.text[-3000:]
