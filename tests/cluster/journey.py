@@ -65,6 +65,17 @@ def a_business(browser, node):
     return node + detail, f"{node}{detail}ubah/"
 
 
+@pytest.mark.parametrize("node", ["node1", "node2"])
+def test_each_node_reports_every_piece_healthy(c, node):
+    response = requests.get(f"{getattr(c, node)}/healthz", timeout=30)
+    health = response.json()
+
+    assert response.status_code == 200, health
+    assert health["status"] == "ok"
+    for piece in ("database", "replica", "cache", "storage", "worker"):
+        assert health[piece]["status"] == "ok", (piece, health[piece])
+
+
 def test_a_login_on_node_1_goes_on_on_node_2(c, browser):
     browser.log_in(c.node1, COORDINATOR)
 
