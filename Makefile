@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test bench stop venv lint format messages clean
+.PHONY: run test bench cluster-test stop venv lint format messages clean
 
 run: venv
 	@scripts/run.sh
@@ -10,6 +10,11 @@ test: venv
 # Not part of `make test`: a million generated businesses, then timings (docs/performance.md).
 bench: venv
 	@scripts/bench.sh
+
+# Two gunicorn nodes, two workers, a primary and its replica, PgBouncer, Redis and S3 on loopback, then the
+# journey across them (tests/cluster/journey.py); everything started is stopped at the end.
+cluster-test: venv
+	@scripts/cluster.sh
 
 stop:
 	@scripts/worker.sh stop

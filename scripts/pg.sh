@@ -3,7 +3,8 @@
 #   pg.sh start run   durable cluster in var/pg (for `make run`); prints its DATABASE_URL
 #   pg.sh start test  throwaway cluster in var/pg-test, made anew each time, fsync off (for tests)
 #   pg.sh start bench durable cluster in var/pg-bench: a million generated businesses (for `make bench`)
-#   pg.sh stop        stops the clusters, if this checkout started them
+#   pg.sh start cluster  throwaway primary in var/pg-cluster that a streaming replica can follow (`make cluster-test`)
+#   pg.sh stop [KIND] stops the clusters (or the one of KIND), if this checkout started them
 #   pg.sh datadir NAME | bindir   where a cluster var/NAME keeps its data, where the server binaries are
 source "$(dirname "$0")/lib.sh"
 
@@ -46,11 +47,13 @@ start() {
     test) name=pg-test; port=55532
           opts=(-c fsync=off -c synchronous_commit=off -c full_page_writes=off) ;;
     bench) name=pg-bench; port=55632 ;;
-    *) die "usage: pg.sh start run|test|bench" ;;
+    cluster) name=pg-cluster; port=55732  # wal_level replica and 10 WAL senders are PostgreSQL's defaults
+          opts=(-c fsync=off -c synchronous_commit=off -c wal_level=replica -c max_wal_senders=10) ;;
+    *) die "usage: pg.sh start run|test|bench|cluster" ;;
   esac
   bin=$(find_pg_bin)
   dir=$(data_dir_for "$name")
-  if [[ $kind == test ]]; then stop_one "$dir"; rm -rf "${dir:?}"/* 2>/dev/null || true; fi
+  if [[ $kind == test || $kind == cluster ]]; then stop_one "$dir"; rm -rf "${dir:?}"/* 2>/dev/null || true; fi
   if [[ ! -f $dir/PG_VERSION ]]; then
     say "creating PostgreSQL cluster in $dir"
     mkdir -p "$dir"
@@ -85,9 +88,11 @@ case ${1:-} in
   datadir) name=${2:?usage: pg.sh datadir NAME}; data_dir_for "$name" ;;  # for scripts/replica.sh
   bindir) find_pg_bin ;;
   stop)
-    for n in pg pg-test pg-bench; do
+    names="pg pg-test pg-bench pg-cluster"
+    [[ -n ${2:-} ]] && names="pg-${2}" && [[ $2 == run ]] && names=pg
+    for n in $names; do
       [[ -e $VAR/$n ]] && { stop_one "$(readlink -f "$VAR/$n")"; say "stopped $n"; }
     done
     true ;;
-  *) die "usage: pg.sh start run|test|bench | stop" ;;
+  *) die "usage: pg.sh start run|test|bench|cluster | stop [KIND]" ;;
 esac

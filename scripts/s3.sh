@@ -20,7 +20,7 @@ running() {  # true when the pid in $1/pid is alive and is our moto_server
 }
 
 start() {
-  local dir port pid tries
+  local dir port pid tries attempt
   dir=$(name_dir "${1:-}")
   mkdir -p "$dir"
   # One start at a time per name: parallel test processes must not race for the same port.
@@ -32,20 +32,29 @@ start() {
   fi
   [[ -x .venv/bin/moto_server ]] || scripts/venv.sh >&2
   [[ -x .venv/bin/moto_server ]] || die "moto_server is missing from .venv (requirements-dev.txt pins moto[server])"
-  port=$(free_port 59000)
-  setsid .venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$dir/server.log" 2>&1 </dev/null 9>&- &
-  pid=$!
-  echo "$pid" >"$dir/pid"
-  echo "$port" >"$dir/port"
-  for tries in $(seq 1 100); do
-    port_busy "$port" && { echo "http://127.0.0.1:$port"; return; }
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
+  # Another checkout may take the same free port a moment before us (its server answers there, ours
+  # exits): the port is ours only once our own server says it runs on it; else try another one.
+  port=$(free_port $((59000 + RANDOM % 1000)))
+  for attempt in 1 2 3 4 5; do
+    setsid .venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$dir/server.log" 2>&1 </dev/null 9>&- &
+    pid=$!
+    echo "$pid" >"$dir/pid"
+    echo "$port" >"$dir/port"
+    for tries in $(seq 1 100); do
+      if kill -0 "$pid" 2>/dev/null && grep -q "Running on http://127.0.0.1:$port" "$dir/server.log" \
+        && port_busy "$port"; then
+        echo "http://127.0.0.1:$port"
+        return
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$pid" 2>/dev/null || true
+    port=$(free_port $((port + 1)))
   done
   tail -n 20 "$dir/server.log" >&2
-  kill "$pid" 2>/dev/null || true
   rm -f "$dir/pid"
-  die "moto_server did not start (tried $tries times)"
+  die "moto_server did not start (tried $attempt ports)"
 }
 
 stop_one() {
