@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test`: a throwaway database (unless DATABASE_URL is set), the checks, then the whole suite.
+# `make test`: a throwaway database (unless DATABASE_URL is set), the checks, the whole suite, then the cluster test.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 scripts/browser.sh
@@ -19,4 +19,10 @@ say "migrations are complete and named"
 $py manage.py makemigrations --check --dry-run >/dev/null || die "models changed without a migration: run makemigrations"
 scripts/check_migration_names.sh
 say "pytest"
-exec .venv/bin/pytest "$@"
+.venv/bin/pytest "$@"
+# The whole suite also rehearses a province's deployment (about 1.5 minutes); `make test ARGS=...` runs
+# only the tests it names.
+if [[ $# -eq 0 ]]; then
+  say "cluster test: two nodes, two workers, a replica, PgBouncer, Redis and S3 on loopback"
+  env -u DATABASE_URL scripts/cluster.sh
+fi
