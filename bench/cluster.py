@@ -8,9 +8,12 @@ is what the cluster loads: the demo data (a few hundred businesses), not the ben
 import http.client
 import os
 import re
-import threading
-import time
+import sys
+from pathlib import Path
 from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.load import hammer
 
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 15))
 THREADS = int(os.environ.get("BENCH_THREADS", 8))  # as bench/run.py
@@ -35,44 +38,17 @@ def log_in(node, username):
     return re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie")).group(1)
 
 
-def hammer(nodes, path, session, seconds=SECONDS):
-    """THREADS keep-alive clients spread over `nodes` (a load balancer's round robin) for `seconds`;
-    returns (requests/s, p95 ms)."""
-    latencies, stop, lock = [], time.perf_counter() + seconds, threading.Lock()
-
-    def client(node):
-        connection = http.client.HTTPConnection(urlsplit(node).hostname, urlsplit(node).port, timeout=60)
-        mine = []
-        while time.perf_counter() < stop:
-            start = time.perf_counter()
-            connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
-            response = connection.getresponse()
-            response.read()
-            assert response.status == 200, (node, path, response.status)
-            mine.append((time.perf_counter() - start) * 1000)
-        with lock:
-            latencies.extend(mine)
-
-    pool = [threading.Thread(target=client, args=(nodes[i % len(nodes)],)) for i in range(THREADS)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    latencies.sort()
-    return len(latencies) / seconds, latencies[int(len(latencies) * 0.95)]
-
-
 def main():
     nodes = [os.environ["CLUSTER_NODE1"], os.environ["CLUSTER_NODE2"]]
     workers = os.environ.get("CLUSTER_GUNICORN_WORKERS", "2")
     pages = [("business list (admin)", "/usaha/", log_in(nodes[0], "admin"))]
     pages.append(("dashboard (dinas.sidoarjo)", "/dasbor/", log_in(nodes[0], "dinas.sidoarjo")))
     for _, path, session in pages:  # every gunicorn worker connected, its templates loaded, the cache warm
-        hammer(nodes, path, session, seconds=3)
+        hammer(nodes, path, session, threads=THREADS, seconds=3)
     rows = []
     for name, path, session in pages:
         for label, used in (("1 node", nodes[:1]), ("2 nodes", nodes)):
-            rps, p95 = hammer(used, path, session)
+            rps, p95 = hammer(used, path, session, threads=THREADS, seconds=SECONDS)
             rows.append((name, label, rps, p95))
             print(f"  {name}, {label}: {rps:.0f} req/s, p95 {p95:.1f} ms", flush=True)
     print(

@@ -12,7 +12,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zlib
 from pathlib import Path
@@ -32,6 +31,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from bench.load import hammer  # noqa: E402
 from registry.exports import BUSINESS_COLUMNS, table_rows  # noqa: E402
 from registry.imports import check_rows, guess_mapping, import_rows, read_sheet  # noqa: E402
 from registry.models import Business, Desa, Kecamatan  # noqa: E402
@@ -39,6 +39,7 @@ from registry.models import Business, Desa, Kecamatan  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", 7))  # BENCH_ONLY=pages,export,import,load picks parts
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 15))
 PORT = int(os.environ.get("BENCH_PORT", 8765))
+NODE = f"http://127.0.0.1:{PORT}"
 WORKERS = int(os.environ.get("BENCH_WORKERS", 3))  # as the README's deployment runs gunicorn
 rows = []
 
@@ -199,10 +200,10 @@ def load(admin_client):
     try:
         _wait_for(PORT)
         for path in ("/kata-sandi/selesai/", "/usaha/"):  # every worker connected, its templates loaded
-            _hammer(path, session, seconds=2)
+            hammer([NODE], path, session, seconds=2)
         results = {}
         for name, path in (("floor", "/kata-sandi/selesai/"), ("list", "/usaha/")):
-            results[name] = _hammer(path, session)
+            results[name] = hammer([NODE], path, session, seconds=LOAD_SECONDS)
             rps, p95 = results[name]
             report(f"{name} page under load, requests/s", rps, "req/s", *(_load_base(results, name)))
             report(f"{name} page under load, p95", p95, "ms", target="<100 ms")
@@ -226,33 +227,6 @@ def _wait_for(port):
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not start")
-
-
-def _hammer(path, session, threads=8, seconds=LOAD_SECONDS):
-    """Closed-loop load: `threads` keep-alive clients for `seconds`; returns (requests/s, p95 ms)."""
-    latencies, stop = [], time.perf_counter() + seconds
-    lock = threading.Lock()
-
-    def worker():
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        mine = []
-        while time.perf_counter() < stop:
-            start = time.perf_counter()
-            connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
-            response = connection.getresponse()
-            response.read()
-            assert response.status == 200, (path, response.status)
-            mine.append((time.perf_counter() - start) * 1000)
-        with lock:
-            latencies.extend(mine)
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    latencies.sort()
-    return len(latencies) / seconds, latencies[int(len(latencies) * 0.95)]
 
 
 def _weight(session):

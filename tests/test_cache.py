@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from reports.cache import cached
 from tests.factories import PASSWORD, make_business
+from tests.processes import django_shell
 
 ROOT = Path(__file__).resolve().parent.parent
 LIST = reverse("registry:business_list")
@@ -29,15 +30,7 @@ def any_cache(request, db):
 def settings_in(env):
     """The CACHES a fresh process makes from `env` (CACHE_URL and the rest), as JSON."""
     code = "import json; from django.conf import settings; print(json.dumps(settings.CACHES['default']))"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
+    result = django_shell(code, **env)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -129,16 +122,8 @@ def test_what_one_process_puts_in_redis_another_reads(redis_cache, redis_url):
         "print(cache.get('umkm:from-test')); cache.set('umkm:from-child', 'dari proses lain', 60)"
     )
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env={**os.environ, "CACHE_URL": redis_url},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = django_shell(code, CACHE_URL=redis_url)
 
-    assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "dari proses uji"
     assert redis_cache.get("umkm:from-child") == "dari proses lain"
 

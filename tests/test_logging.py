@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.processes import django_shell
 from umkm_portal.logs import JsonFormatter, RequestIdFilter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,15 +92,7 @@ def test_every_request_gets_its_own_id(client, db):
 
 def run_logging(env):
     code = "import logging; logging.getLogger('umkm_portal.test').warning('Uji log')"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
+    result = django_shell(code, **env)
     return [line for line in result.stderr.splitlines() if "Uji log" in line]
 
 
