@@ -135,7 +135,9 @@ def test_a_task_that_keeps_killing_its_workers_fails_and_its_import_says_so(coor
     assert worker.requeue_lost_tasks() == []
 
     batch.refresh_from_db()
-    assert DBTaskResult.objects.get().status == TaskResultStatus.FAILED
+    result = DBTaskResult.objects.get()
+    assert result.status == TaskResultStatus.FAILED
+    assert result.task_result.errors[0].exception_class is worker.WorkerLost
     assert batch.status == ImportBatch.Status.FAILED
     client.force_login(coordinator_a)
     assert "Impor gagal di tengah jalan" in client.get(batch.get_absolute_url()).content.decode()

@@ -34,6 +34,10 @@ MAX_CLAIMS = 3
 STALE_HEARTBEAT = datetime.timedelta(days=1)
 
 
+class WorkerLost(Exception):
+    """What a task given up on after MAX_CLAIMS workers died running it is recorded as having raised."""
+
+
 _WANTED_LOCK = 0x7A12  # pg_advisory_xact_lock key: one worker at a time decides on wanted jobs
 
 
@@ -92,7 +96,7 @@ def requeue_lost_tasks(now=None):
             if same.update(
                 status=TaskResultStatus.FAILED,
                 finished_at=now,
-                exception_class_path="umkm_portal.worker.WorkerLost",
+                exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
                 traceback=f"{len(result.worker_ids)} workers died while running this task",
             ):
                 logger.error("task %s (%s) failed: it lost %d workers", result.pk, result.task_path, MAX_CLAIMS)
