@@ -30,3 +30,19 @@ free_port() {
   while port_busy "$p"; do p=$((p + 1)); done
   echo "$p"
 }
+
+# A folder the postgres user can reach at `$1` (a path under var/): the path itself, or, when the checkout
+# lies inside a private folder (mktemp -d) and we are root, a folder in /var/tmp that `$1` links to.
+# Prints the real folder. Used for the clusters (pg.sh, replica.sh) and PgBouncer, which run as postgres.
+postgres_dir() {
+  local link=$1 target
+  mkdir -p "$(dirname "$link")"
+  if [[ $(id -u) -ne 0 ]] || runuser -u postgres -- test -x "$(dirname "$link")"; then
+    mkdir -p "$link"; echo "$link"; return
+  fi
+  if [[ -L $link ]]; then readlink "$link"; return; fi
+  target="/var/tmp/umkm-portal-$(echo -n "$ROOT" | sha256sum | cut -c1-12)-$(echo "${link#"$VAR"/}" | tr / -)"
+  mkdir -p "$target"
+  ln -sfn "$target" "$link"
+  echo "$target"
+}

@@ -25,20 +25,7 @@ find_pg_bin() {
   die "PostgreSQL server binaries (initdb, pg_ctl) not found: install PostgreSQL or set DATABASE_URL"
 }
 
-# The postgres user must reach the data folder; a checkout inside a private folder (mktemp -d)
-# is not reachable, so the cluster then lives in /var/tmp and var/<name> links to it.
-data_dir_for() {
-  local name=$1 link="$VAR/$name" target
-  mkdir -p "$VAR"
-  if [[ $(id -u) -ne 0 ]] || runuser -u postgres -- test -x "$VAR"; then
-    echo "$link"; return
-  fi
-  if [[ -L $link ]]; then readlink "$link"; return; fi
-  target="/var/tmp/umkm-portal-$(echo -n "$ROOT" | sha256sum | cut -c1-12)-$name"
-  mkdir -p "$target"
-  ln -sfn "$target" "$link"
-  echo "$target"
-}
+data_dir_for() { postgres_dir "$VAR/$1"; }
 
 start() {
   local kind=$1 name dir port bin opts=()

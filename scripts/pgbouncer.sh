@@ -41,8 +41,7 @@ start() {
   [[ $url =~ $re ]] || die "not a postgres:// URL with a user, host and database: $url"
   user=${BASH_REMATCH[2]} password=${BASH_REMATCH[4]} host=${BASH_REMATCH[5]}
   port=${BASH_REMATCH[7]:-5432} db=${BASH_REMATCH[8]} query=${BASH_REMATCH[9]}
-  dir="$BASE/$name"
-  mkdir -p "$dir"
+  dir=$(postgres_dir "$BASE/$name")
   if running "$dir" && [[ $(cat "$dir/upstream" 2>/dev/null) == "$user@$host:$port" ]]; then
     echo "postgres://$user${password:+:$password}@127.0.0.1:$(cat "$dir/port")/$db$query"
     return
