@@ -6,6 +6,7 @@ scripts/browser.sh
 if [[ -z ${DATABASE_URL:-} ]]; then
   DATABASE_URL=$(scripts/pg.sh start test)
   export DATABASE_URL
+  trap 'scripts/pg.sh stop test' EXIT  # what make test started, it stops
 fi
 # Tests run as production does (DEBUG off) but over plain HTTP on loopback.
 export DEBUG=false HTTPS=false SECRET_KEY=${SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789}
