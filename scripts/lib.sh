@@ -18,8 +18,8 @@ find_python() {
 }
 
 # Run a command as the postgres user when we are root (initdb and pg_ctl refuse root).
-as_pg() {
-  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+as_pg() {  # from / as the postgres user: it may not enter a checkout in a private folder
+  if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # True when something listens on 127.0.0.1:$1.
