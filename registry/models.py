@@ -317,6 +317,18 @@ class LiveManager(models.Manager):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
+
+def _move_version(record, save_kwargs):
+    """Every save of an existing owner or business moves its `version`, whoever saves it (a form, a
+    service, the admin), so a form opened before sees that it is stale (services._refuse_if_stale).
+    Bulk updates (the import) move it themselves."""
+    fields = save_kwargs.get("update_fields")
+    if record._state.adding or (fields is not None and not fields):  # new, or a save that writes nothing
+        return
+    record.version += 1
+    if fields is not None:
+        save_kwargs["update_fields"] = {*fields, "version"}
+
 class OwnerQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return owners living in the user's area or running a business there."""
@@ -398,6 +410,7 @@ class Owner(SoftDeletable, Provenance):
     def save(self, *args, **kwargs):
         # The kecamatan follows the desa, so area checks never need a join.
         self.kecamatan_id = self.desa.kecamatan_id if self.desa_id else None
+        _move_version(self, kwargs)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -756,6 +769,7 @@ class Business(SoftDeletable, Provenance):
         self.kecamatan_id = self.desa.kecamatan_id
         if kwargs.get("update_fields") is not None and "desa" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "kecamatan"}
+        _move_version(self, kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

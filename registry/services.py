@@ -228,7 +228,7 @@ def update_business(business, *, version, by):
     _check_area(by, current.kecamatan_id)
     _check_area(by, business.desa.kecamatan_id)
     _refuse_if_stale(current, version, "Data ini")
-    business.version = current.version + 1
+    business.version = current.version  # save() moves it on
     business._history_user = by
     business.full_clean(exclude=["owner", "kecamatan"])
     try:
@@ -338,7 +338,7 @@ def update_owner(owner, *, version, by):
     current = Owner.objects.select_for_update().get(pk=owner.pk)
     require_visible(Owner, owner.pk, by, "Pemilik ini di luar wilayah kerja Anda.")
     _refuse_if_stale(current, version, "Data pemilik")
-    owner.version = current.version + 1
+    owner.version = current.version  # save() moves it on
     owner._history_user = by
     owner.full_clean()
     try:
@@ -360,9 +360,8 @@ def set_guidance(business, *, guided_by, guided_since, is_flagship, by):
     if guided_since and guided_since > timezone.localdate():
         raise ValidationError("Tanggal binaan tidak boleh di masa depan.")
     business.guided_by, business.guided_since, business.is_flagship = guided_by, guided_since, is_flagship
-    business.version += 1
     business._history_user = by
-    business.save(update_fields=["guided_by", "guided_since", "is_flagship", "version", "updated_at"])
+    business.save(update_fields=["guided_by", "guided_since", "is_flagship", "updated_at"])
     return business
 
 

@@ -342,3 +342,38 @@ def test_late_autosave_after_saving_writes_nothing(client, coordinator_a, kec_a)
 
     assert late.status_code == 204
     assert not RegistrationDraft.objects.exists()
+
+
+def test_an_admins_correction_is_not_overwritten_by_a_form_opened_before_it(
+    client, rf, coordinator_a, portal_admin, kec_a
+):
+    """Issue 17: an admin's edit did not move `version`, so a coordinator's stale form overwrote it."""
+    from django.contrib import admin
+
+    business = make_business(kec_a, name="Keripik Tempe")
+    opened = Business.objects.get(pk=business.pk)  # the coordinator opens the edit form
+    request = rf.post("/admin/")
+    request.user = portal_admin
+    corrected = Business.objects.get(pk=business.pk)
+    corrected.name = "Keripik Tempe Bu Ani"
+    admin.site._registry[Business].save_model(request, corrected, form=None, change=True)  # what the admin does
+    client.force_login(coordinator_a)
+
+    stale = client.post(
+        reverse("registry:business_update", args=[business.pk]), edit_data(opened, name="Keripik Tempe Enak")
+    )
+
+    assert stale.status_code == 409
+    assert "sudah diubah oleh" in stale.content.decode()
+    assert Business.objects.get(pk=business.pk).name == "Keripik Tempe Bu Ani"
+
+
+def test_every_save_of_a_business_or_an_owner_moves_its_version(kec_a):
+    business = make_business(kec_a)
+    business.name = "Nama Baru"
+    business.save()
+    business.owner.name = "Pemilik Baru"
+    business.owner.save(update_fields=["name"])
+
+    assert Business.objects.get(pk=business.pk).version == 2
+    assert Owner.objects.get(pk=business.owner_id).version == 2
