@@ -317,7 +317,6 @@ class LiveManager(models.Manager):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
-
 def _move_version(record, save_kwargs):
     """Every save of an existing owner or business moves its `version`, whoever saves it (a form, a
     service, the admin), so a form opened before sees that it is stale (services._refuse_if_stale).
@@ -328,6 +327,7 @@ def _move_version(record, save_kwargs):
     record.version += 1
     if fields is not None:
         save_kwargs["update_fields"] = {*fields, "version"}
+
 
 class OwnerQuerySet(models.QuerySet):
     def visible_to(self, user):
