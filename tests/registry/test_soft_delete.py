@@ -137,3 +137,38 @@ def test_purge_command_reports(gone, capsys):
     call_command("purge_deleted", "--days", "365")
 
     assert "1 usaha dan" in capsys.readouterr().out
+
+
+def test_a_business_the_purge_keeps_keeps_its_photos_and_scans(
+    kec_a, kab_sidoarjo, dinas_sidoarjo, django_capture_on_commit_callbacks
+):
+    """Issue 17: the purge deleted files inside its transaction, so a business it then kept (program records
+    point at it) lost its photos and scans."""
+    from django.core.files.storage import default_storage
+
+    from registry.services import add_product_photo
+    from tests.factories import jpeg_upload
+
+    trained = make_business(kec_a, name="Pernah Dilatih")
+    photo = add_product_photo(make_product(trained), upload=jpeg_upload(), by=None)
+    training = Training.objects.create(
+        kabupaten=kab_sidoarjo,
+        organiser="Dinas",
+        title="Kemasan",
+        kind="kemasan",
+        venue="Aula",
+        start_on=timezone.localdate(),
+        end_on=timezone.localdate(),
+        capacity=5,
+        created_by=dinas_sidoarjo,
+    )
+    Enrollment.objects.create(training=training, business=trained, nominated_by=dinas_sidoarjo)
+    delete_business(trained, reason="Usaha sudah tutup", by=dinas_sidoarjo)
+    Business.all_objects.filter(pk=trained.pk).update(deleted_at=timezone.now() - datetime.timedelta(days=400))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _, _, kept = purge_deleted(older_than=timezone.now() - datetime.timedelta(days=365))
+
+    assert [business.pk for business in kept] == [trained.pk]
+    assert default_storage.exists(photo.image.name)
+    assert default_storage.exists(photo.thumbnail.name)
