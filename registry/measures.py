@@ -10,7 +10,16 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from registry.kbli import KBLI_2025, SECTIONS_2020, UNCODED, UNMAPPED
-from registry.models import Business, Category, ExportValue, LegalDocument, ProductPhoto, YearlyFigure
+from registry.models import (  # EXPIRY_WINDOW_MONTHS and months_ahead: the reports read them from here too
+    EXPIRY_WINDOW_MONTHS,
+    Business,
+    Category,
+    ExportValue,
+    LegalDocument,
+    ProductPhoto,
+    YearlyFigure,
+    months_ahead,
+)
 from registry.sizing import SizeClass
 
 DOCUMENT_KINDS = {
@@ -23,20 +32,7 @@ DOCUMENT_LABELS = {"nib": "NIB", "pirt": "P-IRT", "halal": "sertifikat halal", "
 # Halal certification became mandatory for micro and small food and drink businesses (UU 33/2014, PP 42/2024).
 HALAL_DEADLINE = datetime.date(2026, 10, 17)
 HALAL_CATEGORIES = [Category.MAKANAN, Category.MINUMAN]
-EXPIRY_WINDOW_MONTHS = 6
 UNCLASSIFIED = "belum"
-
-
-def months_ahead(day, months):
-    """The same day `months` later (clamped to the month's end): the end of an "expires within" window."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _documents(kind):

@@ -899,6 +899,22 @@ class ProductPhoto(models.Model):
 # Legal documents
 #
 
+# A document "expires soon" when it expires within this many months (the detail page, the list filter and
+# the dashboard all use it).
+EXPIRY_WINDOW_MONTHS = 6
+
+
+def months_ahead(day, months):
+    """The same day `months` later (clamped to the month's end): the end of an "expires within" window."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
 
 def _scan_path(instance, filename):
     # Server-generated name; only the extension the content check settled on is kept.
@@ -988,9 +1004,12 @@ class LegalDocument(Provenance):
     def is_expired(self):
         return self.expires_on is not None and self.expires_on < timezone.localdate()
 
-    def expires_within(self, days):
+    @property
+    def expires_soon(self):
+        """It expires between today and EXPIRY_WINDOW_MONTHS from now: the one "expiring soon", as the list
+        filter and the dashboard count it (registry.measures.document_expiring)."""
         today = timezone.localdate()
-        return self.expires_on is not None and today <= self.expires_on <= today + datetime.timedelta(days=days)
+        return self.expires_on is not None and today <= self.expires_on <= months_ahead(today, EXPIRY_WINDOW_MONTHS)
 
 
 #

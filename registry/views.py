@@ -9,7 +9,6 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views import View
@@ -230,16 +229,7 @@ class BusinessDetailView(AreaRestrictedMixin, DetailView):
         AccessLog.objects.record(
             user=self.request.user, action=AccessLog.Action.VIEW, object_type="business", object_id=str(business.pk)
         )
-        today = timezone.localdate()
-        soon = today + datetime.timedelta(days=183)
-        documents = [
-            {
-                "document": d,
-                "expired": d.expires_on and d.expires_on < today,
-                "soon": d.expires_on and today <= d.expires_on <= soon,
-            }
-            for d in business.documents.all()
-        ]
+        documents = [{"document": d, "expired": d.is_expired, "soon": d.expires_soon} for d in business.documents.all()]
         history = change_history(
             business.history.all(),
             business.owner.history.all(),

@@ -252,3 +252,26 @@ def test_detail_history_shows_changes_to_parts_with_who_and_old_and_new(client, 
     assert "data tahunan diubah" in html
     assert "<del>Rp 100.000.000</del> → Rp 3.000.000.000" in html
     assert "Ike" in html
+
+
+def test_the_detail_page_and_the_list_filter_agree_on_what_expires_soon(client, coordinator_a, kec_a):
+    """Issue 17: the detail page flagged 183 days while the filter and the dashboard count six months."""
+    from django.utils import timezone
+
+    from registry.models import months_ahead
+    from tests.factories import make_document
+
+    today = timezone.localdate()
+    edge = make_business(kec_a, name="Tepat Enam Bulan")
+    make_document(edge, kind=LegalDocument.Kind.PIRT, expires_on=months_ahead(today, 6))
+    after = make_business(kec_a, name="Sehari Sesudahnya")
+    make_document(after, kind=LegalDocument.Kind.PIRT, expires_on=months_ahead(today, 6) + datetime.timedelta(days=1))
+    client.force_login(coordinator_a)
+
+    listed = client.get(reverse("registry:business_list"), {"expiring": "pirt"}).content.decode()
+    pages = {b.name: client.get(b.get_absolute_url()).content.decode() for b in (edge, after)}
+
+    assert "Tepat Enam Bulan" in listed
+    assert "Sehari Sesudahnya" not in listed
+    assert "habis dalam 6 bulan" in pages["Tepat Enam Bulan"]
+    assert "habis dalam 6 bulan" not in pages["Sehari Sesudahnya"]
