@@ -147,8 +147,9 @@ def _unique_violation(error):
 
 
 @transaction.atomic
-def register_business(business, *, owner, by, products=(), documents=(), figures=(), source=Source.FORM):
-    """Store a new member: its owner (new or already registered), products with photos, documents, figures.
+def register_business(business, *, owner, by, products=(), documents=(), figures=(), groups=(), source=Source.FORM):
+    """Store a new member: its owner (new or already registered), products with photos, documents, figures,
+    and the groups it belongs to.
 
     `business`, `owner` and the parts are unsaved instances; products are (Product, [uploaded photos]);
     figures are YearlyFigure and ExportValue rows.
@@ -195,9 +196,19 @@ def register_business(business, *, owner, by, products=(), documents=(), figures
                 figure._history_user = by
                 figure.full_clean()
                 figure.save()
+            _set_groups(business, groups, by)
     except IntegrityError as error:
         raise _unique_violation(error) from None
     return business
+
+
+def _set_groups(business, groups, by):
+    """The business belongs to exactly `groups` (None: leave them), each a group the user may see."""
+    if groups is None:
+        return
+    for group in groups:
+        _check_area(by, group.kecamatan_id)
+    business.groups.set(groups)
 
 
 def _refuse_if_stale(current, version, what):
@@ -219,8 +230,9 @@ def last_editor(instance):
 
 
 @transaction.atomic
-def update_business(business, *, version, by):
-    """Save changes made to `business` unless someone else saved it since `version` was read.
+def update_business(business, *, version, by, groups=None):
+    """Save changes made to `business` (and, given `groups`, the groups it belongs to) unless someone else
+    saved it since `version` was read.
 
     Raises ValidationError naming the other editor (optimistic locking), PermissionDenied outside the area.
     """
@@ -234,6 +246,7 @@ def update_business(business, *, version, by):
     try:
         with transaction.atomic():
             business.save()
+            _set_groups(business, groups, by)
     except IntegrityError as error:
         raise _unique_violation(error) from None
     return business

@@ -404,7 +404,13 @@ class BusinessRegisterView(AreaRestrictedMixin, View):
             return self.render(forms, draft=draft, duplicates=_duplicate_rows(request.user, duplicates), status=409)
         try:
             business = register_business(
-                business, owner=owner, by=request.user, products=products, documents=documents, figures=figures
+                business,
+                owner=owner,
+                by=request.user,
+                products=products,
+                documents=documents,
+                figures=figures,
+                groups=groups,
             )
         except ValidationError as error:
             for section in (forms.owner, forms.business):
@@ -414,7 +420,6 @@ class BusinessRegisterView(AreaRestrictedMixin, View):
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
             return self.render(forms, draft=draft, status=400)
-        business.groups.set(groups)
         if draft:
             draft.delete()
         for warning in forms.warnings:
@@ -490,11 +495,12 @@ class BusinessUpdateView(AreaRestrictedMixin, View):
         if not form.is_valid():
             return self.render(form, business, version, status=400)
         try:
-            update_business(form.instance, version=int(version), by=request.user)
+            update_business(
+                form.instance, version=int(version), by=request.user, groups=form.cleaned_data.get("groups") or []
+            )
         except ValidationError as error:
             form.add_error(None, error)
             return self.render(form, business, version, status=409)
-        form.instance.groups.set(form.cleaned_data.get("groups") or [])
         messages.success(request, "Perubahan tersimpan.")
         return redirect(form.instance)
 

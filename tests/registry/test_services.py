@@ -255,3 +255,22 @@ def test_access_log_is_append_only_in_admin(client, portal_admin):
 
     assert client.get("/admin/registry/accesslog/add/").status_code == 403
     assert not AccessLog.objects.exists()
+
+
+def test_group_membership_is_written_with_the_business_or_not_at_all(coordinator_a, kec_a, kec_b):
+    """Issue 17: groups were set after the service's transaction, by the view."""
+    from registry.models import BusinessGroup
+
+    mine = BusinessGroup.objects.create(name="Kelompok Kue", kecamatan=kec_a, coordinator=coordinator_a)
+    theirs = BusinessGroup.objects.create(name="Kelompok Batik", kecamatan=kec_b)
+    business = make_business(kec_a, name="Kue Lumpur")
+    edited = Business.objects.get(pk=business.pk)
+    edited.name = "Kue Lumpur Bu Sri"
+
+    with pytest.raises(PermissionDenied):
+        update_business(edited, version=1, by=coordinator_a, groups=[mine, theirs])
+
+    business.refresh_from_db()
+    assert (business.name, list(business.groups.all())) == ("Kue Lumpur", [])
+    update_business(edited, version=1, by=coordinator_a, groups=[mine])
+    assert list(Business.objects.get(pk=business.pk).groups.all()) == [mine]
