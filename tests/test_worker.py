@@ -303,3 +303,14 @@ def test_a_worker_killed_mid_import_is_replaced_and_every_row_lands_exactly_once
     assert Owner.objects.values("nik").distinct().count() == 9000
     assert batch.summary["created"] + batch.summary["unchanged"] == 9000
     assert batch.summary["created"] < 9000  # the second run found the first's rows and did not add them again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_worker_recounts_the_dashboard_after_a_write_by_itself(kec_a, workers):
+    from reports.models import Tally
+
+    workers("w1")
+    make_business(kec_a, category="jasa")
+
+    _wait_for(lambda: not TallyDirty.objects.exists(), 30, "the recount")
+    assert Tally.objects.get(kecamatan=kec_a.pk, category="jasa", guided=False, measure="all").n == 1

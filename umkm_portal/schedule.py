@@ -21,6 +21,6 @@ SCHEDULE = [
     Schedule("orphan_files", "registry.tasks.remove_orphan_files", every=7 * DAY, offset=wib(4)),
 ]
 
-# Task -> whether it has work. The dashboard summary catches up with writes within a heartbeat or two, in a
-# worker, never in a page view.
+# Task -> whether it has work, looked at every second by each worker. The dashboard summary catches up with
+# writes about a second after their commit, in a worker, never in a page view.
 WANTED = {"reports.tasks.refresh_tallies": "reports.tally.pending"}
