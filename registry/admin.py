@@ -18,7 +18,9 @@ from registry.models import (
     Business,
     BusinessGroup,
     Desa,
+    DuplicateDecision,
     ExportValue,
+    ImportBatch,
     Kabupaten,
     Kecamatan,
     LegalDocument,
@@ -447,14 +449,9 @@ class ExportValueAdmin(ProvenanceAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["business"]
 
 
-@admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    """Read-only: the log answers "who saw this person's data" and must not be edited."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only the portal's own services write (logs, imports, merges, jobs): read, never edited."""
 
-    list_display = ["created_at", "user", "action", "object_type", "object_id", "row_count"]
-    list_filter = ["action", "object_type"]
-    list_select_related = ["user"]
-    search_fields = ["user__username", "=object_id"]
     show_full_result_count = False
 
     def has_add_permission(self, request):
@@ -465,6 +462,48 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    """The log answers "who saw this person's data" and must not be edited."""
+
+    list_display = ["created_at", "user", "action", "object_type", "object_id", "row_count"]
+    list_filter = ["action", "object_type"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "=object_id"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    """Uploaded sheets and what their import did. The file itself (personal data) is not offered here."""
+
+    list_display = ["created_at", "user", "filename", "status", "total_rows", "processed_rows", "imported_at"]
+    list_filter = ["status", "all_or_nothing"]
+    list_select_related = ["user"]
+    search_fields = ["filename", "user__username"]
+    fields = ["user", "filename", "sheet", "status", "all_or_nothing", "total_rows", "processed_rows", "error"]
+    fields += ["figures_year", "summary", "created_at", "started_at", "imported_at"]
+
+
+@admin.register(MergeRecord)
+class MergeRecordAdmin(ReadOnlyAdmin):
+    """Merges of duplicate owners and businesses; the merged record's own data stays out of this page."""
+
+    list_display = ["merged_at", "kind", "survivor_id", "removed_id", "merged_by"]
+    list_filter = ["kind"]
+    list_select_related = ["merged_by"]
+    search_fields = ["=survivor_id", "=removed_id"]
+    fields = ["kind", "survivor_id", "removed_id", "moved", "merged_by", "merged_at"]
+
+
+@admin.register(DuplicateDecision)
+class DuplicateDecisionAdmin(ReadOnlyAdmin):
+    """Pairs an admin judged not to be duplicates (the duplicate finder no longer offers them)."""
+
+    list_display = ["decided_at", "kind", "first_id", "second_id", "decided_by"]
+    list_filter = ["kind"]
+    list_select_related = ["decided_by"]
 
 
 @admin.register(ProductPhoto)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from reports.models import OfficialCount
+from registry.admin import ReadOnlyAdmin
+from reports.models import OfficialCount, ReportJob, Snapshot
 
 
 @admin.register(OfficialCount)
@@ -20,3 +21,23 @@ class OfficialCountAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdmin):
+    """Frozen official figures: they never change once frozen (reports.snapshots)."""
+
+    list_display = ["as_of", "kabupaten", "title", "created_by", "created_at"]
+    list_filter = ["as_of"]
+    list_select_related = ["kabupaten", "created_by"]
+    search_fields = ["title", "kabupaten__name"]
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(ReadOnlyAdmin):
+    """Background exports and their state; the file (personal data) is downloaded only by who asked for it."""
+
+    list_display = ["created_at", "user", "kind", "status", "total", "done", "finished_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["user"]
+    fields = ["user", "kind", "params", "status", "total", "done", "error", "created_at", "started_at", "finished_at"]

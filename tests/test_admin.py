@@ -61,3 +61,30 @@ def test_only_admins_reach_django_admin(request, client, who):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_records_only_services_write_open_read_only_without_their_personal_data(client, portal_admin, kec_a):
+    from django.core.files.base import ContentFile
+
+    from registry.models import ImportBatch, MergeRecord
+    from tests.factories import make_owner
+
+    owner = make_owner(kec_a)
+    batch = ImportBatch(user=portal_admin, filename="anggota.csv", total_rows=1)
+    batch.file.save("anggota.csv", ContentFile(b"NIK\n" + owner.nik.encode()), save=False)
+    batch.save()
+    merge = MergeRecord.objects.create(
+        kind="owner", survivor_id=1, removed_id=2, removed_data={"nik": owner.nik}, merged_by=portal_admin
+    )
+    client.force_login(portal_admin)
+
+    pages = [
+        client.get(reverse("admin:registry_importbatch_change", args=[batch.pk])),
+        client.get(reverse("admin:registry_mergerecord_change", args=[merge.pk])),
+    ]
+
+    for page in pages:
+        assert page.status_code == 200
+        assert owner.nik not in page.content.decode()
+        assert 'name="_save"' not in page.content.decode()  # read only: nothing to save
+    assert batch.file.name not in pages[0].content.decode()
