@@ -5,7 +5,7 @@ between transactions ("cursor does not exist"); with DISABLE_SERVER_SIDE_CURSORS
 result into memory instead. A keyset walk needs neither: each chunk is its own small query.
 """
 
-from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesIterable
+from django.db.models import Model
 
 DEFAULT_CHUNK_SIZE = 2000
 
@@ -34,13 +34,17 @@ def iterate_by_pk(queryset, chunk_size=DEFAULT_CHUNK_SIZE):
 
 
 def _key_of(queryset):
-    """How to read the pk of one row of `queryset`, whatever its iterable class."""
-    iterable = queryset._iterable_class
-    if issubclass(iterable, ModelIterable):
-        return lambda row: row.pk
-    if issubclass(iterable, ValuesIterable):
-        attname = queryset.model._meta.pk.attname
-        return lambda row: row["pk"] if "pk" in row else row[attname]
-    if issubclass(iterable, FlatValuesListIterable):
-        return lambda row: row
-    return lambda row: row[0]
+    """How to read the pk of one row of `queryset`, from the row itself: a model instance, a values() dict,
+    a values_list() tuple (pk first), or a flat values_list() of the pk."""
+    attname = queryset.model._meta.pk.attname
+
+    def key(row):
+        if isinstance(row, Model):
+            return row.pk
+        if isinstance(row, dict):
+            return row["pk"] if "pk" in row else row[attname]
+        if isinstance(row, tuple):
+            return row[0]
+        return row
+
+    return key
