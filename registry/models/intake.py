@@ -1,0 +1,132 @@
+"""Data on its way in: registration drafts and uploaded sheets."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+#
+# Registration drafts
+#
+
+
+class RegistrationDraftQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A draft is private to the person typing it."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class RegistrationDraft(models.Model):
+    """A half-filled registration form kept on the server, so a dropped connection loses nothing typed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration_drafts")
+    data = models.JSONField("isian", default=dict)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    updated_at = models.DateTimeField("disimpan", auto_now=True)
+
+    objects = RegistrationDraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = "draf pendaftaran"
+        verbose_name_plural = "draf pendaftaran"
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self):
+        return self.data.get("business-name") or self.data.get("owner-name") or "Draf tanpa nama"
+
+
+#
+# Imports of spreadsheets (registry.imports does the reading, checking and writing)
+#
+
+
+def _import_path(instance, filename):
+    return f"impor/{uuid.uuid4().hex}.{'xlsx' if filename.lower().endswith('.xlsx') else 'csv'}"
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Each user sees the files they uploaded (they hold personal data of that user's area)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class ImportBatch(models.Model):
+    """One uploaded sheet on its way in: its columns, how they map to fields, and what the import did.
+
+    A confirmed import is queued and written by a worker (registry.tasks.import_batch), which reports its
+    progress here."""
+
+    class Status(models.TextChoices):
+        NEW = "baru", "Belum diimpor"
+        QUEUED = "antre", "Menunggu"
+        RUNNING = "berjalan", "Sedang diimpor"
+        DONE = "selesai", "Selesai"
+        FAILED = "gagal", "Gagal"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField("nama berkas", max_length=200)
+    file = models.FileField("berkas", upload_to=_import_path)
+    headers = models.JSONField("judul kolom", default=list)
+    mapping = models.JSONField("pemetaan kolom", default=dict)
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.NEW)
+    all_or_nothing = models.BooleanField("semua atau tidak sama sekali", default=True)
+    total_rows = models.PositiveIntegerField("jumlah baris", default=0)
+    processed_rows = models.PositiveIntegerField("baris diproses", default=0)
+    error = models.CharField("kesalahan", max_length=500, blank=True)
+    sheet = models.CharField(
+        "lembar kerja", max_length=100, blank=True, help_text="Kosong: lembar pertama berisi data."
+    )
+    figures_year = models.PositiveSmallIntegerField(
+        "tahun data angka", null=True, blank=True, help_text="Dipakai bila berkas tidak punya kolom tahun."
+    )
+    summary = models.JSONField("hasil", default=dict, blank=True)
+    created_at = models.DateTimeField("diunggah", auto_now_add=True)
+    started_at = models.DateTimeField("mulai diimpor", null=True, blank=True)
+    imported_at = models.DateTimeField("diimpor", null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "impor berkas"
+        verbose_name_plural = "impor berkas"
+
+    def __str__(self):
+        return f"{self.filename} ({self.created_at:%d-%m-%Y %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("registry:import_preview", args=[self.pk])
+
+    @property
+    def percent(self):
+        return min(100, round(100 * self.processed_rows / self.total_rows)) if self.total_rows else 0
+
+    def column_mapping(self):
+        """{column index: field} (JSON keys are strings)."""
+        return {int(index): target for index, target in self.mapping.items()}
+
+
+class ImportColumnMemory(models.Model):
+    """Which field a header name meant the last time this user mapped it: the next sheet maps itself."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    header = models.CharField("judul kolom", max_length=200)
+    target = models.CharField("kolom tujuan", max_length=30)
+
+    class Meta:
+        ordering = ["user", "header"]
+        verbose_name = "ingatan kolom impor"
+        verbose_name_plural = "ingatan kolom impor"
+        constraints = [models.UniqueConstraint(fields=["user", "header"], name="registry_importcolumnmemory_once")]
+
+    def __str__(self):
+        return f"{self.header} → {self.target}"
