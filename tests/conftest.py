@@ -109,7 +109,7 @@ def redis_cache(redis_url, settings):
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "umkm_portal.cache.TolerantRedisCache",
             "LOCATION": redis_url,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }

@@ -64,13 +64,13 @@ def test_everything_up_on_redis(client, db, redis_cache):
     response = client.get(HEALTHZ)
 
     assert response.status_code == 200
-    assert response.json()["cache"]["backend"] == "RedisCache"
+    assert response.json()["cache"]["backend"] == "TolerantRedisCache"
 
 
 def test_cache_down_answers_503_naming_the_cache(client, db, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "umkm_portal.cache.TolerantRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
@@ -157,3 +157,30 @@ def test_healthz_needs_no_login_and_shows_no_personal_data(client, db, coordinat
     assert anonymous.status_code == logged_in.status_code == 200
     assert coordinator_a.username not in logged_in.content.decode()
     assert set(anonymous.json()) == {"status", "database", "cache", "storage", "worker"}
+
+
+def test_pages_keep_answering_without_their_cache_while_redis_is_down(client, settings, dinas_sidoarjo, kec_a):
+    """A Redis that does not answer costs the pages their cache, not the pages (umkm_portal.cache)."""
+    from django.core.cache import caches
+
+    from tests.factories import make_business
+
+    make_business(kec_a, name="Kue Lumpur Bu Sri")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "umkm_portal.cache.TolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    client.force_login(dinas_sidoarjo)
+
+    dashboard = client.get(reverse("reports:dashboard"))
+    listed = client.get(reverse("registry:business_list"))
+    health = client.get(HEALTHZ)
+
+    assert dashboard.status_code == listed.status_code == 200
+    assert "Kue Lumpur Bu Sri" in listed.content.decode()
+    assert caches["default"].get("anything", "miss") == "miss"
+    assert health.status_code == 503
+    assert health.json()["cache"]["error"] == "ConnectionError"

@@ -78,6 +78,9 @@ def cache(backend=None):
     try:
         if isinstance(backend, BaseDatabaseCache):
             backend.get(probe)
+        elif hasattr(backend, "probe"):  # umkm_portal.cache.TolerantRedisCache hides an outage from pages
+            if not backend.probe(probe):
+                raise LookupError("the probe key was not read back")
         else:
             backend.set(probe, "ok", timeout=10)
             if backend.get(probe) != "ok":

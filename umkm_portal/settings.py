@@ -152,7 +152,8 @@ _cache_url = env_str("CACHE_URL", default="")
 if _cache_url.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache; a Redis that does not answer is served as misses (umkm_portal.cache).
+            "BACKEND": "umkm_portal.cache.TolerantRedisCache",
             "LOCATION": _cache_url,
             # A Redis that does not answer fails the request (and /healthz) in seconds, not minutes.
             "OPTIONS": {
