@@ -19,8 +19,10 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 REPLICA_ALIAS = "replica"
-# Without these three a node cannot serve a page: /healthz answers 503 when one of them fails.
-REQUIRED = ("database", "cache", "storage")
+# Without these two a node cannot serve a page: /healthz answers 503 when one of them fails. A cache that does
+# not answer only slows pages (umkm_portal.cache serves them without it), so it makes the node "degraded", as a
+# lagging replica or a silent worker does: still 200, so the load balancer keeps every node.
+REQUIRED = ("database", "storage")
 
 
 def _failed(check, error, started):
@@ -133,5 +135,12 @@ def run_checks():
 
 
 def healthy(checks):
-    """Whether a node can serve: the database, the cache and the storage all answered."""
+    """Whether a node can serve: the database and the storage answered."""
     return all(checks[name]["status"] == "ok" for name in REQUIRED)
+
+
+def overall(checks):
+    """ "ok" when every check is, "error" when a node cannot serve, else "degraded"."""
+    if not healthy(checks):
+        return "error"
+    return "ok" if all(check["status"] == "ok" for check in checks.values()) else "degraded"

@@ -40,7 +40,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
 @require_safe
 def healthz(request):
     """For load balancers and monitoring, without a login: each check of umkm_portal.health as JSON;
-    200 when the database, the cache and the storage answer, 503 otherwise."""
+    503 when the database or the storage does not answer; otherwise 200, "degraded" when the cache, the
+    replica or the worker is not well."""
     checks = health.run_checks()
-    ok = health.healthy(checks)
-    return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
+    status = health.overall(checks)
+    return JsonResponse({"status": status, **checks}, status=503 if status == "error" else 200)
