@@ -97,14 +97,10 @@ def test_an_admin_restores_a_deleted_business_and_its_owner(client, gone, portal
         restore_business(gone, by=portal_admin)
 
 
-def test_purge_destroys_only_what_was_deleted_before_the_retention_period(gone, kec_a, dinas_sidoarjo, kab_sidoarjo):
-    make_document(gone, kind=LegalDocument.Kind.HALAL)
-    make_figure(gone, year=2025)
-    recent = make_business(kec_a, name="Baru Dihapus")
-    delete_business(recent, reason="Usaha sudah tutup", by=dinas_sidoarjo)
-    trained = make_business(kec_a, name="Pernah Dilatih")
+def nominate_for_a_training(business, kabupaten, dinas):
+    """A program record that points at `business`: the purge must keep it."""
     training = Training.objects.create(
-        kabupaten=kab_sidoarjo,
+        kabupaten=kabupaten,
         organiser="Dinas",
         title="Kemasan",
         kind="kemasan",
@@ -112,9 +108,18 @@ def test_purge_destroys_only_what_was_deleted_before_the_retention_period(gone, 
         start_on=timezone.localdate(),
         end_on=timezone.localdate(),
         capacity=5,
-        created_by=dinas_sidoarjo,
+        created_by=dinas,
     )
-    Enrollment.objects.create(training=training, business=trained, nominated_by=dinas_sidoarjo)
+    Enrollment.objects.create(training=training, business=business, nominated_by=dinas)
+
+
+def test_purge_destroys_only_what_was_deleted_before_the_retention_period(gone, kec_a, dinas_sidoarjo, kab_sidoarjo):
+    make_document(gone, kind=LegalDocument.Kind.HALAL)
+    make_figure(gone, year=2025)
+    recent = make_business(kec_a, name="Baru Dihapus")
+    delete_business(recent, reason="Usaha sudah tutup", by=dinas_sidoarjo)
+    trained = make_business(kec_a, name="Pernah Dilatih")
+    nominate_for_a_training(trained, kab_sidoarjo, dinas_sidoarjo)
     delete_business(trained, reason="Usaha sudah tutup", by=dinas_sidoarjo)
     long_ago = timezone.now() - datetime.timedelta(days=400)
     Business.all_objects.filter(pk__in=[gone.pk, trained.pk]).update(deleted_at=long_ago)
@@ -151,18 +156,7 @@ def test_a_business_the_purge_keeps_keeps_its_photos_and_scans(
 
     trained = make_business(kec_a, name="Pernah Dilatih")
     photo = add_product_photo(make_product(trained), upload=jpeg_upload(), by=None)
-    training = Training.objects.create(
-        kabupaten=kab_sidoarjo,
-        organiser="Dinas",
-        title="Kemasan",
-        kind="kemasan",
-        venue="Aula",
-        start_on=timezone.localdate(),
-        end_on=timezone.localdate(),
-        capacity=5,
-        created_by=dinas_sidoarjo,
-    )
-    Enrollment.objects.create(training=training, business=trained, nominated_by=dinas_sidoarjo)
+    nominate_for_a_training(trained, kab_sidoarjo, dinas_sidoarjo)
     delete_business(trained, reason="Usaha sudah tutup", by=dinas_sidoarjo)
     Business.all_objects.filter(pk=trained.pk).update(deleted_at=timezone.now() - datetime.timedelta(days=400))
 
