@@ -12,7 +12,7 @@ import logging
 from django.db import connections
 from django.utils import timezone
 
-from registry.background import Superseded, retry_at
+from registry.background import Superseded, retry_or_fail
 from registry.imports import check_rows, import_rows, read_sheet
 from registry.models import ImportBatch
 from registry.signals import import_finished
@@ -73,16 +73,13 @@ def run_import(batch, *, attempt=1):
         logger.warning("import batch %s: another run took it over; this one stops", batch.pk)
         return batch
     except Exception as error:
-        later = retry_at(error, attempt)
-        if later:
-            from registry.tasks import import_batch
+        from registry.tasks import import_batch
 
-            logger.warning("import batch %s: %r; trying again at %s", batch.pk, error, later)
-            mine.update(status=ImportBatch.Status.QUEUED, error=RETRY_MESSAGE)
-            import_batch.using(run_after=later).enqueue(batch.pk, attempt=attempt + 1)
-        else:
-            logger.exception("import batch %s failed", batch.pk)
-            mine.update(status=ImportBatch.Status.FAILED, error=FAILED_MESSAGE)
+        queued = {"status": ImportBatch.Status.QUEUED, "error": RETRY_MESSAGE}
+        failed = {"status": ImportBatch.Status.FAILED, "error": FAILED_MESSAGE}
+        retry_or_fail(
+            error, task=import_batch, job_id=batch.pk, attempt=attempt, mine=mine, queued=queued, failed=failed
+        )
         batch.refresh_from_db()
         return batch
     finally:

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 from django.utils import timezone
 
 from registry import cleanup, import_jobs, services
@@ -35,9 +35,3 @@ def remove_old_files():
 def remove_orphan_files():
     """Delete stored files no row names any more, a day old or older (scheduled weekly)."""
     return cleanup.remove_orphan_files(older_than=timezone.now() - cleanup.ORPHAN_MIN_AGE)
-
-
-def mark_failed_job(sender, task_result, **kwargs):
-    """A task that failed outside its own error handling (its workers kept dying) fails its batch too."""
-    if task_result.status == TaskResultStatus.FAILED and task_result.task.module_path == import_batch.module_path:
-        import_jobs.mark_failed(task_result.args[0])

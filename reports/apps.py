@@ -6,11 +6,11 @@ class ReportsConfig(AppConfig):
     verbose_name = "Dasbor dan laporan"
 
     def ready(self):
-        from django.tasks.signals import task_finished
-
+        from registry.background import fail_job_with_its_task
         from registry.signals import import_finished
+        from reports.jobs import mark_failed
         from reports.tally import refresh_after_import
-        from reports.tasks import mark_failed_job
+        from reports.tasks import make_report
 
         import_finished.connect(refresh_after_import, dispatch_uid="reports_tally_after_import")
-        task_finished.connect(mark_failed_job, dispatch_uid="reports_mark_failed_job")
+        fail_job_with_its_task(make_report, mark_failed)

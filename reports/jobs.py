@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
-from registry.background import Superseded, retry_at
+from registry.background import Superseded, retry_or_fail
 from registry.exports import BUSINESS_COLUMNS, log_export, table_rows
 from registry.filtersets import BusinessFilterSet
 from registry.models import Business
@@ -47,16 +47,11 @@ def run_job(job, *, attempt=1):
     except Superseded:
         logger.warning("report job %s: another run took it over; this one stops", job.pk)
     except Exception as error:
-        later = retry_at(error, attempt)
-        if later:
-            from reports.tasks import make_report
+        from reports.tasks import make_report
 
-            logger.warning("report job %s: %r; trying again at %s", job.pk, error, later)
-            mine.update(status=ReportJob.Status.QUEUED)
-            make_report.using(run_after=later).enqueue(job.pk, attempt=attempt + 1)
-        else:
-            logger.exception("report job %s failed", job.pk)
-            mine.update(status=ReportJob.Status.FAILED, error=FAILED_MESSAGE, finished_at=timezone.now())
+        failed = {"status": ReportJob.Status.FAILED, "error": FAILED_MESSAGE, "finished_at": timezone.now()}
+        queued = {"status": ReportJob.Status.QUEUED}
+        retry_or_fail(error, task=make_report, job_id=job.pk, attempt=attempt, mine=mine, queued=queued, failed=failed)
     job.refresh_from_db()
     return job
 

@@ -1,6 +1,6 @@
 """The reports' background tasks (Django's Tasks API), worked off by `manage.py run_worker`."""
 
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 
 from reports import jobs, tally
 from reports.models import ReportJob
@@ -17,9 +17,3 @@ def refresh_tallies():
     """Recount the dashboard summary cells that writes have marked (scheduled every few seconds while
     there are some); return how many."""
     return tally.refresh()
-
-
-def mark_failed_job(sender, task_result, **kwargs):
-    """A task that failed outside its own error handling (its workers kept dying) fails its job too."""
-    if task_result.status == TaskResultStatus.FAILED and task_result.task.module_path == make_report.module_path:
-        jobs.mark_failed(task_result.args[0])
