@@ -1,5 +1,3 @@
-import copy
-
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
@@ -23,7 +21,6 @@ from registry.models import (
 from registry.search import SearchKey, estimated_rows, name_matches
 from registry.sizing import SizeClass
 from registry.validators import digits_only
-from registry.widgets import speed_up_widgets
 
 
 class KecamatanFilterSet(django_filters.FilterSet):
@@ -124,29 +121,6 @@ def _visible_groups(request):
     return BusinessGroup.objects.visible_to(request.user)
 
 
-class _CopiedFilters(dict):
-    """A filter set's declared filters. Each request copies them (django-filter deep-copies): a shallow
-    copy is enough once it has its own `extra` (the request's queryset goes there), no form field yet,
-    and its own method binding (which finds the method on the copy's parent filter set)."""
-
-    def __deepcopy__(self, memo):
-        copies = {}
-        for name, declared in self.items():
-            copied = copies[name] = copy.copy(declared)
-            copied.extra = dict(declared.extra)
-            copied.__dict__.pop("_field", None)
-            if declared.method is not None:
-                copied.method = declared.method
-        return copies
-
-
-class _OwnFields(dict):
-    """A form class's fields that belong to one form only: "deep-copied" as the same field objects."""
-
-    def __deepcopy__(self, memo):
-        return dict(self)
-
-
 class AreaScopeFilterSet(django_filters.FilterSet):
     """The dashboard's filters, shared by every list a dashboard figure links to.
 
@@ -159,29 +133,20 @@ class AreaScopeFilterSet(django_filters.FilterSet):
     # Shown folded in the list's filter bar; the fold opens when one of them is set.
     advanced = ["from_date", "to_date", "group", "guided"]
 
-    @classmethod
-    def get_filters(cls):
-        return _CopiedFilters(super().get_filters())
-
     def get_form_class(self):
         # A closed fold (advanced_shown: none of its filters is set) is not rendered: its fields are left
         # out of the form, which filters the same, as an empty filter filters nothing.
         shown = self.advanced_shown
         fields = {name: filter_.field for name, filter_ in self.filters.items() if shown or name not in self.advanced}
-        form_class = type(f"{type(self).__name__}Form", (self._meta.form,), fields)
-        # The fields were made for this filter set alone (its filters are copies), so the form's deep copy
-        # of them on every request (a few milliseconds for 26 fields) is skipped.
-        form_class.base_fields = _OwnFields(form_class.base_fields)
-        return form_class
+        return type(f"{type(self).__name__}Form", (self._meta.form,), fields)
 
     @property
     def form(self):
         form = super().form
-        if not getattr(form, "sped_up", False):
+        if not getattr(form, "prepared", False):
             if "desa" in form.fields and not (self.data or {}).get("kecamatan"):
                 form.fields["desa"].empty_label = _("Pilih kecamatan dulu")
-            speed_up_widgets(form)
-            form.sped_up = True
+            form.prepared = True
             if self.is_bound and self.is_blank:
                 form.full_clean()  # is_valid() did not need the form: its readers still find cleaned_data
         return form
