@@ -58,7 +58,7 @@ class KabupatenQuerySet(models.QuerySet):
 class Kabupaten(models.Model):
     """A kabupaten or kota, keyed by its dotted code ("35.15")."""
 
-    choice_label = "name"  # the column __str__ shows (a blank filter bar's cache key reads options by it)
+    choice_label = "name"  # the column __str__ shows (filter bars read select options by it)
 
     class Kind(models.TextChoices):
         KABUPATEN = "kabupaten", "Kabupaten"
@@ -141,7 +141,7 @@ class KecamatanQuerySet(models.QuerySet):
 class Kecamatan(models.Model):
     """A kecamatan (district), keyed by its dotted code ("35.15.12" is Balongbendo)."""
 
-    choice_label = "name"  # the column __str__ shows (a blank filter bar's cache key reads options by it)
+    choice_label = "name"  # the column __str__ shows (filter bars read select options by it)
 
     code = models.CharField("kode", max_length=8, primary_key=True)
     name = models.CharField("nama", max_length=100)
@@ -171,7 +171,7 @@ class DesaQuerySet(models.QuerySet):
 class Desa(models.Model):
     """A desa or kelurahan, keyed by its dotted code ("35.15.12.2001" is Wonokupang)."""
 
-    choice_label = "name"  # the column __str__ shows (a blank filter bar's cache key reads options by it)
+    choice_label = "name"  # the column __str__ shows (filter bars read select options by it)
 
     class Kind(models.TextChoices):
         KELURAHAN = "kelurahan", "Kelurahan"
@@ -430,7 +430,7 @@ class BusinessGroupQuerySet(models.QuerySet):
 class BusinessGroup(models.Model):
     """A group or cluster below the kecamatan: "Kelompok mente Desa Jelbudan", Kabat's batik cluster."""
 
-    choice_label = "name"  # the column __str__ shows (a blank filter bar's cache key reads options by it)
+    choice_label = "name"  # the column __str__ shows (filter bars read select options by it)
 
     name = models.CharField("nama", max_length=150)
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="business_groups")

@@ -534,8 +534,8 @@ def test_list_rows_and_filter_options_are_escaped(client, dinas_sidoarjo, kec_a)
 
     assert "&lt;b&gt;Keripik&lt;/b&gt; &amp; Co" in html
     assert "<b>Keripik" not in html
-    assert "Kelompok &quot;&lt;script&gt;&quot;" in html
-    assert 'value="x&quot; onfocus=&quot;alert(1)"' in searched
+    assert "Kelompok &#34;&lt;script&gt;&#34;" in html  # a filter bar's widgets are Jinja2's (MarkupSafe)
+    assert 'value="x&#34; onfocus=&#34;alert(1)"' in searched
     assert f'<a href="{business.get_absolute_url()}">' in html
     assert "Unggulan" in html
     assert "Binaan" in html
@@ -590,3 +590,34 @@ def test_a_typo_of_a_common_word_is_also_searched_row_by_row(client, dinas_sidoa
     assert by_product.get_absolute_url() in html
     assert other.get_absolute_url() not in html
     assert "yang terbaru didaftarkan tampil lebih dulu" in html
+
+
+def test_a_filter_bars_widgets_render_as_djangos_own_templates_do(rf, dinas_sidoarjo, kec_a):
+    """The filter bar renders its widgets through Django's Jinja2 form renderer and reads its model selects'
+    options as (pk, name) rows: the same HTML as Django's template renderer and model choices write."""
+    from django.forms.renderers import DjangoTemplates
+    from django_filters.fields import ModelChoiceIterator
+
+    from registry.filtersets import BusinessFilterSet, NameChoiceField
+    from registry.models import BusinessGroup
+
+    BusinessGroup.objects.create(name='Kelompok "<b>" & Bu Ra\'as', kecamatan=kec_a)
+    request = rf.get(LIST, {"kecamatan": kec_a.pk, "category": "makanan", "q": 'a "b"', "_lanjutan": "1"})
+    request.user = dinas_sidoarjo
+    filterset = BusinessFilterSet(request.GET, queryset=Business.objects.all(), request=request)
+    assert filterset.is_valid()
+    form = filterset.form
+    ours = [str(field) for field in form]
+    form.renderer = DjangoTemplates()
+    for field in form.fields.values():
+        if isinstance(field, NameChoiceField):
+            field.iterator = ModelChoiceIterator
+            field.widget.choices = field.choices
+    plain = [str(field) for field in form]
+
+    def same_entities(html):  # MarkupSafe writes &#34; and &#39; where Django writes &quot; and &#x27;
+        return re.sub(r">\s+<", "><", html.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")).strip()
+
+    assert [same_entities(html) for html in ours] == [same_entities(html) for html in plain]
+    assert any("Kelompok &quot;&lt;b&gt;&quot; &amp; Bu Ra&#x27;as" in same_entities(html) for html in ours)
+    assert any(f'<option value="{kec_a.pk}" selected>' in html for html in ours)
