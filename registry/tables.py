@@ -1,14 +1,9 @@
-import copy
 from html import escape
-from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_tables2.templatetags.django_tables2 import table_page_range
 
 from registry.models import Business, Desa, Kecamatan, Product
 
@@ -70,11 +65,9 @@ def business_name_cell(name, url, *, flagship, guided):
     return mark_safe(link + badges)  # noqa: S308 - every value is escaped  # nosec B308, B703
 
 
-_WIDE = ' class="d-none d-sm-table-cell"'
-
-
 class BusinessTable(tables.Table):
-    """Members, without personal data: no NIK, no phone, no birth date."""
+    """Members, without personal data: no NIK, no phone, no birth date (the verification queue's columns;
+    the business list itself is registry/partials/_business_table.html)."""
 
     # Every order ends with a unique column (pages do not overlap) and is served by an index at a million
     # rows: the owner's (name, id), the business's (kecamatan, name), (category, name, id) and so on.
@@ -96,12 +89,6 @@ class BusinessTable(tables.Table):
         empty_text = _("Belum ada usaha yang cocok dengan pencarian atau filter ini.")
         attrs = {"class": "table table-hover align-middle"}
         order_by = ("name",)
-        # The table is written by page_html() (keep its rows in step with the columns above).
-        template_name = "registry/partials/_business_table.html"
-
-    # The rows the list reads (BusinessListView, through as_rows): values, not model instances.
-    ROW_FIELDS = ["pk", "name", "category", "size_class", "verification", "is_flagship", "guided_by", "created_at"]
-    ROW_NAMES = {"owner_name": "owner__name", "desa_name": "desa__name", "kecamatan_name": "kecamatan__name"}
 
     def render_name(self, record):
         url = record.get_absolute_url()
@@ -109,96 +96,6 @@ class BusinessTable(tables.Table):
 
     def render_verification(self, record):
         return verification_badge(record.verification)
-
-    def page_html(self):
-        """The table and its pager as django-tables2's bootstrap5 template writes them, written in Python:
-        its template loop asks every cell for its column's attributes and renderer. Every value is escaped."""
-        head = "".join(
-            f'<th {column.attrs["th"].as_html()} scope="col">{self._header(column)}</th>' for column in self.columns
-        )
-        body = self._rows_html() or f'<tr><td colspan="{len(self.columns)}">{escape(str(self.empty_text))}</td></tr>'
-        table = f"<table {self.attrs.as_html()}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        html = f'<div class="table-container">{table}{self._pager_html()}</div>'
-        return mark_safe(html)  # noqa: S308 - every value above is escaped  # nosec B308, B703
-
-    def _link(self, **changes):
-        params = dict(self.request.GET)  # as django-tables2's querystring_replace
-        params.update(changes)
-        return escape("?" + urlencode(params, doseq=True))
-
-    def _header(self, column):
-        header = escape(str(column.header))
-        if not column.orderable:
-            return header
-        return f'<a href="{self._link(**{self.prefixed_order_by_field: column.order_by_alias.next})}">{header}</a>'
-
-    def _pager_html(self):
-        page = getattr(self, "page", None)
-        if not page or not (page.has_previous() or page.has_next()):
-            return ""
-        field, items = self.prefixed_page_field, []
-        if page.has_previous():
-            previous = self._link(**{field: page.previous_page_number()})
-            items.append(
-                f'<li class="previous page-item"><a href="{previous}" class="page-link">'
-                f'<span aria-hidden="true">&laquo;</span> {escape(gettext("previous"))}</a></li>'
-            )
-        for number in table_page_range(page, self.paginator):
-            active = " active" if number == page.number else ""
-            href = "" if number == "..." else f' href="{self._link(**{field: number})}"'
-            items.append(f'<li class="page-item{active}"><a class="page-link"{href}>{number}</a></li>')
-        if page.has_next():
-            following = self._link(**{field: page.next_page_number()})
-            items.append(
-                f'<li class="next page-item"><a href="{following}" class="page-link">'
-                f'{escape(gettext("next"))} <span aria-hidden="true">&raquo;</span></a></li>'
-            )
-        navigation = escape(gettext("Navigasi halaman"))
-        pages = f'<ul class="pagination justify-content-center">{"".join(items)}</ul>'
-        return f'<nav aria-label="{navigation}">{pages}</nav>'
-
-    def _rows_html(self):
-        """This page's rows (dicts of ROW_FIELDS and ROW_NAMES). What repeats from row to row (labels,
-        badges, the detail URL) is written once per page."""
-        labels = {
-            name: {key: escape(str(label)) for key, label in Business._meta.get_field(name).flatchoices}
-            for name in ("category", "size_class")
-        }
-        labels["size_class"][""] = "—"
-        badges = {state: verification_badge(state) for state in Business.Verification.values}
-        flagship, guided = name_badges()
-        # One reverse() for the page, not one per row: the detail URL with a placeholder for the id.
-        detail_url = reverse("registry:business_detail", args=[2**31 - 1]).replace(str(2**31 - 1), "{}")
-        zone = timezone.get_current_timezone()
-        html = []
-        for row in self.paginated_rows:
-            business = row.record
-            name = f'<a href="{detail_url.format(business["pk"])}">{escape(business["name"])}</a>'
-            name += (flagship if business["is_flagship"] else "") + (guided if business["guided_by"] else "")
-            cells = (
-                (name, ""),
-                (escape(business["owner_name"]), ""),
-                (escape(business["desa_name"]), _WIDE),
-                (escape(business["kecamatan_name"]), ""),
-                (labels["category"].get(business["category"]) or escape(business["category"]), _WIDE),
-                (labels["size_class"].get(business["size_class"], "—"), _WIDE),
-                (badges[business["verification"]], ""),
-                (business["created_at"].astimezone(zone).strftime("%d-%m-%Y"), _WIDE),
-            )
-            html.append("<tr>" + "".join(f"<td{attrs}>{cell}</td>" for cell, attrs in cells) + "</tr>")
-        return "".join(html)
-
-
-class _CopiedColumns(dict):
-    """A table class's declared columns. Each table copies them (django-tables2 deep-copies, about half a
-    millisecond for this one): a shallow copy of each column is enough, none keeps per-table state in a
-    nested object (attributes are read into new dicts)."""
-
-    def __deepcopy__(self, memo):
-        return {name: copy.copy(column) for name, column in self.items()}
-
-
-BusinessTable.base_columns = _CopiedColumns(BusinessTable.base_columns)
 
 
 class BusinessQueueTable(BusinessTable):
@@ -209,7 +106,6 @@ class BusinessQueueTable(BusinessTable):
     )
 
     class Meta(BusinessTable.Meta):
-        template_name = "django_tables2/bootstrap5.html"
         sequence = ("business", "...")
         order_by = ("created_at",)
         orderable = False

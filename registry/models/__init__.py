@@ -27,7 +27,6 @@ from registry.models.members import (  # noqa: F401
     SoftDeletable,
     Source,
     _move_version,
-    _related_sql,
 )
 from registry.models.parts import (  # noqa: F401
     EXPIRY_WINDOW_MONTHS,

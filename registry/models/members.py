@@ -1,17 +1,13 @@
 """The registry's members: owners, businesses and their groups, with the rules that hold for every save."""
 
-import functools
-
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, models
+from django.db import models
 from django.db.models import Q
-from django.db.models.query import ModelIterable
 from django.urls import reverse
-from psycopg2 import sql
 from simple_history.models import HistoricalRecords
 
 from registry.models.regions import Desa, Kecamatan, area_codes_seen_by, in_area_of
@@ -219,7 +215,7 @@ class BusinessGroupQuerySet(models.QuerySet):
 class BusinessGroup(models.Model):
     """A group or cluster below the kecamatan: "Kelompok mente Desa Jelbudan", Kabat's batik cluster."""
 
-    choice_label = "name"  # the column __str__ shows (registry.widgets reads select options from it)
+    choice_label = "name"  # the column __str__ shows (filter bars read select options by it)
 
     name = models.CharField("nama", max_length=150)
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="business_groups")
@@ -251,87 +247,7 @@ class BusinessGroup(models.Model):
         return self.name
 
 
-@functools.cache
-def _related_sql(model, related):
-    """SELECT id, (SELECT name FROM registry_owner r WHERE r.id = t.owner_id), ... FROM registry_business t
-    WHERE id = ANY(%s), for BusinessQuerySet.as_rows()'s related columns ((key, "owner__name"), ...)."""
-    meta, columns = model._meta, []
-    for _key, path in related:
-        relation, column = path.split("__")
-        field = meta.get_field(relation)
-        target = field.related_model._meta
-        columns.append(
-            sql.SQL("(SELECT r.{} FROM {} r WHERE r.{} = t.{})").format(
-                sql.Identifier(target.get_field(column).column),
-                sql.Identifier(target.db_table),
-                sql.Identifier(target.pk.column),
-                sql.Identifier(field.column),
-            )
-        )
-    pk = sql.Identifier(meta.pk.column)
-    statement = sql.SQL("SELECT t.{}, {} FROM {} t WHERE t.{} = ANY(%s)").format(
-        pk, sql.SQL(", ").join(columns), sql.Identifier(meta.db_table), pk
-    )
-    with connection.cursor() as cursor:
-        return statement.as_string(cursor.cursor)
-
-
 class BusinessQuerySet(models.QuerySet):
-    # From this offset on, a page is found on the (name, id) index alone and only its rows are joined.
-    DEFERRED_JOIN_FROM = 1000
-
-    # Set by as_rows(): what a slice reads, as dicts.
-    row_fields = None
-
-    def as_rows(self, *fields, **related):
-        """This queryset with its slices (a list's pages) read as dicts of `fields` and of `related` columns
-        ({"owner_name": "owner__name"}): no model instances. The related columns come in a second query by
-        id, with a scalar subquery each: PostgreSQL took longer to plan the four-table join (1.5 ms) than
-        to run it (0.3 ms), and the ORM longer to build the subqueries (2 ms) than both."""
-        clone = self._chain()
-        clone.row_fields = (fields, related)
-        return clone
-
-    def _clone(self):
-        clone = super()._clone()
-        clone.row_fields = self.row_fields
-        return clone
-
-    def _rows(self, queryset):
-        """`queryset`'s rows as dicts of row_fields, with their related columns added."""
-        fields, related = self.row_fields
-        rows = list(queryset.values(*dict.fromkeys(("pk", *fields))))
-        if related and rows:
-            # The same database as the rows: on a lagging replica the primary could miss or hold other rows.
-            with connections[queryset.db].cursor() as cursor:
-                cursor.execute(_related_sql(self.model, tuple(related.items())), [[row["pk"] for row in rows]])
-                found = {pk: values for pk, *values in cursor.fetchall()}
-            for row in rows:
-                row.update(zip(related, found[row["pk"]], strict=True))
-        return rows
-
-    def __getitem__(self, k):
-        """A slice, as rows when as_rows() asked for them. A deep page (OFFSET in the thousands) reads the
-        ids of its rows first, on the index alone, then fetches just those rows with their joins: its cost
-        no longer grows with the page number times the joins."""
-        if not isinstance(k, slice) or self._result_cache is not None or self._iterable_class is not ModelIterable:
-            return super().__getitem__(k)
-        if (k.start or 0) < self.DEFERRED_JOIN_FROM:
-            if not self.row_fields:
-                return super().__getitem__(k)
-            plain = self._chain()
-            plain.row_fields = None
-            return self._rows(plain[k])
-        ids = list(self.values_list("pk", flat=True)[k])
-        rows = self.model._base_manager.filter(pk__in=ids)
-        if self.row_fields:
-            found = {row["pk"]: row for row in self._rows(rows)}
-        else:
-            rows.query.select_related = self.query.select_related
-            rows.query.deferred_loading = self.query.deferred_loading
-            found = {row.pk: row for row in rows}
-        return [found[pk] for pk in ids if pk in found]
-
     def visible_to(self, user):
         """Return the businesses inside the user's assigned areas; none without one (fail closed)."""
         return in_area_of(self, user)

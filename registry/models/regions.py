@@ -34,7 +34,7 @@ class KabupatenQuerySet(models.QuerySet):
 class Kabupaten(models.Model):
     """A kabupaten or kota, keyed by its dotted code ("35.15")."""
 
-    choice_label = "name"  # the column __str__ shows (registry.widgets reads select options from it)
+    choice_label = "name"  # the column __str__ shows (filter bars read select options by it)
 
     class Kind(models.TextChoices):
         KABUPATEN = "kabupaten", "Kabupaten"
@@ -117,7 +117,7 @@ class KecamatanQuerySet(models.QuerySet):
 class Kecamatan(models.Model):
     """A kecamatan (district), keyed by its dotted code ("35.15.12" is Balongbendo)."""
 
-    choice_label = "name"  # the column __str__ shows (registry.widgets reads select options from it)
+    choice_label = "name"  # the column __str__ shows (filter bars read select options by it)
 
     code = models.CharField("kode", max_length=8, primary_key=True)
     name = models.CharField("nama", max_length=100)
@@ -147,7 +147,7 @@ class DesaQuerySet(models.QuerySet):
 class Desa(models.Model):
     """A desa or kelurahan, keyed by its dotted code ("35.15.12.2001" is Wonokupang)."""
 
-    choice_label = "name"  # the column __str__ shows (registry.widgets reads select options from it)
+    choice_label = "name"  # the column __str__ shows (filter bars read select options by it)
 
     class Kind(models.TextChoices):
         KELURAHAN = "kelurahan", "Kelurahan"

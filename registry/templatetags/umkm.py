@@ -6,10 +6,7 @@ from decimal import Decimal
 
 from django import forms, template
 from django.conf import settings
-from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import format_html, format_html_join
 from django_filters import ModelChoiceFilter
 
 from registry import tables
@@ -63,51 +60,42 @@ def minutes(value):
     return -(-int(value.total_seconds()) // 60)
 
 
-@register.simple_tag
+@register.inclusion_tag("includes/_filter_form.html#field")
 def filter_field(field):
-    """A filter bar field (label, widget with Bootstrap's classes, errors) as crispy lays one out, written
-    here instead of through a template: a list page's filter bar has up to 26 fields on every request."""
+    """One filter bar field: the `field` partial of includes/_filter_form.html (the dashboard's filters)."""
+    return {"field": field}
+
+
+@register.simple_tag
+def bootstrap_widget(field):
+    """A form field's widget with Bootstrap's class (and its invalid state), as crispy renders one."""
     css = "form-select" if isinstance(field.field.widget, forms.Select) else "form-control"
     if field.errors:
         css += " is-invalid"
-    return format_html(
-        '<div class="mb-3"><label for="{}" class="form-label">{}</label>{}{}</div>',
-        field.id_for_label,
-        field.label,
-        field.as_widget(attrs={"class": css}),
-        format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((error,) for error in field.errors)),
-    )
+    return field.as_widget(attrs={"class": css})
 
 
-# A blank filter bar is kept this long in the shared cache; its key changes with whatever it shows.
+# A blank filter bar is kept this long in the shared cache (registry/business_list.html's {% cache %} says
+# the same); its key changes with whatever it shows.
 BLANK_BAR_SECONDS = 60 * 60
 # The files a filter bar is written from: a deploy that changes one writes new bars (the cache outlives it).
 _BAR_SOURCES = [
     "templates/includes/_filter_form.html",
+    "templates/registry/business_list.html",
     "registry/templatetags/umkm.py",
     "registry/filtersets.py",
-    "registry/widgets.py",
     "programs/filtersets.py",
     "locale/en/LC_MESSAGES/django.mo",
 ]
 
 
 @register.simple_tag
-def filter_bar(filterset):
-    """The filter bar of a list (includes/_filter_form.html). A blank one (no filter set) is the same for all
-    who see the same select options, so it is kept in the shared cache, keyed by the language, the query
-    string and the options of its model selects (read here: one small query instead of building and writing
-    the form); everything else in it comes from the code, which the key names too."""
-    key = _blank_bar_key(filterset)
-    html = cache.get(key) if key else None
-    if html is None:
-        html = render_to_string("includes/_filter_form.html", {"filter": filterset})
-        if key:
-            cache.set(key, html, BLANK_BAR_SECONDS)  # a SafeString, and so it comes back (pickled)
-    return html
-
-
-def _blank_bar_key(filterset):
+def blank_bar_key(filterset):
+    """The shared cache's key of a blank filter bar (no filter set, the fold closed), for {% cache %}; None
+    for any other bar. A blank bar is the same for all who see the same select options, so the key names
+    the language, the query string and the options of its model selects (read here: one small query
+    instead of building and writing the form); everything else in it comes from the code, which the key
+    names too."""
     if not getattr(filterset, "is_blank", False) or filterset.advanced_shown:
         return None
     options = []
@@ -122,7 +110,7 @@ def _blank_bar_key(filterset):
         rows = () if queryset.query.is_empty() else tuple(queryset.values_list("pk", label))
         options.append((name, rows))
     parts = (_code_version(), type(filterset).__name__, translation.get_language(), filterset.data.urlencode(), options)
-    return "filter_bar:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 @functools.cache

@@ -335,62 +335,57 @@ def test_export_without_any_parameter_gives_the_whole_area(client, coordinator_a
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_a_deep_page_is_fetched_by_ids_first_with_the_same_rows_and_order(kec_a):
+def test_a_deep_page_is_fetched_by_ids_first_with_the_same_rows_order_and_queryset(kec_a):
+    """ListPaginator reads a deep page's ids on the list's order, then those rows from the same queryset:
+    its joins, annotations, prefetches and database stay."""
     from django.db import connection
+    from django.db.models import Count, Prefetch
     from django.test.utils import CaptureQueriesContext
 
-    from registry.models import Business, BusinessQuerySet
-    from tests.factories import make_business
+    from registry.models import Business, Product
+    from registry.paginators import ListPaginator
+    from tests.factories import make_business, make_product
 
     for n in range(12):
-        make_business(kec_a, name=f"Usaha {n % 4} {n}")
-    ordered = Business.objects.select_related("owner", "desa").order_by("name", "pk")
-    expected = [b.pk for b in list(ordered.all())[5:9]]
+        business = make_business(kec_a, name=f"Usaha {n % 4} {n}")
+        make_product(business, name=f"Produk {n}")
+    ordered = (
+        Business.objects.using("default")
+        .select_related("owner", "desa")
+        .annotate(product_count=Count("products"))
+        .prefetch_related(Prefetch("products", queryset=Product.objects.order_by("pk")))
+        .order_by("name", "pk")
+    )
+    expected = [b.pk for b in list(ordered.all())[4:8]]
+    paginator = ListPaginator(ordered, 4)
+    paginator.deep_from = 4
 
-    BusinessQuerySet.DEFERRED_JOIN_FROM = 5
-    try:
-        with CaptureQueriesContext(connection) as queries:
-            page = ordered[5:9]
-            names = [(b.pk, b.owner.name, b.desa.name) for b in page]
-    finally:
-        BusinessQuerySet.DEFERRED_JOIN_FROM = 1000
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator.page(2)
+        rows = [(b.pk, b.owner.name, b.desa.name, b.product_count, [p.name for p in b.products.all()]) for b in page]
 
-    assert [pk for pk, _, _ in names] == expected
-    assert len(queries) == 2  # the ids on the index, then those rows with their joins
-    assert "OFFSET 5" in queries.captured_queries[0]["sql"]
-
-
-def test_a_deep_page_of_rows_reads_ids_first_then_those_rows_as_dicts(kec_a):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from registry.models import Business, BusinessQuerySet
-
-    for n in range(12):
-        make_business(kec_a, name=f"Usaha {n % 4} {n}")
-    ordered = Business.objects.order_by("name", "pk")
-    expected = [(b.pk, b.name, b.owner.name, b.kecamatan.name) for b in list(ordered)[5:9]]
-    rows = ordered.as_rows("name", owner_name="owner__name", kecamatan_name="kecamatan__name")
-
-    shallow = list(rows[:3])
-    BusinessQuerySet.DEFERRED_JOIN_FROM = 5
-    try:
-        with CaptureQueriesContext(connection) as queries:
-            page = list(rows[5:9])
-    finally:
-        BusinessQuerySet.DEFERRED_JOIN_FROM = 1000
-
-    assert [(r["pk"], r["name"], r["owner_name"], r["kecamatan_name"]) for r in page] == expected
-    first = Business.objects.order_by("name", "pk").select_related("owner").first()
-    assert shallow[0] == {
-        "pk": first.pk,
-        "name": "Usaha 0 0",
-        "owner_name": first.owner.name,
-        "kecamatan_name": kec_a.name,
-    }
-    # The ids on the index, then those rows, then their related names by id (subqueries, not joins).
+    assert [pk for pk, *_ in rows] == expected
+    assert all(count == 1 and len(products) == 1 for *_, count, products in rows)
+    assert page.has_next()
+    assert page.has_previous()
+    assert paginator.num_pages == 3  # up to the next page: nothing is counted
+    # The ids on the index, then those rows with their joins, then their products.
     assert len(queries) == 3
-    assert not any("JOIN" in query["sql"] for query in queries.captured_queries)
+    assert "OFFSET 4" in queries.captured_queries[0]["sql"]
+    assert "JOIN" in queries.captured_queries[1]["sql"]
+
+
+def test_the_last_page_has_no_next_and_a_page_past_it_is_not_found(client, dinas_sidoarjo, kec_a):
+    for _ in range(26):
+        make_business(kec_a)
+    client.force_login(dinas_sidoarjo)
+
+    last = client.get(LIST, {"page": "2"})
+
+    assert last.status_code == 200
+    assert 'class="next page-item"' not in last.content.decode()
+    assert client.get(LIST, {"page": "3"}).status_code == 404
+    assert client.get(LIST, {"page": "x"}).status_code == 404
 
 
 @pytest.mark.parametrize("sort", ["name", "owner", "kecamatan", "category", "size_class", "verification", "created_at"])
@@ -446,7 +441,7 @@ def test_a_filter_sets_filters_are_its_own(rf, coordinator_a, dinas_sidoarjo, ke
 
     assert coordinators == {kec_a.pk}
     assert {kec_a.pk, kec_b.pk} <= dinas
-    # Each set's filters are copies: their methods answer to their own set, the declared ones stay bare.
+    # Each set's filters are its own: their methods answer to their own set, the declared ones stay bare.
     assert coordinator_set.filters["kecamatan"].filter.f is coordinator_set.filters["kecamatan"]
     assert dinas_set.filters["kecamatan"].parent is dinas_set
     assert callable(BusinessFilterSet.base_filters["kecamatan"].extra["queryset"])  # not a request's queryset
@@ -467,7 +462,7 @@ def test_a_blank_filter_bar_is_written_once_per_set_of_options(client, coordinat
 
     def kept_bars():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM umkm_cache WHERE cache_key LIKE %s", ["%:filter_bar:%"])
+            cursor.execute("SELECT count(*) FROM umkm_cache WHERE cache_key LIKE %s", ["%template.cache.filter_bar.%"])
             return cursor.fetchone()[0]
 
     make_business(kec_a)
@@ -539,8 +534,8 @@ def test_list_rows_and_filter_options_are_escaped(client, dinas_sidoarjo, kec_a)
 
     assert "&lt;b&gt;Keripik&lt;/b&gt; &amp; Co" in html
     assert "<b>Keripik" not in html
-    assert "Kelompok &quot;&lt;script&gt;&quot;" in html
-    assert 'value="x&quot; onfocus=&quot;alert(1)"' in searched
+    assert "Kelompok &#34;&lt;script&gt;&#34;" in html  # a filter bar's widgets are Jinja2's (MarkupSafe)
+    assert 'value="x&#34; onfocus=&#34;alert(1)"' in searched
     assert f'<a href="{business.get_absolute_url()}">' in html
     assert "Unggulan" in html
     assert "Binaan" in html
@@ -595,3 +590,34 @@ def test_a_typo_of_a_common_word_is_also_searched_row_by_row(client, dinas_sidoa
     assert by_product.get_absolute_url() in html
     assert other.get_absolute_url() not in html
     assert "yang terbaru didaftarkan tampil lebih dulu" in html
+
+
+def test_a_filter_bars_widgets_render_as_djangos_own_templates_do(rf, dinas_sidoarjo, kec_a):
+    """The filter bar renders its widgets through Django's Jinja2 form renderer and reads its model selects'
+    options as (pk, name) rows: the same HTML as Django's template renderer and model choices write."""
+    from django.forms.renderers import DjangoTemplates
+    from django_filters.fields import ModelChoiceIterator
+
+    from registry.filtersets import BusinessFilterSet, NameChoiceField
+    from registry.models import BusinessGroup
+
+    BusinessGroup.objects.create(name='Kelompok "<b>" & Bu Ra\'as', kecamatan=kec_a)
+    request = rf.get(LIST, {"kecamatan": kec_a.pk, "category": "makanan", "q": 'a "b"', "_lanjutan": "1"})
+    request.user = dinas_sidoarjo
+    filterset = BusinessFilterSet(request.GET, queryset=Business.objects.all(), request=request)
+    assert filterset.is_valid()
+    form = filterset.form
+    ours = [str(field) for field in form]
+    form.renderer = DjangoTemplates()
+    for field in form.fields.values():
+        if isinstance(field, NameChoiceField):
+            field.iterator = ModelChoiceIterator
+            field.widget.choices = field.choices
+    plain = [str(field) for field in form]
+
+    def same_entities(html):  # MarkupSafe writes &#34; and &#39; where Django writes &quot; and &#x27;
+        return re.sub(r">\s+<", "><", html.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")).strip()
+
+    assert [same_entities(html) for html in ours] == [same_entities(html) for html in plain]
+    assert any("Kelompok &quot;&lt;b&gt;&quot; &amp; Bu Ra&#x27;as" in same_entities(html) for html in ours)
+    assert any(f'<option value="{kec_a.pk}" selected>' in html for html in ours)
