@@ -6,10 +6,14 @@ from decimal import Decimal
 
 from django import forms, template
 from django.conf import settings
+from django.template.loader import get_template
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django_filters import ModelChoiceFilter
 
 from registry import tables
+from registry.models import Business
 
 register = template.Library()
 
@@ -75,9 +79,9 @@ def bootstrap_widget(field):
     return field.as_widget(attrs={"class": css})
 
 
-# A blank filter bar is kept this long in the shared cache (registry/business_list.html's {% cache %} says
+# A filter bar is kept this long in the shared cache (registry/business_list.html's {% cache %} says
 # the same); its key changes with whatever it shows.
-BLANK_BAR_SECONDS = 60 * 60
+BAR_SECONDS = 60 * 60
 # The files a filter bar is written from: a deploy that changes one writes new bars (the cache outlives it).
 _BAR_SOURCES = [
     "templates/includes/_filter_form.html",
@@ -90,17 +94,18 @@ _BAR_SOURCES = [
 
 
 @register.simple_tag
-def blank_bar_key(filterset):
-    """The shared cache's key of a blank filter bar (no filter set, the fold closed), for {% cache %}; None
-    for any other bar. A blank bar is the same for all who see the same select options, so the key names
-    the language, the query string and the options of its model selects (read here: one small query
-    instead of building and writing the form); everything else in it comes from the code, which the key
-    names too."""
-    if not getattr(filterset, "is_blank", False) or filterset.advanced_shown:
+def bar_key(filterset):
+    """The shared cache's key of a filter bar, for {% cache %}; None for a bar with a search word (free
+    text: a key per search would fill the cache with bars seen once). A bar is the same for all who see
+    the same select options, so the key names the language, the query string (the values and their
+    errors follow from it) and the options of its model selects (read here: one small query each, instead
+    of building and writing the form); everything else in it comes from the code, which the key names too."""
+    data = getattr(filterset, "data", None)
+    if data is None or data.get("q"):
         return None
     options = []
     for name, filter_ in filterset.filters.items():
-        if name in filterset.advanced or not isinstance(filter_, ModelChoiceFilter):
+        if (name in filterset.advanced and not filterset.advanced_shown) or not isinstance(filter_, ModelChoiceFilter):
             continue
         queryset = filter_.get_queryset(filterset.request)
         label = getattr(queryset.model, "choice_label", None)
@@ -109,7 +114,7 @@ def blank_bar_key(filterset):
         # The select's (pk, label) options as rows: one small query, cheaper than the form's model choices.
         rows = () if queryset.query.is_empty() else tuple(queryset.values_list("pk", label))
         options.append((name, rows))
-    parts = (_code_version(), type(filterset).__name__, translation.get_language(), filterset.data.urlencode(), options)
+    parts = (_code_version(), type(filterset).__name__, translation.get_language(), data.urlencode(), options)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -121,6 +126,23 @@ def _code_version():
         path = settings.BASE_DIR / name
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()[:16]
+
+
+@register.simple_tag
+def business_rows(page):
+    """The business list's rows, rendered by Jinja2 (umkm_portal/jinja2.py says why)."""
+    rows = get_template("registry/business_rows.html", using="jinja2")
+    fields = Business._meta.get_field
+    context = {
+        "page_obj": page,
+        "flagship": gettext("Unggulan"),
+        "guided": gettext("Binaan"),
+        # The choices' labels read once per page: get_FOO_display() rebuilds its field's choices on each call.
+        "categories": dict(fields("category").flatchoices),
+        "size_classes": dict(fields("size_class").flatchoices),
+        "verification_badge": tables.verification_badge,
+    }
+    return mark_safe(rows.render(context))  # noqa: S308  # nosec B308, B703
 
 
 @register.filter

@@ -452,8 +452,9 @@ def test_a_filter_sets_filters_are_its_own(rf, coordinator_a, dinas_sidoarjo, ke
     assert "export_country" in BusinessFilterSet(request.GET, request=request).form.fields
 
 
-def test_a_blank_filter_bar_is_written_once_per_set_of_options(client, coordinator_a, dinas_sidoarjo, kec_a):
-    """Blank bars are kept in the shared cache (the database's here, as without CACHE_URL), one per set of options."""
+def test_a_filter_bar_is_written_once_per_query_and_set_of_options(client, coordinator_a, dinas_sidoarjo, kec_a):
+    """Filter bars are kept in the shared cache (the database's here, as without CACHE_URL), one per query
+    string, language and set of options; a bar with a search word is not kept (free text)."""
     from django.db import connection
 
     def bar(response):
@@ -478,6 +479,10 @@ def test_a_blank_filter_bar_is_written_once_per_set_of_options(client, coordinat
     english = bar(client.get(LIST))
     del client.cookies["django_language"]
     filtered = bar(client.get(LIST, {"category": "makanan"}))
+    assert bar(client.get(LIST, {"category": "makanan"})) == filtered
+    wrong = bar(client.get(LIST, {"kecamatan": "99.99.99"}))
+    assert bar(client.get(LIST, {"kecamatan": "99.99.99"})) == wrong
+    searched = bar(client.get(LIST, {"q": "keripik"}))
     client.force_login(coordinator_a)
     theirs = bar(client.get(LIST))
 
@@ -485,11 +490,13 @@ def test_a_blank_filter_bar_is_written_once_per_set_of_options(client, coordinat
     assert "Apply" in english
     assert "Terapkan" in first
     assert '<option value="makanan" selected>' in filtered  # a set filter is written for its request
-    assert kept_bars() == 4  # dinas, renamed, English, the coordinator's (one kecamatan)
+    assert "is-invalid" in wrong  # a kept bar keeps its errors: they follow from the query string
+    assert 'value="keripik"' in searched
+    assert kept_bars() == 6  # dinas, renamed, English, filtered, wrong, the coordinator's (one kecamatan)
     assert theirs.count('<option value="35.15.') == 1
 
 
-def test_a_blank_filter_bar_follows_a_change_of_area(client, coordinator_a, kec_a, kec_b):
+def test_a_filter_bar_follows_a_change_of_area(client, coordinator_a, kec_a, kec_b):
     """A coordinator given a second kecamatan is offered both at once."""
     from registry.models import AreaAssignment
 
