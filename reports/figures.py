@@ -12,29 +12,20 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from programs.certificates import tanggal
-from programs.filtersets import BankReferralFilterSet, CurationSubmissionFilterSet, EnrollmentFilterSet
 from registry import measures
 from registry.countries import COUNTRY_NAMES
 from registry.filtersets import AreaScopeFilterSet, BusinessFilterSet
 from registry.kbli import SECTION_LABELS, section_of
 from registry.models import AreaAssignment, Business, Category, ExportValue, Kecamatan, Owner, YearlyFigure
 from registry.sizing import SizeClass
+from reports.counts import LiveCounts, TalliedCounts, recap_columns
 from reports.models import OfficialCount
 from reports.official import end_of_year
-from reports.tally import (
-    REFERRAL_STAGES,
-    TallyCounts,
-    curation_steps,
-    enrollment_steps,
-    month_of,
-    referral_aggregates,
-)
 
 SCOPE_KEYS = ["kecamatan", "category", "group", "guided"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
@@ -165,13 +156,14 @@ class AreaDashboard:
         self.flow_params = {**self.stock_params, "from_date": _param(self.period.start)}
         self.today = timezone.localdate()
         # The summary table serves every figure unless a filter is not a cell attribute (reports.tally).
-        self.tallied = (not self.filter.is_bound or self.filter.is_valid()) and not (
+        tallied = (not self.filter.is_bound or self.filter.is_valid()) and not (
             cleaned.get("from_date") or cleaned.get("to_date") or cleaned.get("group")
         )
+        self.counts = TalliedCounts(self) if tallied else LiveCounts(self)
 
-    @cached_property
-    def tally(self):
-        return TallyCounts(self.kecamatan_codes(), self.scope, self.today)
+    @property
+    def tallied(self):
+        return self.counts.tallied
 
     def kecamatan_codes(self):
         return self._kecamatan().values_list("pk", flat=True)
@@ -185,9 +177,9 @@ class AreaDashboard:
 
     @cached_property
     def businesses(self):
-        return self._filtered(BusinessFilterSet, self.stock_params)
+        return self.filtered(BusinessFilterSet, self.stock_params)
 
-    def _filtered(self, filterset_class, params, model=None):
+    def filtered(self, filterset_class, params, model=None):
         queryset = (model or filterset_class._meta.model).objects.visible_to(self.user)
         clean = {key: value for key, value in params.items() if value not in (None, "")}
         return filterset_class(clean, queryset=queryset, request=self.request).qs
@@ -198,19 +190,8 @@ class AreaDashboard:
     # Registered businesses
 
     def totals(self):
-        conditions = {
-            "total": Q(),
-            "verified": Q(verification=Business.Verification.VERIFIED),
-            "guided": ~Q(guided_by=""),
-            "flagship": Q(is_flagship=True),
-        }
-        if self.tallied:
-            tally = self.tally
-            counts = {"total": tally.n("all"), "verified": tally.n("verification", Business.Verification.VERIFIED)}
-            counts |= {"guided": sum(tally.guided_per_kecamatan().values()), "flagship": tally.n("flagship", "1")}
-        else:
-            counts = self.businesses.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
-        registered = self._filtered(BusinessFilterSet, self.flow_params).count() if self.period.start else None
+        counts = self.counts.totals()
+        registered = self.filtered(BusinessFilterSet, self.flow_params).count() if self.period.start else None
         figures = [
             Figure("Usaha terdaftar", counts["total"], self.business_url()),
             Figure("Terverifikasi", counts["verified"], self.business_url(verification="terverifikasi")),
@@ -223,10 +204,7 @@ class AreaDashboard:
 
     def by_kecamatan(self):
         kecamatan = self._kecamatan().order_by("name")
-        if self.tallied:
-            counts = self.tally.per_kecamatan("all")
-        else:
-            counts = dict(self.businesses.order_by().values_list("kecamatan").annotate(n=Count("pk")))
+        counts = self.counts.per_kecamatan()
         rows = [
             Figure(row.name, counts.get(row.pk, 0), self.business_url(kecamatan=row.pk))
             for row in kecamatan.only("code", "name")
@@ -234,15 +212,7 @@ class AreaDashboard:
         return Chart("kecamatan", "Usaha per kecamatan", "bar", rows)
 
     def _choice_chart(self, key, title, field_name, choices, param, kind="bar", blank_label=None):
-        if self.tallied:
-            tallied = {
-                "category": lambda: self.tally.per_category("all"),
-                "size_class": lambda: self.tally.buckets("size"),
-                "owner__sex": lambda: self.tally.buckets("sex"),
-            }
-            counts = tallied[field_name]()
-        else:
-            counts = dict(self.businesses.order_by().values_list(field_name).annotate(n=Count("pk")))
+        counts = self.counts.per_value(field_name)
         if param in self.scope:  # filtered to one value: the other rows would link to lists outside the filter
             choices = [(value, label) for value, label in choices if str(value) == self.scope[param]]
         rows = [Figure(label, counts.get(value, 0), self.business_url(**{param: value})) for value, label in choices]
@@ -268,16 +238,8 @@ class AreaDashboard:
         return self._choice_chart("pemilik", "Usaha per jenis kelamin pemilik", "owner__sex", Owner.Sex.choices, "sex")
 
     def by_kbli(self):
-        if self.tallied:
-            pairs = [(*bucket.split(":", 1), n) for bucket, n in self.tally.buckets("kbli").items()]
-        else:
-            pairs = (
-                self.businesses.order_by()
-                .values_list("kbli_version", Substr("kbli_code", 1, 2))
-                .annotate(n=Count("pk"))
-            )
         counts = {}
-        for version, division, n in pairs:
+        for version, division, n in self.counts.kbli():
             section = section_of(division, version)
             counts[section] = counts.get(section, 0) + n
         rows = [
@@ -288,18 +250,7 @@ class AreaDashboard:
 
     def registrations(self):
         """Registrations per month within the period (or over all time), months without any shown as zero."""
-        if self.tallied:
-            months = {month_of(bucket): n for bucket, n in self.tally.buckets("month").items()}
-        else:
-            registered = self._filtered(BusinessFilterSet, self.flow_params)
-            per_month = dict(
-                registered.order_by()
-                .annotate(month=TruncMonth("created_at"))
-                .values_list("month")
-                .annotate(n=Count("pk"))
-                .values_list("month", "n")
-            )
-            months = {timezone.localtime(month).date().replace(day=1): n for month, n in per_month.items()}
+        months = self.counts.months()
         first = (self.period.start or min(months, default=self.today)).replace(day=1)
         last = (self.period.end or max(months, default=self.today)).replace(day=1)
         rows = []
@@ -351,19 +302,7 @@ class AreaDashboard:
     # Legal documents
 
     def documents(self):
-        if self.tallied:
-            tally = self.tally
-            counts = {f"has_{kind}": tally.holding(kind) for kind in ("nib", "pirt", "halal")}
-            counts |= {f"expiring_{kind}": tally.expiring(kind) for kind in ("pirt", "halal", "bpom")}
-            counts["halal_due"] = tally.halal_due()
-        else:
-            today = self.today
-            conditions = {f"has_{kind}": measures.holds_document(kind, today) for kind in ("nib", "pirt", "halal")}
-            conditions |= {
-                f"expiring_{kind}": measures.document_expiring(kind, today) for kind in ("pirt", "halal", "bpom")
-            }
-            conditions["halal_due"] = measures.halal_due(today)
-            counts = self.businesses.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
+        counts = self.counts.documents()
         coverage = [
             Figure(f"Punya {label}", counts[f"has_{kind}"], self.business_url(document=f"has_{kind}"))
             for kind, label in (("nib", "NIB"), ("pirt", "P-IRT"), ("halal", "sertifikat halal"))
@@ -389,18 +328,11 @@ class AreaDashboard:
 
     # Programs
 
-    def _funnel(self, measure, steps, filterset_class):
-        """{step: how many records reached it}: from the summary, or counted live with the same steps."""
-        if self.tallied:
-            return {step: self.tally.n(measure, step) for step in steps}
-        records = self._filtered(filterset_class, self.flow_params)
-        return records.aggregate(**{step: Count("pk", filter=condition) for step, condition in steps.items()})
-
     def funnels(self):
         """Nominated → attended → completed; submitted → passed → placed; referred → approved → disbursed."""
         funnels = {}
         if self.user.has_perm("programs.view_enrollment"):
-            counts = self._funnel("enrollment", enrollment_steps(), EnrollmentFilterSet)
+            counts = self.counts.funnel("enrollment")
             url = "programs:enrollment_list"
             funnels["pelatihan"] = [
                 Figure("Dinominasikan", counts["nominated"], list_url(url, self.flow_params)),
@@ -408,7 +340,7 @@ class AreaDashboard:
                 Figure("Lulus", counts["completed"], list_url(url, self.flow_params, completed="true")),
             ]
         if self.user.has_perm("programs.view_curationsubmission"):
-            counts = self._funnel("curation", curation_steps(), CurationSubmissionFilterSet)
+            counts = self.counts.funnel("curation")
             url = "programs:curationsubmission_list"
             funnels["kurasi"] = [
                 Figure("Diajukan", counts["submitted"], list_url(url, self.flow_params)),
@@ -416,13 +348,7 @@ class AreaDashboard:
                 Figure("Ditempatkan", counts["placed"], list_url(url, self.flow_params, placed="true")),
             ]
         if self.user.has_perm("programs.view_bankreferral"):
-            if self.tallied:
-                counts = {}
-                for stage, _field in REFERRAL_STAGES:
-                    counts[f"{stage}_n"] = self.tally.n("referral", stage)
-                    counts[f"{stage}_amount"] = self.tally.amount("referral", stage)
-            else:
-                counts = self._filtered(BankReferralFilterSet, self.flow_params).aggregate(**referral_aggregates())
+            counts = self.counts.referrals()
             url = "programs:bankreferral_list"
             funnels["pembiayaan"] = [
                 Figure("Dirujuk", counts["dirujuk_n"], list_url(url, self.flow_params, stage="dirujuk")),
@@ -438,32 +364,20 @@ class AreaDashboard:
 
     # Growth, sales and exports
 
-    def _figures(self):
+    def yearly_figures(self):
         figures = YearlyFigure.objects.filter(business__in=self.businesses.values("pk"))
         if self.period.years is not None:
             figures = figures.filter(year__in=self.period.years)
         return figures
 
     def level_up(self):
-        if self.tallied:
-            per_year = {int(year): n for year, n in self.tally.buckets("rose").items()}
-        else:
-            per_year = dict(self._figures().rose().order_by().values_list("year").annotate(n=Count("pk")))
+        per_year = self.counts.level_up()
         rows = [Figure(str(year), n, self.business_url(size_rose=year)) for year, n in sorted(per_year.items())]
         return Chart("naik_kelas", "Naik kelas per tahun (skala dihitung naik dari tahun sebelumnya)", "bar", rows)
 
     def sales_by_category(self):
         """Yearly sales per category: one dataset per year; a row links to the businesses with sales that year."""
-        if self.tallied:
-            totals = [(year, category, total, n) for (year, category), (total, n) in self.tally.sales().items()]
-        else:
-            totals = (
-                self._figures()
-                .filter(revenue__isnull=False)
-                .order_by()
-                .values_list("year", "business__category")
-                .annotate(total=Sum("revenue"), n=Count("pk"))
-            )
+        totals = self.counts.sales()
         years = sorted({year for year, *_ in totals})
         by_key = {(year, category): (total, n) for year, category, total, n in totals}
         last = years[-1] if years else None
@@ -514,43 +428,10 @@ class AreaDashboard:
 
     def kecamatan_recap(self):
         """One row per kecamatan of the area: the counts a per-kecamatan recap table shows."""
-        columns = {
-            "total": Q(),
-            "verified": Q(verification=Business.Verification.VERIFIED),
-            "guided": ~Q(guided_by=""),
-            **{size: Q(size_class=size) for size in SizeClass.values},
-            "unclassified": Q(size_class=""),
-            "nib": measures.holds_document("nib", self.today),
-            "pirt": measures.holds_document("pirt", self.today),
-            "halal": measures.holds_document("halal", self.today),
-            "women": Q(owner__sex=Owner.Sex.FEMALE),
-        }
-        if self.tallied:
-            per_kecamatan = self._tallied_recap(columns)
-        else:
-            per_kecamatan = {
-                row.pop("kecamatan"): row
-                for row in self.businesses.order_by()
-                .values("kecamatan")
-                .annotate(**{key: Count("pk", filter=q) for key, q in columns.items()})
-            }
+        per_kecamatan = self.counts.recap()
         kecamatan = self._kecamatan().order_by("name")
-        empty = dict.fromkeys(columns, 0)
+        empty = dict.fromkeys(recap_columns(self.today), 0)
         return [(row.name, per_kecamatan.get(row.pk, empty)) for row in kecamatan.only("code", "name")]
-
-    def _tallied_recap(self, columns):
-        tally = self.tally
-        per_column = {
-            "total": tally.per_kecamatan("all"),
-            "verified": tally.per_kecamatan("verification", Business.Verification.VERIFIED),
-            "guided": tally.guided_per_kecamatan(),
-            **{size: tally.per_kecamatan("size", size) for size in SizeClass.values},
-            "unclassified": tally.per_kecamatan("size", ""),
-            **{kind: tally.holding_per_kecamatan(kind) for kind in ("nib", "pirt", "halal")},
-            "women": tally.per_kecamatan("sex", Owner.Sex.FEMALE),
-        }
-        kecamatan = set().union(*per_column.values())
-        return {k: {key: per_column[key].get(k, 0) for key in columns} for k in kecamatan}
 
     # Chart key (as in the CSV download's URL) -> the method that draws it, in page order.
     CHARTS = {
