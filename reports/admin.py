@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from registry.admin import ReadOnlyAdmin
-from reports.models import OfficialCount, ReportJob, Snapshot
+from reports.models import OfficialCount, ReportJob, Snapshot, Tally, TallyDirty, TallyGeneration
 
 
 @admin.register(OfficialCount)
@@ -41,3 +41,26 @@ class ReportJobAdmin(ReadOnlyAdmin):
     list_filter = ["status", "kind"]
     list_select_related = ["user"]
     fields = ["user", "kind", "params", "status", "total", "done", "error", "created_at", "started_at", "finished_at"]
+
+
+@admin.register(Tally)
+class TallyAdmin(ReadOnlyAdmin):
+    """The dashboard's summary: written only by the worker's recount (reports.tally)."""
+
+    list_display = ["kecamatan", "category", "guided", "measure", "bucket", "n", "amount"]
+    list_filter = ["measure", "guided", "category"]
+    search_fields = ["kecamatan"]
+
+
+@admin.register(TallyDirty)
+class TallyDirtyAdmin(ReadOnlyAdmin):
+    """Cells a write has marked and the worker has not recounted yet (none, most of the time)."""
+
+    list_display = ["kecamatan", "category", "guided", "txid"]
+
+
+@admin.register(TallyGeneration)
+class TallyGenerationAdmin(ReadOnlyAdmin):
+    """When the summary was last recounted."""
+
+    list_display = ["number", "counted_at"]

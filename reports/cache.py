@@ -1,56 +1,33 @@
-"""Dashboard figures cached until the data they count changes.
+"""Dashboard figures cached on the shared cache under the summary's generation.
 
-Triggers (migration 0002) take a number from the sequence `reports_data_version` whenever a table
-the dashboards count is written: once per statement (so a transaction sees its own writes) and once
-more as it commits (so others see it as soon as it is visible to them). Figures are cached under
-the version read before computing them, and only when the version has not moved meanwhile; a write
-anywhere therefore makes the next dashboard view compute afresh. The TTL bounds the one race left
-(a commit in the microseconds between its last version bump and becoming visible).
+Every write to a table the dashboards count marks the cells of its businesses (reports.tally's triggers);
+the worker recounts them about a second after the commit and moves the generation in the same transaction
+(`reports.tally.generation()`). Rendered figures are kept under the generation read before computing them,
+and only when it has not moved meanwhile, so a cached view is never older than the summary. Figures
+counted live (a period or a group filter) follow the same generation: they are as fresh as the tallied ones,
+and until the worker has caught up the dashboard says so. What no mark covers (a kecamatan renamed in the
+official list) shows within the TTL; loading official counts moves the generation itself.
 """
 
 import hashlib
 
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone, translation
 
+from reports.tally import generation
+
 TTL_SECONDS = 600
-# Tables whose writes change a dashboard figure: registry members and their parts, program records.
-COUNTED_TABLES = [
-    "registry_business",
-    "registry_business_groups",
-    "registry_owner",
-    "registry_product",
-    "registry_productphoto",
-    "registry_legaldocument",
-    "registry_yearlyfigure",
-    "registry_exportvalue",
-    "registry_kecamatan",
-    "programs_training",
-    "programs_enrollment",
-    "programs_curationsubmission",
-    "programs_placement",
-    "programs_bankreferral",
-    "programs_exportfacilitation",
-]
-
-
-def data_version():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT last_value, is_called FROM reports_data_version")
-        value, called = cursor.fetchone()
-        return value if called else 0
 
 
 def cached(user, params, compute):
-    """`compute()` for this user and these filters, from the cache while the data is unchanged."""
-    version = data_version()
-    parts = [str(user.pk), translation.get_language() or "", timezone.localdate().isoformat(), str(version)]
+    """`compute()` for this user and these filters, from the cache while the summary's generation holds."""
+    current = generation()
+    parts = [str(user.pk), translation.get_language() or "", timezone.localdate().isoformat(), str(current)]
     parts += [f"{key}={value}" for key, value in sorted(params.items())]
     key = "dashboard:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
     value = cache.get(key)
     if value is None:
         value = compute()
-        if data_version() == version:
+        if generation() == current:
             cache.set(key, value, TTL_SECONDS)
     return value

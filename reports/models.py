@@ -174,6 +174,21 @@ class TallyDirty(models.Model):
         return f"{self.kecamatan}/{self.category}/{self.guided}"
 
 
+class TallyGeneration(models.Model):
+    """The summary's generation, one row: it moves when a recount (reports.tally) commits, in the same
+    transaction, so dashboard figures cached under it (reports.cache) are never older than the summary."""
+
+    number = models.BigIntegerField("generasi", default=0)
+    counted_at = models.DateTimeField("dihitung pada", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "generasi rekap dasbor"
+        verbose_name_plural = "generasi rekap dasbor"
+
+    def __str__(self):
+        return str(self.number)
+
+
 class OfficialCountQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(kabupaten__in=Kabupaten.objects.visible_to(user).values("pk"))

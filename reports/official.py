@@ -17,6 +17,7 @@ from lokal import wilayah
 
 from registry.imports import normal, read_sheet
 from registry.models import Kabupaten
+from reports import tally
 from reports.models import OfficialCount
 
 CODE = "kode_kabupaten_kota"
@@ -76,6 +77,7 @@ def load_official_counts(content, *, filename, by):
     try:
         with transaction.atomic():
             _write(rows, measure, source=filename[:200], by=by, result=result)
+            tally.new_generation()  # the dashboard shows these counts: its cached figures are computed afresh
     except IntegrityError:
         # Another load inserted the same kabupaten and year between our read and our write.
         raise ValidationError("Data yang sama sedang dimuat oleh pengguna lain. Coba lagi sebentar lagi.") from None

@@ -5,14 +5,15 @@ each cell, `reports_tally` holds how many businesses or program records fall in 
 measure: ("all", ""), ("verification", "terverifikasi"), ("size", "mikro"), ("month", "2026-11"),
 ("doc:pirt", "2027-12-31"), ("sales", "2025") with the Rupiah total, ...
 
-Statement triggers (migration 0004) write the cells a write touches into `reports_tallydirty`. A worker
-recomputes those cells within seconds (`refresh()`, scheduled by umkm_portal.schedule while `pending()`),
+Statement triggers (migrations 0004, 0005 and 0009) write the cells a write touches into `reports_tallydirty`.
+A worker recomputes those cells within seconds (`refresh()`, scheduled by umkm_portal.schedule while `pending()`),
 with the very conditions of registry.measures and programs.measures; a dashboard only reads the table, so a
 page view never writes and costs the same after a write. Until the worker has caught up, the dashboard says
 that recent changes are still being counted (`pending(kecamatan)`). What depends on the
 date (a document still valid today, one expiring within six months) is kept as the date its validity
 ends, and "today" is applied when reading. Filters that are not cell attributes (a period, a group)
-use the live queries of reports.figures instead.
+are counted live instead (reports.counts). Each recount moves the summary's generation (`generation()`),
+under which reports.cache keeps the rendered figures, live or tallied.
 """
 
 import datetime
@@ -27,7 +28,7 @@ from programs.models import BankReferral, CurationSubmission, Enrollment
 from registry import measures
 from registry.models import Business, LegalDocument, YearlyFigure
 from registry.sizing import SizeClass
-from reports.models import Tally, TallyDirty
+from reports.models import Tally, TallyDirty, TallyGeneration
 from umkm_portal.keyset import iterate_by_pk
 
 NEVER = "never"  # the bucket of a document without an expiry date
@@ -70,10 +71,26 @@ def pending(kecamatan=None):
     return marks.exists()
 
 
+def new_generation():
+    """Move the summary's generation (inside the caller's transaction): dashboards cached under the old one
+    (reports.cache) are computed afresh once it commits. For a write the marks do not cover (official counts).
+    An upsert: the row is there from migration 0009, unless a test's flush or an operator took it away."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO reports_tallygeneration (id, number, counted_at) VALUES (1, 1, now()) ON CONFLICT (id) "
+            "DO UPDATE SET number = reports_tallygeneration.number + 1, counted_at = now()"
+        )
+
+
+def generation():
+    """The summary's generation (reports.cache keys the dashboard's figures by it)."""
+    return TallyGeneration.objects.values_list("number", flat=True).filter(pk=1).first() or 0
+
+
 def refresh():
     """Recompute the cells that writes have marked; return how many. Runs in its own transaction, one at a
-    time: a second caller waits, then finds nothing left to do. Once committed, the data version moves, so
-    dashboards cached before (reports.cache) show the new figures."""
+    time: a second caller waits, then finds nothing left to do. The generation moves in the same transaction,
+    so dashboards cached before (reports.cache) show the new figures as soon as the new summary is seen."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
@@ -84,9 +101,8 @@ def refresh():
         else:
             for kecamatan in sorted({cell[0] for cell in cells}):
                 _recount_kecamatan(kecamatan)
-    if cells:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval('reports_data_version')")
+        if cells:
+            new_generation()
     return len(cells)
 
 
@@ -104,6 +120,7 @@ def rebuild():
         Tally.objects.all().delete()
         for kecamatan in Business.objects.order_by("kecamatan").values_list("kecamatan", flat=True).distinct():
             _recount_kecamatan(kecamatan)
+        new_generation()
 
 
 def _recount(cells):

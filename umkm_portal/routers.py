@@ -20,8 +20,8 @@ from django.http import FileResponse
 
 REPLICA = "replica"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Read where they are written: security state (a logout, a lockout), and the database cache (a cached
-# data-version number read from a lagging replica would serve stale pages).
+# Read where they are written: security state (a logout, a lockout), and the database cache (an entry
+# read from a lagging replica could be one the primary has already replaced or deleted).
 PRIMARY_ONLY_APPS = frozenset({"sessions", "axes", "django_cache"})
 PIN_COOKIE = "umkm_primary"
 _PIN_SALT = "umkm_portal.routers.pin"

@@ -1,6 +1,23 @@
 from django.db import migrations
 
-from reports.cache import COUNTED_TABLES
+# Tables whose writes changed a dashboard figure (migration 0009 drops these triggers).
+COUNTED_TABLES = [
+    "registry_business",
+    "registry_business_groups",
+    "registry_owner",
+    "registry_product",
+    "registry_productphoto",
+    "registry_legaldocument",
+    "registry_yearlyfigure",
+    "registry_exportvalue",
+    "registry_kecamatan",
+    "programs_training",
+    "programs_enrollment",
+    "programs_curationsubmission",
+    "programs_placement",
+    "programs_bankreferral",
+    "programs_exportfacilitation",
+]
 
 FUNCTION = """
 CREATE SEQUENCE IF NOT EXISTS reports_data_version;

@@ -105,6 +105,37 @@ def test_a_write_marks_only_its_cells_and_a_refresh_recounts_them(world, kec_a):
     assert tally.refresh() == 0
 
 
+def test_a_recount_moves_the_generation_and_nothing_else_does(world, kec_a):
+    """One freshness mechanism: the data-version triggers are gone; writes to what the dashboard counts
+    live (exports, groups, photos, a training) mark their businesses' cells like the rest, and only the
+    recount (or loading official counts) moves the generation."""
+    from django.db import connection
+
+    from programs.models import Training
+    from registry.models import BusinessGroup, ExportValue
+
+    tally.refresh()
+    start = tally.generation()
+    business = world["a"][0]
+    ExportValue.objects.create(business=business, year=2025, country="JP", value=1_000_000)
+    assert tally.generation() == start  # a write alone does not move it
+    assert TallyDirty.objects.filter(kecamatan=kec_a.pk, category=business.category).exists()
+    assert tally.refresh() >= 1
+    assert tally.generation() == start + 1
+    assert tally.refresh() == 0
+    assert tally.generation() == start + 1  # nothing recounted, nothing moved
+    assert Training.objects.filter(enrollments__isnull=False).distinct().update(title="Pelatihan baru")
+    assert TallyDirty.objects.exists()
+    tally.refresh()
+    business.groups.add(BusinessGroup.objects.create(name="Klaster baru", kecamatan=kec_a))
+    assert TallyDirty.objects.filter(kecamatan=kec_a.pk).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'reports_version%'")
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname = 'reports_data_version'")
+        assert cursor.fetchone()[0] == 0
+
+
 def test_a_rebuild_gives_what_the_incremental_refreshes_gave(world):
     def rows():
         return sorted(Tally.objects.values_list("kecamatan", "category", "guided", "measure", "bucket", "n", "amount"))
