@@ -19,24 +19,17 @@ from django.utils.functional import cached_property
 from programs.certificates import tanggal
 from registry import measures
 from registry.countries import COUNTRY_NAMES
-from registry.filtersets import AreaScopeFilterSet, BusinessFilterSet
+from registry.filtersets import BusinessFilterSet
 from registry.kbli import SECTION_LABELS, section_of
 from registry.models import AreaAssignment, Business, Category, ExportValue, Kecamatan, Owner, YearlyFigure
 from registry.sizing import SizeClass
 from reports.counts import LiveCounts, TalliedCounts, recap_columns
+from reports.filtersets import DashboardFilterSet
 from reports.models import OfficialCount
 from reports.official import end_of_year
 
 SCOPE_KEYS = ["kecamatan", "category", "group", "guided"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
-
-
-class DashboardFilterSet(AreaScopeFilterSet):
-    """The filter bar of the dashboards: only the shared filters, validated against the user's area."""
-
-    class Meta:
-        model = Business
-        fields = []
 
 
 @dataclass

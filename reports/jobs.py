@@ -24,15 +24,6 @@ PROGRESS_EVERY = 1000
 FAILED_MESSAGE = "Berkas gagal dibuat. Coba lagi atau hubungi admin."
 
 
-def start_job(request, *, kind, params):
-    """Queue a job for the user, with its task, in the request's transaction."""
-    from reports.tasks import make_report
-
-    job = ReportJob.objects.create(user=request.user, kind=kind, params=params)
-    make_report.enqueue(job.pk)
-    return job
-
-
 def run_job(job, *, attempt=1):
     """Make the job's file; on an error the job is tried again later (a database or storage that did not
     answer) or marked failed with a message, never left running."""

@@ -10,14 +10,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from lokal import wilayah
 
-from registry.imports import normal, read_sheet
+from registry.imports import normal
 from registry.models import Kabupaten
-from reports import tally
 from reports.models import OfficialCount
 
 CODE = "kode_kabupaten_kota"
@@ -61,30 +59,7 @@ class _Row:
     unit: str
 
 
-def load_official_counts(content, *, filename, by):
-    """Load an open-data table of counts per kabupaten and year; return a LoadResult.
-
-    All or nothing: a row with an unknown code, a bad number or a name that disagrees with its code
-    raises ValidationError with one Indonesian message per row, and nothing is written. Rows outside
-    `by`'s area are reported in `refused` and not written; reloading the same table changes nothing.
-    """
-    if not by.has_perm("reports.add_officialcount"):
-        raise ValidationError("Anda tidak berhak memuat data resmi.")
-    headers, lines = read_sheet(content, filename)
-    measure, columns = _columns(headers)
-    rows, refused = _check(lines, columns, measure, by)
-    result = LoadResult(refused=refused)
-    try:
-        with transaction.atomic():
-            _write(rows, measure, source=filename[:200], by=by, result=result)
-            tally.new_generation()  # the dashboard shows these counts: its cached figures are computed afresh
-    except IntegrityError:
-        # Another load inserted the same kabupaten and year between our read and our write.
-        raise ValidationError("Data yang sama sedang dimuat oleh pengguna lain. Coba lagi sebentar lagi.") from None
-    return result
-
-
-def _columns(headers):
+def measure_columns(headers):
     """(measure, {column key: index}); raise ValidationError when a required column is missing."""
     keys = [column_key(header) for header in headers]
     columns = {key: index for index, key in enumerate(keys) if key}
@@ -98,7 +73,7 @@ def _columns(headers):
     return measures[0], columns
 
 
-def _check(lines, columns, measure, by):
+def check_rows(lines, columns, measure, by):
     """([_Row], refused messages) of the rows to write; raise ValidationError listing every bad row."""
     known = {k.code: k for k in Kabupaten.objects.select_related("provinsi")}
     mine = set(Kabupaten.objects.visible_to(by).values_list("pk", flat=True))
@@ -184,7 +159,7 @@ def _number(text):
     return int(re.sub(r"\D", "", text))
 
 
-def _write(rows, measure, *, source, by, result):
+def write_counts(rows, measure, *, source, by, result):
     """Insert new figures and update changed ones; equal ones are left as they are (who loaded them first)."""
     # Lock the figures this load may change: two loads at once must not both read "unchanged".
     existing = {

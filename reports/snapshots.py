@@ -1,13 +1,10 @@
 """Freezing published figures: counted once as of a date, stored, and reconciled."""
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
-from registry.models import Business, Category, Kabupaten, Kecamatan, Owner, YearlyFigure
+from registry.models import Business, Category, Kecamatan, Owner, YearlyFigure
 from registry.sizing import RULE_VERSION, SizeClass
-from reports.models import Snapshot
 
 UNCLASSIFIED_LABEL = "Belum terklasifikasi"
 
@@ -52,23 +49,3 @@ def snapshot_figures(kabupaten, as_of):
         "size_rule": RULE_VERSION,
         "computed_at": timezone.now().isoformat(),
     }
-
-
-def freeze_snapshot(*, kabupaten, as_of, title, note="", by):
-    """Count and store the figures of `kabupaten` as of `as_of`; one snapshot per kabupaten and date."""
-    if not Kabupaten.objects.visible_to(by).filter(pk=kabupaten.pk).exists():
-        raise ValidationError("Kabupaten ini di luar wilayah Anda.")
-    if as_of > timezone.localdate():
-        raise ValidationError({"as_of": "Tanggal angka resmi tidak boleh di masa depan."})
-    try:
-        with transaction.atomic():
-            return Snapshot.objects.create(
-                kabupaten=kabupaten,
-                as_of=as_of,
-                title=title,
-                note=note,
-                figures=snapshot_figures(kabupaten, as_of),
-                created_by=by,
-            )
-    except IntegrityError:
-        raise ValidationError({"as_of": "Angka per tanggal ini sudah dibekukan untuk kabupaten tersebut."}) from None

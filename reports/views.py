@@ -22,11 +22,9 @@ from reports.coordinator import CoordinatorWorklist
 from reports.figures import AreaDashboard
 from reports.forms import OfficialCountUploadForm, SnapshotForm
 from reports.impact import call_impact, training_impact
-from reports.jobs import start_job
 from reports.models import OfficialCount, ReportJob, Snapshot
 from reports.national import national_counts
-from reports.official import load_official_counts
-from reports.snapshots import freeze_snapshot
+from reports.services import freeze_snapshot, load_official_counts, start_job
 from reports.tally import pending
 
 

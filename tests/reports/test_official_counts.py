@@ -18,7 +18,7 @@ from registry import roles
 from registry.demo import SOURCE_KABUPATEN
 from registry.services import load_regions
 from reports.models import OfficialCount
-from reports.official import load_official_counts
+from reports.services import load_official_counts
 from tests.factories import make_business, make_region, make_user
 from tests.reports.test_dashboard import dashboard_for
 

@@ -13,7 +13,7 @@ from registry.models import AccessLog, Business
 from reports.impact import training_impact
 from reports.jobs import run_job
 from reports.models import ReportJob, Snapshot
-from reports.snapshots import freeze_snapshot
+from reports.services import freeze_snapshot
 from tests.factories import make_business, make_figure, make_owner
 from tests.worker import run_tasks
 

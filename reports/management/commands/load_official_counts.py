@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from reports.official import load_official_counts
+from reports.services import load_official_counts
 
 
 class Command(BaseCommand):
