@@ -14,6 +14,7 @@ urlpatterns = [
     path("usaha/daftar/draf/", views.RegistrationDraftSaveView.as_view(), name="registrationdraft_save"),
     path("usaha/daftar/cek-ganda/", views.DuplicateCheckView.as_view(), name="business_duplicates"),
     path("usaha/<int:pk>/", views.BusinessDetailView.as_view(), name="business_detail"),
+    path("usaha/<int:pk>/riwayat/", views.BusinessHistoryView.as_view(), name="business_history"),
     path("usaha/<int:pk>/ubah/", views.BusinessUpdateView.as_view(), name="business_update"),
     path("usaha/<int:pk>/pemilik/", views.OwnerUpdateView.as_view(), name="owner_update"),
     path("usaha/<int:pk>/pemilik/nik/", views.OwnerRevealNikView.as_view(), name="owner_reveal_nik"),

@@ -46,6 +46,7 @@ from registry.models import (
     ImportColumnMemory,
     Kecamatan,
     LegalDocument,
+    Owner,
     Product,
     ProductPhoto,
     RegistrationDraft,
@@ -278,14 +279,30 @@ class BusinessDetailView(AreaRestrictedMixin, DetailView):
             user=self.request.user, action=AccessLog.Action.VIEW, object_type="business", object_id=str(business.pk)
         )
         documents = [{"document": d, "expired": d.is_expired, "soon": d.expires_soon} for d in business.documents.all()]
+        return super().get_context_data(documents=documents, **kwargs)
+
+
+class BusinessHistoryView(AreaRestrictedMixin, DetailView):
+    """A business's change history (its owner, products, documents and yearly figures too): a page of its
+    own, or the entries alone for the fold of the detail page (htmx)."""
+
+    permission_required = "registry.view_business"
+    model = Business
+    template_name = "registry/business_history.html"
+
+    def get_template_names(self):
+        return ["includes/_history.html#entries"] if self.request.htmx else [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        business = self.object
         history = change_history(
             business.history.all(),
-            business.owner.history.all(),
+            Owner.history.filter(id=business.owner_id),
             Product.history.filter(business_id=business.pk),
             LegalDocument.history.filter(business_id=business.pk),
             YearlyFigure.history.filter(business_id=business.pk),
         )
-        return super().get_context_data(documents=documents, history=history, **kwargs)
+        return super().get_context_data(history=history, **kwargs)
 
 
 class VerificationQueueView(AreaRestrictedMixin, SingleTableMixin, FilterView):

@@ -90,6 +90,7 @@ MATRIX = {
     "registry:business_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
     "registry:business_queue": ("302 403 403 200 200 403 200", "302 403 403 302 302 403 302"),
     "registry:business_register": ("302 200 200 403 403 403 200", "302 400 400 403 403 403 400"),
+    "registry:business_history": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "registry:business_update": ("302 200 404 403 403 403 200", "302 400 404 403 403 403 400"),
     "registry:import_mapping": ("302 200 404 404 404 403 404", "302 400 404 404 404 403 404"),
     "registry:import_preview": ("302 200 404 404 404 403 404", "302 302 404 404 404 403 404"),
@@ -235,6 +236,7 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
     return {
         "registry:kecamatan_detail": {"pk": kec_a.pk},
         "registry:business_detail": {"pk": business.pk},
+        "registry:business_history": {"pk": business.pk},
         "registry:business_update": {"pk": business.pk},
         "registry:owner_update": {"pk": business.pk},
         "registry:owner_reveal_nik": {"pk": business.pk},

@@ -247,7 +247,7 @@ def test_detail_history_shows_changes_to_parts_with_who_and_old_and_new(client, 
     client.post(url("yearlyfigure_record", business), {"year": "2024", "revenue": "100 juta"})
     client.post(url("yearlyfigure_record", business), {"year": "2024", "revenue": "3 miliar"})
 
-    html = client.get(reverse("registry:business_detail", args=[business.pk])).content.decode()
+    html = client.get(reverse("registry:business_history", args=[business.pk])).content.decode()
 
     assert "data tahunan diubah" in html
     assert "<del>Rp 100.000.000</del> → Rp 3.000.000.000" in html
