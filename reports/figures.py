@@ -110,8 +110,12 @@ class OfficialRow:
 
 def list_url(name, params, **extra):
     """The URL of a list with the dashboard's params plus the figure's own filter."""
+    return with_query(reverse(name), params, **extra)
+
+
+def with_query(path, params, **extra):
     query = {key: value for key, value in {**params, **extra}.items() if value not in (None, "")}
-    return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 class Period:
@@ -177,8 +181,12 @@ class AreaDashboard:
         clean = {key: value for key, value in params.items() if value not in (None, "")}
         return filterset_class(clean, queryset=queryset, request=self.request).qs
 
+    @cached_property
+    def business_list_path(self):
+        return reverse("registry:business_list")  # once per dashboard: a dashboard links to it a thousand times
+
     def business_url(self, params=None, **extra):
-        return list_url("registry:business_list", self.stock_params if params is None else params, **extra)
+        return with_query(self.business_list_path, self.stock_params if params is None else params, **extra)
 
     # Registered businesses
 
