@@ -535,7 +535,10 @@ class BusinessUpdateView(AreaRestrictedMixin, View):
         return self.render(BusinessForm(instance=business, user=request.user), business, business.version)
 
     def post(self, request, pk):
-        business = self.get_object()
+        # A business deleted since the form was read is found too: update_business then refuses the edit
+        # with who deleted it, instead of a bare "not found".
+        deleted_too = Business.all_objects.visible_to(request.user).select_related("owner", "desa")
+        business = get_object_or_404(deleted_too, pk=pk)
         version = request.POST.get("version", "")
         form = BusinessForm(request.POST, instance=business, user=request.user)
         if not version.isdigit():
