@@ -222,17 +222,13 @@ def refuse_if_stale(current, version, what, *, editor=None):
     _refuse_if_deleted(current, what)
     if current.version == version:
         return
-    who = _name(editor or last_editor(current))
+    newest = None if editor else current.history.select_related("history_user").first()
+    who = _name(editor or (newest.history_user if newest else None))
+    at = getattr(current, "updated_at", None) or (newest.history_date if newest else timezone.now())
     raise ValidationError(
-        f"{what} sudah diubah oleh {who} pada {timezone.localtime(current.updated_at):%d-%m-%Y %H:%M} "
+        f"{what} sudah diubah oleh {who} pada {timezone.localtime(at):%d-%m-%Y %H:%M} "
         "setelah Anda membukanya. Muat ulang halaman, lalu ulangi perubahan Anda."
     )
-
-
-def last_editor(instance):
-    """Return the user who saved the newest version of `instance` (from its history), or None."""
-    newest = instance.history.select_related("history_user").first()
-    return newest.history_user if newest else None
 
 
 def _refuse_if_deleted(record, what):

@@ -117,9 +117,7 @@ def test_a_restore_is_not_undone_by_an_edit_opened_before_the_deletion(
     assert not business.is_deleted
 
 
-def test_a_new_yearly_figure_is_not_undone_by_an_edit_opened_before_it(
-    client, coordinator_a, kec_a
-):
+def test_a_new_yearly_figure_is_not_undone_by_an_edit_opened_before_it(client, coordinator_a, kec_a):
     """Before: the figure's new size class was written with a queryset update that left `version` alone,
     so the stale edit passed and wrote the old size class back."""
     colleague = make_user(roles.COORDINATOR, kecamatan=kec_a, first_name="Budi", last_name="Pencatat")
