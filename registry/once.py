@@ -8,6 +8,7 @@ create fails, the token rolls back with it, so the corrected form can be sent ag
 PostgreSQL, so it holds across app nodes.
 """
 
+import datetime
 import uuid
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, resolve_url
 from registry.models import SubmittedForm
 
 FIELD = "once"
+KEPT_FOR = datetime.timedelta(days=7)  # registry.tasks.forget_sent_forms drops older tokens
 ALREADY_SENT = "Formulir ini sudah terkirim sebelumnya; inilah data yang tersimpan (tidak dibuat dua kali)."
 
 

@@ -7,6 +7,7 @@ connections) where the race matters."""
 import datetime
 import re
 import threading
+import uuid
 
 import pytest
 from django.db import connection
@@ -208,3 +209,13 @@ def test_every_creating_form_carries_a_fresh_token(request, client, kec_a, who, 
     tokens = {token_on(client.get(url)) for _ in range(2)}
 
     assert len(tokens) == 2
+
+
+def test_tokens_older_than_a_week_are_forgotten(client, coordinator_a, kec_a):
+    from registry.tasks import forget_sent_forms
+
+    old, recent = (SubmittedForm.objects.create(token=uuid.uuid4(), user=coordinator_a) for _ in range(2))
+    SubmittedForm.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+
+    assert forget_sent_forms.call() == 1
+    assert list(SubmittedForm.objects.all()) == [recent]
