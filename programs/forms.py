@@ -39,7 +39,18 @@ class BankReferralForm(forms.Form):
         return amount
 
 
-class ReferralStepForm(forms.Form):
+STALE_PAGE = "Halaman ini tidak lengkap atau sudah lama; muat ulang halaman, lalu ulangi."
+
+
+class VersionForm(forms.Form):
+    """The version of the record the page was read at (optimistic locking), posted back as a hidden field."""
+
+    version = forms.IntegerField(
+        min_value=1, max_value=2_147_483_647, error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE}
+    )
+
+
+class ReferralStepForm(VersionForm):
     """One step of the workflow; which fields matter depends on the step."""
 
     to_status = forms.ChoiceField(choices=BankReferral.Status.choices)

@@ -144,6 +144,8 @@ class BankReferral(Provenance):
     )
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     updated_at = models.DateTimeField("diubah", auto_now=True)
+    # Optimistic locking: every step moves it, so a step chosen on a page read before is refused.
+    version = models.PositiveIntegerField("versi", default=1, editable=False)
 
     objects = BankReferralQuerySet.as_manager()
     history = HistoricalRecords()
@@ -585,6 +587,8 @@ class CurationSubmission(Provenance):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField("diputuskan", null=True, blank=True)
+    # Optimistic locking: scores and the decision move it, so a page read before cannot overwrite them.
+    version = models.PositiveIntegerField("versi", default=1, editable=False)
 
     objects = CurationSubmissionQuerySet.as_manager()
     history = HistoricalRecords()

@@ -22,7 +22,7 @@ from programs.models import (
     Training,
 )
 from registry.models import Business, Kabupaten, LegalDocument, Product
-from registry.services import require_visible
+from registry.services import refuse_if_stale, require_visible
 
 #
 # Bank referrals
@@ -98,12 +98,18 @@ def allowed_transitions(referral, user):
 
 
 @transaction.atomic
-def move_referral(referral, *, to_status, by, note="", amount=None, on=None):
+def move_referral(referral, *, to_status, by, version=None, note="", amount=None, on=None):
     """Move a referral one step (send, process, approve, reject, disburse, cancel) and record who did it.
 
-    Raises ValidationError for an illegal step or a missing amount, date or reason.
+    `version` is the one the user's page was read at (views always pass it; None, for a command or a
+    script acting on the row as it stands, skips the check): a step chosen before someone else moved the
+    referral is refused with that person's name. Raises ValidationError for a stale page, an illegal
+    step or a missing amount, date or reason.
     """
     referral = BankReferral.objects.select_for_update().get(pk=referral.pk)
+    if version is not None:
+        last = referral.events.select_related("by").order_by("-at", "-pk").first()
+        refuse_if_stale(referral, version, "Rujukan ini", editor=last.by if last else None)
     if to_status not in allowed_transitions(referral, by):
         raise ValidationError(
             f"Rujukan berstatus {referral.get_status_display()} tidak dapat diubah ke "
@@ -134,7 +140,8 @@ def move_referral(referral, *, to_status, by, note="", amount=None, on=None):
         referral.decision_note = note
         fields.append("decision_note")
     referral.status = to_status
-    referral.save(update_fields=fields)
+    referral.version += 1
+    referral.save(update_fields=[*fields, "version"])
     _record(referral, from_status, by=by, note=note)
     return referral
 
@@ -219,7 +226,11 @@ def decide_enrollment(enrollment, *, confirm, by):
     _check_training_area(training, by)
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status != Enrollment.Status.NOMINATED:
-        raise ValidationError(f"{enrollment.business} sudah diputuskan ({enrollment.get_status_display()}).")
+        who = enrollment.decided_by.get_full_name() or enrollment.decided_by.get_username()
+        raise ValidationError(
+            f"{enrollment.business} sudah diputuskan ({enrollment.get_status_display()}) oleh {who} "
+            f"pada {timezone.localtime(enrollment.decided_at):%d-%m-%Y %H:%M}."
+        )
     if confirm and training.enrollments.confirmed().count() >= training.capacity:
         raise ValidationError(f"Kuota pelatihan ({training.capacity} peserta) sudah penuh.")
     enrollment.status = Enrollment.Status.CONFIRMED if confirm else Enrollment.Status.DECLINED
@@ -346,11 +357,27 @@ def submit_to_curation(call, product, *, by):
     return submission
 
 
-@transaction.atomic
-def score_submission(submission, *, scores, by):
-    """Record a curator's scores ({criterion_id: score}) and the weighted total on a 0-100 scale."""
-    submission = CurationSubmission.objects.select_for_update().select_related("call").get(pk=submission.pk)
+def _lock_submission(submission, version, by):
+    """Lock a submission for a curator's change; a page read before another curator's scores or decision
+    is refused with that curator's name (optimistic locking on `version`; None, for a command or a script
+    acting on the row as it stands, skips the check)."""
+    submission = CurationSubmission.objects.select_for_update().select_related("call", "product").get(pk=submission.pk)
     require_visible(CurationCall, submission.call_id, by, "Kurasi ini di luar wilayah kerja Anda.")
+    if version is not None:
+        refuse_if_stale(submission, version, "Pengajuan ini")
+    return submission
+
+
+def _save_submission(submission, fields, by):
+    submission.version += 1
+    submission._history_user = by
+    submission.save(update_fields=[*fields, "version"])
+
+
+@transaction.atomic
+def score_submission(submission, *, scores, by, version=None):
+    """Record a curator's scores ({criterion_id: score}) and the weighted total on a 0-100 scale."""
+    submission = _lock_submission(submission, version, by)
     if submission.decision != CurationSubmission.Decision.PENDING:
         raise ValidationError("Pengajuan ini sudah diputuskan; nilainya tidak dapat diubah.")
     criteria = {c.pk: c for c in submission.call.criteria.all()}
@@ -368,16 +395,15 @@ def score_submission(submission, *, scores, by):
     if len(stored) == len(criteria) and total_weight:
         weighted = sum(stored[c.pk] / c.max_score * c.weight for c in criteria.values())
         submission.total_score = round(100 * weighted / total_weight, 1)
-        submission.save(update_fields=["total_score"])
+    _save_submission(submission, ["total_score"], by)
     return submission
 
 
 @transaction.atomic
-def decide_submission(submission, *, decision, feedback, by):
+def decide_submission(submission, *, decision, feedback, by, version=None):
     """Decide lolos, perbaikan or tidak lolos with feedback; a pass needs every criterion scored and every
     required document held. The missing documents are stored so the coordinator sees which ones."""
-    submission = CurationSubmission.objects.select_for_update().select_related("call", "product").get(pk=submission.pk)
-    require_visible(CurationCall, submission.call_id, by, "Kurasi ini di luar wilayah kerja Anda.")
+    submission = _lock_submission(submission, version, by)
     if submission.decision != CurationSubmission.Decision.PENDING:
         raise ValidationError("Pengajuan ini sudah diputuskan.")
     feedback = (feedback or "").strip()
@@ -392,7 +418,7 @@ def decide_submission(submission, *, decision, feedback, by):
         raise ValidationError("Tuliskan masukan agar pelaku usaha tahu apa yang harus diperbaiki.")
     submission.decision, submission.feedback, submission.missing_documents = decision, feedback, missing
     submission.decided_by, submission.decided_at = by, timezone.now()
-    submission.save(update_fields=["decision", "feedback", "missing_documents", "decided_by", "decided_at"])
+    _save_submission(submission, ["decision", "feedback", "missing_documents", "decided_by", "decided_at"], by)
     return submission
 
 

@@ -33,6 +33,7 @@ from programs.forms import (
     SalesNoteForm,
     SessionFormSet,
     TrainingForm,
+    VersionForm,
 )
 from programs.models import (
     BankOfficer,
@@ -77,6 +78,7 @@ from programs.tables import (
     PlacementTable,
     TrainingTable,
 )
+from registry import once
 from registry.countries import COUNTRY_NAMES
 from registry.exports import CsvExportMixin
 from registry.history import change_history
@@ -224,6 +226,7 @@ class BankReferralStepView(AreaRestrictedMixin, View):
                 referral,
                 to_status=data["to_status"],
                 by=request.user,
+                version=data["version"],
                 note=data["note"],
                 amount=data["amount"],
                 on=data["on"],
@@ -266,24 +269,32 @@ class TrainingCreateView(AreaRestrictedMixin, View):
         return self.render(TrainingForm(user=request.user), SessionFormSet(prefix="session"))
 
     def post(self, request):
+        made = once.made_by(request)
+        if made:
+            return once.show_again(request, made)
         form = TrainingForm(request.POST, user=request.user)
         sessions = SessionFormSet(request.POST, prefix="session")
         if not (form.is_valid() and sessions.is_valid()):
             return self.render(form, sessions, status=400)
         rows = [s.save(commit=False) for s in sessions if s.has_changed() and s.cleaned_data]
         try:
-            training = create_training(
-                form.save(commit=False),
-                sessions=rows,
-                target_kecamatan=form.cleaned_data["target_kecamatan"],
-                mentors=form.cleaned_data["mentors"],
-                by=request.user,
+            training, url = once.create_once(
+                request,
+                lambda: create_training(
+                    form.save(commit=False),
+                    sessions=rows,
+                    target_kecamatan=form.cleaned_data["target_kecamatan"],
+                    mentors=form.cleaned_data["mentors"],
+                    by=request.user,
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)
             return self.render(form, sessions, status=400)
+        if training is None:
+            return once.show_again(request, url)
         messages.success(request, "Pelatihan tersimpan. Koordinator kini dapat menominasikan anggota.")
-        return redirect(training)
+        return redirect(url)
 
 
 class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
@@ -336,15 +347,25 @@ class TrainingNominateView(AreaRestrictedMixin, View):
 
     def post(self, request, pk):
         training = get_object_or_404(self.get_queryset(), pk=pk)
+        made = once.made_by(request)
+        if made:
+            return once.show_again(request, made)
         business = Business.objects.visible_to(request.user).filter(pk=request.POST.get("business") or 0).first()
         if business is None:
             messages.error(request, "Pilih anggota yang akan dinominasikan.")
             return redirect(training)
-        try:
+
+        def create():
             nominate(training, business, by=request.user)
+            return training  # the nominee is shown on the training's page
+
+        try:
+            shown, url = once.create_once(request, create)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(training)
+        if shown is None:
+            return once.show_again(request, url)
         for other in similar_assistance_this_year(business, training.kind):
             messages.warning(request, f"{business.name} sudah mengikuti pelatihan sejenis tahun ini: {other.title}.")
         messages.success(request, f"{business.name} dinominasikan; menunggu konfirmasi dinas.")
@@ -531,18 +552,25 @@ class CurationCallCreateView(AreaRestrictedMixin, View):
         )
 
     def post(self, request):
+        made = once.made_by(request)
+        if made:
+            return once.show_again(request, made)
         form = CurationCallForm(request.POST, user=request.user)
         criteria = CriterionFormSet(request.POST, prefix="criterion")
         if not (form.is_valid() and criteria.is_valid()):
             return self.render(form, criteria, status=400)
         rows = [c.save(commit=False) for c in criteria if c.cleaned_data.get("name")]
         try:
-            call = open_curation_call(form.save(commit=False), criteria=rows, by=request.user)
+            call, url = once.create_once(
+                request, lambda: open_curation_call(form.save(commit=False), criteria=rows, by=request.user)
+            )
         except ValidationError as error:
             form.add_error(None, error)
             return self.render(form, criteria, status=400)
+        if call is None:
+            return once.show_again(request, url)
         messages.success(request, "Kurasi dibuka. Koordinator kini dapat mengajukan produk.")
-        return redirect(call)
+        return redirect(url)
 
 
 class CurationCallDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
@@ -577,15 +605,20 @@ class CurationSubmitView(AreaRestrictedMixin, View):
 
     def post(self, request, pk):
         call = get_object_or_404(self.get_queryset(), pk=pk)
+        made = once.made_by(request)
+        if made:
+            return once.show_again(request, made)
         product = Product.objects.visible_to(request.user).filter(pk=request.POST.get("product") or 0).first()
         if product is None:
             messages.error(request, "Pilih produk yang akan diajukan.")
             return redirect(call)
         try:
-            submission = submit_to_curation(call, product, by=request.user)
+            submission, url = once.create_once(request, lambda: submit_to_curation(call, product, by=request.user))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(call)
+        if submission is None:
+            return once.show_again(request, url)
         missing = missing_documents(product, call.required_documents)
         if missing:
             labels = dict(LegalDocument.Kind.choices)
@@ -633,6 +666,11 @@ class CurationActionView(AreaRestrictedMixin, View):
     def post(self, request, pk, action):
         submission = get_object_or_404(self.get_queryset(), pk=pk)
         try:
+            if action in ("nilai", "putuskan"):  # both change what the page showed: optimistic locking
+                read_at = VersionForm(request.POST)
+                if not read_at.is_valid():
+                    raise ValidationError(read_at.errors["version"])
+                version = read_at.cleaned_data["version"]
             if action == "nilai":
                 scores = {}
                 for key, value in request.POST.items():
@@ -640,7 +678,7 @@ class CurationActionView(AreaRestrictedMixin, View):
                         if not value.strip().isdigit():
                             raise ValidationError("Nilai harus angka bulat.")
                         scores[key.removeprefix("score-")] = int(value)
-                score_submission(submission, scores=scores, by=request.user)
+                score_submission(submission, scores=scores, by=request.user, version=version)
                 messages.success(request, "Nilai tersimpan.")
             elif action == "putuskan":
                 decide_submission(
@@ -648,6 +686,7 @@ class CurationActionView(AreaRestrictedMixin, View):
                     decision=request.POST.get("decision", ""),
                     feedback=request.POST.get("feedback", ""),
                     by=request.user,
+                    version=version,
                 )
                 messages.success(request, "Keputusan kurasi tersimpan; koordinator dapat membaca masukannya.")
             elif action == "tempatkan":

@@ -8,6 +8,7 @@ unique rule (both have yearly figures for 2025, say), nothing is merged and the 
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.forms.models import model_to_dict
 
 from registry.models import Business, DuplicateDecision, MergeRecord, Owner
@@ -100,9 +101,12 @@ def merge(survivor, removed, *, by):
         ids = list(rows.values_list("pk", flat=True))
         if not ids:
             continue
+        moves = {relation.field.name: survivor}
+        if any(field.name == "version" for field in relation.related_model._meta.concrete_fields):
+            moves["version"] = F("version") + 1  # an edit form opened before the merge is now stale
         try:
             with transaction.atomic():
-                relation.related_model._base_manager.filter(pk__in=ids).update(**{relation.field.name: survivor})
+                relation.related_model._base_manager.filter(pk__in=ids).update(**moves)
         except IntegrityError:
             conflicts.append(label)
             continue
@@ -126,6 +130,10 @@ def merge(survivor, removed, *, by):
     )
     model.all_objects.filter(pk=removed.pk).delete()
     model.history.filter(id=removed.pk).delete()  # the delete's own history entry: the trail is the record
+    # The survivor changed (its groups, its parts): a save moves its version and names the admin, so an
+    # edit form opened before the merge is refused instead of dropping what the merge brought.
+    survivor._history_user = by
+    survivor.save(update_fields=["updated_at"])
     return record
 
 

@@ -211,22 +211,39 @@ def _set_groups(business, groups, by):
     business.groups.set(groups)
 
 
-def _refuse_if_stale(current, version, what):
-    """Optimistic locking: raise ValidationError naming the last editor if `current` moved past `version`."""
+def _name(user):
+    return (user.get_full_name() or user.get_username()) if user else "pengguna lain"
+
+
+def refuse_if_stale(current, version, what, *, editor=None):
+    """Optimistic locking: raise ValidationError naming the last editor if `current` (read under lock)
+    moved past `version`, the version the user's form was read at. `editor` defaults to the author of
+    the newest history entry. A soft-deleted record is refused with who deleted it."""
+    _refuse_if_deleted(current, what)
     if current.version == version:
         return
-    editor = last_editor(current)
-    who = editor.get_full_name() or editor.get_username() if editor else "pengguna lain"
+    newest = None if editor else current.history.select_related("history_user").first()
+    who = _name(editor or (newest.history_user if newest else None))
+    at = getattr(current, "updated_at", None) or (newest.history_date if newest else timezone.now())
     raise ValidationError(
-        f"{what} sudah diubah oleh {who} pada {timezone.localtime(current.updated_at):%d-%m-%Y %H:%M} "
+        f"{what} sudah diubah oleh {who} pada {timezone.localtime(at):%d-%m-%Y %H:%M} "
         "setelah Anda membukanya. Muat ulang halaman, lalu ulangi perubahan Anda."
     )
 
 
-def last_editor(instance):
-    """Return the user who saved the newest version of `instance` (from its history), or None."""
-    newest = instance.history.select_related("history_user").first()
-    return newest.history_user if newest else None
+def _refuse_if_deleted(record, what):
+    if getattr(record, "is_deleted", False):
+        raise ValidationError(
+            f"{what} sudah dihapus oleh {_name(record.deleted_by)} pada "
+            f"{timezone.localtime(record.deleted_at):%d-%m-%Y %H:%M} setelah Anda membukanya."
+        )
+
+
+def _lock_live(model, pk, what):
+    """Lock row `pk` for a state change; one deleted meanwhile is refused with who deleted it (not a 500)."""
+    record = model.all_objects.select_for_update().get(pk=pk)
+    _refuse_if_deleted(record, what)
+    return record
 
 
 @transaction.atomic
@@ -236,10 +253,10 @@ def update_business(business, *, version, by, groups=None):
 
     Raises ValidationError naming the other editor (optimistic locking), PermissionDenied outside the area.
     """
-    current = Business.objects.select_for_update().get(pk=business.pk)
+    current = Business.all_objects.select_for_update().get(pk=business.pk)
     _check_area(by, current.kecamatan_id)
     _check_area(by, business.desa.kecamatan_id)
-    _refuse_if_stale(current, version, "Data ini")
+    refuse_if_stale(current, version, "Data ini")
     business.version = current.version  # save() moves it on
     business._history_user = by
     business.full_clean(exclude=["owner", "kecamatan"])
@@ -255,7 +272,7 @@ def update_business(business, *, version, by, groups=None):
 @transaction.atomic
 def verify_business(business, *, by):
     """Mark a waiting or rejected registration as verified. Raises ValidationError if already verified."""
-    business = Business.objects.select_for_update().get(pk=business.pk)
+    business = _lock_live(Business, business.pk, "Usaha ini")
     _check_area(by, business.kecamatan_id)
     if business.verification == Business.Verification.VERIFIED:
         raise ValidationError(f"{business.name} sudah terverifikasi.")
@@ -274,7 +291,7 @@ def reject_business(business, *, reason, by):
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError("Tuliskan alasan penolakan agar koordinator dapat memperbaikinya.")
-    business = Business.objects.select_for_update().get(pk=business.pk)
+    business = _lock_live(Business, business.pk, "Usaha ini")
     _check_area(by, business.kecamatan_id)
     if business.verification == Business.Verification.REJECTED:
         raise ValidationError(f"{business.name} sudah ditolak.")
@@ -334,23 +351,28 @@ def add_document(business, document, *, by):
 def record_yearly_figure(business, figure, *, by):
     """Store one year's figures, replacing that year's earlier entry; the size class is recomputed."""
     _check_area(by, business.kecamatan_id)
-    Business.objects.select_for_update().filter(pk=business.pk).first()
+    locked = _lock_live(Business, business.pk, "Usaha ini")
     existing = business.yearly_figures.filter(year=figure.year).first()
     if existing is not None:
         figure.pk, figure.created_at = existing.pk, existing.created_at
     figure.business = business
     figure._history_user = by
     figure.full_clean(validate_unique=existing is None, validate_constraints=existing is None)
-    figure.save()
+    figure.save()  # moves the business's size class and version (YearlyFigure.update_business_size)
+    # A save of the business itself, so its history names who changed the size class: an edit form
+    # opened before is refused with that name.
+    locked.refresh_from_db(fields=["size_class", "version"])
+    locked._history_user = by
+    locked.save(update_fields=["updated_at"])
     return figure
 
 
 @transaction.atomic
 def update_owner(owner, *, version, by):
     """Save changes to an owner's data unless someone else saved since `version` (optimistic locking)."""
-    current = Owner.objects.select_for_update().get(pk=owner.pk)
+    current = Owner.all_objects.select_for_update().get(pk=owner.pk)
     require_visible(Owner, owner.pk, by, "Pemilik ini di luar wilayah kerja Anda.")
-    _refuse_if_stale(current, version, "Data pemilik")
+    refuse_if_stale(current, version, "Data pemilik")
     owner.version = current.version  # save() moves it on
     owner._history_user = by
     owner.full_clean()
@@ -365,7 +387,7 @@ def update_owner(owner, *, version, by):
 @transaction.atomic
 def set_guidance(business, *, guided_by, guided_since, is_flagship, by):
     """Record whether a dinas guides the business (binaan), since when, and whether it is a flagship."""
-    business = Business.objects.select_for_update().get(pk=business.pk)
+    business = _lock_live(Business, business.pk, "Usaha ini")
     _check_area(by, business.kecamatan_id)
     guided_by = " ".join((guided_by or "").split())
     if guided_since and not guided_by:
@@ -387,7 +409,7 @@ def set_guidance(business, *, guided_by, guided_since, is_flagship, by):
 def delete_business(business, *, reason, by):
     """Take a business out of every list (soft delete) with a reason; its owner goes too when they have no
     other business left. Nothing is destroyed: an admin can restore it until `purge_deleted` runs."""
-    business = Business.objects.select_for_update().get(pk=business.pk)
+    business = _lock_live(Business, business.pk, "Usaha ini")
     require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
     reason = _delete_reason(reason)
     now = timezone.now()

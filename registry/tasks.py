@@ -6,7 +6,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from registry import cleanup, import_jobs, services
+from registry import cleanup, import_jobs, once, services
 from registry.models import ImportBatch
 
 
@@ -23,6 +23,12 @@ def purge_deleted():
     older_than = timezone.now() - datetime.timedelta(days=settings.DELETED_RETENTION_DAYS)
     purged, owners, kept = services.purge_deleted(older_than=older_than)
     return {"businesses": purged, "owners": owners, "kept": len(kept)}
+
+
+@task()
+def forget_sent_forms():
+    """Drop creating forms' one-time tokens older than a week (scheduled daily): a form is not resent later."""
+    return once.forget_old(older_than=timezone.now() - once.KEPT_FOR)
 
 
 @task()

@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 from django_htmx.http import HttpResponseClientRefresh
 from django_tables2 import LazyPaginator, SingleTableMixin
 
+from registry import once
 from registry.exports import export_businesses, export_sidt
 from registry.filtersets import BusinessFilterSet, KecamatanFilterSet, ProductFilterSet
 from registry.forms import (
@@ -457,6 +458,9 @@ class BusinessRegisterView(AreaRestrictedMixin, View):
         return self.render(forms, draft=draft)
 
     def post(self, request):
+        made = once.made_by(request)
+        if made:  # the form was sent before (a double click after "confirm"): show what it made
+            return once.show_again(request, made)
         draft = self.get_draft()
         forms = RegistrationForms(request.POST, request.FILES, user=request.user)
         if not forms.is_valid():
@@ -467,8 +471,9 @@ class BusinessRegisterView(AreaRestrictedMixin, View):
         if duplicates and request.POST.get("confirm_duplicates") != "yes":
             messages.warning(request, "Mungkin data ganda. Periksa daftar di bawah, lalu konfirmasi bila memang baru.")
             return self.render(forms, draft=draft, duplicates=_duplicate_rows(request.user, duplicates), status=409)
-        try:
-            business = register_business(
+
+        def create():
+            created = register_business(
                 business,
                 owner=owner,
                 by=request.user,
@@ -477,6 +482,12 @@ class BusinessRegisterView(AreaRestrictedMixin, View):
                 figures=figures,
                 groups=groups,
             )
+            if draft:
+                draft.delete()
+            return created
+
+        try:
+            created, url = once.create_once(request, create)
         except ValidationError as error:
             for section in (forms.owner, forms.business):
                 fields = getattr(error, "error_dict", {})
@@ -485,12 +496,12 @@ class BusinessRegisterView(AreaRestrictedMixin, View):
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
             return self.render(forms, draft=draft, status=400)
-        if draft:
-            draft.delete()
+        if created is None:  # sent at the same moment as the same form, which made the record
+            return once.show_again(request, url)
         for warning in forms.warnings:
             messages.warning(request, warning)
-        messages.success(request, f"{business.name} terdaftar dan menunggu verifikasi dinas.")
-        return redirect(business)
+        messages.success(request, f"{created.name} terdaftar dan menunggu verifikasi dinas.")
+        return redirect(url)
 
 
 class RegistrationDraftSaveView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -552,7 +563,10 @@ class BusinessUpdateView(AreaRestrictedMixin, View):
         return self.render(BusinessForm(instance=business, user=request.user), business, business.version)
 
     def post(self, request, pk):
-        business = self.get_object()
+        # A business deleted since the form was read is found too: update_business then refuses the edit
+        # with who deleted it, instead of a bare "not found".
+        deleted_too = Business.all_objects.visible_to(request.user).select_related("owner", "desa")
+        business = get_object_or_404(deleted_too, pk=pk)
         version = request.POST.get("version", "")
         form = BusinessForm(request.POST, instance=business, user=request.user)
         if not version.isdigit():
@@ -607,17 +621,28 @@ class BusinessPartView(AreaRestrictedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(business=self.business, title=self.title, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        made = once.made_by(request)
+        if made:  # the form was sent before (a double click): show what it made
+            return once.show_again(request, made)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         try:
-            saved = self.save(form)
+            saved, url = once.create_once(self.request, lambda: self._saved_target(form))
         except ValidationError as error:
             # A service's error on a field the form shows goes next to it; anything else on top.
             errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
             for field, messages_ in errors.items():
                 form.add_error(field if field in form.fields else None, messages_)
             return self.form_invalid(form)
+        if saved is None:  # sent at the same moment as the same form, which saved it
+            return once.show_again(self.request, url)
         messages.success(self.request, self.success_message)
-        return redirect(self.get_success_target(saved))
+        return redirect(url)
+
+    def _saved_target(self, form):
+        return self.get_success_target(self.save(form))
 
     def get_success_target(self, saved):
         """Where to go after saving: the business, unless a subclass has a better page."""

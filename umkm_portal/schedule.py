@@ -17,6 +17,7 @@ SCHEDULE = [
     Schedule("purge_deleted", "registry.tasks.purge_deleted", every=DAY, offset=wib(2)),
     Schedule("old_files", "registry.tasks.remove_old_files", every=DAY, offset=wib(2.5)),
     Schedule("prune_tasks", "umkm_portal.tasks.prune", every=DAY, offset=wib(3)),
+    Schedule("sent_forms", "registry.tasks.forget_sent_forms", every=DAY, offset=wib(3.5)),
     # Weekly: on S3 the sweep lists every folder of photos and scans.
     Schedule("orphan_files", "registry.tasks.remove_orphan_files", every=7 * DAY, offset=wib(4)),
 ]

@@ -12,6 +12,7 @@ from registry.models.intake import (  # noqa: F401
     ImportColumnMemory,
     RegistrationDraft,
     RegistrationDraftQuerySet,
+    SubmittedForm,
     _import_path,
 )
 from registry.models.members import (  # noqa: F401

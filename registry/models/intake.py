@@ -43,6 +43,28 @@ class RegistrationDraft(models.Model):
 
 
 #
+# One record per creating form (registry/once.py)
+#
+
+
+class SubmittedForm(models.Model):
+    """A creating form's one-time token, written in the transaction that creates the record, with the page
+    that shows it: a second or simultaneous submit of the same form is sent there and creates nothing."""
+
+    token = models.UUIDField("token", primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField("halaman hasil", max_length=300, blank=True)
+    created_at = models.DateTimeField("dikirim", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "formulir terkirim"
+        verbose_name_plural = "formulir terkirim"
+
+    def __str__(self):
+        return str(self.token)
+
+
+#
 # Imports of spreadsheets (registry.imports does the reading, checking and writing)
 #
 

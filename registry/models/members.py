@@ -88,7 +88,7 @@ class LiveManager(models.Manager):
 
 def _move_version(record, save_kwargs):
     """Every save of an existing owner or business moves its `version`, whoever saves it (a form, a
-    service, the admin), so a form opened before sees that it is stale (services._refuse_if_stale).
+    service, the admin), so a form opened before sees that it is stale (services.refuse_if_stale).
     Bulk updates (the import) move it themselves."""
     fields = save_kwargs.get("update_fields")
     if record._state.adding or (fields is not None and not fields):  # new, or a save that writes nothing

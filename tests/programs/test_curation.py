@@ -169,9 +169,9 @@ def test_curation_pages_end_to_end(client, call, coordinator_a, dinas_sidoarjo, 
     client.force_login(dinas_sidoarjo)
     action = lambda name: reverse("programs:curationsubmission_action", args=[submission.pk, name])  # noqa: E731
 
-    client.post(action("nilai"), {f"score-{c.pk}": "4" for c in call.criteria.all()})
-    bad = client.post(action("nilai"), {f"score-{call.criteria.first().pk}": "empat"}, follow=True)
-    client.post(action("putuskan"), {"decision": "tidak_lolos", "feedback": "Kemasan mudah bocor."})
+    client.post(action("nilai"), {f"score-{c.pk}": "4" for c in call.criteria.all()} | {"version": 1})
+    bad = client.post(action("nilai"), {f"score-{call.criteria.first().pk}": "empat", "version": 2}, follow=True)
+    client.post(action("putuskan"), {"decision": "tidak_lolos", "feedback": "Kemasan mudah bocor.", "version": 2})
 
     submission.refresh_from_db()
     assert "Nilai harus angka bulat" in bad.content.decode()

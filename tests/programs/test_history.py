@@ -14,9 +14,9 @@ def test_a_referrals_changes_show_who_changed_what_on_its_page_and_in_admin(
     )
     step = reverse("programs:bankreferral_step", args=[referral.pk])
     client.force_login(coordinator_a)
-    client.post(step, {"to_status": "dikirim"})
+    client.post(step, {"to_status": "dikirim", "version": 1})
     client.force_login(bank_officer)
-    client.post(step, {"to_status": "diproses"})
+    client.post(step, {"to_status": "diproses", "version": 2})
     client.force_login(coordinator_a)
 
     page = client.get(referral.get_absolute_url())

@@ -254,9 +254,9 @@ def test_bank_officer_decides_through_the_page(client, coordinator_a, bank_offic
     client.force_login(bank_officer)
     step = reverse("programs:bankreferral_step", args=[referral.pk])
 
-    client.post(step, {"to_status": "diproses"})
-    client.post(step, {"to_status": "disetujui", "amount": "Rp 45.000.000"})
-    refused = client.post(step, {"to_status": "dikirim"}, follow=True)
+    client.post(step, {"to_status": "diproses", "version": 2})
+    client.post(step, {"to_status": "disetujui", "amount": "Rp 45.000.000", "version": 3})
+    refused = client.post(step, {"to_status": "dikirim", "version": 4}, follow=True)
 
     referral.refresh_from_db()
     assert (referral.status, referral.amount_approved) == ("disetujui", 45_000_000)
