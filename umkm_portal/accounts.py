@@ -18,7 +18,6 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.db import connection, transaction
-from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -147,12 +146,13 @@ class PasswordResetConfirmView(LinkLifetimeMixin, auth_views.PasswordResetConfir
 
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")
 
     def form_valid(self, form):
-        super().form_valid(form)
+        response = super().form_valid(form)
         allow_enrolment(self.request, form.user)
         messages.success(self.request, _("Kata sandi baru tersimpan dan Anda sudah masuk."))
-        return redirect(settings.LOGIN_REDIRECT_URL)
+        return response
 
 
 #
