@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -37,6 +38,7 @@ from registry.models import (
 from registry.search import estimated_rows
 from registry.services import delete_owner, restore_business, restore_owner, verify_business
 from registry.subject import subject_report
+from umkm_portal.accounts import issue_enrolment_code
 
 admin.site.site_header = "UMKM Portal · Admin data"
 admin.site.site_title = "UMKM Portal"
@@ -145,9 +147,31 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [AreaAssignmentInline]
     list_display = ["username", "first_name", "last_name", "is_active", "is_staff", "role_names"]
     list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
+    actions = ["issue_enrolment_codes"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.action(
+        description="Terbitkan kode pendaftaran autentikator (menghapus autentikator lama)", permissions=["change"]
+    )
+    def issue_enrolment_codes(self, request, queryset):
+        """Issue each chosen user (never oneself) a one-time code to set up a new authenticator; show them once.
+
+        The codes are in this page only: not in a message (a cookie), not in a log."""
+        issued = []
+        for user in queryset.exclude(pk=request.user.pk).order_by("username"):
+            issued.append((user, issue_enrolment_code(user, by=request.user)))
+            self.log_change(request, user, "Kode pendaftaran autentikator diterbitkan; autentikator lama dihapus.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Kode pendaftaran autentikator",
+            "opts": self.model._meta,
+            "issued": issued,
+            "skipped_self": queryset.filter(pk=request.user.pk).exists(),
+            "hours": settings.ENROLMENT_CODE_HOURS,
+        }
+        return TemplateResponse(request, "admin/auth/user/enrolment_codes.html", context)
 
     @admin.display(description="peran")
     def role_names(self, obj):

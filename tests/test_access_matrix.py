@@ -46,6 +46,9 @@ MATRIX = {
     "logout": ("405 405 405 405 405 405 405", "200 200 200 200 200 200 200"),
     "password_change": ("302 200 200 200 200 200 200", "302 200 200 200 200 200 200"),
     "password_change_done": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "password_reset": ("200 200 200 200 200 200 200", "200 200 200 200 200 200 200"),
+    "password_reset_done": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "password_reset_confirm": ("200 200 200 200 200 200 200", "200 200 200 200 200 200 200"),
     "second_factor": ("302 302 302 200 200 302 200", "302 302 302 200 200 302 200"),
     "set_language": ("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
     # programs
@@ -273,6 +276,7 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "registry:import_mapping": {"pk": batch.pk},
         "registry:import_preview": {"pk": batch.pk},
         "reports:job_download": {"token": job.token},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "bukan-token"},
     }
 
 

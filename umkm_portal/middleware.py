@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class PortalLanguageMiddleware(LocaleMiddleware):
@@ -24,11 +25,13 @@ class PortalLanguageMiddleware(LocaleMiddleware):
 
 
 class IdleSessionMiddleware:
-    """End a session nobody has used for SESSION_IDLE_SECONDS, on a shared office PC or a lost phone.
+    """End a session nobody has used for SESSION_IDLE_SECONDS (a shared office PC, a lost phone), and any
+    session SESSION_COOKIE_AGE after its login, however active.
 
-    The last-seen time is written at most once a minute, so an active user does not cost a session
-    write on every request. SESSION_COOKIE_AGE stays the hard limit of one login. That write may come
-    from a GET: sessions are written and read on the primary (umkm_portal.routers), never a replica.
+    The last-seen time is written at most once a minute, so an active user does not cost a session write on
+    every request. That write moves Django's own expiry of the session forward, so the absolute limit is kept
+    here, from the login time stored in the session. The writes may come from a GET: sessions are written and
+    read on the primary (umkm_portal.routers), never a replica.
     """
 
     REFRESH_SECONDS = 60
@@ -39,19 +42,36 @@ class IdleSessionMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
-            last_seen = request.session.get("last_seen", now)
+            session = request.session
+            last_seen = session.get(LAST_SEEN, now)
+            # A session from before the login time was kept starts its count now.
+            logged_in = session.setdefault(LOGGED_IN, now)
+            if now - logged_in >= settings.SESSION_COOKIE_AGE:
+                hours = f"{settings.SESSION_COOKIE_AGE / 3600:g}"
+                return _end_session(
+                    request, _("Sesi Anda berakhir %(hours)s jam setelah masuk. Silakan masuk lagi.") % {"hours": hours}
+                )
             if now - last_seen > settings.SESSION_IDLE_SECONDS:
-                logout(request)
-                messages.info(request, "Sesi Anda berakhir karena lama tidak aktif. Silakan masuk lagi.")
-                return redirect_to_login(request.get_full_path())
-            if now - last_seen >= self.REFRESH_SECONDS or "last_seen" not in request.session:
-                request.session["last_seen"] = now
+                return _end_session(request, _("Sesi Anda berakhir karena lama tidak aktif. Silakan masuk lagi."))
+            if now - last_seen >= self.REFRESH_SECONDS or LAST_SEEN not in session:
+                session[LAST_SEEN] = now
         return self.get_response(request)
 
 
+# Session keys: seconds since the epoch of the last request (refreshed once a minute) and of the login.
+LAST_SEEN = "last_seen"
+LOGGED_IN = "logged_in_at"
+
+
+def _end_session(request, message):
+    logout(request)
+    messages.info(request, message)
+    return redirect_to_login(request.get_full_path())
+
+
 def start_idle_clock(sender, request, user, **kwargs):
-    """A fresh login starts the idle clock, so the first request after it costs no session write.
+    """A fresh login starts both clocks, so the first request after it costs no session write.
 
     Connected to user_logged_in in RegistryConfig.ready()."""
     if request is not None and hasattr(request, "session"):
-        request.session["last_seen"] = int(time.time())
+        request.session[LAST_SEEN] = request.session[LOGGED_IN] = int(time.time())

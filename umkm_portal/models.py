@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class WorkerHeartbeat(models.Model):
@@ -35,3 +37,55 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.slot:%Y-%m-%d %H:%M:%S}"
+
+
+class PasswordResetRequest(models.Model):
+    """One accepted request for a password-reset e-mail, whether or not the address has an account.
+
+    The recent rows limit requests per e-mail address and per client address (umkm_portal.accounts), in the
+    database every node shares, as django-axes keeps login failures; the address is kept only as a digest."""
+
+    email_digest = models.CharField("digest alamat e-mail", max_length=64)
+    ip_address = models.GenericIPAddressField("alamat IP", null=True, blank=True)
+    requested_at = models.DateTimeField("diminta", default=timezone.now)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = verbose_name_plural = "permintaan atur ulang kata sandi"
+        indexes = [
+            models.Index(fields=["email_digest", "requested_at"], name="portal_reset_by_email"),
+            models.Index(fields=["ip_address", "requested_at"], name="portal_reset_by_ip"),
+        ]
+
+    def __str__(self):
+        return f"{self.ip_address} {self.requested_at:%Y-%m-%d %H:%M:%S}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an admin gives a person so that they may set up an authenticator app (their second factor).
+
+    Only a SHA-256 digest of the code is stored; the code is shown once, to the admin who issued it. It is
+    spent by its first use and worthless after `expires_at` (umkm_portal.accounts.redeem_enrolment_code)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_codes", verbose_name="pengguna"
+    )
+    code_digest = models.CharField("digest kode", max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="diterbitkan oleh",
+    )
+    created_at = models.DateTimeField("diterbitkan", auto_now_add=True)
+    expires_at = models.DateTimeField("berlaku sampai")
+    used_at = models.DateTimeField("dipakai", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "kode pendaftaran autentikator"
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,8 +1,10 @@
 """A TOTP second factor (django-otp) for the accounts that see a whole kabupaten: admins and dinas staff.
 
-After the password, such a user is sent to one page: on the first login it shows a QR code to add the
-portal to an authenticator app (Google Authenticator, Aegis, ...) and asks for one code to confirm;
-afterwards it asks for the current code. Until then every other page redirects there.
+After the password, such a user is sent to one page. Without an authenticator it asks for the one-time
+enrolment code an admin issued (the password alone enrols nothing: umkm_portal.accounts); with that code, or
+after a password reset through the e-mail link, it shows a QR code to add the portal to an authenticator app
+(Google Authenticator, Aegis, ...) and asks for one code to confirm; afterwards it asks for the current code.
+Until then every other page redirects there.
 """
 
 from urllib.parse import urlencode
@@ -16,15 +18,26 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry import roles
+from umkm_portal.accounts import ENROL_SESSION_KEY, allow_enrolment, may_enrol, redeem_enrolment_code
 
 DEVICE_NAME = "Aplikasi autentikator"
-# Reachable before the second factor: the code page itself, leaving, and the language switch.
-OPEN_URL_NAMES = {"second_factor", "logout", "set_language", "healthz"}
+# Reachable before the second factor: the code page itself, leaving, the language switch, and the password
+# reset (whose e-mailed link may allow setting up an authenticator).
+OPEN_URL_NAMES = {
+    "second_factor",
+    "logout",
+    "set_language",
+    "healthz",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+}
 
 
 def requires_second_factor(user):
@@ -81,8 +94,16 @@ class TokenForm(forms.Form):
         return token
 
 
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode pendaftaran dari admin"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}),
+    )
+
+
 class SecondFactorView(LoginRequiredMixin, FormView):
-    """Set up the authenticator on the first login, then ask for its code at every login."""
+    """Ask for an enrolment code, then set up the authenticator; afterwards ask for its code at every login."""
 
     form_class = TokenForm
     template_name = "registration/second_factor.html"
@@ -96,19 +117,26 @@ class SecondFactorView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_device(self):
-        """The user's confirmed device, or the unconfirmed one being set up (made on first visit)."""
+        """The user's confirmed device; else, once enrolment is allowed in this session, the unconfirmed one
+        being set up (made on the first visit); else None: the page asks for an enrolment code."""
         user = self.request.user
         confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if confirmed is not None:
+        if confirmed is not None or not may_enrol(self.request):
             return confirmed
-        # A GET that writes, once per user: get_or_create reads and writes the primary (umkm_portal.routers).
+        # A GET that writes, once per enrolment: get_or_create reads and writes the primary (umkm_portal.routers).
         device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": DEVICE_NAME})
         return device
 
+    def get_form_class(self):
+        return EnrolmentCodeForm if self.device is None else TokenForm
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "device": self.device}
+        kwargs = super().get_form_kwargs()
+        return kwargs if self.device is None else {**kwargs, "device": self.device}
 
     def get_context_data(self, **kwargs):
+        if self.device is None:
+            return super().get_context_data(needs_enrolment_code=True, **kwargs)
         context = super().get_context_data(setting_up=not self.device.confirmed, **kwargs)
         if not self.device.confirmed:
             # The setup secret is shown only to the logged-in user, only until the device is confirmed.
@@ -117,13 +145,26 @@ class SecondFactorView(LoginRequiredMixin, FormView):
         return context
 
     def form_valid(self, form):
+        if self.device is None:
+            return self.enrolment_code_given(form)
         device = form.device
         if not device.confirmed:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            self.request.session.pop(ENROL_SESSION_KEY, None)
             messages.success(self.request, "Autentikator terpasang. Setiap masuk, portal akan meminta kodenya.")
         otp_login(self.request, device)
         return redirect(self.get_success_url())
+
+    def enrolment_code_given(self, form):
+        if not redeem_enrolment_code(self.request.user, form.cleaned_data["code"]):
+            form.add_error(
+                "code",
+                _("Kode pendaftaran salah, sudah dipakai, atau kedaluwarsa. Minta kode baru kepada admin portal."),
+            )
+            return self.form_invalid(form)
+        allow_enrolment(self.request, self.request.user)
+        return redirect(self.request.get_full_path())
 
     def get_success_url(self):
         target = self.request.GET.get("next") or self.request.POST.get("next") or ""

@@ -214,6 +214,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # the longest one login lasts
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", default=30 * 60)  # umkm_portal.middleware.IdleSessionMiddleware
+# A password-reset link works once (Django's token holds the password hash and the last login) and for one
+# hour: long enough to open a mail, short enough that an old mail in an inbox is no key (Django's default is
+# three days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+# Reset e-mails asked for per e-mail address and per client address in a rolling hour (umkm_portal.accounts).
+PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", default=3)
+PASSWORD_RESET_PER_IP = env_int("PASSWORD_RESET_PER_IP", default=10)
+# An authenticator enrolment code from an admin is valid this long (used once).
+ENROLMENT_CODE_HOURS = env_int("ENROLMENT_CODE_HOURS", default=72)
 
 #
 # Language, time, numbers

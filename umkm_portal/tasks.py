@@ -1,11 +1,19 @@
-"""The project's own scheduled job: forget old task results and scheduled runs."""
+"""The project's own tasks: forget old task results, scheduled runs and reset requests; send reset mails."""
 
 import datetime
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult
 
+from umkm_portal.accounts import link_minutes, prune_reset_requests
 from umkm_portal.models import ScheduledRun
 
 KEEP = datetime.timedelta(days=14)
@@ -13,8 +21,31 @@ KEEP = datetime.timedelta(days=14)
 
 @task()
 def prune():
-    """Delete finished task results and scheduled runs older than two weeks; return how many."""
+    """Delete finished task results and scheduled runs older than two weeks, and old reset requests and
+    enrolment codes; return how many."""
     before = timezone.now() - KEEP
     tasks, _ = DBTaskResult.objects.finished().filter(finished_at__lt=before).delete()
     runs, _ = ScheduledRun.objects.filter(slot__lt=before).delete()
-    return tasks + runs
+    return tasks + runs + prune_reset_requests()
+
+
+@task()
+def send_password_reset(user_id, email, domain, protocol, language):
+    """Mail a password-reset link to an active user; the token is made here, so the task row holds no link."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    context = {
+        "email": email,
+        "domain": domain,
+        "site_name": domain,
+        "protocol": protocol,
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "link_minutes": link_minutes(),
+    }
+    with translation.override(language):
+        subject = "".join(render_to_string("registration/password_reset_subject.txt", context).splitlines())
+        body = render_to_string("registration/password_reset_email.html", context)
+    EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [email]).send()

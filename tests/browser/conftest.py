@@ -69,16 +69,30 @@ def screenshot(page, name):
 
 
 def log_in(page, live_server, username, password=PASSWORD):
-    """Log in through the form, and give the authenticator's code when the portal asks for it."""
+    """Log in through the form, and give the authenticator's code when the portal asks for it (setting one up
+    with an admin's enrolment code on the first login)."""
     page.goto(f"{live_server.url}/masuk/")
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_load_state()
     if "/masuk/kode/" in page.url:
+        if page.get_by_label("Kode pendaftaran dari admin").count():
+            page.get_by_label("Kode pendaftaran dari admin").fill(enrolment_code(username))
+            page.get_by_role("button", name="Lanjut").click()
+            page.wait_for_load_state()
         page.get_by_label("Kode 6 angka").fill(current_code(username))
         page.get_by_role("button", name=re.compile(r"[Mm]asuk$")).click()
         page.wait_for_load_state()
+
+
+def enrolment_code(username):
+    """A one-time code the admin issued for setting up the user's authenticator (as the user admin's action does)."""
+    from django.contrib.auth import get_user_model
+
+    from umkm_portal.accounts import issue_enrolment_code
+
+    return issue_enrolment_code(get_user_model().objects.get(username=username), by=None)
 
 
 def current_code(username):

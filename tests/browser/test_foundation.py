@@ -1,10 +1,12 @@
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, current_code, log_in, screenshot
+from tests.browser.conftest import check_accessibility, current_code, enrolment_code, log_in, screenshot
 from tests.factories import PASSWORD
+from tests.worker import run_tasks
 
 pytestmark = pytest.mark.browser
 
@@ -115,11 +117,48 @@ def test_admin_manages_users_in_django_admin(page, live_server, browser_cast):
     screenshot(page, "admin-users")
 
 
+def test_a_forgotten_password_is_reset_through_the_emailed_link(page, live_server, browser_cast):
+    browser_cast["coordinator"].email = "ike@contoh.go.id"
+    browser_cast["coordinator"].save(update_fields=["email"])
+    page.goto(f"{live_server.url}/masuk/")
+    page.get_by_role("link", name="Lupa kata sandi?").click()
+    check_accessibility(page)
+    page.get_by_label("Alamat e-mail").fill("ike@contoh.go.id")
+    page.get_by_role("button", name="Kirim tautan").click()
+    expect(page.get_by_role("heading", name="Periksa e-mail Anda")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "password-reset-sent")
+    run_tasks()
+    link = re.search(r"https?://\S+/kata-sandi/atur/\S+/", mail.outbox[0].body).group(0)
+
+    page.goto(link)
+    page.locator("input[name=new_password1]").fill("Lumpia-bandeng-tambak-47")
+    page.locator("input[name=new_password2]").fill("Lumpia-bandeng-tambak-47")
+    check_accessibility(page)
+    page.get_by_role("button", name="Simpan kata sandi baru").click()
+
+    expect(page.get_by_text("Kata sandi baru tersimpan")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Selamat datang, Ike"))
+    page.goto(link)
+    expect(page.get_by_text("Tautan ini tidak berlaku lagi")).to_be_visible()
+
+
 def test_a_dinas_officer_sets_up_the_authenticator_on_first_login(page, live_server, browser_cast):
     page.goto(f"{live_server.url}/masuk/")
     page.get_by_label("Nama pengguna").fill("dinas.sidoarjo")
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
+
+    # The password alone sets nothing up: the portal asks for the admin's one-time code.
+    expect(page.get_by_role("heading", name="Kode pendaftaran autentikator")).to_be_visible()
+    expect(page.get_by_role("img", name="Kode QR untuk aplikasi autentikator")).to_have_count(0)
+    check_accessibility(page)
+    screenshot(page, "second-factor-enrolment-code")
+    page.get_by_label("Kode pendaftaran dari admin").fill("ABCD-EFGH-JKLM")
+    page.get_by_role("button", name="Lanjut").click()
+    expect(page.get_by_text("Kode pendaftaran salah")).to_be_visible()
+    page.get_by_label("Kode pendaftaran dari admin").fill(enrolment_code("dinas.sidoarjo"))
+    page.get_by_role("button", name="Lanjut").click()
 
     expect(page.get_by_role("heading", name="Pasang aplikasi autentikator")).to_be_visible()
     expect(page.get_by_role("img", name="Kode QR untuk aplikasi autentikator")).to_be_visible()
