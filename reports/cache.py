@@ -7,27 +7,76 @@ and only when it has not moved meanwhile, so a cached view is never older than t
 counted live (a period or a group filter) follow the same generation: they are as fresh as the tallied ones,
 and until the worker has caught up the dashboard says so. What no mark covers (a kecamatan renamed in the
 official list) shows within the TTL; loading official counts moves the generation itself.
+
+After a recount the worker also computes the unfiltered dashboard of each person signed in over the
+recounted kecamatan, in each language (`warm`): their next view after a write is read from the cache.
 """
 
+import datetime
 import hashlib
+from types import SimpleNamespace
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.context_processors import PermWrapper
 from django.core.cache import cache
+from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from registry.models import Kecamatan
 from reports.tally import generation
 
 TTL_SECONDS = 600
 
 
+def _key(user, params, current):
+    parts = [str(user.pk), translation.get_language() or "", timezone.localdate().isoformat(), str(current)]
+    parts += [f"{key}={value}" for key, value in sorted(params.items())]
+    return "dashboard:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 def cached(user, params, compute):
     """`compute()` for this user and these filters, from the cache while the summary's generation holds."""
     current = generation()
-    parts = [str(user.pk), translation.get_language() or "", timezone.localdate().isoformat(), str(current)]
-    parts += [f"{key}={value}" for key, value in sorted(params.items())]
-    key = "dashboard:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    key = _key(user, params, current)
     value = cache.get(key)
     if value is None:
         value = compute()
         if generation() == current:
             cache.set(key, value, TTL_SECONDS)
     return value
+
+
+def figures_html(dashboard):
+    """The dashboard's figures, rendered (reports/partials/_dashboard_figures.html)."""
+    context = {
+        "dashboard": dashboard,
+        "totals": dashboard.totals(),
+        "official": dashboard.official_counts(),
+        "documents": dashboard.documents(),
+        "funnels": dashboard.funnels(),
+        "charts": dashboard.charts(),
+        "query": dashboard.filter.data.urlencode() if dashboard.filter.data else "",
+        "perms": PermWrapper(dashboard.user),
+    }
+    return render_to_string("reports/partials/_dashboard_figures.html", context)
+
+
+def warm(kecamatan):
+    """Compute and cache the unfiltered dashboard of every active person who signed in within a session's
+    lifetime, may see the dashboard and covers one of `kecamatan`, in each language of the portal."""
+    from reports.figures import AreaDashboard
+
+    signed_in_since = timezone.now() - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    people = get_user_model().objects.filter(is_active=True, last_login__gte=signed_in_since)
+    for user in people:
+        if not user.has_perm("registry.view_business"):
+            continue
+        if not Kecamatan.objects.visible_to(user).filter(pk__in=kecamatan).exists():
+            continue
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                blank = QueryDict()
+                dashboard = AreaDashboard(SimpleNamespace(user=user, GET=blank), blank)
+                cached(user, blank, lambda dashboard=dashboard: figures_html(dashboard))

@@ -88,9 +88,15 @@ def generation():
 
 
 def refresh():
-    """Recompute the cells that writes have marked; return how many. Runs in its own transaction, one at a
-    time: a second caller waits, then finds nothing left to do. The generation moves in the same transaction,
-    so dashboards cached before (reports.cache) show the new figures as soon as the new summary is seen."""
+    """Recompute the cells that writes have marked; return how many (refresh_cells says which)."""
+    return len(refresh_cells())
+
+
+def refresh_cells():
+    """Recompute the cells that writes have marked; return them, as (kecamatan, category, guided). Runs in its
+    own transaction, one at a time: a second caller waits, then finds nothing left to do. The generation moves
+    in the same transaction, so dashboards cached before (reports.cache) show the new figures as soon as the
+    new summary is seen."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
@@ -103,7 +109,7 @@ def refresh():
                 _recount_kecamatan(kecamatan)
         if cells:
             new_generation()
-    return len(cells)
+    return cells
 
 
 def refresh_after_import(sender, batch, **kwargs):

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from reports import jobs, tally
+from reports import cache, jobs, tally
 from reports.models import ReportJob
 
 
@@ -15,5 +15,9 @@ def make_report(job_id, attempt=1):
 @task()
 def refresh_tallies():
     """Recount the dashboard summary cells that writes have marked (scheduled every few seconds while
-    there are some); return how many."""
-    return tally.refresh()
+    there are some), then compute the dashboards of the people signed in over them afresh; return how many
+    cells were recounted."""
+    cells = tally.refresh_cells()
+    if cells:
+        cache.warm({kecamatan for kecamatan, _category, _guided in cells})
+    return len(cells)

@@ -5,7 +5,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from registry.exports import neutralise
 from registry.models import AccessLog
 from registry.permissions import AreaRestrictedMixin
 from reports import documents
-from reports.cache import cached
+from reports.cache import cached, figures_html
 from reports.coordinator import CoordinatorWorklist
 from reports.figures import AreaDashboard
 from reports.forms import OfficialCountUploadForm, SnapshotForm
@@ -46,26 +45,12 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         dashboard = self.dashboard
 
-        query = self.request.GET.urlencode()
-
-        def figures_html():
-            figures = {
-                "dashboard": dashboard,
-                "totals": dashboard.totals(),
-                "official": dashboard.official_counts(),
-                "documents": dashboard.documents(),
-                "funnels": dashboard.funnels(),
-                "charts": dashboard.charts(),
-                "query": query,
-            }
-            return render_to_string("reports/partials/_dashboard_figures.html", figures, request=self.request)
-
         return super().get_context_data(
             dashboard=dashboard,
             filter=dashboard.filter,
-            query=query,
+            query=self.request.GET.urlencode(),
             catching_up=dashboard.tallied and pending(dashboard.kecamatan_codes()),
-            figures_html=cached(self.request.user, self.request.GET, figures_html),
+            figures_html=cached(self.request.user, self.request.GET, lambda: figures_html(dashboard)),
             **kwargs,
         )
 

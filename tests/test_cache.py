@@ -98,6 +98,34 @@ def test_dashboard_figures_are_computed_once_per_summary_generation(any_cache, d
     assert after_recount == "<p>2</p>"
 
 
+def test_after_a_recount_the_worker_computes_the_dashboards_of_people_signed_in(
+    any_cache, client, dinas_sidoarjo, dinas_other, kec_a
+):
+    """The first view after a write, once the worker has recounted, is read from the cache: the worker
+    computed it, in both languages, for the people signed in over the kecamatan it recounted."""
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from reports.cache import _key
+    from reports.tally import generation
+
+    client.force_login(dinas_sidoarjo)  # signs in: last_login is now
+    client.get(reverse("reports:dashboard"))
+    make_business(kec_a)
+    run_tasks()  # the recount, then the dashboards of the people signed in
+
+    current = generation()
+    kept = {}
+    for language in ("id", "en"):
+        with translation.override(language):
+            kept[language] = cache.get(_key(dinas_sidoarjo, QueryDict(), current))
+            assert cache.get(_key(dinas_other, QueryDict(), current)) is None  # never signed in
+    html = client.get(reverse("reports:dashboard")).content.decode()
+
+    assert kept["id"] and kept["en"] and kept["id"] != kept["en"]
+    assert kept["id"] in html  # the view served what the worker computed
+
+
 def filter_bar(response):
     html = response.content.decode()
     start = html.index('<form method="get"')
