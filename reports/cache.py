@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.context_processors import PermWrapper
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -69,11 +70,15 @@ def warm(kecamatan):
     from reports.figures import AreaDashboard
 
     signed_in_since = timezone.now() - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    people = get_user_model().objects.filter(is_active=True, last_login__gte=signed_in_since)
+    kabupaten = Kecamatan.objects.filter(pk__in=kecamatan).values("kabupaten")
+    covering = (
+        Q(is_superuser=True)
+        | Q(area_assignments__kecamatan__in=kecamatan)
+        | Q(area_assignments__kabupaten__in=kabupaten)
+    )
+    people = get_user_model().objects.filter(covering, is_active=True, last_login__gte=signed_in_since).distinct()
     for user in people:
         if not user.has_perm("registry.view_business"):
-            continue
-        if not Kecamatan.objects.visible_to(user).filter(pk__in=kecamatan).exists():
             continue
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
