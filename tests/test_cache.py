@@ -122,7 +122,9 @@ def test_after_a_recount_the_worker_computes_the_dashboards_of_people_signed_in(
             assert cache.get(_key(dinas_other, QueryDict(), current)) is None  # never signed in
     html = client.get(reverse("reports:dashboard")).content.decode()
 
-    assert kept["id"] and kept["en"] and kept["id"] != kept["en"]
+    assert kept["id"]
+    assert kept["en"]
+    assert kept["id"] != kept["en"]
     assert kept["id"] in html  # the view served what the worker computed
 
 

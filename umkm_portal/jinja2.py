@@ -15,6 +15,7 @@ def date(value, format_string):
 
 
 def environment(**options):
-    env = Environment(**options)  # noqa: S701 - Django's Jinja2 backend turns autoescape on by default
+    options.pop("autoescape", None)
+    env = Environment(**options, autoescape=True)
     env.filters["date"] = date
     return env
