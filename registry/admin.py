@@ -36,7 +36,7 @@ from registry.models import (
     YearlyFigure,
 )
 from registry.search import estimated_rows
-from registry.services import delete_owner, restore_business, restore_owner, verify_business
+from registry.services import delete_owner, restore_business, restore_owner, set_groups, verify_business
 from registry.subject import subject_report
 from umkm_portal.accounts import issue_enrolment_code
 
@@ -333,6 +333,12 @@ class BusinessAdmin(ProvenanceAdmin):
     inlines = [ProductInline, LegalDocumentInline, YearlyFigureInline]
     actions = ["verify_selected", "restore_selected"]
     show_full_result_count = False
+
+    def save_related(self, request, form, formsets, change):
+        # Membership goes through the service's rule (each group inside the admin's area), not the form.
+        groups = form.cleaned_data.pop("groups", None)
+        super().save_related(request, form, formsets, change)
+        set_groups(form.instance, groups, request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False  # a business is deleted with a reason on its page; `purge_deleted` destroys rows

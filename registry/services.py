@@ -196,14 +196,15 @@ def register_business(business, *, owner, by, products=(), documents=(), figures
                 figure._history_user = by
                 figure.full_clean()
                 figure.save()
-            _set_groups(business, groups, by)
+            set_groups(business, groups, by)
     except IntegrityError as error:
         raise _unique_violation(error) from None
     return business
 
 
-def _set_groups(business, groups, by):
-    """The business belongs to exactly `groups` (None: leave them), each a group the user may see."""
+def set_groups(business, groups, by):
+    """The business belongs to exactly `groups` (None: leave them), each a group the user may see. The one
+    writer of membership: the services' forms, and the admin's business page (BusinessAdmin.save_related)."""
     if groups is None:
         return
     for group in groups:
@@ -263,7 +264,7 @@ def update_business(business, *, version, by, groups=None):
     try:
         with transaction.atomic():
             business.save()
-            _set_groups(business, groups, by)
+            set_groups(business, groups, by)
     except IntegrityError as error:
         raise _unique_violation(error) from None
     return business

@@ -88,3 +88,29 @@ def test_records_only_services_write_open_read_only_without_their_personal_data(
         assert owner.nik not in page.content.decode()
         assert 'name="_save"' not in page.content.decode()  # read only: nothing to save
     assert batch.file.name not in pages[0].content.decode()
+
+
+def test_the_admins_business_page_sets_groups_through_the_service(rf, portal_admin, kec_a):
+    """Group membership has one writer (registry.services.set_groups), the admin's business page too."""
+    from django.contrib.admin import site
+    from django.forms.models import model_to_dict
+
+    from registry.models import Business, BusinessGroup
+    from tests.factories import make_business
+
+    business = make_business(kec_a)
+    group = BusinessGroup.objects.create(name="Klaster batik", kecamatan=kec_a)
+    request = rf.post("/")
+    request.user = portal_admin
+    model_admin = site.get_model_admin(Business)
+    form_class = model_admin.get_form(request, business, change=True)
+    data = {
+        key: value for key, value in model_to_dict(business, fields=form_class.base_fields).items() if value is not None
+    }
+    form = form_class(data | {"groups": [group.pk]}, instance=business)
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+
+    model_admin.save_related(request, form, [], change=True)
+
+    assert list(business.groups.all()) == [group]
