@@ -226,11 +226,12 @@ def decide_enrollment(enrollment, *, confirm, by):
     _check_training_area(training, by)
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status != Enrollment.Status.NOMINATED:
-        who = enrollment.decided_by.get_full_name() or enrollment.decided_by.get_username()
-        raise ValidationError(
-            f"{enrollment.business} sudah diputuskan ({enrollment.get_status_display()}) oleh {who} "
-            f"pada {timezone.localtime(enrollment.decided_at):%d-%m-%Y %H:%M}."
-        )
+        decided = f"{enrollment.business} sudah diputuskan ({enrollment.get_status_display()})"
+        if enrollment.decided_by:
+            decided += f" oleh {enrollment.decided_by.get_full_name() or enrollment.decided_by.get_username()}"
+        if enrollment.decided_at:
+            decided += f" pada {timezone.localtime(enrollment.decided_at):%d-%m-%Y %H:%M}"
+        raise ValidationError(f"{decided}.")
     if confirm and training.enrollments.confirmed().count() >= training.capacity:
         raise ValidationError(f"Kuota pelatihan ({training.capacity} peserta) sudah penuh.")
     enrollment.status = Enrollment.Status.CONFIRMED if confirm else Enrollment.Status.DECLINED

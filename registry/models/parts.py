@@ -318,11 +318,12 @@ class YearlyFigure(Provenance):
 
     @staticmethod
     def update_business_size(business_ids):
-        """The business keeps the class of its newest year, so lists filter on it without a join. Its
-        `version` moves too, so an edit form opened before cannot write the old class back."""
+        """The business keeps the class of its newest year, so lists filter on it without a join. When the
+        class changes, `version` moves too, so an edit form opened before cannot write the old class back."""
         newest = YearlyFigure.objects.filter(business=OuterRef("pk")).order_by("-year").values("size_class")[:1]
-        Business.all_objects.filter(pk__in=business_ids).update(
-            size_class=Coalesce(Subquery(newest), Value("")), version=F("version") + 1
+        size_class = Coalesce(Subquery(newest), Value(""))
+        Business.all_objects.filter(pk__in=business_ids).exclude(size_class=size_class).update(
+            size_class=size_class, version=F("version") + 1
         )
 
     def clean(self):
