@@ -231,3 +231,11 @@ def test_an_enrolment_code_used_twice_at_once_works_once(dinas_sidoarjo, portal_
     answers = _at_once(4, lambda: redeem_enrolment_code(dinas_sidoarjo, enrolment_code))
 
     assert sorted(answers) == [False, False, False, True]
+
+
+def test_the_reset_pages_cost_a_fixed_number_of_queries(client, with_email, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        client.get(RESET)
+    # The limit (lock, two counts, the request row), the account lookup and the queued task, with savepoints.
+    with django_assert_num_queries(8):
+        client.post(RESET, {"email": with_email.email})
