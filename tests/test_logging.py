@@ -148,3 +148,19 @@ def test_gunicorn_writes_its_own_lines_as_json_with_the_request_id(tmp_path):
     assert access["method"] == "GET"
     assert access["path"] == "/healthz"
     assert "rahasia-pribadi" not in json.dumps(access)  # no query string in the access log
+
+
+def test_a_password_reset_links_token_stays_out_of_the_access_log():
+    from umkm_portal.logs import GunicornAccessFilter
+
+    record = logging.LogRecord("gunicorn.access", logging.INFO, "", 0, '"%(m)s %(U)s"', (), None)
+    record.args = {"m": "GET", "U": "/kata-sandi/atur/Mw/divl1p-2205ff47986cb7db724b9c81a26bc2e3/", "s": "302"}
+
+    GunicornAccessFilter().filter(record)
+
+    assert record.path == "/kata-sandi/atur/Mw/***/"
+    assert "2205ff47" not in record.getMessage()
+    other = logging.LogRecord("gunicorn.access", logging.INFO, "", 0, "%(U)s", (), None)
+    other.args = {"U": "/usaha/12/"}
+    GunicornAccessFilter().filter(other)
+    assert other.path == "/usaha/12/"

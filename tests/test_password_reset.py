@@ -1,9 +1,11 @@
 import datetime
 import re
+import threading
 
 import pytest
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.factories import PASSWORD
 from tests.test_second_factor import CODE_PAGE, code_for
 from tests.worker import run_tasks
+from umkm_portal.accounts import allow_password_reset, issue_enrolment_code, redeem_enrolment_code
 from umkm_portal.models import PasswordResetRequest
 
 RESET = reverse("password_reset")
@@ -68,6 +71,8 @@ def test_the_queued_mail_holds_no_link(client, with_email):
 
 
 def test_the_link_sets_a_new_password_logs_in_and_works_once(client, with_email):
+    elsewhere = Client()
+    elsewhere.force_login(with_email)
     ask_for_reset(client, with_email.email)
     link = link_in(mail.outbox[0])
 
@@ -81,6 +86,8 @@ def test_the_link_sets_a_new_password_logs_in_and_works_once(client, with_email)
     again = Client().get(link, follow=True)
     assert "tidak berlaku lagi" in again.content.decode()
     assert Client().login(username=with_email.username, password=NEW_PASSWORD)
+    # A session opened with the old password (a thief's, perhaps) has ended.
+    assert elsewhere.get(reverse("home"))["Location"].startswith(reverse("login"))
 
 
 def test_a_link_older_than_the_timeout_no_longer_works(client, with_email, settings):
@@ -185,3 +192,50 @@ def test_the_reset_pages_speak_english_too(client, with_email):
 
     assert "Forgot your password" in page
     assert "Reset your UMKM Portal password" in mail.outbox[0].subject
+
+
+def _at_once(count, work):
+    """Run `work()` in `count` threads released together; return their results."""
+    barrier = threading.Barrier(count)
+    results = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(work())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_requests_do_not_pass_the_limit_together(settings):
+    settings.PASSWORD_RESET_PER_EMAIL = 2
+
+    answers = _at_once(6, lambda: allow_password_reset("ike@contoh.go.id", "10.0.0.1"))
+
+    assert sorted(answers) == [False] * 4 + [True] * 2
+    assert PasswordResetRequest.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_enrolment_code_used_twice_at_once_works_once(dinas_sidoarjo, portal_admin):
+    enrolment_code = issue_enrolment_code(dinas_sidoarjo, by=portal_admin)
+
+    answers = _at_once(4, lambda: redeem_enrolment_code(dinas_sidoarjo, enrolment_code))
+
+    assert sorted(answers) == [False, False, False, True]
+
+
+def test_the_reset_pages_cost_a_fixed_number_of_queries(client, with_email, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        client.get(RESET)
+    # The limit (lock, two counts, the request row), the account lookup and the queued task, with savepoints.
+    with django_assert_num_queries(8):
+        client.post(RESET, {"email": with_email.email})

@@ -62,13 +62,20 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# A password-reset link's path holds its token: in a log it would be a key to the account until used.
+_RESET_TOKEN = re.compile(r"^(/kata-sandi/atur/[^/]+/)[^/]+(/)$")
+
+
 class GunicornAccessFilter(logging.Filter):
     """gunicorn's access lines as fields: its atoms come as the record's arguments (a dict), the request
-    id from our own answer header. The query string is left out: a search can hold a NIK."""
+    id from our own answer header. The query string is left out: a search can hold a NIK; so is a
+    password-reset link's token."""
 
     def filter(self, record):
         atoms = record.args if isinstance(record.args, dict) else {}
         if atoms:
+            if "U" in atoms:
+                atoms = record.args = {**atoms, "U": _RESET_TOKEN.sub(r"\1***\2", atoms["U"] or "")}
             record.request_id = atoms.get("{x-request-id}o") or None
             record.method = atoms.get("m")
             record.path = atoms.get("U")
