@@ -392,6 +392,7 @@ def similar_assistance_this_year(business, kind):
 @transaction.atomic
 def nominate(training, business, *, by):
     """Nominate a member of the user's area to a training. Raises ValidationError when a rule forbids it."""
+    training = Training.objects.get(pk=training.pk)  # the guards below read its stored state
     _check_training_area(training, by)
     require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
     _raise_if(why_not_nominate(training))
@@ -442,6 +443,7 @@ def decide_enrollment(enrollment, *, confirm, by):
 @transaction.atomic
 def mark_attendance(session, *, present_ids, by):
     """Record attendance of every confirmed participant at one session: present if listed, absent otherwise."""
+    session = TrainingSession.objects.select_related("training").get(pk=session.pk)
     _check_training_area(session.training, by)
     if session.training.is_cancelled:
         raise ValidationError("Pelatihan ini dibatalkan; presensi tidak dicatat.")
@@ -661,6 +663,7 @@ def submit_to_curation(call, product, *, by):
     """Put a product of the user's area forward to an open call. Raises ValidationError when a rule forbids it."""
     require_visible(CurationCall, call.pk, by, "Kurasi ini di luar wilayah kerja Anda.")
     require_visible(Product, product.pk, by, "Produk ini di luar wilayah kerja Anda.")
+    call = CurationCall.objects.get(pk=call.pk)
     _raise_if(why_not_submit(call))
     if product.business.kecamatan.kabupaten_id != call.kabupaten_id:
         raise ValidationError("Produk ini di luar kabupaten penyelenggara.")
