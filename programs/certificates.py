@@ -34,9 +34,12 @@ def issuer_lines(training):
     """The issuing office, naming the kabupaten once: an organiser such as "Dinas Koperasi dan UMKM
     Kabupaten Sidoarjo" already names it, else the kabupaten follows on its own line."""
     kabupaten = training.kabupaten
+    kind = kabupaten.get_kind_display()
+    full = kabupaten.name if kabupaten.name.lower().startswith(kind.lower()) else f"{kind} {kabupaten.name}"
+    bare = full[len(kind) :].strip()
     lines = [training.organiser.upper()]
-    if kabupaten.name.lower() not in training.organiser.lower():
-        lines.append(f"{kabupaten.get_kind_display()} {kabupaten.name}".upper())
+    if bare.lower() not in training.organiser.lower():
+        lines.append(full.upper())
     return lines
 
 
