@@ -223,14 +223,20 @@ class Schedulable(models.Model):
 
     version = models.PositiveIntegerField("versi", default=1, editable=False)
     updated_at = models.DateTimeField("diubah", auto_now=True)
-    cancelled_at = models.DateTimeField("dibatalkan pada", null=True, blank=True, editable=False)
+    # Written only by the services (cancel_*, reschedule_*); editable so the change history shows them.
+    cancelled_at = models.DateTimeField("dibatalkan pada", null=True, blank=True)
     cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dibatalkan oleh",
     )
-    cancel_reason = models.CharField("alasan pembatalan", max_length=300, blank=True, editable=False)
-    rescheduled_at = models.DateTimeField("dijadwalkan ulang pada", null=True, blank=True, editable=False)
-    rescheduled_from = models.DateField("jadwal semula", null=True, blank=True, editable=False)
-    reschedule_reason = models.CharField("alasan jadwal ulang", max_length=300, blank=True, editable=False)
+    cancel_reason = models.CharField("alasan pembatalan", max_length=300, blank=True)
+    rescheduled_at = models.DateTimeField("dijadwalkan ulang pada", null=True, blank=True)
+    rescheduled_from = models.DateField("jadwal semula", null=True, blank=True)
+    reschedule_reason = models.CharField("alasan jadwal ulang", max_length=300, blank=True)
 
     class Meta:
         abstract = True

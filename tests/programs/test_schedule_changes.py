@@ -11,6 +11,7 @@ from programs.models import CurationCall, CurationCriterion, Enrollment, Trainin
 from programs.services import (
     cancel_curation_call,
     cancel_training,
+    complete_enrollment,
     decide_enrollment,
     decide_submission,
     mark_attendance,
@@ -539,3 +540,63 @@ def test_dinas_cancels_a_call_through_the_page(client, call, dinas_sidoarjo):
     assert empty.status_code == 400
     assert done.status_code == 302
     assert fresh(call).cancel_reason == "Mundur."
+
+
+def test_a_cancelled_training_takes_no_attendance_scores_or_new_dates(held, dinas_sidoarjo, kec_a):
+    enrollment = record_participant(held, make_business(kec_a), by=dinas_sidoarjo)
+    cancel_training(held, reason="Data ganda.", version=1, by=dinas_sidoarjo)
+
+    with pytest.raises(ValidationError, match="dibatalkan"):
+        mark_attendance(held.sessions.first(), present_ids=[enrollment.pk], by=dinas_sidoarjo)
+    with pytest.raises(ValidationError, match="dibatalkan"):
+        complete_enrollment(enrollment, completed=False, post_score=80, by=dinas_sidoarjo)
+    with pytest.raises(ValidationError, match="sudah dibatalkan"):
+        reschedule_training(
+            held, start_on=TODAY + DAY, end_on=TODAY + DAY, reason="Ulang", version=2, by=dinas_sidoarjo
+        )
+
+
+def test_a_stale_reschedule_is_refused(training, dinas_sidoarjo):
+    with pytest.raises(ValidationError, match="sudah diubah oleh"):
+        reschedule_training(
+            training, start_on=TODAY + 9 * DAY, end_on=TODAY + 10 * DAY, reason="Hujan", version=7, by=dinas_sidoarjo
+        )
+
+
+def test_a_business_of_another_kabupaten_is_not_recorded(held, portal_admin, kec_other_kabupaten):
+    with pytest.raises(ValidationError, match="di luar kabupaten penyelenggara"):
+        record_participant(held, make_business(kec_other_kabupaten), by=portal_admin)
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "reason", "message"),
+    [(1, 5, "", "alasan"), (5, 1, "Mundur", "sesudah tanggal buka"), (-9, -1, "Mundur", "sebelum hari ini")],
+)
+def test_call_reschedule_guards(call, dinas_sidoarjo, opens, closes, reason, message):
+    with pytest.raises(ValidationError, match=message):
+        reschedule_curation_call(
+            call,
+            opens_on=TODAY + opens * DAY,
+            closes_on=TODAY + closes * DAY,
+            reason=reason,
+            version=1,
+            by=dinas_sidoarjo,
+        )
+
+
+def test_a_cancelled_call_is_neither_edited_decided_nor_moved(call, coordinator_a, dinas_sidoarjo, kec_a, dinas_other):
+    submission = submit_to_curation(call, make_product(make_business(kec_a)), by=coordinator_a)
+    with pytest.raises(PermissionDenied):
+        cancel_curation_call(call, reason="Mundur.", version=1, by=dinas_other)
+    cancel_curation_call(call, reason="Mundur.", version=1, by=dinas_sidoarjo)
+    call = fresh(call)
+    call.title = "Lain"
+
+    with pytest.raises(ValidationError, match="sudah dibatalkan"):
+        update_curation_call(call, version=call.version, by=dinas_sidoarjo)
+    with pytest.raises(ValidationError, match="dibatalkan"):
+        decide_submission(submission, decision="tidak_lolos", feedback="x", by=dinas_sidoarjo)
+    with pytest.raises(ValidationError, match="sudah dibatalkan"):
+        reschedule_curation_call(
+            call, opens_on=TODAY, closes_on=TODAY + DAY, reason="Lagi", version=call.version, by=dinas_sidoarjo
+        )
