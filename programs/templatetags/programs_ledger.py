@@ -58,6 +58,8 @@ def assistance_ledger(context, business):
     )
     for c in submissions:
         text = f"{c.product.name} · {c.call.title}: {c.get_decision_display()}"
+        if c.call.is_cancelled:
+            text += f" (kurasi dibatalkan: {c.call.cancel_reason})"
         if hasattr(c, "placement"):
             text += f", ditempatkan di {c.placement.partner}"
         entries.append(

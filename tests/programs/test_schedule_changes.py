@@ -506,6 +506,24 @@ def test_a_cancelled_call_takes_no_submission_and_no_scores(call, coordinator_a,
         score_submission(submission, scores={call.criteria.get().pk: 4}, by=dinas_sidoarjo)
 
 
+def test_the_coordinator_reads_a_calls_cancellation_on_its_page_list_and_the_ledger(
+    client, call, coordinator_a, dinas_sidoarjo, kec_a
+):
+    business = make_business(kec_a)
+    submit_to_curation(call, make_product(business), by=coordinator_a)
+    cancel_curation_call(call, reason="Mitra ritel mundur.", version=1, by=dinas_sidoarjo)
+    client.force_login(coordinator_a)
+
+    page = client.get(call.get_absolute_url()).content.decode()
+    listing = client.get(reverse("programs:curationcall_list")).content.decode()
+    ledger = client.get(business.get_absolute_url()).content.decode()
+
+    assert "Mitra ritel mundur." in page
+    assert "Pengajuan ditutup karena kurasi ini dibatalkan." in page
+    assert "dibatalkan" in listing
+    assert "kurasi dibatalkan: Mitra ritel mundur." in ledger
+
+
 def test_a_call_with_a_decision_is_not_cancelled(call, coordinator_a, dinas_sidoarjo, kec_a):
     submission = submit_to_curation(call, make_product(make_business(kec_a)), by=coordinator_a)
     decide_submission(submission, decision="tidak_lolos", feedback="Kemasan bocor.", by=dinas_sidoarjo)
