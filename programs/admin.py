@@ -23,6 +23,16 @@ from programs.models import (
 from registry.admin import ProvenanceAdmin
 from registry.admin import UserAdmin as RegistryUserAdmin
 
+# Written by programs.services only (cancel_*, reschedule_*).
+SCHEDULE_FIELDS = [
+    "cancelled_at",
+    "cancelled_by",
+    "cancel_reason",
+    "rescheduled_at",
+    "rescheduled_from",
+    "reschedule_reason",
+]
+
 
 class CreatedByAdmin(ProvenanceAdmin):
     """For records whose required `created_by` is read-only in the admin: the admin adding one is its author."""
@@ -124,7 +134,7 @@ class TrainingAdmin(CreatedByAdmin):
     list_select_related = ["kabupaten"]
     search_fields = ["title", "organiser"]
     autocomplete_fields = ["kabupaten", "target_kecamatan", "mentors"]
-    readonly_fields = ["created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at", *SCHEDULE_FIELDS]
     inlines = [TrainingSessionInline]
 
 
@@ -196,7 +206,7 @@ class CurationCallAdmin(CreatedByAdmin):
     list_select_related = ["kabupaten"]
     search_fields = ["title", "partner"]
     autocomplete_fields = ["kabupaten"]
-    readonly_fields = ["created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at", *SCHEDULE_FIELDS]
     inlines = [CurationCriterionInline]
 
 

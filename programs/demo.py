@@ -96,7 +96,7 @@ def load_demo_referrals():
 def load_demo_trainings():
     """Sumenep's home-industry training (held, with attendance and graduates) and Sidoarjo's packaging
     training (upcoming, with nominations waiting). Idempotent."""
-    from programs.models import Attendance, Enrollment, Mentor, Training, TrainingSession
+    from programs.models import Attendance, Enrollment, Mentor, Training, TrainingSession, new_certificate_code
     from registry.models import Business, Kabupaten
 
     if Training.objects.exists():
@@ -121,6 +121,9 @@ def load_demo_trainings():
         start_on=today - datetime.timedelta(days=40),
         end_on=today - datetime.timedelta(days=39),
         capacity=30,
+        signatory_name="Drs. Moh. Ramli, M.Si.",
+        signatory_title="Kepala Dinas Koperasi dan UKM",
+        signatory_nip="197003151995031004",
         created_by=users.get(username="dinas.sumenep"),
     )
     held.mentors.set(mentors)
@@ -140,6 +143,7 @@ def load_demo_trainings():
             pre_score=50 + index * 3,
             post_score=70 + index * 3 if index < 6 else None,
             completed_at=timezone.now() if index < 6 else None,
+            certificate_code=new_certificate_code() if index < 6 else "",
         )
         for number, session in enumerate(sessions):
             Attendance.objects.create(
@@ -172,6 +176,9 @@ def load_demo_trainings():
         start_on=datetime.date(2024, 6, 10),
         end_on=datetime.date(2024, 6, 11),
         capacity=25,
+        signatory_name="Dra. Endang Sulistyowati, M.Si.",
+        signatory_title="Kepala Dinas Koperasi dan Usaha Mikro",
+        signatory_nip="196805121994032007",
         created_by=users.get(username="dinas.sidoarjo"),
     )
     past_session = TrainingSession.objects.create(training=past, on=past.start_on, topic="Berjualan di marketplace")
@@ -186,6 +193,7 @@ def load_demo_trainings():
             decided_by=sidoarjo_dinas,
             decided_at=nominated,
             completed_at=timezone.make_aware(datetime.datetime(2024, 6, 11, 16, 0)),
+            certificate_code=new_certificate_code(),
         )
         Attendance.objects.create(enrollment=enrollment, session=past_session, present=True, marked_by=sidoarjo_dinas)
     Enrollment.objects.filter(training=past).update(nominated_at=nominated)

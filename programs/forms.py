@@ -76,6 +76,9 @@ class TrainingForm(forms.ModelForm):
             "target_category",
             "target_group",
             "mentors",
+            "signatory_name",
+            "signatory_title",
+            "signatory_nip",
         ]
         widgets = {
             "start_on": DateInput(),
@@ -87,13 +90,18 @@ class TrainingForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kabupaten"].queryset = Kabupaten.objects.visible_to(user)
         self.fields["target_kecamatan"].queryset = Kecamatan.objects.visible_to(user)
         self.fields["target_group"].queryset = BusinessGroup.objects.visible_to(user)
+        if self.instance.pk:
+            # A training keeps its kabupaten: its participants and their records belong there.
+            del self.fields["kabupaten"]
+        else:
+            self.fields["kabupaten"].queryset = Kabupaten.objects.visible_to(user)
 
     def clean(self):
         cleaned = super().clean()
-        kabupaten, targets = cleaned.get("kabupaten"), cleaned.get("target_kecamatan") or []
+        kabupaten = cleaned.get("kabupaten") or (self.instance.kabupaten if self.instance.pk else None)
+        targets = cleaned.get("target_kecamatan") or []
         if kabupaten and any(k.kabupaten_id != kabupaten.pk for k in targets):
             self.add_error("target_kecamatan", "Kecamatan sasaran harus di kabupaten penyelenggara.")
         return cleaned
@@ -107,6 +115,32 @@ class SessionForm(forms.ModelForm):
 
 
 SessionFormSet = forms.formset_factory(SessionForm, extra=3, max_num=20)
+# Editing: the stored sessions plus two empty rows; a session is removed by ticking "Hapus".
+SessionEditFormSet = forms.inlineformset_factory(
+    Training, TrainingSession, form=SessionForm, extra=2, max_num=20, can_delete=True
+)
+
+
+class RescheduleForm(forms.Form):
+    """New dates and the reason that participants and coordinators read."""
+
+    start_on = forms.DateField(label="Tanggal mulai baru", widget=DateInput())
+    end_on = forms.DateField(label="Tanggal selesai baru", widget=DateInput())
+    reason = forms.CharField(
+        label="Alasan jadwal ulang",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Ditampilkan kepada peserta dan koordinator.",
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Alasan pembatalan",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Ditampilkan kepada peserta dan koordinator.",
+    )
 
 
 class MentoringVisitForm(forms.ModelForm):
@@ -143,7 +177,10 @@ class CurationCallForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kabupaten"].queryset = Kabupaten.objects.visible_to(user)
+        if self.instance.pk:
+            del self.fields["kabupaten"]
+        else:
+            self.fields["kabupaten"].queryset = Kabupaten.objects.visible_to(user)
 
 
 class CriterionForm(forms.ModelForm):

@@ -1,7 +1,10 @@
 """Program records: banks and their officers, bank referrals (trainings, curation and more to come)."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -19,6 +22,7 @@ from registry.models import (
     Product,
     Provenance,
 )
+from registry.models.members import _move_version
 
 
 class BankQuerySet(models.QuerySet):
@@ -211,6 +215,44 @@ class BankReferralEvent(models.Model):
 
 
 #
+# What trainings and curation calls share: versioned edits, rescheduling and cancelling with a reason
+#
+
+
+class Schedulable(models.Model):
+    """A program event the dinas plans: edited under optimistic locking (`version`), rescheduled or cancelled
+    with a reason that participants and coordinators read on its page and in their worklists."""
+
+    version = models.PositiveIntegerField("versi", default=1, editable=False)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+    # Written only by the services (cancel_*, reschedule_*); editable so the change history shows them.
+    cancelled_at = models.DateTimeField("dibatalkan pada", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dibatalkan oleh",
+    )
+    cancel_reason = models.CharField("alasan pembatalan", max_length=300, blank=True)
+    rescheduled_at = models.DateTimeField("dijadwalkan ulang pada", null=True, blank=True)
+    rescheduled_from = models.DateField("jadwal semula", null=True, blank=True)
+    reschedule_reason = models.CharField("alasan jadwal ulang", max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        _move_version(self, kwargs)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
+
+
+#
 # Trainings (pelatihan)
 #
 
@@ -244,8 +286,22 @@ class TrainingQuerySet(models.QuerySet):
         return self.filter(kabupaten__in=Kabupaten.objects.visible_to(user).values("pk"))
 
 
-class Training(Provenance):
-    """A course run by a dinas, with sessions, a capacity, and nominated members."""
+NIP_VALIDATOR = RegexValidator(r"^\d{18}$", "NIP terdiri atas 18 angka.")
+
+
+class Training(Schedulable, Provenance):
+    """A course run by a dinas, with sessions, a capacity, and nominated members.
+
+    The certificate's signatory is stored on the training, not per kabupaten: trainings of one kabupaten are
+    run by different offices (Diskop, Disperindag), and a certificate printed again later must show who
+    signed for that training, not whoever heads the office today.
+    """
+
+    class State(models.TextChoices):
+        PLANNED = "dijadwalkan", "Dijadwalkan"
+        ONGOING = "berlangsung", "Sedang berlangsung"
+        HELD = "selesai", "Sudah berlangsung"
+        CANCELLED = "dibatalkan", "Dibatalkan"
 
     class Kind(models.TextChoices):
         HOME_INDUSTRY = "industri_rumahan", "Industri rumahan"
@@ -284,6 +340,15 @@ class Training(Provenance):
         verbose_name="kelompok sasaran",
     )
     mentors = models.ManyToManyField(Mentor, blank=True, related_name="trainings", verbose_name="mentor")
+    signatory_name = models.CharField(
+        "nama penanda tangan", max_length=150, blank=True, help_text="Pejabat yang menandatangani sertifikat."
+    )
+    signatory_title = models.CharField(
+        "jabatan penanda tangan", max_length=150, blank=True, help_text="Misalnya Kepala Dinas Koperasi dan UMKM."
+    )
+    signatory_nip = models.CharField(
+        "NIP penanda tangan", max_length=18, blank=True, validators=[NIP_VALIDATOR], help_text="18 angka."
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
 
@@ -313,6 +378,22 @@ class Training(Provenance):
 
     def get_absolute_url(self):
         return reverse("programs:training_detail", args=[self.pk])
+
+    @property
+    def state(self):
+        today = timezone.localdate()
+        if self.is_cancelled:
+            return self.State.CANCELLED
+        if today < self.start_on:
+            return self.State.PLANNED
+        return self.State.ONGOING if today <= self.end_on else self.State.HELD
+
+    def get_state_display(self):
+        return self.State(self.state).label
+
+    @property
+    def has_signatory(self):
+        return bool(self.signatory_name and self.signatory_title)
 
 
 class TrainingSession(models.Model):
@@ -359,6 +440,7 @@ class Enrollment(Provenance):
     pre_score = models.PositiveSmallIntegerField("nilai pre-test", null=True, blank=True)
     post_score = models.PositiveSmallIntegerField("nilai post-test", null=True, blank=True)
     completed_at = models.DateTimeField("lulus pada", null=True, blank=True)
+    certificate_code = models.CharField("kode verifikasi sertifikat", max_length=14, blank=True, editable=False)
 
     objects = EnrollmentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -384,10 +466,25 @@ class Enrollment(Provenance):
                 name="programs_enrollment_completed_if_confirmed",
                 violation_error_message="Hanya peserta terkonfirmasi yang dapat lulus.",
             ),
+            models.UniqueConstraint(
+                fields=["certificate_code"],
+                condition=~Q(certificate_code=""),
+                name="programs_enrollment_unique_certificate_code",
+            ),
         ]
 
     def __str__(self):
         return f"{self.business} · {self.training}"
+
+
+# No 0/O or 1/I: the code is read off paper and typed.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_certificate_code():
+    """A random, unguessable code (60 bits) in three groups: K7Q2-M9XD-4HTP."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
 class Attendance(models.Model):
@@ -488,7 +585,7 @@ class CurationCallQuerySet(models.QuerySet):
         return self.filter(kabupaten__in=Kabupaten.objects.visible_to(user).values("pk"))
 
 
-class CurationCall(Provenance):
+class CurationCall(Schedulable, Provenance):
     """A call for products for one channel, scored against a rubric by curators."""
 
     kabupaten = models.ForeignKey(
@@ -534,7 +631,7 @@ class CurationCall(Provenance):
 
     @property
     def is_open(self):
-        return self.opens_on <= timezone.localdate() <= self.closes_on
+        return not self.is_cancelled and self.opens_on <= timezone.localdate() <= self.closes_on
 
 
 class CurationCriterion(models.Model):

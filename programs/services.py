@@ -20,6 +20,8 @@ from programs.models import (
     Placement,
     PlacementSalesNote,
     Training,
+    TrainingSession,
+    new_certificate_code,
 )
 from registry.models import Business, Kabupaten, LegalDocument, Product
 from registry.services import refuse_if_stale, require_visible
@@ -173,6 +175,214 @@ def create_training(training, *, sessions=(), target_kecamatan=(), mentors=(), b
     return training
 
 
+#
+# Trainings: what can be done in each state, and why not. Each guard returns None when the step is
+# allowed, else the sentence saying why not; the services raise it, the pages show it beside the step.
+#
+
+
+def _day(value):
+    return f"{value:%d-%m-%Y}"
+
+
+def _has_attendance(training):
+    return Attendance.objects.filter(session__training=training, present=True).exists()
+
+
+def why_not_edit_training(training):
+    if training.is_cancelled:
+        return "Pelatihan ini sudah dibatalkan; datanya tidak dapat diubah lagi."
+    return None
+
+
+def why_not_reschedule_training(training):
+    if training.is_cancelled:
+        return "Pelatihan ini sudah dibatalkan; tidak dapat dijadwalkan ulang."
+    if _has_attendance(training):
+        return (
+            "Presensi pelatihan ini sudah dicatat, jadi pelatihan sudah berlangsung dan tidak dijadwalkan ulang. "
+            "Tanggal yang salah ketik dibetulkan lewat Ubah."
+        )
+    return None
+
+
+def why_not_cancel_training(training):
+    if training.is_cancelled:
+        return "Pelatihan ini sudah dibatalkan."
+    if _has_attendance(training):
+        return "Presensi pelatihan ini sudah dicatat: pelatihan yang sudah berlangsung tidak dapat dibatalkan."
+    return None
+
+
+def why_not_nominate(training):
+    """Why the nomination form is not offered for this training (None: it is)."""
+    if training.is_cancelled:
+        return "Nominasi ditutup karena pelatihan ini dibatalkan."
+    if training.end_on < timezone.localdate():
+        return (
+            f"Nominasi ditutup karena pelatihan sudah selesai pada {_day(training.end_on)}. "
+            "Dinas dapat mencatat peserta yang hadir setelah pelatihan."
+        )
+    return None
+
+
+def why_not_record_participants(training):
+    if training.is_cancelled:
+        return "Pelatihan ini dibatalkan; tidak ada peserta yang dicatat."
+    if training.start_on > timezone.localdate():
+        return (
+            f"Pelatihan baru dimulai {_day(training.start_on)}: sebelum itu peserta dinominasikan koordinator "
+            "lalu dikonfirmasi dinas."
+        )
+    return None
+
+
+def _raise_if(reason):
+    if reason:
+        raise ValidationError(reason)
+
+
+def _check_sessions_within(training):
+    for session in training.sessions.all():
+        if not training.start_on <= session.on <= training.end_on:
+            raise ValidationError(f"Sesi {session.on:%d-%m-%Y} di luar tanggal pelatihan.")
+
+
+@transaction.atomic
+def update_training(training, *, version, by, sessions=(), removed_sessions=(), target_kecamatan=None, mentors=None):
+    """Save corrections to a training (any field but its kabupaten) and its sessions, unless someone saved
+    it since `version` was read.
+
+    Raises ValidationError naming the other editor, for a cancelled training, a capacity below the
+    confirmed participants, a removed session that has attendance, or a session outside the dates;
+    PermissionDenied outside the user's kabupaten.
+    """
+    current = Training.objects.select_for_update().get(pk=training.pk)
+    _check_training_area(current, by)
+    refuse_if_stale(current, version, "Pelatihan ini")
+    _raise_if(why_not_edit_training(current))
+    if training.kabupaten_id != current.kabupaten_id:
+        raise ValidationError("Kabupaten penyelenggara tidak dapat diubah.")
+    confirmed = current.enrollments.confirmed().count()
+    if training.capacity is not None and training.capacity < confirmed:
+        raise ValidationError(
+            {"capacity": f"Sudah {confirmed} peserta terkonfirmasi; kuota tidak boleh kurang dari itu."}
+        )
+    # Fields only the services write (cancel, reschedule) keep their stored values.
+    for name in ("cancelled_at", "cancelled_by", "cancel_reason", "rescheduled_at", "rescheduled_from"):
+        setattr(training, name, getattr(current, name))
+    training.reschedule_reason = current.reschedule_reason
+    training.version = current.version  # save() moves it on
+    training._history_user = by
+    training.full_clean()
+    training.save()
+    if target_kecamatan is not None:
+        training.target_kecamatan.set(target_kecamatan)
+    if mentors is not None:
+        training.mentors.set(mentors)
+    for session in removed_sessions:
+        if session.attendances.exists():
+            raise ValidationError(f"Sesi {session.on:%d-%m-%Y} sudah punya presensi dan tidak dapat dihapus.")
+        session.delete()
+    for session in sessions:
+        session.training = training
+        session.full_clean()
+        session.save()
+    _check_sessions_within(training)
+    return training
+
+
+@transaction.atomic
+def reschedule_training(training, *, start_on, end_on, reason, version, by):
+    """Move a training (and its sessions, by the same number of days) to new dates, with the reason that its
+    participants and coordinators read.
+
+    Raises ValidationError without a reason, for new dates in the past or in the wrong order, for a
+    cancelled training or one already held (attendance recorded), or a stale `version`.
+    """
+    current = Training.objects.select_for_update().get(pk=training.pk)
+    _check_training_area(current, by)
+    refuse_if_stale(current, version, "Pelatihan ini")
+    _raise_if(why_not_reschedule_training(current))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Tuliskan alasan jadwal ulang; peserta dan koordinator membacanya."})
+    if start_on < timezone.localdate():
+        raise ValidationError({"start_on": "Jadwal baru tidak boleh sebelum hari ini."})
+    if end_on < start_on:
+        raise ValidationError({"end_on": "Tanggal selesai harus sesudah tanggal mulai."})
+    if (start_on, end_on) == (current.start_on, current.end_on):
+        raise ValidationError("Tanggal baru sama dengan jadwal sekarang.")
+    shift = start_on - current.start_on
+    sessions = list(current.sessions.all())
+    for session in sessions:
+        session.on += shift
+        if not start_on <= session.on <= end_on:
+            raise ValidationError(
+                f"Sesi {session.topic} akan jatuh pada {_day(session.on)}, di luar jadwal baru. "
+                "Ubah sesinya lewat Ubah, lalu jadwalkan ulang."
+            )
+    current.rescheduled_from = current.start_on
+    current.start_on, current.end_on = start_on, end_on
+    current.rescheduled_at, current.reschedule_reason = timezone.now(), reason[:300]
+    current._history_user = by
+    current.full_clean()
+    current.save()
+    TrainingSession.objects.bulk_update(sessions, ["on"])
+    return current
+
+
+@transaction.atomic
+def cancel_training(training, *, reason, version, by):
+    """Cancel a training with a reason; nominations and attendance close, the record and its history stay.
+
+    Raises ValidationError without a reason, for a training already cancelled or held, or a stale `version`.
+    """
+    current = Training.objects.select_for_update().get(pk=training.pk)
+    _check_training_area(current, by)
+    refuse_if_stale(current, version, "Pelatihan ini")
+    _raise_if(why_not_cancel_training(current))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Tuliskan alasan pembatalan; peserta dan koordinator membacanya."})
+    current.cancelled_at, current.cancelled_by, current.cancel_reason = timezone.now(), by, reason[:300]
+    current._history_user = by
+    current.save()
+    return current
+
+
+@transaction.atomic
+def record_participant(training, business, *, by):
+    """Record after the fact that a business of the user's area took part in a training that has started:
+    a new confirmed participant, or a nominee confirmed.
+
+    Raises ValidationError for a cancelled or future training, a business outside the kabupaten, one already
+    recorded, or a full training; PermissionDenied outside the user's area.
+    """
+    # Lock the training: the seat count below must hold while two officers record at once.
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    _check_training_area(training, by)
+    require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
+    _raise_if(why_not_record_participants(training))
+    if business.kecamatan.kabupaten_id != training.kabupaten_id:
+        raise ValidationError(f"{business.name} di luar kabupaten penyelenggara.")
+    enrollment = training.enrollments.filter(business=business).first()
+    if enrollment and enrollment.status == Enrollment.Status.CONFIRMED:
+        raise ValidationError(f"{business.name} sudah tercatat sebagai peserta.")
+    if training.enrollments.confirmed().count() >= training.capacity:
+        raise ValidationError(
+            f"Kuota pelatihan ({training.capacity} peserta) sudah penuh. Bila yang hadir memang lebih banyak, "
+            "ubah kuotanya lewat Ubah."
+        )
+    if enrollment is None:
+        enrollment = Enrollment(training=training, business=business, nominated_by=by)
+    enrollment.status = Enrollment.Status.CONFIRMED
+    enrollment.decided_by, enrollment.decided_at = by, timezone.now()
+    enrollment._history_user = by
+    enrollment.save()
+    return enrollment
+
+
 def similar_assistance_this_year(business, kind):
     """Return trainings of the same kind the business was confirmed for this year (a warning, not a block)."""
     year = timezone.localdate().year
@@ -189,10 +399,10 @@ def similar_assistance_this_year(business, kind):
 @transaction.atomic
 def nominate(training, business, *, by):
     """Nominate a member of the user's area to a training. Raises ValidationError when a rule forbids it."""
+    training = Training.objects.get(pk=training.pk)  # the guards below read its stored state
     _check_training_area(training, by)
     require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
-    if training.end_on < timezone.localdate():
-        raise ValidationError("Pelatihan ini sudah selesai.")
+    _raise_if(why_not_nominate(training))
     if business.kecamatan.kabupaten_id != training.kabupaten_id:
         raise ValidationError("Usaha ini di luar kabupaten penyelenggara.")
     targets = set(training.target_kecamatan.values_list("pk", flat=True))
@@ -224,6 +434,8 @@ def decide_enrollment(enrollment, *, confirm, by):
     # Lock the training: two dinas officers confirming at once must not both take the last seat.
     training = Training.objects.select_for_update().get(pk=enrollment.training_id)
     _check_training_area(training, by)
+    if training.is_cancelled:
+        raise ValidationError("Pelatihan ini dibatalkan; nominasi tidak lagi diputuskan.")
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status != Enrollment.Status.NOMINATED:
         decided = f"{enrollment.business} sudah diputuskan ({enrollment.get_status_display()})"
@@ -243,7 +455,10 @@ def decide_enrollment(enrollment, *, confirm, by):
 @transaction.atomic
 def mark_attendance(session, *, present_ids, by):
     """Record attendance of every confirmed participant at one session: present if listed, absent otherwise."""
+    session = TrainingSession.objects.select_related("training").get(pk=session.pk)
     _check_training_area(session.training, by)
+    if session.training.is_cancelled:
+        raise ValidationError("Pelatihan ini dibatalkan; presensi tidak dicatat.")
     present_ids = {int(pk) for pk in present_ids}
     confirmed = list(session.training.enrollments.confirmed())
     unknown = present_ids - {e.pk for e in confirmed}
@@ -263,6 +478,8 @@ def complete_enrollment(enrollment, *, completed, pre_score=None, post_score=Non
     """Record scores and completion; completion needs a confirmed participant who attended a session."""
     enrollment = Enrollment.objects.select_for_update().select_related("training").get(pk=enrollment.pk)
     _check_training_area(enrollment.training, by)
+    if enrollment.training.is_cancelled:
+        raise ValidationError("Pelatihan ini dibatalkan; nilai dan kelulusan tidak dicatat.")
     for score in (pre_score, post_score):
         if score is not None and not 0 <= score <= 100:
             raise ValidationError("Nilai harus 0 sampai 100.")
@@ -273,7 +490,12 @@ def complete_enrollment(enrollment, *, completed, pre_score=None, post_score=Non
             raise ValidationError(f"{enrollment.business} belum pernah tercatat hadir.")
     enrollment.pre_score, enrollment.post_score = pre_score, post_score
     enrollment.completed_at = (enrollment.completed_at or timezone.now()) if completed else None
-    enrollment.save(update_fields=["pre_score", "post_score", "completed_at"])
+    fields = ["pre_score", "post_score", "completed_at"]
+    if completed and not enrollment.certificate_code:
+        # Kept if completion is undone and given again: a printed certificate keeps working.
+        enrollment.certificate_code = new_certificate_code()
+        fields.append("certificate_code")
+    enrollment.save(update_fields=fields)
     return enrollment
 
 
@@ -328,6 +550,114 @@ def open_curation_call(call, *, criteria, by):
     return call
 
 
+def why_not_edit_call(call):
+    if call.is_cancelled:
+        return "Kurasi ini sudah dibatalkan; datanya tidak dapat diubah lagi."
+    return None
+
+
+def why_not_reschedule_call(call):
+    if call.is_cancelled:
+        return "Kurasi ini sudah dibatalkan; tidak dapat dijadwalkan ulang."
+    return None
+
+
+def why_not_cancel_call(call):
+    if call.is_cancelled:
+        return "Kurasi ini sudah dibatalkan."
+    if call.submissions.exclude(decision=CurationSubmission.Decision.PENDING).exists():
+        return "Sudah ada produk yang diputuskan di kurasi ini; kurasi tidak dapat dibatalkan."
+    return None
+
+
+def why_not_submit(call):
+    """Why the submission form is not offered for this call (None: it is)."""
+    today = timezone.localdate()
+    if call.is_cancelled:
+        return "Pengajuan ditutup karena kurasi ini dibatalkan."
+    if today < call.opens_on:
+        return f"Pengajuan baru dibuka {_day(call.opens_on)}."
+    if today > call.closes_on:
+        return f"Pengajuan sudah ditutup pada {_day(call.closes_on)}."
+    return None
+
+
+def _check_call_open_for_work(call):
+    if call.is_cancelled:
+        raise ValidationError("Kurasi ini dibatalkan; penilaian tidak dilanjutkan.")
+
+
+@transaction.atomic
+def update_curation_call(call, *, version, by):
+    """Save corrections to a call (any field but its kabupaten) unless someone saved it since `version`.
+
+    Raises ValidationError naming the other editor or for a cancelled call; PermissionDenied outside the area.
+    """
+    current = CurationCall.objects.select_for_update().get(pk=call.pk)
+    require_visible(CurationCall, current.pk, by, "Kurasi ini di luar wilayah kerja Anda.")
+    refuse_if_stale(current, version, "Kurasi ini")
+    _raise_if(why_not_edit_call(current))
+    if call.kabupaten_id != current.kabupaten_id:
+        raise ValidationError("Kabupaten penyelenggara tidak dapat diubah.")
+    for name in ("cancelled_at", "cancelled_by", "cancel_reason", "rescheduled_at", "rescheduled_from"):
+        setattr(call, name, getattr(current, name))
+    call.reschedule_reason = current.reschedule_reason
+    call.version = current.version
+    call._history_user = by
+    call.full_clean()
+    call.save()
+    return call
+
+
+@transaction.atomic
+def reschedule_curation_call(call, *, opens_on, closes_on, reason, version, by):
+    """Move a call's submission window, with the reason coordinators read.
+
+    Raises ValidationError without a reason, for a window that ends before today or in the wrong order,
+    a cancelled call, or a stale `version`.
+    """
+    current = CurationCall.objects.select_for_update().get(pk=call.pk)
+    require_visible(CurationCall, current.pk, by, "Kurasi ini di luar wilayah kerja Anda.")
+    refuse_if_stale(current, version, "Kurasi ini")
+    _raise_if(why_not_reschedule_call(current))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Tuliskan alasan jadwal ulang; koordinator membacanya."})
+    if closes_on < opens_on:
+        raise ValidationError({"end_on": "Tanggal tutup harus sesudah tanggal buka."})
+    if closes_on < timezone.localdate():
+        raise ValidationError({"end_on": "Tanggal tutup baru tidak boleh sebelum hari ini."})
+    if (opens_on, closes_on) == (current.opens_on, current.closes_on):
+        raise ValidationError("Tanggal baru sama dengan jadwal sekarang.")
+    current.rescheduled_from = current.opens_on
+    current.opens_on, current.closes_on = opens_on, closes_on
+    current.rescheduled_at, current.reschedule_reason = timezone.now(), reason[:300]
+    current._history_user = by
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def cancel_curation_call(call, *, reason, version, by):
+    """Cancel a call with a reason; its pending submissions stay on record, undecided.
+
+    Raises ValidationError without a reason, for a call already cancelled or with a decided submission,
+    or a stale `version`.
+    """
+    current = CurationCall.objects.select_for_update().get(pk=call.pk)
+    require_visible(CurationCall, current.pk, by, "Kurasi ini di luar wilayah kerja Anda.")
+    refuse_if_stale(current, version, "Kurasi ini")
+    _raise_if(why_not_cancel_call(current))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Tuliskan alasan pembatalan; koordinator membacanya."})
+    current.cancelled_at, current.cancelled_by, current.cancel_reason = timezone.now(), by, reason[:300]
+    current._history_user = by
+    current.save()
+    return current
+
+
 def missing_documents(product, kinds):
     """Return the required document kinds the product's business does not hold valid (unexpired) for it."""
     today = timezone.localdate()
@@ -345,8 +675,8 @@ def submit_to_curation(call, product, *, by):
     """Put a product of the user's area forward to an open call. Raises ValidationError when a rule forbids it."""
     require_visible(CurationCall, call.pk, by, "Kurasi ini di luar wilayah kerja Anda.")
     require_visible(Product, product.pk, by, "Produk ini di luar wilayah kerja Anda.")
-    if not call.is_open:
-        raise ValidationError("Pengajuan untuk kurasi ini sedang tidak dibuka.")
+    call = CurationCall.objects.get(pk=call.pk)
+    _raise_if(why_not_submit(call))
     if product.business.kecamatan.kabupaten_id != call.kabupaten_id:
         raise ValidationError("Produk ini di luar kabupaten penyelenggara.")
     submission = CurationSubmission(call=call, product=product, submitted_by=by)
@@ -379,6 +709,7 @@ def _save_submission(submission, fields, by):
 def score_submission(submission, *, scores, by, version=None):
     """Record a curator's scores ({criterion_id: score}) and the weighted total on a 0-100 scale."""
     submission = _lock_submission(submission, version, by)
+    _check_call_open_for_work(submission.call)
     if submission.decision != CurationSubmission.Decision.PENDING:
         raise ValidationError("Pengajuan ini sudah diputuskan; nilainya tidak dapat diubah.")
     criteria = {c.pk: c for c in submission.call.criteria.all()}
@@ -405,6 +736,7 @@ def decide_submission(submission, *, decision, feedback, by, version=None):
     """Decide lolos, perbaikan or tidak lolos with feedback; a pass needs every criterion scored and every
     required document held. The missing documents are stored so the coordinator sees which ones."""
     submission = _lock_submission(submission, version, by)
+    _check_call_open_for_work(submission.call)
     if submission.decision != CurationSubmission.Decision.PENDING:
         raise ValidationError("Pengajuan ini sudah diputuskan.")
     feedback = (feedback or "").strip()

@@ -42,10 +42,16 @@ class TrainingTable(tables.Table):
     seats = tables.TemplateColumn(
         "{{ record.confirmed_count }}/{{ record.capacity }}", verbose_name=_("Peserta"), orderable=False
     )
+    state = tables.TemplateColumn(
+        "{{ record.get_state_display }}{% if record.rescheduled_at and not record.is_cancelled %} "
+        "({% load i18n %}{% translate 'dijadwalkan ulang' %}){% endif %}",
+        verbose_name=_("Keadaan"),
+        orderable=False,
+    )
 
     class Meta:
         model = Training
-        fields = ["title", "kind", "start_on", "venue", "seats"]
+        fields = ["title", "kind", "start_on", "venue", "seats", "state"]
         empty_text = _("Belum ada pelatihan.")
         attrs = {"class": "table table-hover align-middle"}
 

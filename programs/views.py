@@ -4,7 +4,9 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
@@ -23,6 +25,7 @@ from programs.filtersets import (
 from programs.forms import (
     DEFAULT_CRITERIA,
     BankReferralForm,
+    CancelForm,
     CriterionFormSet,
     CurationCallForm,
     ExportFacilitationForm,
@@ -30,7 +33,9 @@ from programs.forms import (
     PlacementEndForm,
     PlacementForm,
     ReferralStepForm,
+    RescheduleForm,
     SalesNoteForm,
+    SessionEditFormSet,
     SessionFormSet,
     TrainingForm,
     VersionForm,
@@ -50,6 +55,8 @@ from programs.models import (
 from programs.services import (
     add_sales_note,
     allowed_transitions,
+    cancel_curation_call,
+    cancel_training,
     close_follow_up,
     complete_enrollment,
     create_training,
@@ -63,11 +70,25 @@ from programs.services import (
     open_curation_call,
     place_product,
     record_export,
+    record_participant,
     record_visit,
     refer_to_bank,
+    reschedule_curation_call,
+    reschedule_training,
     score_submission,
     similar_assistance_this_year,
     submit_to_curation,
+    update_curation_call,
+    update_training,
+    why_not_cancel_call,
+    why_not_cancel_training,
+    why_not_edit_call,
+    why_not_edit_training,
+    why_not_nominate,
+    why_not_record_participants,
+    why_not_reschedule_call,
+    why_not_reschedule_training,
+    why_not_submit,
 )
 from programs.tables import (
     BankReferralTable,
@@ -84,6 +105,7 @@ from registry.exports import CsvExportMixin
 from registry.history import change_history
 from registry.models import Business, Category, LegalDocument, Product, YearlyFigure
 from registry.permissions import AreaRestrictedMixin
+from registry.search import name_matches
 from registry.views import BusinessPartView
 
 #
@@ -308,7 +330,7 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("kabupaten")
+            .select_related("kabupaten", "cancelled_by")
             .prefetch_related("sessions", "mentors", "target_kecamatan")
         )
 
@@ -321,22 +343,252 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
             .select_related("business__kecamatan")
             .annotate(attended=Count("attendances", filter=Q(attendances__present=True)))
         )
-        candidates = []
-        if user.has_perm("programs.add_enrollment") and training.end_on >= timezone.localdate():
-            candidates = (
-                Business.objects.visible_to(user)
-                .filter(kecamatan__kabupaten=training.kabupaten_id, status=Business.Status.ACTIVE)
-                .exclude(enrollments__training=training)
-                .order_by("name")
-                .only("pk", "name")
-            )
+        candidates, nomination_closed = [], None
+        if user.has_perm("programs.add_enrollment"):
+            nomination_closed = why_not_nominate(training)
+            if nomination_closed is None:
+                candidates = list(
+                    Business.objects.visible_to(user)
+                    .filter(kecamatan__kabupaten=training.kabupaten_id, status=Business.Status.ACTIVE)
+                    .exclude(enrollments__training=training)
+                    .order_by("name")
+                    .only("pk", "name")
+                )
+                if not candidates:
+                    nomination_closed = "Semua anggota aktif Anda di kabupaten ini sudah dinominasikan."
+        elif user.has_perm("programs.manage_enrollment") and why_not_nominate(training) is None:
+            nomination_closed = "Nominasi diajukan oleh koordinator kecamatan; dinas mengonfirmasi di bawah."
         return super().get_context_data(
             sessions=sessions,
             enrollments=enrollments,
             candidates=candidates,
+            nomination_closed=nomination_closed,
+            steps=self.next_steps(training, user, sessions),
+            record=self.record_form_context(training, user),
             confirmed_count=training.enrollments.confirmed().count(),
             **kwargs,
         )
+
+    def next_steps(self, training, user, sessions):
+        """What the viewer may do with the training now, each with its page or the sentence why not."""
+        if not user.has_perm("programs.change_training"):
+            return []
+        steps = [
+            (_("Ubah data dan sesi"), "programs:training_update", why_not_edit_training(training)),
+            (_("Jadwalkan ulang"), "programs:training_reschedule", why_not_reschedule_training(training)),
+            (_("Batalkan pelatihan"), "programs:training_cancel", why_not_cancel_training(training)),
+        ]
+        rows = [
+            {"label": label, "url": reverse(name, args=[training.pk]), "why_not": why} for label, name, why in steps
+        ]
+        if not training.is_cancelled and not sessions:
+            rows.append({"label": _("Presensi"), "url": "", "why_not": _("Belum ada sesi: tambahkan sesi lewat Ubah.")})
+        if not training.is_cancelled and not training.has_signatory:
+            rows.append(
+                {"label": _("Sertifikat"), "url": "", "why_not": _("Isi penanda tangan sertifikat lewat Ubah.")}
+            )
+        return rows
+
+    def record_form_context(self, training, user):
+        """The after-the-fact participant form: why it is closed, or the businesses matching the search."""
+        if not user.has_perm("programs.manage_enrollment"):
+            return None
+        closed = why_not_record_participants(training)
+        query = self.request.GET.get("cari", "").strip()[:100]
+        matches = []
+        if closed is None and query:
+            matches = list(
+                name_matches(
+                    Business.objects.visible_to(user).filter(kecamatan__kabupaten=training.kabupaten_id), query
+                )
+                .exclude(enrollments__training=training, enrollments__status=Enrollment.Status.CONFIRMED)
+                .select_related("kecamatan")
+                .order_by("name")[:50]
+            )
+        return {"closed": closed, "query": query, "matches": matches}
+
+
+class VersionedEditMixin:
+    """The version the form was read at travels in a hidden field; a stale save is refused (409)."""
+
+    def posted_version(self, form):
+        version = self.request.POST.get("version", "")
+        if not version.isdigit():
+            form.add_error(None, _("Formulir tidak lengkap; muat ulang halaman."))
+            return None
+        return int(version)
+
+
+def _add_service_error(form, error):
+    """A service's error on a field the form shows goes next to it; anything else on top."""
+    errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    for field, messages_ in errors.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+class TrainingUpdateView(VersionedEditMixin, AreaRestrictedMixin, View):
+    """Correct a training (a typo, a date, a session, the signatory), even after it was held."""
+
+    permission_required = "programs.change_training"
+    model = Training
+    template_name = "programs/training_form.html"
+
+    def render(self, training, form, sessions, version, status=200):
+        context = {
+            "training": training,
+            "form": form,
+            "sessions": sessions,
+            "version": version,
+            "blocked": why_not_edit_training(training),
+        }
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        training = get_object_or_404(self.get_queryset(), pk=pk)
+        form = TrainingForm(instance=training, user=request.user)
+        sessions = SessionEditFormSet(instance=training, prefix="session")
+        return self.render(training, form, sessions, training.version)
+
+    def post(self, request, pk):
+        training = get_object_or_404(self.get_queryset(), pk=pk)
+        form = TrainingForm(request.POST, instance=training, user=request.user)
+        sessions = SessionEditFormSet(request.POST, instance=training, prefix="session")
+        version = self.posted_version(form)
+        if not (form.is_valid() and sessions.is_valid()) or version is None:
+            return self.render(training, form, sessions, request.POST.get("version", ""), status=400)
+        rows = sessions.save(commit=False)
+        try:
+            update_training(
+                form.instance,
+                version=version,
+                by=request.user,
+                sessions=rows,
+                removed_sessions=sessions.deleted_objects,
+                target_kecamatan=form.cleaned_data["target_kecamatan"],
+                mentors=form.cleaned_data["mentors"],
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+            return self.render(training, form, sessions, version, status=409)
+        messages.success(request, _("Perubahan pelatihan tersimpan."))
+        return redirect(training)
+
+
+class ScheduleChangeView(VersionedEditMixin, AreaRestrictedMixin, View):
+    """Reschedule or cancel a training or a curation call: a short form with the reason, then the service."""
+
+    template_name = "programs/schedule_change_form.html"
+    form_class = None
+    title = ""
+    button = ""
+    success_message = ""
+
+    def guard(self, obj):
+        raise NotImplementedError
+
+    def apply(self, obj, data, version):
+        raise NotImplementedError
+
+    def get_initial(self, obj):
+        return {}
+
+    def render(self, obj, form, version, status=200):
+        context = {
+            "object": obj,
+            "form": form,
+            "version": version,
+            "title": self.title,
+            "button": self.button,
+            "blocked": self.guard(obj),
+        }
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        return self.render(obj, self.form_class(initial=self.get_initial(obj)), obj.version)
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        form = self.form_class(request.POST)
+        version = self.posted_version(form)
+        if not form.is_valid() or version is None:
+            return self.render(obj, form, request.POST.get("version", ""), status=400)
+        try:
+            self.apply(obj, form.cleaned_data, version)
+        except ValidationError as error:
+            _add_service_error(form, error)
+            return self.render(obj, form, version, status=409)
+        messages.success(request, self.success_message)
+        return redirect(obj)
+
+
+class TrainingRescheduleView(ScheduleChangeView):
+    permission_required = "programs.change_training"
+    model = Training
+    form_class = RescheduleForm
+    title = _("Jadwalkan ulang pelatihan")
+    button = _("Simpan jadwal baru")
+    success_message = _("Jadwal baru tersimpan; peserta dan koordinator melihat alasannya di halaman pelatihan.")
+
+    def guard(self, obj):
+        return why_not_reschedule_training(obj)
+
+    def get_initial(self, obj):
+        return {"start_on": obj.start_on, "end_on": obj.end_on}
+
+    def apply(self, obj, data, version):
+        reschedule_training(
+            obj,
+            start_on=data["start_on"],
+            end_on=data["end_on"],
+            reason=data["reason"],
+            version=version,
+            by=self.request.user,
+        )
+
+
+class TrainingCancelView(ScheduleChangeView):
+    permission_required = "programs.change_training"
+    model = Training
+    form_class = CancelForm
+    title = _("Batalkan pelatihan")
+    button = _("Batalkan pelatihan")
+    success_message = _("Pelatihan dibatalkan; peserta dan koordinator melihat alasannya di halaman pelatihan.")
+
+    def guard(self, obj):
+        return why_not_cancel_training(obj)
+
+    def apply(self, obj, data, version):
+        cancel_training(obj, reason=data["reason"], version=version, by=self.request.user)
+
+
+class TrainingRecordParticipantsView(AreaRestrictedMixin, View):
+    """The dinas records after the fact who took part in a training that has started or was held."""
+
+    permission_required = "programs.manage_enrollment"
+    model = Training
+
+    def post(self, request, pk):
+        training = get_object_or_404(self.get_queryset(), pk=pk)
+        ids = [value for value in request.POST.getlist("business") if value.isdigit()]
+        businesses = list(Business.objects.visible_to(request.user).filter(pk__in=ids).select_related("kecamatan"))
+        if not businesses:
+            messages.error(request, _("Pilih usaha yang ikut pelatihan."))
+            return redirect(training)
+        recorded = []
+        for business in businesses:
+            try:
+                record_participant(training, business, by=request.user)
+                recorded.append(business.name)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        if recorded:
+            messages.success(
+                request,
+                _("Tercatat sebagai peserta: %(names)s. Lanjutkan dengan presensi tiap sesi, lalu nilai.")
+                % {"names": ", ".join(recorded)},
+            )
+        return redirect(training)
 
 
 class TrainingNominateView(AreaRestrictedMixin, View):
@@ -466,12 +718,37 @@ class CertificateView(AreaRestrictedMixin, View):
         enrollment = get_object_or_404(
             self.get_queryset()
             .filter(completed_at__isnull=False)
+            .exclude(certificate_code="")
             .select_related("training__kabupaten", "business__owner"),
             pk=pk,
         )
-        response = HttpResponse(certificate_pdf(enrollment), content_type="application/pdf")
+        verify_url = request.build_absolute_uri(
+            reverse("programs:certificate_verify", args=[enrollment.certificate_code])
+        )
+        response = HttpResponse(certificate_pdf(enrollment, verify_url=verify_url), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="sertifikat-{enrollment.pk}.pdf"'
         return response
+
+
+class CertificateVerifyView(View):
+    """Public: anyone holding a certificate (an employer, a bank) confirms it by its code or QR.
+
+    Shows only what the certificate itself shows (the participant's name and business, the training and its
+    dates); an unknown code, or a completion since withdrawn, answers 404.
+    """
+
+    template_name = "programs/certificate_verify.html"
+
+    def get(self, request, code):
+        enrollment = get_object_or_404(
+            Enrollment.objects.filter(completed_at__isnull=False, training__cancelled_at__isnull=True).select_related(
+                "training__kabupaten", "business__owner"
+            ),
+            certificate_code=code.upper(),
+        )
+        return TemplateResponse(
+            request, self.template_name, {"enrollment": enrollment, "training": enrollment.training}
+        )
 
 
 #
@@ -585,18 +862,107 @@ class CurationCallDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
             .filter(call=call)
             .select_related("product__business__kecamatan", "placement")
         )
-        products = []
-        if user.has_perm("programs.add_curationsubmission") and call.is_open:
-            products = (
-                Product.objects.visible_to(user)
-                .filter(business__kecamatan__kabupaten=call.kabupaten_id)
-                .exclude(curation_submissions__call=call)
-                .select_related("business")
-                .order_by("business__name", "name")
-            )
+        products, submission_closed = [], None
+        if user.has_perm("programs.add_curationsubmission"):
+            submission_closed = why_not_submit(call)
+            if submission_closed is None:
+                products = list(
+                    Product.objects.visible_to(user)
+                    .filter(business__kecamatan__kabupaten=call.kabupaten_id)
+                    .exclude(curation_submissions__call=call)
+                    .select_related("business")
+                    .order_by("business__name", "name")
+                )
+                if not products:
+                    submission_closed = _("Semua produk anggota Anda sudah diajukan ke kurasi ini.")
+        steps = []
+        if user.has_perm("programs.change_curationcall"):
+            steps = [
+                {"label": label, "url": reverse(name, args=[call.pk]), "why_not": why}
+                for label, name, why in [
+                    (_("Ubah data kurasi"), "programs:curationcall_update", why_not_edit_call(call)),
+                    (_("Jadwalkan ulang"), "programs:curationcall_reschedule", why_not_reschedule_call(call)),
+                    (_("Batalkan kurasi"), "programs:curationcall_cancel", why_not_cancel_call(call)),
+                ]
+            ]
         return super().get_context_data(
-            criteria=call.criteria.all(), submissions=submissions, products=products, **kwargs
+            criteria=call.criteria.all(),
+            submissions=submissions,
+            products=products,
+            submission_closed=submission_closed,
+            steps=steps,
+            **kwargs,
         )
+
+
+class CurationCallUpdateView(VersionedEditMixin, AreaRestrictedMixin, View):
+    """Correct a call's data (title, partner, dates, required documents); its rubric stays as scored."""
+
+    permission_required = "programs.change_curationcall"
+    model = CurationCall
+    template_name = "programs/curationcall_update.html"
+
+    def render(self, call, form, version, status=200):
+        context = {"curationcall": call, "form": form, "version": version, "blocked": why_not_edit_call(call)}
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        call = get_object_or_404(self.get_queryset(), pk=pk)
+        return self.render(call, CurationCallForm(instance=call, user=request.user), call.version)
+
+    def post(self, request, pk):
+        call = get_object_or_404(self.get_queryset(), pk=pk)
+        form = CurationCallForm(request.POST, instance=call, user=request.user)
+        version = self.posted_version(form)
+        if not form.is_valid() or version is None:
+            return self.render(call, form, request.POST.get("version", ""), status=400)
+        try:
+            update_curation_call(form.instance, version=version, by=request.user)
+        except ValidationError as error:
+            _add_service_error(form, error)
+            return self.render(call, form, version, status=409)
+        messages.success(request, _("Perubahan kurasi tersimpan."))
+        return redirect(call)
+
+
+class CurationCallRescheduleView(ScheduleChangeView):
+    permission_required = "programs.change_curationcall"
+    model = CurationCall
+    form_class = RescheduleForm
+    title = _("Jadwalkan ulang kurasi")
+    button = _("Simpan jadwal baru")
+    success_message = _("Jadwal pengajuan baru tersimpan; koordinator melihat alasannya di halaman kurasi.")
+
+    def guard(self, obj):
+        return why_not_reschedule_call(obj)
+
+    def get_initial(self, obj):
+        return {"start_on": obj.opens_on, "end_on": obj.closes_on}
+
+    def apply(self, obj, data, version):
+        reschedule_curation_call(
+            obj,
+            opens_on=data["start_on"],
+            closes_on=data["end_on"],
+            reason=data["reason"],
+            version=version,
+            by=self.request.user,
+        )
+
+
+class CurationCallCancelView(ScheduleChangeView):
+    permission_required = "programs.change_curationcall"
+    model = CurationCall
+    form_class = CancelForm
+    title = _("Batalkan kurasi")
+    button = _("Batalkan kurasi")
+    success_message = _("Kurasi dibatalkan; koordinator melihat alasannya di halaman kurasi.")
+
+    def guard(self, obj):
+        return why_not_cancel_call(obj)
+
+    def apply(self, obj, data, version):
+        cancel_curation_call(obj, reason=data["reason"], version=version, by=self.request.user)
 
 
 class CurationSubmitView(AreaRestrictedMixin, View):

@@ -10,6 +10,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -36,10 +37,38 @@ RECAP_HEADER = [
 ]
 RECAP_KEYS = ["total", "verified", "guided", "mikro", "kecil", "menengah", "besar", "unclassified", "nib", "pirt"]
 RECAP_KEYS += ["halal", "women"]
+NO_EXPORTS = "Tidak ada ekspor pada periode ini."
+NO_DATA = "Tidak ada data pada periode ini."
+# A wide table's cells: little padding, and a font that steps down until every column holds its longest word.
+CELL_PADDING = 3
+FONT_SIZES = (7, 6.5, 6, 5.5, 5)
 
 
 def _shown(figure):
     return rupiah_short(figure.value) if figure.money else number_id(figure.value)
+
+
+def empty_text(title):
+    """What a section without rows says instead of an empty table."""
+    return NO_EXPORTS if "ekspor" in title.lower() else NO_DATA
+
+
+def column_widths(header, rows, available):
+    """(font size, widths) for a wide table: every column at least as wide as its longest header word
+    (headers wrap between words, never inside one) and its widest cell; the room left goes to the first
+    column, which holds the names. Falls back to the smallest font when even that does not fit."""
+    for size in FONT_SIZES:
+        widths = []
+        for i, title in enumerate(header):
+            words = [stringWidth(word, "Helvetica", size) for word in str(title).split()] or [0]
+            cells = [stringWidth(_text(row[i]), "Helvetica", size) for row in rows if i < len(row)]
+            widths.append(max([*words, *cells]) + 2 * CELL_PADDING + 1)
+        if sum(widths) <= available:
+            break
+    spare = available - sum(widths)
+    if spare > 0:
+        widths[0] += spare
+    return size, widths
 
 
 class SummaryReport:
@@ -134,6 +163,9 @@ class SummaryReport:
             sheet.append([])
             sheet.append([title])
             sheet.cell(row=sheet.max_row, column=1).font = bold
+            if not rows:
+                sheet.append([empty_text(title)])
+                continue
             sheet.append([neutralise(cell) for cell in header])
             for row in rows:
                 sheet.append([_cell(value) for value in row])
@@ -162,23 +194,31 @@ class SummaryReport:
         heading = Table([[label, value] for label, value in self.heading_lines()[1:]], colWidths=[3.5 * cm, 13.5 * cm])
         heading.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 9), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story += [heading, Spacer(1, 0.4 * cm)]
-        small = styles["BodyText"].clone("small", fontSize=8, leading=10)
         for title, header, rows in self.sections():
             story.append(Paragraph(title, styles["Heading4"]))
+            if not rows:
+                story += [Paragraph(empty_text(title), styles["BodyText"]), Spacer(1, 0.3 * cm)]
+                continue
             wide = len(header) > 4
+            size, widths = column_widths(header, rows, document.width) if wide else (9, None)
+            # Header cells are Paragraphs so they wrap; splitLongWords off: a word is never cut in two.
+            small = styles["BodyText"].clone("small", fontSize=size, leading=size + 2, splitLongWords=0)
             data = [[Paragraph(str(cell), small) if wide else str(cell) for cell in header]]
             data += [[_text(value) for value in row] for row in rows]
-            table = Table(data, repeatRows=1, hAlign="LEFT")
-            table.setStyle(
-                TableStyle(
-                    [
-                        ("FONTSIZE", (0, 0), (-1, -1), 7 if wide else 9),
-                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f1ec")),
-                        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-                    ]
-                )
-            )
+            table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+            style = [
+                ("FONTSIZE", (0, 0), (-1, -1), size),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f1ec")),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+            ]
+            if wide:
+                style += [
+                    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ]
+            table.setStyle(TableStyle(style))
             story += [table, Spacer(1, 0.3 * cm)]
         document.build(story, canvasmaker=_numbered_canvas(self.title))
         return buffer.getvalue()

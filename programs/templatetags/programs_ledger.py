@@ -25,6 +25,10 @@ def assistance_ledger(context, business):
     )
     for e in enrollments:
         done = "lulus" if e.completed_at else "peserta"
+        if e.training.is_cancelled:
+            done = f"dibatalkan: {e.training.cancel_reason}"
+        elif e.training.rescheduled_at and not e.completed_at:
+            done = f"peserta; dijadwalkan ulang: {e.training.reschedule_reason}"
         entries.append(
             (
                 e.training.start_on,
@@ -54,6 +58,8 @@ def assistance_ledger(context, business):
     )
     for c in submissions:
         text = f"{c.product.name} · {c.call.title}: {c.get_decision_display()}"
+        if c.call.is_cancelled:
+            text += f" (kurasi dibatalkan: {c.call.cancel_reason})"
         if hasattr(c, "placement"):
             text += f", ditempatkan di {c.placement.partner}"
         entries.append(

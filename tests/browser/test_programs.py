@@ -137,3 +137,96 @@ def test_curation_feedback_reaches_the_coordinator(page, live_server, browser_ca
     expect(page.get_by_text("Dokumen yang kurang: Sertifikat halal")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "coordinator-curation-feedback")
+
+
+def test_dinas_reschedules_and_cancels_a_training_and_records_a_past_one(page, live_server, browser_cast):
+    import datetime
+
+    from django.utils import timezone
+
+    from programs.models import Training, TrainingSession
+    from programs.services import create_training
+
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    dinas, kabupaten = browser_cast["dinas"], browser_cast["kec_a"].kabupaten
+
+    def planned(title, start, end, sessions):
+        training = Training(
+            kabupaten=kabupaten,
+            organiser="Dinas Koperasi dan UMKM Kabupaten Sidoarjo",
+            title=title,
+            kind="kemasan",
+            venue="Pendopo Balongbendo",
+            start_on=start,
+            end_on=end,
+            capacity=10,
+        )
+        return create_training(training, sessions=[TrainingSession(on=on, topic=t) for on, t in sessions], by=dinas)
+
+    moved = planned("Desain Kemasan", today + 7 * day, today + 8 * day, [(today + 7 * day, "Desain")])
+    dropped = planned("Foto Produk", today + 10 * day, today + 10 * day, [])
+    past = planned("Pembukuan Sederhana", today - 14 * day, today - 14 * day, [(today - 14 * day, "Buku kas")])
+    make_business(browser_cast["kec_a"], name="Tempe Mendoan Bu Sri")
+    log_in(page, live_server, "dinas.sidoarjo")
+
+    # Rescheduled: the new dates and the reason are on the training's page.
+    page.goto(f"{live_server.url}{moved.get_absolute_url()}")
+    page.get_by_role("link", name="Jadwalkan ulang").click()
+    new_start = today + 21 * day
+    page.get_by_label("Tanggal mulai baru").fill(new_start.isoformat())
+    page.get_by_label("Tanggal selesai baru").fill((new_start + day).isoformat())
+    page.get_by_label("Alasan jadwal ulang").fill("Pendopo dipakai untuk pemilihan kepala desa.")
+    page.get_by_role("button", name="Simpan jadwal baru").click()
+    expect(page.get_by_text("Jadwal baru tersimpan")).to_be_visible()
+    expect(page.get_by_text("Pendopo dipakai untuk pemilihan kepala desa.").first).to_be_visible()
+    expect(page.get_by_text(new_start.strftime("%d-%m-%Y")).first).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "dinas-training-rescheduled")
+
+    # Cancelled: a reason is required, then every next step says why it is closed.
+    page.goto(f"{live_server.url}{dropped.get_absolute_url()}")
+    page.get_by_role("link", name="Batalkan pelatihan").click()
+    page.get_by_role("button", name="Batalkan pelatihan").click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    page.get_by_label("Alasan pembatalan").fill("Anggaran dialihkan ke penanganan banjir.")
+    page.get_by_role("button", name="Batalkan pelatihan").click()
+    expect(page.get_by_text("Pelatihan dibatalkan;")).to_be_visible()
+    expect(page.get_by_text("Anggaran dialihkan ke penanganan banjir.").first).to_be_visible()
+    expect(page.get_by_text("Pelatihan ini sudah dibatalkan; datanya tidak dapat diubah lagi.")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "dinas-training-cancelled")
+
+    # Held two weeks ago, entered now: participants, attendance and scores after the fact.
+    page.goto(f"{live_server.url}{past.get_absolute_url()}")
+    page.get_by_label("Cari usaha peserta").fill("Mendoan")
+    page.get_by_role("button", name="Cari usaha peserta").click()
+    page.get_by_label("Tempe Mendoan Bu Sri").check()
+    page.get_by_role("button", name="Catat sebagai peserta").click()
+    expect(page.get_by_text("Tercatat sebagai peserta: Tempe Mendoan Bu Sri.")).to_be_visible()
+    page.get_by_role("link", name="Presensi").click()
+    page.get_by_label("Tempe Mendoan Bu Sri").check()
+    page.get_by_role("button", name="Simpan presensi").click()
+    expect(page.get_by_text("Presensi tersimpan: 1 hadir.")).to_be_visible()
+    page.get_by_label("Nilai pre-test Tempe Mendoan Bu Sri").fill("55")
+    page.get_by_label("Nilai post-test Tempe Mendoan Bu Sri").fill("85")
+    page.get_by_label("Lulus Tempe Mendoan Bu Sri").check()
+    page.get_by_role("button", name="Simpan nilai dan kelulusan").click()
+    expect(page.get_by_role("link", name="Sertifikat")).to_be_visible()
+    expect(
+        page.get_by_text(f"Nominasi ditutup karena pelatihan sudah selesai pada {past.end_on:%d-%m-%Y}")
+    ).to_have_count(0)  # the dinas is not the one who nominates; a coordinator reads that sentence
+    check_accessibility(page)
+    screenshot(page, "dinas-training-recorded-after-the-fact")
+
+    # The coordinator reads why nomination is closed, and the cancellation on their worklist.
+    page.context.clear_cookies()
+    log_in(page, live_server, "koordinator.balongbendo")
+    page.goto(f"{live_server.url}{past.get_absolute_url()}")
+    expect(
+        page.get_by_text(f"Nominasi ditutup karena pelatihan sudah selesai pada {past.end_on:%d-%m-%Y}")
+    ).to_be_visible()
+    page.goto(f"{live_server.url}/dasbor/kecamatan/")
+    expect(page.get_by_text("Anggaran dialihkan ke penanganan banjir.").first).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "coordinator-sees-cancellation")

@@ -111,7 +111,7 @@ def test_submission_guards(call, coordinator_a, dinas_sidoarjo, kec_a, kec_b, ka
         criteria=[CurationCriterion(name="Kemasan")],
         by=dinas_sidoarjo,
     )
-    with pytest.raises(ValidationError, match="tidak dibuka"):
+    with pytest.raises(ValidationError, match="sudah ditutup pada"):
         submit_to_curation(closed, make_product(make_business(kec_a)), by=coordinator_a)
 
 
