@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from registry.pdfs import clean_pdf
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Pixels cost memory that no file size bounds (a 116 KB PNG can hold 40 megapixels). A JPEG is decoded
 # at reduced scale, so it may have more; PNG and WebP are decoded whole, at 4 to 17 bytes a pixel.
@@ -100,7 +102,7 @@ MAX_SCAN_BYTES = 10 * 1024 * 1024
 
 
 def clean_scan(upload):
-    """Return a safe copy of a document scan: a PDF as it is (checked by its header), a photo re-encoded.
+    """Return a safe copy of a document scan: a PDF rebuilt from its pages alone, a photo re-encoded.
 
     Raises ValidationError for anything else, such as HTML or a script renamed .pdf.
     """
@@ -112,7 +114,7 @@ def clean_scan(upload):
     head = upload.read(5)
     upload.seek(0)
     if head == b"%PDF-":
-        return ContentFile(upload.read(), name="scan.pdf")
+        return clean_pdf(upload)
     photo, _ = reencode_photo(upload)
     photo.name = "scan.jpg"
     return photo

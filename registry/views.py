@@ -6,7 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
@@ -69,6 +69,7 @@ from registry.services import (
 from registry.sheets import workbook_sheets
 from registry.tables import BusinessQueueTable, DesaTable, KecamatanTable, ProductTable
 from registry.validators import digits_only
+from umkm_portal.storage import stored_file_response
 
 #
 # Regions
@@ -377,13 +378,7 @@ class ProductPhotoFileView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def get(self, request, pk):
         photo = get_object_or_404(ProductPhoto.objects.visible_to(request.user), pk=pk)
         field = photo.thumbnail if self.thumbnail else photo.image
-        try:
-            handle = field.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=86400"
-        return response
+        return stored_file_response(field, content_type="image/jpeg", max_age=86400)
 
 
 #
@@ -560,14 +555,15 @@ class LegalDocumentScanView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         document = get_object_or_404(LegalDocument.objects.visible_to(request.user).exclude(scan=""), pk=pk)
-        try:
-            handle = document.scan.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        is_pdf = document.scan.name.endswith(".pdf")
-        response = FileResponse(handle, content_type="application/pdf" if is_pdf else "image/jpeg")
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        if document.scan.name.endswith(".pdf"):
+            # A PDF is downloaded, never shown by the browser's own viewer (where its scripts would run).
+            return stored_file_response(
+                document.scan,
+                content_type="application/pdf",
+                filename=f"pindaian-{document.pk}.pdf",
+                as_attachment=True,
+            )
+        return stored_file_response(document.scan, content_type="image/jpeg")
 
 
 #

@@ -258,6 +258,13 @@ WORKER_LOST_SECONDS = env_int("WORKER_LOST_SECONDS", default=60)
 #
 
 STORAGES["default"] = default_storage_from_env()
+# Behind nginx, a permission-checked view may hand a local file to the proxy (X-Accel-Redirect) instead of
+# streaming it through Python: the prefix of nginx's `internal` location over MEDIA_ROOT (README, "Deploying").
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", default="")
+if MEDIA_ACCEL_REDIRECT and not (MEDIA_ACCEL_REDIRECT.startswith("/") and MEDIA_ACCEL_REDIRECT.endswith("/")):
+    raise ImproperlyConfigured(
+        "MEDIA_ACCEL_REDIRECT must be a path that starts and ends with '/', e.g. /internal-media/."
+    )
 # registry.cleanup (`manage.py cleanup_files`): an import's file and an export's file are kept this many days.
 IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", default=30)
 EXPORT_FILE_RETENTION_DAYS = env_int("EXPORT_FILE_RETENTION_DAYS", default=7)

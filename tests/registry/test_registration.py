@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from registry.models import Business, Owner, ProductPhoto, RegistrationDraft
+from tests import hostile
 from tests.factories import jpeg_upload, make_business, make_owner
 
 REGISTER = reverse("registry:business_register")
@@ -294,7 +295,7 @@ def test_registration_with_a_scan_and_export_values(client, coordinator_a, coord
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(coordinator_a)
-    pdf = SimpleUploadedFile("surat ijin ../../x.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("surat ijin ../../x.pdf", hostile.pdf(), content_type="application/pdf")
     data = registration(
         kec_a.desa_set.first(),
         **{
