@@ -1,5 +1,6 @@
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -494,17 +495,25 @@ class RegistrationDraftSaveView(LoginRequiredMixin, PermissionRequiredMixin, Vie
 
 
 class DuplicateCheckView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    """While typing: likely duplicates for the NIK, NIB and name given so far (an htmx partial)."""
+    """While typing: likely duplicates for the NIK, NIB and name given so far (an htmx partial).
+
+    POST only: a NIK in a URL would land in every proxy's and browser's history.
+    """
 
     permission_required = "registry.add_business"
 
-    def get(self, request):
-        nik, nib = digits_only(request.GET.get("owner-nik")), digits_only(request.GET.get("business-nib"))
-        desa = Desa.objects.visible_to(request.user).filter(pk=request.GET.get("business-desa", "")).first()
+    def post(self, request):
+        nik, nib = digits_only(request.POST.get("owner-nik")), digits_only(request.POST.get("business-nib"))
+        try:
+            desa = forms.ModelChoiceField(Desa.objects.visible_to(request.user), required=False).clean(
+                request.POST.get("business-desa")
+            )
+        except ValidationError:
+            desa = None
         duplicates = find_duplicates(
             nik=nik if len(nik) == 16 else "",
             nib=nib if len(nib) == 13 else "",
-            name=(request.GET.get("business-name") or "").strip(),
+            name=(request.POST.get("business-name") or "").strip(),
             desa=desa,
         )
         rows = _duplicate_rows(request.user, duplicates)
