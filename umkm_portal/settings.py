@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from registry.sealed import parse_key
 from umkm_portal.env import env_bool, env_int, env_list, env_str
 from umkm_portal.storage import default_storage_from_env
 
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "umkm_portal.middleware.RequestSizeLimitMiddleware",  # before anything reads request.POST
     "django.contrib.sessions.middleware.SessionMiddleware",
     "umkm_portal.middleware.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -227,6 +229,17 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+
+# `manage.py backup` seals its files with this key when it is set (registry.sealed); restore needs the same key.
+BACKUP_KEY = env_str("BACKUP_KEY", default="")
+if BACKUP_KEY:
+    parse_key(BACKUP_KEY)  # a malformed key stops the start, not the first night's backup
+
+# The largest request body accepted (the import's 50 MB file plus the form around it); a larger one is refused
+# by its Content-Length before it is read (umkm_portal.middleware.RequestSizeLimitMiddleware). The proxy's
+# client_max_body_size says the same (README). Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB)
+# are spooled to a temporary file, not held in memory.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", default=55) * 1024 * 1024
 
 # Soft-deleted businesses and owners are destroyed by `manage.py purge_deleted` after this many days.
 DELETED_RETENTION_DAYS = env_int("DELETED_RETENTION_DAYS", default=365)
