@@ -1,4 +1,6 @@
-"""Uploaded photos: only real images are kept, re-encoded as JPEG without EXIF, within size and pixel limits."""
+"""Uploaded photos and scans: only real images are kept, re-encoded as JPEG from their pixels alone (no EXIF,
+ICC, XMP or comment), within size and pixel limits; a PDF scan is rebuilt by registry.pdfs.
+"""
 
 import io
 
