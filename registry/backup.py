@@ -25,7 +25,7 @@ from django.db import connections
 from django.utils import timezone
 
 from registry.sealed import InvalidTag, SealedReader, SealedWriter, parse_key
-from umkm_portal.storage import walk_files
+from umkm_portal.storage import SPOOL_BYTES, walk_files
 
 DATABASE_FILE = "database.dump"
 MEDIA_FILE = "media.tar.gz"
@@ -180,9 +180,14 @@ def restore(folder):
                 continue
             # The rows name these exact files: replace one that exists instead of saving under a new name.
             default_storage.delete(stored)
-            content = File(archive.extractfile(member), name=stored)
-            content.size = member.size
-            if default_storage.save(stored, content) != stored:
-                raise CommandError(f"{stored} could not be restored under its own name.")
+            # The archive is read as a stream (it may be unsealed on the way), which cannot seek; the S3
+            # storage needs to, so each file goes through a spool: memory up to SPOOL_BYTES, then disk.
+            with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+                shutil.copyfileobj(archive.extractfile(member), spool, COPY_BYTES)
+                spool.seek(0)
+                content = File(spool, name=stored)
+                content.size = member.size
+                if default_storage.save(stored, content) != stored:
+                    raise CommandError(f"{stored} could not be restored under its own name.")
             restored += 1
     return restored
