@@ -1,29 +1,77 @@
-"""Uploaded photos: only real images are kept, re-encoded as JPEG without EXIF, within size and pixel limits."""
+"""Uploaded photos and scans: only real images are kept, re-encoded as JPEG from their pixels alone (no EXIF,
+ICC, XMP or comment), within size and pixel limits; a PDF scan is rebuilt by registry.pdfs.
+"""
 
 import io
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
+
+from registry.pdfs import clean_pdf
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # a 40-megapixel phone photo; anything bigger is refused before decoding
+# Pixels cost memory that no file size bounds (a 116 KB PNG can hold 40 megapixels). A JPEG is decoded
+# at reduced scale, so it may have more; PNG and WebP are decoded whole, at 4 to 17 bytes a pixel.
+# The worst case at these limits is measured by bench/photo_memory.py and stated in SECURITY.md.
+MAX_PIXELS = {"JPEG": 25_000_000, "MPO": 25_000_000, "PNG": 12_000_000, "WEBP": 12_000_000}
 PHOTO_EDGE = 1600
 THUMBNAIL_EDGE = 320
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+# Modes that resize well as they are; any other (palette, 16-bit, CMYK...) is converted first.
+_RESIZABLE_MODES = {"RGB", "RGBA", "L"}
+
+
+def _pixels_only(image):
+    """A new RGB image holding `image`'s pixels and nothing else: no comment, EXIF, ICC or XMP can follow."""
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    clean = Image.new("RGB", rgb.size)
+    clean.paste(rgb)
+    return clean
 
 
 def _encode(image, edge):
     copy = image.copy()
     copy.thumbnail((edge, edge), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
-    # Saving without exif= drops every tag, GPS included; the pixels are all that leave this function.
+    # `image` came from _pixels_only: JPEG's encoder would otherwise copy a comment from image.info.
     copy.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)
     return ContentFile(buffer.getvalue(), name="photo.jpg")
 
 
+def _decode(upload):
+    """The upload's first frame at most PHOTO_EDGE on its longest side, upright, as pixels only."""
+    with Image.open(upload) as image:
+        orientation = image.getexif().get(ExifTags.Base.Orientation)
+        # A JPEG is decoded at 1/2 to 1/8 scale when that still covers the photo's size (libjpeg's own
+        # scaling), so a big photo never lands in memory at full size; other formats are decoded once.
+        scale = PHOTO_EDGE / max(image.size)
+        image.draft("RGB", (max(1, round(image.width * scale)), max(1, round(image.height * scale))))
+        if image.mode not in _RESIZABLE_MODES:
+            image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+        image.thumbnail((PHOTO_EDGE, PHOTO_EDGE), Image.Resampling.LANCZOS)
+        clean = _pixels_only(image)
+    method = _ORIENTATIONS.get(orientation)
+    return clean.transpose(method) if method is not None else clean
+
+
+_ORIENTATIONS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
 def reencode_photo(upload):
-    """Return (photo, thumbnail) as new JPEG files, or raise ValidationError for anything not a photo."""
+    """Return (photo, thumbnail) as new JPEG files, or raise ValidationError for anything not a photo.
+
+    Only the pixels are kept: EXIF (GPS included), ICC and XMP data, comments and anything after the
+    image's end are dropped; a photo of more than MAX_PIXELS is refused before it is decoded.
+    """
     if upload.size == 0:
         raise ValidationError("Berkas foto kosong.", code="empty")
     if upload.size > MAX_UPLOAD_BYTES:
@@ -33,13 +81,16 @@ def reencode_photo(upload):
         with Image.open(upload) as probe:
             if probe.format not in ACCEPTED_FORMATS:
                 raise ValidationError("Hanya foto JPEG, PNG atau WebP yang diterima.", code="format")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError("Ukuran foto (piksel) terlalu besar.", code="pixels")
+            if probe.width * probe.height > MAX_PIXELS[probe.format]:
+                raise ValidationError(
+                    f"Ukuran foto terlalu besar ({probe.width} x {probe.height} piksel; untuk {probe.format} "
+                    f"paling banyak {MAX_PIXELS[probe.format] // 1_000_000} megapiksel). "
+                    "Kirim foto dengan resolusi biasa.",
+                    code="pixels",
+                )
             probe.verify()
         upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image).convert("RGB")
+        image = _decode(upload)
     except ValidationError:
         raise
     except Image.DecompressionBombError:
@@ -53,7 +104,7 @@ MAX_SCAN_BYTES = 10 * 1024 * 1024
 
 
 def clean_scan(upload):
-    """Return a safe copy of a document scan: a PDF as it is (checked by its header), a photo re-encoded.
+    """Return a safe copy of a document scan: a PDF rebuilt from its pages alone, a photo re-encoded.
 
     Raises ValidationError for anything else, such as HTML or a script renamed .pdf.
     """
@@ -65,7 +116,7 @@ def clean_scan(upload):
     head = upload.read(5)
     upload.seek(0)
     if head == b"%PDF-":
-        return ContentFile(upload.read(), name="scan.pdf")
+        return clean_pdf(upload)
     photo, _ = reencode_photo(upload)
     photo.name = "scan.jpg"
     return photo

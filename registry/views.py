@@ -1,12 +1,13 @@
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
@@ -71,6 +72,7 @@ from registry.services import (
 from registry.sheets import workbook_sheets
 from registry.tables import BusinessQueueTable, DesaTable, KecamatanTable, ProductTable
 from registry.validators import digits_only
+from umkm_portal.storage import stored_file_response
 
 #
 # Regions
@@ -395,13 +397,7 @@ class ProductPhotoFileView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def get(self, request, pk):
         photo = get_object_or_404(ProductPhoto.objects.visible_to(request.user), pk=pk)
         field = photo.thumbnail if self.thumbnail else photo.image
-        try:
-            handle = field.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=86400"
-        return response
+        return stored_file_response(field, content_type="image/jpeg", max_age=86400)
 
 
 #
@@ -527,17 +523,25 @@ class RegistrationDraftSaveView(LoginRequiredMixin, PermissionRequiredMixin, Vie
 
 
 class DuplicateCheckView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    """While typing: likely duplicates for the NIK, NIB and name given so far (an htmx partial)."""
+    """While typing: likely duplicates for the NIK, NIB and name given so far (an htmx partial).
+
+    POST only: a NIK in a URL would land in every proxy's and browser's history.
+    """
 
     permission_required = "registry.add_business"
 
-    def get(self, request):
-        nik, nib = digits_only(request.GET.get("owner-nik")), digits_only(request.GET.get("business-nib"))
-        desa = Desa.objects.visible_to(request.user).filter(pk=request.GET.get("business-desa", "")).first()
+    def post(self, request):
+        nik, nib = digits_only(request.POST.get("owner-nik")), digits_only(request.POST.get("business-nib"))
+        try:
+            desa = forms.ModelChoiceField(Desa.objects.visible_to(request.user), required=False).clean(
+                request.POST.get("business-desa")
+            )
+        except ValidationError:
+            desa = None
         duplicates = find_duplicates(
             nik=nik if len(nik) == 16 else "",
             nib=nib if len(nib) == 13 else "",
-            name=(request.GET.get("business-name") or "").strip(),
+            name=(request.POST.get("business-name") or "").strip(),
             desa=desa,
         )
         rows = _duplicate_rows(request.user, duplicates)
@@ -591,14 +595,15 @@ class LegalDocumentScanView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         document = get_object_or_404(LegalDocument.objects.visible_to(request.user).exclude(scan=""), pk=pk)
-        try:
-            handle = document.scan.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        is_pdf = document.scan.name.endswith(".pdf")
-        response = FileResponse(handle, content_type="application/pdf" if is_pdf else "image/jpeg")
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        if document.scan.name.endswith(".pdf"):
+            # A PDF is downloaded, never shown by the browser's own viewer (where its scripts would run).
+            return stored_file_response(
+                document.scan,
+                content_type="application/pdf",
+                filename=f"pindaian-{document.pk}.pdf",
+                as_attachment=True,
+            )
+        return stored_file_response(document.scan, content_type="image/jpeg")
 
 
 #

@@ -1,9 +1,10 @@
 import csv
+import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from reports.models import OfficialCount, ReportJob, Snapshot
 from reports.national import national_counts
 from reports.services import freeze_snapshot, load_official_counts, start_job
 from reports.tally import pending
+from umkm_portal.storage import stored_file_response
 
 
 class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -243,4 +245,6 @@ class JobDownloadView(LoginRequiredMixin, View):
         job = get_object_or_404(ReportJob.objects.visible_to(request.user), token=token, status=ReportJob.Status.DONE)
         if not job.file:
             raise Http404("Berkas tidak ada.")
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+        name = job.file.name.rsplit("/", 1)[-1]
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return stored_file_response(job.file, content_type=content_type, filename=name, as_attachment=True, max_age=0)

@@ -28,6 +28,7 @@ from registry.models import Business, ImportBatch, LegalDocument, ProductPhoto
 from registry.services import add_product_photo
 from reports.jobs import run_job
 from reports.models import ReportJob
+from tests import hostile
 from tests.factories import jpeg_upload, make_business, make_document, make_product, make_region
 from tests.registry.test_import_views import CSV
 from tests.worker import run_tasks
@@ -201,7 +202,7 @@ def test_a_document_scan_is_kept_in_the_bucket_and_served_only_inside_the_area(
     client, bucket, coordinator_a, coordinator_b, kec_a
 ):
     business = make_business(kec_a)
-    pdf = b"%PDF-1.4\n% pindaian sertifikat halal\n"
+    pdf = hostile.pdf()
     client.force_login(coordinator_a)
 
     client.post(
@@ -212,7 +213,9 @@ def test_a_document_scan_is_kept_in_the_bucket_and_served_only_inside_the_area(
     document = LegalDocument.objects.get()
     assert bucket.keys() == [document.scan.name]
     response = client.get(reverse("registry:legaldocument_scan", args=[document.pk]))
-    assert (response["Content-Type"], b"".join(response.streaming_content)) == ("application/pdf", pdf)
+    body = b"".join(response.streaming_content)
+    assert (response["Content-Type"], body) == ("application/pdf", document.scan.read())
+    assert body.startswith(b"%PDF-")
     client.force_login(coordinator_b)
     assert client.get(reverse("registry:legaldocument_scan", args=[document.pk])).status_code == 404
 

@@ -5,8 +5,36 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose body is larger than MAX_REQUEST_BYTES with 413, before a byte of it is read.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files, and a form's own size check runs
+    only after the whole body has been received and spooled to disk. This middleware sits before
+    anything that reads request.POST (CSRF, the views) and trusts Content-Length: WSGI gives Django no
+    more body than that (a body without it reads as empty), and the proxy's client_max_body_size
+    refuses the same size even earlier (README, "Deploying").
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads such a body as empty, too
+        if length > settings.MAX_REQUEST_BYTES:
+            megabyte = 1024 * 1024
+            context = {"size_mb": -(-length // megabyte), "limit_mb": settings.MAX_REQUEST_BYTES // megabyte}
+            # No Connection header (hop-by-hop, forbidden to a WSGI application): gunicorn's sync workers close
+            # every connection after its answer, so the unread body is never taken for a next request.
+            return render(request, "413.html", context, status=413)
+        return self.get_response(request)
 
 
 class PortalLanguageMiddleware(LocaleMiddleware):

@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from registry.sealed import parse_key
 from umkm_portal.env import env_bool, env_int, env_list, env_str
 from umkm_portal.storage import default_storage_from_env
 
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "umkm_portal.middleware.RequestSizeLimitMiddleware",  # before anything reads request.POST
     "django.contrib.sessions.middleware.SessionMiddleware",
     "umkm_portal.middleware.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -245,6 +247,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
+# `manage.py backup` seals its files with this key when it is set (registry.sealed); restore needs the same key.
+BACKUP_KEY = env_str("BACKUP_KEY", default="")
+if BACKUP_KEY:
+    parse_key(BACKUP_KEY)  # a malformed key stops the start, not the first night's backup
+
+# The largest request body accepted (the import's 50 MB file plus the form around it); a larger one is refused
+# by its Content-Length before it is read (umkm_portal.middleware.RequestSizeLimitMiddleware). The proxy's
+# client_max_body_size says the same (README). Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB)
+# are spooled to a temporary file, not held in memory.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", default=55) * 1024 * 1024
+
 # Soft-deleted businesses and owners are destroyed by `manage.py purge_deleted` after this many days.
 DELETED_RETENTION_DAYS = env_int("DELETED_RETENTION_DAYS", default=365)
 
@@ -275,6 +288,13 @@ WORKER_LOST_SECONDS = env_int("WORKER_LOST_SECONDS", default=60)
 #
 
 STORAGES["default"] = default_storage_from_env()
+# Behind nginx, a permission-checked view may hand a local file to the proxy (X-Accel-Redirect) instead of
+# streaming it through Python: the prefix of nginx's `internal` location over MEDIA_ROOT (README, "Deploying").
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", default="")
+if MEDIA_ACCEL_REDIRECT and not (MEDIA_ACCEL_REDIRECT.startswith("/") and MEDIA_ACCEL_REDIRECT.endswith("/")):
+    raise ImproperlyConfigured(
+        "MEDIA_ACCEL_REDIRECT must be a path that starts and ends with '/', e.g. /internal-media/."
+    )
 # registry.cleanup (`manage.py cleanup_files`): an import's file and an export's file are kept this many days.
 IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", default=30)
 EXPORT_FILE_RETENTION_DAYS = env_int("EXPORT_FILE_RETENTION_DAYS", default=7)
@@ -368,7 +388,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # pikepdf says at INFO that it was imported, in every process: not worth a line.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "pikepdf": {"level": "WARNING"}},
 }
 
 #

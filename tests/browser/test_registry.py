@@ -73,3 +73,23 @@ def test_coordinator_registers_on_a_phone_dinas_verifies_and_it_is_found(page, l
     expect(page.get_by_label("Jenis kelamin")).to_have_value("P")
     check_accessibility(page)
     screenshot(page, "dinas-business-advanced-filter")
+
+
+def test_the_live_duplicate_check_posts_the_nik_and_never_puts_it_in_a_url(page, live_server, browser_cast):
+    from tests.factories import make_business, make_owner
+
+    owner = make_owner(browser_cast["kec_a"])
+    make_business(browser_cast["kec_a"], owner=owner, name="Keripik Tempe Bu Nur")
+    checks = []
+    page.on("request", lambda request: checks.append(request) if "cek-ganda" in request.url else None)
+    log_in(page, live_server, "koordinator.balongbendo")
+
+    page.goto(f"{live_server.url}/usaha/daftar/")
+    page.locator("#id_owner-nik").fill(owner.nik)
+    page.locator("#id_owner-name").focus()  # leaving the field fires its change event
+
+    expect(page.locator("#duplicates")).to_contain_text("Keripik Tempe Bu Nur")
+    assert checks
+    assert {request.method for request in checks} == {"POST"}
+    assert all(owner.nik not in request.url for request in checks)
+    assert owner.nik in checks[-1].post_data

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from registry.models import Business, Owner, ProductPhoto, RegistrationDraft
+from tests import hostile
 from tests.factories import jpeg_upload, make_business, make_owner
 
 REGISTER = reverse("registry:business_register")
@@ -136,13 +137,38 @@ def test_duplicate_in_another_area_is_named_without_a_link(client, coordinator_a
     theirs = make_business(kec_b, nib="9120123456789")
     client.force_login(coordinator_a)
 
-    response = client.get(DUPLICATES, {"business-nib": "9120123456789"})
+    response = client.post(DUPLICATES, {"business-nib": "9120123456789"})
 
     html = response.content.decode()
     assert "NIB sama" in html
     assert "wilayah lain" in html
     assert theirs.get_absolute_url() not in html
     assert theirs.name not in html
+
+
+def test_the_live_duplicate_check_takes_the_nik_by_post_never_in_a_url(client, coordinator_a, kec_a):
+    owner = make_owner(kec_a)
+    business = make_business(kec_a, owner=owner)
+    client.force_login(coordinator_a)
+
+    page = client.get(REGISTER).content.decode()
+    found = client.post(DUPLICATES, {"owner-nik": owner.nik, "business-desa": "bukan-angka"})
+    in_url = client.get(DUPLICATES, {"owner-nik": owner.nik})
+
+    assert f'hx-post="{DUPLICATES}"' in page
+    assert f'hx-get="{DUPLICATES}"' not in page
+    assert found.status_code == 200
+    assert business.get_absolute_url() in found.content.decode()
+    assert in_url.status_code == 405
+
+
+def test_the_duplicate_check_needs_the_csrf_token(coordinator_a, kec_a):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator_a)
+
+    assert client.post(DUPLICATES, {"owner-nik": make_owner(kec_a).nik}).status_code == 403
 
 
 def test_same_nik_attaches_a_second_business_to_the_owner(client, coordinator_a, kec_a):
@@ -294,7 +320,7 @@ def test_registration_with_a_scan_and_export_values(client, coordinator_a, coord
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(coordinator_a)
-    pdf = SimpleUploadedFile("surat ijin ../../x.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("surat ijin ../../x.pdf", hostile.pdf(), content_type="application/pdf")
     data = registration(
         kec_a.desa_set.first(),
         **{
