@@ -222,10 +222,12 @@ def test_an_import_file_is_kept_in_the_bucket_and_read_back_to_import(client, bu
 
     client.post(reverse("registry:import_upload"), {"file": SimpleUploadedFile("data.csv", CSV)})
     batch = ImportBatch.objects.get()
+    run_tasks()  # a worker reads the file from the bucket: its header row and rows
     mapped = client.post(
         reverse("registry:import_mapping", args=[batch.pk]),
         {f"col_{i}": field for i, field in enumerate(["owner_name", "nik", "business_name", "kecamatan", "desa"])},
     )
+    run_tasks()  # and checks every row
     preview = client.get(mapped["Location"]).content.decode()
     client.post(mapped["Location"], {"mode": "valid"})
     run_tasks()  # the worker reads the file back from the bucket

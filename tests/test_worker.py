@@ -140,7 +140,7 @@ def test_a_task_that_keeps_killing_its_workers_fails_and_its_import_says_so(coor
     assert result.task_result.errors[0].exception_class is worker.WorkerLost
     assert batch.status == ImportBatch.Status.FAILED
     client.force_login(coordinator_a)
-    assert "Impor gagal di tengah jalan" in client.get(batch.get_absolute_url()).content.decode()
+    assert "Impor gagal di tengah jalan" in client.get(batch.get_absolute_url(), follow=True).content.decode()
 
 
 def test_a_database_that_did_not_answer_is_tried_again_later_then_given_up(coordinator_a, kec_a, monkeypatch):
