@@ -254,3 +254,48 @@ def test_the_mapping_page_offers_the_workbooks_sheets_and_reads_the_one_chosen(c
     assert client.post(reverse("registry:import_mapping", args=[batch.pk]), {"sheet": "Lain"}).status_code == 302
     batch.refresh_from_db()
     assert batch.sheet == "Rekap"  # a sheet the workbook does not have changes nothing
+
+
+def test_no_page_opens_the_import_file_and_each_costs_a_fixed_number_of_queries(
+    client, coordinator_a, monkeypatch, django_assert_num_queries
+):
+    from django.db.models.fields.files import FieldFile
+
+    client.force_login(coordinator_a)
+    opened = []
+    real_open = FieldFile.open
+
+    def watched_open(self, *args, **kwargs):
+        opened.append(self.name)
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(FieldFile, "open", watched_open)
+    upload(client, many_rows(300), read=False)
+    batch = ImportBatch.objects.get()
+    mapping_url = reverse("registry:import_mapping", args=[batch.pk])
+    client.get(mapping_url)
+    assert opened == []  # stored and queued: a worker reads it
+    run_tasks()
+    opened.clear()
+
+    with django_assert_num_queries(MAPPING_QUERIES):
+        mapping_page = client.get(mapping_url)
+    mapped = client.post(
+        mapping_url,
+        {"col_0": "owner_name", "col_1": "nik", "col_2": "business_name"}
+        | {"col_3": "kecamatan", "col_4": "desa", "col_5": "revenue"},
+    )
+    assert opened == []
+    run_tasks()
+    opened.clear()
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        preview = client.get(mapped["Location"])
+
+    assert opened == []
+    assert "300 baris terbaca" in mapping_page.content.decode()
+    assert 'data-count="valid">300<' in preview.content.decode()
+
+
+# The same however many rows the file has: the pages read the batch, never the file.
+MAPPING_QUERIES = 6
+PREVIEW_QUERIES = 6
