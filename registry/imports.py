@@ -178,9 +178,15 @@ def header_name(text):
     return header_words(text)
 
 
+# Rows one import may hold: a worker keeps every checked row in memory (about 10 KB a row of the national
+# extract; 100,000 rows peak near 1 GB, docs/performance.md). Reading stops past it.
+MAX_IMPORT_ROWS = 150_000
+
+
 def read_sheet(content, filename, *, sheet=""):
-    """The Sheet of an uploaded file (registry.sheets), its header row found among title rows."""
-    return _read_sheet(content, filename, sheet=sheet, known_headers=KNOWN_HEADERS)
+    """The Sheet of an uploaded file (registry.sheets), its header row found among title rows; a sheet of more
+    than MAX_IMPORT_ROWS rows is refused with an Indonesian message."""
+    return _read_sheet(content, filename, sheet=sheet, known_headers=KNOWN_HEADERS, max_rows=MAX_IMPORT_ROWS)
 
 
 def guess_mapping(headers, remembered=None):

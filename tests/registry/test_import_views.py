@@ -1,3 +1,5 @@
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -299,3 +301,31 @@ def test_no_page_opens_the_import_file_and_each_costs_a_fixed_number_of_queries(
 # The same however many rows the file has: the pages read the batch, never the file.
 MAPPING_QUERIES = 6
 PREVIEW_QUERIES = 6
+
+
+def test_a_sheet_of_more_rows_than_one_import_takes_is_refused_by_the_worker_that_reads_it(
+    client, coordinator_a, monkeypatch
+):
+    import io
+
+    from openpyxl import Workbook
+
+    from registry import imports
+
+    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 20)
+    client.force_login(coordinator_a)
+
+    too_many = upload(client, many_rows(21))
+    page = client.get(too_many["Location"]).content.decode()
+    assert "Berkas berisi lebih dari 20 baris; satu impor paling banyak 20 baris." in page
+    assert ImportBatch.objects.get().status == ImportBatch.Status.UNREADABLE
+    assert upload(client, many_rows(20), name="pas.csv").status_code == 302
+    assert ImportBatch.objects.get(filename="pas.csv").total_rows == 20
+
+    book = Workbook()
+    for line in many_rows(60).decode().splitlines():  # reading stops at the 53rd filled line
+        book.active.append(line.split(","))
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ValidationError, match="lebih dari 20 baris"):
+        imports.read_sheet(out.getvalue(), "umkm.xlsx")
