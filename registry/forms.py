@@ -368,7 +368,7 @@ class ImportUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
         help_text=(
             "Ekstrak SIDT, atau daftar kecamatan dari Excel: baris judul kolom dicari sendiri (boleh ada judul "
-            "tabel di atasnya). Maksimal 100 MB (sekitar 130.000 baris ekstrak SIDT)."
+            "tabel di atasnya). Maksimal 100 MB dan 150.000 baris."
         ),
     )
 
