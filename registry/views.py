@@ -782,7 +782,7 @@ class ImportMappingView(ImportBatchMixin, FormView):
         if batch.status == ImportBatch.Status.READING:
             return self.progress(self.template_name)
         if not batch.file or batch.status not in (*self.EDITABLE, ImportBatch.Status.UNREADABLE):
-            # Checked, imported or importing; or its file removed by registry.cleanup after
+            # Being checked or imported, or imported; or its file removed by registry.cleanup after
             # IMPORT_FILE_RETENTION_DAYS: the batch's page says which.
             return redirect(batch)
         if batch.status == ImportBatch.Status.UNREADABLE:
