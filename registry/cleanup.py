@@ -23,31 +23,30 @@ ORPHAN_MIN_AGE = datetime.timedelta(days=1)
 _CHUNK = 500
 
 
-def _clear_files(queryset, *, dry_run):
-    """Clear the file of each row in `queryset` and delete the file; return how many were removed."""
+def _clear_files(queryset, *, dry_run, field="file"):
+    """Clear the file `field` of each row in `queryset` and delete the file; return how many were removed."""
     model = queryset.model
-    storage = model._meta.get_field("file").storage
+    storage = model._meta.get_field(field).storage
     removed = 0
-    for pk, name in queryset.exclude(file="").values_list("pk", "file").iterator():
+    for pk, name in queryset.exclude(**{field: ""}).values_list("pk", field).iterator():
         if dry_run:
             removed += 1
             continue
         # The row first, and only while it still names this file: of two cleanups one wins. A crash
         # before the delete leaves an orphan, which remove_orphan_files takes a day later.
-        if queryset.filter(pk=pk, file=name).update(file=""):
+        if queryset.filter(**{"pk": pk, field: name}).update(**{field: ""}):
             storage.delete(name)
             removed += 1
     return removed
 
 
 def remove_old_import_files(*, older_than, dry_run=False):
-    """Delete the files of import batches uploaded before `older_than`; the batch and its summary stay.
+    """Delete the files of import batches uploaded before `older_than` (the file and its failed rows' file);
+    the batch and its summary stay.
 
-    A batch that is queued or being imported keeps its file: the import still reads it."""
-    batches = ImportBatch.objects.filter(created_at__lt=older_than).exclude(
-        status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]
-    )
-    return _clear_files(batches, dry_run=dry_run)
+    A batch that a worker reads, checks or imports keeps its files: the worker still reads them."""
+    batches = ImportBatch.objects.filter(created_at__lt=older_than).exclude(status__in=ImportBatch.WORKING)
+    return _clear_files(batches, dry_run=dry_run) + _clear_files(batches, dry_run=dry_run, field="failed_file")
 
 
 def remove_old_export_files(*, older_than, dry_run=False):

@@ -178,9 +178,15 @@ def header_name(text):
     return header_words(text)
 
 
+# Rows one import may hold: a worker keeps every checked row in memory (about 10 KB a row of the national
+# extract; 100,000 rows peak near 1 GB, docs/performance.md). Reading stops past it.
+MAX_IMPORT_ROWS = 150_000
+
+
 def read_sheet(content, filename, *, sheet=""):
-    """The Sheet of an uploaded file (registry.sheets), its header row found among title rows."""
-    return _read_sheet(content, filename, sheet=sheet, known_headers=KNOWN_HEADERS)
+    """The Sheet of an uploaded file (registry.sheets), its header row found among title rows; a sheet of more
+    than MAX_IMPORT_ROWS rows is refused with an Indonesian message."""
+    return _read_sheet(content, filename, sheet=sheet, known_headers=KNOWN_HEADERS, max_rows=MAX_IMPORT_ROWS)
 
 
 def guess_mapping(headers, remembered=None):
@@ -236,16 +242,21 @@ def require_columns(mapping):
         raise ValidationError(f"Kolom wajib belum dipetakan: {', '.join(missing)}.")
 
 
-def check_rows(headers, rows, mapping, user, *, year=None):
+CHECK_PROGRESS_ROWS = 2000
+
+
+def check_rows(headers, rows, mapping, user, *, year=None, progress=None):
     """Check every row against the registry's rules; return [RowResult] with Indonesian errors (the row is
     refused) and warnings (a value is left unknown) per row. `year` is the year of the figures when the
-    file has no year column (default: last year)."""
+    file has no year column (default: last year). `progress(rows checked)` is called every 2,000 rows."""
     require_columns(mapping)
     places = Places(user)
     kept = sidt.kept_columns(headers, mapping)
     checks = _checks(year or datetime.date.today().year - 1)
     results = []
-    for number, cells in rows:
+    for done, (number, cells) in enumerate(rows):
+        if progress and done and done % CHECK_PROGRESS_ROWS == 0:
+            progress(done)
         result = RowResult(number, cells)
         raw = {target: (cells[index] if index < len(cells) else "").strip() for index, target in mapping.items()}
         if not any(raw.get(name) for name in ("nik", "owner_name", "business_name")):
@@ -949,9 +960,14 @@ def failed_rows_csv(headers, results):
     """The rows that failed, as they were, with a last column saying why: to fix and upload again. Text a
     spreadsheet would run as a formula is neutralised; numbers and phone numbers are written as they are."""
     out = io.StringIO()
+    write_failed_rows(headers, results, out)
+    return out.getvalue()
+
+
+def write_failed_rows(headers, results, out):
+    """failed_rows_csv written into the text stream `out` (a worker writes it to a file, row by row)."""
     writer = csv.writer(out)
     writer.writerow([*headers, "Alasan"])
     for result in results:
         if not result.ok:
             writer.writerow([neutralise(cell) for cell in [*result.cells, " ".join(result.errors)]])
-    return out.getvalue()

@@ -42,18 +42,20 @@ def header_words(text):
     return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text or "").lower()).split())
 
 
-def read_sheet(content, filename, *, sheet="", known_headers=frozenset()):
+def read_sheet(content, filename, *, sheet="", known_headers=frozenset(), max_rows=None):
     """Return the Sheet of an .xlsx (the named sheet, else the first that holds data) or a .csv.
 
     `known_headers` (header words) find the header row: the line among the first 30 with the most known
     names; without two known names, the first line with at least two filled cells. Raises
-    ValidationError with an Indonesian message for a file that cannot be read."""
+    ValidationError with an Indonesian message for a file that cannot be read, or that holds more than
+    `max_rows` filled lines under the header (reading stops there: memory stays bounded)."""
     name = filename.lower()
+    limit = _Limit(max_rows)
     if name.endswith(".xlsx"):
-        return _read_workbook(content, sheet, known_headers)
+        return limit.check(_read_workbook(content, sheet, known_headers, limit))
     if name.endswith((".csv", ".txt")):
-        lines = _csv_lines(_decode(content))
-        return _find_header(lines, known_headers)
+        lines = _csv_lines(_decode(content), limit)
+        return limit.check(_find_header(lines, known_headers))
     raise ValidationError("Unggah berkas .xlsx atau .csv.")
 
 
@@ -94,7 +96,33 @@ def _decode(content):
     return text.replace("\x00", "")
 
 
-def _csv_lines(text):
+class _Limit:
+    """Counts the filled lines read; refuses a sheet of more than `rows` data rows (None: no limit)."""
+
+    def __init__(self, rows):
+        self.rows, self.filled = rows, 0
+
+    def count(self, cells):
+        if self.rows is not None and any(str(cell).strip() for cell in cells if cell is not None):
+            self.filled += 1
+            # The header and the lines above it are among the first HEADER_SEARCH_LINES + 2.
+            if self.filled > self.rows + HEADER_SEARCH_LINES + 2:
+                raise self.error()
+
+    def check(self, sheet):
+        if self.rows is not None and len(sheet.rows) > self.rows:
+            raise self.error()
+        return sheet
+
+    def error(self):
+        limit = f"{self.rows:,}".replace(",", ".")
+        return ValidationError(
+            f"Berkas berisi lebih dari {limit} baris; satu impor paling banyak {limit} baris. "
+            "Pecah menjadi beberapa berkas."
+        )
+
+
+def _csv_lines(text, limit):
     """Every record of the CSV as (line number, cells), with the delimiter that splits it most evenly."""
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -106,6 +134,7 @@ def _csv_lines(text):
             except StopIteration:
                 break
             # A record that spans lines (a quoted newline) is numbered by its first line.
+            limit.count(cells)
             lines.append((reader.line_num - _extra_lines(cells), cells))
     except csv.Error as error:
         raise ValidationError(
@@ -153,7 +182,7 @@ csv.field_size_limit(MAX_FIELD_CHARS)
 #
 
 
-def _read_workbook(content, sheet, known_headers):
+def _read_workbook(content, sheet, known_headers, limit):
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
@@ -165,11 +194,13 @@ def _read_workbook(content, sheet, known_headers):
         candidates = [sheet] if sheet else names
         found = None
         for name in candidates:
+            limit.filled = 0  # each sheet is counted on its own
             try:
-                lines = [
-                    (number, [_cell(value) for value in row])
-                    for number, row in enumerate(workbook[name].iter_rows(values_only=True), start=1)
-                ]
+                lines = []
+                for number, row in enumerate(workbook[name].iter_rows(values_only=True), start=1):
+                    cells = [_cell(value) for value in row]
+                    limit.count(cells)
+                    lines.append((number, cells))
             except ValidationError:
                 raise
             except Exception as error:  # a damaged sheet part

@@ -11,6 +11,18 @@ from registry.models import ImportBatch
 
 
 @task()
+def read_import(batch_id, attempt=1):
+    """Read an uploaded sheet: its sheets, header row and rows, the mapping guessed (import_jobs.run_read)."""
+    return import_jobs.run_read(ImportBatch.objects.get(pk=batch_id), attempt=attempt).status
+
+
+@task()
+def check_import(batch_id, attempt=1):
+    """Check every row of an uploaded sheet for its preview (registry.import_jobs.run_check)."""
+    return import_jobs.run_check(ImportBatch.objects.get(pk=batch_id), attempt=attempt).status
+
+
+@task()
 def import_batch(batch_id, attempt=1):
     """Write an uploaded sheet's rows (registry.import_jobs.run_import); return the batch's status."""
     batch = import_jobs.run_import(ImportBatch.objects.get(pk=batch_id), attempt=attempt)

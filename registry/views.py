@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
@@ -37,8 +36,8 @@ from registry.forms import (
     SidtExportForm,
 )
 from registry.history import change_history
-from registry.import_jobs import check_batch, queue_import, read_batch
-from registry.imports import failed_rows_csv, guess_mapping, read_sheet
+from registry.import_jobs import queue_check, queue_import, read_sheet_again, receive_upload
+from registry.imports import failed_rows_csv
 from registry.imports import header_name as import_header
 from registry.models import (
     AccessLog,
@@ -69,7 +68,6 @@ from registry.services import (
     update_owner,
     verify_business,
 )
-from registry.sheets import workbook_sheets
 from registry.tables import BusinessQueueTable, DesaTable, KecamatanTable, ProductTable
 from registry.validators import digits_only
 from umkm_portal.storage import stored_file_response
@@ -760,6 +758,8 @@ class OwnerRevealNikView(AreaRestrictedMixin, View):
 
 
 class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """The upload only stores the file and queues its reading: a worker reads it (registry.import_jobs)."""
+
     permission_required = "registry.import_business"
     form_class = ImportUploadForm
     template_name = "registry/import_upload.html"
@@ -769,38 +769,19 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return super().get_context_data(recent=recent, **kwargs)
 
     def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        content = upload.read()
-        try:
-            sheet = read_sheet(content, upload.name)
-        except ValidationError as error:
-            form.add_error("file", error)
-            return self.form_invalid(form)
-        batch = ImportBatch(user=self.request.user, filename=upload.name[:200])
-        _take_sheet(batch, sheet, self.request.user)
-        batch.file.save(upload.name, ContentFile(content), save=False)
-        batch.save()
-        messages.info(self.request, _sheet_message(sheet))
+        batch = receive_upload(form.cleaned_data["file"], by=self.request.user)
         return redirect("registry:import_mapping", pk=batch.pk)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-def _take_sheet(batch, sheet, user):
-    """Set the batch's sheet, headers, guessed mapping and row count from a read Sheet."""
-    remembered = dict(ImportColumnMemory.objects.filter(user=user).values_list("header", "target"))
-    batch.sheet = sheet.sheet_name
-    batch.headers = sheet.headers
-    batch.mapping = {str(k): v for k, v in guess_mapping(sheet.headers, remembered).items()}
-    batch.total_rows = len(sheet.rows)
-
-
-def _sheet_message(sheet):
-    where = f"lembar {sheet.sheet_name!r}, " if sheet.sheet_name else ""
-    text = f"{len(sheet.rows)} baris terbaca ({where}judul kolom di baris {sheet.header_line})."
-    if sheet.skipped:
-        text += f" Baris {', '.join(str(n) for n, _ in sheet.skipped[:5])} di atasnya dilewati (judul tabel)."
+def _sheet_message(batch):
+    """What the worker found in the file: rows, sheet and header line, and the lines skipped above it."""
+    where = f"lembar {batch.sheet!r}, " if batch.sheet else ""
+    text = f"{batch.total_rows} baris terbaca ({where}judul kolom di baris {batch.header_line})."
+    if batch.skipped_lines:
+        text += f" Baris {', '.join(str(n) for n in batch.skipped_lines[:5])} di atasnya dilewati (judul tabel)."
     return f"{text} Periksa pemetaan kolomnya."
 
 
@@ -811,14 +792,20 @@ class ImportBatchMixin(LoginRequiredMixin, PermissionRequiredMixin):
     def batch(self):
         return get_object_or_404(ImportBatch.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
 
-    def read(self):
-        return read_batch(self.batch)
+    def progress(self, template):
+        """While a worker has the batch: the page with its progress, or (polled by htmx) the progress alone."""
+        if self.request.htmx:
+            template = "registry/partials/_import_progress.html"
+        return TemplateResponse(self.request, template, {"batch": self.batch})
 
 
+@method_decorator(never_cache, name="dispatch")
 class ImportMappingView(ImportBatchMixin, FormView):
-    """Which field each column holds, the figures' year, and for a workbook which sheet to read."""
+    """Which field each column holds, the figures' year, and for a workbook which sheet to read; while the
+    worker reads the file, its progress."""
 
     template_name = "registry/import_mapping.html"
+    EDITABLE = (ImportBatch.Status.NEW, ImportBatch.Status.FAILED)
 
     def get_form(self, form_class=None):
         data = self.request.POST if self.request.method == "POST" and "sheet" not in self.request.POST else None
@@ -827,54 +814,50 @@ class ImportMappingView(ImportBatchMixin, FormView):
             data, headers=self.batch.headers, mapping=self.batch.column_mapping(), initial={"figures_year": year}
         )
 
-    @cached_property
-    def sheet_names(self):
-        """A workbook's sheets (only their names are read: the mapping page must stay quick on a big file)."""
-        if not self.batch.filename.lower().endswith(".xlsx"):
-            return []
-        with self.batch.file.open("rb") as handle:
-            return workbook_sheets(handle.read())
-
     def get_context_data(self, **kwargs):
         sheet_form = None
-        if len(self.sheet_names) > 1:
-            sheet_form = ImportSheetForm(initial={"sheet": self.batch.sheet}, sheets=self.sheet_names)
-        return super().get_context_data(batch=self.batch, sheet_form=sheet_form, **kwargs)
+        if len(self.batch.sheet_names) > 1:
+            sheet_form = ImportSheetForm(initial={"sheet": self.batch.sheet}, sheets=self.batch.sheet_names)
+        return super().get_context_data(
+            batch=self.batch, sheet_form=sheet_form, sheet_message=_sheet_message(self.batch), **kwargs
+        )
 
     def get(self, request, *args, **kwargs):
-        if not self.batch.file:  # removed by registry.cleanup after IMPORT_FILE_RETENTION_DAYS: only the result is left
-            return redirect(self.batch)
+        batch = self.batch
+        if request.htmx and batch.status != ImportBatch.Status.READING:
+            return HttpResponseClientRefresh()  # read: the whole page shows the columns
+        if batch.status == ImportBatch.Status.READING:
+            return self.progress(self.template_name)
+        if not batch.file or batch.status not in (*self.EDITABLE, ImportBatch.Status.UNREADABLE):
+            # Being checked or imported, or imported; or its file removed by registry.cleanup after
+            # IMPORT_FILE_RETENTION_DAYS: the batch's page says which.
+            return redirect(batch)
+        if batch.status == ImportBatch.Status.UNREADABLE:
+            return TemplateResponse(request, self.template_name, {"batch": batch})
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         if not self.batch.file:
             return redirect(self.batch)
+        if self.batch.status not in self.EDITABLE:
+            messages.info(request, "Berkas ini sedang dibaca, diperiksa atau diimpor.")
+            return redirect(self.batch)
         if "sheet" not in request.POST:
             return super().post(request, *args, **kwargs)
-        form = ImportSheetForm(request.POST, sheets=self.sheet_names)
-        if form.is_valid() and self.batch.status == ImportBatch.Status.NEW:
-            self.batch.sheet = form.cleaned_data["sheet"]
-            try:
-                sheet = self.read()
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect("registry:import_mapping", pk=self.batch.pk)
-            _take_sheet(self.batch, sheet, request.user)
-            self.batch.save(update_fields=["sheet", "headers", "mapping", "total_rows"])
-            messages.info(request, _sheet_message(sheet))
+        form = ImportSheetForm(request.POST, sheets=self.batch.sheet_names)
+        if form.is_valid() and form.cleaned_data["sheet"] != self.batch.sheet:
+            read_sheet_again(self.batch, sheet=form.cleaned_data["sheet"])
         return redirect("registry:import_mapping", pk=self.batch.pk)
 
     def form_valid(self, form):
         mapping = form.mapping()
-        self.batch.mapping = {str(k): v for k, v in mapping.items()}
-        self.batch.figures_year = form.cleaned_data["figures_year"]
-        self.batch.save(update_fields=["mapping", "figures_year"])
         for index, target in mapping.items():
             header = import_header(self.batch.headers[index])
             if header:
                 ImportColumnMemory.objects.update_or_create(
                     user=self.request.user, header=header, defaults={"target": target}
                 )
+        queue_check(self.batch, mapping=mapping, figures_year=form.cleaned_data["figures_year"])
         return redirect("registry:import_preview", pk=self.batch.pk)
 
     def form_invalid(self, form):
@@ -882,48 +865,35 @@ class ImportMappingView(ImportBatchMixin, FormView):
 
 
 class ImportPreviewView(ImportBatchMixin, View):
-    """Every row checked: how many are valid, the errors per row, and the two ways to import."""
+    """Every row as the worker checked it: how many are valid, the errors per row, and the two ways to
+    import; while a worker checks or imports, its progress."""
 
-    def check(self):
-        return self.batch.headers, check_batch(self.batch, self.request.user)
-
+    @method_decorator(never_cache)
     def get(self, request, pk):
         batch = self.batch
-        running = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
-        if request.htmx and not running:
-            return HttpResponseClientRefresh()  # the import has ended: the whole page shows its outcome
-        if running:
-            template = "registry/partials/_import_progress.html" if request.htmx else "registry/import_preview.html"
-            return TemplateResponse(request, template, {"batch": batch})
+        if request.htmx and not batch.working:
+            return HttpResponseClientRefresh()  # the work has ended: the whole page shows its outcome
+        if batch.status in (ImportBatch.Status.READING, ImportBatch.Status.UNREADABLE) and not request.htmx:
+            return redirect("registry:import_mapping", pk=pk)
+        if batch.working:
+            return self.progress("registry/import_preview.html")
         if not batch.file:
             return TemplateResponse(request, "registry/import_preview.html", {"batch": batch, "file_removed": True})
-        try:
-            headers, results = self.check()
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("registry:import_mapping", pk=pk)
-        for result in results:  # rows the database refused during the import, beside the checks' errors
-            refused = batch.summary.get("refused", {}).get(str(result.number))
-            if refused and refused not in result.errors:
-                result.errors.append(refused)
+        if not batch.checked_at and batch.status in ImportMappingView.EDITABLE:
+            return redirect("registry:import_mapping", pk=pk)  # not checked yet, or the check stopped
         if request.GET.get("gagal") == "csv":
-            response = HttpResponse(failed_rows_csv(headers, results), content_type="text/csv")
-            response["Content-Disposition"] = f'attachment; filename="gagal-{batch.pk}.csv"'
-            return response
-        failed = [result for result in results if not result.ok]
-        warned = [result for result in results if result.ok and result.warnings]
-        repeated = sum(1 for result in results if result.ok and result.duplicate_of is not None)
-        context = {
-            "batch": batch,
-            "total": len(results),
-            "valid": len(results) - len(failed) - repeated,
-            "failed": failed[:200],
-            "failed_count": len(failed),
-            "warned": warned[:200],
-            "warned_count": len(warned),
-            "repeated": repeated,
-        }
+            return self.failed_rows(batch)
+        context = {"batch": batch, **batch.preview}
         return TemplateResponse(request, "registry/import_preview.html", context)
+
+    def failed_rows(self, batch):
+        """The failed rows' file the worker wrote, streamed from the storage."""
+        name = f"gagal-{batch.pk}.csv"
+        if not batch.failed_file:  # no row failed: the header and the reasons' column only
+            response = HttpResponse(failed_rows_csv(batch.headers, []), content_type="text/csv")
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        return FileResponse(batch.failed_file.open("rb"), as_attachment=True, filename=name, content_type="text/csv")
 
     @method_decorator(never_cache)
     def post(self, request, pk):

@@ -26,6 +26,7 @@ from programs.models import (
     Training,
     TrainingSession,
 )
+from registry.import_jobs import run_check
 from registry.models import ImportBatch, LegalDocument, Product
 from registry.services import add_product_photo
 from reports.models import ReportJob, Snapshot
@@ -242,6 +243,8 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         mapping={"0": "owner_name", "1": "nik", "2": "business_name", "3": "kecamatan", "4": "desa"},
     )
     batch.file.save("data.csv", ContentFile(sheet), save=True)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.CHECKING)
+    run_check(batch)  # as a worker checks it: the preview has rows to show
     job = ReportJob.objects.create(user=coordinator, kind="business_xlsx", status="selesai")
     job.file.save("usaha.xlsx", ContentFile(b"PK"), save=True)
     assert Product.objects.filter(pk=product.pk).exists()

@@ -220,23 +220,35 @@ def test_a_document_scan_is_kept_in_the_bucket_and_served_only_inside_the_area(
     assert client.get(reverse("registry:legaldocument_scan", args=[document.pk])).status_code == 404
 
 
-def test_an_import_file_is_kept_in_the_bucket_and_read_back_to_import(client, bucket, coordinator_a, kec_a):
+def test_an_import_file_is_kept_in_the_bucket_and_read_back_to_import(
+    client, bucket, coordinator_a, kec_a, django_capture_on_commit_callbacks
+):
     client.force_login(coordinator_a)
 
     client.post(reverse("registry:import_upload"), {"file": SimpleUploadedFile("data.csv", CSV)})
     batch = ImportBatch.objects.get()
+    run_tasks()  # a worker reads the file from the bucket: its header row and rows
     mapped = client.post(
         reverse("registry:import_mapping", args=[batch.pk]),
         {f"col_{i}": field for i, field in enumerate(["owner_name", "nik", "business_name", "kecamatan", "desa"])},
     )
+    run_tasks()  # and checks every row
     preview = client.get(mapped["Location"]).content.decode()
+    checked_failed = ImportBatch.objects.get().failed_file.name
     client.post(mapped["Location"], {"mode": "valid"})
-    run_tasks()  # the worker reads the file back from the bucket
+    with django_capture_on_commit_callbacks(execute=True):
+        run_tasks()  # the worker reads the file back from the bucket
+    batch.refresh_from_db()
+    failed_csv = b"".join(client.get(mapped["Location"], {"gagal": "csv"}).streaming_content).decode()
 
-    assert bucket.keys() == [batch.file.name]
+    # The file, and the failed rows' file of the import's own check (the preview's was replaced).
+    assert sorted(bucket.keys()) == sorted([batch.file.name, batch.failed_file.name])
+    assert checked_failed.startswith("impor/gagal/")
+    assert checked_failed != batch.failed_file.name
     assert batch.file.name.startswith("impor/")
     assert bucket.read(batch.file.name) == CSV
     assert 'data-count="valid">1<' in preview
+    assert "NIK harus 16 digit" in failed_csv
     assert Business.objects.get().name == "Kue Lumpur Bu Sri"
 
 

@@ -46,6 +46,16 @@ def queued_batch(user, rows, *, all_or_nothing=True):
     return batch
 
 
+def batch_to_check(user, rows):
+    """An uploaded sheet of `rows` generated rows, read by a worker, its check queued as the mapping page does."""
+    batch = ImportBatch(user=user, filename="data.csv", status=ImportBatch.Status.READING)
+    batch.file.save("data.csv", ContentFile(many_rows(rows)), save=False)
+    batch.save()
+    batch = import_jobs.run_read(batch)
+    assert import_jobs.queue_check(batch, mapping=batch.column_mapping(), figures_year=None)
+    return batch
+
+
 def claimed_by(worker_id, batch, *, minutes_ago):
     """The batch's task as a worker that claimed it `minutes_ago` left it."""
     started = timezone.now() - datetime.timedelta(minutes=minutes_ago)
@@ -116,6 +126,76 @@ def test_a_task_whose_worker_went_silent_is_given_to_another_and_every_row_lands
     assert len(result.worker_ids) == 2
 
 
+def test_a_check_whose_worker_went_silent_is_given_to_another_and_the_preview_comes(coordinator_a, kec_a):
+    batch = batch_to_check(coordinator_a, 30)
+    long_ago = timezone.now() - datetime.timedelta(minutes=5)
+    check = DBTaskResult.objects.get(task_path="registry.tasks.check_import")
+    DBTaskResult.objects.filter(pk=check.pk).update(
+        status=TaskResultStatus.RUNNING, worker_ids=["dead-worker"], started_at=long_ago
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(started_at=long_ago, processed_rows=20)  # killed mid-check
+
+    assert worker.requeue_lost_tasks() == [check.pk]
+    run_tasks()
+
+    batch.refresh_from_db()
+    check.refresh_from_db()
+    assert (batch.status, batch.preview["total"], batch.preview["valid"]) == (ImportBatch.Status.NEW, 30, 30)
+    assert batch.checked_at is not None
+    assert check.status == TaskResultStatus.SUCCESSFUL
+    assert check.worker_ids[0] == "dead-worker"
+    assert len(check.worker_ids) == 2
+
+
+def test_a_read_or_a_check_that_keeps_killing_its_workers_fails_and_the_page_says_so(coordinator_a, kec_a, client):
+    batch = batch_to_check(coordinator_a, 3)
+    DBTaskResult.objects.filter(task_path="registry.tasks.check_import").update(
+        status=TaskResultStatus.RUNNING,
+        worker_ids=["a", "b", "c"],
+        started_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+
+    worker.requeue_lost_tasks()
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.error) == (ImportBatch.Status.NEW, import_jobs.CHECK_FAILED_MESSAGE)
+    client.force_login(coordinator_a)
+    page = client.get(batch.get_absolute_url(), follow=True).content.decode()
+    assert "Pemeriksaan baris gagal di tengah jalan" in page
+    assert "Periksa semua baris" in page  # the mapping page offers the check again
+
+    unread = ImportBatch(user=coordinator_a, filename="data.csv", status=ImportBatch.Status.READING)
+    unread.file.save("data.csv", ContentFile(many_rows(3)), save=False)
+    unread.save()
+    from registry.tasks import read_import
+
+    read_import.enqueue(unread.pk)
+    DBTaskResult.objects.filter(task_path="registry.tasks.read_import").update(
+        status=TaskResultStatus.RUNNING,
+        worker_ids=["a", "b", "c"],
+        started_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+    worker.requeue_lost_tasks()
+    unread.refresh_from_db()
+    assert (unread.status, unread.error) == (ImportBatch.Status.UNREADABLE, import_jobs.READ_FAILED_MESSAGE)
+
+
+def test_a_check_that_another_run_took_over_stops_without_writing(coordinator_a, kec_a, monkeypatch):
+    batch = batch_to_check(coordinator_a, 5)
+    real_check_rows = import_jobs.check_rows
+
+    def taken_over_meanwhile(*args, **kwargs):
+        ImportBatch.objects.filter(pk=batch.pk).update(started_at=timezone.now() + datetime.timedelta(seconds=1))
+        return real_check_rows(*args, **kwargs)
+
+    monkeypatch.setattr(import_jobs, "check_rows", taken_over_meanwhile)
+    import_jobs.run_check(batch)
+
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.CHECKING  # left to the run that holds it
+    assert (batch.preview, batch.checked_at, batch.failed_file.name) == ({}, None, "")
+
+
 def test_a_task_of_a_living_worker_or_a_fresh_claim_is_left_alone(coordinator_a, kec_a):
     batch = queued_batch(coordinator_a, 3)
     claimed_by("busy-worker", batch, minutes_ago=5)
@@ -140,7 +220,7 @@ def test_a_task_that_keeps_killing_its_workers_fails_and_its_import_says_so(coor
     assert result.task_result.errors[0].exception_class is worker.WorkerLost
     assert batch.status == ImportBatch.Status.FAILED
     client.force_login(coordinator_a)
-    assert "Impor gagal di tengah jalan" in client.get(batch.get_absolute_url()).content.decode()
+    assert "Impor gagal di tengah jalan" in client.get(batch.get_absolute_url(), follow=True).content.decode()
 
 
 def test_a_database_that_did_not_answer_is_tried_again_later_then_given_up(coordinator_a, kec_a, monkeypatch):
@@ -303,6 +383,25 @@ def test_a_worker_killed_mid_import_is_replaced_and_every_row_lands_exactly_once
     assert Owner.objects.values("nik").distinct().count() == 9000
     assert batch.summary["created"] + batch.summary["unchanged"] == 9000
     assert batch.summary["created"] < 9000  # the second run found the first's rows and did not add them again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_check_is_replaced_and_the_preview_comes_whole(coordinator_a, kec_a, workers):
+    batch = batch_to_check(coordinator_a, 9000)
+    first = workers("first")
+    _wait_for(lambda: ImportBatch.objects.get(pk=batch.pk).processed_rows >= 2000, 90, "the check under way")
+
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.CHECKING
+    workers("second")
+    _wait_for(lambda: ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.NEW, 120, "the check")
+
+    batch.refresh_from_db()
+    result = DBTaskResult.objects.get(task_path="registry.tasks.check_import")
+    assert result.worker_ids == ["first", "second"]
+    assert (batch.preview["total"], batch.preview["valid"], batch.processed_rows) == (9000, 9000, 9000)
+    assert not Business.objects.exists()  # checking writes no row
 
 
 @pytest.mark.django_db(transaction=True)

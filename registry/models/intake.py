@@ -73,6 +73,10 @@ def _import_path(instance, filename):
     return f"impor/{uuid.uuid4().hex}.{'xlsx' if filename.lower().endswith('.xlsx') else 'csv'}"
 
 
+def _failed_rows_path(instance, filename):
+    return f"impor/gagal/{uuid.uuid4().hex}.csv"
+
+
 class ImportBatchQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Each user sees the files they uploaded (they hold personal data of that user's area)."""
@@ -82,17 +86,26 @@ class ImportBatchQuerySet(models.QuerySet):
 
 
 class ImportBatch(models.Model):
-    """One uploaded sheet on its way in: its columns, how they map to fields, and what the import did.
+    """One uploaded sheet on its way in: its columns, how they map to fields, the rows checked, and what the
+    import did.
 
-    A confirmed import is queued and written by a worker (registry.tasks.import_batch), which reports its
-    progress here."""
+    No web request reads the file: a worker reads it (registry.tasks.read_import: the sheets, the header
+    row, the guessed mapping), checks every row under the chosen mapping (registry.tasks.check_import: the
+    preview and the failed rows' file) and writes it (registry.tasks.import_batch), reporting its progress
+    here while the page polls."""
 
     class Status(models.TextChoices):
+        READING = "dibaca", "Sedang dibaca"
+        UNREADABLE = "takterbaca", "Tidak terbaca"
         NEW = "baru", "Belum diimpor"
+        CHECKING = "diperiksa", "Sedang diperiksa"
         QUEUED = "antre", "Menunggu"
         RUNNING = "berjalan", "Sedang diimpor"
         DONE = "selesai", "Selesai"
         FAILED = "gagal", "Gagal"
+
+    # A worker has the batch in hand (or will soon): its file must stay, and its page polls.
+    WORKING = (Status.READING, Status.CHECKING, Status.QUEUED, Status.RUNNING)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filename = models.CharField("nama berkas", max_length=200)
@@ -111,8 +124,14 @@ class ImportBatch(models.Model):
         "tahun data angka", null=True, blank=True, help_text="Dipakai bila berkas tidak punya kolom tahun."
     )
     summary = models.JSONField("hasil", default=dict, blank=True)
+    sheet_names = models.JSONField("lembar kerja berkas", default=list, blank=True)
+    header_line = models.PositiveIntegerField("baris judul kolom", null=True, blank=True)
+    skipped_lines = models.JSONField("baris di atas tabel", default=list, blank=True)
+    preview = models.JSONField("hasil pemeriksaan", default=dict, blank=True)
+    failed_file = models.FileField("baris gagal", upload_to=_failed_rows_path, blank=True)
+    checked_at = models.DateTimeField("diperiksa", null=True, blank=True)
     created_at = models.DateTimeField("diunggah", auto_now_add=True)
-    started_at = models.DateTimeField("mulai diimpor", null=True, blank=True)
+    started_at = models.DateTimeField("mulai dikerjakan", null=True, blank=True)
     imported_at = models.DateTimeField("diimpor", null=True, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
@@ -131,6 +150,11 @@ class ImportBatch(models.Model):
     @property
     def percent(self):
         return min(100, round(100 * self.processed_rows / self.total_rows)) if self.total_rows else 0
+
+    @property
+    def working(self):
+        """Whether a worker has this batch in hand (reading, checking or importing it) or will soon."""
+        return self.status in self.WORKING
 
     def column_mapping(self):
         """{column index: field} (JSON keys are strings)."""

@@ -24,12 +24,19 @@ def test_a_coordinator_imports_a_sheet_through_the_whole_flow(page, live_server,
         {"name": "anggota-2025.csv", "mimeType": "text/csv", "buffer": SHEET}
     )
     page.get_by_role("button", name="Unggah dan baca").click()
-    expect(page.get_by_text("2 baris terbaca")).to_be_visible()
+    # A worker reads the file; the page polls and shows the columns once it has.
+    expect(page.get_by_text("Sedang dibaca")).to_be_visible()
+    check_accessibility(page)
+    run_tasks()
+    expect(page.get_by_text("2 baris terbaca")).to_be_visible(timeout=10_000)
     expect(page.get_by_label("NIK")).to_have_value("nik")  # the usual header names map themselves
     check_accessibility(page)
     page.get_by_role("button", name="Periksa semua baris").click()
 
-    expect(page.locator('[data-count="valid"]')).to_have_text("1")
+    # A worker checks every row; the page shows its progress, then the preview.
+    expect(page.get_by_text("Sedang diperiksa")).to_be_visible()
+    run_tasks()
+    expect(page.locator('[data-count="valid"]')).to_have_text("1", timeout=10_000)
     expect(page.get_by_text("NIK: NIK harus 16 digit; yang diisi 13 digit.")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "import-preview")
@@ -63,8 +70,12 @@ def test_a_dinas_officer_imports_a_kecamatan_workbook_with_title_rows_and_an_ins
         {"name": "umkm-balongbendo.xlsx", "mimeType": "application/octet-stream", "buffer": content}
     )
     page.get_by_role("button", name="Unggah dan baca").click()
+    expect(page.get_by_text("Sedang dibaca")).to_be_visible()
+    run_tasks()
 
-    expect(page.get_by_text("6 baris terbaca (lembar 'Data UMKM', judul kolom di baris 4)")).to_be_visible()
+    expect(page.get_by_text("6 baris terbaca (lembar 'Data UMKM', judul kolom di baris 4)")).to_be_visible(
+        timeout=10_000
+    )
     expect(page.get_by_label("Lembar kerja")).to_have_value("Data UMKM")
     expect(page.get_by_label("NO HP/WA")).to_have_value("phone")
     expect(page.get_by_label("OMZET/TAHUN")).to_have_value("revenue")
@@ -72,8 +83,10 @@ def test_a_dinas_officer_imports_a_kecamatan_workbook_with_title_rows_and_an_ins
     check_accessibility(page)
     screenshot(page, "import-workbook-mapping")
     page.get_by_role("button", name="Periksa semua baris").click()
+    expect(page.get_by_text("Sedang diperiksa")).to_be_visible()
+    run_tasks()
 
-    expect(page.locator('[data-count="valid"]')).to_have_text("5")
+    expect(page.locator('[data-count="valid"]')).to_have_text("5", timeout=10_000)
     expect(page.get_by_text("Jumlah berupa rentang")).to_be_visible()
     expect(page.get_by_test_id("warnings").get_by_text("berisi 2 nomor")).to_be_visible()
     check_accessibility(page)

@@ -225,12 +225,17 @@ def test_an_import_survives_its_node_and_worker_killed_mid_way(c, browser, sql, 
     assert uploaded.status_code == 302, uploaded.text[-2000:]
     mapping = c.node1 + uploaded.headers["Location"]
     batch_id = int(re.search(r"/impor/(\d+)/kolom/", mapping).group(1))
+    # A worker reads the file, then checks every row; the pages show their progress meanwhile.
+    wait_for("the file read by a worker", lambda: 'name="col_1"' in browser.get(mapping).text, seconds=180)
     mapped = browser.submit(mapping)  # the columns as guessed from the SIDT headers
     assert mapped.status_code == 302, mapped.text[-2000:]
     preview_url = c.node1 + mapped.headers["Location"]
-    preview = browser.get(preview_url, timeout=300)
-    assert preview.status_code == 200
-    valid = int(re.search(r'data-count="valid">([\d.]+)<', preview.text).group(1).replace(".", ""))
+    checked = wait_for(
+        "the rows checked by a worker",
+        lambda: re.search(r'data-count="valid">([\d.]+)<', browser.get(preview_url).text),
+        seconds=300,
+    )
+    valid = int(checked.group(1).replace(".", ""))
     assert valid == IMPORT_ROWS, f"{IMPORT_ROWS - valid} rows of the generated file do not pass the checks"
     confirmed = browser.post(preview_url, {"mode": "valid", "csrfmiddlewaretoken": browser.http.cookies["csrftoken"]})
     assert confirmed.status_code == 302, confirmed.text[-2000:]

@@ -1,3 +1,5 @@
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -10,16 +12,22 @@ Budi;3515120301790;Keripik Budi;Balongbendo;Wonokupang;belum tahu
 """
 
 
-def upload(client, content=CSV, name="data.csv"):
-    return client.post(reverse("registry:import_upload"), {"file": SimpleUploadedFile(name, content)})
+def upload(client, content=CSV, name="data.csv", *, read=True):
+    """Post the file as the upload page does; then (`read`) a worker reads it, as `manage.py run_worker` does."""
+    response = client.post(reverse("registry:import_upload"), {"file": SimpleUploadedFile(name, content)})
+    if read:
+        run_tasks()
+    return response
 
 
 def test_a_coordinator_uploads_maps_previews_and_imports_the_valid_rows(client, coordinator_a):
     client.force_login(coordinator_a)
 
-    response = upload(client)
+    response = upload(client, read=False)
     batch = ImportBatch.objects.get()
     assert response["Location"] == reverse("registry:import_mapping", args=[batch.pk])
+    reading = client.get(response["Location"]).content.decode()
+    run_tasks()  # a worker reads the file: its sheet, header row and rows
     mapping_page = client.get(response["Location"]).content.decode()
     assert 'value="nik" selected' in mapping_page
     mapped = client.post(
@@ -33,12 +41,17 @@ def test_a_coordinator_uploads_maps_previews_and_imports_the_valid_rows(client, 
             "col_5": "revenue",
         },
     )
+    checking = client.get(mapped["Location"]).content.decode()
+    run_tasks()  # a worker checks every row
     preview = client.get(mapped["Location"]).content.decode()
-    failed_csv = client.get(mapped["Location"], {"gagal": "csv"}).content.decode()
+    failed_csv = b"".join(client.get(mapped["Location"], {"gagal": "csv"}).streaming_content).decode()
     queued = client.post(mapped["Location"], {"mode": "valid"})
     run_tasks()
     done = client.get(mapped["Location"]).content.decode()
 
+    assert "Sedang dibaca" in reading
+    assert "2 baris terbaca (judul kolom di baris 1)" in mapping_page
+    assert "Sedang diperiksa" in checking
     assert 'data-count="valid">1<' in preview
     assert "NIK harus 16 digit" in preview
     assert "yang diisi 13 digit." in failed_csv.splitlines()[1]
@@ -68,6 +81,13 @@ def test_bad_files_and_mappings_get_indonesian_messages_and_write_nothing(client
 
     assert "Unggah berkas .xlsx atau .csv" in upload(client, b"%PDF", "data.pdf").content.decode()
     assert "tidak dapat dibaca" in upload(client, b"bukan excel", "data.xlsx").content.decode()
+    assert not ImportBatch.objects.exists()
+    # A zip that is no workbook passes the upload's glance; the worker that reads it says why.
+    damaged = upload(client, b"PK\x03\x04 bukan excel", "rusak.xlsx")
+    page = client.get(damaged["Location"]).content.decode()
+    assert "Berkas Excel tidak dapat dibaca" in page
+    assert ImportBatch.objects.get().status == ImportBatch.Status.UNREADABLE
+    ImportBatch.objects.all().delete()
     upload(client)
     batch = ImportBatch.objects.get()
     twice = client.post(reverse("registry:import_mapping", args=[batch.pk]), {"col_0": "nik", "col_1": "nik"})
@@ -109,7 +129,8 @@ def test_an_import_is_queued_once_shows_progress_and_a_worker_finishes_it(client
     again = client.post(batch.get_absolute_url(), {"mode": "all"}, follow=True)
     poll = client.get(batch.get_absolute_url(), headers={"HX-Request": "true"})
 
-    assert DBTaskResult.objects.count() == 1  # one task, however often the button is pressed
+    imports = DBTaskResult.objects.filter(task_path="registry.tasks.import_batch")
+    assert imports.count() == 1  # one task, however often the button is pressed
     assert "5 baris sedang diimpor" in queued.content.decode()
     assert "Menunggu" in queued.content.decode()
     assert "sudah diimpor atau sedang diimpor" in again.content.decode()
@@ -153,7 +174,7 @@ def test_a_crash_mid_import_keeps_the_chunks_done_and_a_retry_finishes_without_d
     batch.refresh_from_db()
 
     assert batch.status == ImportBatch.Status.FAILED
-    assert "gagal di tengah jalan" in client.get(batch.get_absolute_url()).content.decode()
+    assert "gagal di tengah jalan" in client.get(batch.get_absolute_url(), follow=True).content.decode()
     assert Business.objects.count() == 1
 
     client.post(batch.get_absolute_url(), {"mode": "valid"})
@@ -196,7 +217,7 @@ def test_rows_refused_while_writing_are_listed_and_downloadable_afterwards(clien
     client.post(batch.get_absolute_url(), {"mode": "valid"})
     run_tasks()
     page = client.get(batch.get_absolute_url()).content.decode()
-    failed_csv = client.get(batch.get_absolute_url(), {"gagal": "csv"}).content.decode()
+    failed_csv = b"".join(client.get(batch.get_absolute_url(), {"gagal": "csv"}).streaming_content).decode()
 
     assert "1 baru, 0 diperbarui, 0 tidak berubah, 1 gagal" in page
     assert "Usaha dengan ID SIDT atau NIB ini terdaftar di luar wilayah kerja Anda." in page
@@ -225,6 +246,8 @@ def test_the_mapping_page_offers_the_workbooks_sheets_and_reads_the_one_chosen(c
     batch = ImportBatch.objects.get()
     page = client.get(reverse("registry:import_mapping", args=[batch.pk])).content.decode()
     client.post(reverse("registry:import_mapping", args=[batch.pk]), {"sheet": "Rekap"})
+    assert ImportBatch.objects.get().status == ImportBatch.Status.READING
+    run_tasks()
     batch.refresh_from_db()
 
     assert 'data-testid="sheet-form"' in page
@@ -233,3 +256,76 @@ def test_the_mapping_page_offers_the_workbooks_sheets_and_reads_the_one_chosen(c
     assert client.post(reverse("registry:import_mapping", args=[batch.pk]), {"sheet": "Lain"}).status_code == 302
     batch.refresh_from_db()
     assert batch.sheet == "Rekap"  # a sheet the workbook does not have changes nothing
+
+
+def test_no_page_opens_the_import_file_and_each_costs_a_fixed_number_of_queries(
+    client, coordinator_a, monkeypatch, django_assert_num_queries
+):
+    from django.db.models.fields.files import FieldFile
+
+    client.force_login(coordinator_a)
+    opened = []
+    real_open = FieldFile.open
+
+    def watched_open(self, *args, **kwargs):
+        opened.append(self.name)
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(FieldFile, "open", watched_open)
+    upload(client, many_rows(300), read=False)
+    batch = ImportBatch.objects.get()
+    mapping_url = reverse("registry:import_mapping", args=[batch.pk])
+    client.get(mapping_url)
+    assert opened == []  # stored and queued: a worker reads it
+    run_tasks()
+    opened.clear()
+
+    with django_assert_num_queries(MAPPING_QUERIES):
+        mapping_page = client.get(mapping_url)
+    mapped = client.post(
+        mapping_url,
+        {"col_0": "owner_name", "col_1": "nik", "col_2": "business_name"}
+        | {"col_3": "kecamatan", "col_4": "desa", "col_5": "revenue"},
+    )
+    assert opened == []
+    run_tasks()
+    opened.clear()
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        preview = client.get(mapped["Location"])
+
+    assert opened == []
+    assert "300 baris terbaca" in mapping_page.content.decode()
+    assert 'data-count="valid">300<' in preview.content.decode()
+
+
+# The same however many rows the file has: the pages read the batch, never the file.
+MAPPING_QUERIES = 6
+PREVIEW_QUERIES = 6
+
+
+def test_a_sheet_of_more_rows_than_one_import_takes_is_refused_by_the_worker_that_reads_it(
+    client, coordinator_a, monkeypatch
+):
+    import io
+
+    from openpyxl import Workbook
+
+    from registry import imports
+
+    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 20)
+    client.force_login(coordinator_a)
+
+    too_many = upload(client, many_rows(21))
+    page = client.get(too_many["Location"]).content.decode()
+    assert "Berkas berisi lebih dari 20 baris; satu impor paling banyak 20 baris." in page
+    assert ImportBatch.objects.get().status == ImportBatch.Status.UNREADABLE
+    assert upload(client, many_rows(20), name="pas.csv").status_code == 302
+    assert ImportBatch.objects.get(filename="pas.csv").total_rows == 20
+
+    book = Workbook()
+    for line in many_rows(60).decode().splitlines():  # reading stops at the 53rd filled line
+        book.active.append(line.split(","))
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ValidationError, match="lebih dari 20 baris"):
+        imports.read_sheet(out.getvalue(), "umkm.xlsx")
