@@ -893,7 +893,7 @@ class ImportPreviewView(ImportBatchMixin, View):
             response = HttpResponse(failed_rows_csv(batch.headers, []), content_type="text/csv")
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
-        return FileResponse(batch.failed_file.open("rb"), as_attachment=True, filename=name, content_type="text/csv")
+        return stored_file_response(batch.failed_file, content_type="text/csv", filename=name, as_attachment=True)
 
     @method_decorator(never_cache)
     def post(self, request, pk):
