@@ -86,7 +86,7 @@ from registry.countries import COUNTRY_NAMES
 from registry.exports import CsvExportMixin
 from registry.history import change_history
 from registry.models import Business, Category, LegalDocument, Product, YearlyFigure
-from registry.paginators import LazyPaginator, LenientPaginationMixin
+from registry.paginators import LazyPaginator, LenientPaginationMixin, TablePaginator
 from registry.permissions import AreaRestrictedMixin
 from registry.views import BusinessPartView
 
@@ -252,7 +252,7 @@ class TrainingListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
     model = Training
     table_class = TrainingTable
     filterset_class = TrainingFilterSet
-    table_pagination = {"per_page": 25}
+    table_pagination = {"per_page": 25, "paginator_class": TablePaginator}
     template_name = "programs/training_list.html"
 
     def get_queryset(self):

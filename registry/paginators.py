@@ -2,6 +2,8 @@
 
 A page number is whatever the query string says: a non-number or a number below 1 answers the first
 page, and a number past the end (99999999999999999999 included, which no OFFSET can hold) the last.
+django-tables2 also takes the page size from the query string (?per_page=): it is kept from 1 to
+MAX_PER_PAGE, so neither a negative size nor a million rows per page reaches the database.
 """
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -9,9 +11,19 @@ from django_tables2 import paginators as tables2_paginators
 
 # The largest OFFSET PostgreSQL takes (a bigint): a page starting beyond it is past the end of any list.
 MAX_OFFSET = 2**63 - 1
+MAX_PER_PAGE = 100
 
 
-class _CountlessMixin:
+class _PageSizeMixin:
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, min(max(int(per_page), 1), MAX_PER_PAGE), *args, **kwargs)
+
+
+class TablePaginator(_PageSizeMixin, Paginator):
+    """Django's counting paginator for a django-tables2 list, with the page size kept in bounds."""
+
+
+class _CountlessMixin(_PageSizeMixin):
     """For paginators that never count: a page past the end counts the list once, and answers its last
     page (a COUNT(*) only for someone who typed a page number, or followed an old link)."""
 

@@ -53,7 +53,7 @@ from registry.models import (
     RegistrationDraft,
     YearlyFigure,
 )
-from registry.paginators import LazyPaginator, LenientPaginationMixin, ListPaginator
+from registry.paginators import LazyPaginator, LenientPaginationMixin, ListPaginator, TablePaginator
 from registry.permissions import AreaRestrictedMixin
 from registry.services import (
     add_document,
@@ -83,7 +83,7 @@ class KecamatanListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
     model = Kecamatan
     table_class = KecamatanTable
     filterset_class = KecamatanFilterSet
-    table_pagination = {"per_page": 50}
+    table_pagination = {"per_page": 50, "paginator_class": TablePaginator}
     template_name = "registry/kecamatan_list.html"
 
     def get_queryset(self):

@@ -269,3 +269,27 @@ def test_a_forty_digit_amount_is_refused_in_indonesian(client, cast, objects, na
     assert response.status_code == 400
     assert "Terlalu besar: paling banyak 999.999.999.999.999 (15 digit)." in response.content.decode()
     assert model.objects.count() == before
+
+
+@pytest.mark.parametrize("size", ["-2", "0", "100000000"])
+def test_the_page_size_from_the_query_string_stays_in_bounds(client, cast, objects, size):  # noqa: F811
+    client.force_login(cast["coord_a"])
+
+    for name in ("registry:kecamatan_list", "registry:product_list", "programs:training_list"):
+        response = client.get(reverse(name), {"per_page": size})
+
+        assert response.status_code == 200, name
+        assert 1 <= len(response.context["table"].page.object_list) <= 100, name
+
+
+#
+# Found by the generated test (tests/test_query_fuzzing.py, tests/test_form_fuzzing.py)
+#
+
+
+def test_a_next_that_looks_like_a_view_name_is_a_plain_address(client, cast):  # noqa: F811
+    client.force_login(cast["coord_a"])
+
+    response = client.get(reverse("second_factor"), {"next": "0"})
+
+    assert response.status_code == 302

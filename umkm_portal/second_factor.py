@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -91,7 +91,7 @@ class SecondFactorView(LoginRequiredMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not requires_second_factor(request.user):
-            return redirect(self.get_success_url())
+            return HttpResponseRedirect(self.get_success_url())
         self.device = self.get_device()
         return super().dispatch(request, *args, **kwargs)
 
@@ -123,9 +123,11 @@ class SecondFactorView(LoginRequiredMixin, FormView):
             device.save(update_fields=["confirmed"])
             messages.success(self.request, "Autentikator terpasang. Setiap masuk, portal akan meminta kodenya.")
         otp_login(self.request, device)
-        return redirect(self.get_success_url())
+        return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):
+        """The page asked for (?next=, on this site), else the home page. A URL, never a view name: redirect()
+        would look up "0" as one and fail."""
         target = self.request.GET.get("next") or self.request.POST.get("next") or ""
         if url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
             return target
