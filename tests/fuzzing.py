@@ -108,13 +108,17 @@ SETTINGS = settings(
 
 
 def role_for(name, method):
-    """The first role (in PREFERRED order) that the matrix lets reach the URL with `method` (an anonymous
-    user only where it gets a page, not the login redirect)."""
+    """The first role (in PREFERRED order) that the matrix lets use the URL with `method`: one that gets the
+    page or the form's answer before one that gets a redirect (an anonymous user only where it gets a page,
+    not the login redirect)."""
     statuses = dict(zip(ROLES, MATRIX[name][0 if method == "GET" else 1].split(), strict=True))
-    for role in PREFERRED:
-        status = statuses[role]
-        if status == "200" or (method == "POST" and role != "anon" and status not in ("403", "404", "405")):
-            return role
+    # A form answers its own users 200 or 400 to an empty POST; a 302 may be only a redirect elsewhere, and
+    # a 404 the answer to the missing id of the row the POST is about (closing a follow-up).
+    wanted = [("200",)] if method == "GET" else [("200", "400"), ("302",), ("404",)]
+    for answers in wanted:
+        for role in PREFERRED:
+            if statuses[role] in answers and (role != "anon" or statuses[role] == "200"):
+                return role
     return None
 
 

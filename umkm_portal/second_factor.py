@@ -76,7 +76,8 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         token = "".join(self.cleaned_data["token"].split())
-        if not token.isdigit() or not self.device.verify_token(token):
+        # ASCII digits only: '²'.isdigit() is true too.
+        if not (token.isascii() and token.isdigit()) or not self.device.verify_token(token):
             raise forms.ValidationError("Kode salah atau kedaluwarsa. Lihat kode terbaru di aplikasi autentikator.")
         return token
 
