@@ -15,6 +15,7 @@ from programs.models import (
 from registry.countries import COUNTRY_CHOICES
 from registry.forms import DateInput, RupiahField
 from registry.models import BusinessGroup, Kabupaten, Kecamatan, LegalDocument
+from umkm_portal.forms import ModelIdsField, VersionForm
 
 
 class BankReferralForm(forms.Form):
@@ -37,17 +38,6 @@ class BankReferralForm(forms.Form):
         if not amount:
             raise forms.ValidationError("Plafon yang diajukan harus lebih dari nol.")
         return amount
-
-
-STALE_PAGE = "Halaman ini tidak lengkap atau sudah lama; muat ulang halaman, lalu ulangi."
-
-
-class VersionForm(forms.Form):
-    """The version of the record the page was read at (optimistic locking), posted back as a hidden field."""
-
-    version = forms.IntegerField(
-        min_value=1, max_value=2_147_483_647, error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE}
-    )
 
 
 class ReferralStepForm(VersionForm):
@@ -235,3 +225,77 @@ class ExportFacilitationForm(forms.ModelForm):
         self.fields["product"].queryset = business.products.all()
         self.fields["product"].required = False
         self.fields["year"].initial = timezone.localdate().year
+
+
+#
+# The small POSTs and query strings of program pages: one chosen row, a list of ticks, scores, a year
+#
+
+
+class ChosenRowForm(forms.Form):
+    """One row picked on a page (a member to nominate, a product to submit, a follow-up to close), by id,
+    from `queryset` (the user's visible rows): anything else is refused by the field, not by PostgreSQL."""
+
+    row = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, data, *, field, queryset):
+        super().__init__({"row": data.get(field)})
+        self.fields["row"].queryset = queryset
+
+    @property
+    def chosen(self):
+        return self.cleaned_data["row"] if self.is_valid() else None
+
+
+class AttendanceForm(forms.Form):
+    """The participants ticked present at one session: ids of the training's confirmed enrollments."""
+
+    present = ModelIdsField(queryset=None, required=False)
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = session.training.enrollments.confirmed()
+
+
+class CurationScoreForm(forms.Form):
+    """One score per criterion of the call (score-<criterion id>), each 0 to the criterion's maximum."""
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        for criterion in criteria:
+            self.fields[f"score-{criterion.pk}"] = forms.IntegerField(
+                label=criterion.name,
+                min_value=0,
+                max_value=criterion.max_score,
+                required=False,
+                error_messages={
+                    "invalid": f"Nilai harus angka bulat 0 sampai {criterion.max_score}.",
+                    "min_value": f"Nilai harus angka bulat 0 sampai {criterion.max_score}.",
+                    "max_value": f"Nilai harus angka bulat 0 sampai {criterion.max_score}.",
+                },
+            )
+
+    def scores(self):
+        """{criterion id: score} of the scores filled in."""
+        return {
+            int(name.removeprefix("score-")): value for name, value in self.cleaned_data.items() if value is not None
+        }
+
+
+TRAINING_SCORE = forms.IntegerField(
+    min_value=0,
+    max_value=100,
+    required=False,
+    error_messages={key: "Nilai harus angka 0 sampai 100." for key in ("invalid", "min_value", "max_value")},
+)
+
+
+class ReportYearForm(forms.Form):
+    """The year a yearly report shows (?year=); another value shows the current year."""
+
+    year = forms.IntegerField(min_value=1990, max_value=2100)
+
+    @classmethod
+    def read(cls, data):
+        form = cls(data)
+        return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year

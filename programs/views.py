@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
-from django_tables2 import LazyPaginator, SingleTableMixin
+from django_tables2 import SingleTableMixin
 
 from programs.certificates import certificate_pdf
 from programs.filtersets import (
@@ -24,15 +24,20 @@ from programs.filtersets import (
 )
 from programs.forms import (
     DEFAULT_CRITERIA,
+    TRAINING_SCORE,
+    AttendanceForm,
     BankReferralForm,
     CancelForm,
+    ChosenRowForm,
     CriterionFormSet,
     CurationCallForm,
+    CurationScoreForm,
     ExportFacilitationForm,
     MentoringVisitForm,
     PlacementEndForm,
     PlacementForm,
     ReferralStepForm,
+    ReportYearForm,
     RescheduleForm,
     SalesNoteForm,
     SessionEditFormSet,
@@ -104,6 +109,7 @@ from registry.countries import COUNTRY_NAMES
 from registry.exports import CsvExportMixin
 from registry.history import change_history
 from registry.models import Business, Category, LegalDocument, Product, YearlyFigure
+from registry.paginators import LazyPaginator, LenientPaginationMixin, TablePaginator
 from registry.permissions import AreaRestrictedMixin
 from registry.search import name_matches
 from registry.views import BusinessPartView
@@ -271,7 +277,7 @@ class TrainingListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
     model = Training
     table_class = TrainingTable
     filterset_class = TrainingFilterSet
-    table_pagination = {"per_page": 25}
+    table_pagination = {"per_page": 25, "paginator_class": TablePaginator}
     template_name = "programs/training_list.html"
 
     def get_queryset(self):
@@ -602,7 +608,8 @@ class TrainingNominateView(AreaRestrictedMixin, View):
         made = once.made_by(request)
         if made:
             return once.show_again(request, made)
-        business = Business.objects.visible_to(request.user).filter(pk=request.POST.get("business") or 0).first()
+        members = Business.objects.visible_to(request.user)
+        business = ChosenRowForm(request.POST, field="business", queryset=members).chosen
         if business is None:
             messages.error(request, "Pilih anggota yang akan dinominasikan.")
             return redirect(training)
@@ -659,9 +666,12 @@ class AttendanceView(AreaRestrictedMixin, View):
 
     def post(self, request, pk):
         session = self.get_session(pk)
-        ids = [value for value in request.POST.getlist("present") if value.isdigit()]
+        form = AttendanceForm(request.POST, session=session)
+        if not form.is_valid():
+            messages.error(request, "Daftar hadir tidak dikenali; muat ulang halaman.")
+            return redirect("programs:attendance", pk=session.pk)
         try:
-            count = mark_attendance(session, present_ids=ids, by=request.user)
+            count = mark_attendance(session, present_ids=[e.pk for e in form.cleaned_data["present"]], by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("programs:attendance", pk=session.pk)
@@ -700,12 +710,7 @@ class CompletionView(AreaRestrictedMixin, View):
 
 
 def _score(raw):
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise ValidationError("Nilai harus angka 0 sampai 100.")
-    return int(raw)
+    return TRAINING_SCORE.clean(raw)
 
 
 class CertificateView(AreaRestrictedMixin, View):
@@ -769,7 +774,7 @@ class MentoringVisitCreateView(BusinessPartView):
         record_visit(self.business, form.save(commit=False), by=self.request.user)
 
 
-class OverdueFollowUpListView(AreaRestrictedMixin, ListView):
+class OverdueFollowUpListView(AreaRestrictedMixin, LenientPaginationMixin, ListView):
     """Mentoring follow-ups whose date has passed, oldest first, for the dinas to chase."""
 
     permission_required = "programs.view_mentoringvisit"
@@ -790,7 +795,9 @@ class OverdueFollowUpListView(AreaRestrictedMixin, ListView):
         # Anyone in the area may read the list; closing a follow-up is the dinas' call.
         if not request.user.has_perm("programs.change_mentoringvisit"):
             raise PermissionDenied
-        visit = get_object_or_404(self.get_queryset(), pk=request.POST.get("visit") or 0)
+        visit = ChosenRowForm(request.POST, field="visit", queryset=self.get_queryset()).chosen
+        if visit is None:
+            raise Http404
         try:
             close_follow_up(visit, by=request.user)
             messages.success(request, f"Tindak lanjut {visit.business.name} ditandai selesai.")
@@ -804,7 +811,7 @@ class OverdueFollowUpListView(AreaRestrictedMixin, ListView):
 #
 
 
-class CurationCallListView(AreaRestrictedMixin, ListView):
+class CurationCallListView(AreaRestrictedMixin, LenientPaginationMixin, ListView):
     permission_required = "programs.view_curationcall"
     model = CurationCall
     template_name = "programs/curationcall_list.html"
@@ -974,7 +981,8 @@ class CurationSubmitView(AreaRestrictedMixin, View):
         made = once.made_by(request)
         if made:
             return once.show_again(request, made)
-        product = Product.objects.visible_to(request.user).filter(pk=request.POST.get("product") or 0).first()
+        products = Product.objects.visible_to(request.user)
+        product = ChosenRowForm(request.POST, field="product", queryset=products).chosen
         if product is None:
             messages.error(request, "Pilih produk yang akan diajukan.")
             return redirect(call)
@@ -1038,13 +1046,10 @@ class CurationActionView(AreaRestrictedMixin, View):
                     raise ValidationError(read_at.errors["version"])
                 version = read_at.cleaned_data["version"]
             if action == "nilai":
-                scores = {}
-                for key, value in request.POST.items():
-                    if key.startswith("score-") and value.strip():
-                        if not value.strip().isdigit():
-                            raise ValidationError("Nilai harus angka bulat.")
-                        scores[key.removeprefix("score-")] = int(value)
-                score_submission(submission, scores=scores, by=request.user, version=version)
+                form = CurationScoreForm(request.POST, criteria=submission.call.criteria.all())
+                if not form.is_valid():
+                    raise ValidationError(sorted({e for errors in form.errors.values() for e in errors}))
+                score_submission(submission, scores=form.scores(), by=request.user, version=version)
                 messages.success(request, "Nilai tersimpan.")
             elif action == "putuskan":
                 decide_submission(
@@ -1108,8 +1113,7 @@ class ExportReportView(AreaRestrictedMixin, ListView):
     template_name = "programs/export_report.html"
 
     def get_year(self):
-        raw = self.request.GET.get("year", "")
-        return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else timezone.localdate().year
+        return ReportYearForm.read(self.request.GET)
 
     def get_queryset(self):
         return super().get_queryset().filter(year=self.get_year())

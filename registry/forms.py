@@ -29,6 +29,7 @@ from registry.validators import (
     normalize_phone,
     parse_amount,
 )
+from umkm_portal.forms import IdField, ModelIdsField
 
 
 class RupiahField(forms.CharField):
@@ -459,3 +460,27 @@ class SidtExportForm(forms.Form):
         if cleaned.get("full_identity") and len(" ".join(cleaned.get("reason", "").split())) < 5:
             self.add_error("reason", "Tuliskan alasan menyertakan data pribadi lengkap (minimal 5 huruf).")
         return cleaned
+
+
+class QueueActionForm(forms.Form):
+    """The queue's bulk action: verify or reject the ticked businesses (ids of the queue's own rows)."""
+
+    action = forms.ChoiceField(choices=[("verify", "Verifikasi"), ("reject", "Tolak")])
+    business = ModelIdsField(queryset=Business.objects.none())
+    reason = forms.CharField(required=False)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business"].queryset = queryset
+
+
+class DraftForm(forms.Form):
+    """The registration draft a page continues (its id), from the query string or the autosave's POST."""
+
+    draft = IdField(required=False)
+
+    @classmethod
+    def read(cls, data):
+        """The draft id in `data`; None when there is none, False when it is not an id."""
+        form = cls(data)
+        return form.cleaned_data["draft"] if form.is_valid() else False

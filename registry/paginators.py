@@ -1,18 +1,31 @@
-"""Paginators for lists of a million rows."""
+"""Paginators for lists of a million rows, and the one way a page number is read from a request.
+
+A page number is whatever the query string says: a non-number or a number below 1 answers the first
+page, and a number past the end (99999999999999999999 included, which no OFFSET can hold) the last.
+django-tables2 also takes the page size from the query string (?per_page=): it is kept from 1 to
+MAX_PER_PAGE, so neither a negative size nor a million rows per page reaches the database.
+"""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django_tables2 import paginators as tables2_paginators
+
+# The largest OFFSET PostgreSQL takes (a bigint): a page starting beyond it is past the end of any list.
+MAX_OFFSET = 2**63 - 1
+MAX_PER_PAGE = 100
 
 
-class ListPaginator(Paginator):
-    """Pages without a COUNT(*): a page reads one row more than it shows to know whether another follows,
-    so the pager offers the pages up to the next one (a million rows would be counted on every request).
+class _PageSizeMixin:
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, min(max(int(per_page), 1), MAX_PER_PAGE), *args, **kwargs)
 
-    A deep page (its first row at `deep_from` or later) reads the ids of its rows first, in the list's
-    order (on an index alone when one serves the order), then those rows by id from the same queryset, so
-    they keep its select_related, annotations, prefetch_related and database; the offset is walked once,
-    without the joins."""
 
-    deep_from = 1000
+class TablePaginator(_PageSizeMixin, Paginator):
+    """Django's counting paginator for a django-tables2 list, with the page size kept in bounds."""
+
+
+class _CountlessMixin(_PageSizeMixin):
+    """For paginators that never count: a page past the end counts the list once, and answers its last
+    page (a COUNT(*) only for someone who typed a page number, or followed an old link)."""
 
     def validate_number(self, number):
         try:
@@ -23,16 +36,48 @@ class ListPaginator(Paginator):
             raise EmptyPage(self.error_messages["min_page"])
         return number
 
+    def get_page(self, number):
+        """Django's lenient page (used by ListView through LenientPaginationMixin): the first page for a
+        non-number or a number below 1; page() itself answers the last page for one past the end."""
+        try:
+            number = self.validate_number(number)
+        except (PageNotAnInteger, EmptyPage):
+            number = 1
+        return self.page(number)
+
+    def _offset(self, number):
+        """The first row of page `number`, or None when no list is that long."""
+        bottom = (number - 1) * self.per_page
+        return bottom if bottom <= MAX_OFFSET - self.per_page - 1 else None
+
+    def _last_number(self, asked):
+        """The last page's number, when it is before `asked` (else `asked`: rows came in meanwhile)."""
+        total = self.object_list.count() if hasattr(self.object_list, "values_list") else len(self.object_list)
+        return min(asked, max(1, -(-total // self.per_page)))
+
+
+class ListPaginator(_CountlessMixin, Paginator):
+    """Pages without a COUNT(*): a page reads one row more than it shows to know whether another follows,
+    so the pager offers the pages up to the next one (a million rows would be counted on every request).
+
+    A deep page (its first row at `deep_from` or later) reads the ids of its rows first, in the list's
+    order (on an index alone when one serves the order), then those rows by id from the same queryset, so
+    they keep its select_related, annotations, prefetch_related and database; the offset is walked once,
+    without the joins."""
+
+    deep_from = 1000
+
     def page(self, number):
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        rows = self._rows(bottom, bottom + self.per_page + 1)
+        bottom = self._offset(number)
+        rows = [] if bottom is None else self._rows(bottom, bottom + self.per_page + 1)
+        last = self._last_number(number) if not rows and number > 1 else number
+        if last < number:
+            return self.page(last)
         following = len(rows) > self.per_page
         rows = rows[: self.per_page]
-        if not rows and number > 1:
-            raise EmptyPage(self.error_messages["no_results"])
         # What is known without counting: the rows up to this page, and one more if another page follows.
-        self.__dict__["count"] = bottom + len(rows) + (1 if following else 0)
+        self.__dict__["count"] = (number - 1) * self.per_page + len(rows) + (1 if following else 0)
         self.__dict__.pop("num_pages", None)
         self.__dict__.pop("page_range", None)
         return self._get_page(rows, number, self)
@@ -44,3 +89,32 @@ class ListPaginator(Paginator):
         ids = list(rows.values_list("pk", flat=True)[bottom:top])
         found = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
         return [found[pk] for pk in ids if pk in found]
+
+
+class LazyPaginator(_CountlessMixin, tables2_paginators.LazyPaginator):
+    """django-tables2's LazyPaginator, whose page past the end answered the first page (its number of
+    pages is unknown there) and whose huge page numbers overflowed PostgreSQL's OFFSET: the last page."""
+
+    def page(self, number):
+        number = self.validate_number(number or 1)
+        if number > 1 and self._offset(number) is None:
+            return self.page(self._last_number(number))
+        try:
+            return super().page(number)
+        except EmptyPage:
+            last = self._last_number(number)
+            if last == number:
+                raise
+            return self.page(last)
+
+
+class LenientPaginationMixin:
+    """For ListView and FilterView: read ?page= with Paginator.get_page (first page for a non-number, last
+    page past the end) instead of answering 404, as django-tables2's lists already do."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset, page_size, orphans=self.get_paginate_orphans(), allow_empty_first_page=self.get_allow_empty()
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return (paginator, page, page.object_list, page.has_other_pages())

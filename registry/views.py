@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_htmx.http import HttpResponseClientRefresh
-from django_tables2 import LazyPaginator, SingleTableMixin
+from django_tables2 import SingleTableMixin
 
 from registry import once
 from registry.exports import export_businesses, export_sidt
@@ -25,6 +25,7 @@ from registry.filtersets import BusinessFilterSet, KecamatanFilterSet, ProductFi
 from registry.forms import (
     BusinessForm,
     DocumentAddForm,
+    DraftForm,
     FigureForm,
     GuidanceForm,
     ImportMappingForm,
@@ -32,6 +33,7 @@ from registry.forms import (
     ImportUploadForm,
     OwnerEditForm,
     ProductForm,
+    QueueActionForm,
     RegistrationForms,
     SidtExportForm,
 )
@@ -53,7 +55,7 @@ from registry.models import (
     RegistrationDraft,
     YearlyFigure,
 )
-from registry.paginators import ListPaginator
+from registry.paginators import LazyPaginator, LenientPaginationMixin, ListPaginator, TablePaginator
 from registry.permissions import AreaRestrictedMixin
 from registry.services import (
     add_document,
@@ -70,6 +72,7 @@ from registry.services import (
 )
 from registry.tables import BusinessQueueTable, DesaTable, KecamatanTable, ProductTable
 from registry.validators import digits_only
+from umkm_portal.forms import VersionForm
 from umkm_portal.storage import stored_file_response
 
 #
@@ -82,7 +85,7 @@ class KecamatanListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
     model = Kecamatan
     table_class = KecamatanTable
     filterset_class = KecamatanFilterSet
-    table_pagination = {"per_page": 50}
+    table_pagination = {"per_page": 50, "paginator_class": TablePaginator}
     template_name = "registry/kecamatan_list.html"
 
     def get_queryset(self):
@@ -107,7 +110,7 @@ class KecamatanDetailView(AreaRestrictedMixin, DetailView):
 #
 
 
-class BusinessListView(AreaRestrictedMixin, FilterView):
+class BusinessListView(AreaRestrictedMixin, LenientPaginationMixin, FilterView):
     """Members of the user's area with filters and one search box; pages without a full COUNT(*)."""
 
     permission_required = "registry.view_business"
@@ -322,19 +325,18 @@ class VerificationQueueView(AreaRestrictedMixin, SingleTableMixin, FilterView):
         )
 
     def post(self, request, *args, **kwargs):
-        action = request.POST.get("action")
-        ids = [value for value in request.POST.getlist("business") if value.isdigit()]
-        selected = list(self.get_queryset().filter(pk__in=ids))
-        if action not in ("verify", "reject") or not selected:
+        form = QueueActionForm(request.POST, queryset=self.get_queryset())
+        if not form.is_valid():
             messages.error(request, "Pilih minimal satu usaha, lalu pilih Verifikasi atau Tolak.")
             return redirect("registry:business_queue")
+        action = form.cleaned_data["action"]
         done, failed = 0, []
-        for business in selected:
+        for business in form.cleaned_data["business"]:
             try:
                 if action == "verify":
                     verify_business(business, by=request.user)
                 else:
-                    reject_business(business, reason=request.POST.get("reason", ""), by=request.user)
+                    reject_business(business, reason=form.cleaned_data["reason"], by=request.user)
                 done += 1
             except ValidationError as error:
                 failed.append(f"{business.name}: {' '.join(error.messages)}")
@@ -425,8 +427,8 @@ class BusinessRegisterView(AreaRestrictedMixin, View):
     template_name = "registry/business_register.html"
 
     def get_draft(self):
-        draft_id = self.request.GET.get("draft") or self.request.POST.get("draft")
-        if draft_id and str(draft_id).isdigit():
+        draft_id = DraftForm.read(self.request.GET) or DraftForm.read(self.request.POST)
+        if draft_id:
             return get_object_or_404(RegistrationDraft.objects.visible_to(self.request.user), pk=draft_id)
         return None
 
@@ -506,12 +508,12 @@ class RegistrationDraftSaveView(LoginRequiredMixin, PermissionRequiredMixin, Vie
     def post(self, request):
         fields = {key: request.POST.getlist(key) for key in request.POST if key not in ("csrfmiddlewaretoken", "draft")}
         fields = {key: values[0] if len(values) == 1 else values for key, values in fields.items()}
-        draft_id = request.POST.get("draft", "")
-        if draft_id.isdigit():
-            draft = RegistrationDraft.objects.visible_to(request.user).filter(pk=draft_id).first()
+        draft_id = DraftForm.read(request.POST)
+        if draft_id is not None:
+            draft = RegistrationDraft.objects.visible_to(request.user).filter(pk=draft_id or 0).first()
             if draft is None:
                 # The registration was saved (its draft deleted) while this autosave was on its way,
-                # or the id is not the user's: write nothing, change nothing on the page.
+                # or the id is not the user's (or not an id): write nothing, change nothing on the page.
                 return HttpResponse(status=204)
             draft.data = fields
             draft.save(update_fields=["data", "updated_at"])
@@ -569,15 +571,16 @@ class BusinessUpdateView(AreaRestrictedMixin, View):
         # with who deleted it, instead of a bare "not found".
         deleted_too = Business.all_objects.visible_to(request.user).select_related("owner", "desa")
         business = get_object_or_404(deleted_too, pk=pk)
-        version = request.POST.get("version", "")
+        version = VersionForm.read(request.POST)
         form = BusinessForm(request.POST, instance=business, user=request.user)
-        if not version.isdigit():
+        if version is None:
             form.add_error(None, "Formulir tidak lengkap; muat ulang halaman.")
         if not form.is_valid():
-            return self.render(form, business, version, status=400)
+            # A missing or forged version stays missing: the form is refused until the page is reloaded.
+            return self.render(form, business, "" if version is None else version, status=400)
         try:
             update_business(
-                form.instance, version=int(version), by=request.user, groups=form.cleaned_data.get("groups") or []
+                form.instance, version=version, by=request.user, groups=form.cleaned_data.get("groups") or []
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -719,14 +722,15 @@ class OwnerUpdateView(BusinessPartView):
         return {**super().get_form_kwargs(), "instance": self.business.owner, "user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        version = self.request.POST.get("version") or self.business.owner.version
-        return super().get_context_data(version=version, **kwargs)
+        posted = self.request.method == "POST"
+        version = VersionForm.read(self.request.POST) if posted else self.business.owner.version
+        return super().get_context_data(version="" if version is None else version, **kwargs)
 
     def save(self, form):
-        version = self.request.POST.get("version", "")
-        if not version.isdigit():
+        version = VersionForm.read(self.request.POST)
+        if version is None:
             raise ValidationError("Formulir tidak lengkap; muat ulang halaman.")
-        update_owner(form.instance, version=int(version), by=self.request.user)
+        update_owner(form.instance, version=version, by=self.request.user)
 
 
 class OwnerRevealNikView(AreaRestrictedMixin, View):

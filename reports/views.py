@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from programs.models import CurationCall, Training
 from registry.exports import neutralise
 from registry.models import AccessLog
+from registry.paginators import LenientPaginationMixin
 from registry.permissions import AreaRestrictedMixin
 from reports import documents
 from reports.cache import cached, figures_html
@@ -137,7 +138,7 @@ class CurationImpactView(ImpactView):
     impact = staticmethod(call_impact)
 
 
-class SnapshotListView(AreaRestrictedMixin, ListView):
+class SnapshotListView(AreaRestrictedMixin, LenientPaginationMixin, ListView):
     permission_required = "reports.view_snapshot"
     model = Snapshot
     template_name = "reports/snapshot_list.html"

@@ -1,3 +1,4 @@
+import re
 import time
 
 from django.conf import settings
@@ -103,3 +104,46 @@ def start_idle_clock(sender, request, user, **kwargs):
     Connected to user_logged_in in RegistryConfig.ready()."""
     if request is not None and hasattr(request, "session"):
         request.session[LAST_SEEN] = request.session[LOGGED_IN] = int(time.time())
+
+
+# C0 control characters and DEL, except tab, line feed and carriage return (typed text and textareas).
+# PostgreSQL refuses NUL in text and JSON, and openpyxl refuses the others in a cell of an export.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(text):
+    return bool(CONTROL_CHARACTERS.search(text))
+
+
+class ControlCharacterMiddleware:
+    """Answer 400, with a page saying why, to a request whose path, query string or form fields hold a
+    control character (NUL and the like): no view, filter, draft or log is handed one.
+
+    The body is read as CSRF's check reads it; a view exempt from that check keeps its multipart body
+    unread here, so it may still set its own upload handlers (they must be set before the body is read).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        fields = [request.path, *self._items(request.GET)]
+        exempt = getattr(view, "csrf_exempt", False) and request.content_type == "multipart/form-data"
+        if request.method == "POST" and not exempt:
+            fields += self._items(request.POST)
+        if any(has_control_characters(text) for text in fields):
+            message = _(
+                "Permintaan ini memuat karakter kendali (misalnya NUL) yang tidak dapat diproses. Biasanya "
+                "karakter itu ikut tersalin dari berkas lain: hapus dari isian, lalu kirim ulang."
+            )
+            return render(request, "bad_input.html", {"message": message}, status=400)
+        return None
+
+    @staticmethod
+    def _items(query):
+        for key, values in query.lists():
+            yield key
+            yield from values

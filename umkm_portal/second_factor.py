@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -89,7 +89,8 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         token = "".join(self.cleaned_data["token"].split())
-        if not token.isdigit() or not self.device.verify_token(token):
+        # ASCII digits only: '²'.isdigit() is true too.
+        if not (token.isascii() and token.isdigit()) or not self.device.verify_token(token):
             raise forms.ValidationError("Kode salah atau kedaluwarsa. Lihat kode terbaru di aplikasi autentikator.")
         return token
 
@@ -112,7 +113,7 @@ class SecondFactorView(LoginRequiredMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not requires_second_factor(request.user):
-            return redirect(self.get_success_url())
+            return HttpResponseRedirect(self.get_success_url())
         self.device = self.get_device()
         return super().dispatch(request, *args, **kwargs)
 
@@ -154,7 +155,7 @@ class SecondFactorView(LoginRequiredMixin, FormView):
             self.request.session.pop(ENROL_SESSION_KEY, None)
             messages.success(self.request, "Autentikator terpasang. Setiap masuk, portal akan meminta kodenya.")
         otp_login(self.request, device)
-        return redirect(self.get_success_url())
+        return HttpResponseRedirect(self.get_success_url())
 
     def enrolment_code_given(self, form):
         if not redeem_enrolment_code(self.request.user, form.cleaned_data["code"]):
@@ -167,6 +168,8 @@ class SecondFactorView(LoginRequiredMixin, FormView):
         return redirect(self.request.get_full_path())
 
     def get_success_url(self):
+        """The page asked for (?next=, on this site), else the home page. A URL, never a view name: redirect()
+        would look up "0" as one and fail."""
         target = self.request.GET.get("next") or self.request.POST.get("next") or ""
         if url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
             return target

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_view runs after CSRF's has parsed the body: refuses NUL and other controls.
+    "umkm_portal.middleware.ControlCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "umkm_portal.urls"

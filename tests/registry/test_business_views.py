@@ -382,17 +382,19 @@ def test_a_deep_page_is_fetched_by_ids_first_with_the_same_rows_order_and_querys
     assert "JOIN" in queries.captured_queries[1]["sql"]
 
 
-def test_the_last_page_has_no_next_and_a_page_past_it_is_not_found(client, dinas_sidoarjo, kec_a):
+def test_the_last_page_has_no_next_and_a_page_past_it_answers_the_last(client, dinas_sidoarjo, kec_a):
     for _ in range(26):
         make_business(kec_a)
     client.force_login(dinas_sidoarjo)
 
     last = client.get(LIST, {"page": "2"})
+    past = client.get(LIST, {"page": "3"})
+    not_a_number = client.get(LIST, {"page": "x"})
 
-    assert last.status_code == 200
+    assert last.status_code == past.status_code == not_a_number.status_code == 200
     assert 'class="next page-item"' not in last.content.decode()
-    assert client.get(LIST, {"page": "3"}).status_code == 404
-    assert client.get(LIST, {"page": "x"}).status_code == 404
+    assert list(past.context["page_obj"]) == list(last.context["page_obj"])  # issue 19: the last page
+    assert not_a_number.context["page_obj"].number == 1
 
 
 @pytest.mark.parametrize("sort", ["name", "owner", "kecamatan", "category", "size_class", "verification", "created_at"])
