@@ -7,12 +7,14 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 
 class RequestSizeLimitMiddleware:
-    """Refuse a request whose body is larger than MAX_REQUEST_BYTES with 413, before a byte of it is read.
+    """Refuse a request whose body is larger than MAX_REQUEST_BYTES (MAX_IMPORT_REQUEST_BYTES on the import's
+    upload page) with 413, before a byte of it is read.
 
     Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files, and a form's own size check runs
     only after the whole body has been received and spooled to disk. This middleware sits before
@@ -29,13 +31,21 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # Django reads such a body as empty, too
-        if length > settings.MAX_REQUEST_BYTES:
+        limit = settings.MAX_REQUEST_BYTES
+        if request.path == _import_upload_path():
+            limit = settings.MAX_IMPORT_REQUEST_BYTES
+        if length > limit:
             megabyte = 1024 * 1024
-            context = {"size_mb": -(-length // megabyte), "limit_mb": settings.MAX_REQUEST_BYTES // megabyte}
+            context = {"size_mb": -(-length // megabyte), "limit_mb": limit // megabyte}
             # No Connection header (hop-by-hop, forbidden to a WSGI application): gunicorn's sync workers close
             # every connection after its answer, so the unread body is never taken for a next request.
             return render(request, "413.html", context, status=413)
         return self.get_response(request)
+
+
+def _import_upload_path():
+    """The one page that takes a larger body: an import's sheet (MAX_IMPORT_REQUEST_BYTES)."""
+    return reverse("registry:import_upload")
 
 
 class PortalLanguageMiddleware(LocaleMiddleware):

@@ -254,11 +254,13 @@ BACKUP_KEY = env_str("BACKUP_KEY", default="")
 if BACKUP_KEY:
     parse_key(BACKUP_KEY)  # a malformed key stops the start, not the first night's backup
 
-# The largest request body accepted (the import's 50 MB file plus the form around it); a larger one is refused
-# by its Content-Length before it is read (umkm_portal.middleware.RequestSizeLimitMiddleware). The proxy's
-# client_max_body_size says the same (README). Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB)
-# are spooled to a temporary file, not held in memory.
+# The largest request body accepted (a product's photos, 10 MB each, plus the form around them); a larger one
+# is refused by its Content-Length before it is read (umkm_portal.middleware.RequestSizeLimitMiddleware). The
+# import's upload page alone takes up to MAX_IMPORT_REQUEST_MB (its file may be 100 MB: registry/forms.py
+# MAX_IMPORT_BYTES). The proxy's client_max_body_size says the same (README). Uploads above
+# FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) are spooled to a temporary file, not held in memory.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", default=55) * 1024 * 1024
+MAX_IMPORT_REQUEST_BYTES = env_int("MAX_IMPORT_REQUEST_MB", default=105) * 1024 * 1024
 
 # Soft-deleted businesses and owners are destroyed by `manage.py purge_deleted` after this many days.
 DELETED_RETENTION_DAYS = env_int("DELETED_RETENTION_DAYS", default=365)
