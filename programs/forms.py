@@ -299,3 +299,13 @@ class ReportYearForm(forms.Form):
     def read(cls, data):
         form = cls(data)
         return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
+
+
+class ChosenBusinessesForm(forms.Form):
+    """Businesses ticked on a page (their ids), among those the user may see."""
+
+    business = ModelIdsField(queryset=None)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business"].queryset = queryset

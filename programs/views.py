@@ -28,6 +28,7 @@ from programs.forms import (
     AttendanceForm,
     BankReferralForm,
     CancelForm,
+    ChosenBusinessesForm,
     ChosenRowForm,
     CriterionFormSet,
     CurationCallForm,
@@ -418,11 +419,10 @@ class VersionedEditMixin:
     """The version the form was read at travels in a hidden field; a stale save is refused (409)."""
 
     def posted_version(self, form):
-        version = self.request.POST.get("version", "")
-        if not version.isdigit():
+        version = VersionForm.read(self.request.POST)
+        if version is None:
             form.add_error(None, _("Formulir tidak lengkap; muat ulang halaman."))
-            return None
-        return int(version)
+        return version
 
 
 def _add_service_error(form, error):
@@ -576,8 +576,8 @@ class TrainingRecordParticipantsView(AreaRestrictedMixin, View):
 
     def post(self, request, pk):
         training = get_object_or_404(self.get_queryset(), pk=pk)
-        ids = [value for value in request.POST.getlist("business") if value.isdigit()]
-        businesses = list(Business.objects.visible_to(request.user).filter(pk__in=ids).select_related("kecamatan"))
+        chosen = ChosenBusinessesForm(request.POST, queryset=Business.objects.visible_to(request.user))
+        businesses = list(chosen.cleaned_data["business"].select_related("kecamatan")) if chosen.is_valid() else []
         if not businesses:
             messages.error(request, _("Pilih usaha yang ikut pelatihan."))
             return redirect(training)
