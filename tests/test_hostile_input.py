@@ -69,7 +69,10 @@ def test_curation_score_in_superscript_is_refused(client, cast, objects):  # noq
     submission = CurationSubmission.objects.get(pk=objects["programs:curationsubmission_detail"]["pk"])
     criterion = submission.call.criteria.get()
 
-    response = client.post(_url(objects, "programs:curationsubmission_action"), {f"score-{criterion.pk}": "²"})
+    response = client.post(
+        _url(objects, "programs:curationsubmission_action"),
+        {"version": submission.version, f"score-{criterion.pk}": "²"},
+    )
 
     assert response.status_code == 302
     assert _errors(response) == ["Nilai harus angka bulat 0 sampai 5."]

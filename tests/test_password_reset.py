@@ -145,10 +145,12 @@ def test_requests_are_limited_per_client_address(client, with_email, settings):
 
 @pytest.mark.django_db
 def test_bad_input_is_refused_and_writes_nothing(client):
-    for email in ("bukan-email", "a\x00b@contoh.go.id", "x" * 300 + "@contoh.go.id", ""):
+    for email in ("bukan-email", "x" * 300 + "@contoh.go.id", ""):
         response = client.post(RESET, {"email": email})
 
         assert response.status_code == 200
+    # A control character is refused at the edge (umkm_portal.middleware.ControlCharacterMiddleware).
+    assert client.post(RESET, {"email": "a\x00b@contoh.go.id"}).status_code == 400
     assert not PasswordResetRequest.objects.exists()
 
 
