@@ -355,6 +355,24 @@ class BusinessFilterSet(AreaScopeFilterSet):
         return queryset.filter(markets__contains=[value])
 
 
+class ClosedFoldBusinessFilterSet(BusinessFilterSet):
+    """The business list's filters while its fold is closed (none of the fold's filters set, `_lanjutan` not
+    asked): the same set without the fold's filters, which filter nothing when not set. django-filter copies
+    every filter of a set for each request; this set copies 9 instead of 26 (BusinessListView picks it)."""
+
+    from_date = to_date = group = guided = None
+    kbli = kbli_section = sex = expiring = expired = halal_due = no_photo = None
+    size_rose = sales_year = no_figures_year = export_country = export_from = export_to = market = None
+
+    class Meta(BusinessFilterSet.Meta):
+        fields = [name for name in BusinessFilterSet.Meta.fields if name not in BusinessFilterSet.advanced]
+
+    @classmethod
+    def fits(cls, data):
+        """Whether a request's query string leaves the fold closed."""
+        return not (data.get("_lanjutan") or any(data.get(name) for name in BusinessFilterSet.advanced))
+
+
 class ProductFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Cari produk atau usaha"))
     category = django_filters.ChoiceFilter(choices=lazy_choices(Category.choices), label=_("Kategori"))

@@ -21,7 +21,7 @@ from django_tables2 import SingleTableMixin
 
 from registry import once
 from registry.exports import export_businesses, export_sidt
-from registry.filtersets import BusinessFilterSet, KecamatanFilterSet, ProductFilterSet
+from registry.filtersets import BusinessFilterSet, ClosedFoldBusinessFilterSet, KecamatanFilterSet, ProductFilterSet
 from registry.forms import (
     BusinessForm,
     DocumentAddForm,
@@ -142,6 +142,11 @@ class BusinessListView(AreaRestrictedMixin, LenientPaginationMixin, FilterView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("owner", "desa", "kecamatan").only(*self.row_fields)
+
+    def get_filterset_class(self):
+        if ClosedFoldBusinessFilterSet.fits(self.request.GET):
+            return ClosedFoldBusinessFilterSet
+        return BusinessFilterSet
 
     @cached_property
     def sort(self):

@@ -39,6 +39,9 @@ class NikWatchMiddleware:
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         typed = " ".join(str(value) for value in request.POST.values()) if request.method == "POST" else ""
+        # The query string is echoed too (the language switch's `next`, sort and page links): percent-encoded,
+        # a generated value such as " 12345678901234" reads "%2012345678901234", sixteen digits it was sent.
+        typed += " " + request.get_full_path() + " " + " ".join(request.GET.values())
         typed_digits = set(NIK.findall(re.sub(r"[^0-9]", "", typed))) | set(NIK.findall(typed))
         for number in set(NIK.findall(response.content.decode(errors="replace"))):
             if number not in typed and number not in typed_digits:

@@ -519,6 +519,26 @@ def test_a_filter_bar_follows_a_change_of_area(client, coordinator_a, kec_a, kec
     assert f'<option value="{kec_a.pk}">{kec_a.name}</option>' in after
 
 
+def test_a_closed_fold_filters_with_the_smaller_set_and_the_same_rows(client, dinas_sidoarjo, kec_a, kec_b):
+    """While the fold is closed the list copies only the visible filters (ClosedFoldBusinessFilterSet); what
+    it lists is what the whole set lists."""
+    from registry.filtersets import BusinessFilterSet, ClosedFoldBusinessFilterSet
+
+    food = make_business(kec_a, category="makanan")
+    make_business(kec_b, category="jasa")
+    client.force_login(dinas_sidoarjo)
+
+    closed = client.get(LIST, {"category": "makanan"})
+    opened = client.get(LIST, {"category": "makanan", "_lanjutan": "1"})
+    advanced = client.get(LIST, {"export_country": "JP"})
+
+    assert type(closed.context["filter"]) is ClosedFoldBusinessFilterSet
+    assert type(opened.context["filter"]) is BusinessFilterSet
+    assert type(advanced.context["filter"]) is BusinessFilterSet
+    assert len(ClosedFoldBusinessFilterSet.base_filters) < len(BusinessFilterSet.base_filters)
+    assert [b.pk for b in closed.context["page_obj"]] == [b.pk for b in opened.context["page_obj"]] == [food.pk]
+
+
 def test_advanced_filters_load_when_the_fold_is_opened(client, dinas_sidoarjo, kec_a):
     make_business(kec_a)
     client.force_login(dinas_sidoarjo)
