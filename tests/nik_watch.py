@@ -9,6 +9,7 @@ failed rows of a sheet they uploaded, given back to them to fix.
 
 import logging
 import re
+from urllib.parse import quote
 
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
@@ -39,12 +40,13 @@ class NikWatchMiddleware:
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         typed = " ".join(str(value) for value in request.POST.values()) if request.method == "POST" else ""
+        typed_digits = set(NIK.findall(re.sub(r"[^0-9]", "", typed))) | set(NIK.findall(typed))
         # The query string is echoed too (the language switch's `next`, sort and page links): percent-encoded,
         # a generated value such as " 12345678901234" reads "%2012345678901234", sixteen digits it was sent.
-        typed += " " + request.get_full_path() + " " + " ".join(request.GET.values())
-        typed_digits = set(NIK.findall(re.sub(r"[^0-9]", "", typed))) | set(NIK.findall(typed))
+        values = [value for values in request.GET.lists() for value in values[1]]
+        asked = " ".join([request.get_full_path(), *values, *(quote(value) for value in values)])
         for number in set(NIK.findall(response.content.decode(errors="replace"))):
-            if number not in typed and number not in typed_digits:
+            if number not in typed and number not in typed_digits and number not in asked:
                 leaks.append(f"{request.method} {request.path}: {number[:4]}…")
         return response
 

@@ -27,6 +27,13 @@ def test_the_reveal_admin_and_the_users_own_typing_are_allowed(rf):
     _respond(rf, "/usaha/1/pemilik/nik/", NIK, method="post", data={"reason": "cek"})
     _respond(rf, "/admin/registry/owner/1/change/", NIK)
     _respond(rf, "/usaha/1/pemilik/", NIK, method="post", data={"nik": "3515 1255 0190 0001"})
+    # A page echoing the query string it was asked with (a language switch's `next`), percent-encoded.
+    _respond(
+        rf,
+        "/usaha/1/riwayat/",
+        '<input name="next" value="/usaha/1/riwayat/?x=%2012345678901234">',
+        data={"x": " 12345678901234"},
+    )
 
     assert nik_watch.leaks == []
 
