@@ -342,9 +342,14 @@ def cancel_training(training, *, reason, version, by):
     _check_training_area(current, by)
     refuse_if_stale(current, version, "Pelatihan ini")
     _raise_if(why_not_cancel_training(current))
+    return _cancel(current, reason, by, readers="peserta dan koordinator")
+
+
+def _cancel(current, reason, by, *, readers):
+    """Mark a locked training or curation call cancelled with its reason (required: `readers` read it)."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": "Tuliskan alasan pembatalan; peserta dan koordinator membacanya."})
+        raise ValidationError({"reason": f"Tuliskan alasan pembatalan; {readers} membacanya."})
     current.cancelled_at, current.cancelled_by, current.cancel_reason = timezone.now(), by, reason[:300]
     current._history_user = by
     current.save()
@@ -649,13 +654,7 @@ def cancel_curation_call(call, *, reason, version, by):
     require_visible(CurationCall, current.pk, by, "Kurasi ini di luar wilayah kerja Anda.")
     refuse_if_stale(current, version, "Kurasi ini")
     _raise_if(why_not_cancel_call(current))
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError({"reason": "Tuliskan alasan pembatalan; koordinator membacanya."})
-    current.cancelled_at, current.cancelled_by, current.cancel_reason = timezone.now(), by, reason[:300]
-    current._history_user = by
-    current.save()
-    return current
+    return _cancel(current, reason, by, readers="koordinator")
 
 
 def missing_documents(product, kinds):
