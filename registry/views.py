@@ -144,9 +144,9 @@ class BusinessListView(AreaRestrictedMixin, LenientPaginationMixin, FilterView):
         return super().get_queryset().select_related("owner", "desa", "kecamatan").only(*self.row_fields)
 
     def get_filterset_class(self):
-        if ClosedFoldBusinessFilterSet.fits(self.request.GET):
-            return ClosedFoldBusinessFilterSet
-        return BusinessFilterSet
+        if BusinessFilterSet.fold_open(self.request.GET):
+            return BusinessFilterSet
+        return ClosedFoldBusinessFilterSet
 
     @cached_property
     def sort(self):
