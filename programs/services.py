@@ -304,9 +304,7 @@ def reschedule_training(training, *, start_on, end_on, reason, version, by):
     _check_training_area(current, by)
     refuse_if_stale(current, version, "Pelatihan ini")
     _raise_if(why_not_reschedule_training(current))
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError({"reason": "Tuliskan alasan jadwal ulang; peserta dan koordinator membacanya."})
+    reason = _required_reason(reason, "Tuliskan alasan jadwal ulang; peserta dan koordinator membacanya.")
     if start_on < timezone.localdate():
         raise ValidationError({"start_on": "Jadwal baru tidak boleh sebelum hari ini."})
     if end_on < start_on:
@@ -324,7 +322,7 @@ def reschedule_training(training, *, start_on, end_on, reason, version, by):
             )
     current.rescheduled_from = current.start_on
     current.start_on, current.end_on = start_on, end_on
-    current.rescheduled_at, current.reschedule_reason = timezone.now(), reason[:300]
+    current.rescheduled_at, current.reschedule_reason = timezone.now(), reason
     current._history_user = by
     current.full_clean()
     current.save()
@@ -345,12 +343,18 @@ def cancel_training(training, *, reason, version, by):
     return _cancel(current, reason, by, readers="peserta dan koordinator")
 
 
-def _cancel(current, reason, by, *, readers):
-    """Mark a locked training or curation call cancelled with its reason (required: `readers` read it)."""
+def _required_reason(reason, missing):
+    """A reschedule's or a cancellation's reason, spaces tidied, at most 300 characters; `missing` when empty."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": f"Tuliskan alasan pembatalan; {readers} membacanya."})
-    current.cancelled_at, current.cancelled_by, current.cancel_reason = timezone.now(), by, reason[:300]
+        raise ValidationError({"reason": missing})
+    return reason[:300]
+
+
+def _cancel(current, reason, by, *, readers):
+    """Mark a locked training or curation call cancelled with its reason (required: `readers` read it)."""
+    reason = _required_reason(reason, f"Tuliskan alasan pembatalan; {readers} membacanya.")
+    current.cancelled_at, current.cancelled_by, current.cancel_reason = timezone.now(), by, reason
     current._history_user = by
     current.save()
     return current
@@ -625,9 +629,7 @@ def reschedule_curation_call(call, *, opens_on, closes_on, reason, version, by):
     require_visible(CurationCall, current.pk, by, "Kurasi ini di luar wilayah kerja Anda.")
     refuse_if_stale(current, version, "Kurasi ini")
     _raise_if(why_not_reschedule_call(current))
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError({"reason": "Tuliskan alasan jadwal ulang; koordinator membacanya."})
+    reason = _required_reason(reason, "Tuliskan alasan jadwal ulang; koordinator membacanya.")
     if closes_on < opens_on:
         raise ValidationError({"end_on": "Tanggal tutup harus sesudah tanggal buka."})
     if closes_on < timezone.localdate():
@@ -636,7 +638,7 @@ def reschedule_curation_call(call, *, opens_on, closes_on, reason, version, by):
         raise ValidationError("Tanggal baru sama dengan jadwal sekarang.")
     current.rescheduled_from = current.opens_on
     current.opens_on, current.closes_on = opens_on, closes_on
-    current.rescheduled_at, current.reschedule_reason = timezone.now(), reason[:300]
+    current.rescheduled_at, current.reschedule_reason = timezone.now(), reason
     current._history_user = by
     current.full_clean()
     current.save()
