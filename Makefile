@@ -33,7 +33,7 @@ format: venv
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
 messages: venv
-	.venv/bin/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=static --ignore=tests --no-obsolete && \
+	.venv/bin/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=static --ignore=tests --no-obsolete --no-location && \
 	.venv/bin/python manage.py compilemessages --ignore=.venv
 
 clean: stop
