@@ -22,7 +22,7 @@ from registry.models import (
     Product,
     Provenance,
 )
-from registry.models.members import _move_version
+from registry.models.members import move_version
 
 
 class BankQuerySet(models.QuerySet):
@@ -244,7 +244,7 @@ class Schedulable(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        _move_version(self, kwargs)
+        move_version(self, kwargs)
         super().save(*args, **kwargs)
 
     @property

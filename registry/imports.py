@@ -31,7 +31,7 @@ from registry import sidt, vocabulary
 from registry.bulk import insert, new
 from registry.exports import neutralise
 from registry.identifiers import nik_birth_date
-from registry.models import Business, Category, Kecamatan, Owner, Product, Source, YearlyFigure
+from registry.models import Business, Category, Kecamatan, Owner, Product, Source, YearlyFigure, follow_desa, move_version
 from registry.places import Places, normal
 from registry.sheets import header_words
 from registry.sheets import read_sheet as _read_sheet
@@ -823,14 +823,14 @@ class _Writer:
         if business is None:
             business_fields["category"] = values["category_guess"]
             business = new(Business, owner=owner, registered_by=self.by, **provenance, **_filled(business_fields))
-            business.kecamatan_id = business.desa.kecamatan_id
+            follow_desa(business)
             business.product_names = set()
             for key in _keys(values, owner):
                 businesses.setdefault(key, business)
             plan.new_businesses.append(business)
             outcome = "created"
         elif business.pk is not None and _change(business, _filled(business_fields)):
-            business.kecamatan_id = business.desa.kecamatan_id
+            follow_desa(business)
             plan.changed_businesses[business.pk] = business
             outcome = "updated" if outcome == "unchanged" else outcome
 
@@ -921,13 +921,12 @@ class _Plan:
 
     def save(self, by):
         now = timezone.now()
-        newest = {}
+        figures_of = {}
         for figure in self.new_figures:
             figure.classify()
-            if figure.business.pk is None and figure.year >= newest.get(id(figure.business), (0, ""))[0]:
-                newest[id(figure.business)] = (figure.year, figure.size_class)
-        for business in self.new_businesses:  # a new business's class is its newest new figure's
-            business.size_class = newest.get(id(business), (0, ""))[1]
+            figures_of.setdefault(id(figure.business), []).append(figure)
+        for business in self.new_businesses:  # the model's rule, before the bulk insert skips save()
+            business.size_class = YearlyFigure.newest_size_class(figures_of.get(id(business), []))
         insert(Owner, self.new_owners, history_user=by)
         insert(Business, self.new_businesses, history_user=by)
         insert(Product, self.new_products, history_user=by)
@@ -951,7 +950,7 @@ class _Plan:
         for record in records.values():
             record.updated_at = now
             if versioned:
-                record.version += 1  # an edit form open on this record now sees it moved on
+                move_version(record)  # an edit form open on this record now sees it moved on
         fields = [*fields, "updated_at", *(["version"] if versioned else [])]
         bulk_update_with_history(list(records.values()), model, fields, default_user=by)
 

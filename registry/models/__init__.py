@@ -27,7 +27,8 @@ from registry.models.members import (  # noqa: F401
     Provenance,
     SoftDeletable,
     Source,
-    _move_version,
+    follow_desa,
+    move_version,
 )
 from registry.models.parts import (  # noqa: F401
     EXPIRY_WINDOW_MONTHS,

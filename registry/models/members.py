@@ -86,16 +86,22 @@ class LiveManager(models.Manager):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
-def _move_version(record, save_kwargs):
-    """Every save of an existing owner or business moves its `version`, whoever saves it (a form, a
-    service, the admin), so a form opened before sees that it is stale (services.refuse_if_stale).
-    Bulk updates (the import) move it themselves."""
-    fields = save_kwargs.get("update_fields")
+def move_version(record, save_kwargs=None):
+    """Every change of an existing owner or business moves its `version`, whoever makes it (a form, a service,
+    the admin, the import's bulk updates), so a form opened before sees that it is stale
+    (services.refuse_if_stale). Called by their `save()` with its keyword arguments, and by the import."""
+    fields = (save_kwargs or {}).get("update_fields")
     if record._state.adding or (fields is not None and not fields):  # new, or a save that writes nothing
         return
     record.version += 1
     if fields is not None:
         save_kwargs["update_fields"] = {*fields, "version"}
+
+
+def follow_desa(record):
+    """The kecamatan follows the desa, so area checks never need a join. Called by the owner's and the
+    business's `save()`, and by the import before its bulk writes."""
+    record.kecamatan_id = record.desa.kecamatan_id if record.desa_id else None
 
 
 class OwnerQuerySet(models.QuerySet):
@@ -177,9 +183,8 @@ class Owner(SoftDeletable, Provenance):
         return self.name
 
     def save(self, *args, **kwargs):
-        # The kecamatan follows the desa, so area checks never need a join.
-        self.kecamatan_id = self.desa.kecamatan_id if self.desa_id else None
-        _move_version(self, kwargs)
+        follow_desa(self)
+        move_version(self, kwargs)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -454,11 +459,10 @@ class Business(SoftDeletable, Provenance):
         return self.name
 
     def save(self, *args, **kwargs):
-        # The kecamatan always follows the desa: one source of truth for the area check.
-        self.kecamatan_id = self.desa.kecamatan_id
+        follow_desa(self)
         if kwargs.get("update_fields") is not None and "desa" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "kecamatan"}
-        _move_version(self, kwargs)
+        move_version(self, kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

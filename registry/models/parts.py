@@ -317,6 +317,17 @@ class YearlyFigure(Provenance):
         self.size_mismatch = bool(self.reported_size_class and size_class and self.reported_size_class != size_class)
 
     @staticmethod
+    def newest_size_class(figures):
+        """The class a business takes from `figures` (classified, of one business): its newest year's, the later
+        figure winning a tie. The rule `update_business_size` applies in SQL, for a business not saved yet (the
+        import's new businesses, inserted in bulk)."""
+        newest = None
+        for figure in figures:
+            if newest is None or figure.year >= newest.year:
+                newest = figure
+        return newest.size_class if newest else ""
+
+    @staticmethod
     def update_business_size(business_ids):
         """The business keeps the class of its newest year, so lists filter on it without a join. When the
         class changes, `version` moves too, so an edit form opened before cannot write the old class back."""

@@ -250,6 +250,24 @@ def test_yearly_figures_keep_the_newest_class_on_the_business(kec_a):
     assert (newest.size_class, newest.size_rule, newest.size_mismatch) == ("kecil", "PP7/2021", True)
 
 
+def test_the_imports_size_rule_for_an_unsaved_business_is_what_saving_gives(kec_a):
+    """The import inserts new businesses in bulk, so it asks YearlyFigure.newest_size_class before the insert;
+    a business saved figure by figure must end with the same class."""
+    rows = [(2024, 1_000_000_000), (2025, 3_000_000_000), (2023, 20_000_000_000), (2025, 600_000_000)]
+    unsaved = [YearlyFigure(year=year, revenue=revenue) for year, revenue in rows]
+    for figure in unsaved:
+        figure.classify()
+
+    business = make_business(kec_a)
+    for year, revenue in rows:
+        YearlyFigure.objects.filter(business=business, year=year).delete()
+        make_figure(business, year=year, revenue=revenue)
+    business.refresh_from_db()
+
+    assert YearlyFigure.newest_size_class(unsaved) == business.size_class == "mikro"
+    assert YearlyFigure.newest_size_class([]) == ""
+
+
 def test_access_log_is_append_only_in_admin(client, portal_admin):
     client.force_login(portal_admin)
 
