@@ -31,7 +31,17 @@ from registry import sidt, vocabulary
 from registry.bulk import insert, new
 from registry.exports import neutralise
 from registry.identifiers import nik_birth_date
-from registry.models import Business, Category, Kecamatan, Owner, Product, Source, YearlyFigure, follow_desa, move_version
+from registry.models import (
+    Business,
+    Category,
+    Kecamatan,
+    Owner,
+    Product,
+    Source,
+    YearlyFigure,
+    follow_desa,
+    move_version,
+)
 from registry.places import Places, normal
 from registry.sheets import header_words
 from registry.sheets import read_sheet as _read_sheet
