@@ -1,9 +1,13 @@
 """The reports' background tasks (Django's Tasks API), worked off by `manage.py run_worker`."""
 
+import logging
+
 from django.tasks import task
 
 from reports import cache, jobs, tally
 from reports.models import ReportJob
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -19,5 +23,9 @@ def refresh_tallies():
     cells were recounted."""
     cells = tally.refresh_cells()
     if cells:
-        cache.warm({kecamatan for kecamatan, _category, _guided in cells})
+        try:
+            cache.warm({kecamatan for kecamatan, _category, _guided in cells})
+        except Exception:
+            # The recount has committed; a dashboard that failed to warm is computed when it is opened.
+            logger.exception("Warming the dashboards after a recount failed")
     return len(cells)
