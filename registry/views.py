@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -778,8 +779,14 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return super().get_context_data(recent=recent, **kwargs)
 
     def form_valid(self, form):
-        batch = receive_upload(form.cleaned_data["file"], by=self.request.user)
-        return redirect("registry:import_mapping", pk=batch.pk)
+        def store():
+            batch = receive_upload(form.cleaned_data["file"], by=self.request.user)
+            return reverse("registry:import_mapping", args=[batch.pk])
+
+        stored, url = once.create_once(self.request, store)
+        if stored is None:  # the same upload sent twice (a double click): one batch, one reading
+            return once.show_again(self.request, url)
+        return redirect(url)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -219,3 +219,23 @@ def test_tokens_older_than_a_week_are_forgotten(client, coordinator_a, kec_a):
 
     assert forget_sent_forms.call() == 1
     assert list(SubmittedForm.objects.all()) == [recent]
+
+
+def test_an_upload_sent_twice_stores_and_reads_one_batch(client, coordinator_a):
+    """Before: a double click on "Unggah dan baca" stored the file twice and queued two readings."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from registry.models import ImportBatch
+    from tests.registry.test_import_views import CSV
+
+    client.force_login(coordinator_a)
+    upload_page = reverse("registry:import_upload")
+    token = token_on(client.get(upload_page))
+
+    first = client.post(upload_page, {"file": SimpleUploadedFile("data.csv", CSV), "once": token})
+    second = client.post(upload_page, {"file": SimpleUploadedFile("data.csv", CSV), "once": token}, follow=True)
+
+    batch = ImportBatch.objects.get()
+    assert first["Location"] == reverse("registry:import_mapping", args=[batch.pk])
+    assert second.redirect_chain == [(first["Location"], 302)]
+    assert "sudah terkirim sebelumnya" in second.content.decode()
