@@ -96,3 +96,29 @@ def test_a_safe_request_reads_the_replica_only_outside_transactions(with_replica
     ReplicaRoutingMiddleware(view)(RequestFactory().get("/"))
 
     assert seen == {"list": "replica", "for_update": "default", "session": "default", "in_atomic": "default"}
+
+
+def test_a_replica_that_does_not_answer_sends_reads_to_the_primary(with_replica, client, coordinator_a, kec_a, caplog):
+    """Before: with the replica down every GET failed with a 500, although the primary was up."""
+    import socket
+
+    business = make_business(kec_a, name="Tetap Terbaca")
+    client.force_login(coordinator_a)
+    with socket.socket() as probe:  # a port nothing listens on: the replica's server is gone
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    replica = connections["replica"]
+    replica.close()
+    kept_port = replica.settings_dict["PORT"]
+    replica.settings_dict["PORT"] = closed_port
+    try:
+        page = client.get(LIST)
+        again = client.get(business.get_absolute_url())
+    finally:
+        replica.close()
+        replica.settings_dict["PORT"] = kept_port
+
+    assert page.status_code == 200
+    assert business.get_absolute_url() in page.content.decode()
+    assert again.status_code == 200
+    assert [r.getMessage()[:20] for r in caplog.records if r.name == "umkm_portal.routers"] == ["replica unreachable "]

@@ -10,12 +10,18 @@ OPTIONS) reads the replica: lists, search, reports and exports. These read the p
 Writes always go to the primary. GET requests write nothing except the access log (AccessLog.objects.record)
 and the session's idle clock (umkm_portal.middleware.IdleSessionMiddleware), both on the primary.
 Without a "replica" database nothing here changes anything.
+
+A replica that does not answer costs nothing but its speed: a safe request first makes sure the replica
+connection is up (a connection kept from an earlier request costs no round trip); if it cannot connect, the
+request and this process's next ones for REPLICA_RETRY_SECONDS read the primary, and a warning is logged.
 """
 
 import contextvars
+import logging
+import time
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.http import FileResponse
 
 REPLICA = "replica"
@@ -26,6 +32,10 @@ PRIMARY_ONLY_APPS = frozenset({"sessions", "axes", "django_cache"})
 PIN_COOKIE = "umkm_primary"
 _PIN_SALT = "umkm_portal.routers.pin"
 _WRITE_STARTS = ("INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "TRUNCATE", "CREATE", "ALTER", "DROP")
+
+REPLICA_RETRY_SECONDS = 10
+
+logger = logging.getLogger(__name__)
 
 # Set per request by ReplicaRoutingMiddleware; false everywhere else (commands, workers, threads).
 _replica_reads = contextvars.ContextVar("umkm_replica_reads", default=False)
@@ -74,6 +84,7 @@ class ReplicaRoutingMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self._replica_down_until = 0.0  # this process's own note; nothing another process needs
 
     def __call__(self, request):
         if not replica_configured():
@@ -82,7 +93,7 @@ class ReplicaRoutingMiddleware:
             pinned = request.get_signed_cookie(
                 PIN_COOKIE, default=None, salt=_PIN_SALT, max_age=settings.DATABASE_REPLICA_PIN_SECONDS
             )
-            token = _replica_reads.set(pinned is None)
+            token = _replica_reads.set(pinned is None and self._replica_answers())
             try:
                 response = self.get_response(request)
                 if response.streaming and not isinstance(response, FileResponse):
@@ -108,6 +119,22 @@ class ReplicaRoutingMiddleware:
                 samesite="Lax",
             )
         return response
+
+
+    def _replica_answers(self):
+        """Whether the replica can be read: connected already, or connecting now. A replica that cannot be
+        reached is left alone for REPLICA_RETRY_SECONDS."""
+        if time.monotonic() < self._replica_down_until:
+            return False
+        replica = connections[REPLICA]
+        try:
+            replica.close_if_health_check_failed()  # a kept connection the replica dropped since
+            replica.ensure_connection()
+        except OperationalError as error:
+            self._replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+            logger.warning("replica unreachable (%s); reading the primary for %d s", error, REPLICA_RETRY_SECONDS)
+            return False
+        return True
 
 
 class _WriteSpy:

@@ -144,6 +144,8 @@ if _replica_url:
     if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to PostgreSQL (postgres://...).")
     DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = _no_server_cursors
+    # A replica that does not answer is given up quickly (umkm_portal.routers): its pages read the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     # Tests read and write one database: the replica alias is the test database itself.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 # Without a "replica" database the router and its middleware change nothing.
