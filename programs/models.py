@@ -285,6 +285,12 @@ class TrainingQuerySet(models.QuerySet):
         """Trainings organised in the kabupaten the user works in (a coordinator's kecamatan lies in one)."""
         return self.filter(kabupaten__in=Kabupaten.objects.visible_to(user).values("pk"))
 
+    def with_seats_taken(self):
+        """Annotate `seats_taken`: the confirmed participants, the one count of a training's seats (the
+        capacity check in programs.services.decide_enrollment counts the same); a nomination takes none."""
+        confirmed = Q(enrollments__status=Enrollment.Status.CONFIRMED)
+        return self.annotate(seats_taken=models.Count("enrollments", filter=confirmed, distinct=True))
+
 
 NIP_VALIDATOR = RegexValidator(r"^\d{18}$", "NIP terdiri atas 18 angka.")
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from programs.models import (
     Attendance,
@@ -671,6 +672,22 @@ def missing_documents(product, kinds):
     return [kind for kind in kinds if kind not in held]
 
 
+def missing_document_labels(product, kinds):
+    """The names of `missing_documents`, an expired one said as such ("P-IRT kedaluwarsa"): it is there, to renew."""
+    missing = missing_documents(product, kinds)
+    # Whatever of a missing kind is on file has expired: a valid one would not be missing.
+    lapsed = set(
+        LegalDocument.objects.filter(business=product.business_id, kind__in=missing)
+        .filter(Q(product__isnull=True) | Q(product=product))
+        .values_list("kind", flat=True)
+    )
+    labels = dict(LegalDocument.Kind.choices)
+    return [
+        gettext("%(document)s kedaluwarsa") % {"document": labels[kind]} if kind in lapsed else str(labels[kind])
+        for kind in missing
+    ]
+
+
 @transaction.atomic
 def submit_to_curation(call, product, *, by):
     """Put a product of the user's area forward to an open call. Raises ValidationError when a rule forbids it."""
@@ -746,8 +763,8 @@ def decide_submission(submission, *, decision, feedback, by, version=None):
         if submission.scores.count() < submission.call.criteria.count():
             raise ValidationError("Nilai semua kriteria sebelum meloloskan produk.")
         if missing:
-            labels = dict(LegalDocument.Kind.choices)
-            raise ValidationError(f"Belum ada dokumen wajib: {', '.join(str(labels[k]) for k in missing)}.")
+            names = ", ".join(missing_document_labels(submission.product, submission.call.required_documents))
+            raise ValidationError(f"Dokumen wajib belum lengkap: {names}.")
     elif not feedback:
         raise ValidationError("Tuliskan masukan agar pelaku usaha tahu apa yang harus diperbaiki.")
     submission.decision, submission.feedback, submission.missing_documents = decision, feedback, missing

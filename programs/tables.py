@@ -40,7 +40,7 @@ class TrainingTable(tables.Table):
     start_on = tables.DateColumn(format="d-m-Y", verbose_name=_("Mulai"))
     venue = tables.Column(_("Tempat"), orderable=False)
     seats = tables.TemplateColumn(
-        "{{ record.confirmed_count }}/{{ record.capacity }}", verbose_name=_("Peserta"), orderable=False
+        "{{ record.seats_taken }}/{{ record.capacity }}", verbose_name=_("Peserta"), orderable=False
     )
     state = tables.TemplateColumn(
         "{{ record.get_state_display }}{% if record.rescheduled_at and not record.is_cancelled %} "

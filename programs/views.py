@@ -70,7 +70,7 @@ from programs.services import (
     decide_submission,
     end_placement,
     mark_attendance,
-    missing_documents,
+    missing_document_labels,
     move_referral,
     nominate,
     open_curation_call,
@@ -109,7 +109,7 @@ from registry import once
 from registry.countries import COUNTRY_NAMES
 from registry.exports import CsvExportMixin
 from registry.history import change_history
-from registry.models import Business, Category, LegalDocument, Product, YearlyFigure
+from registry.models import Business, Category, Product, YearlyFigure
 from registry.paginators import LazyPaginator, LenientPaginationMixin, TablePaginator
 from registry.permissions import AreaRestrictedMixin
 from registry.search import name_matches
@@ -282,8 +282,7 @@ class TrainingListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
     template_name = "programs/training_list.html"
 
     def get_queryset(self):
-        confirmed = Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.CONFIRMED))
-        return super().get_queryset().select_related("kabupaten").annotate(confirmed_count=confirmed)
+        return super().get_queryset().select_related("kabupaten").with_seats_taken()
 
 
 class TrainingCreateView(AreaRestrictedMixin, View):
@@ -339,6 +338,7 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
             .get_queryset()
             .select_related("kabupaten", "cancelled_by")
             .prefetch_related("sessions", "mentors", "target_kecamatan")
+            .with_seats_taken()
         )
 
     def get_context_data(self, **kwargs):
@@ -372,7 +372,7 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
             nomination_closed=nomination_closed,
             steps=self.next_steps(training, user, sessions),
             record=self.record_form_context(training, user),
-            confirmed_count=training.enrollments.confirmed().count(),
+            confirmed_count=training.seats_taken,
             **kwargs,
         )
 
@@ -401,7 +401,9 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
         if not user.has_perm("programs.manage_enrollment"):
             return None
         closed = why_not_record_participants(training)
-        query = self.request.GET.get("cari", "").strip()[:100]
+        # A refused POST keeps its search (a hidden field) and marks each refused business with its reason.
+        query = (self.request.POST.get("cari") or self.request.GET.get("cari", "")).strip()[:100]
+        refused = getattr(self, "refused", {})
         matches = []
         if closed is None and query:
             matches = list(
@@ -412,6 +414,8 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
                 .select_related("kecamatan")
                 .order_by("name")[:50]
             )
+            for business in matches:
+                business.refused = refused.get(business.pk)
         return {"closed": closed, "query": query, "matches": matches}
 
 
@@ -568,11 +572,12 @@ class TrainingCancelView(ScheduleChangeView):
         cancel_training(obj, reason=data["reason"], version=version, by=self.request.user)
 
 
-class TrainingRecordParticipantsView(AreaRestrictedMixin, View):
-    """The dinas records after the fact who took part in a training that has started or was held."""
+class TrainingRecordParticipantsView(TrainingDetailView):
+    """The dinas records after the fact who took part in a training that has started or was held; a refused
+    business comes back ticked in the same search, with its reason beside it."""
 
     permission_required = "programs.manage_enrollment"
-    model = Training
+    http_method_names = ["post"]
 
     def post(self, request, pk):
         training = get_object_or_404(self.get_queryset(), pk=pk)
@@ -581,20 +586,25 @@ class TrainingRecordParticipantsView(AreaRestrictedMixin, View):
         if not businesses:
             messages.error(request, _("Pilih usaha yang ikut pelatihan."))
             return redirect(training)
-        recorded = []
+        recorded, refused = [], {}
         for business in businesses:
             try:
                 record_participant(training, business, by=request.user)
                 recorded.append(business.name)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                refused[business.pk] = " ".join(error.messages)
         if recorded:
             messages.success(
                 request,
                 _("Tercatat sebagai peserta: %(names)s. Lanjutkan dengan presensi tiap sesi, lalu nilai.")
                 % {"names": ", ".join(recorded)},
             )
-        return redirect(training)
+        if not refused:
+            return redirect(training)
+        messages.error(request, _("Sebagian usaha belum tercatat: lihat alasannya di daftar."))
+        self.object = training
+        self.refused = refused
+        return self.render_to_response(self.get_context_data(object=training), status=400)
 
 
 class TrainingNominateView(AreaRestrictedMixin, View):
@@ -660,53 +670,69 @@ class AttendanceView(AreaRestrictedMixin, View):
     def get(self, request, pk):
         session = self.get_session(pk)
         present = set(session.attendances.filter(present=True).values_list("enrollment_id", flat=True))
+        return self.render(session, present)
+
+    def render(self, session, present, *, error=None, status=200):
         participants = session.training.enrollments.confirmed().select_related("business__kecamatan")
-        context = {"session": session, "participants": participants, "present": present}
-        return TemplateResponse(request, self.template_name, context)
+        context = {"session": session, "participants": participants, "present": present, "error": error}
+        return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def post(self, request, pk):
         session = self.get_session(pk)
         form = AttendanceForm(request.POST, session=session)
+        # A refused list comes back with its ticks (those still naming a participant), never emptied.
+        posted = request.POST.getlist("present")
+        ticked = {int(value) for value in posted if value.isascii() and value.isdigit() and len(value) < 19}
         if not form.is_valid():
-            messages.error(request, "Daftar hadir tidak dikenali; muat ulang halaman.")
-            return redirect("programs:attendance", pk=session.pk)
+            return self.render(
+                session, ticked, error=_("Daftar hadir tidak dikenali; periksa centang lalu simpan lagi."), status=400
+            )
         try:
             count = mark_attendance(session, present_ids=[e.pk for e in form.cleaned_data["present"]], by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("programs:attendance", pk=session.pk)
-        messages.success(request, f"Presensi tersimpan: {count} hadir.")
+            return self.render(session, ticked, error=" ".join(error.messages), status=400)
+        messages.success(request, _("Presensi tersimpan: %(count)d hadir.") % {"count": count})
         return redirect(session.training)
 
 
-class CompletionView(AreaRestrictedMixin, View):
-    """Scores and completion of all confirmed participants, saved in one go."""
+class CompletionView(TrainingDetailView):
+    """Scores and completion of all confirmed participants, saved in one go; a refused row comes back on the
+    training's page with what was typed in it and its reason beside it, the other rows saved."""
 
     permission_required = "programs.manage_enrollment"
-    model = Training
+    http_method_names = ["post"]
 
     def post(self, request, pk):
         training = get_object_or_404(self.get_queryset(), pk=pk)
-        problems, done = [], 0
+        refused, done = {}, 0
         for enrollment in training.enrollments.confirmed().select_related("business"):
+            typed = {
+                "pre": request.POST.get(f"pre-{enrollment.pk}", "").strip()[:10],
+                "post": request.POST.get(f"post-{enrollment.pk}", "").strip()[:10],
+                "completed": request.POST.get(f"completed-{enrollment.pk}") == "on",
+            }
             try:
-                pre = _score(request.POST.get(f"pre-{enrollment.pk}"))
-                post = _score(request.POST.get(f"post-{enrollment.pk}"))
                 complete_enrollment(
                     enrollment,
-                    completed=request.POST.get(f"completed-{enrollment.pk}") == "on",
-                    pre_score=pre,
-                    post_score=post,
+                    completed=typed["completed"],
+                    pre_score=_score(typed["pre"]),
+                    post_score=_score(typed["post"]),
                     by=request.user,
                 )
                 done += 1
             except ValidationError as error:
-                problems.append(f"{enrollment.business.name}: {' '.join(error.messages)}")
+                refused[enrollment.pk] = {**typed, "error": " ".join(error.messages)}
         if done:
-            messages.success(request, f"Nilai dan kelulusan {done} peserta tersimpan.")
-        for problem in problems:
-            messages.error(request, problem)
-        return redirect(training)
+            messages.success(request, _("Nilai dan kelulusan %(count)d peserta tersimpan.") % {"count": done})
+        if not refused:
+            return redirect(training)
+        unsaved = _("%(count)d baris belum tersimpan: perbaiki isian yang ditandai.") % {"count": len(refused)}
+        messages.error(request, unsaved)
+        self.object = training
+        context = self.get_context_data(object=training)
+        for enrollment in context["enrollments"]:
+            enrollment.typed = refused.get(enrollment.pk)
+        return self.render_to_response(context, status=400)
 
 
 def _score(raw):
@@ -993,10 +1019,9 @@ class CurationSubmitView(AreaRestrictedMixin, View):
             return redirect(call)
         if submission is None:
             return once.show_again(request, url)
-        missing = missing_documents(product, call.required_documents)
+        missing = missing_document_labels(product, call.required_documents)
         if missing:
-            labels = dict(LegalDocument.Kind.choices)
-            messages.warning(request, f"Dokumen wajib yang belum ada: {', '.join(str(labels[k]) for k in missing)}.")
+            messages.warning(request, f"Dokumen wajib belum lengkap: {', '.join(missing)}.")
         messages.success(request, f"{product.name} diajukan ke kurasi.")
         return redirect(submission)
 
@@ -1016,12 +1041,10 @@ class CurationSubmissionDetailView(WithHistoryMixin, AreaRestrictedMixin, Detail
         scores = {s.criterion_id: s.score for s in submission.scores.all()}
         rubric = [{"criterion": c, "score": scores.get(c.pk)} for c in submission.call.criteria.all()]
         placement = Placement.objects.filter(submission=submission).prefetch_related("sales_notes").first()
-        missing = missing_documents(submission.product, submission.call.required_documents)
-        labels = dict(LegalDocument.Kind.choices)
         return super().get_context_data(
             rubric=rubric,
             placement=placement,
-            missing_now=[labels[k] for k in missing],
+            missing_now=missing_document_labels(submission.product, submission.call.required_documents),
             decisions=CurationSubmission.Decision.choices[1:],
             placement_form=PlacementForm(
                 initial={"partner": submission.call.partner, "starts_on": timezone.localdate()}
@@ -1048,7 +1071,7 @@ class CurationActionView(AreaRestrictedMixin, View):
             if action == "nilai":
                 form = CurationScoreForm(request.POST, criteria=submission.call.criteria.all())
                 if not form.is_valid():
-                    raise ValidationError(sorted({e for errors in form.errors.values() for e in errors}))
+                    return self.scores_refused(submission, form)
                 score_submission(submission, scores=form.scores(), by=request.user, version=version)
                 messages.success(request, "Nilai tersimpan.")
             elif action == "putuskan":
@@ -1085,6 +1108,19 @@ class CurationActionView(AreaRestrictedMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(submission)
+
+    def scores_refused(self, submission, form):
+        """The submission's page again with every score as typed and each refused one's reason beside it."""
+        messages.error(self.request, _("Nilai belum tersimpan: perbaiki isian yang ditandai."))
+        page = CurationSubmissionDetailView()
+        page.setup(self.request, pk=submission.pk)
+        page.object = submission
+        context = page.get_context_data(object=submission)
+        for row in context["rubric"]:
+            name = f"score-{row['criterion'].pk}"
+            row["typed"] = form.data.get(name, "")[:10]
+            row["error"] = " ".join(form.errors.get(name, []))
+        return TemplateResponse(self.request, page.template_name, context, status=400)
 
 
 #

@@ -85,6 +85,9 @@ class ProvenanceAdmin(ProvenanceAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedHistoryHelper(self.model, historical_record)
+
 
 @admin.register(Provinsi)
 class ProvinsiAdmin(admin.ModelAdmin):
@@ -268,9 +271,6 @@ class OwnerAdmin(ProvenanceAdmin):
 
     def get_queryset(self, request):
         return Owner.all_objects.select_related("kecamatan")
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return MaskedHistoryHelper(self.model, historical_record)
 
     def get_urls(self):
         trail = path(

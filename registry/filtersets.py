@@ -39,10 +39,15 @@ class KecamatanFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__unaccent__icontains=value) | Q(code__startswith=value))
 
 
+# Three states per kind: a valid document, none at all, or only expired ones (to renew: not "missing").
 DOCUMENT_CHOICES = [
-    (f"{state}_{kind}", f"{'Punya' if state == 'has' else 'Belum punya'} {label}")
+    choice
     for kind, label in DOCUMENT_LABELS.items()
-    for state in ("has", "no")
+    for choice in (
+        (f"has_{kind}", f"Punya {label}"),
+        (f"no_{kind}", f"Belum punya {label}"),
+        (f"lapsed_{kind}", f"{label[0].upper()}{label[1:]} kedaluwarsa"),
+    )
 ]
 SIZE_CHOICES = [*SizeClass.choices, (UNCLASSIFIED, "Belum ada data tahunan")]
 EXPIRING_CHOICES = [(kind, DOCUMENT_LABELS[kind]) for kind in ("pirt", "halal", "bpom")]
@@ -328,8 +333,8 @@ class BusinessFilterSet(AreaScopeFilterSet):
         """The filters that are registry.measures conditions (the dashboard counts with the same ones)."""
         if name == "document":
             state, kind = value.split("_", 1)
-            held = measures.holds_document(kind)
-            return queryset.filter(held if state == "has" else ~held)
+            states = {"has": measures.holds_document, "no": measures.lacks_document, "lapsed": measures.document_lapsed}
+            return queryset.filter(states[state](kind))
         if name == "export_country":
             first, last = self.form.cleaned_data.get("export_from"), self.form.cleaned_data.get("export_to")
             years = range(int(first or 1990), int(last or 2100) + 1) if first or last else None

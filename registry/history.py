@@ -3,7 +3,9 @@
 import datetime
 import decimal
 
-from django.utils import timezone
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from registry.templatetags.umkm import rupiah
@@ -11,7 +13,10 @@ from registry.validators import mask_nik, mask_phone
 
 _MASKERS = {"nik": mask_nik, "phone": lambda v: mask_phone(v) if v else "", "birth_date": lambda v: "****"}
 # Bookkeeping fields: the entry itself already says who changed what and when.
-_HIDDEN = {"version", "updated_at", "created_at", "kecamatan", "size_class", "verified_by", "verified_at"}
+_HIDDEN = {"deleted_by", "version", "updated_at", "created_at", "kecamatan", "size_class", "verified_by", "verified_at"}
+
+DELETED, RESTORED = _("dihapus"), _("dipulihkan")
+KINDS = {"+": _("dibuat"), "~": _("diubah"), "-": DELETED}
 
 
 def masked(field, value):
@@ -22,27 +27,39 @@ def masked(field, value):
 
 
 class MaskedHistoryHelper(HistoricalRecordContextHelper):
-    """Django admin's history view (simple-history) with NIK, phone and birth date masked."""
+    """Django admin's history view (simple-history) as the portal's pages show it: NIK, phone and birth date
+    masked, people and other records by name (not their ids), Rupiah as Rupiah and a score as a number."""
 
     def prepare_delta_change_value(self, change, value):
-        if change.field in _MASKERS:
-            return masked(change.field, value)
-        return super().prepare_delta_change_value(change, value)
+        if self.model._meta.get_field(change.field).many_to_many:
+            return super().prepare_delta_change_value(change, value)
+        return _display(self.model, change.field, value)
 
 
-def _display(record, field, value):
+def person(user):
+    """A person as the history names them: their full name, else their user name."""
+    return user.get_full_name() or user.get_username()
+
+
+def _display(model, field, value):
+    """A stored value as a person reads it."""
     if field in _MASKERS:
         return masked(field, value)
-    model_field = record.instance_type._meta.get_field(field)
+    model_field = model._meta.get_field(field)
     if model_field.is_relation and value is not None:
         # Bounded: at most one small lookup per changed relation in the newest entries.
-        return model_field.related_model._default_manager.filter(pk=value).first() or value
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        if isinstance(related, AbstractBaseUser):
+            return person(related)
+        return related or value
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
     if isinstance(value, datetime.date):
         return value.strftime("%d-%m-%Y")
     if isinstance(value, decimal.Decimal):
-        return rupiah(value)  # every Decimal in the registry is whole Rupiah
+        if model_field.decimal_places == 0 and model_field.max_digits == 15:
+            return rupiah(value)  # the house's Rupiah field
+        return formats.number_format(int(value) if value == value.to_integral() else value)  # a score
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if model_field.choices and value is not None:
@@ -66,29 +83,40 @@ def change_history(*histories, limit=30):
         for newer, older in zip(records, [*records[1:], None], strict=True):
             if older is None and len(records) > limit:
                 break
-            changes = []
+            changes, kind = [], KINDS[newer.history_type]
             if older is not None and newer.history_type == "~":
+                deleted_at = getattr(newer, "deleted_at", None)
+                if deleted_at != getattr(older, "deleted_at", None):
+                    # A soft delete or a restore (registry.services): said as such, with the reason given.
+                    # (Its fields are not editable, so simple-history's diff leaves them out.)
+                    kind = DELETED if deleted_at else RESTORED
+                    reason = newer.delete_reason if newer.deleted_at else ""
+                    changes = [{"field": _("alasan"), "old": "", "new": reason}] if reason else []
+                    entries.append(_entry(newer, kind, changes))
+                    continue
                 delta = newer.diff_against(older)
                 changes = [
                     {
                         "field": newer.instance_type._meta.get_field(c.field).verbose_name,
-                        "old": _display(newer, c.field, c.old),
-                        "new": _display(newer, c.field, c.new),
+                        "old": _display(newer.instance_type, c.field, c.old),
+                        "new": _display(newer.instance_type, c.field, c.new),
                     }
                     for c in delta.changes
                     if c.field not in _HIDDEN
                 ]
                 if not changes:
                     continue
-            entries.append(
-                {
-                    "at": newer.history_date,
-                    "user": newer.history_user,
-                    "kind": {"+": "dibuat", "~": "diubah", "-": "dihapus"}[newer.history_type],
-                    "object": newer.instance_type._meta.verbose_name,
-                    "label": str(newer.instance),
-                    "changes": changes,
-                }
-            )
+            entries.append(_entry(newer, kind, changes))
     entries.sort(key=lambda entry: entry["at"], reverse=True)
     return entries[:limit]
+
+
+def _entry(record, kind, changes):
+    return {
+        "at": record.history_date,
+        "user": record.history_user,
+        "kind": kind,
+        "object": record.instance_type._meta.verbose_name,
+        "label": str(record.instance),
+        "changes": changes,
+    }

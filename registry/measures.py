@@ -48,6 +48,17 @@ def holds_document(kind, today=None):
     return Q(valid)
 
 
+def lacks_document(kind):
+    """Holds no document of this kind at all (for NIB, no NIB number either): missing, not expired."""
+    never = ~Q(Exists(_documents(kind)))
+    return never & Q(nib="") if kind == "nib" else never
+
+
+def document_lapsed(kind, today=None):
+    """Holds documents of this kind, none of them valid today: expired (to renew), not missing."""
+    return ~holds_document(kind, today) & Q(Exists(_documents(kind)))
+
+
 def document_expiring(kind, today=None):
     """Its latest document of this kind expires between today and six months from now: one already
     renewed (a later expiry, or none) is not expiring."""

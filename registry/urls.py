@@ -12,6 +12,11 @@ urlpatterns = [
     path("usaha/verifikasi/", views.VerificationQueueView.as_view(), name="business_queue"),
     path("usaha/daftar/", views.BusinessRegisterView.as_view(), name="business_register"),
     path("usaha/daftar/draf/", views.RegistrationDraftSaveView.as_view(), name="registrationdraft_save"),
+    path(
+        "usaha/daftar/draf/<int:pk>/buang/",
+        views.RegistrationDraftDeleteView.as_view(),
+        name="registrationdraft_delete",
+    ),
     path("usaha/daftar/cek-ganda/", views.DuplicateCheckView.as_view(), name="business_duplicates"),
     path("usaha/<int:pk>/", views.BusinessDetailView.as_view(), name="business_detail"),
     path("usaha/<int:pk>/riwayat/", views.BusinessHistoryView.as_view(), name="business_history"),

@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, FormView
+from django.views.generic import DeleteView, DetailView, FormView
 from django_filters.views import FilterView
 from django_htmx.http import HttpResponseClientRefresh
 from django_tables2 import SingleTableMixin
@@ -526,6 +526,26 @@ class RegistrationDraftSaveView(LoginRequiredMixin, PermissionRequiredMixin, Vie
         else:
             draft = RegistrationDraft.objects.create(user=request.user, data=fields)
         return TemplateResponse(request, "registry/partials/_draft_status.html", {"draft": draft})
+
+
+class RegistrationDraftDeleteView(LoginRequiredMixin, PermissionRequiredMixin, DeleteView):
+    """Discard one of the user's own drafts after a confirmation page; another person's draft answers 404."""
+
+    permission_required = "registry.add_business"
+    template_name = "registry/registrationdraft_confirm_delete.html"
+    context_object_name = "draft"
+
+    def get_queryset(self):
+        return RegistrationDraft.objects.visible_to(self.request.user)
+
+    def get_success_url(self):
+        return reverse("registry:business_register")
+
+    def form_valid(self, form):
+        title = self.object.title
+        response = super().form_valid(form)
+        messages.success(self.request, _("Draf %(title)s dibuang.") % {"title": title})
+        return response
 
 
 class DuplicateCheckView(LoginRequiredMixin, PermissionRequiredMixin, View):

@@ -40,7 +40,7 @@ class CoordinatorWorklist:
     def missing(self):
         """What members still lack, each a count and the list of those members."""
         conditions = {
-            "no_nib": ~measures.holds_document("nib", self.today),
+            "no_nib": measures.lacks_document("nib"),
             "no_photo": measures.lacks_photo(),
             "expired": measures.document_expired(self.today),
             "no_figures": measures.lacks_figures_for(self.year),
@@ -67,7 +67,7 @@ class CoordinatorWorklist:
             Training.objects.visible_to(self.user)
             .filter(end_on__gte=self.today)
             .filter(Q(target_kecamatan__isnull=True) | Q(target_kecamatan__in=mine))
-            .annotate(enrolled=Count("enrollments", distinct=True))
+            .with_seats_taken()
             .order_by("start_on", "pk")
             .distinct()[:10]
         )

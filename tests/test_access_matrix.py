@@ -27,7 +27,7 @@ from programs.models import (
     TrainingSession,
 )
 from registry.import_jobs import run_check
-from registry.models import ImportBatch, LegalDocument, Product
+from registry.models import ImportBatch, LegalDocument, Product, RegistrationDraft
 from registry.services import add_product_photo
 from reports.models import ReportJob, Snapshot
 from reports.snapshots import snapshot_figures
@@ -117,6 +117,7 @@ MATRIX = {
     "registry:product_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
     "registry:productphoto_image": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "registry:productphoto_thumbnail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
+    "registry:registrationdraft_delete": ("302 200 404 403 403 403 404", "302 302 404 403 403 403 404"),
     "registry:registrationdraft_save": ("302 405 405 403 403 403 405", "302 200 200 403 403 403 200"),
     "registry:yearlyfigure_record": ("302 200 404 403 403 403 200", "302 400 404 403 403 403 400"),
     # reports
@@ -248,9 +249,11 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
     job = ReportJob.objects.create(user=coordinator, kind="business_xlsx", status="selesai")
     job.file.save("usaha.xlsx", ContentFile(b"PK"), save=True)
     assert Product.objects.filter(pk=product.pk).exists()
+    draft = RegistrationDraft.objects.create(user=coordinator, data={"business-name": "Draf Matriks"})
     return {
         "registry:kecamatan_detail": {"pk": kec_a.pk},
         "registry:business_detail": {"pk": business.pk},
+        "registry:registrationdraft_delete": {"pk": draft.pk},
         "registry:business_history": {"pk": business.pk},
         "registry:business_update": {"pk": business.pk},
         "registry:owner_update": {"pk": business.pk},

@@ -74,8 +74,9 @@ def test_curation_score_in_superscript_is_refused(client, cast, objects):  # noq
         {"version": submission.version, f"score-{criterion.pk}": "²"},
     )
 
-    assert response.status_code == 302
-    assert _errors(response) == ["Nilai harus angka bulat 0 sampai 5."]
+    assert response.status_code == 400  # the page again, the score as typed beside its reason
+    assert _errors(response) == ["Nilai belum tersimpan: perbaiki isian yang ditandai."]
+    assert "Nilai harus angka bulat 0 sampai 5." in response.content.decode()
     assert not CurationScore.objects.exists()
 
 
@@ -85,8 +86,9 @@ def test_training_score_in_superscript_is_refused(client, cast, objects):  # noq
 
     response = client.post(_url(objects, "programs:training_completion"), {f"pre-{enrollment.pk}": "²"})
 
-    assert response.status_code == 302
-    assert _errors(response) == ["Usaha Matriks: Nilai harus angka 0 sampai 100."]
+    assert response.status_code == 400  # the page again, the row as typed beside its reason
+    assert _errors(response) == ["1 baris belum tersimpan: perbaiki isian yang ditandai."]
+    assert f'id="row-error-{enrollment.pk}">Nilai harus angka 0 sampai 100.</div>' in response.content.decode()
     enrollment.refresh_from_db()
     assert enrollment.pre_score is None
 
@@ -97,8 +99,8 @@ def test_attendance_with_a_bad_participant_is_refused(client, cast, objects, val
 
     response = client.post(_url(objects, "programs:attendance"), {"present": value})
 
-    assert response.status_code == 302
-    assert _errors(response) == ["Daftar hadir tidak dikenali; muat ulang halaman."]
+    assert response.status_code == 400
+    assert "Daftar hadir tidak dikenali; periksa centang lalu simpan lagi." in response.content.decode()
     assert not Attendance.objects.exists()
 
 

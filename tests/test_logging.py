@@ -164,3 +164,38 @@ def test_a_password_reset_links_token_stays_out_of_the_access_log():
     other.args = {"U": "/usaha/12/"}
     GunicornAccessFilter().filter(other)
     assert other.path == "/usaha/12/"
+
+
+def test_a_403_is_one_warning_without_a_traceback(client, bank_officer, caplog):
+    client.force_login(bank_officer)
+
+    with caplog.at_level(logging.INFO, logger="django"):
+        response = client.get(reverse("registry:business_list"))
+
+    assert response.status_code == 403
+    [record] = [record for record in caplog.records if record.name.startswith("django")]
+    assert (record.name, record.levelname, record.getMessage()) == (
+        "django.request",
+        "WARNING",
+        "Forbidden (Permission denied): /usaha/",
+    )
+    assert record.exc_info is None
+
+
+@pytest.mark.parametrize("debug", ["true", "false"])
+def test_a_403_is_written_once_as_one_line(debug):
+    """As Django logs a PermissionDenied (core.handlers.exception): with DEBUG, Django's own console handler
+    used to write it a second time; without, the traceback followed it."""
+    code = (
+        "from django.core.exceptions import PermissionDenied; from django.http import HttpResponseForbidden; "
+        "from django.test import RequestFactory; from django.utils.log import log_response; "
+        "log_response('Forbidden (Permission denied): %s', '/usaha/', response=HttpResponseForbidden(), "
+        "request=RequestFactory().get('/usaha/'), exception=PermissionDenied())"
+    )
+
+    result = django_shell(code, DEBUG=debug, LOG_FORMAT="")
+
+    lines = [line for line in result.stderr.splitlines() if line.strip() and "AXES" not in line]
+    assert len(lines) == 1, result.stderr
+    assert "Forbidden (Permission denied): /usaha/" in lines[0]
+    assert "Traceback" not in result.stderr

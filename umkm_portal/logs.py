@@ -62,6 +62,16 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class RefusalWithoutTracebackFilter(logging.Filter):
+    """A 403 is the area door or a role working as meant: Django's one "Forbidden" warning stays, the
+    traceback of the PermissionDenied it carries goes (on django.request, in settings.LOGGING)."""
+
+    def filter(self, record):
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = record.exc_text = None
+        return True
+
+
 # A password-reset link's path holds its token: in a log it would be a key to the account until used.
 _RESET_TOKEN = re.compile(r"^(/kata-sandi/atur/[^/]+/)[^/]+(/)$")
 

@@ -385,7 +385,10 @@ if LOG_FORMAT not in ("json", "text"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "umkm_portal.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "umkm_portal.logs.RequestIdFilter"},
+        "refusal": {"()": "umkm_portal.logs.RefusalWithoutTracebackFilter"},
+    },
     "formatters": {
         "text": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
         "json": {"()": "umkm_portal.logs.JsonFormatter"},
@@ -395,7 +398,14 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
     # pikepdf says at INFO that it was imported, in every process: not worth a line.
-    "loggers": {"django.db.backends": {"level": "INFO"}, "pikepdf": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own default handlers (a console one when DEBUG, mail_admins) are taken off: every line goes
+        # through the root's handler once, as text or JSON, instead of twice when DEBUG.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+        "pikepdf": {"level": "WARNING"},
+        "django.request": {"filters": ["refusal"]},
+    },
 }
 
 #

@@ -50,3 +50,19 @@ document.addEventListener("change", async (event) => {
   }
   input.files = shrunk.files;
 });
+
+// A page sent back with errors shows its first one: the folded sections around it open, it is scrolled into
+// view and focused, so an error in a closed section is never out of sight on a phone. (Without JavaScript
+// the server sends every section holding an error open.)
+function revealFirstError() {
+  const first = document.querySelector("#main .is-invalid, #main [aria-invalid='true']");
+  if (!first) return;
+  for (let fold = first.closest("details"); fold; fold = fold.parentElement.closest("details")) fold.open = true;
+  const field = first.matches("input, select, textarea") ? first : first.querySelector("input, select, textarea");
+  const target = field || first;
+  target.scrollIntoView({ block: "center" });
+  if (!field) target.setAttribute("tabindex", "-1");
+  target.focus({ preventScroll: true });
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", revealFirstError);
+else revealFirstError();

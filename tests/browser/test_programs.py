@@ -116,7 +116,7 @@ def test_curation_feedback_reaches_the_coordinator(page, live_server, browser_ca
     page.goto(f"{live_server.url}{call.get_absolute_url()}")
     page.get_by_label("Ajukan produk anggota Anda").select_option(label="Kerupuk lele · Kerupuk Lele Balong")
     page.get_by_role("button", name="Ajukan", exact=True).click()
-    expect(page.get_by_text("Dokumen wajib yang belum ada: Sertifikat halal.")).to_be_visible()
+    expect(page.get_by_text("Dokumen wajib belum lengkap: Sertifikat halal.")).to_be_visible()
     submission_url = page.url
 
     page.context.clear_cookies()

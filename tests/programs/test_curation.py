@@ -61,7 +61,7 @@ def test_pass_needs_scores_and_documents_and_missing_ones_are_named(call, coordi
     with pytest.raises(ValidationError, match="Nilai semua kriteria"):
         decide_submission(submission, decision="lolos", feedback="", by=dinas_sidoarjo)
     score_submission(submission, scores=scores(call, 4), by=dinas_sidoarjo)
-    with pytest.raises(ValidationError, match="Belum ada dokumen wajib: Sertifikat halal"):
+    with pytest.raises(ValidationError, match="Dokumen wajib belum lengkap: Sertifikat halal"):
         decide_submission(submission, decision="lolos", feedback="", by=dinas_sidoarjo)
     decide_submission(submission, decision="perbaikan", feedback="Urus sertifikat halal (SEHATI).", by=dinas_sidoarjo)
 
@@ -70,14 +70,14 @@ def test_pass_needs_scores_and_documents_and_missing_ones_are_named(call, coordi
     assert submission.get_missing_documents_display() == "Sertifikat halal"
 
 
-def test_expired_document_counts_as_missing(call, coordinator_a, dinas_sidoarjo, kec_a):
+def test_an_expired_document_blocks_a_pass_named_expired_not_missing(call, coordinator_a, dinas_sidoarjo, kec_a):
     business = make_business(kec_a)
     make_document(business, kind="pirt", number="206351501012320")  # expired end of 2020
     make_document(business, kind="halal", expires_on=TODAY + datetime.timedelta(days=300))
     submission = submit_to_curation(call, make_product(business), by=coordinator_a)
     score_submission(submission, scores=scores(call, 5), by=dinas_sidoarjo)
 
-    with pytest.raises(ValidationError, match="P-IRT"):
+    with pytest.raises(ValidationError, match=r"Dokumen wajib belum lengkap: P-IRT kedaluwarsa\."):
         decide_submission(submission, decision="lolos", feedback="", by=dinas_sidoarjo)
 
 

@@ -297,6 +297,24 @@ def test_bad_scores_give_a_message_not_a_500(client, training, coordinator_a, di
     assert enrollment.pre_score is None
 
 
+def test_the_coordinator_dashboard_the_list_and_the_training_page_count_the_same_seats(
+    client, training, coordinator_a, dinas_sidoarjo, kec_a
+):
+    confirmed(training, make_business(kec_a), coordinator_a, dinas_sidoarjo)
+    nominate(training, make_business(kec_a), by=coordinator_a)  # waiting: takes no seat
+    declined = nominate(training, make_business(kec_a), by=coordinator_a)
+    decide_enrollment(declined, confirm=False, by=dinas_sidoarjo)
+    client.force_login(coordinator_a)
+
+    page = client.get(training.get_absolute_url()).content.decode()
+    listed = client.get(reverse("programs:training_list")).content.decode()
+    dashboard = client.get(reverse("reports:coordinator")).content.decode()
+
+    assert '<dd class="col-7">1 / 2</dd>' in page
+    assert ">1/2<" in listed
+    assert "1 dari 2 kursi" in dashboard
+
+
 def test_certificate_only_for_completed_participants_of_the_area(
     client, training, coordinator_a, coordinator_b, dinas_sidoarjo, kec_a
 ):

@@ -147,6 +147,36 @@ def test_list_filters_and_search(client, dinas_sidoarjo, kec_a, params, expected
     assert {key for key, url in names.items() if url in html} == expected
 
 
+def test_an_expired_pirt_is_listed_as_expired_not_as_missing(client, dinas_sidoarjo, kec_a, rf):
+    import datetime
+
+    from django.utils import timezone
+
+    from reports.coordinator import CoordinatorWorklist
+
+    expired = make_business(kec_a, name="Kerupuk Kedaluwarsa")
+    make_document(expired, kind="pirt", number="206351501012320")  # its P-IRT expired at the end of 2020
+    never = make_business(kec_a, name="Kerupuk Tanpa Izin")
+    valid = make_business(kec_a, name="Kerupuk Berizin")
+    make_document(valid, kind="pirt", expires_on=timezone.localdate() + datetime.timedelta(days=300))
+    client.force_login(dinas_sidoarjo)
+
+    def listed(state):
+        html = client.get(LIST, {"document": f"{state}_pirt"}).content.decode()
+        return {b.name for b in (expired, never, valid) if b.get_absolute_url() in html}
+
+    page = client.get(LIST).content.decode()
+    assert listed("no") == {"Kerupuk Tanpa Izin"}
+    assert listed("lapsed") == {"Kerupuk Kedaluwarsa"}
+    assert listed("has") == {"Kerupuk Berizin"}
+    assert '<option value="lapsed_pirt">P-IRT kedaluwarsa</option>' in page
+    make_document(never, kind="nib", number="9120000000001", expires_on=datetime.date(2020, 1, 1))
+    request = rf.get("/")
+    request.user = dinas_sidoarjo
+    missing = {figure.label: figure.value for figure in CoordinatorWorklist(request).missing()}
+    assert missing["Belum punya NIB"] == 2  # an expired NIB is not a missing one
+
+
 def test_filter_on_another_area_kecamatan_is_refused_not_leaked(client, coordinator_a, kec_a, kec_b):
     theirs = make_business(kec_b)
     client.force_login(coordinator_a)

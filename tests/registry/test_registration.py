@@ -403,3 +403,38 @@ def test_every_save_of_a_business_or_an_owner_moves_its_version(kec_a):
 
     assert Business.objects.get(pk=business.pk).version == 2
     assert Owner.objects.get(pk=business.owner_id).version == 2
+
+
+#
+# Discarding a draft
+#
+
+
+def test_a_draft_is_discarded_after_a_confirmation(client, coordinator_a, kec_a):
+    draft = RegistrationDraft.objects.create(user=coordinator_a, data={"business-name": "Jenang Jagung"})
+    discard = reverse("registry:registrationdraft_delete", args=[draft.pk])
+    client.force_login(coordinator_a)
+
+    register_page = client.get(REGISTER, {"draft": draft.pk}).content.decode()
+    confirmation = client.get(discard)
+
+    assert f'href="{discard}"' in register_page
+    assert confirmation.status_code == 200
+    assert "Jenang Jagung" in confirmation.content.decode()
+    assert RegistrationDraft.objects.filter(pk=draft.pk).exists()  # asking is not discarding
+    response = client.post(discard, follow=True)
+    assert not RegistrationDraft.objects.filter(pk=draft.pk).exists()
+    assert response.redirect_chain[-1][0] == REGISTER
+    assert "Draf Jenang Jagung dibuang." in response.content.decode()
+
+
+def test_another_persons_draft_cannot_be_discarded(client, coordinator_a, coordinator_b, bank_officer, kec_a):
+    draft = RegistrationDraft.objects.create(user=coordinator_a, data={"owner-name": "Rahasia"})
+    discard = reverse("registry:registrationdraft_delete", args=[draft.pk])
+
+    client.force_login(coordinator_b)
+    assert client.get(discard).status_code == 404
+    assert client.post(discard).status_code == 404
+    client.force_login(bank_officer)  # may not register: a wrong role
+    assert client.post(discard).status_code == 403
+    assert RegistrationDraft.objects.filter(pk=draft.pk).exists()

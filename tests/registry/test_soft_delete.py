@@ -97,6 +97,27 @@ def test_an_admin_restores_a_deleted_business_and_its_owner(client, gone, portal
         restore_business(gone, by=portal_admin)
 
 
+def test_the_history_records_the_deletion_with_its_reason_and_the_restore(client, gone, portal_admin, dinas_sidoarjo):
+    dinas_sidoarjo.first_name, dinas_sidoarjo.last_name = "Agus", "Salim"
+    dinas_sidoarjo.save()
+    portal_admin.first_name, portal_admin.last_name = "Sri", "Wahyuni"
+    portal_admin.save()
+    restore_business(gone, by=portal_admin)
+    client.force_login(dinas_sidoarjo)
+
+    entries = client.get(reverse("registry:business_history", args=[gone.pk])).context["history"]
+
+    usaha = [entry for entry in entries if entry["object"] == "usaha"]
+    assert [(entry["kind"], entry["user"]) for entry in usaha[:2]] == [
+        ("dipulihkan", portal_admin),
+        ("dihapus", dinas_sidoarjo),
+    ]
+    assert usaha[1]["changes"] == [{"field": "alasan", "old": "", "new": "Terdaftar dua kali"}]
+    html = client.get(reverse("registry:business_history", args=[gone.pk])).content.decode()
+    assert "Sri Wahyuni · usaha dipulihkan" in html
+    assert "Agus Salim · usaha dihapus" in html
+
+
 def nominate_for_a_training(business, kabupaten, dinas):
     """A program record that points at `business`: the purge must keep it."""
     training = Training.objects.create(
