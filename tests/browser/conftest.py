@@ -120,3 +120,17 @@ def browser_cast(transactional_db):
         "bank": make_user(roles.BANK, bank=bank, username="bank.bri", first_name="Dewi"),
         "kec_a": kec_a,
     }
+
+
+@pytest.fixture(
+    params=[(lang, device) for lang in ("id", "en") for device in ("phone", "desktop")],
+    ids=lambda param: "-".join(param),
+)
+def walk(request, page, live_server):
+    """A district's journey (tests/browser/test_journey_<district>.py) in one language on one device."""
+    from tests.browser.journeys import VIEWPORTS, Walk
+
+    lang, device = request.param
+    page.set_viewport_size(VIEWPORTS[device])
+    district = request.module.__name__.rsplit("test_journey_", 1)[-1]
+    return Walk(page=page, base=live_server.url, district=district, lang=lang, device=device)

@@ -98,6 +98,21 @@ def test_role_groups_hold_exactly_their_permissions(db):
         assert held == set(perms)
 
 
+def test_role_groups_are_synced_once_per_migrate_after_the_last_app(db, django_assert_num_queries):
+    """post_migrate is sent once per app (and after every test flush): the groups are set in the last app's
+    round, when every permission exists, not 13 times."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    configs = [config for config in apps.get_app_configs() if config.models_module]
+    Group.objects.get(name=roles.group_name(roles.BANK)).permissions.clear()
+    with django_assert_num_queries(0):
+        for config in configs[:-1]:
+            roles.sync_role_groups(sender=config)
+    roles.sync_role_groups(sender=configs[-1])
+    test_role_groups_hold_exactly_their_permissions(db)
+
+
 def test_make_region_helper_loads_real_codes(db):
     assert make_region("35.29.14").name == "Dasuk"
 
