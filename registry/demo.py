@@ -79,11 +79,18 @@ def load_demo_staff(seed=2026):
         user = _user(username, fake)
         user.groups.add(coordinator_group)
         AreaAssignment.objects.get_or_create(user=user, kecamatan=Kecamatan.objects.get(code=code))
+    group_coordinator_group = Group.objects.get(name=roles.group_name(roles.GROUP_COORDINATOR))
+    for username, code in DEMO_GROUP_COORDINATORS.items():
+        user = _user(username, fake)
+        user.groups.add(group_coordinator_group)
+        AreaAssignment.objects.get_or_create(user=user, kecamatan=Kecamatan.objects.get(code=code))
 
 
 def demo_logins():
     """Return (role label, username, area) for every demo user that exists, in a stable order."""
-    users = get_user_model().objects.filter(username__in=["admin", *DEMO_DINAS, *DEMO_COORDINATORS])
+    users = get_user_model().objects.filter(
+        username__in=["admin", *DEMO_DINAS, *DEMO_COORDINATORS, *DEMO_GROUP_COORDINATORS]
+    )
     rows = []
     for user in users.prefetch_related("area_assignments__kabupaten", "area_assignments__kecamatan").order_by(
         "username"
@@ -123,10 +130,25 @@ FILL_TEMPLATES = [
     ("jasa", "96011", "Laundry {}", "Cuci setrika", 7000, "kg"),
     ("perdagangan", "47111", "Toko {}", "Sembako", 0, ""),
 ]
+# Group coordinators: a login that sees only the members of the groups it coordinates.
+DEMO_GROUP_COORDINATORS = {"kelompok.balongbendo": "35.15.12", "klaster.kabat": "35.10.14"}
+# (kecamatan code, name, coordinator's username or None, the categories whose Kabat fill joins it)
 DEMO_GROUPS = [
-    ("35.15.12", "UMKM Kecamatan Balongbendo"),
-    ("35.29.14", "Kelompok mente Desa Jelbudan"),
-    ("35.10.14", "Klaster batik dan souvenir Kabat"),
+    ("35.15.12", "UMKM Kecamatan Balongbendo", "kelompok.balongbendo", ()),
+    ("35.29.14", "Kelompok mente Desa Jelbudan", None, ()),
+    ("35.10.14", "Klaster batik Kabat", "klaster.kabat", ("batik",)),
+    ("35.10.14", "Klaster souvenir Kabat", None, ("souvenir",)),
+    ("35.10.14", "Klaster kerajinan Kabat", None, ("kerajinan",)),
+    ("35.10.14", "Klaster agro Kabat", None, ("agro",)),
+]
+# The source businesses' groups, by name (the rest join their kecamatan's first group).
+SOURCE_GROUPS = {"Batik Gajah Oling Kabat": "Klaster batik Kabat", "Souvenir Using Kabat": "Klaster souvenir Kabat"}
+# Kabat's cluster members: (cluster key, category, KBLI, name pattern, product, price, unit).
+KABAT_FILL = [
+    ("batik", "batik", "13134", "Batik {}", "Batik tulis motif Using", 300000, "lembar"),
+    ("souvenir", "kerajinan", "32909", "Souvenir {}", "Miniatur penari gandrung", 35000, "pcs"),
+    ("kerajinan", "kerajinan", "16292", "Kerajinan Bambu {}", "Keranjang bambu", 60000, "pcs"),
+    ("agro", "agro", "01135", "Kopi {}", "Kopi robusta bubuk", 50000, "pak"),
 ]
 DEMO_YEARS = (2023, 2024, 2025)
 
@@ -135,7 +157,7 @@ def _registrar(kecamatan):
     """The demo coordinator of the kecamatan, else the dinas of its kabupaten, else the admin."""
     users = get_user_model().objects
     return (
-        users.filter(area_assignments__kecamatan=kecamatan).first()
+        users.filter(area_assignments__kecamatan=kecamatan, groups__name=roles.group_name(roles.COORDINATOR)).first()
         or users.filter(area_assignments__kabupaten=kecamatan.kabupaten_id).first()
         or users.get(username="admin")
     )
@@ -270,19 +292,24 @@ def load_demo_members(seed=2026, per_kabupaten=30):
     fake = Faker("id_ID")
     fake.seed_instance(seed)
     rng = random.Random(seed)
-    groups = {}
-    for code, name in DEMO_GROUPS:
+    groups, by_name, clusters = {}, {}, {}
+    for code, name, coordinator, keys in DEMO_GROUPS:
         kecamatan = Kecamatan.objects.get(pk=code)
-        groups[code], _ = BusinessGroup.objects.get_or_create(
-            kecamatan=kecamatan, name=name, defaults={"coordinator": _registrar(kecamatan)}
+        group, _ = BusinessGroup.objects.get_or_create(
+            kecamatan=kecamatan,
+            name=name,
+            defaults={"coordinator": get_user_model().objects.filter(username=coordinator).first()},
         )
+        groups.setdefault(code, group)
+        by_name[name] = group
+        clusters.update(dict.fromkeys(keys, group))
     created = []
     serial = 1
     for code, desa_name, name, category, kbli, products in SOURCE_BUSINESSES:
         kecamatan = Kecamatan.objects.select_related("kabupaten").get(pk=code)
         desa_set = kecamatan.desa_set.all()
         desa = desa_set.get(name=desa_name) if desa_name else rng.choice(list(desa_set))
-        group = [groups[code]] if code in groups else []
+        group = [by_name[SOURCE_GROUPS[name]]] if name in SOURCE_GROUPS else [groups[code]] if code in groups else []
         created.append(
             _member(
                 fake, seed, kecamatan, desa, serial, name, category, kbli, products, _registrar(kecamatan), group, True
@@ -301,6 +328,40 @@ def load_demo_members(seed=2026, per_kabupaten=30):
                 _member(fake, seed, kecamatan, desa, serial, name, category, kbli, products, _registrar(kecamatan), [])
             )
             serial += 1
+    # Balongbendo's group has more than a hundred members (at the default fill); Kabat's clusters a few each.
+    balongbendo = Kecamatan.objects.select_related("kabupaten").get(pk="35.15.12")
+    balongbendo_desa = list(balongbendo.desa_set.all())
+    for _ in range(per_kabupaten * 10 // 3):
+        desa = rng.choice(balongbendo_desa)
+        category, kbli, pattern, product, price, unit = rng.choice(FILL_TEMPLATES)
+        products = [(product, price, unit)] if price else []
+        name = pattern.format(fake.first_name())
+        registrar = _registrar(balongbendo)
+        group = [groups["35.15.12"]]
+        created.append(_member(fake, seed, balongbendo, desa, serial, name, category, kbli, products, registrar, group))
+        serial += 1
+    kabat = Kecamatan.objects.select_related("kabupaten").get(pk="35.10.14")
+    kabat_desa = list(kabat.desa_set.all())
+    for index in range(max(per_kabupaten // 2, len(KABAT_FILL))):
+        key, category, kbli, pattern, product, price, unit = KABAT_FILL[index % len(KABAT_FILL)]
+        desa = rng.choice(kabat_desa)
+        name = pattern.format(fake.first_name())
+        created.append(
+            _member(
+                fake,
+                seed,
+                kabat,
+                desa,
+                serial,
+                name,
+                category,
+                kbli,
+                [(product, price, unit)],
+                _registrar(kabat),
+                [clusters[key]],
+            )
+        )
+        serial += 1
     created = [business for business in created if business is not None]
     admin = get_user_model().objects.get(username="admin")
     for index, business in enumerate(created):

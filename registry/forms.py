@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from registry.countries import COUNTRY_CHOICES
 from registry.images import clean_scan
@@ -20,6 +21,7 @@ from registry.models import (
     Owner,
     Product,
     YearlyFigure,
+    group_scoped,
 )
 from registry.sizing import SizeClass
 from registry.validators import (
@@ -188,6 +190,11 @@ class BusinessForm(forms.ModelForm):
         self.fields["desa"].label_from_instance = lambda desa: f"{desa.name} ({desa.kecamatan.name})"
         self.fields["groups"].queryset = BusinessGroup.objects.visible_to(user)
         self.fields["groups"].required = False
+        if group_scoped(user):  # a group coordinator registers straight into their group (set_groups)
+            self.fields["groups"].required = True
+            self.fields["groups"].error_messages["required"] = "Pilih kelompok Anda."
+            if self.instance.pk is None and "groups" not in self.initial:
+                self.initial["groups"] = list(self.fields["groups"].queryset.values_list("pk", flat=True)[:1])
 
     def clean_nib(self):
         nib = self.cleaned_data["nib"]
@@ -484,3 +491,40 @@ class DraftForm(forms.Form):
         """The draft id in `data`; None when there is none, False when it is not an id."""
         form = cls(data)
         return form.cleaned_data["draft"] if form.is_valid() else False
+
+
+class BusinessGroupForm(forms.ModelForm):
+    """A group or cluster: its name, kecamatan, coordinator and description (registry.services.save_group)."""
+
+    class Meta:
+        model = BusinessGroup
+        fields = ["name", "kecamatan", "coordinator", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"name": _("Nama kelompok atau klaster"), "kecamatan": _("Kecamatan")}
+        help_texts = {
+            "coordinator": _(
+                "Pengguna berperan koordinator kelompok yang ditugaskan di kecamatan ini. Ia hanya "
+                "melihat anggota kelompoknya."
+            ),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        from registry.services import coordinator_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].queryset = Kecamatan.objects.visible_to(user).order_by("name")
+        self.fields["coordinator"].queryset = coordinator_choices(user)
+        self.fields["coordinator"].label_from_instance = lambda person: person.get_full_name() or person.username
+
+
+class GroupMemberSearchForm(forms.Form):
+    """The search that lists a group's candidate members: the area's businesses of the group's kecamatan."""
+
+    q = forms.CharField(label=_("Cari usaha atau pemilik"), required=False, max_length=100)
+    desa = forms.ModelChoiceField(label=_("Desa/kelurahan"), queryset=Desa.objects.none(), required=False)
+    category = forms.ChoiceField(label=_("Kategori"), required=False)
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desa"].queryset = Desa.objects.filter(kecamatan=group.kecamatan_id).order_by("name")
+        self.fields["category"].choices = [("", _("Semua kategori")), *Business._meta.get_field("category").choices]

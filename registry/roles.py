@@ -8,8 +8,15 @@ ADMIN = "admin"
 DINAS = "dinas"
 COORDINATOR = "coordinator"
 BANK = "bank"
+GROUP_COORDINATOR = "group_coordinator"
 
-ROLE_LABELS = {ADMIN: _("Admin"), DINAS: _("Dinas"), COORDINATOR: _("Koordinator kecamatan"), BANK: _("Petugas bank")}
+ROLE_LABELS = {
+    ADMIN: _("Admin"),
+    DINAS: _("Dinas"),
+    COORDINATOR: _("Koordinator kecamatan"),
+    BANK: _("Petugas bank"),
+    GROUP_COORDINATOR: _("Koordinator kelompok"),
+}
 
 # What each role may do, as "app_label.codename"; admins are superusers and hold every permission.
 # Area scope is separate: a permission says what kind of record, visible_to(user) says which ones.
@@ -38,6 +45,8 @@ ROLE_PERMISSIONS = {
         "registry.set_guidance",
         "registry.delete_business",
         "registry.export_sidt",
+        "registry.add_businessgroup",
+        "registry.change_businessgroup",
         "programs.view_training",
         "programs.add_training",
         "programs.change_training",
@@ -83,6 +92,13 @@ ROLE_PERMISSIONS = {
     ],
     BANK: ["programs.view_bank", "programs.view_bankreferral", "programs.decide_bankreferral"],
 }
+
+# A group coordinator does what a coordinator does, for the members of the groups they coordinate
+# (registry.models.regions.group_scoped narrows every visible_to); an import is not theirs: its rows
+# join no group, so they would drop out of the importer's sight.
+ROLE_PERMISSIONS[GROUP_COORDINATOR] = [
+    perm for perm in ROLE_PERMISSIONS[COORDINATOR] if perm != "registry.import_business"
+]
 
 
 def group_name(role):

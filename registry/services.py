@@ -2,18 +2,21 @@
 
 from functools import partial
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 from lokal import wilayah
 
+from registry import roles
 from registry.images import reencode_photo
 from registry.models import (
     Business,
+    BusinessGroup,
     Desa,
     ExportValue,
     Kabupaten,
@@ -25,6 +28,9 @@ from registry.models import (
     Provinsi,
     Source,
     YearlyFigure,
+    area_codes,
+    area_codes_seen_by,
+    group_scoped,
 )
 
 #
@@ -204,12 +210,130 @@ def register_business(business, *, owner, by, products=(), documents=(), figures
 
 def set_groups(business, groups, by):
     """The business belongs to exactly `groups` (None: leave them), each a group the user may see. The one
-    writer of membership: the services' forms, and the admin's business page (BusinessAdmin.save_related)."""
+    writer of a business's membership: the services' forms, and the admin's business page
+    (BusinessAdmin.save_related); a group's page adds and removes members in bulk (add_group_members,
+    remove_group_members).
+
+    A group coordinator sees only their own groups: the business keeps the groups they cannot see, and
+    must stay in one of theirs (else it would leave their sight)."""
     if groups is None:
         return
     for group in groups:
         _check_area(by, group.kecamatan_id)
+    groups = list(groups)
+    if group_scoped(by):
+        own = set(BusinessGroup.objects.visible_to(by).values_list("pk", flat=True))
+        if any(group.pk not in own for group in groups):
+            raise PermissionDenied("Kelompok ini bukan kelompok Anda.")
+        if not groups:
+            raise ValidationError({"groups": "Pilih kelompok Anda: anggota yang Anda daftarkan masuk kelompok Anda."})
+        if business.pk:
+            groups += list(business.groups.exclude(pk__in=own))
     business.groups.set(groups)
+
+
+#
+# Groups and clusters
+#
+
+GROUP_COORDINATOR_OUTSIDE = "Koordinator ini tidak ditugaskan di kecamatan kelompok tersebut."
+
+
+def coordinator_choices(user):
+    """Active group coordinators whose assigned area lies in `user`'s area: who a dinas may name."""
+    codes = area_codes_seen_by(user)
+    people = get_user_model().objects.filter(is_active=True, groups__name=roles.group_name(roles.GROUP_COORDINATOR))
+    if codes is not None:
+        kabupaten = Kecamatan.objects.filter(pk__in=codes).values("kabupaten")
+        people = people.filter(Q(area_assignments__kecamatan__in=codes) | Q(area_assignments__kabupaten__in=kabupaten))
+    return people.distinct().order_by("first_name", "last_name", "username")
+
+
+def _check_group_coordinator(group):
+    """The named coordinator must be an active group coordinator assigned to the group's kecamatan (their
+    area door then opens on it)."""
+    person = group.coordinator
+    if person is None:
+        return
+    if not person.is_active or roles.role_of(person) != roles.GROUP_COORDINATOR:
+        raise ValidationError({"coordinator": "Pilih pengguna dengan peran koordinator kelompok."})
+    if group.kecamatan_id not in area_codes(person):
+        raise ValidationError({"coordinator": GROUP_COORDINATOR_OUTSIDE})
+
+
+@transaction.atomic
+def save_group(group, *, by):
+    """Create or change a group or cluster: its name, kecamatan, coordinator and description.
+
+    The kecamatan (and, when changing, the kecamatan it had) must lie in `by`'s area; a group that has
+    members keeps its kecamatan (its members live there). Raises PermissionDenied or ValidationError.
+    """
+    _check_area(by, group.kecamatan_id)
+    if group.pk:
+        current = BusinessGroup.objects.select_for_update().get(pk=group.pk)
+        _check_area(by, current.kecamatan_id)
+        if current.kecamatan_id != group.kecamatan_id and current.businesses.exists():
+            raise ValidationError(
+                {"kecamatan": "Kelompok yang sudah beranggota tidak dapat dipindah ke kecamatan lain."}
+            )
+    group.name = " ".join(group.name.split())
+    group.full_clean()
+    _check_group_coordinator(group)
+    group.save()
+    return group
+
+
+def _lock_group(group, by):
+    group = BusinessGroup.objects.select_for_update().get(pk=group.pk)
+    _check_area(by, group.kecamatan_id)
+    return group
+
+
+MEMBERS_AT_ONCE = 2000  # one add: a search's hits or a page's ticks (Balongbendo's group has 100+)
+
+
+@transaction.atomic
+def add_group_members(group, businesses, *, by):
+    """Add `businesses` (a queryset or ids) to `group`, in one statement; those already in it stay.
+
+    Each must be a live business of the group's kecamatan that `by` may see; a business outside is
+    refused, naming it, and nothing is added. Returns the number added.
+    """
+    group = _lock_group(group, by)
+    ids = list(businesses.values_list("pk", flat=True)) if hasattr(businesses, "values_list") else list(businesses)
+    ids = sorted({int(pk) for pk in ids})
+    if not ids:
+        raise ValidationError("Pilih sedikitnya satu usaha untuk ditambahkan.")
+    if len(ids) > MEMBERS_AT_ONCE:
+        raise ValidationError(f"Paling banyak {MEMBERS_AT_ONCE} usaha sekali tambah; persempit pencarian.")
+    allowed = set(
+        Business.objects.visible_to(by).filter(pk__in=ids, kecamatan=group.kecamatan_id).values_list("pk", flat=True)
+    )
+    outside = [pk for pk in ids if pk not in allowed]
+    if outside:
+        names = list(Business.objects.visible_to(by).filter(pk__in=outside).values_list("name", flat=True)[:3])
+        raise ValidationError(
+            "Hanya usaha di kecamatan kelompok yang dapat ditambahkan"
+            + (f": {', '.join(names)} di luar kecamatan tersebut." if names else ".")
+        )
+    through = Business.groups.through
+    before = through.objects.filter(businessgroup=group).count()
+    through.objects.bulk_create(
+        [through(business_id=pk, businessgroup_id=group.pk) for pk in ids], ignore_conflicts=True
+    )
+    return through.objects.filter(businessgroup=group).count() - before
+
+
+@transaction.atomic
+def remove_group_members(group, businesses, *, by):
+    """Take `businesses` (ids) out of `group`; the businesses themselves stay. Returns the number removed."""
+    group = _lock_group(group, by)
+    ids = sorted({int(pk) for pk in businesses})
+    if not ids:
+        raise ValidationError("Pilih sedikitnya satu anggota untuk dikeluarkan.")
+    visible = Business.objects.visible_to(by).filter(pk__in=ids).values("pk")
+    removed, _ = Business.groups.through.objects.filter(businessgroup=group, business__in=visible).delete()
+    return removed
 
 
 def _name(user):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import views
+from registry import group_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -30,6 +30,11 @@ urlpatterns = [
     path("usaha/<int:pk>/keputusan/", views.BusinessDecisionView.as_view(), name="business_decide"),
     path("usaha/<int:pk>/hapus/", views.BusinessDeleteView.as_view(), name="business_delete"),
     path("produk/", views.ProductListView.as_view(), name="product_list"),
+    path("kelompok/", group_views.GroupListView.as_view(), name="group_list"),
+    path("kelompok/baru/", group_views.GroupFormView.as_view(), name="group_create"),
+    path("kelompok/<int:pk>/", group_views.GroupDetailView.as_view(), name="group_detail"),
+    path("kelompok/<int:pk>/ubah/", group_views.GroupFormView.as_view(), name="group_update"),
+    path("kelompok/<int:pk>/anggota/", group_views.GroupMembersView.as_view(), name="group_members"),
     path("impor/", views.ImportUploadView.as_view(), name="import_upload"),
     path("impor/<int:pk>/kolom/", views.ImportMappingView.as_view(), name="import_mapping"),
     path("impor/<int:pk>/", views.ImportPreviewView.as_view(), name="import_preview"),

@@ -21,7 +21,16 @@ from registry import measures
 from registry.countries import COUNTRY_NAMES
 from registry.filtersets import BusinessFilterSet
 from registry.kbli import SECTION_LABELS, section_of
-from registry.models import AreaAssignment, Business, Category, ExportValue, Kecamatan, Owner, YearlyFigure
+from registry.models import (
+    AreaAssignment,
+    Business,
+    Category,
+    ExportValue,
+    Kecamatan,
+    Owner,
+    YearlyFigure,
+    group_scoped,
+)
 from registry.sizing import SizeClass
 from reports.counts import LiveCounts, TalliedCounts, recap_columns
 from reports.filtersets import DashboardFilterSet
@@ -152,9 +161,10 @@ class AreaDashboard:
         self.stock_params = {**scope, "to_date": _param(self.period.end)}
         self.flow_params = {**self.stock_params, "from_date": _param(self.period.start)}
         self.today = timezone.localdate()
-        # The summary table serves every figure unless a filter is not a cell attribute (reports.tally).
+        # The summary table serves every figure unless a filter is not a cell attribute (reports.tally), or
+        # the user sees only some of a kecamatan's businesses (a group coordinator: its cells count them all).
         tallied = (not self.filter.is_bound or self.filter.is_valid()) and not (
-            cleaned.get("from_date") or cleaned.get("to_date") or cleaned.get("group")
+            cleaned.get("from_date") or cleaned.get("to_date") or cleaned.get("group") or group_scoped(self.user)
         )
         self.counts = TalliedCounts(self) if tallied else LiveCounts(self)
 

@@ -49,7 +49,7 @@ def make_user(role=None, *, kabupaten=None, kecamatan=(), bank=None, **overrides
     if role == roles.ADMIN:
         fields |= {"is_staff": True, "is_superuser": True}
     user = get_user_model().objects.create_user(password=PASSWORD, **fields)
-    if role in (roles.DINAS, roles.COORDINATOR, roles.BANK):
+    if role in (roles.DINAS, roles.COORDINATOR, roles.BANK, roles.GROUP_COORDINATOR):
         user.groups.add(Group.objects.get(name=roles.group_name(role)))
     if kabupaten is not None:
         AreaAssignment.objects.create(user=user, kabupaten=kabupaten)

@@ -27,7 +27,7 @@ from programs.models import (
     TrainingSession,
 )
 from registry.import_jobs import run_check
-from registry.models import ImportBatch, LegalDocument, Product, RegistrationDraft
+from registry.models import BusinessGroup, ImportBatch, LegalDocument, Product, RegistrationDraft
 from registry.services import add_product_photo
 from reports.models import ReportJob, Snapshot
 from reports.snapshots import snapshot_figures
@@ -104,6 +104,11 @@ MATRIX = {
     "registry:business_register": ("302 200 200 403 403 403 200", "302 400 400 403 403 403 400"),
     "registry:business_history": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "registry:business_update": ("302 200 404 403 403 403 200", "302 400 404 403 403 403 400"),
+    "registry:group_create": ("302 403 403 200 200 403 200", "302 403 403 400 400 403 400"),
+    "registry:group_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
+    "registry:group_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "registry:group_members": ("302 403 403 200 404 403 200", "302 403 403 302 404 403 302"),
+    "registry:group_update": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "registry:import_mapping": ("302 200 404 404 404 403 404", "302 400 404 404 404 403 404"),
     "registry:import_preview": ("302 200 404 404 404 403 404", "302 302 404 404 404 403 404"),
     "registry:import_upload": ("302 200 200 200 200 403 200", "302 400 400 400 400 403 400"),
@@ -246,6 +251,8 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
     batch.file.save("data.csv", ContentFile(sheet), save=True)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.CHECKING)
     run_check(batch)  # as a worker checks it: the preview has rows to show
+    group = BusinessGroup.objects.create(name="Kelompok Matriks", kecamatan=kec_a)
+    business.groups.add(group)
     job = ReportJob.objects.create(user=coordinator, kind="business_xlsx", status="selesai")
     job.file.save("usaha.xlsx", ContentFile(b"PK"), save=True)
     assert Product.objects.filter(pk=product.pk).exists()
@@ -265,6 +272,9 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "registry:business_decide": {"pk": business.pk},
         "registry:business_delete": {"pk": business.pk},
         "registry:legaldocument_scan": {"pk": document.pk},
+        "registry:group_detail": {"pk": group.pk},
+        "registry:group_update": {"pk": group.pk},
+        "registry:group_members": {"pk": group.pk},
         "registry:productphoto_image": {"pk": photo.pk},
         "registry:productphoto_thumbnail": {"pk": photo.pk},
         "programs:bankreferral_detail": {"pk": referral.pk},
@@ -410,3 +420,41 @@ def test_no_get_writes_to_the_database_but_the_access_log(client, cast, objects)
                     if _writes(sql) and '"registry_accesslog"' not in sql and '"umkm_cache"' not in sql:
                         writes.setdefault(name, set()).add(sql[:60])
     assert writes == {}, sorted((name, sorted(sqls)) for name, sqls in writes.items())
+
+
+# The group coordinator (issue 18, item 3): a coordinator for the members of their group, with another
+# group's member looking like another area's. "gc_in" coordinates the group that holds the matrix's
+# business; "gc_out" coordinates another group of the same kecamatan. Each answers as coordinator A
+# ("gc_in") or coordinator B ("gc_out") does, except for these (GET, POST) statuses of theirs:
+GROUP_COORDINATOR_EXCEPTIONS = {
+    # no imports: an imported row joins no group, so it would drop out of their sight
+    "registry:import_upload": {"gc_in": ("403", "403"), "gc_out": ("403", "403")},
+    "registry:import_mapping": {"gc_in": ("403", "403"), "gc_out": ("403", "403")},
+    "registry:import_preview": {"gc_in": ("403", "403"), "gc_out": ("403", "403")},
+    # the matrix's export job is coordinator A's own
+    "reports:job_detail": {"gc_in": ("404", "405")},
+    "reports:job_download": {"gc_in": ("404", "405")},
+    # gc_out works in kecamatan A too: its kecamatan page opens, the other group does not
+    "registry:kecamatan_detail": {"gc_out": ("200", "405")},
+}
+
+
+def test_a_group_coordinator_answers_as_a_coordinator_of_their_group_only(client, cast, objects, kec_a):
+    from registry import roles
+    from tests.factories import make_user
+
+    gc_in = make_user(roles.GROUP_COORDINATOR, kecamatan=kec_a, username="kelompok.matriks")
+    gc_out = make_user(roles.GROUP_COORDINATOR, kecamatan=kec_a, username="kelompok.lain")
+    BusinessGroup.objects.filter(name="Kelompok Matriks").update(coordinator=gc_in)
+    BusinessGroup.objects.create(name="Kelompok Lain", kecamatan=kec_a, coordinator=gc_out)
+    deviations = []
+    for name in sorted(dict(all_patterns())):
+        url = reverse(name, kwargs=objects.get(name, {}))
+        for key, user, like in (("gc_in", gc_in, "coord_a"), ("gc_out", gc_out, "coord_b")):
+            column = ROLES.index(like)
+            expected = tuple(MATRIX[name][i].split()[column] for i in (0, 1))
+            expected = GROUP_COORDINATOR_EXCEPTIONS.get(name, {}).get(key, expected)
+            got = tuple(str(_request(client, user, method, url).status_code) for method in ("GET", "POST"))
+            if got != expected:
+                deviations.append(f"{name} as {key}: got {got}, expected {expected}")
+    assert deviations == [], "\n" + "\n".join(deviations)

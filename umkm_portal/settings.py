@@ -413,4 +413,9 @@ LOGGING = {
 #
 
 # Roles, as Django groups; registry.roles gives each its permissions.
-UMKM_ROLE_GROUPS = {"dinas": "Dinas", "coordinator": "Koordinator", "bank": "Bank"}
+UMKM_ROLE_GROUPS = {
+    "dinas": "Dinas",
+    "coordinator": "Koordinator",
+    "bank": "Bank",
+    "group_coordinator": "Koordinator kelompok",
+}

@@ -59,5 +59,6 @@ from registry.models.regions import (  # noqa: F401
     area_codes,
     area_codes_seen_by,
     forget_area_codes,
+    group_scoped,
     in_area_of,
 )

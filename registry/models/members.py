@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from registry.models.regions import Desa, Kecamatan, area_codes_seen_by, in_area_of
+from registry.models.regions import Desa, Kecamatan, area_codes_seen_by, group_scoped, in_area_of
 from registry.search import SearchKey
 from registry.sizing import SizeClass
 from registry.validators import (
@@ -110,6 +110,8 @@ class OwnerQuerySet(models.QuerySet):
         codes = area_codes_seen_by(user)
         if codes is None:
             return self.all()
+        if group_scoped(user):  # a group coordinator: only their members' owners
+            return self.filter(pk__in=Business.objects.visible_to(user).values("owner"))
         return self.filter(Q(kecamatan__in=codes) | Q(pk__in=Business.objects.visible_to(user).values("owner")))
 
 
@@ -213,8 +215,9 @@ class Owner(SoftDeletable, Provenance):
 
 class BusinessGroupQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Return the groups of the user's kecamatan."""
-        return in_area_of(self, user)
+        """Return the groups of the user's kecamatan; for a group coordinator, only the groups they coordinate."""
+        groups = in_area_of(self, user)
+        return groups.filter(coordinator=user) if group_scoped(user) else groups
 
 
 class BusinessGroup(models.Model):
@@ -251,11 +254,19 @@ class BusinessGroup(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("registry:group_detail", kwargs={"pk": self.pk})
+
 
 class BusinessQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Return the businesses inside the user's assigned areas; none without one (fail closed)."""
-        return in_area_of(self, user)
+        """Return the businesses inside the user's assigned areas; none without one (fail closed). A group
+        coordinator sees, inside their area, only the members of the groups they coordinate."""
+        businesses = in_area_of(self, user)
+        if group_scoped(user):
+            members = Business.groups.through.objects.filter(businessgroup__coordinator=user)
+            businesses = businesses.filter(pk__in=members.values("business_id"))
+        return businesses
 
     def verified(self):
         return self.filter(verification=Business.Verification.VERIFIED)

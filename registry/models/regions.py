@@ -87,6 +87,15 @@ def area_codes_seen_by(user):
     return area_codes(user)
 
 
+def group_scoped(user):
+    """Whether `user` is a group coordinator: beyond their area they see only the members of the groups
+    they coordinate (BusinessQuerySet.visible_to and the querysets built on it). Their role is read once
+    per user object (registry.roles.role_of); a superuser never is one."""
+    from registry.roles import GROUP_COORDINATOR, role_of
+
+    return user.is_authenticated and not user.is_superuser and role_of(user) == GROUP_COORDINATOR
+
+
 def in_area_of(queryset, user, lookup="kecamatan"):
     """`queryset` narrowed to the user's area through its `lookup` to a kecamatan, tested as a literal list
     of codes: the planner then picks the index of the list's order, not a join with the kecamatan table."""
