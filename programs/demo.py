@@ -246,8 +246,14 @@ def load_demo_curation():
         missing = missing_documents(product, call.required_documents)
         if not missing and index % 4 != 3:
             decide_submission(submission, decision="lolos", feedback="Siap masuk rak ritel modern.", by=dinas)
+            retailer = ("Indomaret", "Alfamart")[index % 2]
             place_product(
-                submission, partner="Indomaret Sumenep Kota", starts_on=today - datetime.timedelta(days=10), by=dinas
+                submission,
+                channel="ritel_modern",
+                retailer=retailer,
+                partner=f"{retailer} Sumenep Kota",
+                starts_on=today - datetime.timedelta(days=10),
+                by=dinas,
             )
         elif missing:
             decide_submission(

@@ -126,13 +126,24 @@ class MentoringVisitFilterSet(django_filters.FilterSet):
         fields = ["q", "kecamatan", "follow_up_done"]
 
 
-class PlacementFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="partner", lookup_expr="unaccent__icontains", label=_("Cari mitra"))
+class PlacementFilterSet(AreaScopeFilterSet):
+    """Placed products; the dashboard's period is the day the placement started."""
+
+    business_path = "submission__product__business"
+    date_field = "starts_on"
+    q = django_filters.CharFilter(method="search", label=_("Cari peritel, mitra atau produk"))
+    channel = django_filters.ChoiceFilter(choices=Placement.Channel.choices, label=_("Saluran"))
+    retailer = django_filters.CharFilter(field_name="retailer", lookup_expr="iexact", label=_("Peritel"))
     status = django_filters.ChoiceFilter(choices=Placement.Status.choices, label=_("Status"))
 
     class Meta:
         model = Placement
-        fields = ["q", "status"]
+        fields = ["q", "channel", "retailer", "status", "kecamatan"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        words = ("retailer", "partner", "submission__product__name")
+        return queryset.filter(Q(*[Q(**{f"{field}__unaccent__icontains": value}) for field in words], _connector=Q.OR))
 
 
 class ExportFacilitationFilterSet(django_filters.FilterSet):

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import (
     Bank,
@@ -8,6 +9,7 @@ from programs.models import (
     CurationCriterion,
     ExportFacilitation,
     MentoringVisit,
+    Placement,
     PlacementSalesNote,
     Training,
     TrainingSession,
@@ -190,6 +192,10 @@ DEFAULT_CRITERIA = [
 
 
 class PlacementForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Saluran"), choices=Placement.Channel.choices)
+    retailer = forms.CharField(
+        label=_("Peritel"), max_length=100, help_text=_("Misalnya Alfamart, Indomaret, Shopee atau nama hotel.")
+    )
     partner = forms.CharField(label="Mitra/toko", max_length=150)
     starts_on = forms.DateField(label="Mulai", widget=DateInput())
     ends_on = forms.DateField(label="Sampai", required=False, widget=DateInput())

@@ -754,7 +754,21 @@ class Placement(Provenance):
         ACTIVE = "aktif", "Aktif"
         ENDED = "berakhir", "Berakhir"
 
+    class Channel(models.TextChoices):
+        """Where a placed product is sold: the channels a dinas reports placements by."""
+
+        MODERN_RETAIL = "ritel_modern", "Ritel modern"
+        SOUVENIR = "oleh_oleh", "Toko oleh-oleh/suvenir"
+        MARKETPLACE = "marketplace", "Marketplace"
+        HOTEL_RESTAURANT = "horeka", "Hotel atau restoran"
+        EXPORT = "ekspor", "Ekspor"
+        OTHER = "lainnya", "Lainnya"
+
     submission = models.OneToOneField(CurationSubmission, on_delete=models.PROTECT, related_name="placement")
+    channel = models.CharField("saluran", max_length=15, choices=Channel.choices)
+    retailer = models.CharField(
+        "peritel", max_length=100, help_text="Nama peritel atau pembeli, misalnya Alfamart, Indomaret atau Shopee."
+    )
     partner = models.CharField("mitra/toko", max_length=150)
     starts_on = models.DateField("mulai")
     ends_on = models.DateField("sampai", null=True, blank=True)
@@ -776,9 +790,15 @@ class Placement(Provenance):
                 violation_error_message="Tanggal akhir harus sesudah tanggal mulai.",
             )
         ]
+        indexes = [models.Index(fields=["channel", "retailer"], name="programs_placement_channel")]
 
     def __str__(self):
         return f"{self.submission.product} di {self.partner}"
+
+    @classmethod
+    def channel_of_call(cls, call_channel):
+        """The placement channel a curation call's channel leads to (an e-catalogue is "other")."""
+        return call_channel if call_channel in cls.Channel.values else cls.Channel.OTHER
 
 
 class PlacementSalesNote(models.Model):

@@ -774,15 +774,23 @@ def decide_submission(submission, *, decision, feedback, by, version=None):
 
 
 @transaction.atomic
-def place_product(submission, *, partner, starts_on, ends_on=None, by):
-    """Record where a product that passed curation is now sold."""
+def place_product(submission, *, channel, retailer, partner, starts_on, ends_on=None, by):
+    """Record where a product that passed curation is now sold: the channel, the retailer, the outlet."""
     submission = CurationSubmission.objects.select_for_update().get(pk=submission.pk)
     require_visible(CurationCall, submission.call_id, by, "Kurasi ini di luar wilayah kerja Anda.")
     if submission.decision != CurationSubmission.Decision.PASSED:
         raise ValidationError("Hanya produk yang lolos kurasi yang dapat ditempatkan.")
     if Placement.objects.filter(submission=submission).exists():
         raise ValidationError("Produk ini sudah tercatat ditempatkan dari kurasi tersebut.")
-    placement = Placement(submission=submission, partner=partner, starts_on=starts_on, ends_on=ends_on, created_by=by)
+    placement = Placement(
+        submission=submission,
+        channel=channel,
+        retailer=retailer.strip(),
+        partner=partner,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=by,
+    )
     placement.full_clean()
     placement.save()
     return placement

@@ -116,13 +116,15 @@ class PlacementTable(tables.Table):
         order_by=("submission__product__name",),
     )
     business = tables.Column(_("Usaha"), accessor="submission__product__business__name", orderable=False)
-    partner = tables.Column(_("Mitra"))
+    channel = tables.Column(_("Saluran"))
+    retailer = tables.Column(_("Peritel"))
+    partner = tables.Column(_("Mitra/toko"))
     starts_on = tables.DateColumn(format="d-m-Y", verbose_name=_("Mulai"))
     status = tables.Column(_("Status"))
 
     class Meta:
         model = Placement
-        fields = ["product", "business", "partner", "starts_on", "status"]
+        fields = ["product", "business", "channel", "retailer", "partner", "starts_on", "status"]
         empty_text = _("Belum ada produk yang ditempatkan.")
         attrs = {"class": "table table-hover align-middle"}
 

@@ -1047,7 +1047,11 @@ class CurationSubmissionDetailView(WithHistoryMixin, AreaRestrictedMixin, Detail
             missing_now=missing_document_labels(submission.product, submission.call.required_documents),
             decisions=CurationSubmission.Decision.choices[1:],
             placement_form=PlacementForm(
-                initial={"partner": submission.call.partner, "starts_on": timezone.localdate()}
+                initial={
+                    "channel": Placement.channel_of_call(submission.call.channel),
+                    "partner": submission.call.partner,
+                    "starts_on": timezone.localdate(),
+                }
             ),
             sales_form=SalesNoteForm(initial={"month": timezone.localdate()}),
             **kwargs,
@@ -1267,7 +1271,9 @@ class PlacementListView(ProgramListView):
     export_columns = [
         ("Produk", lambda p: p.submission.product.name),
         ("Usaha", lambda p: p.submission.product.business.name),
-        ("Mitra", lambda p: p.partner),
+        ("Saluran", lambda p: p.get_channel_display()),
+        ("Peritel", lambda p: p.retailer),
+        ("Mitra/toko", lambda p: p.partner),
         ("Mulai", lambda p: _date(p.starts_on)),
         ("Sampai", lambda p: _date(p.ends_on)),
         ("Status", lambda p: p.get_status_display()),

@@ -128,11 +128,25 @@ def test_only_a_passed_product_is_placed_and_sales_are_noted_per_month(call, coo
         LegalDocument.objects.create(business=business, kind=kind, number=number)
     submission = submit_to_curation(call, make_product(business), by=coordinator_a)
     with pytest.raises(ValidationError, match="lolos kurasi"):
-        place_product(submission, partner="Indomaret", starts_on=TODAY, by=dinas_sidoarjo)
+        place_product(
+            submission,
+            channel="ritel_modern",
+            retailer="Indomaret",
+            partner="Indomaret",
+            starts_on=TODAY,
+            by=dinas_sidoarjo,
+        )
     score_submission(submission, scores=scores(call, 4), by=dinas_sidoarjo)
     decide_submission(submission, decision="lolos", feedback="", by=dinas_sidoarjo)
 
-    placement = place_product(submission, partner="Indomaret Krian", starts_on=TODAY, by=dinas_sidoarjo)
+    placement = place_product(
+        submission,
+        channel="ritel_modern",
+        retailer="Indomaret",
+        partner="Indomaret Krian",
+        starts_on=TODAY,
+        by=dinas_sidoarjo,
+    )
     add_sales_note(placement, PlacementSalesNote(month=TODAY, units=40, value=1_000_000), by=dinas_sidoarjo)
     add_sales_note(
         placement, PlacementSalesNote(month=TODAY.replace(day=1), units=55, value=1_375_000), by=dinas_sidoarjo
@@ -141,7 +155,14 @@ def test_only_a_passed_product_is_placed_and_sales_are_noted_per_month(call, coo
     note = PlacementSalesNote.objects.get()
     assert (note.units, note.month.day) == (55, 1)
     with pytest.raises(ValidationError, match="sudah tercatat"):
-        place_product(submission, partner="Alfamart", starts_on=TODAY, by=dinas_sidoarjo)
+        place_product(
+            submission,
+            channel="ritel_modern",
+            retailer="Indomaret",
+            partner="Alfamart",
+            starts_on=TODAY,
+            by=dinas_sidoarjo,
+        )
 
 
 def test_coordinator_reads_feedback_and_sees_only_own_submissions(
@@ -227,7 +248,14 @@ def test_ledger_on_the_business_page_shows_curation_and_placement(client, call, 
     submission = submit_to_curation(call, make_product(business, name="Lumpia"), by=coordinator_a)
     score_submission(submission, scores=scores(call, 5), by=dinas_sidoarjo)
     decide_submission(submission, decision="lolos", feedback="", by=dinas_sidoarjo)
-    place_product(submission, partner="Alfamart Balongbendo", starts_on=TODAY, by=dinas_sidoarjo)
+    place_product(
+        submission,
+        channel="ritel_modern",
+        retailer="Indomaret",
+        partner="Alfamart Balongbendo",
+        starts_on=TODAY,
+        by=dinas_sidoarjo,
+    )
     client.force_login(coordinator_a)
 
     html = client.get(business.get_absolute_url()).content.decode()
@@ -246,7 +274,12 @@ def test_a_placement_is_ended_once_within_its_dates(call, coordinator_a, dinas_s
     score_submission(submission, scores=scores(call, 5), by=dinas_sidoarjo)
     decide_submission(submission, decision="lolos", feedback="", by=dinas_sidoarjo)
     placement = place_product(
-        submission, partner="Alfamart", starts_on=TODAY - datetime.timedelta(days=30), by=dinas_sidoarjo
+        submission,
+        channel="ritel_modern",
+        retailer="Alfamart",
+        partner="Alfamart",
+        starts_on=TODAY - datetime.timedelta(days=30),
+        by=dinas_sidoarjo,
     )
 
     with pytest.raises(ValidationError, match="antara tanggal mulai"):

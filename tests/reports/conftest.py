@@ -145,7 +145,14 @@ def world(kab_sidoarjo, kec_a, kec_b, kec_other_kabupaten, coordinator_a, coordi
     passed = CurationSubmission.objects.create(
         call=call, product=make_product(a1), submitted_by=coordinator_a, decision="lolos"
     )
-    Placement.objects.create(submission=passed, partner="Indomaret", starts_on=TODAY, created_by=dinas_sidoarjo)
+    Placement.objects.create(
+        submission=passed,
+        channel="ritel_modern",
+        retailer="Indomaret",
+        partner="Indomaret",
+        starts_on=TODAY,
+        created_by=dinas_sidoarjo,
+    )
     CurationSubmission.objects.create(
         call=call,
         product=make_product(a2),

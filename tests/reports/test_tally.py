@@ -76,7 +76,14 @@ def test_the_tally_gives_the_live_figures_through_every_kind_of_write(
     submission = CurationSubmission.objects.create(
         call=world["call"], product=make_product(b2), submitted_by=coordinator_a, decision="lolos"
     )
-    Placement.objects.create(submission=submission, partner="Alfamart", starts_on=TODAY, created_by=dinas_sidoarjo)
+    Placement.objects.create(
+        submission=submission,
+        channel="ritel_modern",
+        retailer="Alfamart",
+        partner="Alfamart",
+        starts_on=TODAY,
+        created_by=dinas_sidoarjo,
+    )
     _referral(b2, bank, "dicairkan", coordinator_a, requested=5_000_000, approved=5_000_000, disbursed=4_000_000)
     BankReferral.objects.filter(business=a1).update(amount_disbursed=41_000_000)
     # And a new member in a new cell.
