@@ -120,7 +120,6 @@ class ReplicaRoutingMiddleware:
             )
         return response
 
-
     def _replica_answers(self):
         """Whether the replica can be read: connected already, or connecting now. A replica that cannot be
         reached is left alone for REPLICA_RETRY_SECONDS."""
