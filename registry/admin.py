@@ -11,7 +11,14 @@ from django.urls import path
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.duplicates import business_candidates, merge, not_a_duplicate, owner_candidates, related_rows
+from registry.duplicates import (
+    business_candidates,
+    merge,
+    not_a_duplicate,
+    owner_candidates,
+    related_rows,
+    what_moves,
+)
 from registry.history import MaskedHistoryHelper, masked
 from registry.models import (
     AccessLog,
@@ -217,6 +224,15 @@ def _shown(record, field):
     return "" if value is None else value
 
 
+def _with_records(model, pairs):
+    """Candidate pairs as (first, second, reason) records, read in one query, so the list can name them
+    and show their key facts."""
+    records = model.all_objects.filter(pk__in={pk for first, second, _ in pairs for pk in (first, second)})
+    records = records.select_related("owner", "desa") if model is Business else records.select_related("desa")
+    by_pk = {record.pk: record for record in records}
+    return [(by_pk[first], by_pk[second], reason) for first, second, reason in pairs]
+
+
 class DeletedFilter(admin.SimpleListFilter):
     """Live records by default; deleted ones (to restore) on request."""
 
@@ -368,8 +384,8 @@ class BusinessAdmin(ProvenanceAdmin):
             "opts": self.opts,
             "title": "Kemungkinan data ganda",
             "groups": [
-                ("usaha", "Usaha", business_candidates()),
-                ("pemilik", "Pemilik", owner_candidates()),
+                ("usaha", "Usaha", _with_records(Business, business_candidates())),
+                ("pemilik", "Pemilik", _with_records(Owner, owner_candidates())),
             ],
             "merges": MergeRecord.objects.select_related("merged_by")[:20],
         }
@@ -392,6 +408,18 @@ class BusinessAdmin(ProvenanceAdmin):
                     self.message_user(request, "Dicatat: keduanya bukan data ganda.")
                 elif action in ("pertahankan_kiri", "pertahankan_kanan"):
                     survivor, removed = (left, right) if action == "pertahankan_kiri" else (right, left)
+                    if request.POST.get("confirm") != "yes":
+                        # A merge cannot be undone: first show what will move, and ask once more.
+                        context = {
+                            **self.admin_site.each_context(request),
+                            "opts": self.opts,
+                            "title": "Gabungkan data ganda?",
+                            "kind": kind,
+                            "survivor": survivor,
+                            "removed": removed,
+                            "moving": what_moves(removed),
+                        }
+                        return TemplateResponse(request, "admin/registry/duplicate_merge_confirm.html", context)
                     record = merge(survivor, removed, by=request.user)
                     moved = ", ".join(f"{count} {label}" for label, count in record.moved.items()) or "tidak ada"
                     self.message_user(request, f"Digabungkan ke #{survivor.pk}; dipindahkan: {moved}.")

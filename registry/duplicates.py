@@ -77,6 +77,19 @@ def related_rows(record):
     return result
 
 
+def what_moves(removed):
+    """[(label, count)] of what a merge would move from `removed` to the record kept, for the admin to
+    confirm: every pointing row found as `merge` finds them, and a business's groups."""
+    moving = [
+        (str(relation.related_model._meta.verbose_name_plural), count)
+        for relation, rows in related_rows(removed)
+        if (count := rows.count())
+    ]
+    if isinstance(removed, Business) and (groups := removed.groups.count()):
+        moving.append(("kelompok", groups))
+    return moving
+
+
 @transaction.atomic
 def merge(survivor, removed, *, by):
     """Move everything of `removed` onto `survivor` (two businesses, or two owners), then delete `removed`.

@@ -13,7 +13,7 @@ from registry.validators import mask_nik, mask_phone
 
 _MASKERS = {"nik": mask_nik, "phone": lambda v: mask_phone(v) if v else "", "birth_date": lambda v: "****"}
 # Bookkeeping fields: the entry itself already says who changed what and when.
-_HIDDEN = {"deleted_by", "version", "updated_at", "created_at", "kecamatan", "size_class", "verified_by", "verified_at"}
+_HIDDEN = {"version", "updated_at", "created_at", "kecamatan", "size_class", "verified_by", "verified_at"}
 
 DELETED, RESTORED = _("dihapus"), _("dipulihkan")
 KINDS = {"+": _("dibuat"), "~": _("diubah"), "-": DELETED}
@@ -90,7 +90,7 @@ def change_history(*histories, limit=30):
                     # A soft delete or a restore (registry.services): said as such, with the reason given.
                     # (Its fields are not editable, so simple-history's diff leaves them out.)
                     kind = DELETED if deleted_at else RESTORED
-                    reason = newer.delete_reason if newer.deleted_at else ""
+                    reason = newer.delete_reason if deleted_at else ""
                     changes = [{"field": _("alasan"), "old": "", "new": reason}] if reason else []
                     entries.append(_entry(newer, kind, changes))
                     continue

@@ -187,10 +187,15 @@ def test_a_403_is_written_once_as_one_line(debug):
     """As Django logs a PermissionDenied (core.handlers.exception): with DEBUG, Django's own console handler
     used to write it a second time; without, the traceback followed it."""
     code = (
-        "from django.core.exceptions import PermissionDenied; from django.http import HttpResponseForbidden; "
-        "from django.test import RequestFactory; from django.utils.log import log_response; "
-        "log_response('Forbidden (Permission denied): %s', '/usaha/', response=HttpResponseForbidden(), "
-        "request=RequestFactory().get('/usaha/'), exception=PermissionDenied())"
+        "from django.core.exceptions import PermissionDenied\n"
+        "from django.http import HttpResponseForbidden\n"
+        "from django.test import RequestFactory\n"
+        "from django.utils.log import log_response\n"
+        "try:\n"
+        "    raise PermissionDenied\n"
+        "except PermissionDenied as refused:\n"
+        "    log_response('Forbidden (Permission denied): %s', '/usaha/', response=HttpResponseForbidden(),\n"
+        "                 request=RequestFactory().get('/usaha/'), exception=refused)\n"
     )
 
     result = django_shell(code, DEBUG=debug, LOG_FORMAT="")

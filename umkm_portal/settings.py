@@ -397,13 +397,14 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
-    # pikepdf says at INFO that it was imported, in every process: not worth a line.
+    # pikepdf says at INFO that it was imported, in every process: not worth a line (nor axes' greeting).
     "loggers": {
         # Django's own default handlers (a console one when DEBUG, mail_admins) are taken off: every line goes
         # through the root's handler once, as text or JSON, instead of twice when DEBUG.
         "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "INFO"},
         "pikepdf": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # "AXES: BEGIN version ...", once in every process
         "django.request": {"filters": ["refusal"]},
     },
 }

@@ -121,6 +121,32 @@ def test_merging_two_owners_moves_their_businesses(kec_a, portal_admin):
     assert moved.owner == first
 
 
+def test_duplicate_pairs_show_names_and_key_facts_and_a_merge_shows_what_moves(client, pair, portal_admin):
+    keep, extra = pair
+    Business.objects.filter(pk=extra.pk).update(nib="9120000000042")
+    url = reverse("admin:registry_duplicate_compare", args=["usaha", keep.pk, extra.pk])
+    client.force_login(portal_admin)
+
+    listing = client.get(reverse("admin:registry_duplicates")).content.decode()
+    asked = client.post(url, {"action": "pertahankan_kiri"}).content.decode()
+
+    assert f"#{keep.pk} Roti Bu Rina</strong>" in listing
+    assert f"#{extra.pk} Roti Bu Rina Balongbendo</strong>" in listing
+    assert f"(NIK {extra.owner.masked_nik}) · {extra.desa.name} · Makanan · NIB 9120000000042" in listing
+    assert extra.owner.nik not in listing
+    moving = asked.split('<ul id="moving">')[1].split("</ul>")[0]
+    for line in (
+        "1 produk",
+        "1 dokumen legalitas",
+        "1 data tahunan",
+        "1 kelompok",
+        "1 rujukan bank",
+        "1 peserta pelatihan",
+    ):
+        assert f"<li>{line}</li>" in moving, moving
+    assert Business.all_objects.filter(pk=extra.pk).exists()
+
+
 def test_admin_compares_and_merges_in_the_browser_pages(client, pair, portal_admin, dinas_sidoarjo):
     keep, extra = pair
     url = reverse("admin:registry_duplicate_compare", args=["usaha", keep.pk, extra.pk])
@@ -128,10 +154,14 @@ def test_admin_compares_and_merges_in_the_browser_pages(client, pair, portal_adm
 
     listing = client.get(reverse("admin:registry_duplicates")).content.decode()
     page = client.get(url).content.decode()
-    response = client.post(url, {"action": "pertahankan_kiri"})
+    asked = client.post(url, {"action": "pertahankan_kiri"})
+    kept_until_confirmed = Business.all_objects.filter(pk=extra.pk).exists()
+    response = client.post(url, {"action": "pertahankan_kiri", "confirm": "yes"})
 
     assert url in listing
     assert "Roti Bu Rina Balongbendo" in page
+    assert asked.status_code == 200  # a merge is confirmed first, showing what will move
+    assert kept_until_confirmed
     assert response.status_code == 302
     assert not Business.all_objects.filter(pk=extra.pk).exists()
     client.force_login(dinas_sidoarjo)
