@@ -86,14 +86,14 @@ class Walk:
         self.heading(name)
 
     def seen(self, step):
-        """The page as the person sees it: axe-core clean, nothing wider than a phone's screen, a screenshot."""
+        """The page as the person sees it, kept as a screenshot: axe-core clean, nothing wider than a phone."""
+        self.steps.append(step)
+        screenshot(self.page, f"journey-{self.district}-{self.lang}-{self.device}-{len(self.steps):02d}-{step}")
         check_accessibility(self.page)
         # Django admin is the data steward's desktop tool; its compare page runs 1px wider than a phone (reported).
         if self.device == "phone" and "/admin/" not in self.page.url:
             width = self.page.evaluate("document.documentElement.scrollWidth")
             assert width <= VIEWPORTS["phone"]["width"], f"{self.page.url} is {width}px wide on a phone"
-        self.steps.append(step)
-        screenshot(self.page, f"journey-{self.district}-{self.lang}-{self.device}-{len(self.steps):02d}-{step}")
 
     def flash(self, indonesian, english):
         """The message the portal shows after a step."""
