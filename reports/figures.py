@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from programs.certificates import tanggal
 from programs.models import Placement
@@ -443,7 +444,7 @@ class AreaDashboard:
         rows = [Figure(labels.get(total.key, total.key), len(total.businesses)) for total in self.exports["category"]]
         return Chart(
             "ekspor_kategori",
-            "Ekspor per kategori",
+            _("Ekspor per kategori"),
             "bar",
             rows,
             value_label="Usaha pengekspor",
@@ -467,7 +468,7 @@ class AreaDashboard:
             Figure(label, per_channel.get(value, 0), list_url(url, self.flow_params, channel=value))
             for value, label in Placement.Channel.choices
         ]
-        return Chart("penempatan", "Produk ditempatkan per saluran", "bar", rows, value_label="Penempatan")
+        return Chart("penempatan", _("Produk ditempatkan per saluran"), "bar", rows, value_label=_("Penempatan"))
 
     def placements_by_retailer(self):
         """Products placed per retailer (within its channel), most first."""
@@ -481,7 +482,7 @@ class AreaDashboard:
             )
             for (channel, retailer), n in sorted(self.placements.items(), key=lambda item: (-item[1], item[0]))
         ]
-        return Chart("peritel", "Produk ditempatkan per peritel", "bar", rows, value_label="Penempatan")
+        return Chart("peritel", _("Produk ditempatkan per peritel"), "bar", rows, value_label=_("Penempatan"))
 
     def kecamatan_recap(self):
         """One row per kecamatan of the area: the counts a per-kecamatan recap table shows."""
