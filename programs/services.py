@@ -405,6 +405,22 @@ def similar_assistance_this_year(business, kind):
     )
 
 
+def nominees(training, businesses):
+    """The members among `businesses` that the nomination form offers for `training`: active, in its kabupaten
+    and inside its targets (kecamatan, group, category), not on it yet. nominate() checks every rule again."""
+    rows = businesses.filter(kecamatan__kabupaten=training.kabupaten_id, status=Business.Status.ACTIVE).exclude(
+        enrollments__training=training
+    )
+    targets = [kecamatan.pk for kecamatan in training.target_kecamatan.all()]
+    if targets:
+        rows = rows.filter(kecamatan__in=targets)
+    if training.target_group_id:
+        rows = rows.filter(groups=training.target_group_id)
+    if training.target_category:
+        rows = rows.filter(category=training.target_category)
+    return rows
+
+
 @transaction.atomic
 def nominate(training, business, *, by):
     """Nominate a member of the user's area to a training. Raises ValidationError when a rule forbids it."""
@@ -669,6 +685,12 @@ def missing_documents(product, kinds):
         .values_list("kind", flat=True)
     )
     return [kind for kind in kinds if kind not in held]
+
+
+def submittable(call, products):
+    """The products among `products` that the submission form offers for `call`: of its kabupaten, not put
+    forward to it yet. submit_to_curation() checks every rule again."""
+    return products.filter(business__kecamatan__kabupaten=call.kabupaten_id).exclude(curation_submissions__call=call)
 
 
 @transaction.atomic
