@@ -94,8 +94,9 @@ def load_demo_referrals():
 
 @transaction.atomic
 def load_demo_trainings():
-    """Sumenep's home-industry training (held, with attendance and graduates) and Sidoarjo's packaging
-    training (upcoming, with nominations waiting). Idempotent."""
+    """Sumenep's home-industry training (held, with attendance and graduates), Sidoarjo's packaging
+    training (upcoming, with nominations waiting) and Blora's (upcoming, without coordinators: the dinas
+    nominates). Idempotent."""
     from programs.models import Attendance, Enrollment, Mentor, Training, TrainingSession, new_certificate_code
     from registry.models import Business, Kabupaten
 
@@ -197,12 +198,26 @@ def load_demo_trainings():
         )
         Attendance.objects.create(enrollment=enrollment, session=past_session, present=True, marked_by=sidoarjo_dinas)
     Enrollment.objects.filter(training=past).update(nominated_at=nominated)
-    return 3
+    # Blora has no coordinator accounts: its dinas nominates its own members.
+    blora = Training.objects.create(
+        kabupaten=Kabupaten.objects.get(pk="33.16"),
+        organiser="Dinas Perdagangan, Koperasi dan UKM Kabupaten Blora",
+        title="Pemasaran Digital Kerajinan Jati",
+        kind="pemasaran_digital",
+        venue="Aula Dinas Perdagangan, Koperasi dan UKM Blora",
+        start_on=today + datetime.timedelta(days=21),
+        end_on=today + datetime.timedelta(days=21),
+        capacity=25,
+        created_by=users.get(username="dinas.blora"),
+    )
+    TrainingSession.objects.create(training=blora, on=blora.start_on, topic="Foto produk dan toko daring")
+    return 4
 
 
 @transaction.atomic
 def load_demo_curation():
-    """Sumenep's call for modern retail (Indomaret and Alfamart): products submitted, scored, decided, placed."""
+    """Sumenep's call for modern retail (Indomaret and Alfamart): products submitted, scored, decided, placed;
+    and Blora's open call for souvenir shops, where its dinas submits its members' products."""
     from programs.models import CurationCall, CurationCriterion
     from programs.services import (
         decide_submission,
@@ -259,7 +274,20 @@ def load_demo_curation():
             decide_submission(
                 submission, decision="perbaikan", feedback="Lengkapi NIB dari OSS, lalu ajukan lagi.", by=dinas
             )
-    return 1
+    open_curation_call(
+        CurationCall(
+            kabupaten=Kabupaten.objects.get(pk="33.16"),
+            organiser="Dinas Perdagangan, Koperasi dan UKM Kabupaten Blora",
+            title="Kurasi Kerajinan Jati untuk Pusat Oleh-oleh",
+            channel="oleh_oleh",
+            partner="Pusat oleh-oleh Blora",
+            opens_on=today - datetime.timedelta(days=7),
+            closes_on=today + datetime.timedelta(days=30),
+        ),
+        criteria=[CurationCriterion(name="Mutu pengerjaan", weight=3), CurationCriterion(name="Harga", weight=1)],
+        by=users.get(username="dinas.blora"),
+    )
+    return 2
 
 
 @transaction.atomic

@@ -406,6 +406,22 @@ def similar_assistance_this_year(business, kind):
     )
 
 
+def nominees(training, businesses):
+    """The members among `businesses` that the nomination form offers for `training`: active, in its kabupaten
+    and inside its targets (kecamatan, group, category), not on it yet. nominate() checks every rule again."""
+    rows = businesses.filter(kecamatan__kabupaten=training.kabupaten_id, status=Business.Status.ACTIVE).exclude(
+        enrollments__training=training
+    )
+    targets = [kecamatan.pk for kecamatan in training.target_kecamatan.all()]
+    if targets:
+        rows = rows.filter(kecamatan__in=targets)
+    if training.target_group_id:
+        rows = rows.filter(groups=training.target_group_id)
+    if training.target_category:
+        rows = rows.filter(category=training.target_category)
+    return rows
+
+
 @transaction.atomic
 def nominate(training, business, *, by):
     """Nominate a member of the user's area to a training. Raises ValidationError when a rule forbids it."""
@@ -686,6 +702,12 @@ def missing_document_labels(product, kinds):
         gettext("%(document)s kedaluwarsa") % {"document": labels[kind]} if kind in lapsed else str(labels[kind])
         for kind in missing
     ]
+
+
+def submittable(call, products):
+    """The products among `products` that the submission form offers for `call`: of its kabupaten, not put
+    forward to it yet. submit_to_curation() checks every rule again."""
+    return products.filter(business__kecamatan__kabupaten=call.kabupaten_id).exclude(curation_submissions__call=call)
 
 
 @transaction.atomic

@@ -73,6 +73,7 @@ from programs.services import (
     missing_document_labels,
     move_referral,
     nominate,
+    nominees,
     open_curation_call,
     place_product,
     record_export,
@@ -84,6 +85,7 @@ from programs.services import (
     score_submission,
     similar_assistance_this_year,
     submit_to_curation,
+    submittable,
     update_curation_call,
     update_training,
     why_not_cancel_call,
@@ -128,6 +130,29 @@ STEP_LABELS = {
     BankReferral.Status.DISBURSED: "Catat pencairan",
     BankReferral.Status.CANCELLED: "Batalkan rujukan",
 }
+
+
+class PickList:
+    """What a nomination or submission form offers: every row while they are few (a coordinator's kecamatan),
+    else the rows matching a typed name, since a dinas's kabupaten holds thousands of members."""
+
+    LIMIT = 200
+
+    def __init__(self, queryset, query, *, match):
+        self.query = " ".join((query or "").split())[:100]
+        rows = list((match(queryset, self.query) if self.query else queryset)[: self.LIMIT + 1])
+        self.too_many = len(rows) > self.LIMIT
+        self.rows = [] if self.too_many and not self.query else rows[: self.LIMIT]
+        self.searchable = self.too_many or bool(self.query)
+        self.none_left = not rows and not self.query  # nothing is left to offer at all
+
+
+def _products_named(products, query):
+    """Products whose own name or whose business's name matches `query`."""
+    return products.filter(
+        Q(pk__in=name_matches(Product.objects.all(), query).values("pk"))
+        | Q(business__in=name_matches(Business.objects.all(), query).values("pk"))
+    )
 
 
 class WithHistoryMixin:
@@ -321,7 +346,7 @@ class TrainingCreateView(AreaRestrictedMixin, View):
             return self.render(form, sessions, status=400)
         if training is None:
             return once.show_again(request, url)
-        messages.success(request, "Pelatihan tersimpan. Koordinator kini dapat menominasikan anggota.")
+        messages.success(request, _("Pelatihan tersimpan. Anggota kini dapat dinominasikan di halaman ini."))
         return redirect(url)
 
 
@@ -350,21 +375,22 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
             .select_related("business__kecamatan")
             .annotate(attended=Count("attendances", filter=Q(attendances__present=True)))
         )
-        candidates, nomination_closed = [], None
+        candidates, nomination_closed = None, None
         if user.has_perm("programs.add_enrollment"):
             nomination_closed = why_not_nominate(training)
             if nomination_closed is None:
-                candidates = list(
-                    Business.objects.visible_to(user)
-                    .filter(kecamatan__kabupaten=training.kabupaten_id, status=Business.Status.ACTIVE)
-                    .exclude(enrollments__training=training)
-                    .order_by("name")
-                    .only("pk", "name")
+                members = (
+                    nominees(training, Business.objects.visible_to(user))
+                    .select_related("kecamatan")
+                    .only("pk", "name", "kecamatan__name")
+                    .order_by("kecamatan__name", "name", "pk")
                 )
-                if not candidates:
-                    nomination_closed = "Semua anggota aktif Anda di kabupaten ini sudah dinominasikan."
-        elif user.has_perm("programs.manage_enrollment") and why_not_nominate(training) is None:
-            nomination_closed = "Nominasi diajukan oleh koordinator kecamatan; dinas mengonfirmasi di bawah."
+                candidates = PickList(members, self.request.GET.get("anggota"), match=name_matches)
+                if candidates.none_left:
+                    nomination_closed = _(
+                        "Tidak ada lagi anggota aktif Anda yang sesuai sasaran pelatihan ini untuk dinominasikan."
+                    )
+                    candidates = None
         return super().get_context_data(
             sessions=sessions,
             enrollments=enrollments,
@@ -608,7 +634,7 @@ class TrainingRecordParticipantsView(TrainingDetailView):
 
 
 class TrainingNominateView(AreaRestrictedMixin, View):
-    """A coordinator nominates one of their members; a similar training this year gives a warning."""
+    """A coordinator or the dinas nominates a member of their area; a similar training this year gives a warning."""
 
     permission_required = "programs.add_enrollment"
     model = Training
@@ -637,7 +663,11 @@ class TrainingNominateView(AreaRestrictedMixin, View):
             return once.show_again(request, url)
         for other in similar_assistance_this_year(business, training.kind):
             messages.warning(request, f"{business.name} sudah mengikuti pelatihan sejenis tahun ini: {other.title}.")
-        messages.success(request, f"{business.name} dinominasikan; menunggu konfirmasi dinas.")
+        if request.user.has_perm("programs.manage_enrollment"):  # the dinas nominating confirms it on this page
+            done = _("%(name)s dinominasikan; konfirmasi di daftar peserta di bawah.")
+        else:
+            done = _("%(name)s dinominasikan; menunggu konfirmasi dinas.")
+        messages.success(request, done % {"name": business.name})
         return redirect(training)
 
 
@@ -879,7 +909,7 @@ class CurationCallCreateView(AreaRestrictedMixin, View):
             return self.render(form, criteria, status=400)
         if call is None:
             return once.show_again(request, url)
-        messages.success(request, "Kurasi dibuka. Koordinator kini dapat mengajukan produk.")
+        messages.success(request, _("Kurasi dibuka. Produk anggota kini dapat diajukan di halaman ini."))
         return redirect(url)
 
 
@@ -895,19 +925,19 @@ class CurationCallDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
             .filter(call=call)
             .select_related("product__business__kecamatan", "placement")
         )
-        products, submission_closed = [], None
+        products, submission_closed = None, None
         if user.has_perm("programs.add_curationsubmission"):
             submission_closed = why_not_submit(call)
             if submission_closed is None:
-                products = list(
-                    Product.objects.visible_to(user)
-                    .filter(business__kecamatan__kabupaten=call.kabupaten_id)
-                    .exclude(curation_submissions__call=call)
-                    .select_related("business")
-                    .order_by("business__name", "name")
+                offered = (
+                    submittable(call, Product.objects.visible_to(user))
+                    .select_related("business__kecamatan")
+                    .order_by("business__kecamatan__name", "business__name", "name", "pk")
                 )
-                if not products:
+                products = PickList(offered, self.request.GET.get("produk"), match=_products_named)
+                if products.none_left:
                     submission_closed = _("Semua produk anggota Anda sudah diajukan ke kurasi ini.")
+                    products = None
         steps = []
         if user.has_perm("programs.change_curationcall"):
             steps = [

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from programs.models import BankOfficer
 from registry import roles
@@ -92,3 +93,25 @@ def test_demo_members_are_realistic(source_regions):
     assert lumpia.yearly_figures.count() == 3
     assert Business.objects.get(name="Mente Jelbudan Jaya").groups.get().name == "Kelompok mente Desa Jelbudan"
     assert Business.objects.filter(verification="terverifikasi").exists()
+
+
+def test_blora_has_no_coordinator_and_its_dinas_registers_nominates_and_submits(client, source_regions):
+    from programs.models import CurationCall, Training
+    from registry.models import Business, Product
+
+    call_command("load_demo_data", "--force", "--members", "2")
+    dinas = get_user_model().objects.get(username="dinas.blora")
+    assert not AreaAssignment.objects.filter(kecamatan__kabupaten="33.16").exists()  # no coordinator in Blora
+    training = Training.objects.get(kabupaten="33.16")
+    call = CurationCall.objects.get(kabupaten="33.16")
+    member = Business.objects.filter(kecamatan__kabupaten="33.16").order_by("pk").first()
+    product = Product.objects.filter(business__kecamatan__kabupaten="33.16").order_by("pk").first()
+    client.force_login(dinas)
+
+    assert client.get(reverse("registry:business_register")).status_code == 200
+    assert f'<option value="{member.pk}"' in client.get(training.get_absolute_url()).content.decode()
+    client.post(reverse("programs:training_nominate", args=[training.pk]), {"business": member.pk})
+    client.post(reverse("programs:curationcall_submit", args=[call.pk]), {"product": product.pk})
+
+    assert training.enrollments.get().business == member
+    assert call.submissions.get().product == product
