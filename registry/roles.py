@@ -29,10 +29,20 @@ _REFERRING = [
     "programs.add_bankreferral",
     "programs.change_bankreferral",
 ]
+# The dinas adds the banks of its kabupaten and their officers' accounts (programs.services.save_bank,
+# add_bank_officer say which); a national or provincial bank is changed by an admin.
+_MANAGING_BANKS = [
+    "programs.add_bank",
+    "programs.change_bank",
+    "programs.view_bankofficer",
+    "programs.add_bankofficer",
+    "programs.change_bankofficer",
+]
 ROLE_PERMISSIONS = {
     DINAS: [
         *_AREA_VIEW,
         *_REFERRING,
+        *_MANAGING_BANKS,
         "registry.view_kabupaten",
         "registry.verify_business",
         "registry.set_guidance",
