@@ -166,10 +166,12 @@ def test_referral_list_and_csv_show_the_kabupaten(client, banks, coordinator_a, 
     response = client.get(reverse("programs:bankreferral_export"))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
-    assert "Kabupaten/kota" in html and "Kabupaten Sidoarjo" in html
+    assert "Kabupaten/kota" in html
+    assert "Kabupaten Sidoarjo" in html
     header = rows[0]
     row = dict(zip(header, rows[1], strict=True))
-    assert (row["Usaha"], row["Kabupaten/kota"], row["Petugas bank di portal"]) == ("Lumpia Bandeng", "Kabupaten Sidoarjo", "belum ada")
+    assert (row["Usaha"], row["Kabupaten/kota"]) == ("Lumpia Bandeng", "Kabupaten Sidoarjo")
+    assert row["Petugas bank di portal"] == "belum ada"
 
 
 def test_a_branch_officer_reads_only_its_kabupatens_referrals(client, banks, kec_a, blora, coordinator_a):
@@ -183,7 +185,8 @@ def test_a_branch_officer_reads_only_its_kabupatens_referrals(client, banks, kec
 
     client.force_login(branch)
     html = client.get(REFERRALS).content.decode()
-    assert "Usaha Blora" in html and "Usaha Sidoarjo" not in html
+    assert "Usaha Blora" in html
+    assert "Usaha Sidoarjo" not in html
     assert "Blora" in html  # the kabupaten column, for the officer too
     assert client.get(sidoarjo.get_absolute_url()).status_code == 404
     with pytest.raises(ValidationError):
@@ -192,7 +195,8 @@ def test_a_branch_officer_reads_only_its_kabupatens_referrals(client, banks, kec
 
     client.force_login(head_office)
     html = client.get(REFERRALS).content.decode()
-    assert "Usaha Blora" in html and "Usaha Sidoarjo" in html
+    assert "Usaha Blora" in html
+    assert "Usaha Sidoarjo" in html
 
 
 #
@@ -242,9 +246,7 @@ def test_dinas_edits_its_own_bpr_but_not_a_shared_bank(client, banks, dinas_sido
         {"name": "PT BPR Delta Artha", "short_name": "BPR Delta Artha", "kabupaten": [kab_sidoarjo.pk]},
     )
     shared = client.get(reverse("programs:bank_update", args=[jatim.pk]))
-    national = client.post(
-        reverse("programs:bank_update", args=[banks["BRI"].pk]), {"name": "x", "short_name": "x"}
-    )
+    national = client.post(reverse("programs:bank_update", args=[banks["BRI"].pk]), {"name": "x", "short_name": "x"})
     other = client.get(reverse("programs:bank_update", args=[banks["BPR Sumenep"].pk]))
 
     assert changed.status_code == 302
@@ -269,7 +271,8 @@ def test_the_bank_list_shows_the_banks_serving_the_kabupaten_and_their_officers(
     assert "bank.bri" not in html  # the head office's officer is the admin's: only said to exist
     assert "Ada petugas untuk seluruh wilayah layanan bank" in html
     assert "bank.jatim.smp" not in html  # Sumenep's officer
-    assert "seluruh Indonesia" in html and "Provinsi Jawa Timur" in html
+    assert "seluruh Indonesia" in html
+    assert "Provinsi Jawa Timur" in html
 
 
 def test_the_bank_list_costs_a_fixed_number_of_queries(
@@ -367,7 +370,7 @@ def test_dinas_adds_its_own_branch_officer_to_a_national_bank_only_for_its_kabup
 
     with pytest.raises(PermissionDenied):  # the whole service area is the admin's choice
         add_bank_officer(
-            banks["BRI"], username="x", first_name="X", last_name="", email="x@bri.co.id", kabupaten=None, by=dinas_blora
+            banks["BRI"], username="x", first_name="X", last_name="", email="x@bri.co", kabupaten=None, by=dinas_blora
         )
     with pytest.raises(PermissionDenied):  # a bank that does not serve Blora is not theirs to staff
         add_bank_officer(
