@@ -59,11 +59,21 @@ _MEMBER_WORK = [
     "programs.view_placement",
     "programs.view_exportfacilitation",
 ]
+# The dinas adds the banks of its kabupaten and their officers' accounts (programs.services.save_bank,
+# add_bank_officer say which); a national or provincial bank is changed by an admin.
+_MANAGING_BANKS = [
+    "programs.add_bank",
+    "programs.change_bank",
+    "programs.view_bankofficer",
+    "programs.add_bankofficer",
+    "programs.change_bankofficer",
+]
 ROLE_PERMISSIONS = {
     DINAS: [
         *_AREA_VIEW,
         *_REFERRING,
         *_MEMBER_WORK,
+        *_MANAGING_BANKS,
         "registry.view_kabupaten",
         "registry.verify_business",
         "registry.set_guidance",

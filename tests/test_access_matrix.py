@@ -26,12 +26,13 @@ from programs.models import (
     Training,
     TrainingSession,
 )
+from registry import roles
 from registry.import_jobs import run_check
 from registry.models import BusinessGroup, ImportBatch, LegalDocument, Product, RegistrationDraft
 from registry.services import add_product_photo
 from reports.models import ReportJob, Snapshot
 from reports.snapshots import snapshot_figures
-from tests.factories import jpeg_upload, make_business, make_document, make_product
+from tests.factories import jpeg_upload, make_bank, make_business, make_document, make_product, make_user
 
 ROLES = ["anon", "coord_a", "coord_b", "dinas", "dinas_other", "bank", "admin"]
 MISSING = 999_999_999
@@ -54,6 +55,11 @@ MATRIX = {
     "set_language": ("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
     # programs
     "programs:attendance": ("302 403 403 200 404 403 200", "302 403 403 302 404 403 302"),
+    "programs:bank_create": ("302 403 403 200 200 403 200", "302 403 403 400 400 403 400"),
+    "programs:bank_list": ("302 403 403 200 200 403 200", "302 403 403 405 405 403 405"),
+    "programs:bank_update": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
+    "programs:bankofficer_create": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
+    "programs:bankofficer_update": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:bankreferral_create": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:bankreferral_detail": ("302 200 404 200 404 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_export": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
@@ -191,6 +197,8 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         referred_by=coordinator,
     )
     BankReferralEvent.objects.create(referral=referral, to_status="dikirim", by=coordinator)
+    local_bank = make_bank(serves=[kab_sidoarjo], short_name="BPR Delta Artha")
+    branch_officer = make_user(roles.BANK, bank=local_bank, branch=kab_sidoarjo, username="bank.deltaartha")
     training = Training.objects.create(
         kabupaten=kab_sidoarjo,
         organiser="Dinas",
@@ -277,6 +285,9 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "registry:group_members": {"pk": group.pk},
         "registry:productphoto_image": {"pk": photo.pk},
         "registry:productphoto_thumbnail": {"pk": photo.pk},
+        "programs:bank_update": {"pk": local_bank.pk},
+        "programs:bankofficer_create": {"pk": local_bank.pk},
+        "programs:bankofficer_update": {"pk": branch_officer.bank_officer.pk},
         "programs:bankreferral_detail": {"pk": referral.pk},
         "programs:bankreferral_step": {"pk": referral.pk},
         "programs:bankreferral_create": {"pk": business.pk},

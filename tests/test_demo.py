@@ -115,3 +115,20 @@ def test_blora_has_no_coordinator_and_its_dinas_registers_nominates_and_submits(
 
     assert training.enrollments.get().business == member
     assert call.submissions.get().product == product
+
+
+def test_demo_banks_serve_their_areas_and_each_has_an_officer(source_regions):
+    from programs.models import Bank, BankReferral
+
+    call_command("load_demo_data", "--force", "--members", "2")
+
+    assert not Bank.objects.exclude(officers__user__is_active=True).exists()
+    blora = sorted(str(bank) for bank in Bank.objects.serving("33.16"))
+    sidoarjo = sorted(str(bank) for bank in Bank.objects.serving("35.15"))
+    assert blora == ["BPR BKK Blora", "BRI", "BSI", "Bank Jateng"]
+    assert sidoarjo == ["BPR Delta Artha", "BRI", "BSI", "Bank Jatim"]
+    assert Bank.objects.get(short_name="Bank Jateng").service_area() == "Provinsi Jawa Tengah"
+    assert BankOfficer.objects.get(user__username="bank.bkkblora").kabupaten_id == "33.16"
+    # Every demo referral went to a bank serving its business's kabupaten.
+    for referral in BankReferral.objects.select_related("business__kecamatan"):
+        assert Bank.objects.serving(referral.business.kecamatan.kabupaten_id).filter(pk=referral.bank_id).exists()
