@@ -83,7 +83,7 @@ def test_demo_members_are_realistic(source_regions):
 
     call_command("load_demo_data", "--force", "--members", "2")
 
-    assert Business.objects.count() == 11 + 5 * 2
+    assert Business.objects.count() == 11 + 5 * 2 + 2 * 10 // 3 + 4  # fill, Balongbendo group, Kabat clusters
     for owner in Owner.objects.select_related("kecamatan"):
         assert normalize_nik(owner.nik) == owner.nik
         assert owner.nik.startswith(owner.kecamatan.code.replace(".", ""))
@@ -132,3 +132,21 @@ def test_demo_banks_serve_their_areas_and_each_has_an_officer(source_regions):
     # Every demo referral went to a bank serving its business's kabupaten.
     for referral in BankReferral.objects.select_related("business__kecamatan"):
         assert Bank.objects.serving(referral.business.kecamatan.kabupaten_id).filter(pk=referral.bank_id).exists()
+
+
+def test_demo_groups_have_group_coordinators_who_see_only_their_members(source_regions):
+    from registry import roles
+    from registry.models import Business, BusinessGroup
+
+    call_command("load_demo_data", "--force", "--members", "30")
+
+    balongbendo = BusinessGroup.objects.get(name="UMKM Kecamatan Balongbendo")
+    assert balongbendo.businesses.count() > 100
+    assert roles.role_of(balongbendo.coordinator) == roles.GROUP_COORDINATOR
+    kabat = set(BusinessGroup.objects.filter(kecamatan="35.10.14").values_list("name", flat=True))
+    assert {"Klaster batik Kabat", "Klaster souvenir Kabat", "Klaster kerajinan Kabat", "Klaster agro Kabat"} <= kabat
+    batik = BusinessGroup.objects.get(name="Klaster batik Kabat")
+    assert batik.coordinator.username == "klaster.kabat"
+    seen = Business.objects.visible_to(batik.coordinator)
+    assert set(seen) == set(batik.businesses.all())
+    assert "Batik Gajah Oling Kabat" in {business.name for business in seen}
