@@ -105,3 +105,50 @@ def test_dinas_unfolds_the_bar_on_a_phone_and_narrows_the_dashboard(page, live_s
     expect(table.get_by_role("row", name=re.compile("Malaysia"))).to_be_visible()
     check_accessibility(page)
     screenshot(page, "dashboard-filters-phone-filtered")
+
+
+def test_dinas_places_a_product_in_alfamart_and_reads_it_by_channel_and_retailer(page, live_server, browser_cast):
+    from programs.models import CurationCall, CurationSubmission
+    from tests.factories import make_business, make_product
+
+    today = timezone.localdate()
+    call = CurationCall.objects.create(
+        kabupaten=browser_cast["kec_a"].kabupaten,
+        organiser="Disperindag Sidoarjo",
+        title="Kurasi Ritel Modern",
+        channel="ritel_modern",
+        partner="Indomaret dan Alfamart",
+        opens_on=today,
+        closes_on=today,
+        created_by=browser_cast["dinas"],
+    )
+    product = make_product(make_business(browser_cast["kec_a"], name="Kerupuk Lele Balong"), name="Kerupuk lele")
+    submission = CurationSubmission.objects.create(
+        call=call, product=product, submitted_by=browser_cast["coordinator"], decision="lolos"
+    )
+    log_in(page, live_server, "dinas.sidoarjo")
+    page.goto(f"{live_server.url}{submission.get_absolute_url()}")
+    expect(page.get_by_label("Saluran")).to_have_value("ritel_modern")  # from the call's channel
+    page.get_by_label("Peritel").fill("Alfamart")
+    page.get_by_label("Mitra/toko").fill("Alfamart Balongbendo")
+    page.get_by_role("button", name="Simpan penempatan").click()
+    expect(page.get_by_text("Ritel modern · Alfamart · Alfamart Balongbendo")).to_be_visible()
+    check_accessibility(page)
+
+    page.goto(f"{live_server.url}/penempatan/")
+    page.get_by_label("Saluran").select_option(label="Ritel modern")
+    page.get_by_role("button", name="Terapkan").click()
+    row = page.get_by_role("row", name=re.compile("Kerupuk lele"))
+    expect(row).to_contain_text("Ritel modern")
+    expect(row).to_contain_text("Alfamart")
+    check_accessibility(page)
+    screenshot(page, "placement-list-by-channel")
+
+    run_tasks()
+    page.goto(f"{live_server.url}/dasbor/")
+    table = page.get_by_role("region", name="Tabel: Produk ditempatkan per peritel")
+    table.scroll_into_view_if_needed()
+    expect(table.get_by_role("row", name=re.compile(r"Alfamart \(Ritel modern\)"))).to_contain_text("1")
+    table.get_by_role("link", name="1").click()
+    expect(page.get_by_role("row", name=re.compile("Kerupuk lele"))).to_be_visible()
+    screenshot(page, "placement-list-from-dashboard")
