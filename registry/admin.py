@@ -413,7 +413,7 @@ class BusinessAdmin(ProvenanceAdmin):
                         context = {
                             **self.admin_site.each_context(request),
                             "opts": self.opts,
-                            "title": "Gabungkan data ganda?",
+                            "title": f"Gabungkan #{removed.pk} {removed.name} ke #{survivor.pk} {survivor.name}?",
                             "kind": kind,
                             "survivor": survivor,
                             "removed": removed,

@@ -118,3 +118,29 @@ def test_a_refused_completion_row_keeps_its_scores(page, live_server, browser_ca
     expect(page.get_by_label("Nilai post-test Sinom Wuluh Hadir")).to_have_value("88")  # saved
     check_accessibility(page)
     screenshot(page, "dinas-completion-refused-row")
+
+
+def test_admin_sees_duplicate_pairs_by_name_and_confirms_a_merge_seeing_what_moves(page, live_server, browser_cast):
+    from registry.models import Business
+    from tests.factories import make_product
+
+    keep = make_business(browser_cast["kec_a"], name="Roti Bu Rina")
+    extra = make_business(browser_cast["kec_a"], name="Roti Bu Rina Balongbendo", desa=keep.desa)
+    make_product(extra, name="Roti Manis")
+    log_in(page, live_server, "admin.uji")
+    page.goto(f"{live_server.url}/admin/registry/business/duplikat/")
+
+    expect(page.get_by_text(f"#{extra.pk} Roti Bu Rina Balongbendo")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "admin-duplicate-pairs")
+    page.get_by_role("link", name="Bandingkan").first.click()
+    page.get_by_role("button", name=f"Pertahankan #{keep.pk}").click()
+
+    expect(page.locator("#moving")).to_contain_text("1 produk")
+    check_accessibility(page)
+    screenshot(page, "admin-duplicate-merge-confirmation")
+    assert Business.all_objects.filter(pk=extra.pk).exists()
+    page.get_by_role("button", name="Ya, gabungkan").click()
+
+    expect(page.get_by_text(f"Digabungkan ke #{keep.pk}")).to_be_visible()
+    assert not Business.all_objects.filter(pk=extra.pk).exists()
