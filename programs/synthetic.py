@@ -199,7 +199,7 @@ def _programs(businesses, rng, say):
         ),
         batch_size=5000,
     )
-    bank = Bank.objects.order_by("pk").first()
+    bank = Bank.objects.filter(nationwide=True).order_by("pk").first()  # serves every synthetic business
     if bank is not None:
         BankReferral.objects.bulk_create(
             (

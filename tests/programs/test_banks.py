@@ -199,6 +199,22 @@ def test_a_branch_officer_reads_only_its_kabupatens_referrals(client, banks, kec
     assert "Usaha Sidoarjo" in html
 
 
+def test_the_officers_referral_list_costs_a_fixed_number_of_queries(
+    client, banks, coordinator_a, kec_a, django_assert_num_queries
+):
+    officer = make_user(roles.BANK, bank=banks["BRI"], branch=kec_a.kabupaten)
+    for _ in range(15):
+        referral = refer(verified_business(kec_a), banks["BRI"], coordinator_a)
+        move_referral(referral, to_status="dikirim", by=coordinator_a)
+    client.force_login(officer)
+    client.get(REFERRALS)
+
+    with django_assert_num_queries(10):
+        response = client.get(REFERRALS)
+
+    assert response.status_code == 200
+
+
 #
 # Banks managed by the dinas
 #
