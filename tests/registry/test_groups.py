@@ -253,3 +253,31 @@ def test_the_business_list_filters_by_group(client, kec_a, group, dinas_sidoarjo
     listed = client.get(reverse("registry:business_list"), {"group": group.pk}).content.decode()
     assert member.name in listed
     assert other.name not in listed
+
+
+def test_a_group_coordinator_registers_a_member_straight_into_their_group(client, kec_a, group, group_coordinator):
+    from tests.registry.test_registration import REGISTER, registration
+
+    desa = kec_a.desa_set.get(name="Wonokupang")
+    client.force_login(group_coordinator)
+    form = client.get(REGISTER).content.decode()
+    assert f'value="{group.pk}"' in form
+    assert "checked" in form.split(f'value="{group.pk}"')[1].split(">")[0]  # their group, ticked already
+    refused = client.post(REGISTER, registration(desa))  # the group unticked: refused, nothing stored
+    assert refused.status_code == 400
+    assert "Pilih kelompok Anda." in refused.content.decode()
+    assert not Business.objects.exists()
+    response = client.post(REGISTER, registration(desa, **{"business-groups": [group.pk]}))
+    assert response.status_code == 302
+    business = Business.objects.get(name="Sinom Wuluh Bu Siti")
+    assert list(business.groups.all()) == [group]
+    assert client.get(business.get_absolute_url()).status_code == 200
+
+
+def test_a_group_coordinators_home_names_their_groups(client, group, group_coordinator):
+    client.force_login(group_coordinator)
+    home = client.get(reverse("home")).content.decode()
+    assert "Koordinator kelompok" in home
+    assert f'href="{group.get_absolute_url()}"' in home
+    BusinessGroup.objects.filter(pk=group.pk).update(coordinator=None)
+    assert "belum ditunjuk sebagai koordinator kelompok" in client.get(reverse("home")).content.decode()
