@@ -228,6 +228,22 @@ def test_the_group_page_query_count_does_not_grow_with_members(
         client.get(url, {"page": 2})
 
 
+def test_the_member_search_query_count_does_not_grow_with_candidates(
+    client, kec_a, group, dinas_sidoarjo, django_assert_max_num_queries, django_assert_num_queries
+):
+    make_business(kec_a, name="Batik Awal")
+    url = reverse("registry:group_members", kwargs={"pk": group.pk})
+    client.force_login(dinas_sidoarjo)
+    client.get(url, {"q": "batik"})
+    with django_assert_max_num_queries(20) as few:
+        client.get(url, {"q": "batik"})
+    for n in range(60):
+        make_business(kec_a, name=f"Batik Sekar {n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url, {"q": "batik"})
+    assert page.content.decode().count('name="business"') == 50  # one page of candidates
+
+
 def test_another_groups_member_is_a_404_for_a_group_coordinator(
     client, kec_a, group, dinas_sidoarjo, group_coordinator
 ):
