@@ -110,7 +110,7 @@ def test_the_area_is_read_once_per_user_object_and_again_after_an_assignment_cha
 
     user = make_user(roles.COORDINATOR, kecamatan=kec_a)
     mine, theirs = make_business(kec_a), make_business(kec_b)
-    with django_assert_num_queries(3):  # the area once, then each list
+    with django_assert_num_queries(4):  # the area once, the role once (a group coordinator?), then each list
         assert set(Business.objects.visible_to(user)) == {mine}
         assert codes(Kecamatan.objects.visible_to(user)) == {kec_a.pk}
 
