@@ -522,7 +522,12 @@ class BusinessGroupForm(forms.ModelForm):
         model = BusinessGroup
         fields = ["name", "kecamatan", "coordinator", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        labels = {"name": _("Nama kelompok atau klaster"), "kecamatan": _("Kecamatan")}
+        labels = {
+            "name": _("Nama kelompok atau klaster"),
+            "kecamatan": _("Kecamatan"),
+            "coordinator": _("Koordinator"),
+            "description": _("Keterangan"),
+        }
         help_texts = {
             "coordinator": _(
                 "Pengguna berperan koordinator kelompok yang ditugaskan di kecamatan ini. Ia hanya "

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from programs.models import BankOfficer, BankReferral
-from registry.models import AreaAssignment, Business
+from registry.models import AreaAssignment, Business, BusinessGroup, group_scoped
 from umkm_portal import health
 
 
@@ -26,7 +26,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if user.has_perm("registry.verify_business"):
             # The queue is small and indexed by verification state: a count here stays cheap.
             pending = Business.objects.visible_to(user).pending().count()
+        # A group coordinator works for their groups, inside the kecamatan of their assignment.
+        own_groups = BusinessGroup.objects.visible_to(user).order_by("name") if group_scoped(user) else None
         return super().get_context_data(
+            own_groups=own_groups,
             assignments=assignments,
             bank_officer=bank_officer,
             pending_count=pending,

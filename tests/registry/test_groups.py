@@ -228,6 +228,22 @@ def test_the_group_page_query_count_does_not_grow_with_members(
         client.get(url, {"page": 2})
 
 
+def test_the_member_search_query_count_does_not_grow_with_candidates(
+    client, kec_a, group, dinas_sidoarjo, django_assert_max_num_queries, django_assert_num_queries
+):
+    make_business(kec_a, name="Batik Awal")
+    url = reverse("registry:group_members", kwargs={"pk": group.pk})
+    client.force_login(dinas_sidoarjo)
+    client.get(url, {"q": "batik"})
+    with django_assert_max_num_queries(20) as few:
+        client.get(url, {"q": "batik"})
+    for n in range(60):
+        make_business(kec_a, name=f"Batik Sekar {n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url, {"q": "batik"})
+    assert page.content.decode().count('name="business"') == 50  # one page of candidates
+
+
 def test_another_groups_member_is_a_404_for_a_group_coordinator(
     client, kec_a, group, dinas_sidoarjo, group_coordinator
 ):
@@ -253,3 +269,31 @@ def test_the_business_list_filters_by_group(client, kec_a, group, dinas_sidoarjo
     listed = client.get(reverse("registry:business_list"), {"group": group.pk}).content.decode()
     assert member.name in listed
     assert other.name not in listed
+
+
+def test_a_group_coordinator_registers_a_member_straight_into_their_group(client, kec_a, group, group_coordinator):
+    from tests.registry.test_registration import REGISTER, registration
+
+    desa = kec_a.desa_set.get(name="Wonokupang")
+    client.force_login(group_coordinator)
+    form = client.get(REGISTER).content.decode()
+    assert f'value="{group.pk}"' in form
+    assert "checked" in form.split(f'value="{group.pk}"')[1].split(">")[0]  # their group, ticked already
+    refused = client.post(REGISTER, registration(desa))  # the group unticked: refused, nothing stored
+    assert refused.status_code == 400
+    assert "Pilih kelompok Anda." in refused.content.decode()
+    assert not Business.objects.exists()
+    response = client.post(REGISTER, registration(desa, **{"business-groups": [group.pk]}))
+    assert response.status_code == 302
+    business = Business.objects.get(name="Sinom Wuluh Bu Siti")
+    assert list(business.groups.all()) == [group]
+    assert client.get(business.get_absolute_url()).status_code == 200
+
+
+def test_a_group_coordinators_home_names_their_groups(client, group, group_coordinator):
+    client.force_login(group_coordinator)
+    home = client.get(reverse("home")).content.decode()
+    assert "Koordinator kelompok" in home
+    assert f'href="{group.get_absolute_url()}"' in home
+    BusinessGroup.objects.filter(pk=group.pk).update(coordinator=None)
+    assert "belum ditunjuk sebagai koordinator kelompok" in client.get(reverse("home")).content.decode()

@@ -98,21 +98,6 @@ def test_role_groups_hold_exactly_their_permissions(db):
         assert held == set(perms)
 
 
-def test_role_groups_are_synced_once_per_migrate_after_the_last_app(db, django_assert_num_queries):
-    """post_migrate is sent once per app (and after every test flush): the groups are set in the last app's
-    round, when every permission exists, not 13 times."""
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-
-    configs = [config for config in apps.get_app_configs() if config.models_module]
-    Group.objects.get(name=roles.group_name(roles.BANK)).permissions.clear()
-    with django_assert_num_queries(0):
-        for config in configs[:-1]:
-            roles.sync_role_groups(sender=config)
-    roles.sync_role_groups(sender=configs[-1])
-    test_role_groups_hold_exactly_their_permissions(db)
-
-
 def test_make_region_helper_loads_real_codes(db):
     assert make_region("35.29.14").name == "Dasuk"
 
@@ -125,7 +110,7 @@ def test_the_area_is_read_once_per_user_object_and_again_after_an_assignment_cha
 
     user = make_user(roles.COORDINATOR, kecamatan=kec_a)
     mine, theirs = make_business(kec_a), make_business(kec_b)
-    with django_assert_num_queries(4):  # the area and the role once (a group coordinator's scope), then each list
+    with django_assert_num_queries(4):  # the area once, the role once (a group coordinator?), then each list
         assert set(Business.objects.visible_to(user)) == {mine}
         assert codes(Kecamatan.objects.visible_to(user)) == {kec_a.pk}
 
