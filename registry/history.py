@@ -4,6 +4,7 @@ import datetime
 import decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from registry.templatetags.umkm import rupiah
@@ -44,7 +45,7 @@ def _display(record, field, value):
     if isinstance(value, decimal.Decimal):
         return rupiah(value)  # every Decimal in the registry is whole Rupiah
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
+        return _("ya") if value else _("tidak")
     if model_field.choices and value is not None:
         labels = dict(model_field.flatchoices)
         if isinstance(value, list):
@@ -84,7 +85,7 @@ def change_history(*histories, limit=30):
                 {
                     "at": newer.history_date,
                     "user": newer.history_user,
-                    "kind": {"+": "dibuat", "~": "diubah", "-": "dihapus"}[newer.history_type],
+                    "kind": {"+": _("dibuat"), "~": _("diubah"), "-": _("dihapus")}[newer.history_type],
                     "object": newer.instance_type._meta.verbose_name,
                     "label": str(newer.instance),
                     "changes": changes,
