@@ -3,6 +3,7 @@ import django_filters.fields
 from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.forms.renderers import Jinja2
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from registry import measures
@@ -39,12 +40,16 @@ class KecamatanFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__unaccent__icontains=value) | Q(code__startswith=value))
 
 
+def _document_choice(state, label):
+    return (_("Punya %(document)s") if state == "has" else _("Belum punya %(document)s")) % {"document": label}
+
+
 DOCUMENT_CHOICES = [
-    (f"{state}_{kind}", f"{'Punya' if state == 'has' else 'Belum punya'} {label}")
+    (f"{state}_{kind}", lazy(_document_choice, str)(state, label))  # in the language of each request
     for kind, label in DOCUMENT_LABELS.items()
     for state in ("has", "no")
 ]
-SIZE_CHOICES = [*SizeClass.choices, (UNCLASSIFIED, "Belum ada data tahunan")]
+SIZE_CHOICES = [*SizeClass.choices, (UNCLASSIFIED, _("Belum ada data tahunan"))]
 EXPIRING_CHOICES = [(kind, DOCUMENT_LABELS[kind]) for kind in ("pirt", "halal", "bpom")]
 
 
