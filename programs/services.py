@@ -194,13 +194,13 @@ def _has_attendance(training):
 
 def why_not_edit_training(training):
     if training.is_cancelled:
-        return "Pelatihan ini sudah dibatalkan; datanya tidak dapat diubah lagi."
+        return _("Pelatihan ini sudah dibatalkan; datanya tidak dapat diubah lagi.")
     return None
 
 
 def why_not_reschedule_training(training):
     if training.is_cancelled:
-        return "Pelatihan ini sudah dibatalkan; tidak dapat dijadwalkan ulang."
+        return _("Pelatihan ini sudah dibatalkan; tidak dapat dijadwalkan ulang.")
     if _has_attendance(training):
         return (
             "Presensi pelatihan ini sudah dicatat, jadi pelatihan sudah berlangsung dan tidak dijadwalkan ulang. "
@@ -211,16 +211,16 @@ def why_not_reschedule_training(training):
 
 def why_not_cancel_training(training):
     if training.is_cancelled:
-        return "Pelatihan ini sudah dibatalkan."
+        return _("Pelatihan ini sudah dibatalkan.")
     if _has_attendance(training):
-        return "Presensi pelatihan ini sudah dicatat: pelatihan yang sudah berlangsung tidak dapat dibatalkan."
+        return _("Presensi pelatihan ini sudah dicatat: pelatihan yang sudah berlangsung tidak dapat dibatalkan.")
     return None
 
 
 def why_not_nominate(training):
     """Why the nomination form is not offered for this training (None: it is)."""
     if training.is_cancelled:
-        return "Nominasi ditutup karena pelatihan ini dibatalkan."
+        return _("Nominasi ditutup karena pelatihan ini dibatalkan.")
     if training.end_on < timezone.localdate():
         return (
             f"Nominasi ditutup karena pelatihan sudah selesai pada {_day(training.end_on)}. "
@@ -231,7 +231,7 @@ def why_not_nominate(training):
 
 def why_not_record_participants(training):
     if training.is_cancelled:
-        return "Pelatihan ini dibatalkan; tidak ada peserta yang dicatat."
+        return _("Pelatihan ini dibatalkan; tidak ada peserta yang dicatat.")
     if training.start_on > timezone.localdate():
         return (
             f"Pelatihan baru dimulai {_day(training.start_on)}: sebelum itu peserta dinominasikan koordinator "
@@ -597,21 +597,21 @@ def open_curation_call(call, *, criteria, by):
 
 def why_not_edit_call(call):
     if call.is_cancelled:
-        return "Kurasi ini sudah dibatalkan; datanya tidak dapat diubah lagi."
+        return _("Kurasi ini sudah dibatalkan; datanya tidak dapat diubah lagi.")
     return None
 
 
 def why_not_reschedule_call(call):
     if call.is_cancelled:
-        return "Kurasi ini sudah dibatalkan; tidak dapat dijadwalkan ulang."
+        return _("Kurasi ini sudah dibatalkan; tidak dapat dijadwalkan ulang.")
     return None
 
 
 def why_not_cancel_call(call):
     if call.is_cancelled:
-        return "Kurasi ini sudah dibatalkan."
+        return _("Kurasi ini sudah dibatalkan.")
     if call.submissions.exclude(decision=CurationSubmission.Decision.PENDING).exists():
-        return "Sudah ada produk yang diputuskan di kurasi ini; kurasi tidak dapat dibatalkan."
+        return _("Sudah ada produk yang diputuskan di kurasi ini; kurasi tidak dapat dibatalkan.")
     return None
 
 
@@ -619,7 +619,7 @@ def why_not_submit(call):
     """Why the submission form is not offered for this call (None: it is)."""
     today = timezone.localdate()
     if call.is_cancelled:
-        return "Pengajuan ditutup karena kurasi ini dibatalkan."
+        return _("Pengajuan ditutup karena kurasi ini dibatalkan.")
     if today < call.opens_on:
         return f"Pengajuan baru dibuka {_day(call.opens_on)}."
     if today > call.closes_on:

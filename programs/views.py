@@ -362,9 +362,9 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
                     .only("pk", "name")
                 )
                 if not candidates:
-                    nomination_closed = "Semua anggota aktif Anda di kabupaten ini sudah dinominasikan."
+                    nomination_closed = _("Semua anggota aktif Anda di kabupaten ini sudah dinominasikan.")
         elif user.has_perm("programs.manage_enrollment") and why_not_nominate(training) is None:
-            nomination_closed = "Nominasi diajukan oleh koordinator kecamatan; dinas mengonfirmasi di bawah."
+            nomination_closed = _("Nominasi diajukan oleh koordinator kecamatan; dinas mengonfirmasi di bawah.")
         return super().get_context_data(
             sessions=sessions,
             enrollments=enrollments,
