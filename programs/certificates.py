@@ -3,38 +3,27 @@
 import io
 
 import segno
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas
 
-_MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 GREEN = (0.04, 0.36, 0.23)
 
 
 def tanggal(day):
-    """A date written the Indonesian way: 5 Juli 2026."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    """A date written out in the active language by Django's own month names: "5 Juli 2026", "5 July 2026"."""
+    return date_format(day, "j F Y")
 
 
 def issuer_lines(training):
     """The issuing office, naming the kabupaten once: an organiser such as "Dinas Koperasi dan UMKM
     Kabupaten Sidoarjo" already names it, else the kabupaten follows on its own line."""
     kabupaten = training.kabupaten
-    kind = kabupaten.get_kind_display()
+    with translation.override("id"):  # "Kabupaten"/"Kota" as the place's own name spells it, in every language
+        kind = str(kabupaten.get_kind_display())
     full = kabupaten.name if kabupaten.name.lower().startswith(kind.lower()) else f"{kind} {kabupaten.name}"
     bare = full[len(kind) :].strip()
     lines = [training.organiser.upper()]
@@ -61,19 +50,24 @@ def certificate_pdf(enrollment, *, verify_url):
     buffer = io.BytesIO()
     width, height = landscape(A4)
     pdf = canvas.Canvas(buffer, pagesize=(width, height))
-    pdf.setTitle(f"Sertifikat {business.owner.name}")
+    pdf.setTitle(_("Sertifikat %(name)s") % {"name": business.owner.name})
     pdf.setLineWidth(4)
     pdf.setStrokeColorRGB(*GREEN)
     pdf.rect(1.2 * cm, 1.2 * cm, width - 2.4 * cm, height - 2.4 * cm)
     lines = [("Helvetica", 13, line) for line in issuer_lines(training)]
     lines += [
-        ("Helvetica-Bold", 34, "SERTIFIKAT"),
-        ("Helvetica", 14, "diberikan kepada"),
+        ("Helvetica-Bold", 34, _("SERTIFIKAT")),
+        ("Helvetica", 14, _("diberikan kepada")),
         ("Helvetica-Bold", 24, business.owner.name),
         ("Helvetica", 14, business.name),
-        ("Helvetica", 14, "yang telah menyelesaikan pelatihan"),
+        ("Helvetica", 14, _("yang telah menyelesaikan pelatihan")),
         ("Helvetica-Bold", 18, training.title),
-        ("Helvetica", 12, f"{training.venue}, {tanggal(training.start_on)} sampai {tanggal(training.end_on)}"),
+        (
+            "Helvetica",
+            12,
+            _("%(venue)s, %(start)s sampai %(end)s")
+            % {"venue": training.venue, "start": tanggal(training.start_on), "end": tanggal(training.end_on)},
+        ),
     ]
     y = height - 2.6 * cm
     for font, size, text in lines:
@@ -101,13 +95,16 @@ def certificate_pdf(enrollment, *, verify_url):
     # The verification code and its QR, lower left.
     _draw_qr(pdf, verify_url, 2.2 * cm, 2.2 * cm, 2.8 * cm)
     pdf.setFont("Helvetica", 8)
-    pdf.drawString(5.4 * cm, 4.3 * cm, "Periksa keaslian sertifikat ini:")
+    pdf.drawString(5.4 * cm, 4.3 * cm, _("Periksa keaslian sertifikat ini:"))
     pdf.drawString(5.4 * cm, 3.9 * cm, verify_url)
     pdf.setFont("Helvetica-Bold", 10)
-    pdf.drawString(5.4 * cm, 3.3 * cm, f"Kode verifikasi: {enrollment.certificate_code}")
+    pdf.drawString(5.4 * cm, 3.3 * cm, _("Kode verifikasi: %(code)s") % {"code": enrollment.certificate_code})
     pdf.setFont("Helvetica", 8)
     pdf.drawString(
-        5.4 * cm, 2.8 * cm, f"No. {training.pk:04d}/{enrollment.pk:06d} · dicetak {tanggal(timezone.localdate())}"
+        5.4 * cm,
+        2.8 * cm,
+        _("No. %(number)s · dicetak %(date)s")
+        % {"number": f"{training.pk:04d}/{enrollment.pk:06d}", "date": tanggal(timezone.localdate())},
     )
     pdf.showPage()
     pdf.save()

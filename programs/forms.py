@@ -41,13 +41,13 @@ def no_officer_warning(bank, kabupaten):
 
 class BankReferralForm(forms.Form):
     bank = BankChoiceField(label=_("Bank tujuan"), queryset=Bank.objects.none())
-    credit_product = forms.ChoiceField(label="Produk kredit", choices=BankReferral.CreditProduct.choices)
-    amount_requested = RupiahField(label="Plafon yang diajukan")
+    credit_product = forms.ChoiceField(label=_("Produk kredit"), choices=BankReferral.CreditProduct.choices)
+    amount_requested = RupiahField(label=_("Plafon yang diajukan"))
     purpose = forms.CharField(
-        label="Tujuan penggunaan",
+        label=_("Tujuan penggunaan"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Misalnya tambahan modal bahan baku, mesin pengemas.",
+        help_text=_("Misalnya tambahan modal bahan baku, mesin pengemas."),
     )
     # Shown (as a checkbox) only once the chosen bank turned out to have no officer for the kabupaten.
     no_officer_ok = forms.BooleanField(
@@ -69,7 +69,7 @@ class BankReferralForm(forms.Form):
     def clean_amount_requested(self):
         amount = self.cleaned_data["amount_requested"]
         if not amount:
-            raise forms.ValidationError("Plafon yang diajukan harus lebih dari nol.")
+            raise forms.ValidationError(_("Plafon yang diajukan harus lebih dari nol."))
         return amount
 
     def clean(self):
@@ -154,9 +154,9 @@ class ReferralStepForm(VersionForm):
     """One step of the workflow; which fields matter depends on the step."""
 
     to_status = forms.ChoiceField(choices=BankReferral.Status.choices)
-    note = forms.CharField(label="Catatan atau alasan", max_length=500, required=False)
-    amount = RupiahField(label="Jumlah (Rp)", required=False)
-    on = forms.DateField(label="Tanggal", required=False, widget=DateInput())
+    note = forms.CharField(label=_("Catatan atau alasan"), max_length=500, required=False)
+    amount = RupiahField(label=_("Jumlah (Rp)"), required=False)
+    on = forms.DateField(label=_("Tanggal"), required=False, widget=DateInput())
 
 
 class TrainingForm(forms.ModelForm):
@@ -203,7 +203,7 @@ class TrainingForm(forms.ModelForm):
         kabupaten = cleaned.get("kabupaten") or (self.instance.kabupaten if self.instance.pk else None)
         targets = cleaned.get("target_kecamatan") or []
         if kabupaten and any(k.kabupaten_id != kabupaten.pk for k in targets):
-            self.add_error("target_kecamatan", "Kecamatan sasaran harus di kabupaten penyelenggara.")
+            self.add_error("target_kecamatan", _("Kecamatan sasaran harus di kabupaten penyelenggara."))
         return cleaned
 
 
@@ -224,22 +224,22 @@ SessionEditFormSet = forms.inlineformset_factory(
 class RescheduleForm(forms.Form):
     """New dates and the reason that participants and coordinators read."""
 
-    start_on = forms.DateField(label="Tanggal mulai baru", widget=DateInput())
-    end_on = forms.DateField(label="Tanggal selesai baru", widget=DateInput())
+    start_on = forms.DateField(label=_("Tanggal mulai baru"), widget=DateInput())
+    end_on = forms.DateField(label=_("Tanggal selesai baru"), widget=DateInput())
     reason = forms.CharField(
-        label="Alasan jadwal ulang",
+        label=_("Alasan jadwal ulang"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Ditampilkan kepada peserta dan koordinator.",
+        help_text=_("Ditampilkan kepada peserta dan koordinator."),
     )
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label="Alasan pembatalan",
+        label=_("Alasan pembatalan"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Ditampilkan kepada peserta dan koordinator.",
+        help_text=_("Ditampilkan kepada peserta dan koordinator."),
     )
 
 
@@ -257,7 +257,10 @@ class MentoringVisitForm(forms.ModelForm):
 
 class CurationCallForm(forms.ModelForm):
     required_documents = forms.MultipleChoiceField(
-        label="Dokumen wajib", choices=LegalDocument.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Dokumen wajib"),
+        choices=LegalDocument.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -304,17 +307,17 @@ class PlacementForm(forms.Form):
     retailer = forms.CharField(
         label=_("Peritel"), max_length=100, help_text=_("Misalnya Alfamart, Indomaret, Shopee atau nama hotel.")
     )
-    partner = forms.CharField(label="Mitra/toko", max_length=150)
-    starts_on = forms.DateField(label="Mulai", widget=DateInput())
-    ends_on = forms.DateField(label="Sampai", required=False, widget=DateInput())
+    partner = forms.CharField(label=_("Mitra/toko"), max_length=150)
+    starts_on = forms.DateField(label=_("Mulai"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Sampai"), required=False, widget=DateInput())
 
 
 class PlacementEndForm(forms.Form):
-    ends_on = forms.DateField(label="Berakhir pada", widget=DateInput())
+    ends_on = forms.DateField(label=_("Berakhir pada"), widget=DateInput())
 
 
 class SalesNoteForm(forms.ModelForm):
-    value = RupiahField(label="Nilai penjualan (Rp)")
+    value = RupiahField(label=_("Nilai penjualan (Rp)"))
 
     class Meta:
         model = PlacementSalesNote
@@ -327,8 +330,8 @@ class SalesNoteForm(forms.ModelForm):
 
 
 class ExportFacilitationForm(forms.ModelForm):
-    country = forms.ChoiceField(label="Negara tujuan", choices=[("", "---------"), *COUNTRY_CHOICES])
-    value = RupiahField(label="Nilai ekspor (Rp)")
+    country = forms.ChoiceField(label=_("Negara tujuan"), choices=lambda: [("", "---------"), *COUNTRY_CHOICES])
+    value = RupiahField(label=_("Nilai ekspor (Rp)"))
 
     class Meta:
         model = ExportFacilitation
@@ -383,9 +386,12 @@ class CurationScoreForm(forms.Form):
                 max_value=criterion.max_score,
                 required=False,
                 error_messages={
-                    "invalid": f"Nilai harus angka bulat 0 sampai {criterion.max_score}.",
-                    "min_value": f"Nilai harus angka bulat 0 sampai {criterion.max_score}.",
-                    "max_value": f"Nilai harus angka bulat 0 sampai {criterion.max_score}.",
+                    "invalid": _("Nilai harus angka bulat 0 sampai %(criterion_max_score)s.")
+                    % {"criterion_max_score": criterion.max_score},
+                    "min_value": _("Nilai harus angka bulat 0 sampai %(criterion_max_score)s.")
+                    % {"criterion_max_score": criterion.max_score},
+                    "max_value": _("Nilai harus angka bulat 0 sampai %(criterion_max_score)s.")
+                    % {"criterion_max_score": criterion.max_score},
                 },
             )
 

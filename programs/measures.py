@@ -4,13 +4,14 @@ As in registry.measures, each returns a Q for `.filter(q)` and for `Count("pk", 
 """
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import Attendance, BankReferral, BankReferralEvent, CurationSubmission, Placement
 
 REFERRAL_STAGES = [
-    ("dirujuk", "Dirujuk ke bank"),
-    ("disetujui", "Disetujui (termasuk yang sudah cair)"),
-    ("dicairkan", "Dicairkan"),
+    ("dirujuk", _("Dirujuk ke bank")),
+    ("disetujui", _("Disetujui (termasuk yang sudah cair)")),
+    ("dicairkan", _("Dicairkan")),
 ]
 
 

@@ -142,9 +142,9 @@ class BankOfficer(models.Model):
     officer only those of businesses in its kabupaten."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bank_officer", verbose_name="pengguna"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bank_officer", verbose_name=_("pengguna")
     )
-    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="officers", verbose_name="bank")
+    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="officers", verbose_name=_("bank"))
     kabupaten = models.ForeignKey(
         Kabupaten,
         on_delete=models.PROTECT,
@@ -154,7 +154,7 @@ class BankOfficer(models.Model):
         verbose_name=_("kabupaten/kota"),
         help_text=_("Rujukan dari kabupaten ini saja (kantor cabang); kosong: seluruh wilayah layanan bank."),
     )
-    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -168,8 +168,8 @@ class BankOfficer(models.Model):
 
     class Meta:
         ordering = ["bank", "user"]
-        verbose_name = "petugas bank"
-        verbose_name_plural = "petugas bank"
+        verbose_name = _("petugas bank")
+        verbose_name_plural = _("petugas bank")
 
     def __str__(self):
         return f"{self.user} ({self.bank})"
@@ -206,19 +206,19 @@ class BankReferral(Provenance):
     """A business referred to a bank for credit (often KUR), tracked from draft to disbursement."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draf"
-        SENT = "dikirim", "Dikirim ke bank"
-        PROCESSING = "diproses", "Diproses bank"
-        APPROVED = "disetujui", "Disetujui"
-        REJECTED = "ditolak", "Ditolak"
-        DISBURSED = "dicairkan", "Dicairkan"
-        CANCELLED = "dibatalkan", "Dibatalkan"
+        DRAFT = "draft", _("Draf")
+        SENT = "dikirim", _("Dikirim ke bank")
+        PROCESSING = "diproses", _("Diproses bank")
+        APPROVED = "disetujui", _("Disetujui")
+        REJECTED = "ditolak", _("Ditolak")
+        DISBURSED = "dicairkan", _("Dicairkan")
+        CANCELLED = "dibatalkan", _("Dibatalkan")
 
     class CreditProduct(models.TextChoices):
-        KUR_SUPER_MIKRO = "kur_super_mikro", "KUR Super Mikro (s.d. Rp10 juta)"
-        KUR_MIKRO = "kur_mikro", "KUR Mikro (Rp10-100 juta)"
-        KUR_KECIL = "kur_kecil", "KUR Kecil (Rp100-500 juta)"
-        OTHER = "lainnya", "Kredit lain"
+        KUR_SUPER_MIKRO = "kur_super_mikro", _("KUR Super Mikro (s.d. Rp10 juta)")
+        KUR_MIKRO = "kur_mikro", _("KUR Mikro (Rp10-100 juta)")
+        KUR_KECIL = "kur_kecil", _("KUR Kecil (Rp100-500 juta)")
+        OTHER = "lainnya", _("Kredit lain")
 
     # Who may move a referral where: the referring side (area staff) or the bank.
     OPEN_STATUSES = [Status.DRAFT, Status.SENT, Status.PROCESSING, Status.APPROVED]
@@ -234,36 +234,36 @@ class BankReferral(Provenance):
     }
 
     business = models.ForeignKey(
-        Business, on_delete=models.PROTECT, related_name="bank_referrals", verbose_name="usaha"
+        Business, on_delete=models.PROTECT, related_name="bank_referrals", verbose_name=_("usaha")
     )
-    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="referrals", verbose_name="bank")
-    credit_product = models.CharField("produk kredit", max_length=20, choices=CreditProduct.choices)
-    amount_requested = models.DecimalField("plafon diajukan (Rp)", max_digits=15, decimal_places=0)
-    purpose = models.CharField("tujuan penggunaan", max_length=300)
-    status = models.CharField("status", max_length=12, choices=Status.choices, default=Status.DRAFT)
+    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("bank"))
+    credit_product = models.CharField(_("produk kredit"), max_length=20, choices=CreditProduct.choices)
+    amount_requested = models.DecimalField(_("plafon diajukan (Rp)"), max_digits=15, decimal_places=0)
+    purpose = models.CharField(_("tujuan penggunaan"), max_length=300)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     amount_approved = models.DecimalField(
-        "plafon disetujui (Rp)", max_digits=15, decimal_places=0, null=True, blank=True
+        _("plafon disetujui (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True
     )
     amount_disbursed = models.DecimalField(
-        "jumlah dicairkan (Rp)", max_digits=15, decimal_places=0, null=True, blank=True
+        _("jumlah dicairkan (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True
     )
-    disbursed_on = models.DateField("tanggal pencairan", null=True, blank=True)
-    decision_note = models.CharField("alasan/catatan keputusan", max_length=500, blank=True)
+    disbursed_on = models.DateField(_("tanggal pencairan"), null=True, blank=True)
+    decision_note = models.CharField(_("alasan/catatan keputusan"), max_length=500, blank=True)
     referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="dirujuk oleh"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dirujuk oleh")
     )
-    created_at = models.DateTimeField("dibuat", auto_now_add=True)
-    updated_at = models.DateTimeField("diubah", auto_now=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     # Optimistic locking: every step moves it, so a step chosen on a page read before is refused.
-    version = models.PositiveIntegerField("versi", default=1, editable=False)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = BankReferralQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "rujukan bank"
-        verbose_name_plural = "rujukan bank"
+        verbose_name = _("rujukan bank")
+        verbose_name_plural = _("rujukan bank")
         permissions = [("decide_bankreferral", "Dapat mencatat keputusan bank atas rujukan")]
         indexes = [models.Index(fields=["bank", "status", "created_at"], name="programs_referral_bank_queue")]
         constraints = [
@@ -271,22 +271,22 @@ class BankReferral(Provenance):
                 fields=["business", "bank"],
                 condition=Q(status__in=["draft", "dikirim", "diproses", "disetujui"]),
                 name="programs_bankreferral_one_open_per_bank",
-                violation_error_message="Usaha ini sudah punya rujukan terbuka ke bank tersebut.",
+                violation_error_message=_("Usaha ini sudah punya rujukan terbuka ke bank tersebut."),
             ),
             models.CheckConstraint(
                 condition=Q(amount_requested__gt=0),
                 name="programs_bankreferral_amount_positive",
-                violation_error_message="Plafon yang diajukan harus lebih dari nol.",
+                violation_error_message=_("Plafon yang diajukan harus lebih dari nol."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="ditolak") | ~Q(decision_note=""),
                 name="programs_bankreferral_rejection_has_reason",
-                violation_error_message="Penolakan harus disertai alasan.",
+                violation_error_message=_("Penolakan harus disertai alasan."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="dicairkan") | (Q(amount_disbursed__gt=0) & Q(disbursed_on__isnull=False)),
                 name="programs_bankreferral_disbursement_complete",
-                violation_error_message="Pencairan harus mencatat jumlah dan tanggal.",
+                violation_error_message=_("Pencairan harus mencatat jumlah dan tanggal."),
             ),
         ]
 
@@ -305,16 +305,16 @@ class BankReferralEvent(models.Model):
     """One step of a referral's workflow: from which status to which, by whom, when, with what note."""
 
     referral = models.ForeignKey(BankReferral, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField("dari", max_length=12, choices=BankReferral.Status.choices, blank=True)
-    to_status = models.CharField("ke", max_length=12, choices=BankReferral.Status.choices)
-    note = models.CharField("catatan", max_length=500, blank=True)
+    from_status = models.CharField(_("dari"), max_length=12, choices=BankReferral.Status.choices, blank=True)
+    to_status = models.CharField(_("ke"), max_length=12, choices=BankReferral.Status.choices)
+    note = models.CharField(_("catatan"), max_length=500, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("waktu", auto_now_add=True)
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
 
     class Meta:
         ordering = ["referral", "at", "pk"]
-        verbose_name = "langkah rujukan"
-        verbose_name_plural = "langkah rujukan"
+        verbose_name = _("langkah rujukan")
+        verbose_name_plural = _("langkah rujukan")
 
     def __str__(self):
         return f"{self.referral_id}: {self.from_status or '-'} → {self.to_status}"
@@ -329,22 +329,22 @@ class Schedulable(models.Model):
     """A program event the dinas plans: edited under optimistic locking (`version`), rescheduled or cancelled
     with a reason that participants and coordinators read on its page and in their worklists."""
 
-    version = models.PositiveIntegerField("versi", default=1, editable=False)
-    updated_at = models.DateTimeField("diubah", auto_now=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     # Written only by the services (cancel_*, reschedule_*); editable so the change history shows them.
-    cancelled_at = models.DateTimeField("dibatalkan pada", null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="dibatalkan oleh",
+        verbose_name=_("dibatalkan oleh"),
     )
-    cancel_reason = models.CharField("alasan pembatalan", max_length=300, blank=True)
-    rescheduled_at = models.DateTimeField("dijadwalkan ulang pada", null=True, blank=True)
-    rescheduled_from = models.DateField("jadwal semula", null=True, blank=True)
-    reschedule_reason = models.CharField("alasan jadwal ulang", max_length=300, blank=True)
+    cancel_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
+    rescheduled_at = models.DateTimeField(_("dijadwalkan ulang pada"), null=True, blank=True)
+    rescheduled_from = models.DateField(_("jadwal semula"), null=True, blank=True)
+    reschedule_reason = models.CharField(_("alasan jadwal ulang"), max_length=300, blank=True)
 
     class Meta:
         abstract = True
@@ -367,20 +367,20 @@ class Mentor(models.Model):
     """A trainer or mentor: from a university, from industry, or dinas staff."""
 
     class Affiliation(models.TextChoices):
-        UNIVERSITY = "universitas", "Perguruan tinggi"
-        INDUSTRY = "industri", "Industri/praktisi"
-        DINAS = "dinas", "Dinas"
-        OTHER = "lainnya", "Lainnya"
+        UNIVERSITY = "universitas", _("Perguruan tinggi")
+        INDUSTRY = "industri", _("Industri/praktisi")
+        DINAS = "dinas", _("Dinas")
+        OTHER = "lainnya", _("Lainnya")
 
-    name = models.CharField("nama", max_length=150)
-    affiliation = models.CharField("asal", max_length=12, choices=Affiliation.choices)
-    institution = models.CharField("lembaga", max_length=150, blank=True)
-    expertise = models.CharField("keahlian", max_length=200, blank=True)
+    name = models.CharField(_("nama"), max_length=150)
+    affiliation = models.CharField(_("asal"), max_length=12, choices=Affiliation.choices)
+    institution = models.CharField(_("lembaga"), max_length=150, blank=True)
+    expertise = models.CharField(_("keahlian"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "mentor"
-        verbose_name_plural = "mentor"
+        verbose_name = _("mentor")
+        verbose_name_plural = _("mentor")
 
     def __str__(self):
         return f"{self.name} ({self.institution})" if self.institution else self.name
@@ -410,78 +410,78 @@ class Training(Schedulable, Provenance):
     """
 
     class State(models.TextChoices):
-        PLANNED = "dijadwalkan", "Dijadwalkan"
-        ONGOING = "berlangsung", "Sedang berlangsung"
-        HELD = "selesai", "Sudah berlangsung"
-        CANCELLED = "dibatalkan", "Dibatalkan"
+        PLANNED = "dijadwalkan", _("Dijadwalkan")
+        ONGOING = "berlangsung", _("Sedang berlangsung")
+        HELD = "selesai", _("Sudah berlangsung")
+        CANCELLED = "dibatalkan", _("Dibatalkan")
 
     class Kind(models.TextChoices):
-        HOME_INDUSTRY = "industri_rumahan", "Industri rumahan"
-        PACKAGING = "kemasan", "Kemasan dan label"
-        DIGITAL = "pemasaran_digital", "Pemasaran digital"
-        EXPORT = "kesiapan_ekspor", "Kesiapan ekspor"
-        HALAL = "halal", "Sertifikasi halal"
-        FINANCE = "keuangan", "Keuangan dan pembukuan"
-        OTHER = "lainnya", "Lainnya"
+        HOME_INDUSTRY = "industri_rumahan", _("Industri rumahan")
+        PACKAGING = "kemasan", _("Kemasan dan label")
+        DIGITAL = "pemasaran_digital", _("Pemasaran digital")
+        EXPORT = "kesiapan_ekspor", _("Kesiapan ekspor")
+        HALAL = "halal", _("Sertifikasi halal")
+        FINANCE = "keuangan", _("Keuangan dan pembukuan")
+        OTHER = "lainnya", _("Lainnya")
 
     kabupaten = models.ForeignKey(
-        Kabupaten, on_delete=models.PROTECT, related_name="trainings", verbose_name="kabupaten"
+        Kabupaten, on_delete=models.PROTECT, related_name="trainings", verbose_name=_("kabupaten")
     )
-    organiser = models.CharField("penyelenggara", max_length=150, help_text="Misalnya Dinas Koperasi dan UMKM.")
-    title = models.CharField("judul", max_length=200)
-    kind = models.CharField("jenis", max_length=20, choices=Kind.choices)
-    description = models.TextField("deskripsi", blank=True)
-    venue = models.CharField("tempat", max_length=200)
-    start_on = models.DateField("mulai")
-    end_on = models.DateField("selesai")
-    capacity = models.PositiveIntegerField("kuota peserta")
+    organiser = models.CharField(_("penyelenggara"), max_length=150, help_text=_("Misalnya Dinas Koperasi dan UMKM."))
+    title = models.CharField(_("judul"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("deskripsi"), blank=True)
+    venue = models.CharField(_("tempat"), max_length=200)
+    start_on = models.DateField(_("mulai"))
+    end_on = models.DateField(_("selesai"))
+    capacity = models.PositiveIntegerField(_("kuota peserta"))
     target_kecamatan = models.ManyToManyField(
         Kecamatan,
         blank=True,
         related_name="+",
-        verbose_name="kecamatan sasaran",
-        help_text="Kosongkan bila terbuka untuk seluruh kabupaten.",
+        verbose_name=_("kecamatan sasaran"),
+        help_text=_("Kosongkan bila terbuka untuk seluruh kabupaten."),
     )
-    target_category = models.CharField("kategori sasaran", max_length=20, choices=Category.choices, blank=True)
+    target_category = models.CharField(_("kategori sasaran"), max_length=20, choices=Category.choices, blank=True)
     target_group = models.ForeignKey(
         BusinessGroup,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="kelompok sasaran",
+        verbose_name=_("kelompok sasaran"),
     )
-    mentors = models.ManyToManyField(Mentor, blank=True, related_name="trainings", verbose_name="mentor")
+    mentors = models.ManyToManyField(Mentor, blank=True, related_name="trainings", verbose_name=_("mentor"))
     signatory_name = models.CharField(
-        "nama penanda tangan", max_length=150, blank=True, help_text="Pejabat yang menandatangani sertifikat."
+        _("nama penanda tangan"), max_length=150, blank=True, help_text=_("Pejabat yang menandatangani sertifikat.")
     )
     signatory_title = models.CharField(
-        "jabatan penanda tangan", max_length=150, blank=True, help_text="Misalnya Kepala Dinas Koperasi dan UMKM."
+        _("jabatan penanda tangan"), max_length=150, blank=True, help_text=_("Misalnya Kepala Dinas Koperasi dan UMKM.")
     )
     signatory_nip = models.CharField(
-        "NIP penanda tangan", max_length=18, blank=True, validators=[NIP_VALIDATOR], help_text="18 angka."
+        _("NIP penanda tangan"), max_length=18, blank=True, validators=[NIP_VALIDATOR], help_text=_("18 angka.")
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     objects = TrainingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_on", "pk"]
-        verbose_name = "pelatihan"
-        verbose_name_plural = "pelatihan"
+        verbose_name = _("pelatihan")
+        verbose_name_plural = _("pelatihan")
         permissions = [("manage_enrollment", "Dapat mengonfirmasi peserta, presensi, dan kelulusan")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_on__gte=F("start_on")),
                 name="programs_training_ends_after_start",
-                violation_error_message="Tanggal selesai harus sesudah tanggal mulai.",
+                violation_error_message=_("Tanggal selesai harus sesudah tanggal mulai."),
             ),
             models.CheckConstraint(
                 condition=Q(capacity__gt=0),
                 name="programs_training_capacity_positive",
-                violation_error_message="Kuota peserta harus lebih dari nol.",
+                violation_error_message=_("Kuota peserta harus lebih dari nol."),
             ),
         ]
 
@@ -512,13 +512,13 @@ class TrainingSession(models.Model):
     """One meeting of a training, for which attendance is taken."""
 
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="sessions")
-    on = models.DateField("tanggal")
-    topic = models.CharField("materi", max_length=200)
+    on = models.DateField(_("tanggal"))
+    topic = models.CharField(_("materi"), max_length=200)
 
     class Meta:
         ordering = ["training", "on", "pk"]
-        verbose_name = "sesi pelatihan"
-        verbose_name_plural = "sesi pelatihan"
+        verbose_name = _("sesi pelatihan")
+        verbose_name_plural = _("sesi pelatihan")
 
     def __str__(self):
         return f"{self.on:%d-%m-%Y} {self.topic}"
@@ -536,47 +536,49 @@ class Enrollment(Provenance):
     """A business nominated to a training, confirmed (or not) by the dinas, then attending and completing."""
 
     class Status(models.TextChoices):
-        NOMINATED = "dinominasikan", "Dinominasikan"
-        CONFIRMED = "dikonfirmasi", "Dikonfirmasi"
-        DECLINED = "ditolak", "Tidak diterima"
+        NOMINATED = "dinominasikan", _("Dinominasikan")
+        CONFIRMED = "dikonfirmasi", _("Dikonfirmasi")
+        DECLINED = "ditolak", _("Tidak diterima")
 
     training = models.ForeignKey(Training, on_delete=models.PROTECT, related_name="enrollments")
-    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="enrollments", verbose_name="usaha")
-    status = models.CharField("status", max_length=15, choices=Status.choices, default=Status.NOMINATED)
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("usaha")
+    )
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.NOMINATED)
     nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    nominated_at = models.DateTimeField("dinominasikan", auto_now_add=True)
+    nominated_at = models.DateTimeField(_("dinominasikan"), auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    decided_at = models.DateTimeField("diputuskan", null=True, blank=True)
-    pre_score = models.PositiveSmallIntegerField("nilai pre-test", null=True, blank=True)
-    post_score = models.PositiveSmallIntegerField("nilai post-test", null=True, blank=True)
-    completed_at = models.DateTimeField("lulus pada", null=True, blank=True)
-    certificate_code = models.CharField("kode verifikasi sertifikat", max_length=14, blank=True, editable=False)
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    pre_score = models.PositiveSmallIntegerField(_("nilai pre-test"), null=True, blank=True)
+    post_score = models.PositiveSmallIntegerField(_("nilai post-test"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("lulus pada"), null=True, blank=True)
+    certificate_code = models.CharField(_("kode verifikasi sertifikat"), max_length=14, blank=True, editable=False)
 
     objects = EnrollmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["training", "business__name", "pk"]
-        verbose_name = "peserta pelatihan"
-        verbose_name_plural = "peserta pelatihan"
+        verbose_name = _("peserta pelatihan")
+        verbose_name_plural = _("peserta pelatihan")
         constraints = [
             models.UniqueConstraint(
                 fields=["training", "business"],
                 name="programs_enrollment_once_per_training",
-                violation_error_message="Usaha ini sudah dinominasikan ke pelatihan tersebut.",
+                violation_error_message=_("Usaha ini sudah dinominasikan ke pelatihan tersebut."),
             ),
             models.CheckConstraint(
                 condition=(Q(pre_score__isnull=True) | Q(pre_score__lte=100))
                 & (Q(post_score__isnull=True) | Q(post_score__lte=100)),
                 name="programs_enrollment_scores_0_100",
-                violation_error_message="Nilai harus 0 sampai 100.",
+                violation_error_message=_("Nilai harus 0 sampai 100."),
             ),
             models.CheckConstraint(
                 condition=Q(completed_at__isnull=True) | Q(status="dikonfirmasi"),
                 name="programs_enrollment_completed_if_confirmed",
-                violation_error_message="Hanya peserta terkonfirmasi yang dapat lulus.",
+                violation_error_message=_("Hanya peserta terkonfirmasi yang dapat lulus."),
             ),
             models.UniqueConstraint(
                 fields=["certificate_code"],
@@ -604,14 +606,14 @@ class Attendance(models.Model):
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendances")
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")
-    present = models.BooleanField("hadir", default=False)
+    present = models.BooleanField(_("hadir"), default=False)
     marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    marked_at = models.DateTimeField("dicatat", auto_now=True)
+    marked_at = models.DateTimeField(_("dicatat"), auto_now=True)
 
     class Meta:
         ordering = ["session", "enrollment"]
-        verbose_name = "presensi"
-        verbose_name_plural = "presensi"
+        verbose_name = _("presensi")
+        verbose_name_plural = _("presensi")
         constraints = [
             models.UniqueConstraint(fields=["enrollment", "session"], name="programs_attendance_once_per_session")
         ]
@@ -637,34 +639,34 @@ class MentoringVisit(Provenance):
     """A mentor's visit to a business: what was found, what was agreed, and when to follow up."""
 
     business = models.ForeignKey(
-        Business, on_delete=models.PROTECT, related_name="mentoring_visits", verbose_name="usaha"
+        Business, on_delete=models.PROTECT, related_name="mentoring_visits", verbose_name=_("usaha")
     )
     mentor = models.ForeignKey(
-        Mentor, on_delete=models.PROTECT, null=True, blank=True, related_name="visits", verbose_name="mentor"
+        Mentor, on_delete=models.PROTECT, null=True, blank=True, related_name="visits", verbose_name=_("mentor")
     )
-    organiser = models.CharField("dinas pendamping", max_length=150)
-    visited_on = models.DateField("tanggal kunjungan")
-    topic = models.CharField("topik", max_length=200)
-    findings = models.TextField("temuan")
-    actions = models.TextField("tindakan yang disepakati", blank=True)
-    follow_up_on = models.DateField("tindak lanjut pada", null=True, blank=True)
-    follow_up_done = models.BooleanField("tindak lanjut selesai", default=False)
+    organiser = models.CharField(_("dinas pendamping"), max_length=150)
+    visited_on = models.DateField(_("tanggal kunjungan"))
+    topic = models.CharField(_("topik"), max_length=200)
+    findings = models.TextField(_("temuan"))
+    actions = models.TextField(_("tindakan yang disepakati"), blank=True)
+    follow_up_on = models.DateField(_("tindak lanjut pada"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("tindak lanjut selesai"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("dicatat", auto_now_add=True)
+    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
 
     objects = MentoringVisitQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-visited_on", "-pk"]
-        verbose_name = "kunjungan pendampingan"
-        verbose_name_plural = "kunjungan pendampingan"
+        verbose_name = _("kunjungan pendampingan")
+        verbose_name_plural = _("kunjungan pendampingan")
         indexes = [models.Index(fields=["follow_up_done", "follow_up_on"], name="programs_visit_follow_up")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=F("visited_on")),
                 name="programs_mentoringvisit_follow_up_after_visit",
-                violation_error_message="Tanggal tindak lanjut harus sesudah kunjungan.",
+                violation_error_message=_("Tanggal tindak lanjut harus sesudah kunjungan."),
             )
         ]
 
@@ -685,11 +687,11 @@ class MentoringVisit(Provenance):
 
 
 class Channel(models.TextChoices):
-    SOUVENIR = "oleh_oleh", "Toko oleh-oleh/pusat suvenir"
-    MODERN_RETAIL = "ritel_modern", "Ritel modern (Alfamart, Indomaret, ...)"
-    EXPORT = "ekspor", "Ekspor"
-    E_CATALOGUE = "e_katalog", "E-katalog pengadaan"
-    MARKETPLACE = "marketplace", "Marketplace"
+    SOUVENIR = "oleh_oleh", _("Toko oleh-oleh/pusat suvenir")
+    MODERN_RETAIL = "ritel_modern", _("Ritel modern (Alfamart, Indomaret, ...)")
+    EXPORT = "ekspor", _("Ekspor")
+    E_CATALOGUE = "e_katalog", _("E-katalog pengadaan")
+    MARKETPLACE = "marketplace", _("Marketplace")
 
 
 class CurationCallQuerySet(models.QuerySet):
@@ -701,37 +703,37 @@ class CurationCall(Schedulable, Provenance):
     """A call for products for one channel, scored against a rubric by curators."""
 
     kabupaten = models.ForeignKey(
-        Kabupaten, on_delete=models.PROTECT, related_name="curation_calls", verbose_name="kabupaten"
+        Kabupaten, on_delete=models.PROTECT, related_name="curation_calls", verbose_name=_("kabupaten")
     )
-    organiser = models.CharField("penyelenggara", max_length=150)
-    title = models.CharField("judul", max_length=200)
-    channel = models.CharField("saluran", max_length=15, choices=Channel.choices)
-    partner = models.CharField("mitra", max_length=150, blank=True, help_text="Misalnya Indomaret dan Alfamart.")
-    opens_on = models.DateField("dibuka")
-    closes_on = models.DateField("ditutup")
+    organiser = models.CharField(_("penyelenggara"), max_length=150)
+    title = models.CharField(_("judul"), max_length=200)
+    channel = models.CharField(_("saluran"), max_length=15, choices=Channel.choices)
+    partner = models.CharField(_("mitra"), max_length=150, blank=True, help_text=_("Misalnya Indomaret dan Alfamart."))
+    opens_on = models.DateField(_("dibuka"))
+    closes_on = models.DateField(_("ditutup"))
     required_documents = ArrayField(
         models.CharField(max_length=10, choices=LegalDocument.Kind.choices),
         default=list,
         blank=True,
-        verbose_name="dokumen wajib",
+        verbose_name=_("dokumen wajib"),
     )
-    description = models.TextField("ketentuan", blank=True)
+    description = models.TextField(_("ketentuan"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     objects = CurationCallQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-opens_on", "pk"]
-        verbose_name = "kurasi produk"
-        verbose_name_plural = "kurasi produk"
+        verbose_name = _("kurasi produk")
+        verbose_name_plural = _("kurasi produk")
         permissions = [("curate_product", "Dapat menilai dan memutuskan kurasi produk")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_on__gte=F("opens_on")),
                 name="programs_curationcall_closes_after_opening",
-                violation_error_message="Tanggal tutup harus sesudah tanggal buka.",
+                violation_error_message=_("Tanggal tutup harus sesudah tanggal buka."),
             )
         ]
 
@@ -750,14 +752,14 @@ class CurationCriterion(models.Model):
     """One line of a call's rubric, such as packaging, label and legality, quality, price, capacity."""
 
     call = models.ForeignKey(CurationCall, on_delete=models.CASCADE, related_name="criteria")
-    name = models.CharField("kriteria", max_length=100)
-    weight = models.PositiveSmallIntegerField("bobot", default=1)
-    max_score = models.PositiveSmallIntegerField("nilai maksimal", default=5)
+    name = models.CharField(_("kriteria"), max_length=100)
+    weight = models.PositiveSmallIntegerField(_("bobot"), default=1)
+    max_score = models.PositiveSmallIntegerField(_("nilai maksimal"), default=5)
 
     class Meta:
         ordering = ["call", "pk"]
-        verbose_name = "kriteria kurasi"
-        verbose_name_plural = "kriteria kurasi"
+        verbose_name = _("kriteria kurasi")
+        verbose_name_plural = _("kriteria kurasi")
 
     def __str__(self):
         return self.name
@@ -772,45 +774,45 @@ class CurationSubmission(Provenance):
     """A product put forward to a call, its scores, and the decision with feedback the coordinator reads."""
 
     class Decision(models.TextChoices):
-        PENDING = "diajukan", "Menunggu penilaian"
-        PASSED = "lolos", "Lolos"
-        REVISE = "perbaikan", "Perlu perbaikan"
-        FAILED = "tidak_lolos", "Tidak lolos"
+        PENDING = "diajukan", _("Menunggu penilaian")
+        PASSED = "lolos", _("Lolos")
+        REVISE = "perbaikan", _("Perlu perbaikan")
+        FAILED = "tidak_lolos", _("Tidak lolos")
 
     call = models.ForeignKey(CurationCall, on_delete=models.PROTECT, related_name="submissions")
     product = models.ForeignKey(
-        Product, on_delete=models.PROTECT, related_name="curation_submissions", verbose_name="produk"
+        Product, on_delete=models.PROTECT, related_name="curation_submissions", verbose_name=_("produk")
     )
-    decision = models.CharField("keputusan", max_length=12, choices=Decision.choices, default=Decision.PENDING)
-    feedback = models.TextField("masukan untuk pelaku usaha", blank=True)
+    decision = models.CharField(_("keputusan"), max_length=12, choices=Decision.choices, default=Decision.PENDING)
+    feedback = models.TextField(_("masukan untuk pelaku usaha"), blank=True)
     missing_documents = ArrayField(
         models.CharField(max_length=10, choices=LegalDocument.Kind.choices),
         default=list,
         blank=True,
-        verbose_name="dokumen yang kurang",
+        verbose_name=_("dokumen yang kurang"),
     )
-    total_score = models.DecimalField("nilai akhir", max_digits=5, decimal_places=1, null=True, blank=True)
+    total_score = models.DecimalField(_("nilai akhir"), max_digits=5, decimal_places=1, null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField("diajukan", auto_now_add=True)
+    submitted_at = models.DateTimeField(_("diajukan"), auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    decided_at = models.DateTimeField("diputuskan", null=True, blank=True)
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
     # Optimistic locking: scores and the decision move it, so a page read before cannot overwrite them.
-    version = models.PositiveIntegerField("versi", default=1, editable=False)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = CurationSubmissionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["call", "-submitted_at", "pk"]
-        verbose_name = "produk yang dikurasi"
-        verbose_name_plural = "produk yang dikurasi"
+        verbose_name = _("produk yang dikurasi")
+        verbose_name_plural = _("produk yang dikurasi")
         constraints = [
             models.UniqueConstraint(
                 fields=["call", "product"],
                 name="programs_curationsubmission_once_per_call",
-                violation_error_message="Produk ini sudah diajukan ke kurasi tersebut.",
+                violation_error_message=_("Produk ini sudah diajukan ke kurasi tersebut."),
             )
         ]
 
@@ -830,14 +832,14 @@ class CurationScore(models.Model):
 
     submission = models.ForeignKey(CurationSubmission, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(CurationCriterion, on_delete=models.PROTECT, related_name="scores")
-    score = models.PositiveSmallIntegerField("nilai")
+    score = models.PositiveSmallIntegerField(_("nilai"))
     curator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    scored_at = models.DateTimeField("dinilai", auto_now=True)
+    scored_at = models.DateTimeField(_("dinilai"), auto_now=True)
 
     class Meta:
         ordering = ["submission", "criterion"]
-        verbose_name = "nilai kurasi"
-        verbose_name_plural = "nilai kurasi"
+        verbose_name = _("nilai kurasi")
+        verbose_name_plural = _("nilai kurasi")
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "criterion"], name="programs_curationscore_once_per_criterion"
@@ -857,8 +859,8 @@ class Placement(Provenance):
     """A product that passed curation, placed in a channel or with a partner (the Sumenep case: Indomaret, Alfamart)."""
 
     class Status(models.TextChoices):
-        ACTIVE = "aktif", "Aktif"
-        ENDED = "berakhir", "Berakhir"
+        ACTIVE = "aktif", _("Aktif")
+        ENDED = "berakhir", _("Berakhir")
 
     class Channel(models.TextChoices):
         """Where a placed product is sold: the channels a dinas reports placements by."""
@@ -871,29 +873,29 @@ class Placement(Provenance):
         OTHER = "lainnya", "Lainnya"
 
     submission = models.OneToOneField(CurationSubmission, on_delete=models.PROTECT, related_name="placement")
-    channel = models.CharField("saluran", max_length=15, choices=Channel.choices)
+    channel = models.CharField(_("saluran"), max_length=15, choices=Channel.choices)
     retailer = models.CharField(
-        "peritel", max_length=100, help_text="Nama peritel atau pembeli, misalnya Alfamart, Indomaret atau Shopee."
+        _("peritel"), max_length=100, help_text=_("Nama peritel atau pembeli, misalnya Alfamart, Indomaret atau Shopee.")
     )
-    partner = models.CharField("mitra/toko", max_length=150)
-    starts_on = models.DateField("mulai")
-    ends_on = models.DateField("sampai", null=True, blank=True)
-    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    partner = models.CharField(_("mitra/toko"), max_length=150)
+    starts_on = models.DateField(_("mulai"))
+    ends_on = models.DateField(_("sampai"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     objects = PlacementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_on", "pk"]
-        verbose_name = "penempatan produk"
-        verbose_name_plural = "penempatan produk"
+        verbose_name = _("penempatan produk")
+        verbose_name_plural = _("penempatan produk")
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="programs_placement_ends_after_start",
-                violation_error_message="Tanggal akhir harus sesudah tanggal mulai.",
+                violation_error_message=_("Tanggal akhir harus sesudah tanggal mulai."),
             )
         ]
         indexes = [models.Index(fields=["channel", "retailer"], name="programs_placement_channel")]
@@ -911,15 +913,15 @@ class PlacementSalesNote(models.Model):
     """Periodic sales of a placed product: units and value for a month, as the partner reports them."""
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="sales_notes")
-    month = models.DateField("bulan", help_text="Tanggal mana pun dalam bulan itu.")
-    units = models.PositiveIntegerField("jumlah terjual")
-    value = models.DecimalField("nilai penjualan (Rp)", max_digits=15, decimal_places=0)
-    note = models.CharField("catatan", max_length=300, blank=True)
+    month = models.DateField(_("bulan"), help_text=_("Tanggal mana pun dalam bulan itu."))
+    units = models.PositiveIntegerField(_("jumlah terjual"))
+    value = models.DecimalField(_("nilai penjualan (Rp)"), max_digits=15, decimal_places=0)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["placement", "-month"]
-        verbose_name = "catatan penjualan"
-        verbose_name_plural = "catatan penjualan"
+        verbose_name = _("catatan penjualan")
+        verbose_name_plural = _("catatan penjualan")
         constraints = [
             models.UniqueConstraint(fields=["placement", "month"], name="programs_placementsalesnote_once_per_month")
         ]
@@ -946,33 +948,33 @@ class ExportFacilitation(Provenance):
     """An export a dinas helped happen: which product went to which buyer in which country, for how much."""
 
     business = models.ForeignKey(
-        Business, on_delete=models.PROTECT, related_name="export_facilitations", verbose_name="usaha"
+        Business, on_delete=models.PROTECT, related_name="export_facilitations", verbose_name=_("usaha")
     )
     product = models.ForeignKey(
-        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="produk"
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("produk")
     )
-    year = models.PositiveSmallIntegerField("tahun")
-    country = models.CharField("negara tujuan", max_length=2, validators=[validate_country])
-    buyer = models.CharField("pembeli", max_length=150)
-    value = models.DecimalField("nilai (Rp)", max_digits=15, decimal_places=0)
-    organiser = models.CharField("dinas fasilitator", max_length=150)
-    note = models.CharField("catatan", max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    country = models.CharField(_("negara tujuan"), max_length=2, validators=[validate_country])
+    buyer = models.CharField(_("pembeli"), max_length=150)
+    value = models.DecimalField(_("nilai (Rp)"), max_digits=15, decimal_places=0)
+    organiser = models.CharField(_("dinas fasilitator"), max_length=150)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("dicatat", auto_now_add=True)
+    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
 
     objects = ExportFacilitationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "country", "pk"]
-        verbose_name = "fasilitasi ekspor"
-        verbose_name_plural = "fasilitasi ekspor"
+        verbose_name = _("fasilitasi ekspor")
+        verbose_name_plural = _("fasilitasi ekspor")
         indexes = [models.Index(fields=["year", "country"], name="programs_export_year_country")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__gt=0),
                 name="programs_exportfacilitation_value_positive",
-                violation_error_message="Nilai ekspor harus lebih dari nol.",
+                violation_error_message=_("Nilai ekspor harus lebih dari nol."),
             )
         ]
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import (
     Attendance,
@@ -164,18 +164,18 @@ def refer_to_bank(business, *, bank, credit_product, amount, purpose, by):
     business = Business.objects.select_for_update().get(pk=business.pk)
     require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
     if business.status != Business.Status.ACTIVE:
-        raise ValidationError("Hanya usaha aktif yang dapat dirujuk ke bank.")
+        raise ValidationError(_("Hanya usaha aktif yang dapat dirujuk ke bank."))
     if business.verification != Business.Verification.VERIFIED:
-        raise ValidationError("Usaha harus terverifikasi dinas sebelum dirujuk ke bank.")
+        raise ValidationError(_("Usaha harus terverifikasi dinas sebelum dirujuk ke bank."))
     kabupaten = business.kecamatan.kabupaten
     if not Bank.objects.serving(kabupaten).filter(pk=bank.pk).exists():
         raise ValidationError({"bank": _("%(bank)s tidak melayani %(place)s.") % {"bank": bank, "place": kabupaten}})
     low, high = KUR_LIMITS[credit_product]
     if amount < low or (high is not None and amount > high):
         label = BankReferral.CreditProduct(credit_product).label
-        raise ValidationError({"amount_requested": f"Plafon tidak sesuai ketentuan {label}."})
+        raise ValidationError({"amount_requested": _("Plafon tidak sesuai ketentuan %(label)s.") % {"label": label}})
     if business.bank_referrals.open().filter(bank=bank).exists():
-        raise ValidationError("Usaha ini sudah punya rujukan terbuka ke bank tersebut.")
+        raise ValidationError(_("Usaha ini sudah punya rujukan terbuka ke bank tersebut."))
     referral = BankReferral(
         business=business,
         bank=bank,
@@ -189,7 +189,7 @@ def refer_to_bank(business, *, bank, credit_product, amount, purpose, by):
         with transaction.atomic():
             referral.save()
     except IntegrityError:
-        raise ValidationError("Usaha ini sudah punya rujukan terbuka ke bank tersebut.") from None
+        raise ValidationError(_("Usaha ini sudah punya rujukan terbuka ke bank tersebut.")) from None
     _record(referral, "", by=by)
     return referral
 
@@ -224,28 +224,28 @@ def move_referral(referral, *, to_status, by, version=None, note="", amount=None
         refuse_if_stale(referral, version, "Rujukan ini", editor=last.by if last else None)
     if to_status not in allowed_transitions(referral, by):
         raise ValidationError(
-            f"Rujukan berstatus {referral.get_status_display()} tidak dapat diubah ke "
-            f"{BankReferral.Status(to_status).label} oleh Anda."
+            _("Rujukan berstatus %(status)s tidak dapat diubah ke %(label)s oleh Anda.")
+            % {"status": referral.get_status_display(), "label": BankReferral.Status(to_status).label}
         )
     note = " ".join((note or "").split())[:500]
     from_status = referral.status
     fields = ["status", "updated_at"]
     if to_status == BankReferral.Status.APPROVED:
         if not amount or amount <= 0:
-            raise ValidationError("Isi plafon yang disetujui.")
+            raise ValidationError(_("Isi plafon yang disetujui."))
         if amount > referral.amount_requested:
-            raise ValidationError("Plafon disetujui tidak boleh melebihi yang diajukan.")
+            raise ValidationError(_("Plafon disetujui tidak boleh melebihi yang diajukan."))
         referral.amount_approved = amount
         fields.append("amount_approved")
     if to_status == BankReferral.Status.REJECTED and not note:
-        raise ValidationError("Tuliskan alasan penolakan.")
+        raise ValidationError(_("Tuliskan alasan penolakan."))
     if to_status == BankReferral.Status.DISBURSED:
         if not amount or amount <= 0 or on is None:
-            raise ValidationError("Isi jumlah dan tanggal pencairan.")
+            raise ValidationError(_("Isi jumlah dan tanggal pencairan."))
         if amount > referral.amount_approved:
-            raise ValidationError("Jumlah dicairkan tidak boleh melebihi plafon yang disetujui.")
+            raise ValidationError(_("Jumlah dicairkan tidak boleh melebihi plafon yang disetujui."))
         if on > timezone.localdate() or on < referral.created_at.date() - datetime.timedelta(days=1):
-            raise ValidationError("Tanggal pencairan tidak masuk akal.")
+            raise ValidationError(_("Tanggal pencairan tidak masuk akal."))
         referral.amount_disbursed, referral.disbursed_on = amount, on
         fields += ["amount_disbursed", "disbursed_on"]
     if note:
@@ -278,7 +278,9 @@ def create_training(training, *, sessions=(), target_kecamatan=(), mentors=(), b
     training.mentors.set(mentors)
     for session in sessions:
         if not training.start_on <= session.on <= training.end_on:
-            raise ValidationError(f"Sesi {session.on:%d-%m-%Y} di luar tanggal pelatihan.")
+            raise ValidationError(
+                _("Sesi %(session_on)s di luar tanggal pelatihan.") % {"session_on": format(session.on, "%d-%m-%Y")}
+            )
         session.training = training
         session.full_clean()
         session.save()
@@ -301,13 +303,13 @@ def _has_attendance(training):
 
 def why_not_edit_training(training):
     if training.is_cancelled:
-        return "Pelatihan ini sudah dibatalkan; datanya tidak dapat diubah lagi."
+        return _("Pelatihan ini sudah dibatalkan; datanya tidak dapat diubah lagi.")
     return None
 
 
 def why_not_reschedule_training(training):
     if training.is_cancelled:
-        return "Pelatihan ini sudah dibatalkan; tidak dapat dijadwalkan ulang."
+        return _("Pelatihan ini sudah dibatalkan; tidak dapat dijadwalkan ulang.")
     if _has_attendance(training):
         return (
             "Presensi pelatihan ini sudah dicatat, jadi pelatihan sudah berlangsung dan tidak dijadwalkan ulang. "
@@ -318,16 +320,16 @@ def why_not_reschedule_training(training):
 
 def why_not_cancel_training(training):
     if training.is_cancelled:
-        return "Pelatihan ini sudah dibatalkan."
+        return _("Pelatihan ini sudah dibatalkan.")
     if _has_attendance(training):
-        return "Presensi pelatihan ini sudah dicatat: pelatihan yang sudah berlangsung tidak dapat dibatalkan."
+        return _("Presensi pelatihan ini sudah dicatat: pelatihan yang sudah berlangsung tidak dapat dibatalkan.")
     return None
 
 
 def why_not_nominate(training):
     """Why the nomination form is not offered for this training (None: it is)."""
     if training.is_cancelled:
-        return "Nominasi ditutup karena pelatihan ini dibatalkan."
+        return _("Nominasi ditutup karena pelatihan ini dibatalkan.")
     if training.end_on < timezone.localdate():
         return (
             f"Nominasi ditutup karena pelatihan sudah selesai pada {_day(training.end_on)}. "
@@ -338,7 +340,7 @@ def why_not_nominate(training):
 
 def why_not_record_participants(training):
     if training.is_cancelled:
-        return "Pelatihan ini dibatalkan; tidak ada peserta yang dicatat."
+        return _("Pelatihan ini dibatalkan; tidak ada peserta yang dicatat.")
     if training.start_on > timezone.localdate():
         return (
             f"Pelatihan baru dimulai {_day(training.start_on)}: sebelum itu peserta dinominasikan koordinator "
@@ -355,7 +357,9 @@ def _raise_if(reason):
 def _check_sessions_within(training):
     for session in training.sessions.all():
         if not training.start_on <= session.on <= training.end_on:
-            raise ValidationError(f"Sesi {session.on:%d-%m-%Y} di luar tanggal pelatihan.")
+            raise ValidationError(
+                _("Sesi %(session_on)s di luar tanggal pelatihan.") % {"session_on": format(session.on, "%d-%m-%Y")}
+            )
 
 
 @transaction.atomic
@@ -372,11 +376,14 @@ def update_training(training, *, version, by, sessions=(), removed_sessions=(), 
     refuse_if_stale(current, version, "Pelatihan ini")
     _raise_if(why_not_edit_training(current))
     if training.kabupaten_id != current.kabupaten_id:
-        raise ValidationError("Kabupaten penyelenggara tidak dapat diubah.")
+        raise ValidationError(_("Kabupaten penyelenggara tidak dapat diubah."))
     confirmed = current.enrollments.confirmed().count()
     if training.capacity is not None and training.capacity < confirmed:
         raise ValidationError(
-            {"capacity": f"Sudah {confirmed} peserta terkonfirmasi; kuota tidak boleh kurang dari itu."}
+            {
+                "capacity": _("Sudah %(confirmed)s peserta terkonfirmasi; kuota tidak boleh kurang dari itu.")
+                % {"confirmed": confirmed}
+            }
         )
     # Fields only the services write (cancel, reschedule) keep their stored values.
     for name in ("cancelled_at", "cancelled_by", "cancel_reason", "rescheduled_at", "rescheduled_from"):
@@ -392,7 +399,10 @@ def update_training(training, *, version, by, sessions=(), removed_sessions=(), 
         training.mentors.set(mentors)
     for session in removed_sessions:
         if session.attendances.exists():
-            raise ValidationError(f"Sesi {session.on:%d-%m-%Y} sudah punya presensi dan tidak dapat dihapus.")
+            raise ValidationError(
+                _("Sesi %(session_on)s sudah punya presensi dan tidak dapat dihapus.")
+                % {"session_on": format(session.on, "%d-%m-%Y")}
+            )
         session.delete()
     for session in sessions:
         session.training = training
@@ -416,19 +426,22 @@ def reschedule_training(training, *, start_on, end_on, reason, version, by):
     _raise_if(why_not_reschedule_training(current))
     reason = _required_reason(reason, "Tuliskan alasan jadwal ulang; peserta dan koordinator membacanya.")
     if start_on < timezone.localdate():
-        raise ValidationError({"start_on": "Jadwal baru tidak boleh sebelum hari ini."})
+        raise ValidationError({"start_on": _("Jadwal baru tidak boleh sebelum hari ini.")})
     if end_on < start_on:
-        raise ValidationError({"end_on": "Tanggal selesai harus sesudah tanggal mulai."})
+        raise ValidationError({"end_on": _("Tanggal selesai harus sesudah tanggal mulai.")})
     if (start_on, end_on) == (current.start_on, current.end_on):
-        raise ValidationError("Tanggal baru sama dengan jadwal sekarang.")
+        raise ValidationError(_("Tanggal baru sama dengan jadwal sekarang."))
     shift = start_on - current.start_on
     sessions = list(current.sessions.all())
     for session in sessions:
         session.on += shift
         if not start_on <= session.on <= end_on:
             raise ValidationError(
-                f"Sesi {session.topic} akan jatuh pada {_day(session.on)}, di luar jadwal baru. "
-                "Ubah sesinya lewat Ubah, lalu jadwalkan ulang."
+                _(
+                    "Sesi %(session_topic)s akan jatuh pada %(day)s, di luar jadwal baru. Ubah sesinya lewat "
+                    "Ubah, lalu jadwalkan ulang."
+                )
+                % {"session_topic": session.topic, "day": _day(session.on)}
             )
     current.rescheduled_from = current.start_on
     current.start_on, current.end_on = start_on, end_on
@@ -484,14 +497,19 @@ def record_participant(training, business, *, by):
     require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
     _raise_if(why_not_record_participants(training))
     if business.kecamatan.kabupaten_id != training.kabupaten_id:
-        raise ValidationError(f"{business.name} di luar kabupaten penyelenggara.")
+        raise ValidationError(
+            _("%(business_name)s di luar kabupaten penyelenggara.") % {"business_name": business.name}
+        )
     enrollment = training.enrollments.filter(business=business).first()
     if enrollment and enrollment.status == Enrollment.Status.CONFIRMED:
-        raise ValidationError(f"{business.name} sudah tercatat sebagai peserta.")
+        raise ValidationError(_("%(business_name)s sudah tercatat sebagai peserta.") % {"business_name": business.name})
     if training.enrollments.confirmed().count() >= training.capacity:
         raise ValidationError(
-            f"Kuota pelatihan ({training.capacity} peserta) sudah penuh. Bila yang hadir memang lebih banyak, "
-            "ubah kuotanya lewat Ubah."
+            _(
+                "Kuota pelatihan (%(training_capacity)s peserta) sudah penuh. Bila yang hadir memang lebih "
+                "banyak, ubah kuotanya lewat Ubah."
+            )
+            % {"training_capacity": training.capacity}
         )
     if enrollment is None:
         enrollment = Enrollment(training=training, business=business, nominated_by=by)
@@ -539,24 +557,37 @@ def nominate(training, business, *, by):
     require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
     _raise_if(why_not_nominate(training))
     if business.kecamatan.kabupaten_id != training.kabupaten_id:
-        raise ValidationError("Usaha ini di luar kabupaten penyelenggara.")
+        raise ValidationError(_("Usaha ini di luar kabupaten penyelenggara."))
     targets = set(training.target_kecamatan.values_list("pk", flat=True))
     if targets and business.kecamatan_id not in targets:
-        raise ValidationError(f"Pelatihan ini tidak menyasar Kecamatan {business.kecamatan.name}.")
+        raise ValidationError(
+            _("Pelatihan ini tidak menyasar Kecamatan %(business_kecamatan_name)s.")
+            % {"business_kecamatan_name": business.kecamatan.name}
+        )
     if training.target_group_id and not business.groups.filter(pk=training.target_group_id).exists():
-        raise ValidationError(f"Pelatihan ini untuk anggota {training.target_group}.")
+        raise ValidationError(
+            _("Pelatihan ini untuk anggota %(training_target_group)s.")
+            % {"training_target_group": training.target_group}
+        )
     if training.target_category and business.category != training.target_category:
-        raise ValidationError(f"Pelatihan ini untuk kategori {training.get_target_category_display()}.")
+        raise ValidationError(
+            _("Pelatihan ini untuk kategori %(target_category)s.")
+            % {"target_category": training.get_target_category_display()}
+        )
     if business.status != Business.Status.ACTIVE:
-        raise ValidationError("Hanya usaha aktif yang dapat dinominasikan.")
+        raise ValidationError(_("Hanya usaha aktif yang dapat dinominasikan."))
     if training.enrollments.filter(business=business).exists():
-        raise ValidationError(f"{business.name} sudah dinominasikan ke pelatihan ini.")
+        raise ValidationError(
+            _("%(business_name)s sudah dinominasikan ke pelatihan ini.") % {"business_name": business.name}
+        )
     enrollment = Enrollment(training=training, business=business, nominated_by=by)
     try:
         with transaction.atomic():
             enrollment.save()
     except IntegrityError:
-        raise ValidationError(f"{business.name} sudah dinominasikan ke pelatihan ini.") from None
+        raise ValidationError(
+            _("%(business_name)s sudah dinominasikan ke pelatihan ini.") % {"business_name": business.name}
+        ) from None
     return enrollment
 
 
@@ -570,7 +601,7 @@ def decide_enrollment(enrollment, *, confirm, by):
     training = Training.objects.select_for_update().get(pk=enrollment.training_id)
     _check_training_area(training, by)
     if training.is_cancelled:
-        raise ValidationError("Pelatihan ini dibatalkan; nominasi tidak lagi diputuskan.")
+        raise ValidationError(_("Pelatihan ini dibatalkan; nominasi tidak lagi diputuskan."))
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status != Enrollment.Status.NOMINATED:
         decided = f"{enrollment.business} sudah diputuskan ({enrollment.get_status_display()})"
@@ -580,7 +611,9 @@ def decide_enrollment(enrollment, *, confirm, by):
             decided += f" pada {timezone.localtime(enrollment.decided_at):%d-%m-%Y %H:%M}"
         raise ValidationError(f"{decided}.")
     if confirm and training.enrollments.confirmed().count() >= training.capacity:
-        raise ValidationError(f"Kuota pelatihan ({training.capacity} peserta) sudah penuh.")
+        raise ValidationError(
+            _("Kuota pelatihan (%(training_capacity)s peserta) sudah penuh.") % {"training_capacity": training.capacity}
+        )
     enrollment.status = Enrollment.Status.CONFIRMED if confirm else Enrollment.Status.DECLINED
     enrollment.decided_by, enrollment.decided_at = by, timezone.now()
     enrollment.save(update_fields=["status", "decided_by", "decided_at"])
@@ -593,12 +626,12 @@ def mark_attendance(session, *, present_ids, by):
     session = TrainingSession.objects.select_related("training").get(pk=session.pk)
     _check_training_area(session.training, by)
     if session.training.is_cancelled:
-        raise ValidationError("Pelatihan ini dibatalkan; presensi tidak dicatat.")
+        raise ValidationError(_("Pelatihan ini dibatalkan; presensi tidak dicatat."))
     present_ids = {int(pk) for pk in present_ids}
     confirmed = list(session.training.enrollments.confirmed())
     unknown = present_ids - {e.pk for e in confirmed}
     if unknown:
-        raise ValidationError("Ada peserta yang tidak terdaftar di pelatihan ini.")
+        raise ValidationError(_("Ada peserta yang tidak terdaftar di pelatihan ini."))
     Attendance.objects.bulk_create(
         [Attendance(enrollment=e, session=session, present=e.pk in present_ids, marked_by=by) for e in confirmed],
         update_conflicts=True,
@@ -614,15 +647,17 @@ def complete_enrollment(enrollment, *, completed, pre_score=None, post_score=Non
     enrollment = Enrollment.objects.select_for_update().select_related("training").get(pk=enrollment.pk)
     _check_training_area(enrollment.training, by)
     if enrollment.training.is_cancelled:
-        raise ValidationError("Pelatihan ini dibatalkan; nilai dan kelulusan tidak dicatat.")
+        raise ValidationError(_("Pelatihan ini dibatalkan; nilai dan kelulusan tidak dicatat."))
     for score in (pre_score, post_score):
         if score is not None and not 0 <= score <= 100:
-            raise ValidationError("Nilai harus 0 sampai 100.")
+            raise ValidationError(_("Nilai harus 0 sampai 100."))
     if completed:
         if enrollment.status != Enrollment.Status.CONFIRMED:
-            raise ValidationError("Hanya peserta terkonfirmasi yang dapat lulus.")
+            raise ValidationError(_("Hanya peserta terkonfirmasi yang dapat lulus."))
         if not enrollment.attendances.filter(present=True).exists():
-            raise ValidationError(f"{enrollment.business} belum pernah tercatat hadir.")
+            raise ValidationError(
+                _("%(enrollment_business)s belum pernah tercatat hadir.") % {"enrollment_business": enrollment.business}
+            )
     enrollment.pre_score, enrollment.post_score = pre_score, post_score
     enrollment.completed_at = (enrollment.completed_at or timezone.now()) if completed else None
     fields = ["pre_score", "post_score", "completed_at"]
@@ -644,7 +679,7 @@ def record_visit(business, visit, *, by):
     """Record a mentoring visit to a business of the user's area. Raises ValidationError for impossible dates."""
     require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
     if visit.visited_on and visit.visited_on > timezone.localdate():
-        raise ValidationError({"visited_on": "Kunjungan belum terjadi: tanggal tidak boleh di masa depan."})
+        raise ValidationError({"visited_on": _("Kunjungan belum terjadi: tanggal tidak boleh di masa depan.")})
     visit.business = business
     visit.created_by = by
     visit.full_clean()
@@ -658,7 +693,7 @@ def close_follow_up(visit, *, by):
     visit = MentoringVisit.objects.select_for_update().get(pk=visit.pk)
     require_visible(Business, visit.business_id, by, "Usaha ini di luar wilayah kerja Anda.")
     if visit.follow_up_on is None or visit.follow_up_done:
-        raise ValidationError("Tidak ada tindak lanjut yang terbuka untuk kunjungan ini.")
+        raise ValidationError(_("Tidak ada tindak lanjut yang terbuka untuk kunjungan ini."))
     visit.follow_up_done = True
     visit.save(update_fields=["follow_up_done"])
     return visit
@@ -674,7 +709,7 @@ def open_curation_call(call, *, criteria, by):
     """Create a call with its rubric (at least one criterion) in a kabupaten the user works in."""
     require_visible(Kabupaten, call.kabupaten_id, by, "Kabupaten ini di luar wilayah kerja Anda.")
     if not criteria:
-        raise ValidationError("Isi minimal satu kriteria penilaian.")
+        raise ValidationError(_("Isi minimal satu kriteria penilaian."))
     call.created_by = by
     call.full_clean()
     call.save()
@@ -687,21 +722,21 @@ def open_curation_call(call, *, criteria, by):
 
 def why_not_edit_call(call):
     if call.is_cancelled:
-        return "Kurasi ini sudah dibatalkan; datanya tidak dapat diubah lagi."
+        return _("Kurasi ini sudah dibatalkan; datanya tidak dapat diubah lagi.")
     return None
 
 
 def why_not_reschedule_call(call):
     if call.is_cancelled:
-        return "Kurasi ini sudah dibatalkan; tidak dapat dijadwalkan ulang."
+        return _("Kurasi ini sudah dibatalkan; tidak dapat dijadwalkan ulang.")
     return None
 
 
 def why_not_cancel_call(call):
     if call.is_cancelled:
-        return "Kurasi ini sudah dibatalkan."
+        return _("Kurasi ini sudah dibatalkan.")
     if call.submissions.exclude(decision=CurationSubmission.Decision.PENDING).exists():
-        return "Sudah ada produk yang diputuskan di kurasi ini; kurasi tidak dapat dibatalkan."
+        return _("Sudah ada produk yang diputuskan di kurasi ini; kurasi tidak dapat dibatalkan.")
     return None
 
 
@@ -709,7 +744,7 @@ def why_not_submit(call):
     """Why the submission form is not offered for this call (None: it is)."""
     today = timezone.localdate()
     if call.is_cancelled:
-        return "Pengajuan ditutup karena kurasi ini dibatalkan."
+        return _("Pengajuan ditutup karena kurasi ini dibatalkan.")
     if today < call.opens_on:
         return f"Pengajuan baru dibuka {_day(call.opens_on)}."
     if today > call.closes_on:
@@ -719,7 +754,7 @@ def why_not_submit(call):
 
 def _check_call_open_for_work(call):
     if call.is_cancelled:
-        raise ValidationError("Kurasi ini dibatalkan; penilaian tidak dilanjutkan.")
+        raise ValidationError(_("Kurasi ini dibatalkan; penilaian tidak dilanjutkan."))
 
 
 @transaction.atomic
@@ -733,7 +768,7 @@ def update_curation_call(call, *, version, by):
     refuse_if_stale(current, version, "Kurasi ini")
     _raise_if(why_not_edit_call(current))
     if call.kabupaten_id != current.kabupaten_id:
-        raise ValidationError("Kabupaten penyelenggara tidak dapat diubah.")
+        raise ValidationError(_("Kabupaten penyelenggara tidak dapat diubah."))
     for name in ("cancelled_at", "cancelled_by", "cancel_reason", "rescheduled_at", "rescheduled_from"):
         setattr(call, name, getattr(current, name))
     call.reschedule_reason = current.reschedule_reason
@@ -757,11 +792,11 @@ def reschedule_curation_call(call, *, opens_on, closes_on, reason, version, by):
     _raise_if(why_not_reschedule_call(current))
     reason = _required_reason(reason, "Tuliskan alasan jadwal ulang; koordinator membacanya.")
     if closes_on < opens_on:
-        raise ValidationError({"end_on": "Tanggal tutup harus sesudah tanggal buka."})
+        raise ValidationError({"end_on": _("Tanggal tutup harus sesudah tanggal buka.")})
     if closes_on < timezone.localdate():
-        raise ValidationError({"end_on": "Tanggal tutup baru tidak boleh sebelum hari ini."})
+        raise ValidationError({"end_on": _("Tanggal tutup baru tidak boleh sebelum hari ini.")})
     if (opens_on, closes_on) == (current.opens_on, current.closes_on):
-        raise ValidationError("Tanggal baru sama dengan jadwal sekarang.")
+        raise ValidationError(_("Tanggal baru sama dengan jadwal sekarang."))
     current.rescheduled_from = current.opens_on
     current.opens_on, current.closes_on = opens_on, closes_on
     current.rescheduled_at, current.reschedule_reason = timezone.now(), reason
@@ -827,13 +862,15 @@ def submit_to_curation(call, product, *, by):
     call = CurationCall.objects.get(pk=call.pk)
     _raise_if(why_not_submit(call))
     if product.business.kecamatan.kabupaten_id != call.kabupaten_id:
-        raise ValidationError("Produk ini di luar kabupaten penyelenggara.")
+        raise ValidationError(_("Produk ini di luar kabupaten penyelenggara."))
     submission = CurationSubmission(call=call, product=product, submitted_by=by)
     try:
         with transaction.atomic():
             submission.save()
     except IntegrityError:
-        raise ValidationError(f"{product.name} sudah diajukan ke kurasi ini.") from None
+        raise ValidationError(
+            _("%(product_name)s sudah diajukan ke kurasi ini.") % {"product_name": product.name}
+        ) from None
     return submission
 
 
@@ -860,14 +897,17 @@ def score_submission(submission, *, scores, by, version=None):
     submission = _lock_submission(submission, version, by)
     _check_call_open_for_work(submission.call)
     if submission.decision != CurationSubmission.Decision.PENDING:
-        raise ValidationError("Pengajuan ini sudah diputuskan; nilainya tidak dapat diubah.")
+        raise ValidationError(_("Pengajuan ini sudah diputuskan; nilainya tidak dapat diubah."))
     criteria = {c.pk: c for c in submission.call.criteria.all()}
     for criterion_id, score in scores.items():
         criterion = criteria.get(int(criterion_id))
         if criterion is None:
-            raise ValidationError("Kriteria tidak dikenal untuk kurasi ini.")
+            raise ValidationError(_("Kriteria tidak dikenal untuk kurasi ini."))
         if not 0 <= score <= criterion.max_score:
-            raise ValidationError(f"Nilai {criterion.name} harus 0 sampai {criterion.max_score}.")
+            raise ValidationError(
+                _("Nilai %(criterion_name)s harus 0 sampai %(criterion_max_score)s.")
+                % {"criterion_name": criterion.name, "criterion_max_score": criterion.max_score}
+            )
         CurationScore.objects.update_or_create(
             submission=submission, criterion=criterion, defaults={"score": score, "curator": by}
         )
@@ -887,17 +927,17 @@ def decide_submission(submission, *, decision, feedback, by, version=None):
     submission = _lock_submission(submission, version, by)
     _check_call_open_for_work(submission.call)
     if submission.decision != CurationSubmission.Decision.PENDING:
-        raise ValidationError("Pengajuan ini sudah diputuskan.")
+        raise ValidationError(_("Pengajuan ini sudah diputuskan."))
     feedback = (feedback or "").strip()
     missing = missing_documents(submission.product, submission.call.required_documents)
     if decision == CurationSubmission.Decision.PASSED:
         if submission.scores.count() < submission.call.criteria.count():
-            raise ValidationError("Nilai semua kriteria sebelum meloloskan produk.")
+            raise ValidationError(_("Nilai semua kriteria sebelum meloloskan produk."))
         if missing:
             names = ", ".join(missing_document_labels(submission.product, submission.call.required_documents))
-            raise ValidationError(f"Dokumen wajib belum lengkap: {names}.")
+            raise ValidationError(_("Dokumen wajib belum lengkap: %(names)s.") % {"names": names})
     elif not feedback:
-        raise ValidationError("Tuliskan masukan agar pelaku usaha tahu apa yang harus diperbaiki.")
+        raise ValidationError(_("Tuliskan masukan agar pelaku usaha tahu apa yang harus diperbaiki."))
     submission.decision, submission.feedback, submission.missing_documents = decision, feedback, missing
     submission.decided_by, submission.decided_at = by, timezone.now()
     _save_submission(submission, ["decision", "feedback", "missing_documents", "decided_by", "decided_at"], by)
@@ -910,9 +950,9 @@ def place_product(submission, *, channel, retailer, partner, starts_on, ends_on=
     submission = CurationSubmission.objects.select_for_update().get(pk=submission.pk)
     require_visible(CurationCall, submission.call_id, by, "Kurasi ini di luar wilayah kerja Anda.")
     if submission.decision != CurationSubmission.Decision.PASSED:
-        raise ValidationError("Hanya produk yang lolos kurasi yang dapat ditempatkan.")
+        raise ValidationError(_("Hanya produk yang lolos kurasi yang dapat ditempatkan."))
     if Placement.objects.filter(submission=submission).exists():
-        raise ValidationError("Produk ini sudah tercatat ditempatkan dari kurasi tersebut.")
+        raise ValidationError(_("Produk ini sudah tercatat ditempatkan dari kurasi tersebut."))
     placement = Placement(
         submission=submission,
         channel=channel,
@@ -932,7 +972,7 @@ def add_sales_note(placement, note, *, by):
     """Record (or replace) a month's sales of a placed product."""
     require_visible(Placement, placement.pk, by, "Penempatan ini di luar wilayah kerja Anda.")
     if note.month > timezone.localdate():
-        raise ValidationError("Bulan penjualan tidak boleh di masa depan.")
+        raise ValidationError(_("Bulan penjualan tidak boleh di masa depan."))
     note.placement = placement
     note.month = note.month.replace(day=1)
     PlacementSalesNote.objects.update_or_create(
@@ -950,9 +990,9 @@ def record_export(business, export, *, by):
     """Record an export a dinas facilitated for a business of the user's area."""
     require_visible(Business, business.pk, by, "Usaha ini di luar wilayah kerja Anda.")
     if export.product_id and export.product.business_id != business.pk:
-        raise ValidationError({"product": "Produk ini bukan milik usaha tersebut."})
+        raise ValidationError({"product": _("Produk ini bukan milik usaha tersebut.")})
     if export.year and export.year > timezone.localdate().year:
-        raise ValidationError({"year": "Tahun ekspor tidak boleh di masa depan."})
+        raise ValidationError({"year": _("Tahun ekspor tidak boleh di masa depan.")})
     export.business = business
     export.created_by = by
     export.full_clean()
@@ -966,9 +1006,9 @@ def end_placement(placement, *, ends_on, by):
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
     require_visible(Placement, placement.pk, by, "Penempatan ini di luar wilayah kerja Anda.")
     if placement.status == Placement.Status.ENDED:
-        raise ValidationError("Penempatan ini sudah berakhir.")
+        raise ValidationError(_("Penempatan ini sudah berakhir."))
     if ends_on < placement.starts_on or ends_on > timezone.localdate():
-        raise ValidationError("Tanggal akhir harus antara tanggal mulai dan hari ini.")
+        raise ValidationError(_("Tanggal akhir harus antara tanggal mulai dan hari ini."))
     placement.status, placement.ends_on = Placement.Status.ENDED, ends_on
     placement.save(update_fields=["status", "ends_on"])
     return placement

@@ -206,18 +206,18 @@ class BankReferralExportView(CsvExportMixin, BankReferralListView):
     export_object_type = "bankreferral"
     export_filename = "rujukan"
     export_columns = [
-        ("Usaha", lambda r: r.business.name),
-        ("Kecamatan", lambda r: r.business.kecamatan.name),
+        (_("Usaha"), lambda r: r.business.name),
+        (_("Kecamatan"), lambda r: r.business.kecamatan.name),
         (_("Kabupaten/kota"), lambda r: r.business.kecamatan.kabupaten.name),
-        ("Bank", lambda r: r.bank.short_name),
+        (_("Bank"), lambda r: r.bank.short_name),
         (_("Petugas bank di portal"), lambda r: _("ada") if r.has_officer else _("belum ada")),
-        ("Produk", lambda r: r.get_credit_product_display()),
-        ("Diajukan", lambda r: _money(r.amount_requested)),
-        ("Disetujui", lambda r: _money(r.amount_approved)),
-        ("Dicairkan", lambda r: _money(r.amount_disbursed)),
-        ("Tanggal cair", lambda r: _date(r.disbursed_on)),
-        ("Status", lambda r: r.get_status_display()),
-        ("Dibuat", lambda r: _date(timezone.localtime(r.created_at))),
+        (_("Produk"), lambda r: r.get_credit_product_display()),
+        (_("Diajukan"), lambda r: _money(r.amount_requested)),
+        (_("Disetujui"), lambda r: _money(r.amount_approved)),
+        (_("Dicairkan"), lambda r: _money(r.amount_disbursed)),
+        (_("Tanggal cair"), lambda r: _date(r.disbursed_on)),
+        (_("Status"), lambda r: r.get_status_display()),
+        (_("Dibuat"), lambda r: _date(timezone.localtime(r.created_at))),
     ]
 
 
@@ -264,7 +264,7 @@ class BankReferralCreateView(BusinessPartView):
     permission_required = "programs.add_bankreferral"
     form_class = BankReferralForm
     template_name = "programs/bankreferral_form.html"
-    success_message = "Rujukan tersimpan sebagai draf. Periksa, lalu kirim ke bank."
+    success_message = _("Rujukan tersimpan sebagai draf. Periksa, lalu kirim ke bank.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "business": self.business}
@@ -311,7 +311,7 @@ class BankReferralStepView(AreaRestrictedMixin, View):
             messages.error(request, " ".join(error.messages))
             return redirect(referral)
         referral.refresh_from_db()
-        messages.success(request, f"Status rujukan: {referral.get_status_display()}.")
+        messages.success(request, _("Status rujukan: %(status)s.") % {"status": referral.get_status_display()})
         return redirect(referral)
 
 
@@ -870,7 +870,7 @@ class TrainingNominateView(AreaRestrictedMixin, View):
         members = Business.objects.visible_to(request.user)
         business = ChosenRowForm(request.POST, field="business", queryset=members).chosen
         if business is None:
-            messages.error(request, "Pilih anggota yang akan dinominasikan.")
+            messages.error(request, _("Pilih anggota yang akan dinominasikan."))
             return redirect(training)
 
         def create():
@@ -885,7 +885,11 @@ class TrainingNominateView(AreaRestrictedMixin, View):
         if shown is None:
             return once.show_again(request, url)
         for other in similar_assistance_this_year(business, training.kind):
-            messages.warning(request, f"{business.name} sudah mengikuti pelatihan sejenis tahun ini: {other.title}.")
+            messages.warning(
+                request,
+                _("%(business_name)s sudah mengikuti pelatihan sejenis tahun ini: %(other_title)s.")
+                % {"business_name": business.name, "other_title": other.title},
+            )
         if request.user.has_perm("programs.manage_enrollment"):  # the dinas nominating confirms it on this page
             done = _("%(name)s dinominasikan; konfirmasi di daftar peserta di bawah.")
         else:
@@ -1043,8 +1047,8 @@ class CertificateVerifyView(View):
 class MentoringVisitCreateView(BusinessPartView):
     permission_required = "programs.add_mentoringvisit"
     form_class = MentoringVisitForm
-    title = "Catat pendampingan"
-    success_message = "Kunjungan pendampingan tercatat."
+    title = _("Catat pendampingan")
+    success_message = _("Kunjungan pendampingan tercatat.")
 
     def get_initial(self):
         return {"visited_on": timezone.localdate()}
@@ -1079,7 +1083,11 @@ class OverdueFollowUpListView(AreaRestrictedMixin, LenientPaginationMixin, ListV
             raise Http404
         try:
             close_follow_up(visit, by=request.user)
-            messages.success(request, f"Tindak lanjut {visit.business.name} ditandai selesai.")
+            messages.success(
+                request,
+                _("Tindak lanjut %(visit_business_name)s ditandai selesai.")
+                % {"visit_business_name": visit.business.name},
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("programs:mentoringvisit_overdue")
@@ -1263,7 +1271,7 @@ class CurationSubmitView(AreaRestrictedMixin, View):
         products = Product.objects.visible_to(request.user)
         product = ChosenRowForm(request.POST, field="product", queryset=products).chosen
         if product is None:
-            messages.error(request, "Pilih produk yang akan diajukan.")
+            messages.error(request, _("Pilih produk yang akan diajukan."))
             return redirect(call)
         try:
             submission, url = once.create_once(request, lambda: submit_to_curation(call, product, by=request.user))
@@ -1274,8 +1282,8 @@ class CurationSubmitView(AreaRestrictedMixin, View):
             return once.show_again(request, url)
         missing = missing_document_labels(product, call.required_documents)
         if missing:
-            messages.warning(request, f"Dokumen wajib belum lengkap: {', '.join(missing)}.")
-        messages.success(request, f"{product.name} diajukan ke kurasi.")
+            messages.warning(request, _("Dokumen wajib belum lengkap: %(names)s.") % {"names": ", ".join(missing)})
+        messages.success(request, _("%(product_name)s diajukan ke kurasi.") % {"product_name": product.name})
         return redirect(submission)
 
 
@@ -1330,7 +1338,7 @@ class CurationActionView(AreaRestrictedMixin, View):
                 if not form.is_valid():
                     return self.scores_refused(submission, form)
                 score_submission(submission, scores=form.scores(), by=request.user, version=version)
-                messages.success(request, "Nilai tersimpan.")
+                messages.success(request, _("Nilai tersimpan."))
             elif action == "putuskan":
                 decide_submission(
                     submission,
@@ -1339,27 +1347,27 @@ class CurationActionView(AreaRestrictedMixin, View):
                     by=request.user,
                     version=version,
                 )
-                messages.success(request, "Keputusan kurasi tersimpan; koordinator dapat membaca masukannya.")
+                messages.success(request, _("Keputusan kurasi tersimpan; koordinator dapat membaca masukannya."))
             elif action == "tempatkan":
                 form = PlacementForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError([e for errors in form.errors.values() for e in errors])
                 place_product(submission, by=request.user, **form.cleaned_data)
-                messages.success(request, "Penempatan produk tercatat.")
+                messages.success(request, _("Penempatan produk tercatat."))
             elif action == "akhiri":
                 placement = get_object_or_404(Placement, submission=submission)
                 form = PlacementEndForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError([e for errors in form.errors.values() for e in errors])
                 end_placement(placement, ends_on=form.cleaned_data["ends_on"], by=request.user)
-                messages.success(request, "Penempatan ditutup.")
+                messages.success(request, _("Penempatan ditutup."))
             elif action == "penjualan":
                 placement = get_object_or_404(Placement, submission=submission)
                 form = SalesNoteForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError([e for errors in form.errors.values() for e in errors])
                 add_sales_note(placement, form.save(commit=False), by=request.user)
-                messages.success(request, "Catatan penjualan tersimpan.")
+                messages.success(request, _("Catatan penjualan tersimpan."))
             else:
                 raise Http404
         except ValidationError as error:
@@ -1388,8 +1396,8 @@ class CurationActionView(AreaRestrictedMixin, View):
 class ExportFacilitationCreateView(BusinessPartView):
     permission_required = "programs.add_exportfacilitation"
     form_class = ExportFacilitationForm
-    title = "Catat fasilitasi ekspor"
-    success_message = "Fasilitasi ekspor tercatat."
+    title = _("Catat fasilitasi ekspor")
+    success_message = _("Fasilitasi ekspor tercatat.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "business": self.business}
@@ -1449,18 +1457,18 @@ class EnrollmentListView(ProgramListView):
     model = Enrollment
     table_class = EnrollmentTable
     filterset_class = EnrollmentFilterSet
-    title = "Peserta pelatihan"
+    title = _("Peserta pelatihan")
     export_object_type = "enrollment"
     export_filename = "peserta-pelatihan"
     export_columns = [
-        ("Pelatihan", lambda e: e.training.title),
-        ("Mulai", lambda e: _date(e.training.start_on)),
-        ("Usaha", lambda e: e.business.name),
-        ("Kecamatan", lambda e: e.business.kecamatan.name),
-        ("Status", lambda e: e.get_status_display()),
-        ("Pre-test", lambda e: e.pre_score),
-        ("Post-test", lambda e: e.post_score),
-        ("Lulus", lambda e: _date(e.completed_at)),
+        (_("Pelatihan"), lambda e: e.training.title),
+        (_("Mulai"), lambda e: _date(e.training.start_on)),
+        (_("Usaha"), lambda e: e.business.name),
+        (_("Kecamatan"), lambda e: e.business.kecamatan.name),
+        (_("Status"), lambda e: e.get_status_display()),
+        (_("Pre-test"), lambda e: e.pre_score),
+        (_("Post-test"), lambda e: e.post_score),
+        (_("Lulus"), lambda e: _date(e.completed_at)),
     ]
 
     def get_queryset(self):
@@ -1472,18 +1480,18 @@ class CurationSubmissionListView(ProgramListView):
     model = CurationSubmission
     table_class = CurationSubmissionTable
     filterset_class = CurationSubmissionFilterSet
-    title = "Produk yang dikurasi"
+    title = _("Produk yang dikurasi")
     export_object_type = "curationsubmission"
     export_filename = "kurasi-produk"
     export_columns = [
-        ("Kurasi", lambda c: c.call.title),
-        ("Produk", lambda c: c.product.name),
-        ("Usaha", lambda c: c.product.business.name),
-        ("Kecamatan", lambda c: c.product.business.kecamatan.name),
-        ("Nilai", lambda c: c.total_score),
-        ("Keputusan", lambda c: c.get_decision_display()),
-        ("Dokumen kurang", lambda c: c.get_missing_documents_display()),
-        ("Masukan", lambda c: c.feedback),
+        (_("Kurasi"), lambda c: c.call.title),
+        (_("Produk"), lambda c: c.product.name),
+        (_("Usaha"), lambda c: c.product.business.name),
+        (_("Kecamatan"), lambda c: c.product.business.kecamatan.name),
+        (_("Nilai"), lambda c: c.total_score),
+        (_("Keputusan"), lambda c: c.get_decision_display()),
+        (_("Dokumen kurang"), lambda c: c.get_missing_documents_display()),
+        (_("Masukan"), lambda c: c.feedback),
     ]
 
     def get_queryset(self):
@@ -1495,18 +1503,18 @@ class MentoringVisitListView(ProgramListView):
     model = MentoringVisit
     table_class = MentoringVisitTable
     filterset_class = MentoringVisitFilterSet
-    title = "Pendampingan"
+    title = _("Pendampingan")
     export_object_type = "mentoringvisit"
     export_filename = "pendampingan"
     export_columns = [
-        ("Tanggal", lambda v: _date(v.visited_on)),
-        ("Usaha", lambda v: v.business.name),
-        ("Kecamatan", lambda v: v.business.kecamatan.name),
-        ("Topik", lambda v: v.topic),
-        ("Temuan", lambda v: v.findings),
-        ("Tindakan", lambda v: v.actions),
-        ("Tindak lanjut", lambda v: _date(v.follow_up_on)),
-        ("Selesai", lambda v: "ya" if v.follow_up_done else "belum"),
+        (_("Tanggal"), lambda v: _date(v.visited_on)),
+        (_("Usaha"), lambda v: v.business.name),
+        (_("Kecamatan"), lambda v: v.business.kecamatan.name),
+        (_("Topik"), lambda v: v.topic),
+        (_("Temuan"), lambda v: v.findings),
+        (_("Tindakan"), lambda v: v.actions),
+        (_("Tindak lanjut"), lambda v: _date(v.follow_up_on)),
+        (_("Selesai"), lambda v: "ya" if v.follow_up_done else "belum"),
     ]
 
     def get_queryset(self):
@@ -1518,18 +1526,18 @@ class PlacementListView(ProgramListView):
     model = Placement
     table_class = PlacementTable
     filterset_class = PlacementFilterSet
-    title = "Penempatan produk"
+    title = _("Penempatan produk")
     export_object_type = "placement"
     export_filename = "penempatan"
     export_columns = [
-        ("Produk", lambda p: p.submission.product.name),
-        ("Usaha", lambda p: p.submission.product.business.name),
-        ("Saluran", lambda p: p.get_channel_display()),
-        ("Peritel", lambda p: p.retailer),
-        ("Mitra/toko", lambda p: p.partner),
-        ("Mulai", lambda p: _date(p.starts_on)),
-        ("Sampai", lambda p: _date(p.ends_on)),
-        ("Status", lambda p: p.get_status_display()),
+        (_("Produk"), lambda p: p.submission.product.name),
+        (_("Usaha"), lambda p: p.submission.product.business.name),
+        (_("Saluran"), lambda p: p.get_channel_display()),
+        (_("Peritel"), lambda p: p.retailer),
+        (_("Mitra/toko"), lambda p: p.partner),
+        (_("Mulai"), lambda p: _date(p.starts_on)),
+        (_("Sampai"), lambda p: _date(p.ends_on)),
+        (_("Status"), lambda p: p.get_status_display()),
     ]
 
     def get_queryset(self):
@@ -1541,18 +1549,18 @@ class ExportFacilitationListView(ProgramListView):
     model = ExportFacilitation
     table_class = ExportFacilitationTable
     filterset_class = ExportFacilitationFilterSet
-    title = "Fasilitasi ekspor"
+    title = _("Fasilitasi ekspor")
     export_object_type = "exportfacilitation"
     export_filename = "ekspor"
     export_columns = [
-        ("Tahun", lambda x: x.year),
-        ("Usaha", lambda x: x.business.name),
-        ("Kategori", lambda x: x.business.get_category_display()),
-        ("Produk", lambda x: x.product.name if x.product else ""),
-        ("Negara", lambda x: x.country_name),
-        ("Pembeli", lambda x: x.buyer),
-        ("Nilai", lambda x: _money(x.value)),
-        ("Fasilitator", lambda x: x.organiser),
+        (_("Tahun"), lambda x: x.year),
+        (_("Usaha"), lambda x: x.business.name),
+        (_("Kategori"), lambda x: x.business.get_category_display()),
+        (_("Produk"), lambda x: x.product.name if x.product else ""),
+        (_("Negara"), lambda x: x.country_name),
+        (_("Pembeli"), lambda x: x.buyer),
+        (_("Nilai"), lambda x: _money(x.value)),
+        (_("Fasilitator"), lambda x: x.organiser),
     ]
 
     def get_queryset(self):

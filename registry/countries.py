@@ -1,20 +1,63 @@
-"""Export destination countries: ISO 3166-1 alpha-2 codes with their Indonesian names (CLDR, via Babel).
+"""Export destination countries: ISO 3166-1 alpha-2 codes with their names in the active language (CLDR,
+via Babel): "Malaysia", "Korea Selatan" in Indonesian, "South Korea" in English.
 
 The list is not a model field's `choices`, so a newer CLDR never forces a migration.
 """
 
-from babel import Locale
+import functools
+from collections.abc import Mapping
+
+from babel import Locale, UnknownLocaleError
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 _NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "XK"}
-COUNTRY_NAMES = {
-    code: name
-    for code, name in Locale("id").territories.items()
-    if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-}
-COUNTRY_CHOICES = sorted(COUNTRY_NAMES.items(), key=lambda item: item[1])
+_CODES = frozenset(
+    code for code in Locale("id").territories if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+)
+
+
+@functools.cache
+def _names(language):
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        locale = Locale("id")
+    territories = locale.territories
+    return {code: territories.get(code, code) for code in _CODES}
+
+
+def _active():
+    return _names(get_language() or "id")
+
+
+class _CountryNames(Mapping):
+    """Code -> the country's name in the active language."""
+
+    def __getitem__(self, code):
+        return _active()[code]
+
+    def __iter__(self):
+        return iter(_CODES)
+
+    def __len__(self):
+        return len(_CODES)
+
+
+COUNTRY_NAMES = _CountryNames()
+
+
+def country_choices():
+    """(code, name) in the active language, by name."""
+    return sorted(_active().items(), key=lambda item: item[1])
+
+
+# Read each time it is iterated, so a choice list built once shows the language of the request.
+COUNTRY_CHOICES = lazy(country_choices, list)()
 
 
 def validate_country(code):
     if code not in COUNTRY_NAMES:
-        raise ValidationError("Kode negara tidak dikenal (gunakan kode ISO dua huruf, misalnya MY atau KR).")
+        raise ValidationError(_("Kode negara tidak dikenal (gunakan kode ISO dua huruf, misalnya MY atau KR)."))

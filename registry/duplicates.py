@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import Business, DuplicateDecision, MergeRecord, Owner
 from registry.services import SIMILAR_NAME_THRESHOLD as SIMILAR_NAME
@@ -100,13 +101,13 @@ def merge(survivor, removed, *, by):
         raise PermissionDenied("Hanya admin yang dapat menggabungkan data.")
     model = type(survivor)
     if type(removed) is not model or model not in (Business, Owner):
-        raise ValidationError("Hanya dua usaha, atau dua pemilik, yang dapat digabungkan.")
+        raise ValidationError(_("Hanya dua usaha, atau dua pemilik, yang dapat digabungkan."))
     if survivor.pk == removed.pk:
-        raise ValidationError("Pilih dua data yang berbeda.")
+        raise ValidationError(_("Pilih dua data yang berbeda."))
     survivor = model.all_objects.select_for_update().get(pk=survivor.pk)
     removed = model.all_objects.select_for_update().get(pk=removed.pk)
     if survivor.is_deleted or removed.is_deleted:
-        raise ValidationError("Data yang dihapus tidak dapat digabungkan; pulihkan dulu.")
+        raise ValidationError(_("Data yang dihapus tidak dapat digabungkan; pulihkan dulu."))
     snapshot = {key: _plain(value) for key, value in model_to_dict(removed).items()}
     moved, conflicts = {}, []
     for relation, rows in related_rows(removed):
@@ -130,8 +131,11 @@ def merge(survivor, removed, *, by):
     if conflicts:
         transaction.set_rollback(True)
         raise ValidationError(
-            f"Tidak digabungkan: {', '.join(conflicts)} ada di kedua data dan bertabrakan "
-            "(misalnya data tahunan untuk tahun yang sama). Hapus atau betulkan salah satu dulu."
+            _(
+                "Tidak digabungkan: %(names)s ada di kedua data dan bertabrakan (misalnya data tahunan untuk "
+                "tahun yang sama). Hapus atau betulkan salah satu dulu."
+            )
+            % {"names": ", ".join(conflicts)}
         )
     if model is Business:
         survivor.groups.add(*removed.groups.all())

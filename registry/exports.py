@@ -8,26 +8,27 @@ from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from registry.models import AccessLog
 from umkm_portal.keyset import iterate_by_pk
 
 BUSINESS_COLUMNS = [
-    ("Nama usaha", lambda b: b.name),
-    ("Pemilik", lambda b: b.owner.name),
-    ("NIK (disamarkan)", lambda b: b.owner.masked_nik),
-    ("Desa/kelurahan", lambda b: b.desa.name),
-    ("Kecamatan", lambda b: b.kecamatan.name),
-    ("Kategori", lambda b: b.get_category_display()),
-    ("KBLI", lambda b: b.kbli_code),
-    ("NIB", lambda b: b.nib),
-    ("Skala", lambda b: b.get_size_class_display()),
-    ("Status", lambda b: b.get_status_display()),
-    ("Verifikasi", lambda b: b.get_verification_display()),
-    ("Binaan", lambda b: b.guided_by),
-    ("Unggulan", lambda b: "ya" if b.is_flagship else "tidak"),
-    ("Didaftarkan", lambda b: timezone.localtime(b.created_at).strftime("%d-%m-%Y")),
+    (_("Nama usaha"), lambda b: b.name),
+    (_("Pemilik"), lambda b: b.owner.name),
+    (_("NIK (disamarkan)"), lambda b: b.owner.masked_nik),
+    (_("Desa/kelurahan"), lambda b: b.desa.name),
+    (_("Kecamatan"), lambda b: b.kecamatan.name),
+    (_("Kategori"), lambda b: b.get_category_display()),
+    (_("KBLI"), lambda b: b.kbli_code),
+    (_("NIB"), lambda b: b.nib),
+    (_("Skala"), lambda b: b.get_size_class_display()),
+    (_("Status"), lambda b: b.get_status_display()),
+    (_("Verifikasi"), lambda b: b.get_verification_display()),
+    (_("Binaan"), lambda b: b.guided_by),
+    (_("Unggulan"), lambda b: _("ya") if b.is_flagship else _("tidak")),
+    (_("Didaftarkan"), lambda b: timezone.localtime(b.created_at).strftime("%d-%m-%Y")),
 ]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A signed number (-7.350000, +1.5E3) or a phone number (+62 812-3456-7890) is data, not a formula: the
@@ -56,7 +57,7 @@ class _Echo:
 def table_rows(rows, columns):
     """The header, then each row's cells (getter per column), neutralised; rows are read in primary-key
     chunks, so memory stays flat without a server-side cursor (PgBouncer)."""
-    yield [title for title, _ in columns]
+    yield [str(title) for title, _ in columns]
     for row in iterate_by_pk(rows, EXPORT_CHUNK_SIZE):
         yield [neutralise(get(row)) for _, get in columns]
 
@@ -99,7 +100,7 @@ class CsvExportMixin:
             return super().get(request, *args, **kwargs)
         filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
-            messages.error(request, "Filter ekspor tidak valid; periksa pilihan Anda.")
+            messages.error(request, _("Filter ekspor tidak valid; periksa pilihan Anda."))
             return redirect(request.path)
         filters = {key: value for key, value in request.GET.items() if key in filterset.filters and value}
         return export_csv(

@@ -3,6 +3,7 @@ import django_filters.fields
 from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.forms.renderers import Jinja2
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from registry import measures
@@ -39,17 +40,19 @@ class KecamatanFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__unaccent__icontains=value) | Q(code__startswith=value))
 
 
+def _document_choice(state, label):
+    texts = {"has": _("Punya %(document)s"), "no": _("Belum punya %(document)s"), "lapsed": _("%(document)s kedaluwarsa")}
+    text = str(texts[state] % {"document": label})
+    return text[:1].upper() + text[1:]
+
+
 # Three states per kind: a valid document, none at all, or only expired ones (to renew: not "missing").
 DOCUMENT_CHOICES = [
-    choice
+    (f"{state}_{kind}", lazy(_document_choice, str)(state, label))  # in the language of each request
     for kind, label in DOCUMENT_LABELS.items()
-    for choice in (
-        (f"has_{kind}", f"Punya {label}"),
-        (f"no_{kind}", f"Belum punya {label}"),
-        (f"lapsed_{kind}", f"{label[0].upper()}{label[1:]} kedaluwarsa"),
-    )
+    for state in ("has", "no", "lapsed")
 ]
-SIZE_CHOICES = [*SizeClass.choices, (UNCLASSIFIED, "Belum ada data tahunan")]
+SIZE_CHOICES = [*SizeClass.choices, (UNCLASSIFIED, _("Belum ada data tahunan"))]
 EXPIRING_CHOICES = [(kind, DOCUMENT_LABELS[kind]) for kind in ("pirt", "halal", "bpom")]
 
 

@@ -102,16 +102,16 @@ def offer_desa(field, user):
 class OwnerForm(forms.ModelForm):
     # Wider than the stored value: people type spaces and dashes, which clean_*() removes.
     nik = forms.CharField(
-        label="NIK",
+        label=_("NIK"),
         max_length=40,
-        help_text="16 digit sesuai KTP. Untuk perempuan, tanggal lahir di NIK ditambah 40.",
+        help_text=_("16 digit sesuai KTP. Untuk perempuan, tanggal lahir di NIK ditambah 40."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     phone = forms.CharField(
-        label="Nomor HP",
+        label=_("Nomor HP"),
         max_length=40,
         required=False,
-        help_text="Misalnya 0812-3456-7890; disimpan dalam format +62.",
+        help_text=_("Misalnya 0812-3456-7890; disimpan dalam format +62."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
 
@@ -152,7 +152,9 @@ class OwnerEditForm(OwnerForm):
         self.initial["nik"] = ""
         nik = self.fields["nik"]
         nik.required = False
-        nik.help_text = f"Tersimpan: {self.instance.masked_nik}. Kosongkan bila tidak berubah; isi 16 digit bila salah."
+        nik.help_text = _("Tersimpan: %(nik)s. Kosongkan bila tidak berubah; isi 16 digit bila salah.") % {
+            "nik": self.instance.masked_nik
+        }
 
     def clean_nik(self):
         typed = self.cleaned_data["nik"].strip()
@@ -161,20 +163,20 @@ class OwnerEditForm(OwnerForm):
 
 class BusinessForm(forms.ModelForm):
     nib = forms.CharField(
-        label="NIB",
+        label=_("NIB"),
         max_length=40,
         required=False,
-        help_text="13 digit dari OSS; kosongkan bila belum punya.",
+        help_text=_("13 digit dari OSS; kosongkan bila belum punya."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     markets = forms.MultipleChoiceField(
-        label="Pasar yang sudah dijangkau",
+        label=_("Pasar yang sudah dijangkau"),
         choices=Business.Market.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     sales_channels = forms.MultipleChoiceField(
-        label="Saluran penjualan",
+        label=_("Saluran penjualan"),
         choices=Business.Channel.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -225,13 +227,15 @@ class BusinessForm(forms.ModelForm):
     def clean_start_year(self):
         year = self.cleaned_data["start_year"]
         if year is not None and not 1900 <= year <= timezone.localdate().year:
-            raise ValidationError(f"Tahun mulai usaha harus antara 1900 dan {timezone.localdate().year}.")
+            raise ValidationError(
+                _("Tahun mulai usaha harus antara 1900 dan %(year)s.") % {"year": timezone.localdate().year}
+            )
         return year
 
 
 class ProductForm(forms.ModelForm):
-    price = RupiahField(label="Harga (Rp)", required=False)
-    photos = PhotoField(label="Foto produk", required=False)
+    price = RupiahField(label=_("Harga (Rp)"), required=False)
+    photos = PhotoField(label=_("Foto produk"), required=False)
 
     class Meta:
         model = Product
@@ -241,7 +245,7 @@ class ProductForm(forms.ModelForm):
 
 class DocumentForm(forms.ModelForm):
     scan = forms.FileField(
-        label="Pindaian (PDF atau foto)",
+        label=_("Pindaian (PDF atau foto)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
@@ -273,9 +277,9 @@ class DocumentForm(forms.ModelForm):
 
 
 class FigureForm(forms.ModelForm):
-    capital = RupiahField(label="Modal usaha (tanpa tanah dan bangunan)", required=False)
-    revenue = RupiahField(label="Omzet setahun", required=False)
-    assets = RupiahField(label="Aset", required=False)
+    capital = RupiahField(label=_("Modal usaha (tanpa tanah dan bangunan)"), required=False)
+    revenue = RupiahField(label=_("Omzet setahun"), required=False)
+    assets = RupiahField(label=_("Aset"), required=False)
 
     class Meta:
         model = YearlyFigure
@@ -290,7 +294,7 @@ class FigureForm(forms.ModelForm):
     def clean_year(self):
         year = self.cleaned_data["year"]
         if year > timezone.localdate().year or year < 1990:
-            raise ValidationError("Tahun data harus antara 1990 dan tahun ini.")
+            raise ValidationError(_("Tahun data harus antara 1990 dan tahun ini."))
         return year
 
     def has_figures(self):
@@ -299,8 +303,8 @@ class FigureForm(forms.ModelForm):
 
 
 class ExportValueForm(forms.ModelForm):
-    country = forms.ChoiceField(label="Negara tujuan ekspor", choices=[("", "---------"), *COUNTRY_CHOICES])
-    value = RupiahField(label="Nilai ekspor setahun")
+    country = forms.ChoiceField(label=_("Negara tujuan ekspor"), choices=lambda: [("", "---------"), *COUNTRY_CHOICES])
+    value = RupiahField(label=_("Nilai ekspor setahun"))
 
     class Meta:
         model = ExportValue
@@ -366,9 +370,9 @@ class RegistrationForms:
 
 
 class GuidanceForm(forms.Form):
-    guided_by = forms.CharField(label="Dinas pembina", max_length=150, required=False)
-    guided_since = forms.DateField(label="Binaan sejak", required=False, widget=DateInput())
-    is_flagship = forms.BooleanField(label="Usaha unggulan", required=False)
+    guided_by = forms.CharField(label=_("Dinas pembina"), max_length=150, required=False)
+    guided_since = forms.DateField(label=_("Binaan sejak"), required=False, widget=DateInput())
+    is_flagship = forms.BooleanField(label=_("Usaha unggulan"), required=False)
 
 
 class DocumentAddForm(DocumentForm):
@@ -394,11 +398,13 @@ MAX_IMPORT_BYTES = 100 * 1024 * 1024
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="Berkas Excel (.xlsx) atau CSV",
+        label=_("Berkas Excel (.xlsx) atau CSV"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
         help_text=(
-            "Ekstrak SIDT, atau daftar kecamatan dari Excel: baris judul kolom dicari sendiri (boleh ada judul "
-            "tabel di atasnya). Maksimal 100 MB dan 150.000 baris."
+            _(
+                "Ekstrak SIDT, atau daftar kecamatan dari Excel: baris judul kolom dicari sendiri (boleh ada judul "
+                "tabel di atasnya). Maksimal 100 MB dan 150.000 baris."
+            )
         ),
     )
 
@@ -406,22 +412,22 @@ class ImportUploadForm(forms.Form):
         """The name and size only, and an Excel file's first bytes: a worker reads the rest (registry.import_jobs)."""
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError("Unggah berkas .xlsx atau .csv.")
+            raise forms.ValidationError(_("Unggah berkas .xlsx atau .csv."))
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("Berkas terlalu besar (maksimal 100 MB). Pecah menjadi beberapa berkas.")
+            raise forms.ValidationError(_("Berkas terlalu besar (maksimal 100 MB). Pecah menjadi beberapa berkas."))
         if upload.name.lower().endswith(".xlsx"):
             upload.seek(0)
             start = upload.read(4)
             upload.seek(0)
             if start != b"PK\x03\x04":  # every .xlsx is a zip file
-                raise forms.ValidationError("Berkas Excel tidak dapat dibaca. Simpan ulang sebagai .xlsx.")
+                raise forms.ValidationError(_("Berkas Excel tidak dapat dibaca. Simpan ulang sebagai .xlsx."))
         return upload
 
 
 class ImportSheetForm(forms.Form):
     """Which sheet of a workbook holds the data (the first sheet with a header row is read by default)."""
 
-    sheet = forms.ChoiceField(label="Lembar kerja")
+    sheet = forms.ChoiceField(label=_("Lembar kerja"))
 
     def __init__(self, *args, sheets, **kwargs):
         super().__init__(*args, **kwargs)
@@ -433,16 +439,16 @@ class ImportMappingForm(forms.Form):
     the sheet has no year column."""
 
     figures_year = forms.IntegerField(
-        label="Tahun data omzet, modal dan aset",
+        label=_("Tahun data omzet, modal dan aset"),
         min_value=1990,
         required=False,
-        help_text="Dipakai untuk baris tanpa kolom tahun. Kosong: tahun lalu.",
+        help_text=_("Dipakai untuk baris tanpa kolom tahun. Kosong: tahun lalu."),
     )
 
     def __init__(self, *args, headers, mapping, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["figures_year"].validators.append(MaxValueValidator(datetime.date.today().year))
-        choices = [("", "- lewati kolom ini -"), *[(key, label) for key, (label, _) in FIELDS.items()]]
+        choices = [("", _("- lewati kolom ini -")), *[(key, label) for key, (label, _) in FIELDS.items()]]
         for index, header in enumerate(headers):
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 label=header or f"Kolom {index + 1}", choices=choices, required=False, initial=mapping.get(index, "")
@@ -453,10 +459,14 @@ class ImportMappingForm(forms.Form):
         chosen = [value for name, value in cleaned.items() if name.startswith("col_") and value]
         twice = sorted({value for value in chosen if chosen.count(value) > 1})
         if twice:
-            raise forms.ValidationError(f"Satu kolom tujuan dipilih untuk lebih dari satu kolom: {', '.join(twice)}.")
+            raise forms.ValidationError(
+                _("Satu kolom tujuan dipilih untuk lebih dari satu kolom: %(names)s.") % {"names": ", ".join(twice)}
+            )
         missing = [FIELDS[name][0] for name in REQUIRED if name not in chosen]
         if missing:
-            raise forms.ValidationError(f"Kolom wajib belum dipetakan: {', '.join(missing)}.")
+            raise forms.ValidationError(
+                _("Kolom wajib belum dipetakan: %(names)s.") % {"names": ", ".join(str(name) for name in missing)}
+            )
         return cleaned
 
     def mapping(self):
@@ -471,14 +481,14 @@ class SidtExportForm(forms.Form):
     """The national extract's 49 columns for the user's area; NIK and phone in full only with a reason."""
 
     kecamatan = forms.ModelChoiceField(
-        label="Kecamatan", queryset=Kecamatan.objects.none(), required=False, empty_label="Semua kecamatan"
+        label=_("Kecamatan"), queryset=Kecamatan.objects.none(), required=False, empty_label=_("Semua kecamatan")
     )
     full_identity = forms.BooleanField(
-        label="Sertakan NIK, tanggal lahir dan nomor HP lengkap",
+        label=_("Sertakan NIK, tanggal lahir dan nomor HP lengkap"),
         required=False,
-        help_text="Hanya untuk dikirim ke sistem nasional. Tanpa centang, data pribadi disamarkan.",
+        help_text=_("Hanya untuk dikirim ke sistem nasional. Tanpa centang, data pribadi disamarkan."),
     )
-    reason = forms.CharField(label="Alasan (dicatat)", max_length=200, required=False)
+    reason = forms.CharField(label=_("Alasan (dicatat)"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -487,14 +497,14 @@ class SidtExportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("full_identity") and len(" ".join(cleaned.get("reason", "").split())) < 5:
-            self.add_error("reason", "Tuliskan alasan menyertakan data pribadi lengkap (minimal 5 huruf).")
+            self.add_error("reason", _("Tuliskan alasan menyertakan data pribadi lengkap (minimal 5 huruf)."))
         return cleaned
 
 
 class QueueActionForm(forms.Form):
     """The queue's bulk action: verify or reject the ticked businesses (ids of the queue's own rows)."""
 
-    action = forms.ChoiceField(choices=[("verify", "Verifikasi"), ("reject", "Tolak")])
+    action = forms.ChoiceField(choices=[("verify", _("Verifikasi")), ("reject", _("Tolak"))])
     business = ModelIdsField(queryset=Business.objects.none())
     reason = forms.CharField(required=False)
 

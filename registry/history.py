@@ -61,7 +61,7 @@ def _display(model, field, value):
             return rupiah(value)  # the house's Rupiah field
         return formats.number_format(int(value) if value == value.to_integral() else value)  # a score
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
+        return _("ya") if value else _("tidak")
     if model_field.choices and value is not None:
         labels = dict(model_field.flatchoices)
         if isinstance(value, list):

@@ -6,6 +6,7 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from registry.pdfs import clean_pdf
@@ -73,19 +74,27 @@ def reencode_photo(upload):
     image's end are dropped; a photo of more than MAX_PIXELS is refused before it is decoded.
     """
     if upload.size == 0:
-        raise ValidationError("Berkas foto kosong.", code="empty")
+        raise ValidationError(_("Berkas foto kosong."), code="empty")
     if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError("Foto terlalu besar (maksimal 10 MB).", code="too_big")
+        raise ValidationError(_("Foto terlalu besar (maksimal 10 MB)."), code="too_big")
     upload.seek(0)
     try:
         with Image.open(upload) as probe:
             if probe.format not in ACCEPTED_FORMATS:
-                raise ValidationError("Hanya foto JPEG, PNG atau WebP yang diterima.", code="format")
+                raise ValidationError(_("Hanya foto JPEG, PNG atau WebP yang diterima."), code="format")
             if probe.width * probe.height > MAX_PIXELS[probe.format]:
                 raise ValidationError(
-                    f"Ukuran foto terlalu besar ({probe.width} x {probe.height} piksel; untuk {probe.format} "
-                    f"paling banyak {MAX_PIXELS[probe.format] // 1_000_000} megapiksel). "
-                    "Kirim foto dengan resolusi biasa.",
+                    _(
+                        "Ukuran foto terlalu besar (%(probe_width)s x %(probe_height)s piksel; untuk "
+                        "%(probe_format)s paling banyak %(number)s megapiksel). Kirim foto dengan resolusi "
+                        "biasa."
+                    )
+                    % {
+                        "probe_width": probe.width,
+                        "probe_height": probe.height,
+                        "probe_format": probe.format,
+                        "number": MAX_PIXELS[probe.format] // 1_000_000,
+                    },
                     code="pixels",
                 )
             probe.verify()
@@ -94,9 +103,9 @@ def reencode_photo(upload):
     except ValidationError:
         raise
     except Image.DecompressionBombError:
-        raise ValidationError("Ukuran foto (piksel) terlalu besar.", code="pixels") from None
+        raise ValidationError(_("Ukuran foto (piksel) terlalu besar."), code="pixels") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError("Berkas ini bukan foto yang dapat dibaca.", code="invalid") from None
+        raise ValidationError(_("Berkas ini bukan foto yang dapat dibaca."), code="invalid") from None
     return _encode(image, PHOTO_EDGE), _encode(image, THUMBNAIL_EDGE)
 
 
@@ -109,14 +118,14 @@ def clean_scan(upload):
     Raises ValidationError for anything else, such as HTML or a script renamed .pdf.
     """
     if upload.size == 0:
-        raise ValidationError("Berkas pindaian kosong.", code="empty")
+        raise ValidationError(_("Berkas pindaian kosong."), code="empty")
     if upload.size > MAX_SCAN_BYTES:
-        raise ValidationError("Pindaian terlalu besar (maksimal 10 MB).", code="too_big")
+        raise ValidationError(_("Pindaian terlalu besar (maksimal 10 MB)."), code="too_big")
     upload.seek(0)
     head = upload.read(5)
     upload.seek(0)
     if head == b"%PDF-":
         return clean_pdf(upload)
-    photo, _ = reencode_photo(upload)
+    photo = reencode_photo(upload)[0]
     photo.name = "scan.jpg"
     return photo

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
 from registry import sidt, vocabulary
@@ -63,14 +64,14 @@ from registry.validators import (
 # among them, so such a file maps itself.
 FIELDS = {
     "owner_name": (
-        "Nama pemilik",
+        _("Nama pemilik"),
         ["nama pemilik", "pemilik", "nama pengusaha", "nama pelaku usaha", "nama pemilik usaha"],
     ),
-    "nik": ("NIK", ["nik", "nik pemilik", "nik pengusaha", "no nik", "nomor nik", "nik ktp", "no ktp", "nomor ktp"]),
-    "sex": ("Jenis kelamin", ["jenis kelamin", "jk", "l p", "gender", "kelamin", "jenis kelamin l p"]),
-    "birth_date": ("Tanggal lahir", ["tanggal lahir", "tgl lahir", "tgl lhr", "tanggal lahir pemilik"]),
+    "nik": (_("NIK"), ["nik", "nik pemilik", "nik pengusaha", "no nik", "nomor nik", "nik ktp", "no ktp", "nomor ktp"]),
+    "sex": (_("Jenis kelamin"), ["jenis kelamin", "jk", "l p", "gender", "kelamin", "jenis kelamin l p"]),
+    "birth_date": (_("Tanggal lahir"), ["tanggal lahir", "tgl lahir", "tgl lhr", "tanggal lahir pemilik"]),
     "phone": (
-        "Nomor HP",
+        _("Nomor HP"),
         [
             "no hp",
             "nomor hp",
@@ -90,20 +91,26 @@ FIELDS = {
             "kontak",
         ],
     ),
-    "education": ("Pendidikan", ["pendidikan", "pendidikan formal", "pendidikan terakhir"]),
-    "disability": ("Disabilitas", ["disabilitas", "is disabilitas", "penyandang disabilitas"]),
-    "owner_address": ("Alamat pemilik", ["alamat pemilik", "alamat pengusaha", "alamat rumah", "alamat ktp"]),
-    "business_name": ("Nama usaha", ["nama usaha", "usaha", "nama umkm", "umkm", "nama ukm", "nama perusahaan"]),
-    "national_id": ("ID SIDT", ["id data badan usaha", "id sidt", "id badan usaha"]),
-    "category": ("Kategori", ["kategori", "jenis usaha", "sektor", "sektor usaha", "bidang usaha", "kategori usaha"]),
-    "legal_form": ("Bentuk usaha", ["bentuk usaha", "status badan usaha", "badan usaha", "bentuk badan usaha"]),
-    "description": ("Kegiatan utama", ["kegiatan utama", "deskripsi usaha", "deskripsi", "keterangan usaha"]),
-    "product": ("Produk utama", ["produk utama", "produk", "nama produk", "jenis produk"]),
-    "province": ("Provinsi", ["provinsi", "prov", "propinsi", "prov usaha", "provinsi usaha"]),
-    "kabupaten": ("Kabupaten/kota", ["kabupaten", "kab", "kab kota", "kabupaten kota", "kab usaha", "kabupaten usaha"]),
-    "kecamatan": ("Kecamatan", ["kecamatan", "kec", "kec usaha", "kecamatan usaha"]),
+    "education": (_("Pendidikan"), ["pendidikan", "pendidikan formal", "pendidikan terakhir"]),
+    "disability": (_("Disabilitas"), ["disabilitas", "is disabilitas", "penyandang disabilitas"]),
+    "owner_address": (_("Alamat pemilik"), ["alamat pemilik", "alamat pengusaha", "alamat rumah", "alamat ktp"]),
+    "business_name": (_("Nama usaha"), ["nama usaha", "usaha", "nama umkm", "umkm", "nama ukm", "nama perusahaan"]),
+    "national_id": (_("ID SIDT"), ["id data badan usaha", "id sidt", "id badan usaha"]),
+    "category": (
+        _("Kategori"),
+        ["kategori", "jenis usaha", "sektor", "sektor usaha", "bidang usaha", "kategori usaha"],
+    ),
+    "legal_form": (_("Bentuk usaha"), ["bentuk usaha", "status badan usaha", "badan usaha", "bentuk badan usaha"]),
+    "description": (_("Kegiatan utama"), ["kegiatan utama", "deskripsi usaha", "deskripsi", "keterangan usaha"]),
+    "product": (_("Produk utama"), ["produk utama", "produk", "nama produk", "jenis produk"]),
+    "province": (_("Provinsi"), ["provinsi", "prov", "propinsi", "prov usaha", "provinsi usaha"]),
+    "kabupaten": (
+        _("Kabupaten/kota"),
+        ["kabupaten", "kab", "kab kota", "kabupaten kota", "kab usaha", "kabupaten usaha"],
+    ),
+    "kecamatan": (_("Kecamatan"), ["kecamatan", "kec", "kec usaha", "kecamatan usaha"]),
     "desa": (
-        "Desa/kelurahan",
+        _("Desa/kelurahan"),
         [
             "desa",
             "kelurahan",
@@ -115,26 +122,26 @@ FIELDS = {
             "desa usaha",
         ],
     ),
-    "address": ("Alamat usaha", ["alamat", "alamat usaha", "alamat tempat usaha", "lokasi usaha"]),
-    "latitude": ("Lintang", ["lintang", "latitude", "alamat latitude", "lat"]),
-    "longitude": ("Bujur", ["bujur", "longitude", "alamat longitude", "long", "lng"]),
-    "nib": ("NIB", ["nib", "nomor induk berusaha", "no nib"]),
-    "kbli_section": ("Kategori KBLI", ["kategori kbli"]),
-    "kbli": ("KBLI", ["kbli", "kode kbli"]),
+    "address": (_("Alamat usaha"), ["alamat", "alamat usaha", "alamat tempat usaha", "lokasi usaha"]),
+    "latitude": (_("Lintang"), ["lintang", "latitude", "alamat latitude", "lat"]),
+    "longitude": (_("Bujur"), ["bujur", "longitude", "alamat longitude", "long", "lng"]),
+    "nib": (_("NIB"), ["nib", "nomor induk berusaha", "no nib"]),
+    "kbli_section": (_("Kategori KBLI"), ["kategori kbli"]),
+    "kbli": (_("KBLI"), ["kbli", "kode kbli"]),
     "start_year": (
-        "Tahun mulai",
+        _("Tahun mulai"),
         ["tahun mulai", "tahun mulai operasi", "tahun berdiri", "tahun mulai usaha", "mulai usaha"],
     ),
     "workers_male": (
-        "Tenaga kerja laki-laki",
+        _("Tenaga kerja laki-laki"),
         ["tenaga kerja laki laki", "tk laki laki", "karyawan laki laki", "tk l"],
     ),
     "workers_female": (
-        "Tenaga kerja perempuan",
+        _("Tenaga kerja perempuan"),
         ["tenaga kerja perempuan", "tk perempuan", "karyawan perempuan", "tk p"],
     ),
     "workers": (
-        "Tenaga kerja (jumlah)",
+        _("Tenaga kerja (jumlah)"),
         [
             "tk",
             "tenaga kerja",
@@ -149,7 +156,7 @@ FIELDS = {
         ],
     ),
     "revenue": (
-        "Omzet setahun",
+        _("Omzet setahun"),
         [
             "omzet",
             "omset",
@@ -169,10 +176,10 @@ FIELDS = {
             "penjualan per tahun",
         ],
     ),
-    "capital": ("Modal", ["modal", "modal usaha", "modal pendirian", "modal rp", "modal usaha rp"]),
-    "assets": ("Aset", ["aset", "asset", "aset rp", "asset rp", "nilai aset"]),
-    "reported_size": ("Skala dilaporkan", ["skala", "skala usaha"]),
-    "year": ("Tahun data", ["tahun", "tahun data"]),
+    "capital": (_("Modal"), ["modal", "modal usaha", "modal pendirian", "modal rp", "modal usaha rp"]),
+    "assets": (_("Aset"), ["aset", "asset", "aset rp", "asset rp", "nilai aset"]),
+    "reported_size": (_("Skala dilaporkan"), ["skala", "skala usaha"]),
+    "year": (_("Tahun data"), ["tahun", "tahun data"]),
 }
 REQUIRED = ["owner_name", "nik", "business_name", "kecamatan", "desa"]
 # Every header name the mapping knows, and the SIDT's own: how the header row is found under title rows.
@@ -249,7 +256,9 @@ def require_columns(mapping):
     """Raise ValidationError naming the required fields the mapping leaves out."""
     missing = [FIELDS[name][0] for name in REQUIRED if name not in mapping.values()]
     if missing:
-        raise ValidationError(f"Kolom wajib belum dipetakan: {', '.join(missing)}.")
+        raise ValidationError(
+            _("Kolom wajib belum dipetakan: %(names)s.") % {"names": ", ".join(str(name) for name in missing)}
+        )
 
 
 CHECK_PROGRESS_ROWS = 2000

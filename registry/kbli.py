@@ -4,29 +4,32 @@ Only KBLI 2020 codes are mapped: KBLI 2025 (Peraturan BPS 7/2025) moved codes be
 codes are counted apart rather than given a letter they may not have.
 """
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 # (letter, title, first golongan pokok, last golongan pokok)
 SECTIONS_2020 = [
-    ("A", "Pertanian, kehutanan dan perikanan", "01", "03"),
-    ("B", "Pertambangan dan penggalian", "05", "09"),
-    ("C", "Industri pengolahan", "10", "33"),
-    ("D", "Pengadaan listrik dan gas", "35", "35"),
-    ("E", "Pengelolaan air, limbah dan sampah", "36", "39"),
-    ("F", "Konstruksi", "41", "43"),
-    ("G", "Perdagangan besar dan eceran; reparasi kendaraan", "45", "47"),
-    ("H", "Pengangkutan dan pergudangan", "49", "53"),
-    ("I", "Penyediaan akomodasi dan makan minum", "55", "56"),
-    ("J", "Informasi dan komunikasi", "58", "63"),
-    ("K", "Aktivitas keuangan dan asuransi", "64", "66"),
-    ("L", "Real estat", "68", "68"),
-    ("M", "Aktivitas profesional, ilmiah dan teknis", "69", "75"),
-    ("N", "Penyewaan, ketenagakerjaan, agen perjalanan dan penunjang usaha", "77", "82"),
-    ("O", "Administrasi pemerintahan", "84", "84"),
-    ("P", "Pendidikan", "85", "85"),
-    ("Q", "Kesehatan dan kegiatan sosial", "86", "88"),
-    ("R", "Kesenian, hiburan dan rekreasi", "90", "93"),
-    ("S", "Aktivitas jasa lainnya", "94", "96"),
-    ("T", "Rumah tangga sebagai pemberi kerja", "97", "98"),
-    ("U", "Badan internasional", "99", "99"),
+    ("A", _("Pertanian, kehutanan dan perikanan"), "01", "03"),
+    ("B", _("Pertambangan dan penggalian"), "05", "09"),
+    ("C", _("Industri pengolahan"), "10", "33"),
+    ("D", _("Pengadaan listrik dan gas"), "35", "35"),
+    ("E", _("Pengelolaan air, limbah dan sampah"), "36", "39"),
+    ("F", _("Konstruksi"), "41", "43"),
+    ("G", _("Perdagangan besar dan eceran; reparasi kendaraan"), "45", "47"),
+    ("H", _("Pengangkutan dan pergudangan"), "49", "53"),
+    ("I", _("Penyediaan akomodasi dan makan minum"), "55", "56"),
+    ("J", _("Informasi dan komunikasi"), "58", "63"),
+    ("K", _("Aktivitas keuangan dan asuransi"), "64", "66"),
+    ("L", _("Real estat"), "68", "68"),
+    ("M", _("Aktivitas profesional, ilmiah dan teknis"), "69", "75"),
+    ("N", _("Penyewaan, ketenagakerjaan, agen perjalanan dan penunjang usaha"), "77", "82"),
+    ("O", _("Administrasi pemerintahan"), "84", "84"),
+    ("P", _("Pendidikan"), "85", "85"),
+    ("Q", _("Kesehatan dan kegiatan sosial"), "86", "88"),
+    ("R", _("Kesenian, hiburan dan rekreasi"), "90", "93"),
+    ("S", _("Aktivitas jasa lainnya"), "94", "96"),
+    ("T", _("Rumah tangga sebagai pemberi kerja"), "97", "98"),
+    ("U", _("Badan internasional"), "99", "99"),
 ]
 # Buckets for codes without a KBLI 2020 letter; each is shown as its own line, never dropped.
 UNCODED = "belum"
@@ -34,10 +37,10 @@ KBLI_2025 = "kbli2025"
 UNMAPPED = "lain"
 
 SECTION_CHOICES = [
-    *[(letter, f"{letter}. {title}") for letter, title, _, _ in SECTIONS_2020],
-    (KBLI_2025, "KBLI 2025 (kategori belum dipetakan)"),
-    (UNMAPPED, "Kode KBLI 2020 tidak dikenal"),
-    (UNCODED, "Belum ada kode KBLI"),
+    *[(letter, format_lazy("{}. {}", letter, title)) for letter, title, _, _ in SECTIONS_2020],
+    (KBLI_2025, _("KBLI 2025 (kategori belum dipetakan)")),
+    (UNMAPPED, _("Kode KBLI 2020 tidak dikenal")),
+    (UNCODED, _("Belum ada kode KBLI")),
 ]
 SECTION_LABELS = dict(SECTION_CHOICES)
 
@@ -49,7 +52,7 @@ def section_of(code, version="2020"):
     if version != "2020":
         return KBLI_2025
     division = code[:2]
-    for letter, _, first, last in SECTIONS_2020:
+    for letter, _title, first, last in SECTIONS_2020:
         if first <= division <= last:
             return letter
     return UNMAPPED

@@ -8,6 +8,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from registry.kbli import KBLI_2025, SECTIONS_2020, UNCODED, UNMAPPED
 from registry.models import (  # EXPIRY_WINDOW_MONTHS and months_ahead: the reports read them from here too
@@ -28,7 +29,7 @@ DOCUMENT_KINDS = {
     "halal": [LegalDocument.Kind.HALAL],
     "bpom": [LegalDocument.Kind.BPOM_MD, LegalDocument.Kind.BPOM_ML],
 }
-DOCUMENT_LABELS = {"nib": "NIB", "pirt": "P-IRT", "halal": "sertifikat halal", "bpom": "izin edar BPOM"}
+DOCUMENT_LABELS = {"nib": "NIB", "pirt": "P-IRT", "halal": _("sertifikat halal"), "bpom": _("izin edar BPOM")}
 # Halal certification became mandatory for micro and small food and drink businesses (UU 33/2014, PP 42/2024).
 HALAL_DEADLINE = datetime.date(2026, 10, 17)
 HALAL_CATEGORIES = [Category.MAKANAN, Category.MINUMAN]

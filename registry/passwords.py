@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 COMMON_WORDS = {"umkm", "dinas", "koperasi", "koordinator", "kecamatan", "kabupaten", "sandi", "password", "admin"}
 
@@ -22,9 +23,9 @@ class GuessableWordValidator:
         for word in sorted(self._words()):
             if word in plain:
                 raise ValidationError(
-                    f"Kata sandi tidak boleh memuat kata yang mudah ditebak seperti \u201c{word}\u201d.",
+                    _("Kata sandi tidak boleh memuat kata yang mudah ditebak seperti “%(word)s”.") % {"word": word},
                     code="password_guessable_word",
                 )
 
     def get_help_text(self):
-        return "Jangan memakai kata seperti \u201cumkm\u201d, \u201cdinas\u201d, atau nama kabupaten."
+        return _("Jangan memakai kata seperti “umkm”, “dinas”, atau nama kabupaten.")

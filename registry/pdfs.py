@@ -12,6 +12,7 @@ import io
 import pikepdf
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
 
 # The page keys a viewer needs to draw a page; anything else on a page (/AA, /Annots, /B, /PieceInfo,
 # private keys holding strings) is left behind.
@@ -57,7 +58,10 @@ def clean_pdf(upload):
     try:
         with pikepdf.open(io.BytesIO(upload.read())) as source:
             if not 1 <= len(source.pages) <= MAX_PAGES:
-                raise ValidationError(f"PDF pindaian harus berisi 1 sampai {MAX_PAGES} halaman.", code="pages")
+                raise ValidationError(
+                    _("PDF pindaian harus berisi 1 sampai %(MAX_PAGES)s halaman.") % {"MAX_PAGES": MAX_PAGES},
+                    code="pages",
+                )
             with pikepdf.new() as rebuilt:
                 for page in source.pages:
                     rebuilt.pages.append(page)
@@ -75,7 +79,7 @@ def clean_pdf(upload):
                     object_stream_mode=pikepdf.ObjectStreamMode.generate,
                 )
     except pikepdf.PasswordError:
-        raise ValidationError("PDF yang dikunci dengan kata sandi tidak diterima.", code="encrypted") from None
+        raise ValidationError(_("PDF yang dikunci dengan kata sandi tidak diterima."), code="encrypted") from None
     except (pikepdf.PdfError, pikepdf.ForeignObjectError, ValueError, RuntimeError):
         raise ValidationError(UNREADABLE, code="invalid") from None
     with pikepdf.open(io.BytesIO(buffer.getvalue())) as check:

@@ -13,6 +13,7 @@ import functools
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from lokal import wilayah
 
 from registry.models import Desa, Kecamatan
@@ -74,7 +75,7 @@ def find_province(text):
     found = _provinces().get(normal(_PROVINSI.sub("", _plain(text))))
     if found:
         return found
-    raise ValidationError(f"Provinsi {text!r} tidak dikenal.")
+    raise ValidationError(_("Provinsi %(text)s tidak dikenal.") % {"text": repr(text)})
 
 
 def find_kabupaten(text, *, province="", prefer=()):
@@ -92,16 +93,22 @@ def find_kabupaten(text, *, province="", prefer=()):
     if province:
         in_province = [m for m in matches if m[0].startswith(f"{province}.")]
         if matches and not in_province:
-            raise ValidationError(f"{matches[0][2]} tidak ada di provinsi {_province_name(province)}.")
+            raise ValidationError(
+                _("%(code)s tidak ada di provinsi %(province_name)s.")
+                % {"code": matches[0][2], "province_name": _province_name(province)}
+            )
         matches = in_province
     if len(matches) > 1:
         preferred = [m for m in matches if m[0] in prefer]
         if len(preferred) == 1:
             return preferred[0][0]
         names = " dan ".join(m[2] for m in matches)
-        raise ValidationError(f"{text!r} bisa berarti {names}: tulis KABUPATEN atau KOTA di depannya.")
+        raise ValidationError(
+            _("%(text)s bisa berarti %(names)s: tulis KABUPATEN atau KOTA di depannya.")
+            % {"text": repr(text), "names": names}
+        )
     if not matches:
-        raise ValidationError(f"Kabupaten/kota {text!r} tidak dikenal.")
+        raise ValidationError(_("Kabupaten/kota %(text)s tidak dikenal.") % {"text": repr(text)})
     return matches[0][0]
 
 
@@ -146,7 +153,9 @@ class Places:
             code = find_kabupaten(kabupaten, province=province_code, prefer=self.own_kabupaten)
             if code not in self.own_kabupaten:
                 name = wilayah.get_wilayah(code).name
-                raise ValidationError(f"{name} di luar wilayah kerja Anda: baris ini tidak diimpor.")
+                raise ValidationError(
+                    _("%(name)s di luar wilayah kerja Anda: baris ini tidak diimpor.") % {"name": name}
+                )
             kabupaten_codes = [code]
         else:
             kabupaten_codes = [c for c in self.own_kabupaten if not province_code or c.startswith(f"{province_code}.")]
@@ -155,7 +164,7 @@ class Places:
 
     def _find_kecamatan(self, text, kabupaten_codes):
         if not text.strip():
-            raise ValidationError("Kecamatan: wajib diisi.")
+            raise ValidationError(_("Kecamatan: wajib diisi."))
         code = code_in(text, 3)
         key = normal(_NOTE.sub("", _plain(text)).removeprefix("kecamatan ").removeprefix("kec. "))
         matches = []
@@ -167,16 +176,24 @@ class Places:
                 matches += names.get(key, [])
         if len(matches) > 1:
             names = ", ".join(sorted({k.kabupaten.name for k in matches}))
-            raise ValidationError(f"Kecamatan {text} ada di beberapa kabupaten ({names}): isi kolom kabupaten.")
+            raise ValidationError(
+                _("Kecamatan %(text)s ada di beberapa kabupaten (%(names)s): isi kolom kabupaten.")
+                % {"text": text, "names": names}
+            )
         if matches:
             if matches[0].pk not in self.visible:
-                raise ValidationError(f"Kecamatan {matches[0].name} di luar wilayah kerja Anda.")
+                raise ValidationError(_("Kecamatan %(name)s di luar wilayah kerja Anda.") % {"name": matches[0].name})
             return matches[0]
         known = {normal(k.name): k for k in self.visible.values() if k.kabupaten_id in kabupaten_codes}
         elsewhere = self._elsewhere(key)
         if elsewhere:
-            raise ValidationError(f"Kecamatan {text} tidak ada di wilayah kerja Anda (ada di {elsewhere}).")
-        raise ValidationError(f"Kecamatan {text!r} tidak dikenal{_suggest(key, known)}.")
+            raise ValidationError(
+                _("Kecamatan %(text)s tidak ada di wilayah kerja Anda (ada di %(elsewhere)s).")
+                % {"text": text, "elsewhere": elsewhere}
+            )
+        raise ValidationError(
+            _("Kecamatan %(text)s tidak dikenal%(suggest)s.") % {"text": repr(text), "suggest": _suggest(key, known)}
+        )
 
     def _elsewhere(self, key):
         """The kabupaten of the user's provinces that have a kecamatan of this name (the official list)."""
@@ -203,10 +220,13 @@ class Places:
                     return desa
         key = normal(_DESA.sub("", _NOTE.sub("", _plain(text))))
         if not key:
-            raise ValidationError("Desa/kelurahan: wajib diisi.")
+            raise ValidationError(_("Desa/kelurahan: wajib diisi."))
         if key in names:
             return names[key]
-        raise ValidationError(f"Desa {text!r} tidak ada di Kecamatan {kecamatan.name}{_suggest(key, names)}.")
+        raise ValidationError(
+            _("Desa %(text)s tidak ada di Kecamatan %(kecamatan_name)s%(suggest)s.")
+            % {"text": repr(text), "kecamatan_name": kecamatan.name, "suggest": _suggest(key, names)}
+        )
 
 
 def _suggest(key, known):

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from lokal import wilayah
 
 from registry import roles
@@ -144,12 +145,12 @@ def _unique_violation(error):
     """Turn a unique-key race lost to another save into the same message a form check would give."""
     text = str(error)
     if "registry_owner_unique_nik" in text:
-        return ValidationError({"nik": "NIK ini sudah terdaftar."})
+        return ValidationError({"nik": _("NIK ini sudah terdaftar.")})
     if "registry_business_nib_one_owner" in text:
         return ValidationError({"nib": NIB_OTHER_OWNER})
     if "registry_legaldocument_unique_number" in text:
-        return ValidationError("Nomor dokumen legalitas ini sudah terdaftar.")
-    return ValidationError("Data bentrok dengan data lain yang baru saja disimpan. Periksa lalu simpan lagi.")
+        return ValidationError(_("Nomor dokumen legalitas ini sudah terdaftar."))
+    return ValidationError(_("Data bentrok dengan data lain yang baru saja disimpan. Periksa lalu simpan lagi."))
 
 
 @transaction.atomic
@@ -166,7 +167,7 @@ def register_business(business, *, owner, by, products=(), documents=(), figures
     if existing is not None:
         if not Owner.objects.visible_to(by).filter(pk=existing.pk).exists():
             raise ValidationError(
-                {"nik": "NIK ini sudah terdaftar di wilayah lain. Hubungi dinas untuk memindahkannya."}
+                {"nik": _("NIK ini sudah terdaftar di wilayah lain. Hubungi dinas untuk memindahkannya.")}
             )
         owner = existing
     else:
@@ -351,16 +352,23 @@ def refuse_if_stale(current, version, what, *, editor=None):
     who = _name(editor or (newest.history_user if newest else None))
     at = getattr(current, "updated_at", None) or (newest.history_date if newest else timezone.now())
     raise ValidationError(
-        f"{what} sudah diubah oleh {who} pada {timezone.localtime(at):%d-%m-%Y %H:%M} "
-        "setelah Anda membukanya. Muat ulang halaman, lalu ulangi perubahan Anda."
+        _(
+            "%(what)s sudah diubah oleh %(who)s pada %(localtime)s setelah Anda membukanya. Muat ulang "
+            "halaman, lalu ulangi perubahan Anda."
+        )
+        % {"what": what, "who": who, "localtime": format(timezone.localtime(at), "%d-%m-%Y %H:%M")}
     )
 
 
 def _refuse_if_deleted(record, what):
     if getattr(record, "is_deleted", False):
         raise ValidationError(
-            f"{what} sudah dihapus oleh {_name(record.deleted_by)} pada "
-            f"{timezone.localtime(record.deleted_at):%d-%m-%Y %H:%M} setelah Anda membukanya."
+            _("%(what)s sudah dihapus oleh %(name)s pada %(localtime)s setelah Anda membukanya.")
+            % {
+                "what": what,
+                "name": _name(record.deleted_by),
+                "localtime": format(timezone.localtime(record.deleted_at), "%d-%m-%Y %H:%M"),
+            }
         )
 
 
@@ -400,7 +408,7 @@ def verify_business(business, *, by):
     business = _lock_live(Business, business.pk, "Usaha ini")
     _check_area(by, business.kecamatan_id)
     if business.verification == Business.Verification.VERIFIED:
-        raise ValidationError(f"{business.name} sudah terverifikasi.")
+        raise ValidationError(_("%(business_name)s sudah terverifikasi.") % {"business_name": business.name})
     business.verification = Business.Verification.VERIFIED
     business.verification_note = ""
     business.verified_by = by
@@ -415,11 +423,11 @@ def reject_business(business, *, reason, by):
     """Reject a registration with a reason the coordinator reads. Raises ValidationError without a reason."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError("Tuliskan alasan penolakan agar koordinator dapat memperbaikinya.")
+        raise ValidationError(_("Tuliskan alasan penolakan agar koordinator dapat memperbaikinya."))
     business = _lock_live(Business, business.pk, "Usaha ini")
     _check_area(by, business.kecamatan_id)
     if business.verification == Business.Verification.REJECTED:
-        raise ValidationError(f"{business.name} sudah ditolak.")
+        raise ValidationError(_("%(business_name)s sudah ditolak.") % {"business_name": business.name})
     business.verification = Business.Verification.REJECTED
     business.verification_note = reason[:500]
     business.verified_by = by
@@ -516,9 +524,9 @@ def set_guidance(business, *, guided_by, guided_since, is_flagship, by):
     _check_area(by, business.kecamatan_id)
     guided_by = " ".join((guided_by or "").split())
     if guided_since and not guided_by:
-        raise ValidationError("Isi nama dinas pembina bila mengisi tanggal binaan.")
+        raise ValidationError(_("Isi nama dinas pembina bila mengisi tanggal binaan."))
     if guided_since and guided_since > timezone.localdate():
-        raise ValidationError("Tanggal binaan tidak boleh di masa depan.")
+        raise ValidationError(_("Tanggal binaan tidak boleh di masa depan."))
     business.guided_by, business.guided_since, business.is_flagship = guided_by, guided_since, is_flagship
     business._history_user = by
     business.save(update_fields=["guided_by", "guided_since", "is_flagship", "updated_at"])
@@ -554,7 +562,7 @@ def delete_owner(owner, *, reason, by):
     owner = Owner.all_objects.select_for_update().get(pk=owner.pk)
     reason = _delete_reason(reason)
     if owner.is_deleted:
-        raise ValidationError(f"{owner.name} sudah dihapus.")
+        raise ValidationError(_("%(owner_name)s sudah dihapus.") % {"owner_name": owner.name})
     now = timezone.now()
     for business in Business.objects.select_for_update().filter(owner=owner):
         _mark_deleted(business, now=now, reason=reason, by=by)
@@ -569,7 +577,7 @@ def restore_owner(owner, *, by):
         raise PermissionDenied("Hanya admin yang dapat memulihkan data yang dihapus.")
     owner = Owner.all_objects.select_for_update().get(pk=owner.pk)
     if not owner.is_deleted:
-        raise ValidationError(f"{owner.name} tidak sedang dihapus.")
+        raise ValidationError(_("%(owner_name)s tidak sedang dihapus.") % {"owner_name": owner.name})
     together = Business.all_objects.select_for_update().filter(owner=owner, deleted_at=owner.deleted_at)
     for record in (*together, owner):
         _mark_deleted(record, now=None, by=by)
@@ -579,7 +587,7 @@ def restore_owner(owner, *, by):
 def _delete_reason(reason):
     reason = " ".join((reason or "").split())[:300]
     if len(reason) < 5:
-        raise ValidationError({"reason": "Tuliskan alasan menghapus (minimal 5 huruf)."})
+        raise ValidationError({"reason": _("Tuliskan alasan menghapus (minimal 5 huruf).")})
     return reason
 
 
@@ -597,7 +605,7 @@ def restore_business(business, *, by):
         raise PermissionDenied("Hanya admin yang dapat memulihkan data yang dihapus.")
     business = Business.all_objects.select_for_update().get(pk=business.pk)
     if not business.is_deleted:
-        raise ValidationError(f"{business.name} tidak sedang dihapus.")
+        raise ValidationError(_("%(business_name)s tidak sedang dihapus.") % {"business_name": business.name})
     for record in (business.owner, business):
         if record.is_deleted:
             _mark_deleted(record, now=None, by=by)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
 # How far down a sheet the header row may sit (title rows, notes, a logo's blank rows).
@@ -56,7 +57,7 @@ def read_sheet(content, filename, *, sheet="", known_headers=frozenset(), max_ro
     if name.endswith((".csv", ".txt")):
         lines = _csv_lines(_decode(content), limit)
         return limit.check(_find_header(lines, known_headers))
-    raise ValidationError("Unggah berkas .xlsx atau .csv.")
+    raise ValidationError(_("Unggah berkas .xlsx atau .csv."))
 
 
 def workbook_sheets(content):
@@ -91,7 +92,7 @@ def _decode(content):
         except UnicodeDecodeError:
             continue
     else:
-        raise ValidationError("Berkas CSV tidak dapat dibaca sebagai teks. Simpan ulang sebagai CSV UTF-8.")
+        raise ValidationError(_("Berkas CSV tidak dapat dibaca sebagai teks. Simpan ulang sebagai CSV UTF-8."))
     # A NUL is never data; csv refuses it, and PostgreSQL cannot store it in text.
     return text.replace("\x00", "")
 
@@ -117,8 +118,11 @@ class _Limit:
     def error(self):
         limit = f"{self.rows:,}".replace(",", ".")
         return ValidationError(
-            f"Berkas berisi lebih dari {limit} baris; satu impor paling banyak {limit} baris. "
-            "Pecah menjadi beberapa berkas."
+            _(
+                "Berkas berisi lebih dari %(limit)s baris; satu impor paling banyak %(limit2)s baris. Pecah "
+                "menjadi beberapa berkas."
+            )
+            % {"limit": limit, "limit2": limit}
         )
 
 
@@ -138,7 +142,8 @@ def _csv_lines(text, limit):
             lines.append((reader.line_num - _extra_lines(cells), cells))
     except csv.Error as error:
         raise ValidationError(
-            f"Baris {reader.line_num} tidak dapat dibaca sebagai CSV ({error}). Periksa tanda kutip di baris itu."
+            _("Baris %(reader_line_num)s tidak dapat dibaca sebagai CSV (%(error)s). Periksa tanda kutip di baris itu.")
+            % {"reader_line_num": reader.line_num, "error": error}
         ) from error
     return lines
 
@@ -186,11 +191,14 @@ def _read_workbook(content, sheet, known_headers, limit):
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationError("Berkas Excel tidak dapat dibaca. Simpan ulang sebagai .xlsx.") from error
+        raise ValidationError(_("Berkas Excel tidak dapat dibaca. Simpan ulang sebagai .xlsx.")) from error
     try:
         names = list(workbook.sheetnames)
         if sheet and sheet not in names:
-            raise ValidationError(f"Lembar kerja {sheet!r} tidak ada. Pilih salah satu: {', '.join(names)}.")
+            raise ValidationError(
+                _("Lembar kerja %(sheet)s tidak ada. Pilih salah satu: %(names)s.")
+                % {"sheet": repr(sheet), "names": ", ".join(names)}
+            )
         candidates = [sheet] if sheet else names
         found = None
         for name in candidates:
@@ -204,7 +212,9 @@ def _read_workbook(content, sheet, known_headers, limit):
             except ValidationError:
                 raise
             except Exception as error:  # a damaged sheet part
-                raise ValidationError(f"Lembar kerja {name!r} rusak dan tidak dapat dibaca.") from error
+                raise ValidationError(
+                    _("Lembar kerja %(name)s rusak dan tidak dapat dibaca.") % {"name": repr(name)}
+                ) from error
             try:
                 result = _find_header(lines, known_headers)
             except ValidationError:
@@ -215,8 +225,8 @@ def _read_workbook(content, sheet, known_headers, limit):
             if result.score >= 2:
                 break
         if found is None:
-            raise ValidationError("Berkas kosong: tidak ada baris judul kolom di lembar mana pun.")
-        name, _, result = found
+            raise ValidationError(_("Berkas kosong: tidak ada baris judul kolom di lembar mana pun."))
+        name, result = found[0], found[2]
         result.sheet_names, result.sheet_name = names, name
         return result
     finally:
@@ -262,7 +272,7 @@ def _find_header(lines, known_headers):
     lines = [(number, [str(cell).strip() for cell in cells]) for number, cells in lines]
     filled = [(number, cells) for number, cells in lines if any(cells)]
     if not filled:
-        raise ValidationError("Berkas kosong: tidak ada baris judul kolom.")
+        raise ValidationError(_("Berkas kosong: tidak ada baris judul kolom."))
     top = filled[:HEADER_SEARCH_LINES]
     scores = [sum(1 for cell in cells if header_words(cell) in known_headers) for _, cells in top]
     best = max(scores)
@@ -271,7 +281,7 @@ def _find_header(lines, known_headers):
     else:
         index = next((i for i, (_, cells) in enumerate(top) if sum(1 for c in cells if c) >= 2), 0)
     header_line, headers = top[index]
-    skipped = [(number, "di atas baris judul kolom") for number, _ in filled[:index]]
+    skipped = [(number, "di atas baris judul kolom") for number, _cells in filled[:index]]
     rows = [(number, cells) for number, cells in filled[index + 1 :]]
     if rows and _column_numbers(rows[0][1]):
         skipped.append((rows[0][0], "nomor kolom di bawah judul"))

@@ -7,7 +7,7 @@ columns are never kept there: they live on the owner, where they are masked and 
 """
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registry.kbli import SECTION_LABELS, section_of
 from registry.models import Product, YearlyFigure
@@ -80,8 +80,9 @@ def export_rows(businesses, *, full_identity):
     )
     yield list(COLUMNS)
     for business in iterate_by_pk(businesses, chunk_size=1000):
-        row = _row(business, full_identity)
-        yield [row.get(name, "") for name in COLUMNS]
+        with translation.override("id"):  # the national system reads the Indonesian labels, whoever exports
+            row = _row(business, full_identity)
+            yield [str(row.get(name, "")) for name in COLUMNS]
 
 
 def _row(business, full_identity):

@@ -5,15 +5,16 @@ stored class names the version that computed it.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 RULE_VERSION = "PP7/2021"
 
 
 class SizeClass(models.TextChoices):
-    MIKRO = "mikro", "Mikro"
-    KECIL = "kecil", "Kecil"
-    MENENGAH = "menengah", "Menengah"
-    BESAR = "besar", "Besar"
+    MIKRO = "mikro", _("Mikro")
+    KECIL = "kecil", _("Kecil")
+    MENENGAH = "menengah", _("Menengah")
+    BESAR = "besar", _("Besar")
 
 
 _RANK = {SizeClass.MIKRO: 1, SizeClass.KECIL: 2, SizeClass.MENENGAH: 3, SizeClass.BESAR: 4}

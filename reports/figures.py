@@ -14,8 +14,9 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from programs.certificates import tanggal
 from programs.models import Placement
@@ -33,7 +34,6 @@ from reports.official import end_of_year
 SCOPE_KEYS = ["kecamatan", "category", "group", "guided", "is_flagship"]
 # The filters the summary table answers (its cells' attributes); any other filter set is counted live.
 TALLIED_FILTERS = {"kecamatan", "category", "guided"}
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
 @dataclass
@@ -57,7 +57,7 @@ class Chart:
     title: str
     kind: str
     rows: list[Figure]
-    value_label: str = "Jumlah usaha"
+    value_label: str = _("Jumlah usaha")
     series: list = field(default_factory=list)
     series_labels: list = field(default_factory=list)
 
@@ -213,13 +213,13 @@ class AreaDashboard:
         counts = self.counts.totals()
         registered = self.filtered(BusinessFilterSet, self.flow_params).count() if self.period.start else None
         figures = [
-            Figure("Usaha terdaftar", counts["total"], self.business_url()),
-            Figure("Terverifikasi", counts["verified"], self.business_url(verification="terverifikasi")),
-            Figure("Binaan", counts["guided"], self.business_url_within(guided="true")),
-            Figure("Unggulan", counts["flagship"], self.business_url_within(is_flagship="true")),
+            Figure(_("Usaha terdaftar"), counts["total"], self.business_url()),
+            Figure(_("Terverifikasi"), counts["verified"], self.business_url(verification="terverifikasi")),
+            Figure(_("Binaan"), counts["guided"], self.business_url_within(guided="true")),
+            Figure(_("Unggulan"), counts["flagship"], self.business_url_within(is_flagship="true")),
         ]
         if registered is not None:
-            figures.append(Figure("Mendaftar dalam periode", registered, self.business_url(self.flow_params)))
+            figures.append(Figure(_("Mendaftar dalam periode"), registered, self.business_url(self.flow_params)))
         return figures
 
     def by_kecamatan(self):
@@ -229,7 +229,7 @@ class AreaDashboard:
             Figure(row.name, counts.get(row.pk, 0), self.business_url(kecamatan=row.pk))
             for row in kecamatan.only("code", "name")
         ]
-        return Chart("kecamatan", "Usaha per kecamatan", "bar", rows)
+        return Chart("kecamatan", _("Usaha per kecamatan"), "bar", rows)
 
     def _choice_chart(self, key, title, field_name, choices, param, kind="bar", blank_label=None):
         counts = self.counts.per_value(field_name)
@@ -241,21 +241,23 @@ class AreaDashboard:
         return Chart(key, title, kind, rows)
 
     def by_category(self):
-        return self._choice_chart("kategori", "Usaha per kategori", "category", Category.choices, "category")
+        return self._choice_chart("kategori", _("Usaha per kategori"), "category", Category.choices, "category")
 
     def by_size(self):
         return self._choice_chart(
             "skala",
-            "Usaha per skala (PP 7/2021, dihitung)",
+            _("Usaha per skala (PP 7/2021, dihitung)"),
             "size_class",
             SizeClass.choices,
             "size_class",
             kind="doughnut",
-            blank_label="Belum ada data tahunan",
+            blank_label=_("Belum ada data tahunan"),
         )
 
     def by_sex(self):
-        return self._choice_chart("pemilik", "Usaha per jenis kelamin pemilik", "owner__sex", Owner.Sex.choices, "sex")
+        return self._choice_chart(
+            "pemilik", _("Usaha per jenis kelamin pemilik"), "owner__sex", Owner.Sex.choices, "sex"
+        )
 
     def by_kbli(self):
         counts = {}
@@ -266,7 +268,7 @@ class AreaDashboard:
             Figure(SECTION_LABELS[section], n, self.business_url(kbli_section=section))
             for section, n in sorted(counts.items(), key=lambda item: (len(item[0]) > 1, item[0]))
         ]
-        return Chart("kbli", "Usaha per kategori KBLI 2020", "bar", rows)
+        return Chart("kbli", _("Usaha per kategori KBLI 2020"), "bar", rows)
 
     def registrations(self):
         """Registrations per month within the period (or over all time), months without any shown as zero."""
@@ -281,10 +283,10 @@ class AreaDashboard:
             end = following - datetime.timedelta(days=1)
             end = min(end, self.period.end) if self.period.end else end
             params = {**self.scope, "from_date": start.isoformat(), "to_date": end.isoformat()}
-            label = f"{MONTHS[month.month - 1]} {month.year}"
+            label = date_format(month, "M Y")  # Django's month names: "Agu 2026", "Aug 2026"
             rows.append(Figure(label, months.get(month, 0), self.business_url(params)))
             month = following
-        return Chart("pendaftaran", "Pendaftaran per bulan", "line", rows, value_label="Usaha baru")
+        return Chart("pendaftaran", _("Pendaftaran per bulan"), "line", rows, value_label=_("Usaha baru"))
 
     def official_counts(self):
         """Published counts of the kabupaten the dashboard covers (reports.OfficialCount), each beside the
@@ -324,24 +326,28 @@ class AreaDashboard:
     def documents(self):
         counts = self.counts.documents()
         coverage = [
-            Figure(f"Punya {label}", counts[f"has_{kind}"], self.business_url(document=f"has_{kind}"))
-            for kind, label in (("nib", "NIB"), ("pirt", "P-IRT"), ("halal", "sertifikat halal"))
+            Figure(
+                _("Punya %(document)s") % {"document": label},
+                counts[f"has_{kind}"],
+                self.business_url(document=f"has_{kind}"),
+            )
+            for kind, label in (("nib", "NIB"), ("pirt", "P-IRT"), ("halal", _("sertifikat halal")))
         ]
         expiring = [
             Figure(
-                f"{_capital(measures.DOCUMENT_LABELS[kind])} habis dalam 6 bulan",
+                _("%(document)s habis dalam 6 bulan") % {"document": _capital(str(measures.DOCUMENT_LABELS[kind]))},
                 counts[f"expiring_{kind}"],
                 self.business_url(expiring=kind),
             )
             for kind in ("pirt", "halal", "bpom")
         ]
         halal_due = Figure(
-            "Wajib halal, belum bersertifikat",
+            _("Wajib halal, belum bersertifikat"),
             counts["halal_due"],
             self.business_url(halal_due="true"),
             note=(
-                "Usaha mikro dan kecil makanan/minuman wajib bersertifikat halal sejak "
-                f"{tanggal(measures.HALAL_DEADLINE)}."
+                _("Usaha mikro dan kecil makanan/minuman wajib bersertifikat halal sejak %(date)s.")
+                % {"date": tanggal(measures.HALAL_DEADLINE)}
             ),
         )
         return {"coverage": coverage, "expiring": expiring, "halal_due": halal_due}
@@ -355,30 +361,30 @@ class AreaDashboard:
             counts = self.counts.funnel("enrollment")
             url = "programs:enrollment_list"
             funnels["pelatihan"] = [
-                Figure("Dinominasikan", counts["nominated"], list_url(url, self.flow_params)),
-                Figure("Hadir", counts["attended"], list_url(url, self.flow_params, attended="true")),
-                Figure("Lulus", counts["completed"], list_url(url, self.flow_params, completed="true")),
+                Figure(_("Dinominasikan"), counts["nominated"], list_url(url, self.flow_params)),
+                Figure(_("Hadir"), counts["attended"], list_url(url, self.flow_params, attended="true")),
+                Figure(_("Lulus"), counts["completed"], list_url(url, self.flow_params, completed="true")),
             ]
         if self.user.has_perm("programs.view_curationsubmission"):
             counts = self.counts.funnel("curation")
             url = "programs:curationsubmission_list"
             funnels["kurasi"] = [
-                Figure("Diajukan", counts["submitted"], list_url(url, self.flow_params)),
-                Figure("Lolos", counts["passed"], list_url(url, self.flow_params, decision="lolos")),
-                Figure("Ditempatkan", counts["placed"], list_url(url, self.flow_params, placed="true")),
+                Figure(_("Diajukan"), counts["submitted"], list_url(url, self.flow_params)),
+                Figure(_("Lolos"), counts["passed"], list_url(url, self.flow_params, decision="lolos")),
+                Figure(_("Ditempatkan"), counts["placed"], list_url(url, self.flow_params, placed="true")),
             ]
         if self.user.has_perm("programs.view_bankreferral"):
             counts = self.counts.referrals()
             url = "programs:bankreferral_list"
             funnels["pembiayaan"] = [
-                Figure("Dirujuk", counts["dirujuk_n"], list_url(url, self.flow_params, stage="dirujuk")),
-                Figure("Disetujui", counts["disetujui_n"], list_url(url, self.flow_params, stage="disetujui")),
-                Figure("Dicairkan", counts["dicairkan_n"], list_url(url, self.flow_params, stage="dicairkan")),
+                Figure(_("Dirujuk"), counts["dirujuk_n"], list_url(url, self.flow_params, stage="dirujuk")),
+                Figure(_("Disetujui"), counts["disetujui_n"], list_url(url, self.flow_params, stage="disetujui")),
+                Figure(_("Dicairkan"), counts["dicairkan_n"], list_url(url, self.flow_params, stage="dicairkan")),
             ]
             funnels["pembiayaan_nilai"] = [
-                Figure("Plafon diajukan", counts["dirujuk_amount"] or Decimal(0), money=True),
-                Figure("Plafon disetujui", counts["disetujui_amount"] or Decimal(0), money=True),
-                Figure("Dana dicairkan", counts["dicairkan_amount"] or Decimal(0), money=True),
+                Figure(_("Plafon diajukan"), counts["dirujuk_amount"] or Decimal(0), money=True),
+                Figure(_("Plafon disetujui"), counts["disetujui_amount"] or Decimal(0), money=True),
+                Figure(_("Dana dicairkan"), counts["dicairkan_amount"] or Decimal(0), money=True),
             ]
         return funnels
 
@@ -393,7 +399,7 @@ class AreaDashboard:
     def level_up(self):
         per_year = self.counts.level_up()
         rows = [Figure(str(year), n, self.business_url(size_rose=year)) for year, n in sorted(per_year.items())]
-        return Chart("naik_kelas", "Naik kelas per tahun (skala dihitung naik dari tahun sebelumnya)", "bar", rows)
+        return Chart("naik_kelas", _("Naik kelas per tahun (skala dihitung naik dari tahun sebelumnya)"), "bar", rows)
 
     def sales_by_category(self):
         """Yearly sales per category: one dataset per year; a row links to the businesses with sales that year."""
@@ -411,12 +417,12 @@ class AreaDashboard:
                 series[index].append(by_key.get((year, value), (Decimal(0), 0))[0])
         return Chart(
             "omzet",
-            "Omzet per kategori",
+            _("Omzet per kategori"),
             "bar",
             rows,
-            value_label=f"Usaha dengan omzet {last}" if last else "Usaha dengan omzet",
+            value_label=_("Usaha dengan omzet %(year)s") % {"year": last} if last else _("Usaha dengan omzet"),
             series=series,
-            series_labels=[f"Omzet {year}" for year in years],
+            series_labels=[_("Omzet %(year)s") % {"year": year} for year in years],
         )
 
     @cached_property
@@ -436,12 +442,12 @@ class AreaDashboard:
         ]
         return Chart(
             "ekspor",
-            "Ekspor per negara tujuan",
+            _("Ekspor per negara tujuan"),
             "bar",
             rows,
-            value_label="Usaha pengekspor",
+            value_label=_("Usaha pengekspor"),
             series=[[total.value for total in self.exports["country"]]],
-            series_labels=["Nilai ekspor (Rp)"],
+            series_labels=[_("Nilai ekspor (Rp)")],
         )
 
     def exports_by_category(self):
@@ -549,7 +555,7 @@ def area_name(user):
         else:
             names.append(assignment.kabupaten.name)
     if not names and user.is_superuser:
-        return "Seluruh wilayah"
+        return _("Seluruh wilayah")
     return "; ".join(names)
 
 

@@ -25,14 +25,14 @@ class SnapshotForm(forms.ModelForm):
         self.fields["title"].required = False
         last_year_end = datetime.date(timezone.localdate().year - 1, 12, 31)
         self.fields["as_of"].initial = last_year_end
-        self.fields[
-            "title"
-        ].help_text = "Kosongkan untuk judul baku, misalnya \u201cJumlah UMKM per 31 Desember 2025\u201d."
+        self.fields["title"].help_text = _("Kosongkan untuk judul baku, misalnya “%(example)s”.") % {
+            "example": _("Jumlah UMKM per %(date)s") % {"date": tanggal(last_year_end)}
+        }
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("title") and cleaned.get("as_of"):
-            cleaned["title"] = f"Jumlah UMKM per {tanggal(cleaned['as_of'])}"
+            cleaned["title"] = _("Jumlah UMKM per %(date)s") % {"date": tanggal(cleaned["as_of"])}
         return cleaned
 
     def validate_unique(self):

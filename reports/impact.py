@@ -5,6 +5,7 @@ beside comparable non-participants (same kecamatan and category). It describes; 
 from dataclasses import dataclass
 
 from django.db.models import Aggregate, Count, F, FloatField, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import CurationSubmission, Enrollment
 from registry.models import Business, YearlyFigure, rank_expression
@@ -90,8 +91,8 @@ def _compare(participants, user, year):
         "before": before,
         "after": after,
         "groups": [
-            _outcome("Peserta", participants, before, after),
-            _outcome("Pembanding (kecamatan dan kategori sama, bukan peserta)", comparison, before, after),
+            _outcome(_("Peserta"), participants, before, after),
+            _outcome(_("Pembanding (kecamatan dan kategori sama, bukan peserta)"), comparison, before, after),
         ],
         "size_classes": SizeClass.choices,
     }

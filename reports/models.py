@@ -5,14 +5,15 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import Kabupaten
 
 BREAKDOWN_TITLES = {
-    "skala": "Menurut skala usaha",
-    "kecamatan": "Menurut kecamatan",
-    "kategori": "Menurut kategori",
-    "jenis_kelamin_pemilik": "Menurut jenis kelamin pemilik",
+    "skala": _("Menurut skala usaha"),
+    "kecamatan": _("Menurut kecamatan"),
+    "kategori": _("Menurut kategori"),
+    "jenis_kelamin_pemilik": _("Menurut jenis kelamin pemilik"),
 }
 
 
@@ -28,25 +29,25 @@ class Snapshot(models.Model):
     `figures` carries the reconciliation (classified plus unclassified equals the total).
     """
 
-    kabupaten = models.ForeignKey(Kabupaten, on_delete=models.PROTECT, related_name="+", verbose_name="kabupaten")
-    as_of = models.DateField("per tanggal")
-    title = models.CharField("judul", max_length=200)
-    note = models.CharField("catatan", max_length=500, blank=True)
-    figures = models.JSONField("angka", editable=False)
+    kabupaten = models.ForeignKey(Kabupaten, on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten"))
+    as_of = models.DateField(_("per tanggal"))
+    title = models.CharField(_("judul"), max_length=200)
+    note = models.CharField(_("catatan"), max_length=500, blank=True)
+    figures = models.JSONField(_("angka"), editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("dibekukan pada", auto_now_add=True)
+    created_at = models.DateTimeField(_("dibekukan pada"), auto_now_add=True)
 
     objects = SnapshotQuerySet.as_manager()
 
     class Meta:
         ordering = ["-as_of", "-created_at"]
-        verbose_name = "angka resmi"
-        verbose_name_plural = "angka resmi"
+        verbose_name = _("angka resmi")
+        verbose_name_plural = _("angka resmi")
         constraints = [
             models.UniqueConstraint(
                 fields=["kabupaten", "as_of"],
                 name="reports_snapshot_one_per_date",
-                violation_error_message="Angka per tanggal ini sudah dibekukan untuk kabupaten tersebut.",
+                violation_error_message=_("Angka per tanggal ini sudah dibekukan untuk kabupaten tersebut."),
             )
         ]
 
@@ -82,30 +83,30 @@ class ReportJob(models.Model):
     """A large export made in the background, with its progress and, when done, the file to download."""
 
     class Status(models.TextChoices):
-        QUEUED = "antre", "Menunggu"
-        RUNNING = "berjalan", "Sedang dibuat"
-        DONE = "selesai", "Siap diunduh"
-        FAILED = "gagal", "Gagal"
+        QUEUED = "antre", _("Menunggu")
+        RUNNING = "berjalan", _("Sedang dibuat")
+        DONE = "selesai", _("Siap diunduh")
+        FAILED = "gagal", _("Gagal")
 
     token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField("jenis", max_length=30)
-    params = models.JSONField("filter", default=dict)
-    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.QUEUED)
-    total = models.PositiveIntegerField("jumlah baris", default=0)
-    done = models.PositiveIntegerField("baris selesai", default=0)
-    file = models.FileField("berkas", upload_to=_job_path, blank=True)
-    error = models.CharField("kesalahan", max_length=300, blank=True)
-    created_at = models.DateTimeField("diminta", auto_now_add=True)
-    started_at = models.DateTimeField("mulai", null=True, blank=True)
-    finished_at = models.DateTimeField("selesai", null=True, blank=True)
+    kind = models.CharField(_("jenis"), max_length=30)
+    params = models.JSONField(_("filter"), default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    done = models.PositiveIntegerField(_("baris selesai"), default=0)
+    file = models.FileField(_("berkas"), upload_to=_job_path, blank=True)
+    error = models.CharField(_("kesalahan"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("diminta"), auto_now_add=True)
+    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
 
     objects = ReportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "berkas laporan"
-        verbose_name_plural = "berkas laporan"
+        verbose_name = _("berkas laporan")
+        verbose_name_plural = _("berkas laporan")
         indexes = [models.Index(fields=["status", "created_at"], name="reports_job_queue")]
 
     def __str__(self):
@@ -128,17 +129,17 @@ class Tally(models.Model):
     Kept current by reports.tally; read by the dashboards instead of counting a million rows.
     """
 
-    kecamatan = models.CharField("kecamatan", max_length=8)
-    category = models.CharField("kategori", max_length=20)
-    guided = models.BooleanField("binaan")
-    measure = models.CharField("ukuran", max_length=20)
-    bucket = models.CharField("kelompok", max_length=20)
-    n = models.BigIntegerField("jumlah")
-    amount = models.DecimalField("nilai", max_digits=20, decimal_places=2, null=True)
+    kecamatan = models.CharField(_("kecamatan"), max_length=8)
+    category = models.CharField(_("kategori"), max_length=20)
+    guided = models.BooleanField(_("binaan"))
+    measure = models.CharField(_("ukuran"), max_length=20)
+    bucket = models.CharField(_("kelompok"), max_length=20)
+    n = models.BigIntegerField(_("jumlah"))
+    amount = models.DecimalField(_("nilai"), max_digits=20, decimal_places=2, null=True)
 
     class Meta:
-        verbose_name = "rekap dasbor"
-        verbose_name_plural = "rekap dasbor"
+        verbose_name = _("rekap dasbor")
+        verbose_name_plural = _("rekap dasbor")
         constraints = [
             models.UniqueConstraint(
                 fields=["kecamatan", "category", "guided", "measure", "bucket"], name="reports_tally_cell_bucket"
@@ -156,14 +157,14 @@ class TallyDirty(models.Model):
     a recount that ran before the write committed, and the write would then never be counted.
     """
 
-    kecamatan = models.CharField("kecamatan", max_length=8)
-    category = models.CharField("kategori", max_length=20)
-    guided = models.BooleanField("binaan")
-    txid = models.BigIntegerField("transaksi", default=0)
+    kecamatan = models.CharField(_("kecamatan"), max_length=8)
+    category = models.CharField(_("kategori"), max_length=20)
+    guided = models.BooleanField(_("binaan"))
+    txid = models.BigIntegerField(_("transaksi"), default=0)
 
     class Meta:
-        verbose_name = "rekap dasbor yang perlu dihitung ulang"
-        verbose_name_plural = "rekap dasbor yang perlu dihitung ulang"
+        verbose_name = _("rekap dasbor yang perlu dihitung ulang")
+        verbose_name_plural = _("rekap dasbor yang perlu dihitung ulang")
         constraints = [
             models.UniqueConstraint(
                 fields=["kecamatan", "category", "guided", "txid"], name="reports_tallydirty_cell_transaction"
@@ -178,12 +179,12 @@ class TallyGeneration(models.Model):
     """The summary's generation, one row: it moves when a recount (reports.tally) commits, in the same
     transaction, so dashboard figures cached under it (reports.cache) are never older than the summary."""
 
-    number = models.BigIntegerField("generasi", default=0)
-    counted_at = models.DateTimeField("dihitung pada", null=True, blank=True)
+    number = models.BigIntegerField(_("generasi"), default=0)
+    counted_at = models.DateTimeField(_("dihitung pada"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "generasi rekap dasbor"
-        verbose_name_plural = "generasi rekap dasbor"
+        verbose_name = _("generasi rekap dasbor")
+        verbose_name_plural = _("generasi rekap dasbor")
 
     def __str__(self):
         return str(self.number)
@@ -203,27 +204,27 @@ class OfficialCount(models.Model):
     """
 
     kabupaten = models.ForeignKey(
-        Kabupaten, on_delete=models.PROTECT, related_name="official_counts", verbose_name="kabupaten"
+        Kabupaten, on_delete=models.PROTECT, related_name="official_counts", verbose_name=_("kabupaten")
     )
-    year = models.PositiveSmallIntegerField("tahun")
-    measure = models.SlugField("ukuran", max_length=60)
-    value = models.PositiveBigIntegerField("jumlah")
-    unit = models.CharField("satuan", max_length=50, blank=True)
-    source = models.CharField("sumber", max_length=200)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    measure = models.SlugField(_("ukuran"), max_length=60)
+    value = models.PositiveBigIntegerField(_("jumlah"))
+    unit = models.CharField(_("satuan"), max_length=50, blank=True)
+    source = models.CharField(_("sumber"), max_length=200)
     loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    loaded_at = models.DateTimeField("dimuat pada")
+    loaded_at = models.DateTimeField(_("dimuat pada"))
 
     objects = OfficialCountQuerySet.as_manager()
 
     class Meta:
         ordering = ["kabupaten", "-year", "measure"]
-        verbose_name = "data resmi (open data)"
-        verbose_name_plural = "data resmi (open data)"
+        verbose_name = _("data resmi (open data)")
+        verbose_name_plural = _("data resmi (open data)")
         constraints = [
             models.UniqueConstraint(
                 fields=["kabupaten", "year", "measure"],
                 name="reports_officialcount_one_per_year",
-                violation_error_message="Angka ini sudah ada untuk kabupaten dan tahun tersebut.",
+                violation_error_message=_("Angka ini sudah ada untuk kabupaten dan tahun tersebut."),
             )
         ]
 

@@ -1,6 +1,7 @@
 """The aggregate counts national reporting (ODS / Satu Data UMKM) asks a kabupaten for, on one page."""
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from registry import measures
 from registry.models import Business, Owner
@@ -24,32 +25,32 @@ def national_counts(dashboard):
     )
     url = dashboard.business_url
     by_size = []
-    for size_value, label in [*SizeClass.choices, ("belum", "Belum ada data tahunan")]:
+    for size_value, label in [*SizeClass.choices, ("belum", _("Belum ada data tahunan"))]:
         for sex, sex_label in Owner.Sex.choices:
             by_size.append(
                 Figure(
-                    f"{label}, pemilik {sex_label.lower()}",
+                    _("%(label)s, pemilik %(lower)s") % {"label": label, "lower": sex_label.lower()},
                     counts[f"{size_value}_{sex}"],
                     url(size_class=size_value, sex=sex),
                 )
             )
     legal_forms = dict(businesses.order_by().values_list("legal_form").annotate(n=Count("pk")))
     return [
-        ("Jumlah UMKM", [Figure("Seluruh usaha terdaftar", counts["total"], url())]),
-        ("Menurut skala usaha dan jenis kelamin pemilik", by_size),
+        (_("Jumlah UMKM"), [Figure(_("Seluruh usaha terdaftar"), counts["total"], url())]),
+        (_("Menurut skala usaha dan jenis kelamin pemilik"), by_size),
         (
-            "Pemilik dan tenaga kerja",
+            _("Pemilik dan tenaga kerja"),
             [
-                Figure("Pemilik penyandang disabilitas", counts["disability"]),
-                Figure("Tenaga kerja laki-laki", counts["workers_male"] or 0),
-                Figure("Tenaga kerja perempuan", counts["workers_female"] or 0),
+                Figure(_("Pemilik penyandang disabilitas"), counts["disability"]),
+                Figure(_("Tenaga kerja laki-laki"), counts["workers_male"] or 0),
+                Figure(_("Tenaga kerja perempuan"), counts["workers_female"] or 0),
             ],
         ),
         (
             "Legalitas",
-            [Figure("Memiliki NIB", counts["nib"], url(document="has_nib"))]
+            [Figure(_("Memiliki NIB"), counts["nib"], url(document="has_nib"))]
             + [
-                Figure(f"Bentuk usaha: {label}", legal_forms.get(value, 0))
+                Figure(_("Bentuk usaha: %(label)s") % {"label": label}, legal_forms.get(value, 0))
                 for value, label in Business.LegalForm.choices
             ],
         ),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from lokal import wilayah
 
 from registry.imports import normal
@@ -65,11 +66,16 @@ def measure_columns(headers):
     columns = {key: index for index, key in enumerate(keys) if key}
     missing = [key for key in (CODE, NAME, YEAR) if key not in columns]
     if missing:
-        raise ValidationError(f"Kolom {', '.join(missing)} tidak ada. Judul kolom yang dibaca: {', '.join(headers)}.")
+        raise ValidationError(
+            _("Kolom %(names)s tidak ada. Judul kolom yang dibaca: %(names2)s.")
+            % {"names": ", ".join(missing), "names2": ", ".join(headers)}
+        )
     measures = [key for key in columns if key not in DESCRIPTIVE]
     if len(measures) != 1:
         found = ", ".join(measures) or "tidak ada"
-        raise ValidationError(f"Harus ada tepat satu kolom angka (misalnya jumlah_umkm); yang ada: {found}.")
+        raise ValidationError(
+            _("Harus ada tepat satu kolom angka (misalnya jumlah_umkm); yang ada: %(found)s.") % {"found": found}
+        )
     return measures[0], columns
 
 
@@ -93,7 +99,9 @@ def check_rows(lines, columns, measure, by):
                     where = "di luar wilayah Anda" if code in known else "belum dimuat di portal"
                     refused.append(f"Baris {number}: {name or code} ({code}) {where}; tidak dimuat.")
                     continue
-                raise ValidationError(f"kode kabupaten/kota {code} tidak dikenal dalam data Kemendagri.")
+                raise ValidationError(
+                    _("kode kabupaten/kota %(code)s tidak dikenal dalam data Kemendagri.") % {"code": code}
+                )
             kabupaten = known[code]
             _check_name(name, kabupaten)
             year = _year(cell(cells, YEAR))
@@ -109,7 +117,7 @@ def check_rows(lines, columns, measure, by):
     if errors:
         raise ValidationError(errors)
     if not rows and not refused:
-        raise ValidationError("Berkas tidak berisi baris data.")
+        raise ValidationError(_("Berkas tidak berisi baris data."))
     return rows, refused
 
 
@@ -120,14 +128,22 @@ def _code(text, province):
     if not match:
         if re.fullmatch(r"\d{2}\.\d", text):
             raise ValidationError(
-                f"kode kabupaten/kota “{text}” kehilangan angka nol di belakang (misalnya 35.20 tersimpan "
-                "sebagai angka 35.2). Simpan kolom kode sebagai teks."
+                _(
+                    "kode kabupaten/kota “%(text)s” kehilangan angka nol di belakang (misalnya 35.20 tersimpan "
+                    "sebagai angka 35.2). Simpan kolom kode sebagai teks."
+                )
+                % {"text": text}
             )
-        raise ValidationError(f"kode kabupaten/kota “{text}” tidak sah: tulis 4 angka (3524) atau 35.24.")
+        raise ValidationError(
+            _("kode kabupaten/kota “%(text)s” tidak sah: tulis 4 angka (3524) atau 35.24.") % {"text": text}
+        )
     code = f"{match[1]}.{match[2]}"
     province = province.replace(" ", "").removesuffix(".0")
     if province and province != match[1]:
-        raise ValidationError(f"kode provinsi {province} tidak cocok dengan kode kabupaten/kota {code}.")
+        raise ValidationError(
+            _("kode provinsi %(province)s tidak cocok dengan kode kabupaten/kota %(code)s.")
+            % {"province": province, "code": code}
+        )
     return code
 
 
@@ -138,24 +154,33 @@ def _check_name(text, kabupaten):
     rest = normal("".join(words[1:] if kind else words))
     own = normal(re.sub(r"^(kabupaten|kota)\s+", "", kabupaten.name, flags=re.IGNORECASE))
     if not text:
-        raise ValidationError(f"nama kabupaten/kota kosong (kode {kabupaten.code} adalah {kabupaten.name}).")
+        raise ValidationError(
+            _("nama kabupaten/kota kosong (kode %(kabupaten_code)s adalah %(kabupaten_name)s).")
+            % {"kabupaten_code": kabupaten.code, "kabupaten_name": kabupaten.name}
+        )
     if rest != own or (kind and kind != kabupaten.kind):
-        raise ValidationError(f"nama “{text}” tidak cocok dengan kode {kabupaten.code} ({kabupaten.name}).")
+        raise ValidationError(
+            _("nama “%(text)s” tidak cocok dengan kode %(kabupaten_code)s (%(kabupaten_name)s).")
+            % {"text": text, "kabupaten_code": kabupaten.code, "kabupaten_name": kabupaten.name}
+        )
 
 
 def _year(text):
     text = text.removesuffix(".0")
     last = timezone.localdate().year
     if not re.fullmatch(r"\d{4}", text) or not FIRST_YEAR <= int(text) <= last:
-        raise ValidationError(f"tahun “{text}” tidak sah: tulis tahun {FIRST_YEAR} sampai {last}.")
+        raise ValidationError(
+            _("tahun “%(text)s” tidak sah: tulis tahun %(FIRST_YEAR)s sampai %(last)s.")
+            % {"text": text, "FIRST_YEAR": FIRST_YEAR, "last": last}
+        )
     return int(text)
 
 
 def _number(text):
     if not text:
-        raise ValidationError("jumlah kosong.")
+        raise ValidationError(_("jumlah kosong."))
     if not NUMBER_PATTERN.match(text):
-        raise ValidationError(f"jumlah “{text}” bukan bilangan bulat.")
+        raise ValidationError(_("jumlah “%(text)s” bukan bilangan bulat.") % {"text": text})
     return int(re.sub(r"\D", "", text))
 
 

@@ -5,6 +5,7 @@ official.py, jobs.py)."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from registry.imports import read_sheet
 from registry.models import Kabupaten
@@ -17,9 +18,9 @@ from reports.snapshots import snapshot_figures
 def freeze_snapshot(*, kabupaten, as_of, title, note="", by):
     """Count and store the figures of `kabupaten` as of `as_of`; one snapshot per kabupaten and date."""
     if not Kabupaten.objects.visible_to(by).filter(pk=kabupaten.pk).exists():
-        raise ValidationError("Kabupaten ini di luar wilayah Anda.")
+        raise ValidationError(_("Kabupaten ini di luar wilayah Anda."))
     if as_of > timezone.localdate():
-        raise ValidationError({"as_of": "Tanggal angka resmi tidak boleh di masa depan."})
+        raise ValidationError({"as_of": _("Tanggal angka resmi tidak boleh di masa depan.")})
     try:
         with transaction.atomic():
             return Snapshot.objects.create(
@@ -31,7 +32,7 @@ def freeze_snapshot(*, kabupaten, as_of, title, note="", by):
                 created_by=by,
             )
     except IntegrityError:
-        raise ValidationError({"as_of": "Angka per tanggal ini sudah dibekukan untuk kabupaten tersebut."}) from None
+        raise ValidationError({"as_of": _("Angka per tanggal ini sudah dibekukan untuk kabupaten tersebut.")}) from None
 
 
 def load_official_counts(content, *, filename, by):
@@ -42,7 +43,7 @@ def load_official_counts(content, *, filename, by):
     `by`'s area are reported in `refused` and not written; reloading the same table changes nothing.
     """
     if not by.has_perm("reports.add_officialcount"):
-        raise ValidationError("Anda tidak berhak memuat data resmi.")
+        raise ValidationError(_("Anda tidak berhak memuat data resmi."))
     headers, lines = read_sheet(content, filename)
     measure, columns = measure_columns(headers)
     rows, refused = check_rows(lines, columns, measure, by)
@@ -53,7 +54,7 @@ def load_official_counts(content, *, filename, by):
             tally.new_generation()  # the dashboard shows these counts: its cached figures are computed afresh
     except IntegrityError:
         # Another load inserted the same kabupaten and year between our read and our write.
-        raise ValidationError("Data yang sama sedang dimuat oleh pengguna lain. Coba lagi sebentar lagi.") from None
+        raise ValidationError(_("Data yang sama sedang dimuat oleh pengguna lain. Coba lagi sebentar lagi.")) from None
     return result
 
 

@@ -1,7 +1,7 @@
 """Freezing published figures: counted once as of a date, stored, and reconciled."""
 
 from django.db.models import Count, OuterRef, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registry.models import Business, Category, Kecamatan, Owner, YearlyFigure
 from registry.sizing import RULE_VERSION, SizeClass
@@ -11,7 +11,9 @@ UNCLASSIFIED_LABEL = "Belum terklasifikasi"
 
 def _breakdown(counts, choices, total):
     """Rows (label, count) for every choice, the unclassified rest, and the check that they add up."""
-    rows = [[label, counts.get(value, 0)] for value, label in choices]
+    # Labels are stored in Indonesian, the snapshot's own language; its page translates them when shown.
+    with translation.override("id"):
+        rows = [[str(label), counts.get(value, 0)] for value, label in choices]
     classified = sum(count for _, count in rows)
     unclassified = total - classified
     rows.append([UNCLASSIFIED_LABEL, unclassified])

@@ -163,7 +163,7 @@ class SnapshotCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"{snapshot.title} dibekukan.")
+                messages.success(request, _("%(snapshot_title)s dibekukan.") % {"snapshot_title": snapshot.title})
                 return redirect(snapshot)
         snapshots = Snapshot.objects.visible_to(request.user).select_related("kabupaten", "created_by")[:50]
         context = {"object_list": snapshots, "form": form}

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkerHeartbeat(models.Model):
@@ -9,11 +10,11 @@ class WorkerHeartbeat(models.Model):
     A task whose worker has been silent for WORKER_LOST_SECONDS is given to another worker
     (umkm_portal.worker.requeue_lost_tasks); /healthz reports the newest heartbeat."""
 
-    worker_id = models.CharField("worker", max_length=64, primary_key=True)
-    host = models.CharField("host", max_length=200)
-    pid = models.PositiveIntegerField("pid")
-    started_at = models.DateTimeField("mulai", auto_now_add=True)
-    beat_at = models.DateTimeField("terakhir hidup", db_index=True)
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    host = models.CharField(_("host"), max_length=200)
+    pid = models.PositiveIntegerField(_("pid"))
+    started_at = models.DateTimeField(_("mulai"), auto_now_add=True)
+    beat_at = models.DateTimeField(_("terakhir hidup"), db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "worker"
@@ -26,10 +27,10 @@ class ScheduledRun(models.Model):
     """One run of a scheduled job (umkm_portal.schedule): the unique (name, slot) makes each slot run once,
     however many workers look at the clock."""
 
-    name = models.CharField("jadwal", max_length=50)
-    slot = models.DateTimeField("waktu jadwal")
-    task_id = models.CharField("tugas", max_length=64, blank=True)
-    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    name = models.CharField(_("jadwal"), max_length=50)
+    slot = models.DateTimeField(_("waktu jadwal"))
+    task_id = models.CharField(_("tugas"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "jadwal yang dijalankan"
@@ -45,9 +46,9 @@ class PasswordResetRequest(models.Model):
     The recent rows limit requests per e-mail address and per client address (umkm_portal.accounts), in the
     database every node shares, as django-axes keeps login failures; the address is kept only as a digest."""
 
-    email_digest = models.CharField("digest alamat e-mail", max_length=64)
-    ip_address = models.GenericIPAddressField("alamat IP", null=True, blank=True)
-    requested_at = models.DateTimeField("diminta", default=timezone.now)
+    email_digest = models.CharField(_("digest alamat e-mail"), max_length=64)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("diminta"), default=timezone.now)
 
     class Meta:
         ordering = ["-requested_at"]
@@ -68,20 +69,20 @@ class EnrolmentCode(models.Model):
     spent by its first use and worthless after `expires_at` (umkm_portal.accounts.redeem_enrolment_code)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_codes", verbose_name="pengguna"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_codes", verbose_name=_("pengguna")
     )
-    code_digest = models.CharField("digest kode", max_length=64, unique=True)
+    code_digest = models.CharField(_("digest kode"), max_length=64, unique=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="diterbitkan oleh",
+        verbose_name=_("diterbitkan oleh"),
     )
-    created_at = models.DateTimeField("diterbitkan", auto_now_add=True)
-    expires_at = models.DateTimeField("berlaku sampai")
-    used_at = models.DateTimeField("dipakai", null=True, blank=True)
+    created_at = models.DateTimeField(_("diterbitkan"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    used_at = models.DateTimeField(_("dipakai"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -77,7 +77,7 @@ def pending(request):
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label="Kode 6 angka",
+        label=_("Kode 6 angka"),
         min_length=6,
         max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
@@ -91,7 +91,7 @@ class TokenForm(forms.Form):
         token = "".join(self.cleaned_data["token"].split())
         # ASCII digits only: '²'.isdigit() is true too.
         if not (token.isascii() and token.isdigit()) or not self.device.verify_token(token):
-            raise forms.ValidationError("Kode salah atau kedaluwarsa. Lihat kode terbaru di aplikasi autentikator.")
+            raise forms.ValidationError(_("Kode salah atau kedaluwarsa. Lihat kode terbaru di aplikasi autentikator."))
         return token
 
 
@@ -153,7 +153,7 @@ class SecondFactorView(LoginRequiredMixin, FormView):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             self.request.session.pop(ENROL_SESSION_KEY, None)
-            messages.success(self.request, "Autentikator terpasang. Setiap masuk, portal akan meminta kodenya.")
+            messages.success(self.request, _("Autentikator terpasang. Setiap masuk, portal akan meminta kodenya."))
         otp_login(self.request, device)
         return HttpResponseRedirect(self.get_success_url())
 

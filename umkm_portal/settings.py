@@ -237,6 +237,8 @@ ENROLMENT_CODE_HOURS = env_int("ENROLMENT_CODE_HOURS", default=72)
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates read "30 November 2026" (umkm_portal/formats/en); Indonesian keeps Django's formats.
+FORMAT_MODULE_PATH = ["umkm_portal.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,7 @@ import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import BankReferral, CurationSubmission, Enrollment, ExportFacilitation, MentoringVisit
 
@@ -32,7 +33,7 @@ def assistance_ledger(context, business):
         entries.append(
             (
                 e.training.start_on,
-                "Pelatihan",
+                _("Pelatihan"),
                 f"{e.training.title} ({done})",
                 e.training.organiser,
                 e.training.get_absolute_url(),
@@ -40,14 +41,14 @@ def assistance_ledger(context, business):
         )
     for v in MentoringVisit.objects.filter(business=business).select_related("mentor"):
         who = f" bersama {v.mentor.name}" if v.mentor else ""
-        entries.append((v.visited_on, "Pendampingan", f"{v.topic}{who}", v.organiser, v.get_absolute_url()))
+        entries.append((v.visited_on, _("Pendampingan"), f"{v.topic}{who}", v.organiser, v.get_absolute_url()))
     for r in (
         BankReferral.objects.filter(business=business).exclude(status=BankReferral.Status.DRAFT).select_related("bank")
     ):
         entries.append(
             (
                 timezone.localtime(r.created_at).date(),
-                "Rujukan bank",
+                _("Rujukan bank"),
                 f"{r.bank.short_name}: {r.get_status_display()}",
                 "",
                 r.get_absolute_url(),
@@ -63,14 +64,14 @@ def assistance_ledger(context, business):
         if hasattr(c, "placement"):
             text += f", ditempatkan di {c.placement.partner}"
         entries.append(
-            (timezone.localtime(c.submitted_at).date(), "Kurasi", text, c.call.organiser, c.get_absolute_url())
+            (timezone.localtime(c.submitted_at).date(), _("Kurasi"), text, c.call.organiser, c.get_absolute_url())
         )
     for x in ExportFacilitation.objects.filter(business=business).select_related("product"):
         what = f"{x.product.name} ke " if x.product else ""
         entries.append(
             (
                 datetime.date(x.year, 12, 31),
-                "Fasilitasi ekspor",
+                _("Fasilitasi ekspor"),
                 f"{what}{x.country_name} ({x.buyer})",
                 x.organiser,
                 x.get_absolute_url(),

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 #
 # Registration drafts
@@ -23,16 +24,16 @@ class RegistrationDraft(models.Model):
     """A half-filled registration form kept on the server, so a dropped connection loses nothing typed."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration_drafts")
-    data = models.JSONField("isian", default=dict)
-    created_at = models.DateTimeField("dibuat", auto_now_add=True)
-    updated_at = models.DateTimeField("disimpan", auto_now=True)
+    data = models.JSONField(_("isian"), default=dict)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("disimpan"), auto_now=True)
 
     objects = RegistrationDraftQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
-        verbose_name = "draf pendaftaran"
-        verbose_name_plural = "draf pendaftaran"
+        verbose_name = _("draf pendaftaran")
+        verbose_name_plural = _("draf pendaftaran")
 
     def __str__(self):
         return self.title
@@ -51,14 +52,14 @@ class SubmittedForm(models.Model):
     """A creating form's one-time token, written in the transaction that creates the record, with the page
     that shows it: a second or simultaneous submit of the same form is sent there and creates nothing."""
 
-    token = models.UUIDField("token", primary_key=True)
+    token = models.UUIDField(_("token"), primary_key=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    url = models.CharField("halaman hasil", max_length=300, blank=True)
-    created_at = models.DateTimeField("dikirim", auto_now_add=True, db_index=True)
+    url = models.CharField(_("halaman hasil"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("dikirim"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = "formulir terkirim"
-        verbose_name_plural = "formulir terkirim"
+        verbose_name = _("formulir terkirim")
+        verbose_name_plural = _("formulir terkirim")
 
     def __str__(self):
         return str(self.token)
@@ -95,51 +96,51 @@ class ImportBatch(models.Model):
     here while the page polls."""
 
     class Status(models.TextChoices):
-        READING = "dibaca", "Sedang dibaca"
-        UNREADABLE = "takterbaca", "Tidak terbaca"
-        NEW = "baru", "Belum diimpor"
-        CHECKING = "diperiksa", "Sedang diperiksa"
-        QUEUED = "antre", "Menunggu"
-        RUNNING = "berjalan", "Sedang diimpor"
-        DONE = "selesai", "Selesai"
-        FAILED = "gagal", "Gagal"
+        READING = "dibaca", _("Sedang dibaca")
+        UNREADABLE = "takterbaca", _("Tidak terbaca")
+        NEW = "baru", _("Belum diimpor")
+        CHECKING = "diperiksa", _("Sedang diperiksa")
+        QUEUED = "antre", _("Menunggu")
+        RUNNING = "berjalan", _("Sedang diimpor")
+        DONE = "selesai", _("Selesai")
+        FAILED = "gagal", _("Gagal")
 
     # A worker has the batch in hand (or will soon): its file must stay, and its page polls.
     WORKING = (Status.READING, Status.CHECKING, Status.QUEUED, Status.RUNNING)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    filename = models.CharField("nama berkas", max_length=200)
-    file = models.FileField("berkas", upload_to=_import_path)
-    headers = models.JSONField("judul kolom", default=list)
-    mapping = models.JSONField("pemetaan kolom", default=dict)
-    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.NEW)
-    all_or_nothing = models.BooleanField("semua atau tidak sama sekali", default=True)
-    total_rows = models.PositiveIntegerField("jumlah baris", default=0)
-    processed_rows = models.PositiveIntegerField("baris diproses", default=0)
-    error = models.CharField("kesalahan", max_length=500, blank=True)
+    filename = models.CharField(_("nama berkas"), max_length=200)
+    file = models.FileField(_("berkas"), upload_to=_import_path)
+    headers = models.JSONField(_("judul kolom"), default=list)
+    mapping = models.JSONField(_("pemetaan kolom"), default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    all_or_nothing = models.BooleanField(_("semua atau tidak sama sekali"), default=True)
+    total_rows = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    processed_rows = models.PositiveIntegerField(_("baris diproses"), default=0)
+    error = models.CharField(_("kesalahan"), max_length=500, blank=True)
     sheet = models.CharField(
-        "lembar kerja", max_length=100, blank=True, help_text="Kosong: lembar pertama berisi data."
+        _("lembar kerja"), max_length=100, blank=True, help_text=_("Kosong: lembar pertama berisi data.")
     )
     figures_year = models.PositiveSmallIntegerField(
-        "tahun data angka", null=True, blank=True, help_text="Dipakai bila berkas tidak punya kolom tahun."
+        _("tahun data angka"), null=True, blank=True, help_text=_("Dipakai bila berkas tidak punya kolom tahun.")
     )
-    summary = models.JSONField("hasil", default=dict, blank=True)
-    sheet_names = models.JSONField("lembar kerja berkas", default=list, blank=True)
-    header_line = models.PositiveIntegerField("baris judul kolom", null=True, blank=True)
-    skipped_lines = models.JSONField("baris di atas tabel", default=list, blank=True)
-    preview = models.JSONField("hasil pemeriksaan", default=dict, blank=True)
-    failed_file = models.FileField("baris gagal", upload_to=_failed_rows_path, blank=True)
-    checked_at = models.DateTimeField("diperiksa", null=True, blank=True)
-    created_at = models.DateTimeField("diunggah", auto_now_add=True)
-    started_at = models.DateTimeField("mulai dikerjakan", null=True, blank=True)
-    imported_at = models.DateTimeField("diimpor", null=True, blank=True)
+    summary = models.JSONField(_("hasil"), default=dict, blank=True)
+    sheet_names = models.JSONField(_("lembar kerja berkas"), default=list, blank=True)
+    header_line = models.PositiveIntegerField(_("baris judul kolom"), null=True, blank=True)
+    skipped_lines = models.JSONField(_("baris di atas tabel"), default=list, blank=True)
+    preview = models.JSONField(_("hasil pemeriksaan"), default=dict, blank=True)
+    failed_file = models.FileField(_("baris gagal"), upload_to=_failed_rows_path, blank=True)
+    checked_at = models.DateTimeField(_("diperiksa"), null=True, blank=True)
+    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    started_at = models.DateTimeField(_("mulai dikerjakan"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("diimpor"), null=True, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "impor berkas"
-        verbose_name_plural = "impor berkas"
+        verbose_name = _("impor berkas")
+        verbose_name_plural = _("impor berkas")
 
     def __str__(self):
         return f"{self.filename} ({self.created_at:%d-%m-%Y %H:%M})"
@@ -165,13 +166,13 @@ class ImportColumnMemory(models.Model):
     """Which field a header name meant the last time this user mapped it: the next sheet maps itself."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    header = models.CharField("judul kolom", max_length=200)
-    target = models.CharField("kolom tujuan", max_length=30)
+    header = models.CharField(_("judul kolom"), max_length=200)
+    target = models.CharField(_("kolom tujuan"), max_length=30)
 
     class Meta:
         ordering = ["user", "header"]
-        verbose_name = "ingatan kolom impor"
-        verbose_name_plural = "ingatan kolom impor"
+        verbose_name = _("ingatan kolom impor")
+        verbose_name_plural = _("ingatan kolom impor")
         constraints = [models.UniqueConstraint(fields=["user", "header"], name="registry_importcolumnmemory_once")]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models.regions import Desa, Kecamatan, area_codes_seen_by, group_scoped, in_area_of
@@ -30,31 +31,31 @@ from registry.validators import (
 class Category(models.TextChoices):
     """Simple categories the UI offers beside the KBLI code."""
 
-    MAKANAN = "makanan", "Makanan"
-    MINUMAN = "minuman", "Minuman"
-    KERAJINAN = "kerajinan", "Kerajinan"
-    BATIK = "batik", "Batik dan tenun"
-    FESYEN = "fesyen", "Fesyen dan konveksi"
-    AGRO = "agro", "Agro dan perikanan"
-    JASA = "jasa", "Jasa"
-    PERDAGANGAN = "perdagangan", "Perdagangan"
-    LAINNYA = "lainnya", "Lainnya"
+    MAKANAN = "makanan", _("Makanan")
+    MINUMAN = "minuman", _("Minuman")
+    KERAJINAN = "kerajinan", _("Kerajinan")
+    BATIK = "batik", _("Batik dan tenun")
+    FESYEN = "fesyen", _("Fesyen dan konveksi")
+    AGRO = "agro", _("Agro dan perikanan")
+    JASA = "jasa", _("Jasa")
+    PERDAGANGAN = "perdagangan", _("Perdagangan")
+    LAINNYA = "lainnya", _("Lainnya")
 
 
 class Source(models.TextChoices):
-    FORM = "form", "Formulir koordinator"
-    IMPORT = "import", "Impor berkas"
-    NATIONAL = "national", "Data nasional (SIDT)"
-    ADMIN = "admin", "Admin"
+    FORM = "form", _("Formulir koordinator")
+    IMPORT = "import", _("Impor berkas")
+    NATIONAL = "national", _("Data nasional (SIDT)")
+    ADMIN = "admin", _("Admin")
 
 
 class Provenance(models.Model):
     """Where a record came from (form, import file and row, national extract, admin) and when
     (`created_at` beside it); later changes are in the record's history."""
 
-    source = models.CharField("sumber data", max_length=10, choices=Source.choices, default=Source.FORM)
+    source = models.CharField(_("sumber data"), max_length=10, choices=Source.choices, default=Source.FORM)
     source_ref = models.CharField(
-        "asal data", max_length=200, blank=True, editable=False, help_text="Misalnya berkas impor dan barisnya."
+        _("asal data"), max_length=200, blank=True, editable=False, help_text=_("Misalnya berkas impor dan barisnya.")
     )
 
     class Meta:
@@ -65,11 +66,11 @@ class SoftDeletable(models.Model):
     """A record that is deleted by marking it: it leaves every list, count, search, export and dashboard
     (the default manager hides it) until an admin restores it or `manage.py purge_deleted` destroys it."""
 
-    deleted_at = models.DateTimeField("dihapus pada", null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(_("dihapus pada"), null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
-    delete_reason = models.CharField("alasan dihapus", max_length=300, blank=True, editable=False)
+    delete_reason = models.CharField(_("alasan dihapus"), max_length=300, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -119,44 +120,49 @@ class Owner(SoftDeletable, Provenance):
     """A person who runs one or more businesses (pelaku usaha); personal data under UU 27/2022."""
 
     class Sex(models.TextChoices):
-        MALE = "L", "Laki-laki"
-        FEMALE = "P", "Perempuan"
+        MALE = "L", _("Laki-laki")
+        FEMALE = "P", _("Perempuan")
 
     class Education(models.TextChoices):
-        NONE = "none", "Tidak/belum sekolah"
-        SD = "sd", "SD/sederajat"
-        SMP = "smp", "SMP/sederajat"
-        SMA = "sma", "SMA/SMK/sederajat"
-        DIPLOMA = "diploma", "Diploma (D1-D3)"
-        S1 = "s1", "S1/D4"
-        S2 = "s2", "S2"
-        S3 = "s3", "S3"
+        NONE = "none", _("Tidak/belum sekolah")
+        SD = "sd", _("SD/sederajat")
+        SMP = "smp", _("SMP/sederajat")
+        SMA = "sma", _("SMA/SMK/sederajat")
+        DIPLOMA = "diploma", _("Diploma (D1-D3)")
+        S1 = "s1", _("S1/D4")
+        S2 = "s2", _("S2")
+        S3 = "s3", _("S3")
 
-    name = models.CharField("nama", max_length=150)
-    nik = models.CharField("NIK", max_length=16)
-    sex = models.CharField("jenis kelamin", max_length=1, choices=Sex.choices)
-    birth_date = models.DateField("tanggal lahir")
-    phone = models.CharField("nomor HP", max_length=16, blank=True, help_text="Disimpan dalam format +62.")
-    address = models.CharField("alamat", max_length=255, blank=True)
+    name = models.CharField(_("nama"), max_length=150)
+    nik = models.CharField(_("NIK"), max_length=16)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("tanggal lahir"))
+    phone = models.CharField(_("nomor HP"), max_length=16, blank=True, help_text=_("Disimpan dalam format +62."))
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
     desa = models.ForeignKey(
-        Desa, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="desa/kelurahan domisili"
+        Desa,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("desa/kelurahan domisili"),
     )
     kecamatan = models.ForeignKey(
         Kecamatan, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
-    education = models.CharField("pendidikan terakhir", max_length=10, choices=Education.choices, blank=True)
-    has_disability = models.BooleanField("penyandang disabilitas", default=False)
+    education = models.CharField(_("pendidikan terakhir"), max_length=10, choices=Education.choices, blank=True)
+    has_disability = models.BooleanField(_("penyandang disabilitas"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="didaftarkan oleh",
+        verbose_name=_("didaftarkan oleh"),
     )
-    created_at = models.DateTimeField("dibuat", auto_now_add=True)
-    updated_at = models.DateTimeField("diubah", auto_now=True)
-    version = models.PositiveIntegerField("versi", default=1, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = LiveManager.from_queryset(OwnerQuerySet)()
     all_objects = OwnerQuerySet.as_manager()
@@ -172,12 +178,12 @@ class Owner(SoftDeletable, Provenance):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["nik"], name="registry_owner_unique_nik", violation_error_message="NIK ini sudah terdaftar."
+                fields=["nik"], name="registry_owner_unique_nik", violation_error_message=_("NIK ini sudah terdaftar.")
             ),
             models.CheckConstraint(
                 condition=Q(nik__regex=r"^[0-9]{16}$"),
                 name="registry_owner_nik_16_digits",
-                violation_error_message="NIK harus 16 digit angka.",
+                violation_error_message=_("NIK harus 16 digit angka."),
             ),
         ]
 
@@ -225,7 +231,7 @@ class BusinessGroup(models.Model):
 
     choice_label = "name"  # the column __str__ shows (filter bars read select options by it)
 
-    name = models.CharField("nama", max_length=150)
+    name = models.CharField(_("nama"), max_length=150)
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="business_groups")
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -233,21 +239,21 @@ class BusinessGroup(models.Model):
         null=True,
         blank=True,
         related_name="coordinated_groups",
-        verbose_name="koordinator",
+        verbose_name=_("koordinator"),
     )
-    description = models.TextField("keterangan", blank=True)
+    description = models.TextField(_("keterangan"), blank=True)
 
     objects = BusinessGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["kecamatan", "name"]
-        verbose_name = "kelompok usaha"
-        verbose_name_plural = "kelompok usaha"
+        verbose_name = _("kelompok usaha")
+        verbose_name_plural = _("kelompok usaha")
         constraints = [
             models.UniqueConstraint(
                 fields=["kecamatan", "name"],
                 name="registry_businessgroup_unique_name",
-                violation_error_message="Kelompok dengan nama ini sudah ada di kecamatan tersebut.",
+                violation_error_message=_("Kelompok dengan nama ini sudah ada di kecamatan tersebut."),
             )
         ]
 
@@ -282,99 +288,103 @@ class Business(SoftDeletable, Provenance):
     """A registered UMKM (anggota): one owner, one desa and so one kecamatan, any number of products."""
 
     class Status(models.TextChoices):
-        ACTIVE = "aktif", "Aktif"
-        INACTIVE = "tidak_aktif", "Tidak aktif"
-        CLOSED = "tutup", "Tutup"
+        ACTIVE = "aktif", _("Aktif")
+        INACTIVE = "tidak_aktif", _("Tidak aktif")
+        CLOSED = "tutup", _("Tutup")
 
     class Verification(models.TextChoices):
-        PENDING = "menunggu", "Menunggu verifikasi"
-        VERIFIED = "terverifikasi", "Terverifikasi"
-        REJECTED = "ditolak", "Ditolak"
+        PENDING = "menunggu", _("Menunggu verifikasi")
+        VERIFIED = "terverifikasi", _("Terverifikasi")
+        REJECTED = "ditolak", _("Ditolak")
 
     class LegalForm(models.TextChoices):
-        PERSONAL = "perorangan", "Perorangan"
-        UD = "ud", "UD"
-        CV = "cv", "CV"
-        PT = "pt", "PT"
-        PT_PERORANGAN = "pt_perorangan", "PT perorangan"
-        KOPERASI = "koperasi", "Koperasi"
-        FIRMA = "firma", "Firma"
-        OTHER = "lainnya", "Lainnya"
+        PERSONAL = "perorangan", _("Perorangan")
+        UD = "ud", _("UD")
+        CV = "cv", _("CV")
+        PT = "pt", _("PT")
+        PT_PERORANGAN = "pt_perorangan", _("PT perorangan")
+        KOPERASI = "koperasi", _("Koperasi")
+        FIRMA = "firma", _("Firma")
+        OTHER = "lainnya", _("Lainnya")
 
     class KbliVersion(models.TextChoices):
-        KBLI_2020 = "2020", "KBLI 2020"
-        KBLI_2025 = "2025", "KBLI 2025"
+        KBLI_2020 = "2020", _("KBLI 2020")
+        KBLI_2025 = "2025", _("KBLI 2025")
 
     class Market(models.TextChoices):
-        LOCAL = "lokal", "Lokal"
-        KABUPATEN = "kabupaten", "Kabupaten"
-        PROVINCE = "provinsi", "Provinsi"
-        NATIONAL = "nasional", "Nasional"
-        EXPORT = "ekspor", "Ekspor"
+        LOCAL = "lokal", _("Lokal")
+        KABUPATEN = "kabupaten", _("Kabupaten")
+        PROVINCE = "provinsi", _("Provinsi")
+        NATIONAL = "nasional", _("Nasional")
+        EXPORT = "ekspor", _("Ekspor")
 
     class Channel(models.TextChoices):
-        OFFLINE = "offline", "Toko/offline"
-        SOUVENIR = "oleh_oleh", "Toko oleh-oleh"
-        MODERN_RETAIL = "ritel_modern", "Ritel modern"
-        MARKETPLACE = "marketplace", "Marketplace"
-        SOCIAL = "media_sosial", "Media sosial"
+        OFFLINE = "offline", _("Toko/offline")
+        SOUVENIR = "oleh_oleh", _("Toko oleh-oleh")
+        MODERN_RETAIL = "ritel_modern", _("Ritel modern")
+        MARKETPLACE = "marketplace", _("Marketplace")
+        SOCIAL = "media_sosial", _("Media sosial")
 
-    name = models.CharField("nama usaha", max_length=200)
-    owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="businesses", verbose_name="pemilik")
-    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="businesses", verbose_name="desa/kelurahan")
+    name = models.CharField(_("nama usaha"), max_length=200)
+    owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="businesses", verbose_name=_("pemilik"))
+    desa = models.ForeignKey(
+        Desa, on_delete=models.PROTECT, related_name="businesses", verbose_name=_("desa/kelurahan")
+    )
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="businesses", editable=False)
-    address = models.CharField("alamat usaha", max_length=255, blank=True)
-    latitude = models.DecimalField("lintang", max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField("bujur", max_digits=9, decimal_places=6, null=True, blank=True)
-    kbli_code = models.CharField("kode KBLI", max_length=5, blank=True)
+    address = models.CharField(_("alamat usaha"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    kbli_code = models.CharField(_("kode KBLI"), max_length=5, blank=True)
     kbli_version = models.CharField(
-        "versi KBLI", max_length=4, choices=KbliVersion.choices, default=KbliVersion.KBLI_2020
+        _("versi KBLI"), max_length=4, choices=KbliVersion.choices, default=KbliVersion.KBLI_2020
     )
-    category = models.CharField("kategori", max_length=20, choices=Category.choices)
-    description = models.TextField("deskripsi usaha", blank=True)
-    start_year = models.PositiveSmallIntegerField("tahun mulai", null=True, blank=True)
-    nib = models.CharField("NIB", max_length=13, blank=True)
-    legal_form = models.CharField("bentuk usaha", max_length=15, choices=LegalForm.choices, default=LegalForm.PERSONAL)
-    workers_male = models.PositiveIntegerField("tenaga kerja laki-laki", default=0)
-    workers_female = models.PositiveIntegerField("tenaga kerja perempuan", default=0)
-    status = models.CharField("status", max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    category = models.CharField(_("kategori"), max_length=20, choices=Category.choices)
+    description = models.TextField(_("deskripsi usaha"), blank=True)
+    start_year = models.PositiveSmallIntegerField(_("tahun mulai"), null=True, blank=True)
+    nib = models.CharField(_("NIB"), max_length=13, blank=True)
+    legal_form = models.CharField(
+        _("bentuk usaha"), max_length=15, choices=LegalForm.choices, default=LegalForm.PERSONAL
+    )
+    workers_male = models.PositiveIntegerField(_("tenaga kerja laki-laki"), default=0)
+    workers_female = models.PositiveIntegerField(_("tenaga kerja perempuan"), default=0)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     guided_by = models.CharField(
-        "binaan dinas", max_length=150, blank=True, help_text="Dinas pembina; kosong bila bukan binaan."
+        _("binaan dinas"), max_length=150, blank=True, help_text=_("Dinas pembina; kosong bila bukan binaan.")
     )
-    guided_since = models.DateField("binaan sejak", null=True, blank=True)
-    is_flagship = models.BooleanField("usaha unggulan", default=False)
-    groups = models.ManyToManyField(BusinessGroup, blank=True, related_name="businesses", verbose_name="kelompok")
+    guided_since = models.DateField(_("binaan sejak"), null=True, blank=True)
+    is_flagship = models.BooleanField(_("usaha unggulan"), default=False)
+    groups = models.ManyToManyField(BusinessGroup, blank=True, related_name="businesses", verbose_name=_("kelompok"))
     markets = ArrayField(
-        models.CharField(max_length=10, choices=Market.choices), default=list, blank=True, verbose_name="pasar"
+        models.CharField(max_length=10, choices=Market.choices), default=list, blank=True, verbose_name=_("pasar")
     )
     sales_channels = ArrayField(
-        models.CharField(max_length=15, choices=Channel.choices), default=list, blank=True, verbose_name="saluran"
+        models.CharField(max_length=15, choices=Channel.choices), default=list, blank=True, verbose_name=_("saluran")
     )
     size_class = models.CharField(
-        "skala terkini",
+        _("skala terkini"),
         max_length=10,
         choices=SizeClass.choices,
         blank=True,
         editable=False,
-        help_text="Skala dihitung dari data tahunan terbaru (PP 7/2021).",
+        help_text=_("Skala dihitung dari data tahunan terbaru (PP 7/2021)."),
     )
     verification = models.CharField(
-        "verifikasi", max_length=15, choices=Verification.choices, default=Verification.PENDING
+        _("verifikasi"), max_length=15, choices=Verification.choices, default=Verification.PENDING
     )
-    verification_note = models.CharField("alasan penolakan", max_length=500, blank=True)
+    verification_note = models.CharField(_("alasan penolakan"), max_length=500, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    verified_at = models.DateTimeField("diverifikasi pada", null=True, blank=True)
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
     national_id = models.CharField(
-        "ID data nasional (SIDT)", max_length=40, blank=True, help_text="id_data_badan_usaha dari ekstrak SIDT."
+        _("ID data nasional (SIDT)"), max_length=40, blank=True, help_text=_("id_data_badan_usaha dari ekstrak SIDT.")
     )
     national_record = models.JSONField(
-        "kolom SIDT lain",
+        _("kolom SIDT lain"),
         default=dict,
         blank=True,
         editable=False,
-        help_text="Kolom ekstrak SIDT yang tidak punya tempat sendiri, disimpan apa adanya untuk ekspor balik.",
+        help_text=_("Kolom ekstrak SIDT yang tidak punya tempat sendiri, disimpan apa adanya untuk ekspor balik."),
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -382,11 +392,11 @@ class Business(SoftDeletable, Provenance):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="didaftarkan oleh",
+        verbose_name=_("didaftarkan oleh"),
     )
-    created_at = models.DateTimeField("didaftarkan", auto_now_add=True)
-    updated_at = models.DateTimeField("diubah", auto_now=True)
-    version = models.PositiveIntegerField("versi", default=1, editable=False)
+    created_at = models.DateTimeField(_("didaftarkan"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = LiveManager.from_queryset(BusinessQuerySet)()
     all_objects = BusinessQuerySet.as_manager()
@@ -446,23 +456,25 @@ class Business(SoftDeletable, Provenance):
                 name="registry_business_nib_one_owner",
                 expressions=[("nib", RangeOperators.EQUAL), ("owner", RangeOperators.NOT_EQUAL)],
                 condition=~Q(nib=""),
-                violation_error_message="NIB ini sudah terdaftar untuk pelaku usaha lain (satu NIB satu pelaku usaha).",
+                violation_error_message=_(
+                    "NIB ini sudah terdaftar untuk pelaku usaha lain (satu NIB satu pelaku usaha)."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["national_id"],
                 condition=~Q(national_id=""),
                 name="registry_business_unique_national_id",
-                violation_error_message="ID SIDT ini sudah dipakai usaha lain.",
+                violation_error_message=_("ID SIDT ini sudah dipakai usaha lain."),
             ),
             models.CheckConstraint(
                 condition=Q(nib="") | Q(nib__regex=r"^[0-9]{13}$"),
                 name="registry_business_nib_13_digits",
-                violation_error_message="NIB harus 13 digit angka.",
+                violation_error_message=_("NIB harus 13 digit angka."),
             ),
             models.CheckConstraint(
                 condition=~Q(verification="ditolak") | ~Q(verification_note=""),
                 name="registry_business_rejection_has_reason",
-                violation_error_message="Penolakan harus disertai alasan.",
+                violation_error_message=_("Penolakan harus disertai alasan."),
             ),
         ]
 
@@ -492,9 +504,9 @@ class Business(SoftDeletable, Provenance):
             except ValidationError as error:
                 errors["start_year"] = error
         if self.kbli_code and not (self.kbli_code.isdigit() and len(self.kbli_code) == 5):
-            errors["kbli_code"] = ValidationError("Kode KBLI harus 5 digit angka, misalnya 10792.")
+            errors["kbli_code"] = ValidationError(_("Kode KBLI harus 5 digit angka, misalnya 10792."))
         if (self.latitude is None) != (self.longitude is None):
-            errors["longitude"] = ValidationError("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")
+            errors["longitude"] = ValidationError(_("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."))
         if errors:
             raise ValidationError(errors)
 

@@ -11,6 +11,7 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.countries import COUNTRY_NAMES, validate_country
@@ -37,15 +38,15 @@ class ProductQuerySet(models.QuerySet):
 class Product(Provenance):
     """Something a business makes or sells: lumpia bandeng, sinom belimbing wuluh, batik tulis."""
 
-    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="products", verbose_name="usaha")
-    name = models.CharField("nama produk", max_length=200)
-    category = models.CharField("kategori", max_length=20, choices=Category.choices)
-    description = models.TextField("deskripsi", blank=True)
-    price = models.DecimalField("harga (Rp)", max_digits=15, decimal_places=0, null=True, blank=True)
-    unit = models.CharField("satuan", max_length=30, blank=True, help_text="Misalnya pcs, pak, kg, botol.")
-    packaging = models.CharField("kemasan", max_length=100, blank=True)
-    created_at = models.DateTimeField("dibuat", auto_now_add=True)
-    updated_at = models.DateTimeField("diubah", auto_now=True)
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="products", verbose_name=_("usaha"))
+    name = models.CharField(_("nama produk"), max_length=200)
+    category = models.CharField(_("kategori"), max_length=20, choices=Category.choices)
+    description = models.TextField(_("deskripsi"), blank=True)
+    price = models.DecimalField(_("harga (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True)
+    unit = models.CharField(_("satuan"), max_length=30, blank=True, help_text=_("Misalnya pcs, pak, kg, botol."))
+    packaging = models.CharField(_("kemasan"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = ProductQuerySet.as_manager()
     history = HistoricalRecords()
@@ -58,7 +59,7 @@ class Product(Provenance):
             models.CheckConstraint(
                 condition=Q(price__isnull=True) | Q(price__gte=0),
                 name="registry_product_price_not_negative",
-                violation_error_message="Harga tidak boleh negatif.",
+                violation_error_message=_("Harga tidak boleh negatif."),
             )
         ]
 
@@ -83,20 +84,20 @@ class ProductPhotoQuerySet(models.QuerySet):
 class ProductPhoto(models.Model):
     """A product photo, re-encoded as JPEG without EXIF, with a thumbnail; served only through a view."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos", verbose_name="produk")
-    image = models.ImageField("foto", upload_to=_photo_path, width_field="width", height_field="height")
-    thumbnail = models.ImageField("gambar kecil", upload_to=_thumbnail_path)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos", verbose_name=_("produk"))
+    image = models.ImageField(_("foto"), upload_to=_photo_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField(_("gambar kecil"), upload_to=_thumbnail_path)
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField("diunggah", auto_now_add=True)
+    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
 
     objects = ProductPhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["product", "created_at", "pk"]
-        verbose_name = "foto produk"
-        verbose_name_plural = "foto produk"
+        verbose_name = _("foto produk")
+        verbose_name_plural = _("foto produk")
 
     def __str__(self):
         return f"Foto {self.product}"
@@ -144,44 +145,44 @@ class LegalDocument(Provenance):
     """A permit or certificate of a business, or of one of its products: number, dates, optional scan."""
 
     class Kind(models.TextChoices):
-        NIB = "nib", "NIB"
-        PIRT = "pirt", "P-IRT"
-        HALAL = "halal", "Sertifikat halal"
-        BPOM_MD = "bpom_md", "BPOM MD"
-        BPOM_ML = "bpom_ml", "BPOM ML"
-        HKI = "hki", "HKI/merek"
-        SNI = "sni", "SNI"
+        NIB = "nib", _("NIB")
+        PIRT = "pirt", _("P-IRT")
+        HALAL = "halal", _("Sertifikat halal")
+        BPOM_MD = "bpom_md", _("BPOM MD")
+        BPOM_ML = "bpom_ml", _("BPOM ML")
+        HKI = "hki", _("HKI/merek")
+        SNI = "sni", _("SNI")
 
-    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="documents", verbose_name="usaha")
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="documents", verbose_name=_("usaha"))
     product = models.ForeignKey(
-        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="documents", verbose_name="produk"
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="documents", verbose_name=_("produk")
     )
-    kind = models.CharField("jenis", max_length=10, choices=Kind.choices)
-    number = models.CharField("nomor", max_length=60)
-    issued_on = models.DateField("tanggal terbit", null=True, blank=True)
-    expires_on = models.DateField("berlaku sampai", null=True, blank=True)
-    scan = models.FileField("pindaian", upload_to=_scan_path, blank=True)
-    created_at = models.DateTimeField("dibuat", auto_now_add=True)
-    updated_at = models.DateTimeField("diubah", auto_now=True)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    number = models.CharField(_("nomor"), max_length=60)
+    issued_on = models.DateField(_("tanggal terbit"), null=True, blank=True)
+    expires_on = models.DateField(_("berlaku sampai"), null=True, blank=True)
+    scan = models.FileField(_("pindaian"), upload_to=_scan_path, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = LegalDocumentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["business", "kind", "pk"]
-        verbose_name = "dokumen legalitas"
-        verbose_name_plural = "dokumen legalitas"
+        verbose_name = _("dokumen legalitas")
+        verbose_name_plural = _("dokumen legalitas")
         indexes = [models.Index(fields=["kind", "expires_on"], name="registry_document_expiry")]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "number"],
                 name="registry_legaldocument_unique_number",
-                violation_error_message="Nomor dokumen ini sudah terdaftar.",
+                violation_error_message=_("Nomor dokumen ini sudah terdaftar."),
             ),
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(issued_on__isnull=True) | Q(expires_on__gte=F("issued_on")),
                 name="registry_legaldocument_expiry_after_issue",
-                violation_error_message="Tanggal berlaku harus sesudah tanggal terbit.",
+                violation_error_message=_("Tanggal berlaku harus sesudah tanggal terbit."),
             ),
         ]
 
@@ -209,9 +210,9 @@ class LegalDocument(Provenance):
         else:
             self.number = " ".join((self.number or "").split())
         if self.kind in (self.Kind.BPOM_MD, self.Kind.BPOM_ML) and self.number[:2] != self.kind[-2:].upper():
-            raise ValidationError({"number": "Nomor BPOM tidak cocok dengan jenisnya (MD atau ML)."})
+            raise ValidationError({"number": _("Nomor BPOM tidak cocok dengan jenisnya (MD atau ML).")})
         if self.product_id and self.product.business_id != self.business_id:
-            raise ValidationError({"product": "Produk ini bukan milik usaha tersebut."})
+            raise ValidationError({"product": _("Produk ini bukan milik usaha tersebut.")})
 
     @property
     def is_expired(self):
@@ -258,42 +259,42 @@ class YearlyFigure(Provenance):
     """One year's capital, sales, assets and workers; the size class is computed from them on save."""
 
     business = models.ForeignKey(
-        Business, on_delete=models.PROTECT, related_name="yearly_figures", verbose_name="usaha"
+        Business, on_delete=models.PROTECT, related_name="yearly_figures", verbose_name=_("usaha")
     )
-    year = models.PositiveSmallIntegerField("tahun")
-    capital = models.DecimalField("modal usaha (Rp)", max_digits=15, decimal_places=0, null=True, blank=True)
-    revenue = models.DecimalField("omzet setahun (Rp)", max_digits=15, decimal_places=0, null=True, blank=True)
-    assets = models.DecimalField("aset (Rp)", max_digits=15, decimal_places=0, null=True, blank=True)
-    workers = models.PositiveIntegerField("tenaga kerja", null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    capital = models.DecimalField(_("modal usaha (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True)
+    revenue = models.DecimalField(_("omzet setahun (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True)
+    assets = models.DecimalField(_("aset (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True)
+    workers = models.PositiveIntegerField(_("tenaga kerja"), null=True, blank=True)
     size_class = models.CharField(
-        "skala dihitung", max_length=10, choices=SizeClass.choices, blank=True, editable=False
+        _("skala dihitung"), max_length=10, choices=SizeClass.choices, blank=True, editable=False
     )
-    size_rule = models.CharField("aturan skala", max_length=20, blank=True, editable=False)
-    reported_size_class = models.CharField("skala dilaporkan", max_length=10, choices=SizeClass.choices, blank=True)
+    size_rule = models.CharField(_("aturan skala"), max_length=20, blank=True, editable=False)
+    reported_size_class = models.CharField(_("skala dilaporkan"), max_length=10, choices=SizeClass.choices, blank=True)
     reported_source = models.CharField(
-        "sumber skala dilaporkan", max_length=30, blank=True, help_text="Misalnya pemilik, OSS, SIDT."
+        _("sumber skala dilaporkan"), max_length=30, blank=True, help_text=_("Misalnya pemilik, OSS, SIDT.")
     )
-    size_mismatch = models.BooleanField("skala berbeda", default=False, editable=False)
-    created_at = models.DateTimeField("dibuat", auto_now_add=True)
-    updated_at = models.DateTimeField("diubah", auto_now=True)
+    size_mismatch = models.BooleanField(_("skala berbeda"), default=False, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = YearlyFigureQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["business", "-year"]
-        verbose_name = "data tahunan"
-        verbose_name_plural = "data tahunan"
+        verbose_name = _("data tahunan")
+        verbose_name_plural = _("data tahunan")
         constraints = [
             models.UniqueConstraint(
                 fields=["business", "year"],
                 name="registry_yearlyfigure_unique_year",
-                violation_error_message="Data tahun ini sudah ada untuk usaha tersebut.",
+                violation_error_message=_("Data tahun ini sudah ada untuk usaha tersebut."),
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=1990) & Q(year__lte=2100),
                 name="registry_yearlyfigure_year_range",
-                violation_error_message="Tahun tidak masuk akal.",
+                violation_error_message=_("Tahun tidak masuk akal."),
             ),
         ]
 
@@ -339,31 +340,31 @@ class YearlyFigure(Provenance):
 
     def clean(self):
         if self.year and self.year > timezone.localdate().year:
-            raise ValidationError({"year": "Tahun data tidak boleh di masa depan."})
+            raise ValidationError({"year": _("Tahun data tidak boleh di masa depan.")})
 
 
 class ExportValue(Provenance):
     """Export sales of a business in one year to one country (ISO 3166 code)."""
 
-    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="exports", verbose_name="usaha")
-    year = models.PositiveSmallIntegerField("tahun")
-    country = models.CharField("negara tujuan", max_length=2, validators=[validate_country])
-    value = models.DecimalField("nilai ekspor (Rp)", max_digits=15, decimal_places=0)
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="exports", verbose_name=_("usaha"))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    country = models.CharField(_("negara tujuan"), max_length=2, validators=[validate_country])
+    value = models.DecimalField(_("nilai ekspor (Rp)"), max_digits=15, decimal_places=0)
 
     class Meta:
         ordering = ["business", "-year", "country"]
-        verbose_name = "nilai ekspor"
-        verbose_name_plural = "nilai ekspor"
+        verbose_name = _("nilai ekspor")
+        verbose_name_plural = _("nilai ekspor")
         constraints = [
             models.UniqueConstraint(
                 fields=["business", "year", "country"],
                 name="registry_exportvalue_unique_country_year",
-                violation_error_message="Nilai ekspor ke negara ini pada tahun tersebut sudah ada.",
+                violation_error_message=_("Nilai ekspor ke negara ini pada tahun tersebut sudah ada."),
             ),
             models.CheckConstraint(
                 condition=Q(value__gte=0),
                 name="registry_exportvalue_not_negative",
-                violation_error_message="Nilai ekspor tidak boleh negatif.",
+                violation_error_message=_("Nilai ekspor tidak boleh negatif."),
             ),
         ]
 

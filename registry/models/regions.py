@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 #
 # Regions
@@ -14,8 +15,8 @@ from django.urls import reverse
 class Provinsi(models.Model):
     """A province, keyed by its two-digit Kemendagri code ("35")."""
 
-    code = models.CharField("kode", max_length=2, primary_key=True)
-    name = models.CharField("nama", max_length=100)
+    code = models.CharField(_("kode"), max_length=2, primary_key=True)
+    name = models.CharField(_("nama"), max_length=100)
 
     class Meta:
         ordering = ["code"]
@@ -37,14 +38,14 @@ class Kabupaten(models.Model):
     choice_label = "name"  # the column __str__ shows (filter bars read select options by it)
 
     class Kind(models.TextChoices):
-        KABUPATEN = "kabupaten", "Kabupaten"
-        KOTA = "kota", "Kota"
+        KABUPATEN = "kabupaten", _("Kabupaten")
+        KOTA = "kota", _("Kota")
 
-    code = models.CharField("kode", max_length=5, primary_key=True)
-    name = models.CharField("nama", max_length=100)
-    kind = models.CharField("jenis", max_length=10, choices=Kind.choices)
+    code = models.CharField(_("kode"), max_length=5, primary_key=True)
+    name = models.CharField(_("nama"), max_length=100)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
     provinsi = models.ForeignKey(
-        Provinsi, on_delete=models.PROTECT, related_name="kabupaten_set", verbose_name="provinsi"
+        Provinsi, on_delete=models.PROTECT, related_name="kabupaten_set", verbose_name=_("provinsi")
     )
 
     objects = KabupatenQuerySet.as_manager()
@@ -128,10 +129,10 @@ class Kecamatan(models.Model):
 
     choice_label = "name"  # the column __str__ shows (filter bars read select options by it)
 
-    code = models.CharField("kode", max_length=8, primary_key=True)
-    name = models.CharField("nama", max_length=100)
+    code = models.CharField(_("kode"), max_length=8, primary_key=True)
+    name = models.CharField(_("nama"), max_length=100)
     kabupaten = models.ForeignKey(
-        Kabupaten, on_delete=models.PROTECT, related_name="kecamatan_set", verbose_name="kabupaten/kota"
+        Kabupaten, on_delete=models.PROTECT, related_name="kecamatan_set", verbose_name=_("kabupaten/kota")
     )
 
     objects = KecamatanQuerySet.as_manager()
@@ -161,16 +162,16 @@ class Desa(models.Model):
     choice_label = "name"  # the column __str__ shows (filter bars read select options by it)
 
     class Kind(models.TextChoices):
-        KELURAHAN = "kelurahan", "Kelurahan"
-        DESA = "desa", "Desa"
-        DESA_ADAT = "desa_adat", "Desa adat"
+        KELURAHAN = "kelurahan", _("Kelurahan")
+        DESA = "desa", _("Desa")
+        DESA_ADAT = "desa_adat", _("Desa adat")
 
-    code = models.CharField("kode", max_length=13, primary_key=True)
-    name = models.CharField("nama", max_length=100)
-    kind = models.CharField("jenis", max_length=10, choices=Kind.choices)
-    postal_code = models.CharField("kode pos", max_length=5, blank=True)
+    code = models.CharField(_("kode"), max_length=13, primary_key=True)
+    name = models.CharField(_("nama"), max_length=100)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    postal_code = models.CharField(_("kode pos"), max_length=5, blank=True)
     kecamatan = models.ForeignKey(
-        Kecamatan, on_delete=models.PROTECT, related_name="desa_set", verbose_name="kecamatan"
+        Kecamatan, on_delete=models.PROTECT, related_name="desa_set", verbose_name=_("kecamatan")
     )
 
     objects = DesaQuerySet.as_manager()
@@ -192,36 +193,36 @@ class AreaAssignment(models.Model):
     """One area a user works in: a whole kabupaten (dinas staff) or one kecamatan (a coordinator)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area_assignments", verbose_name="pengguna"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area_assignments", verbose_name=_("pengguna")
     )
     kabupaten = models.ForeignKey(
-        Kabupaten, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="kabupaten/kota"
+        Kabupaten, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kabupaten/kota")
     )
     kecamatan = models.ForeignKey(
-        Kecamatan, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="kecamatan"
+        Kecamatan, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kecamatan")
     )
-    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     class Meta:
         ordering = ["user", "kabupaten", "kecamatan"]
-        verbose_name = "penugasan wilayah"
-        verbose_name_plural = "penugasan wilayah"
+        verbose_name = _("penugasan wilayah")
+        verbose_name_plural = _("penugasan wilayah")
         constraints = [
             models.CheckConstraint(
                 condition=Q(kabupaten__isnull=False, kecamatan__isnull=True)
                 | Q(kabupaten__isnull=True, kecamatan__isnull=False),
                 name="registry_areaassignment_one_area",
-                violation_error_message="Pilih satu wilayah: kabupaten atau kecamatan, tidak keduanya.",
+                violation_error_message=_("Pilih satu wilayah: kabupaten atau kecamatan, tidak keduanya."),
             ),
             models.UniqueConstraint(
                 fields=["user", "kabupaten"],
                 name="registry_areaassignment_unique_kabupaten",
-                violation_error_message="Pengguna ini sudah ditugaskan di kabupaten tersebut.",
+                violation_error_message=_("Pengguna ini sudah ditugaskan di kabupaten tersebut."),
             ),
             models.UniqueConstraint(
                 fields=["user", "kecamatan"],
                 name="registry_areaassignment_unique_kecamatan",
-                violation_error_message="Pengguna ini sudah ditugaskan di kecamatan tersebut.",
+                violation_error_message=_("Pengguna ini sudah ditugaskan di kecamatan tersebut."),
             ),
         ]
 
@@ -234,4 +235,4 @@ class AreaAssignment(models.Model):
 
     def clean(self):
         if (self.kabupaten_id is None) == (self.kecamatan_id is None):
-            raise ValidationError("Pilih satu wilayah: kabupaten atau kecamatan, tidak keduanya.")
+            raise ValidationError(_("Pilih satu wilayah: kabupaten atau kecamatan, tidak keduanya."))
