@@ -17,9 +17,9 @@ from tests.worker import run_tasks
 
 pytestmark = pytest.mark.browser
 
-PRODUCTS = [  # (product, business, retailer)
-    ("Kacang mente goreng", "Mente Jelbudan Jaya", "Alfamart Sumenep Kota"),
-    ("Mente mentah kupas", "Mente Sumekar", "Indomaret Dasuk"),
+PRODUCTS = [  # (product, business, retailer, store)
+    ("Kacang mente goreng", "Mente Jelbudan Jaya", "Alfamart", "Alfamart Sumenep Kota"),
+    ("Mente mentah kupas", "Mente Sumekar", "Indomaret", "Indomaret Dasuk"),
 ]
 
 
@@ -30,7 +30,7 @@ def sumenep(transactional_db):
     jelbudan = dasuk.desa_set.get(name="Jelbudan")
     make_user(roles.DINAS, kabupaten=dasuk.kabupaten, username="dinas.sumenep", first_name="Dewi")
     make_user(roles.COORDINATOR, kecamatan=dasuk, username="koordinator.dasuk", first_name="Moh.")
-    for product, name, _ in PRODUCTS:
+    for product, name, _, _ in PRODUCTS:
         business = make_business(
             dasuk, name=name, desa=jelbudan, category="agro", verification=Business.Verification.VERIFIED
         )
@@ -68,7 +68,7 @@ def test_sumenep(walk, sumenep):
     walk.enter("koordinator.dasuk")
     walk.nav("Kurasi", "Curation")
     page.get_by_role("link", name="Kurasi Produk untuk Ritel Modern").click()
-    for product, business, _ in PRODUCTS:
+    for product, business, _, _ in PRODUCTS:
         page.get_by_label(t("Ajukan produk anggota Anda", "Submit a member's product")).select_option(
             label=f"{product} · {business}"
         )
@@ -87,7 +87,7 @@ def test_sumenep(walk, sumenep):
 
     # The dinas scores each product, passes it and places it with its retailer.
     walk.enter("dinas.sumenep")
-    for product, _, retailer in PRODUCTS:
+    for product, _, retailer, store in PRODUCTS:
         page.goto(call_url)
         page.get_by_role("link", name=product).click()
         walk.heading(product)
@@ -105,13 +105,24 @@ def test_sumenep(walk, sumenep):
         ).fill("Siap masuk rak ritel modern.")
         page.get_by_role("button", name=t("Simpan keputusan", "Save decision")).click()
         walk.flash("Keputusan kurasi tersimpan; koordinator dapat membaca masukannya.", UNTRANSLATED)
-        page.locator("#id_partner").fill(retailer)
+        page.locator("#id_channel").select_option("ritel_modern")
+        page.locator("#id_retailer").fill(retailer)
+        page.locator("#id_partner").fill(store)
         page.locator("#id_starts_on").fill(today.isoformat())
         page.get_by_role("button", name=t("Simpan penempatan", "Save placement")).click()
         walk.flash("Penempatan produk tercatat.", UNTRANSLATED)
         expect(page.get_by_role("heading", name=t("Penempatan", "Placement"))).to_be_visible()
-        expect(page.get_by_text(re.compile(f"^{retailer} · "))).to_be_visible()
+        expect(page.get_by_text(f"{t('Ritel modern', UNTRANSLATED)} · {retailer} · {store}")).to_be_visible()
     walk.seen("product-placed")
+
+    # The placements by channel, each with its retailer.
+    walk.nav("Kurasi", "Curation")
+    page.get_by_role("link", name=t("Penempatan", "Placement"), exact=True).click()
+    page.get_by_label(t("Saluran", "Channel"), exact=True).select_option("ritel_modern")
+    page.get_by_role("button", name=t("Terapkan", "Apply")).click()
+    for product, _, retailer, store in PRODUCTS:
+        expect(page.get_by_role("row", name=re.compile(product))).to_contain_text(retailer)
+    walk.seen("placements-by-channel")
 
     # The dashboard: two submitted, two passed, two placed.
     run_tasks()  # the worker's recount
@@ -121,6 +132,6 @@ def test_sumenep(walk, sumenep):
         expect(curation.get_by_role("listitem").filter(has_text=t(label, UNTRANSLATED))).to_contain_text("2")
     walk.seen("dashboard-placements")
     curation.get_by_role("listitem").filter(has_text=t("Ditempatkan", UNTRANSLATED)).get_by_role("link").click()
-    for product, _, _ in PRODUCTS:
+    for product, _, _, _ in PRODUCTS:
         expect(page.get_by_role("link", name=product)).to_be_visible()
     walk.seen("placed-products")
