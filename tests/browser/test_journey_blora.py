@@ -54,7 +54,7 @@ def test_blora(walk, blora):
         page.locator("#id_purpose").fill("Tambahan modal bahan baku")
         page.get_by_role("button", name=t("Simpan draf rujukan", "Save referral draft")).click()
         page.get_by_role("button", name=t("Kirim ke bank", UNTRANSLATED)).click()
-        walk.flash("Status rujukan: Dikirim ke bank.", UNTRANSLATED)
+        walk.flash("Status rujukan: %(status)s.", UNTRANSLATED, status=t("Dikirim ke bank", UNTRANSLATED))
     walk.seen("referral-sent")
 
     # Each bank's officer sees only the referral sent to that bank, and answers it.
@@ -66,7 +66,7 @@ def test_blora(walk, blora):
         page.get_by_role("button", name=t("Tandai sedang diproses", UNTRANSLATED)).click()
         page.locator("#amount-disetujui").fill("Rp 20.000.000")
         page.get_by_role("button", name=t("Setujui", UNTRANSLATED)).click()
-        walk.flash("Status rujukan: Disetujui.", UNTRANSLATED)
+        walk.flash("Status rujukan: %(status)s.", UNTRANSLATED, status=t("Disetujui", UNTRANSLATED))
         walk.seen(f"{officer.replace('.', '-')}-approved")
 
     # The dinas reads both answers.
@@ -106,12 +106,12 @@ def test_blora(walk, blora):
     page.get_by_label(PARCEL).check()
     walk.seen("attendance")
     page.get_by_role("button", name=t("Simpan presensi", "Save attendance")).click()
-    walk.flash("Presensi tersimpan: 1 hadir.", UNTRANSLATED)
+    walk.flash("Presensi tersimpan: %(count)d hadir.", UNTRANSLATED, count=1)
     page.get_by_label(f"{t('Nilai pre-test', 'Pre-test score')} {PARCEL}").fill("60")
     page.get_by_label(f"{t('Nilai post-test', 'Post-test score')} {PARCEL}").fill("88")
     page.get_by_label(f"{t('Lulus', 'Completed')} {PARCEL}").check()
     page.get_by_role("button", name=t("Simpan nilai dan kelulusan", "Save scores and completion")).click()
-    walk.flash("Nilai dan kelulusan 1 peserta tersimpan.", UNTRANSLATED)
+    walk.flash("Nilai dan kelulusan %(count)d peserta tersimpan.", UNTRANSLATED, count=1)
     expect(page.get_by_role("link", name=t("Sertifikat", "Certificate"))).to_be_visible()
     walk.seen("training-recorded")
 
