@@ -121,7 +121,7 @@ def test_sumenep(walk, sumenep):
     page.get_by_label(t("Saluran", "Channel"), exact=True).select_option("ritel_modern")
     page.get_by_role("button", name=t("Terapkan", "Apply")).click()
     for product, _, retailer, store in PRODUCTS:
-        expect(page.get_by_role("row", name=re.compile(product))).to_contain_text(re.compile(f"{retailer}.*{store}"))
+        expect(page.get_by_role("row", name=re.compile(product))).to_contain_text(re.compile(f"{retailer}.*{store}", re.S))
     walk.seen("placements-by-channel")
 
     # The dashboard: two submitted, two passed, two placed.
