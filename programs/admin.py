@@ -45,26 +45,29 @@ class CreatedByAdmin(ProvenanceAdmin):
 
 @admin.register(Bank)
 class BankAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "name"]
+    list_display = ["short_name", "name", "nationwide"]
+    list_filter = ["nationwide"]
     search_fields = ["short_name", "name"]
+    filter_horizontal = ["provinces", "kabupaten"]
 
 
 @admin.register(BankOfficer)
 class BankOfficerAdmin(admin.ModelAdmin):
-    list_display = ["user", "bank", "created_at"]
+    list_display = ["user", "bank", "kabupaten", "created_at"]
     list_filter = ["bank"]
-    list_select_related = ["user", "bank"]
+    list_select_related = ["user", "bank", "kabupaten"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "bank__short_name"]
-    autocomplete_fields = ["user", "bank"]
-    readonly_fields = ["created_at"]
+    autocomplete_fields = ["user", "bank", "kabupaten"]
+    readonly_fields = ["created_at", "created_by"]
 
 
 class BankOfficerInline(admin.StackedInline):
     model = BankOfficer
+    fk_name = "user"
     extra = 0
     max_num = 1
-    autocomplete_fields = ["bank"]
-    readonly_fields = ["created_at"]
+    autocomplete_fields = ["bank", "kabupaten"]
+    readonly_fields = ["created_at", "created_by"]
 
 
 User = get_user_model()

@@ -12,25 +12,41 @@ from programs.models import Bank, BankOfficer, BankReferral
 from registry import roles
 from registry.demo import DEMO_PASSWORD
 
+# (short name, name, where it serves: "*" all of Indonesia, a province code "35" or a kabupaten code "35.15")
 DEMO_BANKS = [
-    ("BRI", "PT Bank Rakyat Indonesia (Persero) Tbk"),
-    ("Bank Jatim", "PT Bank Pembangunan Daerah Jawa Timur Tbk"),
-    ("Bank Jateng", "PT Bank Pembangunan Daerah Jawa Tengah"),
-    ("BPR Delta Artha", "PT BPR Delta Artha Sidoarjo"),
-    ("BSI", "PT Bank Syariah Indonesia Tbk"),
+    ("BRI", "PT Bank Rakyat Indonesia (Persero) Tbk", ["*"]),
+    ("Bank Jatim", "PT Bank Pembangunan Daerah Jawa Timur Tbk", ["35"]),
+    ("Bank Jateng", "PT Bank Pembangunan Daerah Jawa Tengah", ["33"]),
+    ("BPR Delta Artha", "PT BPR Delta Artha Sidoarjo", ["35.15"]),
+    ("BPR BKK Blora", "PT BPR BKK Blora (Perseroda)", ["33.16"]),
+    ("BSI", "PT Bank Syariah Indonesia Tbk", ["*"]),
 ]
-DEMO_BANK_OFFICERS = {"bank.bri": "BRI", "bank.jatim": "Bank Jatim"}
+# username: (bank, the kabupaten of a branch's officer, or None for the bank's whole service area)
+DEMO_BANK_OFFICERS = {
+    "bank.bri": ("BRI", None),
+    "bank.jatim": ("Bank Jatim", None),
+    "bank.jateng": ("Bank Jateng", None),
+    "bank.deltaartha": ("BPR Delta Artha", None),
+    "bank.bkkblora": ("BPR BKK Blora", "33.16"),
+    "bank.bsi": ("BSI", None),
+}
 
 
 @transaction.atomic
 def load_demo_banks(seed=2026):
-    """Create the demo banks and one liaison officer each for BRI and Bank Jatim. Idempotent."""
+    """Create the demo banks with the areas they serve, and a liaison officer for every one. Idempotent."""
+    from registry.models import Kabupaten, Provinsi
+
     fake = Faker("id_ID")
     fake.seed_instance(seed + 1)
-    for short_name, name in DEMO_BANKS:
-        Bank.objects.update_or_create(short_name=short_name, defaults={"name": name})
+    for short_name, name, areas in DEMO_BANKS:
+        bank, _ = Bank.objects.update_or_create(
+            short_name=short_name, defaults={"name": name, "nationwide": "*" in areas}
+        )
+        bank.provinces.set(Provinsi.objects.filter(code__in=areas))
+        bank.kabupaten.set(Kabupaten.objects.filter(code__in=areas))
     group = Group.objects.get(name=roles.group_name(roles.BANK))
-    for username, short_name in DEMO_BANK_OFFICERS.items():
+    for username, (short_name, kabupaten) in DEMO_BANK_OFFICERS.items():
         user, created = get_user_model().objects.get_or_create(
             username=username, defaults={"first_name": fake.first_name(), "last_name": fake.last_name()}
         )
@@ -38,14 +54,23 @@ def load_demo_banks(seed=2026):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         user.groups.add(group)
-        BankOfficer.objects.get_or_create(user=user, defaults={"bank": Bank.objects.get(short_name=short_name)})
+        BankOfficer.objects.get_or_create(
+            user=user, defaults={"bank": Bank.objects.get(short_name=short_name), "kabupaten_id": kabupaten}
+        )
 
 
 def demo_bank_logins():
-    """Return (role label, username, bank) for the demo bank officers that exist."""
-    officers = BankOfficer.objects.filter(user__username__in=DEMO_BANK_OFFICERS).select_related("user", "bank")
+    """Return (role label, username, bank and the kabupaten of a branch) for the demo bank officers that exist."""
+    officers = BankOfficer.objects.filter(user__username__in=DEMO_BANK_OFFICERS).select_related(
+        "user", "bank", "kabupaten"
+    )
     return [
-        (roles.ROLE_LABELS[roles.BANK], o.user.username, o.bank.short_name) for o in officers.order_by("user__username")
+        (
+            roles.ROLE_LABELS[roles.BANK],
+            o.user.username,
+            f"{o.bank.short_name} ({o.kabupaten.name})" if o.kabupaten else o.bank.short_name,
+        )
+        for o in officers.order_by("user__username")
     ]
 
 
@@ -70,6 +95,8 @@ def load_demo_referrals():
     count = 0
     for business, (bank_name, product, amount, steps) in zip(verified, plan * 3, strict=False):
         by = business.registered_by or get_user_model().objects.get(username="admin")
+        if not business.kecamatan_id.startswith("35."):  # Bank Jatim serves Jawa Timur; Blora has its own BPR
+            bank_name = "BPR BKK Blora" if bank_name == "Bank Jatim" else bank_name
         referral = refer_to_bank(
             business,
             bank=banks[bank_name],
@@ -94,8 +121,9 @@ def load_demo_referrals():
 
 @transaction.atomic
 def load_demo_trainings():
-    """Sumenep's home-industry training (held, with attendance and graduates) and Sidoarjo's packaging
-    training (upcoming, with nominations waiting). Idempotent."""
+    """Sumenep's home-industry training (held, with attendance and graduates), Sidoarjo's packaging
+    training (upcoming, with nominations waiting) and Blora's (upcoming, without coordinators: the dinas
+    nominates). Idempotent."""
     from programs.models import Attendance, Enrollment, Mentor, Training, TrainingSession, new_certificate_code
     from registry.models import Business, Kabupaten
 
@@ -197,12 +225,26 @@ def load_demo_trainings():
         )
         Attendance.objects.create(enrollment=enrollment, session=past_session, present=True, marked_by=sidoarjo_dinas)
     Enrollment.objects.filter(training=past).update(nominated_at=nominated)
-    return 3
+    # Blora has no coordinator accounts: its dinas nominates its own members.
+    blora = Training.objects.create(
+        kabupaten=Kabupaten.objects.get(pk="33.16"),
+        organiser="Dinas Perdagangan, Koperasi dan UKM Kabupaten Blora",
+        title="Pemasaran Digital Kerajinan Jati",
+        kind="pemasaran_digital",
+        venue="Aula Dinas Perdagangan, Koperasi dan UKM Blora",
+        start_on=today + datetime.timedelta(days=21),
+        end_on=today + datetime.timedelta(days=21),
+        capacity=25,
+        created_by=users.get(username="dinas.blora"),
+    )
+    TrainingSession.objects.create(training=blora, on=blora.start_on, topic="Foto produk dan toko daring")
+    return 4
 
 
 @transaction.atomic
 def load_demo_curation():
-    """Sumenep's call for modern retail (Indomaret and Alfamart): products submitted, scored, decided, placed."""
+    """Sumenep's call for modern retail (Indomaret and Alfamart): products submitted, scored, decided, placed;
+    and Blora's open call for souvenir shops, where its dinas submits its members' products."""
     from programs.models import CurationCall, CurationCriterion
     from programs.services import (
         decide_submission,
@@ -259,7 +301,20 @@ def load_demo_curation():
             decide_submission(
                 submission, decision="perbaikan", feedback="Lengkapi NIB dari OSS, lalu ajukan lagi.", by=dinas
             )
-    return 1
+    open_curation_call(
+        CurationCall(
+            kabupaten=Kabupaten.objects.get(pk="33.16"),
+            organiser="Dinas Perdagangan, Koperasi dan UKM Kabupaten Blora",
+            title="Kurasi Kerajinan Jati untuk Pusat Oleh-oleh",
+            channel="oleh_oleh",
+            partner="Pusat oleh-oleh Blora",
+            opens_on=today - datetime.timedelta(days=7),
+            closes_on=today + datetime.timedelta(days=30),
+        ),
+        criteria=[CurationCriterion(name="Mutu pengerjaan", weight=3), CurationCriterion(name="Harga", weight=1)],
+        by=users.get(username="dinas.blora"),
+    )
+    return 2
 
 
 @transaction.atomic

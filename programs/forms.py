@@ -1,5 +1,7 @@
 from django import forms
+from django.db.models import OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import (
@@ -13,15 +15,32 @@ from programs.models import (
     PlacementSalesNote,
     Training,
     TrainingSession,
+    officer_covers,
 )
 from registry.countries import COUNTRY_CHOICES
 from registry.forms import DateInput, RupiahField
-from registry.models import BusinessGroup, Kabupaten, Kecamatan, LegalDocument
+from registry.models import BusinessGroup, Kabupaten, Kecamatan, LegalDocument, Provinsi
 from umkm_portal.forms import ModelIdsField, VersionForm
 
 
+class BankChoiceField(forms.ModelChoiceField):
+    """A bank serving the business's kabupaten; one without an officer there says so in its own label."""
+
+    def label_from_instance(self, bank):
+        if getattr(bank, "has_officer", True):
+            return str(bank)
+        return gettext("%(bank)s (belum ada petugas bank di portal)") % {"bank": bank}
+
+
+def no_officer_warning(bank, kabupaten):
+    return gettext(
+        "%(bank)s belum punya petugas di portal untuk %(place)s: rujukan yang dikirim belum dapat dibaca siapa pun "
+        "di bank sampai dinas menambahkan petugasnya (menu Bank)."
+    ) % {"bank": bank, "place": kabupaten}
+
+
 class BankReferralForm(forms.Form):
-    bank = forms.ModelChoiceField(label="Bank tujuan", queryset=Bank.objects.none())
+    bank = BankChoiceField(label=_("Bank tujuan"), queryset=Bank.objects.none())
     credit_product = forms.ChoiceField(label="Produk kredit", choices=BankReferral.CreditProduct.choices)
     amount_requested = RupiahField(label="Plafon yang diajukan")
     purpose = forms.CharField(
@@ -30,16 +49,105 @@ class BankReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Misalnya tambahan modal bahan baku, mesin pengemas.",
     )
+    # Shown (as a checkbox) only once the chosen bank turned out to have no officer for the kabupaten.
+    no_officer_ok = forms.BooleanField(
+        label=_("Saya mengerti; tetap simpan draf rujukan ke bank ini."),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, business, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["bank"].queryset = Bank.objects.visible_to(user)
+        self.kabupaten = business.kecamatan.kabupaten
+        self.fields["bank"].queryset = (
+            Bank.objects.visible_to(user)
+            .serving(self.kabupaten)
+            .annotate(has_officer=officer_covers(OuterRef("pk"), self.kabupaten.pk))
+        )
+        self.fields["bank"].help_text = gettext("Bank yang melayani %(place)s.") % {"place": self.kabupaten}
 
     def clean_amount_requested(self):
         amount = self.cleaned_data["amount_requested"]
         if not amount:
             raise forms.ValidationError("Plafon yang diajukan harus lebih dari nol.")
         return amount
+
+    def clean(self):
+        data = super().clean()
+        bank = data.get("bank")
+        if bank is not None and not bank.has_officer and not data.get("no_officer_ok"):
+            self.fields["no_officer_ok"].widget = forms.CheckboxInput()
+            raise forms.ValidationError(no_officer_warning(bank, self.kabupaten), code="no_officer")
+        return data
+
+
+class BankForm(forms.ModelForm):
+    """A bank and where it serves. Dinas staff choose among their own kabupaten only; the national and
+    provincial choices are an admin's (programs.services.save_bank holds the rule)."""
+
+    class Meta:
+        model = Bank
+        fields = ["name", "short_name", "nationwide", "provinces", "kabupaten"]
+        labels = {"name": _("Nama lengkap"), "short_name": _("Nama singkat")}
+        help_texts = {"short_name": _("Yang tampil di daftar dan formulir, misalnya BPR BKK Blora.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kabupaten"].label = _("Kabupaten/kota yang dilayani")
+        if user.is_superuser:
+            self.fields["provinces"].queryset = Provinsi.objects.all()
+            self.fields["kabupaten"].queryset = Kabupaten.objects.all()
+            self.fields["kabupaten"].help_text = _("Atau pilih provinsi, atau seluruh Indonesia.")
+        else:
+            del self.fields["nationwide"], self.fields["provinces"]
+            mine = Kabupaten.objects.visible_to(user)
+            self.fields["kabupaten"].queryset = mine
+            self.fields["kabupaten"].widget = forms.CheckboxSelectMultiple(choices=self.fields["kabupaten"].choices)
+            self.fields["kabupaten"].help_text = _(
+                "Bank yang melayani provinsi atau seluruh Indonesia ditambahkan admin portal."
+            )
+            if self.instance.pk is None and len(mine) == 1:
+                self.initial["kabupaten"] = list(mine)
+
+
+class BankOfficerForm(forms.Form):
+    """A new officer's account; the password is set by the officer through the e-mailed link."""
+
+    username = forms.CharField(
+        label=_("Nama pengguna"),
+        max_length=150,
+        help_text=_("Untuk masuk, misalnya bank.bkkblora.budi; huruf, angka dan . @ + - _ saja."),
+    )
+    first_name = forms.CharField(label=_("Nama depan"), max_length=150)
+    last_name = forms.CharField(label=_("Nama belakang"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("Alamat e-mail"), help_text=_("Tautan untuk membuat kata sandi dikirim ke alamat ini.")
+    )
+    kabupaten = forms.ModelChoiceField(
+        label=_("Menangani rujukan dari"), queryset=Kabupaten.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, user, bank, **kwargs):
+        super().__init__(*args, **kwargs)
+        served = Kabupaten.objects.visible_to(user)
+        if not bank.nationwide:
+            served = served.filter(Q(pk__in=bank.kabupaten.values("pk")) | Q(provinsi__in=bank.provinces.values("pk")))
+        field = self.fields["kabupaten"]
+        field.queryset = served
+        if user.is_superuser:
+            field.required = False
+            field.empty_label = _("Seluruh wilayah layanan bank")
+
+
+class BankOfficerUpdateForm(forms.Form):
+    first_name = forms.CharField(label=_("Nama depan"), max_length=150)
+    last_name = forms.CharField(label=_("Nama belakang"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("Alamat e-mail"), help_text=_("Tautan untuk membuat kata sandi dikirim ke alamat ini.")
+    )
+    is_active = forms.BooleanField(
+        label=_("Akun aktif"), required=False, help_text=_("Petugas yang pindah tugas dinonaktifkan, bukan dihapus.")
+    )
 
 
 class ReferralStepForm(VersionForm):

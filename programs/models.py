@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.countries import COUNTRY_NAMES, validate_country
@@ -21,13 +23,24 @@ from registry.models import (
     LegalDocument,
     Product,
     Provenance,
+    Provinsi,
 )
 from registry.models.members import move_version
 
 
+def _served(kabupaten_codes):
+    """Q of the banks serving any of these kabupaten: everywhere, in their province, or in the kabupaten."""
+    return (
+        Q(nationwide=True)
+        | Q(pk__in=Bank.provinces.through.objects.filter(provinsi__kabupaten_set__in=kabupaten_codes).values("bank"))
+        | Q(pk__in=Bank.kabupaten.through.objects.filter(kabupaten__in=kabupaten_codes).values("bank"))
+    )
+
+
 class BankQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Return the banks a user may see: all for staff of an area, only their own for a bank officer."""
+        """Return the banks a user may see: all for an admin, their own for a bank officer, and for staff of an
+        area the banks serving a kabupaten of that area (the ones they may refer to)."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
@@ -35,17 +48,45 @@ class BankQuerySet(models.QuerySet):
         own = self.filter(officers__user=user)
         if own.exists():
             return own
-        # Dinas staff and coordinators pick banks when they refer a business.
-        if user.area_assignments.exists():
+        return self.filter(_served(Kabupaten.objects.visible_to(user).values("pk")))
+
+    def serving(self, kabupaten):
+        """The banks serving `kabupaten` (a Kabupaten or its code): the ones a business there may be referred to."""
+        return self.filter(_served([getattr(kabupaten, "pk", kabupaten)]))
+
+    def editable_by(self, user):
+        """The banks whose name and service area `user` may change: every one for an admin; for dinas staff,
+        the banks serving only kabupaten of their own area (a BPR of the kabupaten). A bank serving a province
+        or all of Indonesia, or a kabupaten of someone else too, is shared: only an admin changes it."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
             return self.all()
-        return self.none()
+        if not user.has_perm("programs.change_bank"):
+            return self.none()
+        mine = Kabupaten.objects.visible_to(user).values("pk")
+        served = Bank.kabupaten.through.objects.filter(bank=models.OuterRef("pk"))
+        return self.filter(
+            models.Exists(served),
+            ~models.Exists(served.exclude(kabupaten__in=mine)),
+            ~models.Exists(Bank.provinces.through.objects.filter(bank=models.OuterRef("pk"))),
+            nationwide=False,
+        )
 
 
 class Bank(models.Model):
-    """A lender that takes referrals: BRI, Bank Jatim, Bank Jateng, a BPR ..."""
+    """A lender that takes referrals: BRI, Bank Jatim, Bank Jateng, a BPR ... and where it serves: all of
+    Indonesia (a national bank), whole provinces (a regional development bank), or some kabupaten (a BPR)."""
 
-    name = models.CharField("nama", max_length=120, unique=True)
-    short_name = models.CharField("singkatan", max_length=30, unique=True)
+    name = models.CharField(_("nama"), max_length=120, unique=True)
+    short_name = models.CharField(_("singkatan"), max_length=30, unique=True)
+    nationwide = models.BooleanField(
+        _("melayani seluruh Indonesia"), default=False, help_text=_("Bank nasional seperti BRI, BNI, Mandiri, BSI.")
+    )
+    provinces = models.ManyToManyField(Provinsi, blank=True, related_name="+", verbose_name=_("provinsi yang dilayani"))
+    kabupaten = models.ManyToManyField(
+        Kabupaten, blank=True, related_name="+", verbose_name=_("kabupaten/kota yang dilayani")
+    )
 
     objects = BankQuerySet.as_manager()
 
@@ -56,15 +97,74 @@ class Bank(models.Model):
     def __str__(self):
         return self.short_name
 
+    def get_absolute_url(self):
+        return f"{reverse('programs:bank_list')}#bank-{self.pk}"
+
+    def service_area(self):
+        """Where the bank serves, as a person reads it ("seluruh Indonesia", "Jawa Tengah", "Blora, Rembang").
+        Reads `provinces` and `kabupaten` (prefetch them for a list)."""
+        if self.nationwide:
+            return gettext("seluruh Indonesia")
+        places = [gettext("Provinsi %(name)s") % {"name": p.name} for p in self.provinces.all()]
+        places += [k.name for k in self.kabupaten.all()]
+        return ", ".join(places) or gettext("belum ada wilayah layanan")
+
+
+class BankOfficerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The officers a user may manage: every one for an admin; for dinas staff, those of their own
+        kabupaten (an officer for a bank's whole service area is the admin's). None for anyone else."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if not user.has_perm("programs.view_bankofficer"):
+            return self.none()
+        return self.filter(kabupaten__in=Kabupaten.objects.visible_to(user).values("pk"))
+
+    def active(self):
+        return self.filter(user__is_active=True)
+
+    def covering(self, kabupaten):
+        """Officers who read referrals from `kabupaten` (a Kabupaten, its code or an expression): theirs, or
+        the bank's whole service area."""
+        return self.filter(Q(kabupaten=kabupaten) | Q(kabupaten__isnull=True))
+
+
+def officer_covers(bank, kabupaten):
+    """Exists() of an active officer of `bank` who reads referrals from `kabupaten` (each an OuterRef or a
+    value): annotate a list with it to say "no officer yet" beside a bank."""
+    return models.Exists(BankOfficer.objects.active().filter(bank=bank).covering(kabupaten))
+
 
 class BankOfficer(models.Model):
-    """A bank's liaison officer: the user sees only referrals addressed to this bank."""
+    """A bank's liaison officer: the user sees only referrals addressed to this bank, and of a branch's
+    officer only those of businesses in its kabupaten."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bank_officer", verbose_name="pengguna"
     )
     bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="officers", verbose_name="bank")
+    kabupaten = models.ForeignKey(
+        Kabupaten,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kabupaten/kota"),
+        help_text=_("Rujukan dari kabupaten ini saja (kantor cabang); kosong: seluruh wilayah layanan bank."),
+    )
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+
+    objects = BankOfficerQuerySet.as_manager()
 
     class Meta:
         ordering = ["bank", "user"]
@@ -73,6 +173,9 @@ class BankOfficer(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.bank})"
+
+    def get_absolute_url(self):
+        return reverse("programs:bankofficer_update", args=[self.pk])
 
 
 #
@@ -89,7 +192,10 @@ class BankReferralQuerySet(models.QuerySet):
             return self.all()
         officer = BankOfficer.objects.filter(user=user).first()
         if officer is not None:
-            return self.filter(bank=officer.bank_id).exclude(status=BankReferral.Status.DRAFT)
+            sent = self.filter(bank=officer.bank_id).exclude(status=BankReferral.Status.DRAFT)
+            if officer.kabupaten_id is not None:  # a branch's officer: its kabupaten's businesses only
+                sent = sent.filter(business__kecamatan__kabupaten=officer.kabupaten_id)
+            return sent
         return self.filter(business__in=Business.objects.visible_to(user).values("pk"))
 
     def open(self):

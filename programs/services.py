@@ -1,15 +1,20 @@
 """Writes with rules for the programs. Views, commands and admin actions all call these."""
 
 import datetime
+import secrets
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from programs.models import (
     Attendance,
+    Bank,
     BankOfficer,
     BankReferral,
     BankReferralEvent,
@@ -24,8 +29,109 @@ from programs.models import (
     TrainingSession,
     new_certificate_code,
 )
+from registry import roles
 from registry.models import Business, Kabupaten, LegalDocument, Product
 from registry.services import refuse_if_stale, require_visible
+
+#
+# Banks, where they serve, and their officers
+#
+
+
+@transaction.atomic
+def save_bank(bank, *, nationwide=False, provinces=(), kabupaten=(), by):
+    """Create or change a bank and the area it serves (all of Indonesia, provinces, kabupaten).
+
+    An admin sets anything. Dinas staff create a bank, and change one, only serving kabupaten of their own
+    area (a BPR of the kabupaten, BankQuerySet.editable_by): a national or provincial bank is shared by every
+    kabupaten, so only an admin changes it. Raises PermissionDenied or ValidationError.
+    """
+    provinces, kabupaten = list(provinces), list(kabupaten)
+    if not by.is_superuser:
+        if bank.pk is None and not by.has_perm("programs.add_bank"):
+            raise PermissionDenied(_("Anda tidak dapat menambah bank."))
+        if bank.pk is not None and not Bank.objects.editable_by(by).filter(pk=bank.pk).exists():
+            raise PermissionDenied(_("Bank ini dilayani lebih dari wilayah Anda; hanya admin yang dapat mengubahnya."))
+        if nationwide or provinces:
+            raise PermissionDenied(_("Hanya admin yang dapat menetapkan bank nasional atau provinsi."))
+        mine = set(Kabupaten.objects.visible_to(by).values_list("pk", flat=True))
+        if any(k.pk not in mine for k in kabupaten):
+            raise PermissionDenied(_("Kabupaten ini di luar wilayah kerja Anda."))
+    if not (nationwide or provinces or kabupaten):
+        raise ValidationError({"kabupaten": _("Pilih wilayah yang dilayani bank ini.")})
+    bank.name, bank.short_name = " ".join(bank.name.split()), " ".join(bank.short_name.split())
+    bank.nationwide = nationwide
+    bank.full_clean()
+    bank.save()
+    bank.provinces.set(provinces)
+    bank.kabupaten.set(kabupaten)
+    return bank
+
+
+def _check_email(email, *, user=None):
+    email = (email or "").strip()
+    if not email:
+        raise ValidationError({"email": _("Alamat e-mail wajib: tautan untuk membuat kata sandi dikirim ke sana.")})
+    others = get_user_model().objects.filter(email__iexact=email)
+    if user is not None:
+        others = others.exclude(pk=user.pk)
+    if others.exists():
+        raise ValidationError({"email": _("Alamat e-mail ini sudah dipakai akun lain.")})
+    return email
+
+
+@transaction.atomic
+def add_bank_officer(bank, *, username, first_name, last_name, email, kabupaten, by):
+    """Make a bank officer's account: a user in the Bank role tied to `bank`, reading referrals of businesses in
+    `kabupaten` (None: the bank's whole service area, an admin's choice only).
+
+    The password is random and never shown: the person sets their own through the e-mailed set-password link
+    (umkm_portal.accounts.mail_password_link, queued by the caller). Raises PermissionDenied or ValidationError.
+    """
+    require_visible(Bank, bank.pk, by, _("Bank ini tidak melayani wilayah kerja Anda."))
+    if kabupaten is None:
+        if not by.is_superuser:
+            raise PermissionDenied(_("Pilih kabupaten petugas ini."))
+    else:
+        require_visible(Kabupaten, kabupaten.pk, by, _("Kabupaten ini di luar wilayah kerja Anda."))
+        if not Bank.objects.serving(kabupaten).filter(pk=bank.pk).exists():
+            raise ValidationError(
+                {"kabupaten": _("%(bank)s tidak melayani %(place)s.") % {"bank": bank, "place": kabupaten}}
+            )
+    users = get_user_model().objects
+    username = (username or "").strip()
+    if users.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Nama pengguna ini sudah dipakai.")})
+    user = users.model(
+        username=username,
+        first_name=" ".join(first_name.split()),
+        last_name=" ".join(last_name.split()),
+        email=_check_email(email),
+    )
+    # Nobody knows this password; it only makes the account one whose holder may ask for a reset link.
+    user.set_password(secrets.token_urlsafe(32))
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get(name=roles.group_name(roles.BANK)))
+    officer = BankOfficer(user=user, bank=bank, kabupaten=kabupaten, created_by=by)
+    officer.full_clean()
+    officer.save()
+    return officer
+
+
+@transaction.atomic
+def update_bank_officer(officer, *, first_name, last_name, email, is_active, by):
+    """Change an officer's name, e-mail address or whether the account may log in. Raises PermissionDenied
+    outside the user's kabupaten, ValidationError for an address another account uses."""
+    require_visible(BankOfficer, officer.pk, by, _("Petugas ini di luar wilayah kerja Anda."))
+    user = get_user_model().objects.select_for_update().get(pk=officer.user_id)
+    user.first_name, user.last_name = " ".join(first_name.split()), " ".join(last_name.split())
+    user.email = _check_email(email, user=user)
+    user.is_active = is_active
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name", "email", "is_active"])
+    return officer
+
 
 #
 # Bank referrals
@@ -61,6 +167,9 @@ def refer_to_bank(business, *, bank, credit_product, amount, purpose, by):
         raise ValidationError("Hanya usaha aktif yang dapat dirujuk ke bank.")
     if business.verification != Business.Verification.VERIFIED:
         raise ValidationError("Usaha harus terverifikasi dinas sebelum dirujuk ke bank.")
+    kabupaten = business.kecamatan.kabupaten
+    if not Bank.objects.serving(kabupaten).filter(pk=bank.pk).exists():
+        raise ValidationError({"bank": _("%(bank)s tidak melayani %(place)s.") % {"bank": bank, "place": kabupaten}})
     low, high = KUR_LIMITS[credit_product]
     if amount < low or (high is not None and amount > high):
         label = BankReferral.CreditProduct(credit_product).label
@@ -89,7 +198,7 @@ def allowed_transitions(referral, user):
     """Return the statuses this user may move the referral to, from where it stands now."""
     if (
         user.has_perm("programs.decide_bankreferral")
-        and BankOfficer.objects.filter(user=user, bank=referral.bank_id).exists()
+        and BankReferral.objects.visible_to(user).filter(pk=referral.pk, bank__officers__user=user).exists()
     ):
         return BankReferral.BANK_TRANSITIONS.get(referral.status, [])
     if (
@@ -406,6 +515,22 @@ def similar_assistance_this_year(business, kind):
     )
 
 
+def nominees(training, businesses):
+    """The members among `businesses` that the nomination form offers for `training`: active, in its kabupaten
+    and inside its targets (kecamatan, group, category), not on it yet. nominate() checks every rule again."""
+    rows = businesses.filter(kecamatan__kabupaten=training.kabupaten_id, status=Business.Status.ACTIVE).exclude(
+        enrollments__training=training
+    )
+    targets = [kecamatan.pk for kecamatan in training.target_kecamatan.all()]
+    if targets:
+        rows = rows.filter(kecamatan__in=targets)
+    if training.target_group_id:
+        rows = rows.filter(groups=training.target_group_id)
+    if training.target_category:
+        rows = rows.filter(category=training.target_category)
+    return rows
+
+
 @transaction.atomic
 def nominate(training, business, *, by):
     """Nominate a member of the user's area to a training. Raises ValidationError when a rule forbids it."""
@@ -686,6 +811,12 @@ def missing_document_labels(product, kinds):
         gettext("%(document)s kedaluwarsa") % {"document": labels[kind]} if kind in lapsed else str(labels[kind])
         for kind in missing
     ]
+
+
+def submittable(call, products):
+    """The products among `products` that the submission form offers for `call`: of its kabupaten, not put
+    forward to it yet. submit_to_curation() checks every rule again."""
+    return products.filter(business__kecamatan__kabupaten=call.kabupaten_id).exclude(curation_submissions__call=call)
 
 
 @transaction.atomic

@@ -17,7 +17,11 @@ class BankReferralTable(tables.Table):
 
     business = tables.Column(_("Usaha"), linkify=lambda record: record.get_absolute_url(), order_by=("business__name",))
     kecamatan = tables.Column(_("Kecamatan"), accessor="business__kecamatan__name", orderable=False)
-    bank = tables.Column(_("Bank"), accessor="bank__short_name", order_by=("bank__short_name",))
+    kabupaten = tables.Column(_("Kabupaten/kota"), accessor="business__kecamatan__kabupaten__name", orderable=False)
+    # The list's queryset annotates has_officer: a bank nobody at the bank reads for this kabupaten says so.
+    bank = tables.TemplateColumn(
+        template_name="programs/partials/_referral_bank.html", verbose_name=_("Bank"), order_by=("bank__short_name",)
+    )
     credit_product = tables.Column(_("Produk"))
     amount_requested = tables.TemplateColumn(
         "{% load umkm %}{{ record.amount_requested|rupiah }}",
@@ -29,7 +33,16 @@ class BankReferralTable(tables.Table):
 
     class Meta:
         model = BankReferral
-        fields = ["business", "kecamatan", "bank", "credit_product", "amount_requested", "status", "created_at"]
+        fields = [
+            "business",
+            "kecamatan",
+            "kabupaten",
+            "bank",
+            "credit_product",
+            "amount_requested",
+            "status",
+            "created_at",
+        ]
         empty_text = _("Belum ada rujukan.")
         attrs = {"class": "table table-hover align-middle"}
 

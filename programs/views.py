@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -26,6 +26,9 @@ from programs.forms import (
     DEFAULT_CRITERIA,
     TRAINING_SCORE,
     AttendanceForm,
+    BankForm,
+    BankOfficerForm,
+    BankOfficerUpdateForm,
     BankReferralForm,
     CancelForm,
     ChosenBusinessesForm,
@@ -45,8 +48,10 @@ from programs.forms import (
     SessionFormSet,
     TrainingForm,
     VersionForm,
+    no_officer_warning,
 )
 from programs.models import (
+    Bank,
     BankOfficer,
     BankReferral,
     CurationCall,
@@ -57,8 +62,10 @@ from programs.models import (
     Placement,
     Training,
     TrainingSession,
+    officer_covers,
 )
 from programs.services import (
+    add_bank_officer,
     add_sales_note,
     allowed_transitions,
     cancel_curation_call,
@@ -73,6 +80,7 @@ from programs.services import (
     missing_document_labels,
     move_referral,
     nominate,
+    nominees,
     open_curation_call,
     place_product,
     record_export,
@@ -81,9 +89,12 @@ from programs.services import (
     refer_to_bank,
     reschedule_curation_call,
     reschedule_training,
+    save_bank,
     score_submission,
     similar_assistance_this_year,
     submit_to_curation,
+    submittable,
+    update_bank_officer,
     update_curation_call,
     update_training,
     why_not_cancel_call,
@@ -114,6 +125,7 @@ from registry.paginators import LazyPaginator, LenientPaginationMixin, TablePagi
 from registry.permissions import AreaRestrictedMixin
 from registry.search import name_matches
 from registry.views import BusinessPartView
+from umkm_portal.accounts import mail_password_link
 
 #
 # Bank referrals
@@ -128,6 +140,29 @@ STEP_LABELS = {
     BankReferral.Status.DISBURSED: "Catat pencairan",
     BankReferral.Status.CANCELLED: "Batalkan rujukan",
 }
+
+
+class PickList:
+    """What a nomination or submission form offers: every row while they are few (a coordinator's kecamatan),
+    else the rows matching a typed name, since a dinas's kabupaten holds thousands of members."""
+
+    LIMIT = 200
+
+    def __init__(self, queryset, query, *, match):
+        self.query = " ".join((query or "").split())[:100]
+        rows = list((match(queryset, self.query) if self.query else queryset)[: self.LIMIT + 1])
+        self.too_many = len(rows) > self.LIMIT
+        self.rows = [] if self.too_many and not self.query else rows[: self.LIMIT]
+        self.searchable = self.too_many or bool(self.query)
+        self.none_left = not rows and not self.query  # nothing is left to offer at all
+
+
+def _products_named(products, query):
+    """Products whose own name or whose business's name matches `query`."""
+    return products.filter(
+        Q(pk__in=name_matches(Product.objects.all(), query).values("pk"))
+        | Q(business__in=name_matches(Business.objects.all(), query).values("pk"))
+    )
 
 
 class WithHistoryMixin:
@@ -148,7 +183,12 @@ class BankReferralListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
     template_name = "programs/bankreferral_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("business__kecamatan", "bank")
+        return (
+            super()
+            .get_queryset()
+            .select_related("business__kecamatan__kabupaten", "bank")
+            .annotate(has_officer=officer_covers(OuterRef("bank"), OuterRef("business__kecamatan__kabupaten")))
+        )
 
 
 def _money(value):
@@ -168,7 +208,9 @@ class BankReferralExportView(CsvExportMixin, BankReferralListView):
     export_columns = [
         ("Usaha", lambda r: r.business.name),
         ("Kecamatan", lambda r: r.business.kecamatan.name),
+        (_("Kabupaten/kota"), lambda r: r.business.kecamatan.kabupaten.name),
         ("Bank", lambda r: r.bank.short_name),
+        (_("Petugas bank di portal"), lambda r: _("ada") if r.has_officer else _("belum ada")),
         ("Produk", lambda r: r.get_credit_product_display()),
         ("Diajukan", lambda r: _money(r.amount_requested)),
         ("Disetujui", lambda r: _money(r.amount_approved)),
@@ -199,8 +241,13 @@ class BankReferralDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
         referral = self.object
         is_bank = BankOfficer.objects.filter(user=self.request.user).exists()
         latest = YearlyFigure.objects.filter(business=referral.business_id).order_by("-year").first()
+        kabupaten = referral.business.kecamatan.kabupaten
+        no_officer = not is_bank and not (
+            BankOfficer.objects.active().filter(bank=referral.bank_id).covering(kabupaten).exists()
+        )
         return super().get_context_data(
             is_bank=is_bank,
+            no_officer=no_officer_warning(referral.bank, kabupaten) if no_officer else "",
             latest_figure=latest,
             events=referral.events.select_related("by"),
             steps=[
@@ -220,7 +267,7 @@ class BankReferralCreateView(BusinessPartView):
     success_message = "Rujukan tersimpan sebagai draf. Periksa, lalu kirim ke bank."
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {**super().get_form_kwargs(), "user": self.request.user, "business": self.business}
 
     def save(self, form):
         data = form.cleaned_data
@@ -266,6 +313,207 @@ class BankReferralStepView(AreaRestrictedMixin, View):
         referral.refresh_from_db()
         messages.success(request, f"Status rujukan: {referral.get_status_display()}.")
         return redirect(referral)
+
+
+#
+# Banks and their officers, managed by the dinas (the rules: programs.services.save_bank, add_bank_officer)
+#
+
+
+class BankListView(AreaRestrictedMixin, LenientPaginationMixin, ListView):
+    """The banks serving the user's kabupaten, where each serves, and their officers there."""
+
+    permission_required = "programs.view_bankofficer"
+    model = Bank
+    paginate_by = 50
+    template_name = "programs/bank_list.html"
+
+    def get_queryset(self):
+        user = self.request.user
+        officers = BankOfficer.objects.visible_to(user).select_related("user", "kabupaten").order_by("user__username")
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related("provinces", "kabupaten", Prefetch("officers", queryset=officers, to_attr="shown"))
+            .annotate(
+                editable=Exists(Bank.objects.editable_by(user).filter(pk=OuterRef("pk"))),
+                whole_area=Exists(BankOfficer.objects.active().filter(bank=OuterRef("pk"), kabupaten__isnull=True)),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_range"] = context["paginator"].get_elided_page_range(context["page_obj"].number)
+        return context
+
+
+class BankEditMixin(AreaRestrictedMixin):
+    """Create (no pk) or change a bank and where it serves."""
+
+    model = Bank
+    template_name = "programs/bank_form.html"
+
+    def render(self, form, bank=None, status=200):
+        return TemplateResponse(self.request, self.template_name, {"form": form, "bank": bank}, status=status)
+
+    def save(self, form, bank):
+        data = form.cleaned_data
+        return save_bank(
+            bank,
+            nationwide=data.get("nationwide", False),
+            provinces=data.get("provinces", []),
+            kabupaten=data["kabupaten"],
+            by=self.request.user,
+        )
+
+
+class BankCreateView(BankEditMixin, View):
+    permission_required = "programs.add_bank"
+
+    def get(self, request):
+        return self.render(BankForm(user=request.user))
+
+    def post(self, request):
+        made = once.made_by(request)
+        if made:
+            return once.show_again(request, made)
+        form = BankForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        try:
+            bank, url = once.create_once(request, lambda: self.save(form, form.save(commit=False)))
+        except ValidationError as error:
+            _add_service_error(form, error)
+            return self.render(form, status=400)
+        if bank is None:
+            return once.show_again(request, url)
+        messages.success(
+            request, _("%(bank)s tersimpan. Tambahkan petugasnya agar rujukan dapat dibaca bank.") % {"bank": bank}
+        )
+        return redirect(url)
+
+
+class BankUpdateView(BankEditMixin, View):
+    """Change a bank of the user's own kabupaten; a shared (national, provincial) bank is the admin's: 403."""
+
+    permission_required = "programs.change_bank"
+
+    def get_bank(self):
+        bank = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        if not Bank.objects.editable_by(self.request.user).filter(pk=bank.pk).exists():
+            raise PermissionDenied(_("Bank ini juga melayani wilayah lain; hanya admin portal yang dapat mengubahnya."))
+        return bank
+
+    def get(self, request, pk):
+        bank = self.get_bank()
+        return self.render(BankForm(instance=bank, user=request.user), bank)
+
+    def post(self, request, pk):
+        bank = self.get_bank()
+        form = BankForm(request.POST, instance=bank, user=request.user)
+        if not form.is_valid():
+            return self.render(form, bank, status=400)
+        try:
+            bank = self.save(form, form.save(commit=False))
+        except ValidationError as error:
+            _add_service_error(form, error)
+            return self.render(form, bank, status=400)
+        messages.success(request, _("%(bank)s tersimpan.") % {"bank": bank})
+        return redirect(bank)
+
+
+def _link_message(request, sent, user):
+    if sent:
+        messages.info(
+            request,
+            _("Tautan untuk membuat kata sandi dikirim ke %(email)s; berlaku satu jam dan sekali pakai.")
+            % {"email": user.email},
+        )
+    else:
+        messages.warning(
+            request, _("Terlalu banyak tautan ke alamat ini dalam satu jam; kirim ulang nanti dari halaman petugas.")
+        )
+
+
+class BankOfficerCreateView(AreaRestrictedMixin, View):
+    """Add an officer's account to a bank serving the user's kabupaten; the officer sets the password."""
+
+    permission_required = "programs.add_bankofficer"
+    model = Bank
+    template_name = "programs/bankofficer_form.html"
+
+    def render(self, form, bank, status=200):
+        return TemplateResponse(self.request, self.template_name, {"form": form, "bank": bank}, status=status)
+
+    def get(self, request, pk):
+        bank = get_object_or_404(self.get_queryset(), pk=pk)
+        return self.render(BankOfficerForm(user=request.user, bank=bank), bank)
+
+    def post(self, request, pk):
+        bank = get_object_or_404(self.get_queryset(), pk=pk)
+        made = once.made_by(request)
+        if made:
+            return once.show_again(request, made)
+        form = BankOfficerForm(request.POST, user=request.user, bank=bank)
+        if not form.is_valid():
+            return self.render(form, bank, status=400)
+        sent = []
+
+        def create():
+            officer = add_bank_officer(bank, by=request.user, **form.cleaned_data)
+            sent.append(mail_password_link(officer.user, request, new_account=True))
+            return officer
+
+        try:
+            officer, url = once.create_once(request, create)
+        except ValidationError as error:
+            _add_service_error(form, error)
+            return self.render(form, bank, status=400)
+        if officer is None:
+            return once.show_again(request, url)
+        messages.success(request, _("Akun petugas %(name)s tersimpan.") % {"name": officer.user.username})
+        _link_message(request, sent[0], officer.user)
+        return redirect(bank)
+
+
+class BankOfficerUpdateView(AreaRestrictedMixin, View):
+    """An officer of the user's kabupaten: name, e-mail, active or not, and a new set-password link."""
+
+    permission_required = "programs.change_bankofficer"
+    model = BankOfficer
+    template_name = "programs/bankofficer_form.html"
+
+    def get_officer(self):
+        return get_object_or_404(self.get_queryset().select_related("user", "bank", "kabupaten"), pk=self.kwargs["pk"])
+
+    def render(self, form, officer, status=200):
+        context = {"form": form, "officer": officer, "bank": officer.bank}
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        officer = self.get_officer()
+        user = officer.user
+        initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+        return self.render(BankOfficerUpdateForm(initial={**initial, "is_active": user.is_active}), officer)
+
+    def post(self, request, pk):
+        officer = self.get_officer()
+        if "send_link" in request.POST:
+            if not officer.user.is_active:
+                messages.error(request, _("Akun ini nonaktif; aktifkan dulu sebelum mengirim tautan."))
+            else:
+                _link_message(request, mail_password_link(officer.user, request), officer.user)
+            return redirect(officer)
+        form = BankOfficerUpdateForm(request.POST)
+        if not form.is_valid():
+            return self.render(form, officer, status=400)
+        try:
+            update_bank_officer(officer, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_error(form, error)
+            return self.render(form, officer, status=400)
+        messages.success(request, _("Data petugas %(name)s tersimpan.") % {"name": officer.user.username})
+        return redirect(officer.bank)
 
 
 #
@@ -321,7 +569,7 @@ class TrainingCreateView(AreaRestrictedMixin, View):
             return self.render(form, sessions, status=400)
         if training is None:
             return once.show_again(request, url)
-        messages.success(request, "Pelatihan tersimpan. Koordinator kini dapat menominasikan anggota.")
+        messages.success(request, _("Pelatihan tersimpan. Anggota kini dapat dinominasikan di halaman ini."))
         return redirect(url)
 
 
@@ -350,21 +598,22 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
             .select_related("business__kecamatan")
             .annotate(attended=Count("attendances", filter=Q(attendances__present=True)))
         )
-        candidates, nomination_closed = [], None
+        candidates, nomination_closed = None, None
         if user.has_perm("programs.add_enrollment"):
             nomination_closed = why_not_nominate(training)
             if nomination_closed is None:
-                candidates = list(
-                    Business.objects.visible_to(user)
-                    .filter(kecamatan__kabupaten=training.kabupaten_id, status=Business.Status.ACTIVE)
-                    .exclude(enrollments__training=training)
-                    .order_by("name")
-                    .only("pk", "name")
+                members = (
+                    nominees(training, Business.objects.visible_to(user))
+                    .select_related("kecamatan")
+                    .only("pk", "name", "kecamatan__name")
+                    .order_by("kecamatan__name", "name", "pk")
                 )
-                if not candidates:
-                    nomination_closed = "Semua anggota aktif Anda di kabupaten ini sudah dinominasikan."
-        elif user.has_perm("programs.manage_enrollment") and why_not_nominate(training) is None:
-            nomination_closed = "Nominasi diajukan oleh koordinator kecamatan; dinas mengonfirmasi di bawah."
+                candidates = PickList(members, self.request.GET.get("anggota"), match=name_matches)
+                if candidates.none_left:
+                    nomination_closed = _(
+                        "Tidak ada lagi anggota aktif Anda yang sesuai sasaran pelatihan ini untuk dinominasikan."
+                    )
+                    candidates = None
         return super().get_context_data(
             sessions=sessions,
             enrollments=enrollments,
@@ -608,7 +857,7 @@ class TrainingRecordParticipantsView(TrainingDetailView):
 
 
 class TrainingNominateView(AreaRestrictedMixin, View):
-    """A coordinator nominates one of their members; a similar training this year gives a warning."""
+    """A coordinator or the dinas nominates a member of their area; a similar training this year gives a warning."""
 
     permission_required = "programs.add_enrollment"
     model = Training
@@ -637,7 +886,11 @@ class TrainingNominateView(AreaRestrictedMixin, View):
             return once.show_again(request, url)
         for other in similar_assistance_this_year(business, training.kind):
             messages.warning(request, f"{business.name} sudah mengikuti pelatihan sejenis tahun ini: {other.title}.")
-        messages.success(request, f"{business.name} dinominasikan; menunggu konfirmasi dinas.")
+        if request.user.has_perm("programs.manage_enrollment"):  # the dinas nominating confirms it on this page
+            done = _("%(name)s dinominasikan; konfirmasi di daftar peserta di bawah.")
+        else:
+            done = _("%(name)s dinominasikan; menunggu konfirmasi dinas.")
+        messages.success(request, done % {"name": business.name})
         return redirect(training)
 
 
@@ -879,7 +1132,7 @@ class CurationCallCreateView(AreaRestrictedMixin, View):
             return self.render(form, criteria, status=400)
         if call is None:
             return once.show_again(request, url)
-        messages.success(request, "Kurasi dibuka. Koordinator kini dapat mengajukan produk.")
+        messages.success(request, _("Kurasi dibuka. Produk anggota kini dapat diajukan di halaman ini."))
         return redirect(url)
 
 
@@ -895,19 +1148,19 @@ class CurationCallDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
             .filter(call=call)
             .select_related("product__business__kecamatan", "placement")
         )
-        products, submission_closed = [], None
+        products, submission_closed = None, None
         if user.has_perm("programs.add_curationsubmission"):
             submission_closed = why_not_submit(call)
             if submission_closed is None:
-                products = list(
-                    Product.objects.visible_to(user)
-                    .filter(business__kecamatan__kabupaten=call.kabupaten_id)
-                    .exclude(curation_submissions__call=call)
-                    .select_related("business")
-                    .order_by("business__name", "name")
+                offered = (
+                    submittable(call, Product.objects.visible_to(user))
+                    .select_related("business__kecamatan")
+                    .order_by("business__kecamatan__name", "business__name", "name", "pk")
                 )
-                if not products:
+                products = PickList(offered, self.request.GET.get("produk"), match=_products_named)
+                if products.none_left:
                     submission_closed = _("Semua produk anggota Anda sudah diajukan ke kurasi ini.")
+                    products = None
         steps = []
         if user.has_perm("programs.change_curationcall"):
             steps = [

@@ -165,7 +165,7 @@ class AreaScopeFilterSet(django_filters.FilterSet):
     business_path = ""
     date_field = "created_at__date"
     # Shown folded in the list's filter bar; the fold opens when one of them is set.
-    advanced = ["from_date", "to_date", "group", "guided"]
+    advanced = ["from_date", "to_date", "group", "guided", "is_flagship"]
 
     def get_form_class(self):
         # A closed fold (advanced_shown: none of its filters is set) is not rendered: its fields are left
@@ -195,6 +195,7 @@ class AreaScopeFilterSet(django_filters.FilterSet):
     )
     group = NameChoiceFilter(queryset=_visible_groups, method="filter_business", label=_("Kelompok"))
     guided = django_filters.BooleanFilter(method="filter_business", label=_("Binaan"), widget=YES_NO)
+    is_flagship = django_filters.BooleanFilter(method="filter_business", label=_("Unggulan"), widget=YES_NO)
 
     @property
     def is_blank(self):
@@ -282,7 +283,7 @@ class BusinessFilterSet(AreaScopeFilterSet):
     many_matches = False  # set by a search for a word that hundreds of businesses share
 
     advanced = [
-        *AreaScopeFilterSet.advanced,
+        *[name for name in AreaScopeFilterSet.advanced if name != "is_flagship"],  # its own, in the main bar
         "kbli",
         "kbli_section",
         "sex",

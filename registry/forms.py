@@ -1,6 +1,7 @@
 """Forms of the registry: one registration page in sections, and the business edit form."""
 
 import datetime
+from itertools import groupby
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -70,6 +71,29 @@ class PhotoField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class DesaByKecamatan(forms.models.ModelChoiceIterator):
+    """A user's desa as options; across several kecamatan (the dinas's kabupaten) one group per kecamatan,
+    so a desa is found under its kecamatan and two desa of the same name stay apart."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = list(self.queryset)
+        if len({desa.kecamatan_id for desa in rows}) < 2:
+            yield from (self.choice(desa) for desa in rows)
+            return
+        for kecamatan, members in groupby(rows, key=lambda desa: desa.kecamatan):
+            yield (_("Kecamatan %(name)s") % {"name": kecamatan.name}, [self.choice(desa) for desa in members])
+
+
+def offer_desa(field, user):
+    """Offer the user's desa in `field` (a ModelChoiceField): by kecamatan, then name, labelled with both; a
+    forged POST for a desa outside the area then fails validation."""
+    field.iterator = DesaByKecamatan
+    field.queryset = Desa.objects.visible_to(user).select_related("kecamatan").order_by("kecamatan__name", "name")
+    field.label_from_instance = lambda desa: f"{desa.name} ({desa.kecamatan.name})"
+
+
 #
 # Registration sections
 #
@@ -98,8 +122,7 @@ class OwnerForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["desa"].queryset = Desa.objects.visible_to(user).select_related("kecamatan").order_by("name")
-        self.fields["desa"].label_from_instance = lambda desa: f"{desa.name} ({desa.kecamatan.name})"
+        offer_desa(self.fields["desa"], user)
         self.warnings = []
 
     def clean_nik(self):
@@ -186,8 +209,7 @@ class BusinessForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Offer only the user's own desa and groups; a forged POST for another kecamatan then fails validation.
-        self.fields["desa"].queryset = Desa.objects.visible_to(user).select_related("kecamatan").order_by("name")
-        self.fields["desa"].label_from_instance = lambda desa: f"{desa.name} ({desa.kecamatan.name})"
+        offer_desa(self.fields["desa"], user)
         self.fields["groups"].queryset = BusinessGroup.objects.visible_to(user)
         self.fields["groups"].required = False
         if group_scoped(user):  # a group coordinator registers straight into their group (set_groups)

@@ -122,8 +122,14 @@ def lacks_photo():
 
 
 def exports_to(country, years=None):
-    """Recorded export sales to `country`, in one of `years` when given."""
+    """Exported to `country` (in one of `years` when given): a yearly figure's export sales, or an export a
+    dinas facilitated. The latter is read through Business's reverse relation `export_facilitations` (the
+    programs app's foreign key to Business), so registry does not import programs; reports.export_sales
+    counts the values of both."""
     exports = ExportValue.objects.filter(business=OuterRef("pk"), country=country)
+    deal = {"export_facilitations__country": country}  # one filter() call: the same deal's country and year
     if years is not None:
         exports = exports.filter(year__in=years)
-    return Q(Exists(exports))
+        deal["export_facilitations__year__in"] = years
+    deals = Business.all_objects.filter(pk=OuterRef("pk"), **deal)
+    return Q(Exists(exports)) | Q(Exists(deals))

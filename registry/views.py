@@ -502,7 +502,11 @@ class BusinessRegisterView(AreaRestrictedMixin, View):
             return once.show_again(request, url)
         for warning in forms.warnings:
             messages.warning(request, warning)
-        messages.success(request, f"{created.name} terdaftar dan menunggu verifikasi dinas.")
+        if request.user.has_perm("registry.verify_business"):  # the dinas registering verifies it on its page
+            done = _("%(name)s terdaftar dan menunggu verifikasi; periksa datanya, lalu verifikasi di halaman ini.")
+        else:
+            done = _("%(name)s terdaftar dan menunggu verifikasi dinas.")
+        messages.success(request, done % {"name": created.name})
         return redirect(url)
 
 

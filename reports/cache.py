@@ -66,7 +66,7 @@ def figures_html(dashboard):
 
 def warm(kecamatan):
     """Compute and cache the unfiltered dashboard of every active person who signed in within a session's
-    lifetime, may see the dashboard and covers one of `kecamatan`, in each language of the portal."""
+    lifetime, opens the area dashboard and covers one of `kecamatan`, in each language of the portal."""
     from reports.figures import AreaDashboard
 
     signed_in_since = timezone.now() - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
@@ -78,7 +78,8 @@ def warm(kecamatan):
     )
     people = get_user_model().objects.filter(covering, is_active=True, last_login__gte=signed_in_since).distinct()
     for user in people:
-        if not user.has_perm("registry.view_business"):
+        # Those with the kecamatan worklist open it instead (the navbar's "Dasbor" link): nothing to warm.
+        if not user.has_perm("registry.view_business") or user.has_perm("registry.use_worklist"):
             continue
         for language, _name in settings.LANGUAGES:
             with translation.override(language):

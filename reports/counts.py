@@ -2,21 +2,28 @@
 
 `TalliedCounts` reads the summary table (reports.tally), kept by the worker, so a dashboard costs the same
 at a million businesses. `LiveCounts` counts the rows themselves, for the filters the summary does not
-hold (a period, a group). Both answer the same questions with the same conditions (registry.measures,
+hold (a period, a group, unggulan). Both answer the same questions with the same conditions (registry.measures,
 programs.measures, reports.tally's steps), and tests/reports/test_tally.py checks that they agree;
-reports.figures.AreaDashboard picks one and never asks which.
+reports.figures.AreaDashboard picks one and never asks which. Exports and placements are not in the
+summary: both implementations count them from their rows (`RowCounts`), a GROUP BY or two each.
 """
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import Lower, Substr, TruncMonth
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from programs.filtersets import BankReferralFilterSet, CurationSubmissionFilterSet, EnrollmentFilterSet
+from programs.filtersets import (
+    BankReferralFilterSet,
+    CurationSubmissionFilterSet,
+    EnrollmentFilterSet,
+    PlacementFilterSet,
+)
 from registry import measures
 from registry.filtersets import BusinessFilterSet
 from registry.models import Business, Owner
 from registry.sizing import SizeClass
+from reports.export_sales import exports
 from reports.tally import (
     REFERRAL_STAGES,
     TallyCounts,
@@ -55,7 +62,22 @@ def document_conditions(today):
     return conditions
 
 
-class LiveCounts:
+class RowCounts:
+    """What both implementations count from the rows: the summary does not hold exports or placements."""
+
+    def exports(self):
+        """Exports of the dashboard's businesses in the period's years, by country and by category."""
+        return exports(self.dashboard.businesses, self.dashboard.period.years)
+
+    def placements(self):
+        """{(channel, retailer): placements} started within the period, as the placement list counts them."""
+        placements = self.dashboard.filtered(PlacementFilterSet, self.dashboard.flow_params)
+        # "Alfamart" and "ALFAMART" are one retailer, as the list's filter (iexact) finds them both.
+        rows = placements.order_by().values_list("channel", Lower("retailer"))
+        return {(channel, name): n for channel, _key, n, name in rows.annotate(n=Count("pk"), name=Min("retailer"))}
+
+
+class LiveCounts(RowCounts):
     """Counted from the rows of the dashboard's filtered lists (any filter)."""
 
     tallied = False
@@ -119,7 +141,7 @@ class LiveCounts:
         return {row.pop("kecamatan"): row for row in rows}
 
 
-class TalliedCounts:
+class TalliedCounts(RowCounts):
     """Read from the summary table, for the filters that are its cells' attributes (kecamatan, category,
     guided) or none: one query for every figure (reports.tally.TallyCounts)."""
 

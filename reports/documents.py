@@ -100,12 +100,12 @@ class SummaryReport:
         form = self.dashboard.filter.form
         cleaned = getattr(form, "cleaned_data", {})
         used = {}
-        for name in ("kecamatan", "category", "group", "guided"):
+        for name in ("kecamatan", "category", "group", "guided", "is_flagship"):
             value = cleaned.get(name)
             if value in (None, ""):
                 continue
             field = form.fields[name]
-            if name == "guided":
+            if name in ("guided", "is_flagship"):
                 value = "ya" if value else "tidak"
             elif name == "category":
                 value = dict(field.choices).get(value, value)

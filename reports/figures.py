@@ -11,33 +11,28 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from programs.certificates import tanggal
+from programs.models import Placement
 from registry import measures
 from registry.countries import COUNTRY_NAMES
 from registry.filtersets import BusinessFilterSet
 from registry.kbli import SECTION_LABELS, section_of
-from registry.models import (
-    AreaAssignment,
-    Business,
-    Category,
-    ExportValue,
-    Kecamatan,
-    Owner,
-    YearlyFigure,
-    group_scoped,
-)
+from registry.models import AreaAssignment, Business, Category, Kecamatan, Owner, YearlyFigure, group_scoped
 from registry.sizing import SizeClass
 from reports.counts import LiveCounts, TalliedCounts, recap_columns
 from reports.filtersets import DashboardFilterSet
 from reports.models import OfficialCount
 from reports.official import end_of_year
 
-SCOPE_KEYS = ["kecamatan", "category", "group", "guided"]
+SCOPE_KEYS = ["kecamatan", "category", "group", "guided", "is_flagship"]
+# The filters the summary table answers (its cells' attributes); any other filter set is counted live.
+TALLIED_FILTERS = {"kecamatan", "category", "guided"}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
@@ -151,7 +146,11 @@ class AreaDashboard:
         self.user = request.user
         self.filter = DashboardFilterSet(data, queryset=Business.objects.visible_to(self.user), request=request)
         cleaned = self.filter.form.cleaned_data if self.filter.is_valid() else {}
-        self.period = Period(cleaned.get("from_date"), cleaned.get("to_date"))
+        year = int(cleaned["year"]) if cleaned.get("year") else None
+        self.period = Period(
+            cleaned.get("from_date") or (datetime.date(year, 1, 1) if year else None),
+            cleaned.get("to_date") or (datetime.date(year, 12, 31) if year else None),
+        )
         scope = {}
         for key in SCOPE_KEYS:
             value = cleaned.get(key)
@@ -163,8 +162,11 @@ class AreaDashboard:
         self.today = timezone.localdate()
         # The summary table serves every figure unless a filter is not a cell attribute (reports.tally), or
         # the user sees only some of a kecamatan's businesses (a group coordinator: its cells count them all).
-        tallied = (not self.filter.is_bound or self.filter.is_valid()) and not (
-            cleaned.get("from_date") or cleaned.get("to_date") or cleaned.get("group") or group_scoped(self.user)
+        used = {name for name, value in cleaned.items() if value not in (None, "")}
+        tallied = (
+            (not self.filter.is_bound or self.filter.is_valid())
+            and used <= TALLIED_FILTERS
+            and not group_scoped(self.user)
         )
         self.counts = TalliedCounts(self) if tallied else LiveCounts(self)
 
@@ -198,6 +200,13 @@ class AreaDashboard:
     def business_url(self, params=None, **extra):
         return with_query(self.business_list_path, self.stock_params if params is None else params, **extra)
 
+    def business_url_within(self, **extra):
+        """The business list narrowed by `extra` within the filters, or no link when a filter says the opposite
+        (binaan among the unguided: the count is 0 and no list holds those rows)."""
+        if any(key in self.scope and self.scope[key] != value for key, value in extra.items()):
+            return ""
+        return self.business_url(**extra)
+
     # Registered businesses
 
     def totals(self):
@@ -206,8 +215,8 @@ class AreaDashboard:
         figures = [
             Figure("Usaha terdaftar", counts["total"], self.business_url()),
             Figure("Terverifikasi", counts["verified"], self.business_url(verification="terverifikasi")),
-            Figure("Binaan", counts["guided"], self.business_url(guided="true")),
-            Figure("Unggulan", counts["flagship"], self.business_url(is_flagship="true")),
+            Figure("Binaan", counts["guided"], self.business_url_within(guided="true")),
+            Figure("Unggulan", counts["flagship"], self.business_url_within(is_flagship="true")),
         ]
         if registered is not None:
             figures.append(Figure("Mendaftar dalam periode", registered, self.business_url(self.flow_params)))
@@ -410,32 +419,75 @@ class AreaDashboard:
             series_labels=[f"Omzet {year}" for year in years],
         )
 
+    @cached_property
+    def exports(self):
+        return self.counts.exports()  # reports.export_sales: both records of an export, counted once
+
     def exports_by_country(self):
-        exports = ExportValue.objects.filter(business__in=self.businesses.values("pk"))
         years = self.period.years
-        if years is not None:
-            exports = exports.filter(year__in=years)
-        totals = (
-            exports.order_by()
-            .values_list("country")
-            .annotate(total=Sum("value"), n=Count("business", distinct=True))
-            .order_by("-total")
-        )
         year_params = {"export_from": years[0], "export_to": years[-1]} if years else {}
-        rows, values = [], []
-        for country, total, n in totals:
-            url = self.business_url(export_country=country, **year_params)
-            rows.append(Figure(COUNTRY_NAMES.get(country, country), n, url))
-            values.append(total)
+        rows = [
+            Figure(
+                COUNTRY_NAMES.get(total.key, total.key),
+                len(total.businesses),
+                self.business_url(export_country=total.key, **year_params),
+            )
+            for total in self.exports["country"]
+        ]
         return Chart(
             "ekspor",
             "Ekspor per negara tujuan",
             "bar",
             rows,
             value_label="Usaha pengekspor",
-            series=[values],
+            series=[[total.value for total in self.exports["country"]]],
             series_labels=["Nilai ekspor (Rp)"],
         )
+
+    def exports_by_category(self):
+        labels = dict(Category.choices)
+        rows = [Figure(labels.get(total.key, total.key), len(total.businesses)) for total in self.exports["category"]]
+        return Chart(
+            "ekspor_kategori",
+            _("Ekspor per kategori"),
+            "bar",
+            rows,
+            value_label="Usaha pengekspor",
+            series=[[total.value for total in self.exports["category"]]],
+            series_labels=["Nilai ekspor (Rp)"],
+        )
+
+    # Placements
+
+    @cached_property
+    def placements(self):
+        return self.counts.placements()
+
+    def placements_by_channel(self):
+        """Products placed per channel within the period; a row opens the placement list of that channel."""
+        per_channel = {}
+        for (channel, _retailer), n in self.placements.items():
+            per_channel[channel] = per_channel.get(channel, 0) + n
+        url = "programs:placement_list"
+        rows = [
+            Figure(label, per_channel.get(value, 0), list_url(url, self.flow_params, channel=value))
+            for value, label in Placement.Channel.choices
+        ]
+        return Chart("penempatan", _("Produk ditempatkan per saluran"), "bar", rows, value_label=_("Penempatan"))
+
+    def placements_by_retailer(self):
+        """Products placed per retailer (within its channel), most first."""
+        labels = dict(Placement.Channel.choices)
+        url = "programs:placement_list"
+        rows = [
+            Figure(
+                f"{retailer} ({labels.get(channel, channel)})",
+                n,
+                list_url(url, self.flow_params, channel=channel, retailer=retailer),
+            )
+            for (channel, retailer), n in sorted(self.placements.items(), key=lambda item: (-item[1], item[0]))
+        ]
+        return Chart("peritel", _("Produk ditempatkan per peritel"), "bar", rows, value_label=_("Penempatan"))
 
     def kecamatan_recap(self):
         """One row per kecamatan of the area: the counts a per-kecamatan recap table shows."""
@@ -455,15 +507,27 @@ class AreaDashboard:
         "naik_kelas": "level_up",
         "omzet": "sales_by_category",
         "ekspor": "exports_by_country",
+        "ekspor_kategori": "exports_by_category",
+        "penempatan": "placements_by_channel",
+        "peritel": "placements_by_retailer",
     }
+    # Charts of records that not every dashboard user may list.
+    CHART_PERMISSIONS = {"penempatan": "programs.view_placement", "peritel": "programs.view_placement"}
+
+    def chart_keys(self):
+        """The keys of the charts this user sees, in page order."""
+        return [
+            key
+            for key in self.CHARTS
+            if key not in self.CHART_PERMISSIONS or self.user.has_perm(self.CHART_PERMISSIONS[key])
+        ]
 
     def charts(self):
-        return [getattr(self, method)() for method in self.CHARTS.values()]
+        return [getattr(self, self.CHARTS[key])() for key in self.chart_keys()]
 
     def chart(self, key):
-        """One chart by its key, computing only that one; None for an unknown key."""
-        method = self.CHARTS.get(key)
-        return getattr(self, method)() if method else None
+        """One chart by its key, computing only that one; None for an unknown key or one not for this user."""
+        return getattr(self, self.CHARTS[key])() if key in self.chart_keys() else None
 
 
 def _param(value):

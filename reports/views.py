@@ -109,7 +109,7 @@ class NationalReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
 class CoordinatorDashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     """A coordinator's kecamatan: members, what is missing, upcoming trainings, outcomes of their own work."""
 
-    permission_required = "registry.add_business"
+    permission_required = "registry.use_worklist"
     template_name = "reports/coordinator.html"
 
     def get_context_data(self, **kwargs):

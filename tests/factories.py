@@ -21,6 +21,7 @@ from registry.models import (
     LegalDocument,
     Owner,
     Product,
+    Provinsi,
     YearlyFigure,
 )
 from registry.services import load_regions
@@ -36,14 +37,19 @@ def make_region(code):
     return model.objects.get(pk=code)
 
 
-def make_bank(**overrides):
+def make_bank(*, serves=(), **overrides):
+    """A bank serving `serves` (Kabupaten and Provinsi objects); without any, all of Indonesia."""
     n = next(_serial)
-    fields = {"short_name": f"Bank Uji {n}", "name": f"PT Bank Uji {n}"} | overrides
-    return Bank.objects.create(**fields)
+    fields = {"short_name": f"Bank Uji {n}", "name": f"PT Bank Uji {n}", "nationwide": not serves} | overrides
+    bank = Bank.objects.create(**fields)
+    bank.kabupaten.set([place for place in serves if isinstance(place, Kabupaten)])
+    bank.provinces.set([place for place in serves if isinstance(place, Provinsi)])
+    return bank
 
 
-def make_user(role=None, *, kabupaten=None, kecamatan=(), bank=None, **overrides):
-    """Create a user with a role (registry.roles key) and its assignments: an area, or a bank."""
+def make_user(role=None, *, kabupaten=None, kecamatan=(), bank=None, branch=None, **overrides):
+    """Create a user with a role (registry.roles key) and its assignments: an area, or a bank (and the
+    kabupaten of its branch the officer reads referrals from; None: the bank's whole service area)."""
     n = next(_serial)
     fields = {"username": f"pengguna{n}", "first_name": "Pengguna", "last_name": f"Uji {n}"} | overrides
     if role == roles.ADMIN:
@@ -56,7 +62,7 @@ def make_user(role=None, *, kabupaten=None, kecamatan=(), bank=None, **overrides
     for one in [kecamatan] if isinstance(kecamatan, Kecamatan) else kecamatan:
         AreaAssignment.objects.create(user=user, kecamatan=one)
     if bank is not None:
-        BankOfficer.objects.create(user=user, bank=bank)
+        BankOfficer.objects.create(user=user, bank=bank, kabupaten=branch)
     return user
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from programs.models import BankOfficer
 from registry import roles
@@ -82,7 +83,7 @@ def test_demo_members_are_realistic(source_regions):
 
     call_command("load_demo_data", "--force", "--members", "2")
 
-    assert Business.objects.count() == 11 + 5 * 2
+    assert Business.objects.count() == 11 + 5 * 2 + 2 * 10 // 3 + 4  # fill, Balongbendo group, Kabat clusters
     for owner in Owner.objects.select_related("kecamatan"):
         assert normalize_nik(owner.nik) == owner.nik
         assert owner.nik.startswith(owner.kecamatan.code.replace(".", ""))
@@ -92,3 +93,60 @@ def test_demo_members_are_realistic(source_regions):
     assert lumpia.yearly_figures.count() == 3
     assert Business.objects.get(name="Mente Jelbudan Jaya").groups.get().name == "Kelompok mente Desa Jelbudan"
     assert Business.objects.filter(verification="terverifikasi").exists()
+
+
+def test_blora_has_no_coordinator_and_its_dinas_registers_nominates_and_submits(client, source_regions):
+    from programs.models import CurationCall, Training
+    from registry.models import Business, Product
+
+    call_command("load_demo_data", "--force", "--members", "2")
+    dinas = get_user_model().objects.get(username="dinas.blora")
+    assert not AreaAssignment.objects.filter(kecamatan__kabupaten="33.16").exists()  # no coordinator in Blora
+    training = Training.objects.get(kabupaten="33.16")
+    call = CurationCall.objects.get(kabupaten="33.16")
+    member = Business.objects.filter(kecamatan__kabupaten="33.16").order_by("pk").first()
+    product = Product.objects.filter(business__kecamatan__kabupaten="33.16").order_by("pk").first()
+    client.force_login(dinas)
+
+    assert client.get(reverse("registry:business_register")).status_code == 200
+    assert f'<option value="{member.pk}"' in client.get(training.get_absolute_url()).content.decode()
+    client.post(reverse("programs:training_nominate", args=[training.pk]), {"business": member.pk})
+    client.post(reverse("programs:curationcall_submit", args=[call.pk]), {"product": product.pk})
+
+    assert training.enrollments.get().business == member
+    assert call.submissions.get().product == product
+
+
+def test_demo_banks_serve_their_areas_and_each_has_an_officer(source_regions):
+    from programs.models import Bank, BankReferral
+
+    call_command("load_demo_data", "--force", "--members", "2")
+
+    assert not Bank.objects.exclude(officers__user__is_active=True).exists()
+    blora = sorted(str(bank) for bank in Bank.objects.serving("33.16"))
+    sidoarjo = sorted(str(bank) for bank in Bank.objects.serving("35.15"))
+    assert blora == ["BPR BKK Blora", "BRI", "BSI", "Bank Jateng"]
+    assert sidoarjo == ["BPR Delta Artha", "BRI", "BSI", "Bank Jatim"]
+    assert Bank.objects.get(short_name="Bank Jateng").service_area() == "Provinsi Jawa Tengah"
+    assert BankOfficer.objects.get(user__username="bank.bkkblora").kabupaten_id == "33.16"
+    # Every demo referral went to a bank serving its business's kabupaten.
+    for referral in BankReferral.objects.select_related("business__kecamatan"):
+        assert Bank.objects.serving(referral.business.kecamatan.kabupaten_id).filter(pk=referral.bank_id).exists()
+
+
+def test_demo_groups_have_group_coordinators_who_see_only_their_members(source_regions):
+    from registry import roles
+    from registry.models import Business, BusinessGroup
+
+    call_command("load_demo_data", "--force", "--members", "30")
+
+    balongbendo = BusinessGroup.objects.get(name="UMKM Kecamatan Balongbendo")
+    assert balongbendo.businesses.count() > 100
+    assert roles.role_of(balongbendo.coordinator) == roles.GROUP_COORDINATOR
+    kabat = set(BusinessGroup.objects.filter(kecamatan="35.10.14").values_list("name", flat=True))
+    assert {"Klaster batik Kabat", "Klaster souvenir Kabat", "Klaster kerajinan Kabat", "Klaster agro Kabat"} <= kabat
+    batik = BusinessGroup.objects.get(name="Klaster batik Kabat")
+    assert batik.coordinator.username == "klaster.kabat"
+    seen = Business.objects.visible_to(batik.coordinator)
+    assert set(seen) == set(batik.businesses.all())
+    assert "Batik Gajah Oling Kabat" in {business.name for business in seen}

@@ -114,6 +114,30 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         )
 
 
+def mail_password_link(user, request, *, new_account=False):
+    """Queue the mail with a link for `user` to set their password (a new account, or one whose holder asks
+    their dinas), sent by the worker once the request's transaction has committed, like a reset asked on the
+    public page: no password is ever shown or mailed, and the same limit per address applies.
+    Return False, queueing nothing, when the limit refuses it."""
+    from django.contrib.sites.shortcuts import get_current_site
+
+    from umkm_portal.tasks import send_password_reset
+
+    # Per address only: a dinas adding ten officers from its office is not a client asking too often.
+    if not allow_password_reset(user.email, None):
+        return False
+    # The task row is written in the caller's transaction: no mail for an account that was not saved.
+    send_password_reset.enqueue(
+        user_id=user.pk,
+        email=user.email,
+        domain=get_current_site(request).domain,
+        protocol="https" if request.is_secure() else "http",
+        language=translation.get_language(),
+        new_account=new_account,
+    )
+    return True
+
+
 class PasswordResetView(LinkLifetimeMixin, auth_views.PasswordResetView):
     """Ask for a reset link by e-mail; the same answer whether or not the address has an account."""
 

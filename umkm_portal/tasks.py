@@ -30,8 +30,9 @@ def prune():
 
 
 @task()
-def send_password_reset(user_id, email, domain, protocol, language):
-    """Mail a password-reset link to an active user; the token is made here, so the task row holds no link."""
+def send_password_reset(user_id, email, domain, protocol, language, new_account=False):
+    """Mail a password-reset link to an active user; the token is made here, so the task row holds no link.
+    `new_account`: the mail greets a person whose account was just made (a bank officer added by the dinas)."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.has_usable_password():
         return
@@ -44,6 +45,7 @@ def send_password_reset(user_id, email, domain, protocol, language):
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
         "link_minutes": link_minutes(),
+        "new_account": new_account,
     }
     with translation.override(language):
         subject = "".join(render_to_string("registration/password_reset_subject.txt", context).splitlines())

@@ -17,12 +17,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         assignments = AreaAssignment.objects.filter(user=user).select_related("kabupaten", "kecamatan__kabupaten")
-        bank_officer = BankOfficer.objects.filter(user=user).select_related("bank").first()
+        bank_officer = BankOfficer.objects.filter(user=user).select_related("bank", "kabupaten").first()
         waiting_referrals = None
         if bank_officer is not None:
-            waiting_referrals = BankReferral.objects.filter(
-                bank=bank_officer.bank_id, status=BankReferral.Status.SENT
-            ).count()
+            # visible_to: a branch's officer counts only its kabupaten's referrals.
+            waiting_referrals = BankReferral.objects.visible_to(user).filter(status=BankReferral.Status.SENT).count()
         pending = None
         if user.has_perm("registry.verify_business"):
             # The queue is small and indexed by verification state: a count here stays cheap.

@@ -139,6 +139,8 @@ class Kecamatan(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = verbose_name_plural = "kecamatan"
+        # A coordinator's worklist of their kecamatan (reports:coordinator); the dinas has its own dashboard.
+        permissions = [("use_worklist", "Dapat memakai dasbor kecamatan (daftar kerja koordinator)")]
 
     def __str__(self):
         return self.name

@@ -179,7 +179,7 @@ def test_only_verified_active_businesses_of_the_area_are_referred(coordinator_a,
 #
 
 
-def test_coordinator_refers_through_the_form(client, coordinator_a, bank, kec_a):
+def test_coordinator_refers_through_the_form(client, coordinator_a, bank, bank_officer, kec_a):
     business = verified_business(kec_a)
     client.force_login(coordinator_a)
 

@@ -211,3 +211,30 @@ def test_a_warm_up_that_fails_leaves_the_recount_done(world, dinas_sidoarjo, kec
     assert refresh_tallies.call() == 1
     assert not TallyDirty.objects.exists()
     assert "Warming the dashboards after a recount failed" in caplog.text
+
+
+def test_after_a_recount_the_signed_in_dinas_dashboard_is_ready_and_the_worklist_users_are_not_warmed(
+    world, dinas_sidoarjo, coordinator_a, kec_a
+):
+    """The worker warms the unfiltered dashboard of who opens it (a dinas signed in over the kecamatan), in
+    both languages; a coordinator opens the kecamatan worklist, so nothing is computed for them."""
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from reports import cache
+    from reports.tasks import refresh_tallies
+
+    def not_computed():
+        raise AssertionError("the dashboard was not in the cache")
+
+    tally.refresh()
+    for user in (dinas_sidoarjo, coordinator_a):
+        user.last_login = timezone.now()
+        user.save(update_fields=["last_login"])
+    make_business(kec_a, category="jasa")
+
+    assert refresh_tallies.call() == 1
+    for language in ("id", "en"):
+        with translation.override(language):
+            assert "<" in cache.cached(dinas_sidoarjo, QueryDict(), not_computed)
+            assert cache.cached(coordinator_a, QueryDict(), lambda: "computed now") == "computed now"
