@@ -8,12 +8,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from programs.models import Bank
 from registry import roles
 from registry.identifiers import build_nik
 from registry.models import Business, BusinessGroup, Owner
 from tests.browser.journeys import UNTRANSLATED
-from tests.factories import make_business, make_owner, make_region, make_user
+from tests.factories import make_bank, make_business, make_owner, make_region, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +28,7 @@ def balongbendo(transactional_db):
     )
     make_user(roles.DINAS, kabupaten=kecamatan.kabupaten, username="dinas.sidoarjo", first_name="Agus")
     make_user(roles.ADMIN, username="admin", first_name="Sri", last_name="Wahyuni")
-    bri = Bank.objects.create(short_name="BRI", name="PT Bank Rakyat Indonesia (Persero) Tbk")
+    bri = make_bank(short_name="BRI", name="PT Bank Rakyat Indonesia (Persero) Tbk")  # serving all of Indonesia
     make_user(roles.BANK, bank=bri, username="bank.bri", first_name="Dewi")
     group = BusinessGroup.objects.create(kecamatan=kecamatan, name="UMKM Kecamatan Balongbendo", coordinator=ike)
     desa = list(kecamatan.desa_set.order_by("code"))
