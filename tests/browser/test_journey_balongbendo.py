@@ -8,12 +8,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from programs.models import Bank
 from registry import roles
 from registry.identifiers import build_nik
 from registry.models import Business, BusinessGroup, Owner
 from tests.browser.journeys import UNTRANSLATED
-from tests.factories import make_business, make_owner, make_region, make_user
+from tests.factories import make_bank, make_business, make_owner, make_region, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +28,7 @@ def balongbendo(transactional_db):
     )
     make_user(roles.DINAS, kabupaten=kecamatan.kabupaten, username="dinas.sidoarjo", first_name="Agus")
     make_user(roles.ADMIN, username="admin", first_name="Sri", last_name="Wahyuni")
-    bri = Bank.objects.create(short_name="BRI", name="PT Bank Rakyat Indonesia (Persero) Tbk")
+    bri = make_bank(short_name="BRI", name="PT Bank Rakyat Indonesia (Persero) Tbk")  # serving all of Indonesia
     make_user(roles.BANK, bank=bri, username="bank.bri", first_name="Dewi")
     group = BusinessGroup.objects.create(kecamatan=kecamatan, name="UMKM Kecamatan Balongbendo", coordinator=ike)
     desa = list(kecamatan.desa_set.order_by("code"))
@@ -89,7 +88,7 @@ def test_balongbendo(walk, balongbendo):
     walk.seen("registration-form")
     page.get_by_role("button", name=t("Simpan pendaftaran", "Save registration")).click()
     walk.heading(MEMBER)
-    walk.flash(f"{MEMBER} terdaftar dan menunggu verifikasi dinas.", UNTRANSLATED)
+    walk.flash("%(name)s terdaftar dan menunggu verifikasi dinas.", UNTRANSLATED, name=MEMBER)
     expect(page.locator("dt", has_text=t("Kelompok", "Group")).locator("+ dd")).to_have_text(
         "UMKM Kecamatan Balongbendo"
     )
@@ -105,13 +104,20 @@ def test_balongbendo(walk, balongbendo):
     expect(page.get_by_role("link", name=MEMBER)).to_be_visible()
     walk.seen("group-members")
 
+    # The group's own page counts its members: the hundred of before and the new one.
+    walk.nav("Kelompok", "Group")
+    page.get_by_role("link", name="UMKM Kecamatan Balongbendo").click()
+    walk.heading("UMKM Kecamatan Balongbendo")
+    expect(page.locator('[data-figure="members"]')).to_have_text("101")
+    walk.seen("group-page")
+
     # The dinas verifies the registration.
     walk.enter("dinas.sidoarjo")
     walk.nav("Verifikasi", "Verification")
     page.get_by_role("row", name=re.compile(MEMBER)).get_by_role("checkbox").check()
     walk.seen("verification-queue")
     page.get_by_role("button", name=t("Verifikasi yang dipilih", "Verify selected")).click()
-    walk.flash("1 usaha diverifikasi.", UNTRANSLATED)
+    walk.flash("%(count)s usaha diverifikasi.", UNTRANSLATED, count=1)
 
     # Ike refers the member to BRI for a KUR Mikro and sends it.
     walk.enter("koordinator.balongbendo")
@@ -124,7 +130,7 @@ def test_balongbendo(walk, balongbendo):
     walk.seen("referral-form")
     page.get_by_role("button", name=t("Simpan draf rujukan", "Save referral draft")).click()
     page.get_by_role("button", name=t("Kirim ke bank", UNTRANSLATED)).click()
-    walk.flash("Status rujukan: Dikirim ke bank.", UNTRANSLATED)
+    walk.flash("Status rujukan: %(status)s.", UNTRANSLATED, status=t("Dikirim ke bank", UNTRANSLATED))
     walk.seen("referral-sent")
 
     # BRI's officer takes it up and approves a smaller amount.
@@ -133,10 +139,10 @@ def test_balongbendo(walk, balongbendo):
     page.get_by_role("link", name=MEMBER).click()
     walk.seen("bank-referral")
     page.get_by_role("button", name=t("Tandai sedang diproses", UNTRANSLATED)).click()
-    walk.flash("Status rujukan: Diproses bank.", UNTRANSLATED)
+    walk.flash("Status rujukan: %(status)s.", UNTRANSLATED, status=t("Diproses bank", UNTRANSLATED))
     page.locator("#amount-disetujui").fill("Rp 40.000.000")
     page.get_by_role("button", name=t("Setujui", UNTRANSLATED)).click()
-    walk.flash("Status rujukan: Disetujui.", UNTRANSLATED)
+    walk.flash("Status rujukan: %(status)s.", UNTRANSLATED, status=t("Disetujui", UNTRANSLATED))
     walk.seen("bank-approved")
 
     # Ike reads the bank's answer on her referral list.
@@ -150,13 +156,17 @@ def test_balongbendo(walk, balongbendo):
     )
     walk.seen("coordinator-reads-answer")
 
-    # The admin merges the member registered twice.
+    # The admin merges the member registered twice, after reading what will move.
     first, second = balongbendo["duplicates"]
     walk.enter("admin")
     walk.go("/admin/registry/business/duplikat/")
-    page.get_by_role("row", name=re.compile(f"#{first.pk}\\s+#{second.pk}")).get_by_role("link").click()
+    pair = page.get_by_role("row").filter(has_text=f"#{first.pk} {first.name}").filter(has_text=f"#{second.pk}")
+    pair.get_by_role("link", name=t("Bandingkan", UNTRANSLATED)).click()
     walk.seen("admin-compare")
-    page.get_by_role("button", name=re.compile(f"^Pertahankan #{first.pk}")).click()
+    page.get_by_role("button", name=re.compile(f"#{first.pk}\\D.*#{second.pk}\\D")).click()
+    expect(page.get_by_role("heading", name=re.compile(f"#{second.pk} Krupuk Lele Balong"))).to_be_visible()
+    walk.seen("admin-confirm-merge")
+    page.get_by_role("button", name=t("Ya, gabungkan", UNTRANSLATED)).click()
     expect(page.locator(".messagelist")).to_contain_text(f"#{first.pk}")
     walk.seen("admin-merged")
     assert not Business.objects.filter(pk=second.pk).exists()

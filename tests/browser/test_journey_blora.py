@@ -1,4 +1,5 @@
-"""Blora (Jateng Memanggil, 22/1/2024): Dindagkop UKM Blora works without kecamatan coordinators. Its staff refer
+"""Blora (Jateng Memanggil, 22/1/2024): Dindagkop UKM Blora works without kecamatan coordinators. Its staff register
+members themselves and refer
 members for capital to a Blora BPR and to Bank Jateng, whose officers answer; a training already held is entered
 afterwards (participants, attendance, scores) and its certificate is confirmed on the public verification page."""
 
@@ -9,17 +10,19 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from programs.models import Bank, Enrollment
+from programs.models import Enrollment
 from registry import roles
+from registry.identifiers import build_nik
 from registry.models import Business
 from tests.browser.journeys import UNTRANSLATED
-from tests.factories import make_business, make_figure, make_region, make_user
+from tests.factories import make_bank, make_business, make_figure, make_region, make_user
 
 pytestmark = pytest.mark.browser
 
 PARCEL = "Parcel Lebaran Bu Ning"
 TEAK = "Kerajinan Jati Blora"
 TRAINING = "Kemasan Parcel dan Produk Lokal"
+NEW_MEMBER = "Keripik Singkong Bu Sri"
 
 
 @pytest.fixture
@@ -30,11 +33,12 @@ def blora(transactional_db):
     for name, category in [(PARCEL, "perdagangan"), (TEAK, "kerajinan")]:
         business = make_business(kecamatan, name=name, category=category, verification=Business.Verification.VERIFIED)
         make_figure(business, year=2025, revenue=420_000_000)
-    for short_name, name, officer in [
-        ("BPR Blora Artha", "PT BPR Bank Blora Artha (Perseroda)", "bank.bpr.blora"),
-        ("Bank Jateng", "PT Bank Pembangunan Daerah Jawa Tengah", "bank.jateng"),
+    for short_name, name, serves, officer in [
+        ("BPR Blora Artha", "PT BPR Bank Blora Artha (Perseroda)", kecamatan.kabupaten, "bank.bpr.blora"),
+        ("Bank Jateng", "PT Bank Pembangunan Daerah Jawa Tengah", kecamatan.kabupaten.provinsi, "bank.jateng"),
     ]:
-        make_user(roles.BANK, bank=Bank.objects.create(short_name=short_name, name=name), username=officer)
+        make_user(roles.BANK, bank=make_bank(short_name=short_name, name=name, serves=[serves]), username=officer)
+    make_bank(short_name="BPR Delta Artha", name="PT BPR Delta Artha Sidoarjo", serves=[make_region("35.15")])
     return kecamatan
 
 
@@ -43,18 +47,41 @@ def test_blora(walk, blora):
     today = timezone.localdate()
     held = today - datetime.timedelta(days=21)
 
-    # The dinas refers the parcel maker to the Blora BPR and the teak workshop to Bank Jateng.
+    # No coordinator in Blora: the dinas registers a new member itself.
     walk.enter("dinas.blora")
+    born = datetime.date(1983, 5, 14)
+    page.get_by_role("link", name=t("Daftarkan anggota baru", "Register a new member")).click()
+    page.locator("#id_owner-name").fill("Sri Lestari")
+    page.locator("#id_owner-nik").fill(build_nik("33.16.09", born, female=True, serial=41))
+    page.locator("#id_owner-sex").select_option("P")
+    page.locator("#id_owner-birth_date").fill(born.isoformat())
+    page.locator("#id_business-name").fill(NEW_MEMBER)
+    page.locator("#id_business-desa").select_option(index=1)
+    page.locator("#id_business-category").select_option("makanan")
+    page.locator("#id_product-0-name").fill("Keripik singkong balado")
+    page.locator("#id_product-0-category").select_option("makanan")
+    walk.seen("dinas-registers")
+    page.get_by_role("button", name=t("Simpan pendaftaran", "Save registration")).click()
+    walk.heading(NEW_MEMBER)
+    walk.flash(
+        "%(name)s terdaftar dan menunggu verifikasi; periksa datanya, lalu verifikasi di halaman ini.",
+        UNTRANSLATED,
+        name=NEW_MEMBER,
+    )
+
+    # The dinas refers the parcel maker to the Blora BPR and the teak workshop to Bank Jateng (a Sidoarjo BPR is
+    # not offered: it does not serve Blora).
     for business, bank, amount in [(PARCEL, "BPR Blora Artha", "Rp 25.000.000"), (TEAK, "Bank Jateng", "90 juta")]:
         walk.open_business(business, business.split()[0])
         page.get_by_role("link", name=t("Rujuk ke bank", "Refer to a bank")).click()
+        expect(page.locator("#id_bank option", has_text="BPR Delta Artha")).to_have_count(0)
         page.locator("#id_bank").select_option(label=bank)
         page.locator("#id_credit_product").select_option("kur_mikro")
         page.locator("#id_amount_requested").fill(amount)
         page.locator("#id_purpose").fill("Tambahan modal bahan baku")
         page.get_by_role("button", name=t("Simpan draf rujukan", "Save referral draft")).click()
         page.get_by_role("button", name=t("Kirim ke bank", UNTRANSLATED)).click()
-        walk.flash("Status rujukan: Dikirim ke bank.", UNTRANSLATED)
+        walk.flash("Status rujukan: %(status)s.", UNTRANSLATED, status=t("Dikirim ke bank", UNTRANSLATED))
     walk.seen("referral-sent")
 
     # Each bank's officer sees only the referral sent to that bank, and answers it.
@@ -66,7 +93,7 @@ def test_blora(walk, blora):
         page.get_by_role("button", name=t("Tandai sedang diproses", UNTRANSLATED)).click()
         page.locator("#amount-disetujui").fill("Rp 20.000.000")
         page.get_by_role("button", name=t("Setujui", UNTRANSLATED)).click()
-        walk.flash("Status rujukan: Disetujui.", UNTRANSLATED)
+        walk.flash("Status rujukan: %(status)s.", UNTRANSLATED, status=t("Disetujui", UNTRANSLATED))
         walk.seen(f"{officer.replace('.', '-')}-approved")
 
     # The dinas reads both answers.
@@ -106,12 +133,12 @@ def test_blora(walk, blora):
     page.get_by_label(PARCEL).check()
     walk.seen("attendance")
     page.get_by_role("button", name=t("Simpan presensi", "Save attendance")).click()
-    walk.flash("Presensi tersimpan: 1 hadir.", UNTRANSLATED)
+    walk.flash("Presensi tersimpan: %(count)d hadir.", UNTRANSLATED, count=1)
     page.get_by_label(f"{t('Nilai pre-test', 'Pre-test score')} {PARCEL}").fill("60")
     page.get_by_label(f"{t('Nilai post-test', 'Post-test score')} {PARCEL}").fill("88")
     page.get_by_label(f"{t('Lulus', 'Completed')} {PARCEL}").check()
     page.get_by_role("button", name=t("Simpan nilai dan kelulusan", "Save scores and completion")).click()
-    walk.flash("Nilai dan kelulusan 1 peserta tersimpan.", UNTRANSLATED)
+    walk.flash("Nilai dan kelulusan %(count)d peserta tersimpan.", UNTRANSLATED, count=1)
     expect(page.get_by_role("link", name=t("Sertifikat", "Certificate"))).to_be_visible()
     walk.seen("training-recorded")
 

@@ -1,11 +1,12 @@
 """Lamongan (B88 Indonesia, 22/3/2023): Disperindag Lamongan facilitates exports of tenun ikat (Rp 37 miliar) and
 konveksi (Rp 92 miliar) to ten countries; its staff record each shipment on the business and read the year's exports
-by country and by category."""
+by country and by category, on the dashboard and in its Excel and PDF reports."""
 
 import re
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from programs.models import ExportFacilitation
@@ -13,6 +14,7 @@ from registry import roles
 from registry.models import Business
 from tests.browser.journeys import UNTRANSLATED
 from tests.factories import make_business, make_product, make_region, make_user
+from tests.worker import run_tasks
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +59,7 @@ def lamongan(transactional_db):
     return paciran
 
 
-def test_lamongan(walk, lamongan):
+def test_lamongan(walk, lamongan, tmp_path):
     page, t = walk.page, walk.t
     year = timezone.localdate().year
 
@@ -93,3 +95,25 @@ def test_lamongan(walk, lamongan):
         t("Rp 92 miliar", UNTRANSLATED)
     )
     walk.seen("exports-by-country-and-category")
+
+    # The dashboard counts the same shipments by destination, and its Excel report carries them for the Bupati.
+    run_tasks()  # the worker's recount
+    walk.nav("Dasbor", "Dashboard")
+    exports = page.locator("section.card").filter(
+        has=page.get_by_role("heading", name=t("Ekspor per negara tujuan", UNTRANSLATED), exact=True)
+    )
+    expect(exports.get_by_role("row")).to_have_count(1 + 10)
+    expect(exports.get_by_role("row", name=re.compile(t("Tiongkok", UNTRANSLATED)))).to_contain_text(
+        t("Rp 30 miliar", UNTRANSLATED)
+    )
+    walk.seen("dashboard-exports")
+    with page.expect_download() as excel:
+        page.get_by_role("link", name=t("Laporan Excel", "Excel report")).click()
+    path = tmp_path / "laporan.xlsx"
+    excel.value.save_as(path)
+    cells = {cell for sheet in load_workbook(path) for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert {t("Tiongkok", UNTRANSLATED), t("Turki", UNTRANSLATED), 30_000_000_000, 15_000_000_000} <= cells
+    with page.expect_download() as pdf:
+        page.get_by_role("link", name=t("Laporan PDF", "PDF report")).click()
+    pdf.value.save_as(tmp_path / "laporan.pdf")
+    assert (tmp_path / "laporan.pdf").read_bytes().startswith(b"%PDF")
