@@ -865,17 +865,19 @@ class Placement(Provenance):
     class Channel(models.TextChoices):
         """Where a placed product is sold: the channels a dinas reports placements by."""
 
-        MODERN_RETAIL = "ritel_modern", "Ritel modern"
-        SOUVENIR = "oleh_oleh", "Toko oleh-oleh/suvenir"
-        MARKETPLACE = "marketplace", "Marketplace"
-        HOTEL_RESTAURANT = "horeka", "Hotel atau restoran"
-        EXPORT = "ekspor", "Ekspor"
-        OTHER = "lainnya", "Lainnya"
+        MODERN_RETAIL = "ritel_modern", _("Ritel modern")
+        SOUVENIR = "oleh_oleh", _("Toko oleh-oleh/suvenir")
+        MARKETPLACE = "marketplace", _("Marketplace")
+        HOTEL_RESTAURANT = "horeka", _("Hotel atau restoran")
+        EXPORT = "ekspor", _("Ekspor")
+        OTHER = "lainnya", _("Lainnya")
 
     submission = models.OneToOneField(CurationSubmission, on_delete=models.PROTECT, related_name="placement")
     channel = models.CharField(_("saluran"), max_length=15, choices=Channel.choices)
     retailer = models.CharField(
-        _("peritel"), max_length=100, help_text=_("Nama peritel atau pembeli, misalnya Alfamart, Indomaret atau Shopee.")
+        _("peritel"),
+        max_length=100,
+        help_text=_("Nama peritel atau pembeli, misalnya Alfamart, Indomaret atau Shopee."),
     )
     partner = models.CharField(_("mitra/toko"), max_length=150)
     starts_on = models.DateField(_("mulai"))

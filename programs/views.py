@@ -133,12 +133,12 @@ from umkm_portal.accounts import mail_password_link
 
 # Button labels say what the step does, not the status it leads to.
 STEP_LABELS = {
-    BankReferral.Status.SENT: "Kirim ke bank",
-    BankReferral.Status.PROCESSING: "Tandai sedang diproses",
-    BankReferral.Status.APPROVED: "Setujui",
-    BankReferral.Status.REJECTED: "Tolak",
-    BankReferral.Status.DISBURSED: "Catat pencairan",
-    BankReferral.Status.CANCELLED: "Batalkan rujukan",
+    BankReferral.Status.SENT: _("Kirim ke bank"),
+    BankReferral.Status.PROCESSING: _("Tandai sedang diproses"),
+    BankReferral.Status.APPROVED: _("Setujui"),
+    BankReferral.Status.REJECTED: _("Tolak"),
+    BankReferral.Status.DISBURSED: _("Catat pencairan"),
+    BankReferral.Status.CANCELLED: _("Batalkan rujukan"),
 }
 
 

@@ -41,7 +41,11 @@ class KecamatanFilterSet(django_filters.FilterSet):
 
 
 def _document_choice(state, label):
-    texts = {"has": _("Punya %(document)s"), "no": _("Belum punya %(document)s"), "lapsed": _("%(document)s kedaluwarsa")}
+    texts = {
+        "has": _("Punya %(document)s"),
+        "no": _("Belum punya %(document)s"),
+        "lapsed": _("%(document)s kedaluwarsa"),
+    }
     text = str(texts[state] % {"document": label})
     return text[:1].upper() + text[1:]
 

@@ -82,7 +82,8 @@ def export_rows(businesses, *, full_identity):
     for business in iterate_by_pk(businesses, chunk_size=1000):
         with translation.override("id"):  # the national system reads the Indonesian labels, whoever exports
             row = _row(business, full_identity)
-            yield [str(row.get(name, "")) for name in COLUMNS]
+            values = [str(row.get(name, "")) for name in COLUMNS]
+        yield values  # outside the override: the reader of the rows keeps the user's language
 
 
 def _row(business, full_identity):

@@ -458,9 +458,9 @@ class AreaDashboard:
             _("Ekspor per kategori"),
             "bar",
             rows,
-            value_label="Usaha pengekspor",
+            value_label=_("Usaha pengekspor"),
             series=[[total.value for total in self.exports["category"]]],
-            series_labels=["Nilai ekspor (Rp)"],
+            series_labels=[_("Nilai ekspor (Rp)")],
         )
 
     # Placements

@@ -445,8 +445,9 @@ GROUP_COORDINATOR_EXCEPTIONS = {
     "registry:import_upload": {"gc_in": ("403", "403"), "gc_out": ("403", "403")},
     "registry:import_mapping": {"gc_in": ("403", "403"), "gc_out": ("403", "403")},
     "registry:import_preview": {"gc_in": ("403", "403"), "gc_out": ("403", "403")},
-    # the matrix's export job is coordinator A's own
+    # the matrix's export job and registration draft are coordinator A's own
     "reports:job_detail": {"gc_in": ("404", "405")},
+    "registry:registrationdraft_delete": {"gc_in": ("404", "404")},
     "reports:job_download": {"gc_in": ("404", "405")},
     # gc_out works in kecamatan A too: its kecamatan page opens, the other group does not
     "registry:kecamatan_detail": {"gc_out": ("200", "405")},

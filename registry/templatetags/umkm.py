@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_filters import ModelChoiceFilter
 
 from registry import tables
@@ -17,7 +17,8 @@ from registry.models import Business
 
 register = template.Library()
 
-_UNITS = [(10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")]
+# The amount keeps the Indonesian decimal comma in both languages; the unit word is the reader's.
+_UNITS = [(10**12, gettext_lazy("triliun")), (10**9, gettext_lazy("miliar")), (10**6, gettext_lazy("juta"))]
 
 
 def _group(number):

@@ -73,7 +73,7 @@ def test_sumenep(walk, sumenep):
             label=f"{product} · {business}"
         )
         page.get_by_role("button", name=t("Ajukan", "Submit"), exact=True).click()
-        walk.flash("%(name)s diajukan ke kurasi.", UNTRANSLATED, name=product)
+        walk.flash("%(product_name)s diajukan ke kurasi.", UNTRANSLATED, product_name=product)
         page.goto(call_url)
     expect(
         page.get_by_text(

@@ -7,7 +7,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reports.documents import NO_EXPORTS, RECAP_HEADER
+from reports.documents import NO_EXPORTS as _NO_EXPORTS
+from reports.documents import RECAP_HEADER
+
+NO_EXPORTS = str(_NO_EXPORTS)  # in the tests' language, Indonesian
 
 
 def pdf_text(content):
