@@ -136,6 +136,13 @@ def test_sumenep(walk, sumenep):
     for step in range(3):
         expect(steps.nth(step).get_by_role("link")).to_have_text("2")
     walk.seen("dashboard-placements")
+    # Placements by channel: both products in modern retail (Alfamart and Indomaret).
+    by_channel = page.get_by_role(
+        "region", name=t("Tabel: Produk ditempatkan per saluran", "Table: Products placed by channel")
+    )
+    by_channel.scroll_into_view_if_needed()
+    expect(by_channel.get_by_role("row", name=re.compile(t("Ritel modern", "Modern retail")))).to_contain_text("2")
+    walk.seen("dashboard-placements-by-channel")
     steps.nth(2).get_by_role("link").click()
     for product, _, _, _ in PRODUCTS:
         expect(page.get_by_role("link", name=product)).to_be_visible()
