@@ -17,10 +17,11 @@ import io
 import logging
 import tempfile
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registry.background import Superseded, retry_or_fail
 from registry.imports import check_rows, guess_mapping, import_rows, read_sheet, write_failed_rows
@@ -45,7 +46,8 @@ def receive_upload(upload, *, by):
     or moves it on a local disk) and queue its reading; return the new batch."""
     from registry.tasks import read_import
 
-    batch = ImportBatch(user=by, filename=upload.name[:200], status=Status.READING)
+    language = translation.get_language() or settings.LANGUAGE_CODE  # the worker writes its messages in it
+    batch = ImportBatch(user=by, filename=upload.name[:200], status=Status.READING, language=language)
     batch.file.save(upload.name, upload, save=False)
     batch.save()
     read_import.enqueue(batch.pk)

@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registry import cleanup, import_jobs, once, services
 from registry.models import ImportBatch
@@ -13,20 +13,25 @@ from registry.models import ImportBatch
 @task()
 def read_import(batch_id, attempt=1):
     """Read an uploaded sheet: its sheets, header row and rows, the mapping guessed (import_jobs.run_read)."""
-    return import_jobs.run_read(ImportBatch.objects.get(pk=batch_id), attempt=attempt).status
+    batch = ImportBatch.objects.get(pk=batch_id)
+    with translation.override(batch.language):  # its messages in the uploader's language
+        return import_jobs.run_read(batch, attempt=attempt).status
 
 
 @task()
 def check_import(batch_id, attempt=1):
     """Check every row of an uploaded sheet for its preview (registry.import_jobs.run_check)."""
-    return import_jobs.run_check(ImportBatch.objects.get(pk=batch_id), attempt=attempt).status
+    batch = ImportBatch.objects.get(pk=batch_id)
+    with translation.override(batch.language):  # each row's errors in the uploader's language
+        return import_jobs.run_check(batch, attempt=attempt).status
 
 
 @task()
 def import_batch(batch_id, attempt=1):
     """Write an uploaded sheet's rows (registry.import_jobs.run_import); return the batch's status."""
-    batch = import_jobs.run_import(ImportBatch.objects.get(pk=batch_id), attempt=attempt)
-    return batch.status
+    batch = ImportBatch.objects.get(pk=batch_id)
+    with translation.override(batch.language):
+        return import_jobs.run_import(batch, attempt=attempt).status
 
 
 @task()

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from registry.background import Superseded, retry_or_fail
@@ -34,7 +34,8 @@ def run_job(job, *, attempt=1):
     job.refresh_from_db()
     mine = ReportJob.objects.filter(pk=job.pk, started_at=started)
     try:
-        _business_xlsx(job, mine)
+        with translation.override(job.language):  # the requester's language, whatever the worker's
+            _business_xlsx(job, mine)
     except Superseded:
         logger.warning("report job %s: another run took it over; this one stops", job.pk)
     except Exception as error:

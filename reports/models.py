@@ -92,6 +92,8 @@ class ReportJob(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("jenis"), max_length=30)
     params = models.JSONField(_("filter"), default=dict)
+    # The file is written in the language of the person who asked for it, not the worker's.
+    language = models.CharField(_("bahasa"), max_length=10, default=settings.LANGUAGE_CODE)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(_("jumlah baris"), default=0)
     done = models.PositiveIntegerField(_("baris selesai"), default=0)

@@ -2,9 +2,10 @@
 queued. Views and commands call these; what they read and check lives beside them (snapshots.py,
 official.py, jobs.py)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from registry.imports import read_sheet
@@ -62,6 +63,8 @@ def start_job(request, *, kind, params):
     """Queue a job for the user, with its task, in the request's transaction."""
     from reports.tasks import make_report
 
-    job = ReportJob.objects.create(user=request.user, kind=kind, params=params)
+    job = ReportJob.objects.create(
+        user=request.user, kind=kind, params=params, language=translation.get_language() or settings.LANGUAGE_CODE
+    )
     make_report.enqueue(job.pk)
     return job

@@ -110,6 +110,8 @@ class ImportBatch(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filename = models.CharField(_("nama berkas"), max_length=200)
+    # The worker reads and checks the file in the uploader's language: the row messages it stores are theirs.
+    language = models.CharField(_("bahasa"), max_length=10, default=settings.LANGUAGE_CODE)
     file = models.FileField(_("berkas"), upload_to=_import_path)
     headers = models.JSONField(_("judul kolom"), default=list)
     mapping = models.JSONField(_("pemetaan kolom"), default=dict)

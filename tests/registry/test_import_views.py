@@ -63,6 +63,23 @@ def test_a_coordinator_uploads_maps_previews_and_imports_the_valid_rows(client, 
     assert Business.objects.count() == 1
 
 
+def test_an_upload_in_english_is_read_and_checked_in_english(client, coordinator_a):
+    """Before: the worker wrote every row's error in its own language, Indonesian, for an English reader."""
+    from django.conf import settings
+
+    client.force_login(coordinator_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = upload(client)
+    mapping = {"col_0": "owner_name", "col_1": "nik", "col_2": "business_name", "col_3": "kecamatan", "col_4": "desa"}
+    mapped = client.post(response["Location"], {**mapping, "col_5": "revenue"})
+    run_tasks()
+    preview = client.get(mapped["Location"]).content.decode()
+
+    assert ImportBatch.objects.get().language == "en"
+    assert "The NIK must be 16 digits; 13 digits were entered." in preview
+    assert "NIK harus 16 digit" not in preview
+
+
 def test_all_or_nothing_writes_nothing_and_says_so(client, coordinator_a):
     client.force_login(coordinator_a)
     upload(client)

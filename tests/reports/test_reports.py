@@ -230,6 +230,22 @@ def test_a_large_excel_export_runs_in_the_background_with_progress(client, world
     assert AccessLog.objects.filter(object_type="business", action="export", row_count=2).exists()
 
 
+@override_settings(EXPORT_INLINE_MAX_ROWS=2)
+def test_a_background_export_is_written_in_the_language_of_who_asked(client, world, coordinator_a):
+    """Before: the worker wrote every file in its own language, Indonesian, whatever the requester read."""
+    from django.conf import settings
+
+    client.force_login(coordinator_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(reverse("reports:business_export_job"), {"verification": "terverifikasi"})
+    run_tasks()
+
+    job = ReportJob.objects.get()
+    download = client.get(reverse("reports:job_download", args=[job.token]))
+    header = sheet_rows(b"".join(download.streaming_content))[0]
+    assert (job.language, job.status, header[0]) == ("en", "selesai", "Business name")
+
+
 def test_a_job_belongs_to_the_user_who_asked(client, world, coordinator_a, coordinator_b):
     job = ReportJob.objects.create(user=coordinator_a, kind="business_xlsx", params={})
     run_job(job)
