@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programs.models import (
     BankReferral,
@@ -150,7 +151,7 @@ class ExportFacilitationTable(tables.Table):
     country = tables.Column(_("Negara"), accessor="country_name", order_by=("country",))
     buyer = tables.Column(_("Pembeli"))
     value = tables.TemplateColumn(
-        "{% load umkm %}{{ record.value|rupiah }}", verbose_name=_("Nilai"), order_by=("value",)
+        "{% load umkm %}{{ record.value|rupiah }}", verbose_name=pgettext_lazy("uang", "Nilai"), order_by=("value",)
     )
 
     class Meta:

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
@@ -1559,7 +1560,7 @@ class ExportFacilitationListView(ProgramListView):
         (_("Produk"), lambda x: x.product.name if x.product else ""),
         (_("Negara"), lambda x: x.country_name),
         (_("Pembeli"), lambda x: x.buyer),
-        (_("Nilai"), lambda x: _money(x.value)),
+        (pgettext_lazy("uang", "Nilai"), lambda x: _money(x.value)),
         (_("Fasilitator"), lambda x: x.organiser),
     ]
 
