@@ -11,6 +11,7 @@ import datetime
 import functools
 import io
 import random
+import re
 import uuid
 import zipfile
 
@@ -530,22 +531,29 @@ def dinas_xlsx(
     for name in extra_sheets:
         if name != "Petunjuk":
             workbook.create_sheet(name)["A1"] = f"Rekap {name}"
-    fixed = datetime.datetime(2025, 3, 14, 9, 0)
     workbook.properties.creator = workbook.properties.lastModifiedBy = "Kecamatan"
-    workbook.properties.created = workbook.properties.modified = fixed
+    workbook.properties.created = datetime.datetime(2025, 3, 14, 9, 0)
     out = io.BytesIO()
     workbook.save(out)
     return _fixed_zip_times(out.getvalue())
 
 
 def _fixed_zip_times(data):
-    """The same zip with every entry dated 2025-03-14, so that a seeded build gives the same bytes."""
+    """The same zip with every entry dated 2025-03-14, so that a seeded build gives the same bytes.
+
+    openpyxl stamps the save time into docProps/core.xml whatever the properties say, so that
+    stamp is set back to the creation time here too."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 3, 14, 9, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>2025-03-14T09:00:00Z\g<2>", content
+                )
+            target.writestr(fixed, content)
     return out.getvalue()
 
 
