@@ -1,4 +1,5 @@
-"""Program records: banks and their officers, bank referrals (trainings, curation and more to come)."""
+"""Program records: banks and their officers, bank referrals, trainings, mentoring, curation, placements,
+export facilitation; and (programs.models.market) the catalogue, buyer inquiries and selling events."""
 
 import secrets
 
@@ -989,3 +990,13 @@ class ExportFacilitation(Provenance):
     @property
     def country_name(self):
         return COUNTRY_NAMES.get(self.country, self.country)
+
+
+from programs.models.market import (  # noqa: E402, F401  (they build on the models above)
+    EventBooth,
+    Inquiry,
+    InquiryStep,
+    Listing,
+    ListingConsent,
+    MarketEvent,
+)
