@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs import views
+from programs import catalogue_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -47,4 +47,13 @@ urlpatterns = [
     path("peserta/<int:pk>/keputusan/", views.EnrollmentDecisionView.as_view(), name="enrollment_decide"),
     path("peserta/<int:pk>/sertifikat/", views.CertificateView.as_view(), name="enrollment_certificate"),
     path("sertifikat/<str:code>/", views.CertificateVerifyView.as_view(), name="certificate_verify"),
+]
+
+# The public catalogue's staff side (issue 20, item 2): consent and listings.
+urlpatterns += [
+    path("usaha/<int:pk>/persetujuan-katalog/", catalogue_views.ConsentRecordView.as_view(), name="consent_record"),
+    path("persetujuan-katalog/<int:pk>/cabut/", catalogue_views.ConsentWithdrawView.as_view(), name="consent_withdraw"),
+    path("produk/<int:pk>/katalog/", catalogue_views.ListingEditView.as_view(), name="listing_edit"),
+    path("produk/<int:pk>/katalog/turunkan/", catalogue_views.ListingUnlistView.as_view(), name="listing_unlist"),
+    path("katalog-kelola/", catalogue_views.ListingListView.as_view(), name="listing_list"),
 ]
