@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs import inquiry_views, views
+from programs import catalogue_views, inquiry_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -58,4 +58,13 @@ urlpatterns = [
     path("permintaan-pembeli/", inquiry_views.InquiryListView.as_view(), name="inquiry_list"),
     path("permintaan-pembeli/baru/", inquiry_views.InquiryCreateView.as_view(), name="inquiry_create"),
     path("permintaan-pembeli/<int:pk>/", inquiry_views.InquiryDetailView.as_view(), name="inquiry_detail"),
+]
+
+# The public catalogue's staff side (issue 20, item 2): consent and listings.
+urlpatterns += [
+    path("usaha/<int:pk>/persetujuan-katalog/", catalogue_views.ConsentRecordView.as_view(), name="consent_record"),
+    path("persetujuan-katalog/<int:pk>/cabut/", catalogue_views.ConsentWithdrawView.as_view(), name="consent_withdraw"),
+    path("produk/<int:pk>/katalog/", catalogue_views.ListingEditView.as_view(), name="listing_edit"),
+    path("produk/<int:pk>/katalog/turunkan/", catalogue_views.ListingUnlistView.as_view(), name="listing_unlist"),
+    path("katalog-kelola/", catalogue_views.ListingListView.as_view(), name="listing_list"),
 ]
