@@ -22,6 +22,8 @@ from programs.models import (
     CurationSubmission,
     Enrollment,
     ExportFacilitation,
+    Listing,
+    ListingConsent,
     MentoringVisit,
     Training,
     TrainingSession,
@@ -66,6 +68,8 @@ MATRIX = {
     "programs:bankreferral_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_step": ("302 405 405 405 405 405 405", "302 302 404 302 404 302 302"),
     "programs:certificate_verify": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:consent_record": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:consent_withdraw": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:curationcall_cancel": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:curationcall_create": ("302 403 403 200 200 403 200", "302 403 403 400 400 403 400"),
     "programs:curationcall_detail": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
@@ -83,6 +87,9 @@ MATRIX = {
     "programs:exportfacilitation_create": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:exportfacilitation_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:exportfacilitation_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:listing_edit": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:listing_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:listing_unlist": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:mentoringvisit_create": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:mentoringvisit_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:mentoringvisit_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
@@ -265,6 +272,8 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
     job.file.save("usaha.xlsx", ContentFile(b"PK"), save=True)
     assert Product.objects.filter(pk=product.pk).exists()
     draft = RegistrationDraft.objects.create(user=coordinator, data={"business-name": "Draf Matriks"})
+    consent = ListingConsent.objects.create(business=business, evidence="Formulir", recorded_by=coordinator)
+    Listing.objects.create(product=product, listed_by=coordinator)
     return {
         "registry:kecamatan_detail": {"pk": kec_a.pk},
         "registry:business_detail": {"pk": business.pk},
@@ -300,6 +309,10 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "programs:curationsubmission_detail": {"pk": submission.pk},
         "programs:curationsubmission_action": {"pk": submission.pk, "action": "nilai"},
         "programs:exportfacilitation_create": {"pk": business.pk},
+        "programs:consent_record": {"pk": business.pk},
+        "programs:consent_withdraw": {"pk": consent.pk},
+        "programs:listing_edit": {"pk": product.pk},
+        "programs:listing_unlist": {"pk": product.pk},
         "programs:mentoringvisit_detail": {"pk": visit.pk},
         "programs:exportfacilitation_detail": {"pk": export.pk},
         "programs:training_detail": {"pk": training.pk},
