@@ -1,6 +1,9 @@
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path, re_path
 
-from programs import views
+from programs import catalogue, views
+from programs.sitemaps import SITEMAPS
+from umkm_portal.routers import reads_primary
 
 app_name = "programs"
 urlpatterns = [
@@ -47,4 +50,25 @@ urlpatterns = [
     path("peserta/<int:pk>/keputusan/", views.EnrollmentDecisionView.as_view(), name="enrollment_decide"),
     path("peserta/<int:pk>/sertifikat/", views.CertificateView.as_view(), name="enrollment_certificate"),
     path("sertifikat/<str:code>/", views.CertificateVerifyView.as_view(), name="certificate_verify"),
+]
+
+# The public catalogue (no login): programs/catalogue.py
+urlpatterns += [
+    path("katalog/", catalogue.CatalogueHomeView.as_view(), name="catalogue_home"),
+    path("katalog/produk/<int:pk>/", catalogue.CatalogueProductView.as_view(), name="catalogue_product"),
+    path("katalog/usaha/<int:pk>/", catalogue.CatalogueBusinessView.as_view(), name="catalogue_business"),
+    re_path(
+        r"^katalog/foto/(?P<pk>[0-9]+)/(?P<size>kecil|sedang|besar)\.jpg$",
+        catalogue.CataloguePhotoView.as_view(),
+        name="catalogue_photo",
+    ),
+    re_path(r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/$", catalogue.CatalogueView.as_view(), name="catalogue"),
+    path(
+        "sitemap.xml",
+        reads_primary(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "programs:sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", reads_primary(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("robots.txt", catalogue.robots_txt, name="robots"),
 ]
