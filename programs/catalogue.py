@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView, View
 from django_filters.views import FilterView
 
@@ -304,6 +305,7 @@ class CataloguePhotoView(View):
 #
 
 
+@require_safe
 def robots_txt(request):
     """Crawlers may read the catalogue (and its static files), nothing of the staff's portal."""
     sitemap = request.build_absolute_uri(reverse("programs:sitemap"))

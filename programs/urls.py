@@ -1,5 +1,6 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
+from django.views.decorators.http import require_safe
 
 from programs import catalogue, views
 from programs.sitemaps import SITEMAPS
@@ -65,10 +66,15 @@ urlpatterns += [
     re_path(r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/$", catalogue.CatalogueView.as_view(), name="catalogue"),
     path(
         "sitemap.xml",
-        reads_primary(sitemap_views.index),
+        require_safe(reads_primary(sitemap_views.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "programs:sitemap_section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", reads_primary(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path(
+        "sitemap-<section>.xml",
+        require_safe(reads_primary(sitemap_views.sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", catalogue.robots_txt, name="robots"),
 ]
