@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0027_import_batch_language'),
+        ('registry', '0028_submitted_form_without_login'),
     ]
 
     operations = [
