@@ -48,3 +48,26 @@ urlpatterns = [
     path("peserta/<int:pk>/sertifikat/", views.CertificateView.as_view(), name="enrollment_certificate"),
     path("sertifikat/<str:code>/", views.CertificateVerifyView.as_view(), name="certificate_verify"),
 ]
+
+# The printable catalogue and the buyer-desk sheet (no login): programs/catalogue_file_views.py
+from django.urls import re_path  # noqa: E402  (kept beside its routes: other routes are added above)
+
+from programs import catalogue_file_views  # noqa: E402
+
+urlpatterns += [
+    re_path(
+        r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.pdf$",
+        catalogue_file_views.CatalogueFileView.as_view(file_format="pdf"),
+        name="catalogue_pdf",
+    ),
+    re_path(
+        r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.xlsx$",
+        catalogue_file_views.CatalogueFileView.as_view(file_format="xlsx"),
+        name="catalogue_sheet",
+    ),
+    re_path(
+        r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.csv$",
+        catalogue_file_views.CatalogueFileView.as_view(file_format="csv"),
+        name="catalogue_csv",
+    ),
+]
