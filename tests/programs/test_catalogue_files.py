@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import os
+import re
 
 import pytest
 from django.urls import reverse
@@ -17,7 +18,7 @@ from programs.models import CatalogueFile, CurationCall, CurationSubmission, Lis
 from programs.tasks import build_catalogue_file
 from registry.models import ProductPhoto
 from registry.services import add_product_photo
-from tests.factories import jpeg_upload, make_business, make_document, make_product
+from tests.factories import jpeg_upload, make_business, make_document, make_product, make_region
 from tests.worker import run_tasks
 
 TODAY = timezone.localdate()
@@ -414,3 +415,41 @@ def test_a_photo_missing_from_storage_prints_the_entry_without_it(client, listed
     photo.thumbnail.storage.delete(photo.thumbnail.name)
 
     assert "Lumpia Bandeng" in pdf_text(body(fetch(client, PDF)))
+
+
+def test_every_role_gets_the_same_public_file(client, listed, coordinator_b, dinas_other):
+    listed("Lumpia Bandeng")
+    anonymous = body(fetch(client, SHEET))
+
+    for user in (coordinator_b, dinas_other):
+        client.force_login(user)
+        response = client.get(SHEET)
+
+        assert response.status_code == 200
+        assert body(response) == anonymous
+
+
+def test_a_missing_kabupaten_and_one_without_a_catalogue_look_the_same(client, listed, kec_other_kabupaten):
+    listed("Garam Sumenep", kecamatan=kec_other_kabupaten)
+    make_region("35.15.12")
+
+    without = client.get(PDF)
+    missing = client.get(reverse("programs:catalogue_pdf", args=["35.99"]))
+
+    assert without.status_code == missing.status_code == 404
+    # Without what differs on every response (CSRF tokens) and the page's own URL (the language switch).
+    token = re.compile(rb'"X-CSRFToken": "[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"|name="next" value="[^"]*"')
+    assert token.sub(b"", without.content) == token.sub(b"", missing.content)
+
+
+def test_the_links_include_carries_the_page_filters():
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "programs/includes/_catalogue_files.html", {"code": "35.15", "query": "category=makanan&export_ready=on"}
+    )
+
+    assert 'href="/katalog/35.15/katalog.pdf?category=makanan&amp;export_ready=on"' in html
+    assert 'href="/katalog/35.15/katalog.pdf?category=makanan&amp;export_ready=on&amp;lang=en"' in html
+    assert 'href="/katalog/35.15/katalog.xlsx?category=makanan&amp;export_ready=on"' in html
+    assert 'href="/katalog/35.15/katalog.csv?category=makanan&amp;export_ready=on"' in html
