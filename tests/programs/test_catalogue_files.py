@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from programs import catalogue_cache, catalogue_files
+from programs.catalogue_services import withdraw_consent
 from programs.models import CatalogueFile, CurationCall, CurationSubmission, Listing, ListingConsent
 from programs.tasks import build_catalogue_file
 from registry.models import ProductPhoto
@@ -293,11 +294,9 @@ def test_a_withdrawn_consent_makes_the_old_file_unreachable_at_once(
     gone = listed("Otak-otak Bandeng")
     assert "Otak-otak Bandeng" in pdf_text(body(fetch(client, PDF)))
 
+    consent = ListingConsent.objects.active().get(business=gone.business)
     with django_capture_on_commit_callbacks(execute=True):
-        ListingConsent.objects.filter(business=gone.business).update(
-            withdrawn_at=timezone.now(), withdrawn_by=dinas_sidoarjo
-        )
-        catalogue_cache.forget_business(gone.business)
+        withdraw_consent(consent, reason="Pemilik meminta berhenti tampil", version=consent.version, by=dinas_sidoarjo)
     waiting = client.get(PDF)
 
     assert waiting.status_code == 202  # the old file is never served again
@@ -453,3 +452,13 @@ def test_the_links_include_carries_the_page_filters():
     assert 'href="/katalog/35.15/katalog.pdf?category=makanan&amp;export_ready=on&amp;lang=en"' in html
     assert 'href="/katalog/35.15/katalog.xlsx?category=makanan&amp;export_ready=on"' in html
     assert 'href="/katalog/35.15/katalog.csv?category=makanan&amp;export_ready=on"' in html
+
+
+def test_the_staff_catalogue_list_links_to_the_files_of_the_users_kabupaten(client, dinas_sidoarjo, coordinator_a):
+    for user in (dinas_sidoarjo, coordinator_a):
+        client.force_login(user)
+
+        page = client.get(reverse("programs:listing_list")).content.decode()
+
+        assert 'href="/katalog/35.15/katalog.pdf"' in page
+        assert 'href="/katalog/35.15/katalog.xlsx"' in page

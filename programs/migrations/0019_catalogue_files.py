@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0016_catalogue_inquiries_and_events'),
+        ('programs', '0018_listing_unlist_reason_and_export_ready'),
         ('registry', '0027_import_batch_language'),
     ]
 
