@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 
-from programs import catalogue, catalogue_views, inquiry_views, views
+from programs import catalogue, catalogue_file_views, catalogue_views, inquiry_views, views
 from programs.sitemaps import SITEMAPS
 from umkm_portal.routers import reads_primary
 
@@ -97,4 +97,23 @@ urlpatterns += [
         name="sitemap_section",
     ),
     path("robots.txt", catalogue.robots_txt, name="robots"),
+]
+
+# The printable catalogue and the buyer-desk sheet (no login): programs/catalogue_file_views.py
+urlpatterns += [
+    re_path(
+        r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.pdf$",
+        catalogue_file_views.CatalogueFileView.as_view(file_format="pdf"),
+        name="catalogue_pdf",
+    ),
+    re_path(
+        r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.xlsx$",
+        catalogue_file_views.CatalogueFileView.as_view(file_format="xlsx"),
+        name="catalogue_sheet",
+    ),
+    re_path(
+        r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.csv$",
+        catalogue_file_views.CatalogueFileView.as_view(file_format="csv"),
+        name="catalogue_csv",
+    ),
 ]
