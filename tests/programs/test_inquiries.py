@@ -191,7 +191,7 @@ def test_a_bot_filling_the_honeypot_gets_the_same_answer_and_nothing_is_stored(c
         ("destination", "D" * 151, "paling banyak 150 karakter"),
         ("message", "M" * 2001, "paling banyak 2000 karakter"),
         ("quantity", "0", "lebih besar dari atau sama dengan 1"),
-        ("quantity", "99999999999", "kurang dari atau sama dengan"),
+        ("quantity", "99999999999", "lebih kecil dari atau sama dengan"),
         ("buyer_phone", "12", "Nomor telepon tidak dikenali"),
         ("destination_country", "XX", "bukan salah satu dari pilihan"),
         ("needed_by", "2020-01-01", "Tanggal ini sudah lewat"),
@@ -302,14 +302,14 @@ def test_a_wrong_token_answers_404(client, listed):
 
 
 def _new_inquiry(product, **fields):
-    inquiry = Inquiry(
-        buyer_name="Rina",
-        buyer_kind="toko",
-        buyer_email="rina@contoh.id",
-        quantity=50,
-        destination="Surabaya",
-        **fields,
-    )
+    defaults = {
+        "buyer_name": "Rina",
+        "buyer_kind": "toko",
+        "buyer_email": "rina@contoh.id",
+        "quantity": 50,
+        "destination": "Surabaya",
+    }
+    inquiry = Inquiry(**(defaults | fields))
     return inquiries.submit_inquiry(product, inquiry, language="id", **SITE)
 
 
@@ -593,3 +593,71 @@ def test_steps_are_kept_with_the_inquiry(listed, coordinator_a):
     inquiry = _new_inquiry(listed)
     inquiries.move_inquiry(inquiry, to_status="dihubungi", by=coordinator_a, version=1)
     assert InquiryStep.objects.filter(inquiry=inquiry).count() == 2
+
+
+#
+# Figures on the dashboard
+#
+
+
+def _dashboard_figures(user, **params):
+    from types import SimpleNamespace
+
+    from django.http import QueryDict
+
+    from reports.figures import AreaDashboard, InquiryFigures
+
+    data = QueryDict(mutable=True)
+    data.update(params)
+    return InquiryFigures(AreaDashboard(SimpleNamespace(user=user, GET=data), data))
+
+
+def test_the_dashboard_counts_inquiries_orders_and_time_to_first_contact(
+    client, listed, kec_b, dinas_sidoarjo, coordinator_a
+):
+    ordered = _ordered(listed, coordinator_a)
+    Inquiry.objects.filter(pk=ordered.pk).update(
+        created_at=ordered.first_contact_at - datetime.timedelta(hours=50)
+    )  # asked two days and two hours before the call
+    _new_inquiry(listed)
+    elsewhere = make_product(make_business(kec_b, category="kerajinan"))
+    _list_publicly(elsewhere, dinas_sidoarjo)
+    _new_inquiry(elsewhere, buyer_kind="eksportir")
+    client.force_login(dinas_sidoarjo)
+
+    page = client.get(reverse("reports:dashboard")).content.decode()
+
+    figures = {figure.label: figure.value for figure in _dashboard_figures(dinas_sidoarjo).figures()}
+    assert figures == {
+        "Permintaan pembeli": 3,
+        "Belum dihubungi": 2,
+        "Menjadi pesanan": 1,
+        "Nilai pesanan": 5_000_000,
+        "Ditempatkan atau diekspor": 0,
+    }
+    assert "Median waktu sampai pembeli pertama dihubungi: 2 hari 2 jam." in page
+    assert "Permintaan pembeli per jenis pembeli (saluran)" in page
+    only_b = _dashboard_figures(dinas_sidoarjo, kecamatan=kec_b.pk)
+    assert [f.value for f in only_b.figures()][:3] == [1, 1, 0]
+    kinds = {row.label: row.value for row in only_b.per_buyer_kind().rows}
+    assert kinds == {"Eksportir atau pembeli luar negeri": 1}
+    months = _dashboard_figures(dinas_sidoarjo).per_month().rows
+    assert sum(row.value for row in months) == 3
+    csv = client.get(reverse("reports:dashboard"), {"unduh": "csv", "grafik": "permintaan_kategori"})
+    assert csv.status_code == 200 and "Kerajinan" in csv.content.decode()
+    client.force_login(coordinator_a)  # a coordinator's dashboard: their kecamatan only
+    assert [f.value for f in _dashboard_figures(coordinator_a).figures()][:2] == [2, 1]
+
+
+def test_the_dashboards_inquiry_figures_take_five_queries_whatever_the_rows(
+    listed, dinas_sidoarjo, django_assert_num_queries
+):
+    for _ in range(4):
+        _new_inquiry(listed)
+    _dashboard_figures(dinas_sidoarjo).figures()  # the user's area codes are read once per user object
+
+    figures = _dashboard_figures(dinas_sidoarjo)
+    with django_assert_num_queries(5):
+        figures.figures()
+        figures.median_contact  # noqa: B018
+        figures.charts()
