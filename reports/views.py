@@ -39,7 +39,8 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.dashboard = AreaDashboard(request, request.GET)
         # Buyer inquiries are counted live, beside the cached figures (reports.figures.InquiryFigures).
-        self.inquiry_figures = InquiryFigures(self.dashboard) if request.user.has_perm("programs.view_inquiry") else None
+        may_see = request.user.has_perm("programs.view_inquiry")
+        self.inquiry_figures = InquiryFigures(self.dashboard) if may_see else None
         if request.GET.get("unduh") == "csv":
             chart = self.dashboard.chart(request.GET.get("grafik"))
             if chart is None and self.inquiry_figures is not None:
