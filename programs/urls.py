@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs import views
+from programs import event_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -47,4 +47,13 @@ urlpatterns = [
     path("peserta/<int:pk>/keputusan/", views.EnrollmentDecisionView.as_view(), name="enrollment_decide"),
     path("peserta/<int:pk>/sertifikat/", views.CertificateView.as_view(), name="enrollment_certificate"),
     path("sertifikat/<str:code>/", views.CertificateVerifyView.as_view(), name="certificate_verify"),
+    # Selling events (pameran, bazar, belanja produk lokal): programs/event_views.py
+    path("acara/", event_views.MarketEventListView.as_view(), name="event_list"),
+    path("acara/baru/", event_views.MarketEventCreateView.as_view(), name="event_create"),
+    path("acara/<int:pk>/", event_views.MarketEventDetailView.as_view(), name="event_detail"),
+    path("acara/<int:pk>/ubah/", event_views.MarketEventUpdateView.as_view(), name="event_update"),
+    path("acara/<int:pk>/peserta/", event_views.MarketEventAddBoothsView.as_view(), name="event_add_booths"),
+    path("acara/<int:pk>/penjualan/", event_views.MarketEventSalesView.as_view(), name="event_sales"),
+    path("acara/<int:pk>/peserta.csv", event_views.MarketEventExportView.as_view(), name="event_export"),
+    path("acara/stan/<int:pk>/hapus/", event_views.EventBoothRemoveView.as_view(), name="eventbooth_remove"),
 ]
