@@ -6,6 +6,7 @@ from programs.demo import (
     demo_bank_logins,
     load_demo_banks,
     load_demo_curation,
+    load_demo_events,
     load_demo_exports,
     load_demo_referrals,
     load_demo_trainings,
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             trainings = load_demo_trainings()
             calls = load_demo_curation()
             exports = load_demo_exports()
+            events = load_demo_events()
             rows = demo_logins() + demo_bank_logins()
             if dry_run:
                 transaction.set_rollback(True)
@@ -49,6 +51,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<{width}}  {role:<22} {area}")
         self.stdout.write(
             f"{len(rows)} demo users ready; added {members} members, {referrals} bank referrals, "
-            f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports"
+            f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports, {events} selling events"
             f"{' (dry run, rolled back)' if dry_run else ''}"
         )
