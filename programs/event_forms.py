@@ -61,7 +61,7 @@ class BoothRowForm(forms.Form):
 
     version = forms.IntegerField(min_value=0, max_value=2**31 - 1)
     booth = forms.CharField(max_length=30, required=False)
-    sales = RupiahField(required=False, max_length=30)
+    sales = RupiahField(required=False)
     transactions = forms.IntegerField(min_value=0, max_value=10_000_000, required=False)
 
     def clean_sales(self):

@@ -229,7 +229,9 @@ class MarketEventAddBoothsView(MarketEventDetailView):
             )
         if not refused:
             return redirect(event)
-        messages.error(request, _("Sebagian usaha belum ditambahkan: lihat alasannya di daftar."))
+        messages.error(
+            request, _("Sebagian usaha belum ditambahkan: %(reasons)s") % {"reasons": " ".join(refused.values())}
+        )
         self.object, self.refused = event, refused
         return self.render_to_response(self.get_context_data(object=event), status=400)
 
