@@ -52,6 +52,7 @@ def cached(user, params, compute):
 def figures_html(dashboard):
     """The dashboard's figures, rendered (reports/partials/_dashboard_figures.html)."""
     from reports.figures import event_figures
+
     context = {
         "dashboard": dashboard,
         "totals": dashboard.totals(),
