@@ -21,9 +21,11 @@ from programs.models import (
     CurationCriterion,
     CurationSubmission,
     Enrollment,
+    EventBooth,
     ExportFacilitation,
     Listing,
     ListingConsent,
+    MarketEvent,
     MentoringVisit,
     Training,
     TrainingSession,
@@ -103,6 +105,14 @@ MATRIX = {
     "programs:enrollment_certificate": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:enrollment_decide": ("302 403 403 405 405 403 405", "302 403 403 302 404 403 302"),
     "programs:enrollment_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:event_add_booths": ("302 405 405 405 405 403 405", "302 302 302 302 404 403 302"),
+    "programs:event_create": ("302 403 403 200 200 403 200", "302 403 403 400 400 403 400"),
+    "programs:event_detail": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
+    "programs:event_export": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
+    "programs:event_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:event_sales": ("302 405 405 405 405 403 405", "302 302 302 302 404 403 302"),
+    "programs:event_update": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
+    "programs:eventbooth_remove": ("302 405 405 405 405 403 405", "302 302 404 302 404 403 302"),
     "programs:export_report": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
     "programs:exportfacilitation_create": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:exportfacilitation_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
@@ -288,6 +298,17 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
     run_check(batch)  # as a worker checks it: the preview has rows to show
     group = BusinessGroup.objects.create(name="Kelompok Matriks", kecamatan=kec_a)
     business.groups.add(group)
+    event = MarketEvent.objects.create(
+        name="Bazar Matriks",
+        kind="bazar",
+        kabupaten=kab_sidoarjo,
+        place="Alun-alun",
+        starts_on=today,
+        ends_on=today,
+        created_by=dinas,
+    )
+    # Its sales are recorded, so the removal POST is refused and the booth stays for the next role.
+    booth = EventBooth.objects.create(event=event, business=business, booth="A1", sales=100_000, transactions=3)
     job = ReportJob.objects.create(user=coordinator, kind="business_xlsx", status="selesai")
     job.file.save("usaha.xlsx", ContentFile(b"PK"), save=True)
     assert Product.objects.filter(pk=product.pk).exists()
@@ -337,6 +358,12 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "programs:listing_unlist": {"pk": product.pk},
         "programs:mentoringvisit_detail": {"pk": visit.pk},
         "programs:exportfacilitation_detail": {"pk": export.pk},
+        "programs:event_detail": {"pk": event.pk},
+        "programs:event_update": {"pk": event.pk},
+        "programs:event_add_booths": {"pk": event.pk},
+        "programs:event_sales": {"pk": event.pk},
+        "programs:event_export": {"pk": event.pk},
+        "programs:eventbooth_remove": {"pk": booth.pk},
         "programs:training_detail": {"pk": training.pk},
         "programs:training_nominate": {"pk": training.pk},
         "programs:training_completion": {"pk": training.pk},
