@@ -53,7 +53,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<{width}}  {role:<22} {area}")
         self.stdout.write(
             f"{len(rows)} demo users ready; added {members} members, {referrals} bank referrals, "
-            f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports, {inquiries} buyer inquiries, "
-            f"{events} selling events"
+            f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports, "
+            f"{inquiries} buyer inquiries, {events} selling events"
             f"{' (dry run, rolled back)' if dry_run else ''}"
         )
