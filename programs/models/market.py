@@ -10,11 +10,14 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from programs.models import CurationSubmission, ExportFacilitation, Placement
 from registry.countries import validate_country
 from registry.models import Business, Kabupaten, Product
+from registry.models.members import move_version
 from registry.models.regions import area_codes_seen_by
 
 #
@@ -240,7 +243,9 @@ class Inquiry(models.Model):
     buyer_name = models.CharField(_("nama pembeli"), max_length=120)
     buyer_organisation = models.CharField(_("perusahaan atau instansi"), max_length=150, blank=True)
     buyer_kind = models.CharField(_("jenis pembeli"), max_length=10, choices=BuyerKind.choices)
-    buyer_email = models.EmailField(_("e-mail pembeli"), max_length=254)
+    # Required on the public form; a staff-recorded inquiry (a phone call, an office's order at an event)
+    # may have none, and then no status link is mailed.
+    buyer_email = models.EmailField(_("e-mail pembeli"), max_length=254, blank=True)
     buyer_phone = models.CharField(_("telepon pembeli"), max_length=30, blank=True)
     quantity = models.PositiveIntegerField(_("jumlah"))
     destination = models.CharField(_("tujuan pengiriman"), max_length=150)
@@ -263,6 +268,8 @@ class Inquiry(models.Model):
     closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
     # The buyer's private status link carries a token; only its SHA-256 is stored.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # When the worker mailed the status link (programs.tasks.mail_inquiry_link); empty until then.
+    link_sent_at = models.DateTimeField(_("tautan status dikirim"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -291,6 +298,9 @@ class Inquiry(models.Model):
 
     def __str__(self):
         return f"{self.buyer_organisation or self.buyer_name} → {self.product or self.business}"
+
+    def get_absolute_url(self):
+        return reverse("programs:inquiry_detail", args=[self.pk])
 
     @staticmethod
     def hash_token(token):
@@ -355,9 +365,11 @@ class MarketEvent(models.Model):
     note = models.TextField(_("catatan"), max_length=2000, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = MarketEventQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -373,6 +385,13 @@ class MarketEvent(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        move_version(self, kwargs)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("programs:event_detail", args=[self.pk])
 
 
 class EventBooth(models.Model):
@@ -390,6 +409,8 @@ class EventBooth(models.Model):
     )
     sales_recorded_at = models.DateTimeField(_("penjualan dicatat"), null=True, blank=True)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "booth", "pk"]
@@ -410,3 +431,10 @@ class EventBooth(models.Model):
 
     def __str__(self):
         return f"{self.business} @ {self.event}"
+
+    def save(self, *args, **kwargs):
+        move_version(self, kwargs)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.event.get_absolute_url()

@@ -7,7 +7,9 @@ from programs.demo import (
     load_demo_banks,
     load_demo_catalogue,
     load_demo_curation,
+    load_demo_events,
     load_demo_exports,
+    load_demo_inquiries,
     load_demo_referrals,
     load_demo_trainings,
 )
@@ -42,6 +44,8 @@ class Command(BaseCommand):
             calls = load_demo_curation()
             exports = load_demo_exports()
             listings = load_demo_catalogue()
+            inquiries = load_demo_inquiries()
+            events = load_demo_events()
             rows = demo_logins() + demo_bank_logins()
             if dry_run:
                 transaction.set_rollback(True)
@@ -52,6 +56,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(rows)} demo users ready; added {members} members, {referrals} bank referrals, "
             f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports, "
-            f"{listings} catalogue listings"
+            f"{listings} catalogue listings, {inquiries} buyer inquiries, {events} selling events"
             f"{' (dry run, rolled back)' if dry_run else ''}"
         )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0016_catalogue_inquiries_and_events'),
+        ('programs', '0017_inquiry_link_sent_and_staff_recorded'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
