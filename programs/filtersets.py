@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -203,7 +203,13 @@ class CatalogueFilter(django_filters.FilterSet):
         (registry.search.name_matches, index-served)."""
         products = name_matches(Product.objects.order_by(), value).values("pk")
         businesses = name_matches(Business.objects.order_by(), value).values("pk")
-        return queryset.filter(Q(product__in=products) | Q(product__business__in=businesses))
+        # A product named so comes before the other products of a business named so.
+        named = ExpressionWrapper(Q(product__in=products), output_field=BooleanField())
+        return (
+            queryset.filter(Q(product__in=products) | Q(product__business__in=businesses))
+            .alias(named=named)
+            .order_by("-named", *Listing._meta.ordering)
+        )
 
     def filter_certification(self, queryset, name, value):
         return queryset.filter(public.certified(public.CERTIFICATIONS[value][1]))

@@ -567,3 +567,15 @@ def test_staff_signed_in_get_the_page_built_afresh(client, lumpia, coordinator_a
     html = _page(client, url)
 
     assert "777 pak" in html
+
+
+def test_a_product_named_as_searched_comes_before_its_businesss_other_products(client, kec_a):
+    business = make_business(kec_a, name="UD Lumpia Bu Sri")
+    other = make_listing(make_product(business, name="Otak-otak Bandeng"))
+    named = make_listing(make_product(business, name="Lumpia Bandeng"))
+    Listing.objects.filter(pk=named.pk).update(listed_at=other.listed_at - datetime.timedelta(days=1))
+
+    html = _catalogue(client, q="lumpiya")
+
+    assert html.index("Lumpia Bandeng</a>") < html.index("Otak-otak Bandeng</a>")
+    assert '<details class="more">' in html  # the filters stay folded: only a word was searched
