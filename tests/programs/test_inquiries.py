@@ -265,7 +265,9 @@ def test_a_product_not_in_the_public_catalogue_answers_404_exactly_as_a_missing_
 #
 
 
-def test_the_status_page_shows_the_steps_without_staff_notes_names_or_the_owners_data(client, listed, coordinator_a):
+def test_the_status_page_shows_the_steps_without_staff_notes_names_or_the_owners_data(
+    client, listed, coordinator_a
+):
     _ask(client, listed)
     run_tasks()
     link = _link(next(m for m in mail.outbox if m.to))
@@ -404,12 +406,7 @@ def test_an_existing_placement_of_another_product_is_refused(listed, kec_a, coor
     other = make_product(make_business(kec_a))
     submission = _list_publicly(other, dinas_sidoarjo)
     foreign = Placement.objects.create(
-        submission=submission,
-        channel="oleh_oleh",
-        retailer="X",
-        partner="Y",
-        starts_on=TODAY,
-        created_by=dinas_sidoarjo,
+        submission=submission, channel="oleh_oleh", retailer="X", partner="Y", starts_on=TODAY, created_by=dinas_sidoarjo
     )
     inquiry = _ordered(listed, coordinator_a)
 
@@ -468,10 +465,7 @@ def test_staff_record_an_event_order_of_their_area_only(listed, dinas_sidoarjo, 
     assert (inquiry.source, inquiry.event, inquiry.created_by) == ("acara", event, dinas_sidoarjo)
     with pytest.raises(inquiries.PermissionDenied):
         inquiries.record_inquiry(
-            listed.business,
-            Inquiry(buyer_name="X", buyer_kind="toko", quantity=1, destination="Y"),
-            by=dinas_other,
-            **SITE,
+            listed.business, Inquiry(buyer_name="X", buyer_kind="toko", quantity=1, destination="Y"), by=dinas_other, **SITE
         )
 
 
