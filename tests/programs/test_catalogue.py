@@ -579,3 +579,28 @@ def test_a_product_named_as_searched_comes_before_its_businesss_other_products(c
 
     assert html.index("Lumpia Bandeng</a>") < html.index("Otak-otak Bandeng</a>")
     assert '<details class="more">' in html  # the filters stay folded: only a word was searched
+
+
+def test_the_consent_withdrawn_through_the_service_leaves_every_page_at_once(
+    client, lumpia, dinas_sidoarjo, django_capture_on_commit_callbacks
+):
+    from programs.catalogue_services import withdraw_consent
+
+    business = lumpia.product.business
+    pages = [_product_url(lumpia), reverse("programs:catalogue_business", args=[business.pk])]
+    assert all(client.get(url).status_code == 200 for url in pages)  # kept in the shared cache
+    assert "Lumpia Bandeng" in _catalogue(client)
+    consent = ListingConsent.objects.get(business=business)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_consent(consent, reason="Pemilik minta diturunkan", version=consent.version, by=dinas_sidoarjo)
+
+    assert [client.get(url).status_code for url in pages] == [404, 404]
+    assert "Lumpia Bandeng" not in _catalogue(client)
+    assert str(_product_url(lumpia)) not in _page(client, reverse("programs:sitemap_section", args=["produk"]))
+
+
+def test_a_portal_contact_links_to_the_inquiry_form(client, lumpia):
+    html = _page(client, _product_url(lumpia))
+
+    assert f'href="{reverse("programs:catalogue_inquiry", args=[lumpia.product_id])}"' in html
