@@ -172,18 +172,28 @@ class CatalogueFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Cari produk atau usaha"), max_length=100)
     category = django_filters.ChoiceFilter(
-        field_name="product__category", choices=lazy_choices(Category.choices), label=_("Kategori")
+        field_name="product__category",
+        choices=lazy_choices(Category.choices),
+        label=_("Kategori"),
+        empty_label=_("Semua"),
     )
     kecamatan = django_filters.ModelChoiceFilter(
-        field_name="product__business__kecamatan", queryset=Kecamatan.objects.none(), label=_("Kecamatan")
+        field_name="product__business__kecamatan",
+        queryset=Kecamatan.objects.none(),
+        label=_("Kecamatan"),
+        empty_label=_("Semua"),
     )
     certification = django_filters.ChoiceFilter(
         choices=lazy_choices([(code, label) for code, (label, _kinds) in public.CERTIFICATIONS.items()]),
         method="filter_certification",
         label=_("Sertifikat"),
+        empty_label=_("Semua"),
     )
     group = django_filters.ModelChoiceFilter(
-        field_name="product__business__groups", queryset=BusinessGroup.objects.none(), label=_("Kelompok atau klaster")
+        field_name="product__business__groups",
+        queryset=BusinessGroup.objects.none(),
+        label=_("Kelompok atau klaster"),
+        empty_label=_("Semua"),
     )
     export_ready = django_filters.BooleanFilter(
         widget=forms.CheckboxInput, label=_("Hanya yang siap ekspor"), method="filter_export_ready"

@@ -436,12 +436,22 @@ def test_photos_of_listed_products_only_with_a_middle_size_made_once(client, lum
 #
 
 
-def test_a_withdrawal_removes_a_cached_page_at_once(client, lumpia, dinas_sidoarjo, django_capture_on_commit_callbacks):
+@pytest.fixture(params=["database", "redis"])
+def shared_cache(request):
+    """The shared cache as deployed: the database's table, or Redis (CACHE_URL)."""
+    return request.getfixturevalue("redis_cache") if request.param == "redis" else cache
+
+
+def test_a_withdrawal_removes_a_cached_page_at_once(
+    client, lumpia, dinas_sidoarjo, django_capture_on_commit_callbacks, shared_cache
+):
     url = _product_url(lumpia)
     first = client.get(url)
     cached = client.get(url)
     assert first.status_code == cached.status_code == 200
     assert cached["ETag"] == first["ETag"]
+    kept = _copy_key(url, "product")
+    assert "Lumpia Bandeng" in shared_cache.get(kept)["content"]  # the copy made before the withdrawal
 
     with django_capture_on_commit_callbacks(execute=True):
         ListingConsent.objects.filter(business=lumpia.product.business).update(
@@ -451,13 +461,18 @@ def test_a_withdrawal_removes_a_cached_page_at_once(client, lumpia, dinas_sidoar
 
     assert client.get(url).status_code == 404
     assert "Lumpia Bandeng" not in _catalogue(client)
+    assert shared_cache.get(kept) is not None  # still stored, under a generation no one reads again
+
+
+def _copy_key(url, page):
+    address = hashlib.sha256(f"testserver{url}".encode()).hexdigest()
+    return catalogue_cache.page_key(SIDOARJO, page, "id", address)
 
 
 def test_the_copy_is_read_from_the_shared_cache(client, lumpia):
     url = _product_url(lumpia)
     client.get(url)
-    address = hashlib.sha256(f"testserver{url}".encode()).hexdigest()
-    key = catalogue_cache.page_key(SIDOARJO, "product", "id", address)
+    key = _copy_key(url, "product")
     Listing.objects.filter(pk=lumpia.pk).update(minimum_order=777)  # without forget(): the copy is served
 
     html = _page(client, url)
