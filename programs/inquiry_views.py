@@ -50,10 +50,10 @@ def _site(request):
 
 
 def _private(response):
-    """A page behind a private link: never cached, never indexed, the link never sent on as a referrer."""
+    """A page behind a private link: never cached, never indexed (the portal's Referrer-Policy, same-origin,
+    already keeps the link from other sites)."""
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

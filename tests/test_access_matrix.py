@@ -22,6 +22,9 @@ from programs.models import (
     CurationSubmission,
     Enrollment,
     ExportFacilitation,
+    Inquiry,
+    Listing,
+    ListingConsent,
     MentoringVisit,
     Training,
     TrainingSession,
@@ -65,6 +68,8 @@ MATRIX = {
     "programs:bankreferral_export": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_step": ("302 405 405 405 405 405 405", "302 302 404 302 404 302 302"),
+    "programs:catalogue_inquiry": ("200 200 200 200 200 200 200", "400 400 400 400 400 400 400"),
+    "programs:catalogue_inquiry_sent": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:certificate_verify": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:curationcall_cancel": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:curationcall_create": ("302 403 403 200 200 403 200", "302 403 403 400 400 403 400"),
@@ -83,6 +88,10 @@ MATRIX = {
     "programs:exportfacilitation_create": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:exportfacilitation_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:exportfacilitation_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:inquiry_create": ("302 404 404 404 404 403 404", "302 404 404 404 404 403 404"),
+    "programs:inquiry_detail": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:inquiry_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:inquiry_status": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:mentoringvisit_create": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:mentoringvisit_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:mentoringvisit_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
@@ -230,6 +239,16 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
     )
     CurationCriterion.objects.create(call=call, name="Kemasan")
     submission = CurationSubmission.objects.create(call=call, product=product, submitted_by=coordinator)
+    # A product in the public catalogue (consent, a passed curation, a listing) and a buyer's inquiry about it.
+    listed = make_product(business, name="Produk Katalog Matriks")
+    CurationSubmission.objects.create(call=call, product=listed, submitted_by=coordinator, decision="lolos")
+    ListingConsent.objects.create(business=business, recorded_by=coordinator)
+    Listing.objects.create(product=listed, listed_by=dinas)
+    inquiry = Inquiry(
+        business=business, product=listed, buyer_name="Pembeli", buyer_kind="toko", quantity=5, destination="Surabaya"
+    )
+    inquiry_token = inquiry.new_token()
+    inquiry.save()
     visit = MentoringVisit.objects.create(
         business=business, organiser="Dinas", visited_on=today, topic="Kemasan", created_by=coordinator
     )
@@ -310,6 +329,10 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "programs:training_cancel": {"pk": training.pk},
         "programs:training_record": {"pk": training.pk},
         "programs:certificate_verify": {"code": "ABCD-EFGH-JKLM"},
+        "programs:catalogue_inquiry": {"pk": listed.pk},
+        "programs:catalogue_inquiry_sent": {"pk": listed.pk},
+        "programs:inquiry_detail": {"pk": inquiry.pk},
+        "programs:inquiry_status": {"token": inquiry_token},
         "programs:attendance": {"pk": session.pk},
         "programs:enrollment_decide": {"pk": enrollment.pk},
         "programs:enrollment_certificate": {"pk": enrollment.pk},
@@ -355,6 +378,7 @@ def _strip_token(html):
 
 
 def test_every_url_answers_every_role_as_the_table_says(client, cast, objects, settings):
+    settings.PUBLIC_INQUIRY_RATE = "1000/h"  # the matrix posts to the public inquiry form from one address
     names = dict(all_patterns())
     assert sorted(set(names) - set(MATRIX)) == [], "URL patterns missing from the access matrix"
     assert sorted(set(MATRIX) - set(names)) == [], "the matrix names URLs that no longer exist"
