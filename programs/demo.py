@@ -356,7 +356,7 @@ def load_demo_inquiries():
     from programs.models import ExportFacilitation, Inquiry, InquiryStep
     from registry.models import Business
 
-    if Inquiry.objects.exists():
+    if Inquiry.objects.filter(event__isnull=True).exists():  # the events add their own
         return 0
     users = get_user_model().objects
     now = timezone.now()
@@ -458,3 +458,104 @@ def load_demo_inquiries():
             inquiry = move_inquiry(inquiry, to_status=status, by=coordinator, version=None, **details)
         made += 1
     return made
+
+
+def load_demo_events():
+    """Blora's "belanja produk lokal" for civil servants, where offices order parcels (their orders are buyer
+    inquiries at the event), held with booths and sales; Sumenep's anniversary exhibition, held, with sales;
+    and Lamongan's coming exhibition, booths given, sales not yet. Idempotent."""
+    from decimal import Decimal
+
+    from programs.models import EventBooth, Inquiry, InquiryStep, MarketEvent
+    from registry.models import Business, Kabupaten
+
+    if MarketEvent.objects.exists():
+        return 0
+    users = get_user_model().objects
+    today = timezone.localdate()
+    now = timezone.now()
+
+    def event(kabupaten, dinas, sold, **fields):
+        made = MarketEvent.objects.create(
+            kabupaten=Kabupaten.objects.get(pk=kabupaten), created_by=users.get(username=dinas), **fields
+        )
+        by = users.get(username=dinas)
+        first = ["Kerajinan Jati Blora", "Mente Jelbudan Jaya", "Mente Sumekar", "Tenun Ikat Paciran"]
+        active = Business.objects.filter(kecamatan__kabupaten=kabupaten, status=Business.Status.ACTIVE).only(
+            "pk", "name"
+        )
+        members = [*active.filter(name__in=first).order_by("name"), *active.exclude(name__in=first).order_by("name")]
+        for number, (business, amount) in enumerate(zip(members, sold, strict=False), start=1):
+            EventBooth.objects.create(
+                event=made,
+                business=business,
+                booth=f"{'ABC'[(number - 1) // 4]}{(number - 1) % 4 + 1}",
+                sales=None if amount is None else Decimal(amount),
+                transactions=None if amount is None else max(1, amount // 85_000),
+                sales_recorded_by=None if amount is None else by,
+                sales_recorded_at=None if amount is None else now,
+            )
+        return made
+
+    blora = event(
+        "33.16",
+        "dinas.blora",
+        [18_500_000, 7_250_000, 4_100_000, 3_600_000, 2_450_000, 1_900_000],
+        name="Belanja Produk Lokal ASN Blora",
+        kind=MarketEvent.Kind.BUY_LOCAL,
+        place="Halaman Kantor Bupati Blora",
+        starts_on=today - datetime.timedelta(days=24),
+        ends_on=today - datetime.timedelta(days=23),
+        organiser="Dinas Perdagangan, Koperasi dan UKM Kabupaten Blora",
+        note="Aparatur sipil dan kantor-kantor membeli produk UMKM Blora, termasuk parsel Lebaran.",
+    )
+    dinas_blora = users.get(username="dinas.blora")
+    teak = blora.booths.select_related("business").first().business
+    for organisation, quantity, value, status in [
+        ("Sekretariat Daerah Kabupaten Blora", 120, 30_000_000, Inquiry.Status.ORDER),
+        ("Dinas Kesehatan Kabupaten Blora", 45, None, Inquiry.Status.CONTACTED),
+    ]:
+        inquiry = Inquiry(
+            business=teak,
+            product=teak.products.first(),
+            event=blora,
+            source=Inquiry.Source.EVENT,
+            buyer_name="Bagian Umum",
+            buyer_organisation=organisation,
+            buyer_kind=Inquiry.BuyerKind.OFFICE,
+            buyer_email=f"umum.{quantity}@example.org",
+            quantity=quantity,
+            destination="Blora",
+            status=status,
+            first_contact_at=now,
+            order_quantity=quantity if value else None,
+            order_value=value,
+            ordered_at=now if value else None,
+            created_by=dinas_blora,
+        )
+        inquiry.new_token()
+        inquiry.save()
+        InquiryStep.objects.create(inquiry=inquiry, status=status, note="Pesanan parsel di acara", by=dinas_blora)
+    event(
+        "35.29",
+        "dinas.sumenep",
+        [12_750_000, 9_800_000, 3_250_000, 2_100_000, 1_450_000],
+        name="Pameran UMKM Hari Jadi Sumenep",
+        kind=MarketEvent.Kind.EXHIBITION,
+        place="Taman Bunga Adipura Sumenep",
+        starts_on=today - datetime.timedelta(days=60),
+        ends_on=today - datetime.timedelta(days=56),
+        organiser="Dinas Koperasi dan UKM Kabupaten Sumenep",
+    )
+    event(
+        "35.24",
+        "dinas.lamongan",
+        [None, None, None, None],
+        name="Pameran Produk Unggulan Lamongan",
+        kind=MarketEvent.Kind.EXHIBITION,
+        place="Gedung Pemuda Lamongan",
+        starts_on=today + datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=32),
+        organiser="Dinas Perindustrian dan Perdagangan Kabupaten Lamongan",
+    )
+    return 3

@@ -62,6 +62,13 @@ _MEMBER_WORK = [
     "programs.view_inquiry",
     "programs.add_inquiry",
     "programs.change_inquiry",
+    # the public catalogue: a business's consent (recorded, replaced, withdrawn) and its curated products' listings
+    "programs.view_listingconsent",
+    "programs.add_listingconsent",
+    "programs.change_listingconsent",
+    "programs.view_listing",
+    "programs.add_listing",
+    "programs.change_listing",
 ]
 # The dinas adds the banks of its kabupaten and their officers' accounts (programs.services.save_bank,
 # add_bank_officer say which); a national or provincial bank is changed by an admin.
@@ -71,6 +78,16 @@ _MANAGING_BANKS = [
     "programs.view_bankofficer",
     "programs.add_bankofficer",
     "programs.change_bankofficer",
+]
+# Selling events (pameran, bazar, belanja produk lokal) of the kabupaten: coordinators see them, add their area's
+# businesses as participants, give their booths and record their sales; the dinas also creates and edits the
+# events (programs.events says which; visible_to says which events and businesses).
+_EVENT_WORK = [
+    "programs.view_marketevent",
+    "programs.view_eventbooth",
+    "programs.add_eventbooth",
+    "programs.change_eventbooth",
+    "programs.delete_eventbooth",
 ]
 ROLE_PERMISSIONS = {
     DINAS: [
@@ -93,13 +110,17 @@ ROLE_PERMISSIONS = {
         "programs.change_curationcall",
         "programs.curate_product",
         "programs.add_exportfacilitation",
+        "programs.mark_export_ready",
         "reports.view_snapshot",
         "reports.add_snapshot",
         "reports.view_officialcount",
         "reports.add_officialcount",
+        *_EVENT_WORK,
+        "programs.add_marketevent",
+        "programs.change_marketevent",
     ],
     # The kecamatan worklist (reports:coordinator) is the coordinator's own page; the dinas keeps its dashboard.
-    COORDINATOR: [*_AREA_VIEW, *_REFERRING, *_MEMBER_WORK, "registry.use_worklist"],
+    COORDINATOR: [*_AREA_VIEW, *_REFERRING, *_MEMBER_WORK, "registry.use_worklist", *_EVENT_WORK],
     BANK: ["programs.view_bank", "programs.view_bankreferral", "programs.decide_bankreferral"],
 }
 

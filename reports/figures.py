@@ -12,7 +12,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Aggregate, Count, DurationField, F, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from programs.certificates import tanggal
-from programs.models import Placement
+from programs.models import EventBooth, MarketEvent, Placement
 from registry import measures
 from registry.countries import COUNTRY_NAMES
 from registry.filtersets import BusinessFilterSet
@@ -496,6 +496,9 @@ class AreaDashboard:
         ]
         return Chart("peritel", _("Produk ditempatkan per peritel"), "bar", rows, value_label=_("Penempatan"))
 
+    def events_by_year(self):
+        return events_by_year(self)
+
     def kecamatan_recap(self):
         """One row per kecamatan of the area: the counts a per-kecamatan recap table shows."""
         per_kecamatan = self.counts.recap()
@@ -517,9 +520,14 @@ class AreaDashboard:
         "ekspor_kategori": "exports_by_category",
         "penempatan": "placements_by_channel",
         "peritel": "placements_by_retailer",
+        "acara": "events_by_year",
     }
     # Charts of records that not every dashboard user may list.
-    CHART_PERMISSIONS = {"penempatan": "programs.view_placement", "peritel": "programs.view_placement"}
+    CHART_PERMISSIONS = {
+        "penempatan": "programs.view_placement",
+        "peritel": "programs.view_placement",
+        "acara": "programs.view_marketevent",
+    }
 
     def chart_keys(self):
         """The keys of the charts this user sees, in page order."""
@@ -708,3 +716,72 @@ class InquiryFigures:
 
     def chart(self, key):
         return getattr(self, self.CHARTS[key])() if key in self.CHARTS else None
+
+
+#
+# Selling events (pameran, bazar, belanja produk lokal): kept apart from the figures above (programs/events.py
+# writes them; a booth's write marks its business's tally cell, reports/migrations/0011_event_tally_triggers.py).
+# A participation counts when its event starts within the period and its business is within the dashboard's
+# filters (kecamatan, category, group, binaan, unggulan) and the user's area; an event counts when one of
+# those took part.
+#
+
+
+def event_booths(dashboard):
+    """The participations (EventBooth) the dashboard counts."""
+    businesses = dashboard.filtered(BusinessFilterSet, dashboard.scope)
+    booths = EventBooth.objects.filter(
+        business__in=businesses.values("pk"), event__in=MarketEvent.objects.visible_to(dashboard.user).values("pk")
+    )
+    if dashboard.period.start:
+        booths = booths.filter(event__starts_on__gte=dashboard.period.start)
+    if dashboard.period.end:
+        booths = booths.filter(event__starts_on__lte=dashboard.period.end)
+    return booths
+
+
+def event_figures(dashboard):
+    """The cards of reports/partials/_event_figures.html: events, participating businesses, their sales and
+    transactions (one query); None for a user who does not see events."""
+    if not dashboard.user.has_perm("programs.view_marketevent"):
+        return None
+    totals = event_booths(dashboard).aggregate(
+        events=Count("event", distinct=True),
+        businesses=Count("business", distinct=True),
+        sales=Sum("sales"),
+        transactions=Sum("transactions"),
+    )
+    years = dashboard.period.years
+    events_url = reverse("programs:event_list")
+    return [
+        Figure(
+            _("Acara dengan peserta"),
+            totals["events"],
+            with_query(events_url, {"year": years[0]} if years and len(years) == 1 else {}),
+        ),
+        Figure(_("Usaha peserta acara"), totals["businesses"]),
+        Figure(_("Penjualan di acara"), totals["sales"] or Decimal(0), money=True),
+        Figure(_("Transaksi di acara"), totals["transactions"] or 0),
+    ]
+
+
+def events_by_year(dashboard):
+    """Events and their sales per year of the events' start (one query); a row opens that year's events."""
+    rows = (
+        event_booths(dashboard)
+        .annotate(year=ExtractYear("event__starts_on"))
+        .values("year")
+        .annotate(events=Count("event", distinct=True), sales=Sum("sales"))
+        .order_by("year")
+    )
+    rows = list(rows)
+    events_url = reverse("programs:event_list")
+    return Chart(
+        "acara",
+        _("Acara pemasaran per tahun"),
+        "bar",
+        [Figure(str(row["year"]), row["events"], with_query(events_url, {"year": row["year"]})) for row in rows],
+        value_label=_("Acara"),
+        series=[[row["sales"] or Decimal(0) for row in rows]],
+        series_labels=[_("Penjualan di acara (Rp)")],
+    )

@@ -6,6 +6,7 @@ from programs.demo import (
     demo_bank_logins,
     load_demo_banks,
     load_demo_curation,
+    load_demo_events,
     load_demo_exports,
     load_demo_inquiries,
     load_demo_referrals,
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             calls = load_demo_curation()
             exports = load_demo_exports()
             inquiries = load_demo_inquiries()
+            events = load_demo_events()
             rows = demo_logins() + demo_bank_logins()
             if dry_run:
                 transaction.set_rollback(True)
@@ -51,6 +53,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<{width}}  {role:<22} {area}")
         self.stdout.write(
             f"{len(rows)} demo users ready; added {members} members, {referrals} bank referrals, "
-            f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports, {inquiries} buyer inquiries"
+            f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports, "
+            f"{inquiries} buyer inquiries, {events} selling events"
             f"{' (dry run, rolled back)' if dry_run else ''}"
         )
