@@ -199,7 +199,7 @@ MOVE_LABELS = {
     "contacted": _("Pembeli sudah dihubungi"),
     "sample": _("Sampel dikirim"),
     "order": _("Pesanan"),
-    "placement": _("Penempatan produk"),
+    "placement": _("Ditempatkan di toko atau ritel"),
     "export": _("Ekspor"),
     "closed": _("Tutup permintaan"),
 }
