@@ -341,9 +341,9 @@ QUERIES = {
     "": 22,
     "year": 34,
     "from_date": 34,
-    "kecamatan": 25,
+    "kecamatan": 26,
     "category": 22,
-    "group": 40,
+    "group": 41,
     "guided": 22,
     "is_flagship": 33,
 }
