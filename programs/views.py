@@ -1057,6 +1057,10 @@ class MentoringVisitCreateView(BusinessPartView):
     def save(self, form):
         record_visit(self.business, form.save(commit=False), by=self.request.user)
 
+    def get_success_target(self, saved):
+        """The ledger, where the new entry is read beside the others (the business page folds it)."""
+        return reverse("programs:business_ledger", args=[self.business.pk])
+
 
 class OverdueFollowUpListView(AreaRestrictedMixin, LenientPaginationMixin, ListView):
     """Mentoring follow-ups whose date has passed, oldest first, for the dinas to chase."""
@@ -1405,6 +1409,10 @@ class ExportFacilitationCreateView(BusinessPartView):
 
     def save(self, form):
         record_export(self.business, form.save(commit=False), by=self.request.user)
+
+    def get_success_target(self, saved):
+        """The ledger, where the new entry is read beside the others (the business page folds it)."""
+        return reverse("programs:business_ledger", args=[self.business.pk])
 
 
 class ExportReportView(AreaRestrictedMixin, ListView):

@@ -78,6 +78,7 @@ def test_export_form_and_ledger(client, dinas_sidoarjo, kec_a):
 
     assert bad.status_code == 400
     assert good.status_code == 302
+    assert good.url == reverse("programs:business_ledger", args=[business.pk])  # the new entry beside the others
     assert (
         "Batik tulis ke Jepang (Tokyo Craft)</a> · Disperindag"
         in client.get(reverse("programs:business_ledger", args=[business.pk])).content.decode()
