@@ -5,7 +5,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Inquiry
-from registry.filtersets import AreaScopeFilterSet
+from registry.filtersets import YES_NO, AreaScopeFilterSet
 
 
 class InquiryFilterSet(AreaScopeFilterSet):
@@ -15,16 +15,19 @@ class InquiryFilterSet(AreaScopeFilterSet):
     status = django_filters.ChoiceFilter(choices=Inquiry.Status.choices, label=_("Status"))
     buyer_kind = django_filters.ChoiceFilter(choices=Inquiry.BuyerKind.choices, label=_("Jenis pembeli"))
     source = django_filters.ChoiceFilter(choices=Inquiry.Source.choices, label=_("Asal"))
+    ordered = django_filters.BooleanFilter(
+        field_name="order_value", lookup_expr="isnull", exclude=True, label=_("Menjadi pesanan"), widget=YES_NO
+    )
 
     class Meta:
         model = Inquiry
-        fields = ["status", "buyer_kind", "source", "kecamatan", "category"]
+        fields = ["status", "buyer_kind", "source", "ordered", "kecamatan", "category"]
 
 
 class InquiryTable(tables.Table):
     created_at = tables.DateTimeColumn(
         format="d-m-Y H:i",
-        verbose_name=_("Masuk"),
+        verbose_name=_("Diterima"),
         linkify=lambda record: record.get_absolute_url(),
     )
     product = tables.Column(_("Produk"), accessor="product__name", default="—", order_by=("product__name",))
@@ -32,7 +35,7 @@ class InquiryTable(tables.Table):
     kecamatan = tables.Column(_("Kecamatan"), accessor="business__kecamatan__name", orderable=False)
     buyer_kind = tables.Column(_("Jenis pembeli"))
     buyer_organisation = tables.Column(_("Perusahaan atau instansi"), default="—", orderable=False)
-    quantity = tables.Column(_("Jumlah"))
+    quantity = tables.Column(_("Jumlah yang dibutuhkan"))
     status = tables.Column(_("Status"))
 
     class Meta:

@@ -560,6 +560,7 @@ def test_staff_record_an_inquiry_from_a_business_page(client, listed, coordinato
     client.force_login(coordinator_b)
     assert client.get(url).status_code == 404
     client.force_login(coordinator_a)
+    assert url.replace("&", "&amp;") in client.get(listed.business.get_absolute_url()).content.decode()
     assert client.get(url).status_code == 200
 
     assert client.get(reverse("programs:inquiry_create")).status_code == 404  # which business?
