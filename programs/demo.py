@@ -349,6 +349,117 @@ def load_demo_exports():
 
 
 @transaction.atomic
+def load_demo_inquiries():
+    """Buyers' inquiries at different stages: Balongbendo's lumpia bandeng (new, contacted, an order) and
+    Lamongan's tenun ikat and konveksi (a sample sent, an export, one closed). Idempotent; no mail is sent."""
+    from programs.inquiries import move_inquiry
+    from programs.models import ExportFacilitation, Inquiry, InquiryStep
+    from registry.models import Business
+
+    if Inquiry.objects.filter(event__isnull=True).exists():  # the events add their own
+        return 0
+    users = get_user_model().objects
+    now = timezone.now()
+    # business, buyer (name, organisation, kind, e-mail), quantity, destination, country, days ago, moves
+    rows = [
+        (
+            "Lumpia Bandeng Bu Ike",
+            ("Rina Hartati", "Toko Oleh-oleh Sari Rasa", "toko", "rina@sarirasa.example"),
+            200,
+            "Surabaya",
+            "ID",
+            2,
+            [],
+        ),
+        (
+            "Lumpia Bandeng Bu Ike",
+            ("Agus Santoso", "Hotel Delta Sidoarjo", "horeka", "agus@hoteldelta.example"),
+            60,
+            "Sidoarjo",
+            "ID",
+            9,
+            [("dihubungi", {})],
+        ),
+        (
+            "Lumpia Bandeng Bu Ike",
+            ("Sri Wahyuni", "Bagian Umum Setda Sidoarjo", "instansi", "umum@setda.example"),
+            150,
+            "Sidoarjo",
+            "ID",
+            20,
+            [("dihubungi", {}), ("pesanan", {"order_quantity": 150, "order_value": 3_750_000})],
+        ),
+        (
+            "Tenun Ikat Paciran",
+            ("Nur Aisyah", "Kain Nusantara Sdn Bhd", "eksportir", "buyer@kainnusantara.example"),
+            300,
+            "Kuala Lumpur",
+            "MY",
+            45,
+            [
+                ("dihubungi", {}),
+                ("sampel", {}),
+                ("pesanan", {"order_quantity": 300, "order_value": 185_000_000}),
+                ("penempatan", {"export": "MY"}),
+            ],
+        ),
+        (
+            "Konveksi Bintang Paciran",
+            ("Kim Min-jung", "Seoul Modest Wear", "eksportir", "kim@modestwear.example"),
+            500,
+            "Seoul",
+            "KR",
+            12,
+            [("dihubungi", {}), ("sampel", {})],
+        ),
+        (
+            "Tenun Ikat Paciran",
+            ("Budi Prakoso", "Galeri Batik Gresik", "toko", "budi@galeri.example"),
+            20,
+            "Gresik",
+            "ID",
+            30,
+            [("dihubungi", {}), ("ditutup", {"close_reason": "harga"})],
+        ),
+    ]
+    made = 0
+    for name, (buyer, organisation, kind, email), quantity, destination, country, days, moves in rows:
+        business = Business.objects.filter(name=name).select_related("kecamatan").first()
+        if business is None:
+            continue
+        staff = users.filter(groups__name__in=[roles.group_name(roles.COORDINATOR), roles.group_name(roles.DINAS)])
+        coordinator = (
+            staff.filter(area_assignments__kecamatan=business.kecamatan_id).order_by("pk").first()
+            or staff.filter(area_assignments__kabupaten=business.kecamatan.kabupaten_id).order_by("pk").first()
+        )
+        inquiry = Inquiry(
+            business=business,
+            product=business.products.order_by("pk").first(),
+            buyer_name=buyer,
+            buyer_organisation=organisation,
+            buyer_kind=kind,
+            buyer_email=email,
+            quantity=quantity,
+            destination=destination,
+            destination_country=country,
+            message="Mohon info harga grosir dan waktu produksi.",
+        )
+        inquiry.new_token()
+        inquiry.save()
+        Inquiry.objects.filter(pk=inquiry.pk).update(created_at=now - datetime.timedelta(days=days))
+        InquiryStep.objects.create(inquiry=inquiry, status="baru")
+        for status, details in moves:
+            if "export" in details:
+                details = {
+                    "export": ExportFacilitation.objects.filter(business=business, country=details["export"]).first()
+                }
+                if details["export"] is None:
+                    break
+            inquiry = move_inquiry(inquiry, to_status=status, by=coordinator, version=None, **details)
+        made += 1
+    return made
+
+
 def load_demo_events():
     """Blora's "belanja produk lokal" for civil servants, where offices order parcels (their orders are buyer
     inquiries at the event), held with booths and sales; Sumenep's anniversary exhibition, held, with sales;

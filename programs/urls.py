@@ -1,6 +1,10 @@
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path, re_path
+from django.views.decorators.http import require_safe
 
-from programs import event_views, views
+from programs import catalogue, catalogue_file_views, catalogue_views, event_views, inquiry_views, views
+from programs.sitemaps import SITEMAPS
+from umkm_portal.routers import reads_primary
 
 app_name = "programs"
 urlpatterns = [
@@ -47,7 +51,75 @@ urlpatterns = [
     path("peserta/<int:pk>/keputusan/", views.EnrollmentDecisionView.as_view(), name="enrollment_decide"),
     path("peserta/<int:pk>/sertifikat/", views.CertificateView.as_view(), name="enrollment_certificate"),
     path("sertifikat/<str:code>/", views.CertificateVerifyView.as_view(), name="certificate_verify"),
-    # Selling events (pameran, bazar, belanja produk lokal): programs/event_views.py
+    # Buyer inquiries (issue 20, item 3): the buyer's form and status page are public; the worklist is staff's.
+    path("katalog/produk/<int:pk>/tanya/", inquiry_views.CatalogueInquiryView.as_view(), name="catalogue_inquiry"),
+    path(
+        "katalog/produk/<int:pk>/tanya/terkirim/",
+        inquiry_views.CatalogueInquirySentView.as_view(),
+        name="catalogue_inquiry_sent",
+    ),
+    path("permintaan/<str:token>/", inquiry_views.InquiryStatusView.as_view(), name="inquiry_status"),
+    path("permintaan-pembeli/", inquiry_views.InquiryListView.as_view(), name="inquiry_list"),
+    path("permintaan-pembeli/baru/", inquiry_views.InquiryCreateView.as_view(), name="inquiry_create"),
+    path("permintaan-pembeli/<int:pk>/", inquiry_views.InquiryDetailView.as_view(), name="inquiry_detail"),
+]
+
+# The public catalogue's staff side (issue 20, item 2): consent and listings.
+urlpatterns += [
+    path("usaha/<int:pk>/persetujuan-katalog/", catalogue_views.ConsentRecordView.as_view(), name="consent_record"),
+    path("persetujuan-katalog/<int:pk>/cabut/", catalogue_views.ConsentWithdrawView.as_view(), name="consent_withdraw"),
+    path("produk/<int:pk>/katalog/", catalogue_views.ListingEditView.as_view(), name="listing_edit"),
+    path("produk/<int:pk>/katalog/turunkan/", catalogue_views.ListingUnlistView.as_view(), name="listing_unlist"),
+    path("katalog-kelola/", catalogue_views.ListingListView.as_view(), name="listing_list"),
+]
+
+# The public catalogue (no login): programs/catalogue.py
+urlpatterns += [
+    path("katalog/", catalogue.CatalogueHomeView.as_view(), name="catalogue_home"),
+    path("katalog/produk/<int:pk>/", catalogue.CatalogueProductView.as_view(), name="catalogue_product"),
+    path("katalog/usaha/<int:pk>/", catalogue.CatalogueBusinessView.as_view(), name="catalogue_business"),
+    re_path(
+        r"^katalog/foto/(?P<pk>[0-9]+)/(?P<size>kecil|sedang|besar)\.jpg$",
+        catalogue.CataloguePhotoView.as_view(),
+        name="catalogue_photo",
+    ),
+    re_path(r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/$", catalogue.CatalogueView.as_view(), name="catalogue"),
+    path(
+        "sitemap.xml",
+        require_safe(reads_primary(sitemap_views.index)),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "programs:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        require_safe(reads_primary(sitemap_views.sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", catalogue.robots_txt, name="robots"),
+]
+
+# The printable catalogue and the buyer-desk sheet (no login): programs/catalogue_file_views.py
+urlpatterns += [
+    re_path(
+        r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.pdf$",
+        catalogue_file_views.CatalogueFileView.as_view(file_format="pdf"),
+        name="catalogue_pdf",
+    ),
+    re_path(
+        r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.xlsx$",
+        catalogue_file_views.CatalogueFileView.as_view(file_format="xlsx"),
+        name="catalogue_sheet",
+    ),
+    re_path(
+        r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.csv$",
+        catalogue_file_views.CatalogueFileView.as_view(file_format="csv"),
+        name="catalogue_csv",
+    ),
+]
+
+# Selling events (pameran, bazar, belanja produk lokal): programs/event_views.py
+urlpatterns += [
     path("acara/", event_views.MarketEventListView.as_view(), name="event_list"),
     path("acara/baru/", event_views.MarketEventCreateView.as_view(), name="event_create"),
     path("acara/<int:pk>/", event_views.MarketEventDetailView.as_view(), name="event_detail"),

@@ -58,6 +58,17 @@ _MEMBER_WORK = [
     "programs.add_curationsubmission",
     "programs.view_placement",
     "programs.view_exportfacilitation",
+    # Buyer inquiries of their area: follow them to an order, a placement or an export (programs.inquiries).
+    "programs.view_inquiry",
+    "programs.add_inquiry",
+    "programs.change_inquiry",
+    # the public catalogue: a business's consent (recorded, replaced, withdrawn) and its curated products' listings
+    "programs.view_listingconsent",
+    "programs.add_listingconsent",
+    "programs.change_listingconsent",
+    "programs.view_listing",
+    "programs.add_listing",
+    "programs.change_listing",
 ]
 # The dinas adds the banks of its kabupaten and their officers' accounts (programs.services.save_bank,
 # add_bank_officer say which); a national or provincial bank is changed by an admin.
@@ -99,6 +110,7 @@ ROLE_PERMISSIONS = {
         "programs.change_curationcall",
         "programs.curate_product",
         "programs.add_exportfacilitation",
+        "programs.mark_export_ready",
         "reports.view_snapshot",
         "reports.add_snapshot",
         "reports.view_officialcount",

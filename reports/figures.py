@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Aggregate, Count, DurationField, F, Q, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -571,6 +571,151 @@ def area_name(user):
 def _capital(text):
     """First letter up, the rest untouched ("P-IRT" stays "P-IRT")."""
     return text[:1].upper() + text[1:]
+
+
+#
+# Buyer inquiries (issue 20, item 3): counted live beside the cached figures, since an inquiry does not move
+# the summary's generation (reports/partials/_inquiry_figures.html, under the cached figures).
+#
+
+
+class Median(Aggregate):
+    """PostgreSQL's median of an interval or a number: percentile_cont(0.5)."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+class InquiryFigures:
+    """Inquiries per month, time to first contact, orders and their value, per kecamatan, category and
+    buyer kind (the channel), for the dashboard's filters: its area, kecamatan, category, group, binaan,
+    unggulan, and its period on the day an inquiry came in. Five queries, whatever the number of rows."""
+
+    CHARTS = {
+        "permintaan_bulan": "per_month",
+        "permintaan_kecamatan": "per_kecamatan",
+        "permintaan_kategori": "per_category",
+        "permintaan_pembeli": "per_buyer_kind",
+    }
+    URL = "programs:inquiry_list"
+
+    def __init__(self, dashboard):
+        from programs.inquiry_lists import InquiryFilterSet
+        from programs.models import Inquiry
+
+        self.dashboard = dashboard
+        self.params = dashboard.flow_params
+        self.inquiries = dashboard.filtered(InquiryFilterSet, self.params, model=Inquiry)
+        self.Inquiry = Inquiry
+
+    def url(self, **extra):
+        return list_url(self.URL, self.params, **extra)
+
+    @cached_property
+    def totals(self):
+        ordered = Q(order_value__isnull=False)
+        counts = self.inquiries.aggregate(
+            total=Count("pk"),
+            new=Count("pk", filter=Q(status=self.Inquiry.Status.NEW)),
+            orders=Count("pk", filter=ordered),
+            value=Sum("order_value", filter=ordered),
+            placed=Count("pk", filter=Q(status=self.Inquiry.Status.PLACEMENT)),
+            to_contact=Median(
+                F("first_contact_at") - F("created_at"),
+                filter=Q(first_contact_at__isnull=False),
+                output_field=DurationField(),
+            ),
+        )
+        return counts
+
+    def figures(self):
+        counts, status = self.totals, self.Inquiry.Status
+        return [
+            Figure(_("Permintaan pembeli"), counts["total"], self.url()),
+            Figure(_("Belum dihubungi"), counts["new"], self.url(status=status.NEW)),
+            Figure(_("Menjadi pesanan"), counts["orders"]),
+            Figure(_("Nilai pesanan"), counts["value"] or Decimal(0), money=True),
+            Figure(_("Ditempatkan atau diekspor"), counts["placed"], self.url(status=status.PLACEMENT)),
+        ]
+
+    @property
+    def median_contact(self):
+        """The median time from an inquiry to its first contact, as text ("3 hari 4 jam"), or None."""
+        wait = self.totals["to_contact"]
+        if wait is None:
+            return None
+        hours = round(wait.total_seconds() / 3600)
+        days, hours = divmod(hours, 24)
+        if days:
+            return _("%(days)s hari %(hours)s jam") % {"days": days, "hours": hours}
+        return _("%(hours)s jam") % {"hours": hours}
+
+    def _grouped(self, *fields):
+        ordered = Q(order_value__isnull=False)
+        return (
+            self.inquiries.values(*fields)
+            .annotate(n=Count("pk"), orders=Count("pk", filter=ordered), value=Sum("order_value", filter=ordered))
+            .order_by(*fields)
+        )
+
+    def _chart(self, key, title, rows, groups, kind="bar"):
+        return Chart(
+            key,
+            title,
+            kind,
+            rows,
+            value_label=_("Permintaan"),
+            series=[[group["orders"] for group in groups], [group["value"] or Decimal(0) for group in groups]],
+            series_labels=[_("Pesanan"), _("Nilai pesanan")],
+        )
+
+    def per_month(self):
+        groups = list(
+            self.inquiries.annotate(month=TruncMonth("created_at"))
+            .values("month")
+            .annotate(
+                n=Count("pk"),
+                orders=Count("pk", filter=Q(order_value__isnull=False)),
+                value=Sum("order_value", filter=Q(order_value__isnull=False)),
+            )
+            .order_by("month")
+        )
+        rows = []
+        for group in groups:
+            month = timezone.localtime(group["month"]).date() if group["month"] else None
+            last = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+            params = {**self.params, "from_date": month.isoformat(), "to_date": last.isoformat()}
+            rows.append(Figure(date_format(month, "F Y"), group["n"], list_url(self.URL, params)))
+        return self._chart("permintaan_bulan", _("Permintaan pembeli per bulan"), rows, groups, kind="line")
+
+    def per_kecamatan(self):
+        groups = list(self._grouped("business__kecamatan__name", "business__kecamatan"))
+        rows = [
+            Figure(g["business__kecamatan__name"], g["n"], self.url(kecamatan=g["business__kecamatan"])) for g in groups
+        ]
+        return self._chart("permintaan_kecamatan", _("Permintaan pembeli per kecamatan"), rows, groups)
+
+    def per_category(self):
+        labels = dict(Category.choices)
+        groups = list(self._grouped("business__category"))
+        rows = [
+            Figure(labels.get(g["business__category"], "-"), g["n"], self.url(category=g["business__category"]))
+            for g in groups
+        ]
+        return self._chart("permintaan_kategori", _("Permintaan pembeli per kategori"), rows, groups)
+
+    def per_buyer_kind(self):
+        labels = dict(self.Inquiry.BuyerKind.choices)
+        groups = list(self._grouped("buyer_kind"))
+        rows = [Figure(labels.get(g["buyer_kind"], "-"), g["n"], self.url(buyer_kind=g["buyer_kind"])) for g in groups]
+        return self._chart("permintaan_pembeli", _("Permintaan pembeli per jenis pembeli (saluran)"), rows, groups)
+
+    def charts(self):
+        return [getattr(self, method)() for method in self.CHARTS.values()]
+
+    def chart(self, key):
+        return getattr(self, self.CHARTS[key])() if key in self.CHARTS else None
 
 
 #

@@ -150,3 +150,23 @@ def test_demo_groups_have_group_coordinators_who_see_only_their_members(source_r
     seen = Business.objects.visible_to(batik.coordinator)
     assert set(seen) == set(batik.businesses.all())
     assert "Batik Gajah Oling Kabat" in {business.name for business in seen}
+
+
+def test_demo_inquiries_stand_at_different_stages_in_balongbendo_and_lamongan(source_regions):
+    from programs.models import Inquiry
+
+    call_command("load_demo_data", "--force", "--members", "2")
+    call_command("load_demo_data", "--force", "--members", "2")
+
+    statuses = dict(Inquiry.objects.values_list("buyer_organisation", "status"))
+    assert statuses == {
+        "Toko Oleh-oleh Sari Rasa": "baru",
+        "Hotel Delta Sidoarjo": "dihubungi",
+        "Bagian Umum Setda Sidoarjo": "pesanan",
+        "Kain Nusantara Sdn Bhd": "penempatan",
+        "Seoul Modest Wear": "sampel",
+        "Galeri Batik Gresik": "ditutup",
+    }
+    exported = Inquiry.objects.get(buyer_organisation="Kain Nusantara Sdn Bhd")
+    assert (exported.export.country, exported.business.kecamatan.kabupaten_id) == ("MY", "35.24")
+    assert set(Inquiry.objects.values_list("business__kecamatan__name", flat=True)) == {"Balongbendo", "Paciran"}

@@ -148,7 +148,12 @@ class Listing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     unlisted_at = models.DateTimeField(_("diturunkan"), null=True, blank=True)
+    unlist_reason = models.CharField(_("alasan diturunkan"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # Who saved the listing last (named when another editor's save is refused as stale).
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = ListingQuerySet.as_manager()
@@ -157,6 +162,7 @@ class Listing(models.Model):
         ordering = ["-listed_at", "pk"]
         verbose_name = _("produk di katalog")
         verbose_name_plural = _("produk di katalog")
+        permissions = [("mark_export_ready", _("Dapat menandai produk siap ekspor"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(price_from__isnull=True) | Q(price_to__isnull=True) | Q(price_to__gte=F("price_from")),
@@ -237,7 +243,9 @@ class Inquiry(models.Model):
     buyer_name = models.CharField(_("nama pembeli"), max_length=120)
     buyer_organisation = models.CharField(_("perusahaan atau instansi"), max_length=150, blank=True)
     buyer_kind = models.CharField(_("jenis pembeli"), max_length=10, choices=BuyerKind.choices)
-    buyer_email = models.EmailField(_("e-mail pembeli"), max_length=254)
+    # Required on the public form; a staff-recorded inquiry (a phone call, an office's order at an event)
+    # may have none, and then no status link is mailed.
+    buyer_email = models.EmailField(_("e-mail pembeli"), max_length=254, blank=True)
     buyer_phone = models.CharField(_("telepon pembeli"), max_length=30, blank=True)
     quantity = models.PositiveIntegerField(_("jumlah"))
     destination = models.CharField(_("tujuan pengiriman"), max_length=150)
@@ -260,6 +268,8 @@ class Inquiry(models.Model):
     closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
     # The buyer's private status link carries a token; only its SHA-256 is stored.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # When the worker mailed the status link (programs.tasks.mail_inquiry_link); empty until then.
+    link_sent_at = models.DateTimeField(_("tautan status dikirim"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -288,6 +298,9 @@ class Inquiry(models.Model):
 
     def __str__(self):
         return f"{self.buyer_organisation or self.buyer_name} → {self.product or self.business}"
+
+    def get_absolute_url(self):
+        return reverse("programs:inquiry_detail", args=[self.pk])
 
     @staticmethod
     def hash_token(token):

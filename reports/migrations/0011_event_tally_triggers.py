@@ -19,7 +19,7 @@ PATHS = {
 class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0010_report_job_language"),
-        ("programs", "0017_market_event_history"),
+        ("programs", "0020_market_event_history"),
     ]
 
     operations = [

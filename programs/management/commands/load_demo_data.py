@@ -8,6 +8,7 @@ from programs.demo import (
     load_demo_curation,
     load_demo_events,
     load_demo_exports,
+    load_demo_inquiries,
     load_demo_referrals,
     load_demo_trainings,
 )
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             trainings = load_demo_trainings()
             calls = load_demo_curation()
             exports = load_demo_exports()
+            inquiries = load_demo_inquiries()
             events = load_demo_events()
             rows = demo_logins() + demo_bank_logins()
             if dry_run:
@@ -51,6 +53,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<{width}}  {role:<22} {area}")
         self.stdout.write(
             f"{len(rows)} demo users ready; added {members} members, {referrals} bank referrals, "
-            f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports, {events} selling events"
+            f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports, "
+            f"{inquiries} buyer inquiries, {events} selling events"
             f"{' (dry run, rolled back)' if dry_run else ''}"
         )

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0016_catalogue_inquiries_and_events'),
+        ('programs', '0019_catalogue_files'),
         ('registry', '0027_import_batch_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
