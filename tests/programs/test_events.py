@@ -384,6 +384,8 @@ def test_the_event_page_shows_figures_and_the_events_inquiries(
     page = response.content.decode()
     assert "Sekretariat Daerah Sidoarjo" in page
     assert "Pesanan" in page
+    # An office's parcel order is recorded through the staff inquiry form, for this business at this event.
+    assert f"{reverse('programs:inquiry_create')}?business={lumpia.pk}&amp;event={event.pk}" in page
 
 
 def test_the_csv_has_business_kecamatan_booth_and_sales_and_no_personal_data(client, event, dinas_sidoarjo, lumpia):
