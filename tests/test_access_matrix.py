@@ -23,6 +23,7 @@ from programs.models import (
     Enrollment,
     EventBooth,
     ExportFacilitation,
+    Inquiry,
     Listing,
     ListingConsent,
     MarketEvent,
@@ -77,9 +78,11 @@ MATRIX = {
     "programs:bankreferral_export": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_step": ("302 405 405 405 405 405 405", "302 302 404 302 404 302 302"),
-    "programs:catalogue_csv": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
-    "programs:catalogue_pdf": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
-    "programs:catalogue_sheet": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
+    "programs:catalogue_inquiry": ("200 200 200 200 200 200 200", "400 400 400 400 400 400 400"),
+    "programs:catalogue_inquiry_sent": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:catalogue_csv": ("202 202 202 202 202 202 202", "405 405 405 405 405 405 405"),
+    "programs:catalogue_pdf": ("202 202 202 202 202 202 202", "405 405 405 405 405 405 405"),
+    "programs:catalogue_sheet": ("202 202 202 202 202 202 202", "405 405 405 405 405 405 405"),
     "programs:certificate_verify": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:consent_record": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:consent_withdraw": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
@@ -117,10 +120,15 @@ MATRIX = {
     "programs:exportfacilitation_create": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:exportfacilitation_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:exportfacilitation_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:inquiry_create": ("302 404 404 404 404 403 404", "302 404 404 404 404 403 404"),
+    "programs:inquiry_detail": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:inquiry_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:inquiry_status": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:listing_edit": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:listing_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
     "programs:listing_unlist": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:mentoringvisit_create": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:business_ledger": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:mentoringvisit_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:mentoringvisit_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
     "programs:mentoringvisit_overdue": ("302 200 200 200 200 403 200", "302 403 403 404 404 403 404"),
@@ -317,6 +325,12 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
     Listing.objects.create(product=product, listed_by=coordinator)
     listing = make_listing(make_product(business, name="Produk Katalog Matriks"), by=dinas)
     listed_photo = add_product_photo(listing.product, upload=jpeg_upload(), by=coordinator)
+    listed = listing.product  # a buyer's inquiry about it
+    inquiry = Inquiry(
+        business=business, product=listed, buyer_name="Pembeli", buyer_kind="toko", quantity=5, destination="Surabaya"
+    )
+    inquiry_token = inquiry.new_token()
+    inquiry.save()
     return {
         "registry:kecamatan_detail": {"pk": kec_a.pk},
         "registry:business_detail": {"pk": business.pk},
@@ -344,6 +358,7 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "programs:bankreferral_step": {"pk": referral.pk},
         "programs:bankreferral_create": {"pk": business.pk},
         "programs:mentoringvisit_create": {"pk": business.pk},
+        "programs:business_ledger": {"pk": business.pk},
         "programs:curationcall_detail": {"pk": call.pk},
         "programs:curationcall_submit": {"pk": call.pk},
         "programs:curationcall_update": {"pk": call.pk},
@@ -372,6 +387,10 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "programs:training_cancel": {"pk": training.pk},
         "programs:training_record": {"pk": training.pk},
         "programs:certificate_verify": {"code": "ABCD-EFGH-JKLM"},
+        "programs:catalogue_inquiry": {"pk": listed.pk},
+        "programs:catalogue_inquiry_sent": {"pk": listed.pk},
+        "programs:inquiry_detail": {"pk": inquiry.pk},
+        "programs:inquiry_status": {"token": inquiry_token},
         "programs:attendance": {"pk": session.pk},
         "programs:enrollment_decide": {"pk": enrollment.pk},
         "programs:enrollment_certificate": {"pk": enrollment.pk},
@@ -382,7 +401,7 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "registry:import_mapping": {"pk": batch.pk},
         "registry:import_preview": {"pk": batch.pk},
         "reports:job_download": {"token": job.token},
-        # Public, no login: the same for every role (the matrix's kabupaten lists no product: 404).
+        # Public, no login: the same for every role (the matrix lists a product: its file is being prepared, 202).
         "programs:catalogue_pdf": {"code": kab_sidoarjo.pk},
         "programs:catalogue_sheet": {"code": kab_sidoarjo.pk},
         "programs:catalogue_csv": {"code": kab_sidoarjo.pk},
@@ -426,6 +445,7 @@ def _strip_token(html):
 
 
 def test_every_url_answers_every_role_as_the_table_says(client, cast, objects, settings):
+    settings.PUBLIC_INQUIRY_RATE = "1000/h"  # the matrix posts to the public inquiry form from one address
     names = dict(all_patterns())
     assert sorted(set(names) - set(MATRIX)) == [], "URL patterns missing from the access matrix"
     assert sorted(set(MATRIX) - set(names)) == [], "the matrix names URLs that no longer exist"
