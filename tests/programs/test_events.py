@@ -409,7 +409,7 @@ def test_the_business_page_lists_the_events_it_took_part_in(client, event, dinas
     events.record_booth(booth, version=1, booth_number="C3", sales=Decimal(300_000), transactions=2, by=dinas_sidoarjo)
     client.force_login(dinas_sidoarjo)
 
-    page = client.get(lumpia.get_absolute_url()).content.decode()
+    page = client.get(reverse("programs:business_ledger", args=[lumpia.pk])).content.decode()  # the page's fold
 
     assert "Belanja Produk Lokal ASN (Belanja produk lokal, stan C3, penjualan Rp 300.000)" in page
     assert event.get_absolute_url() in page
