@@ -193,7 +193,7 @@ def test_demo_inquiries_stand_at_different_stages_in_balongbendo_and_lamongan(so
     call_command("load_demo_data", "--force", "--members", "2")
     call_command("load_demo_data", "--force", "--members", "2")
 
-    statuses = dict(Inquiry.objects.values_list("buyer_organisation", "status"))
+    statuses = dict(Inquiry.objects.filter(event=None).values_list("buyer_organisation", "status"))
     assert statuses == {
         "Toko Oleh-oleh Sari Rasa": "baru",
         "Hotel Delta Sidoarjo": "dihubungi",
@@ -204,4 +204,33 @@ def test_demo_inquiries_stand_at_different_stages_in_balongbendo_and_lamongan(so
     }
     exported = Inquiry.objects.get(buyer_organisation="Kain Nusantara Sdn Bhd")
     assert (exported.export.country, exported.business.kecamatan.kabupaten_id) == ("MY", "35.24")
-    assert set(Inquiry.objects.values_list("business__kecamatan__name", flat=True)) == {"Balongbendo", "Paciran"}
+    assert set(Inquiry.objects.filter(event=None).values_list("business__kecamatan__name", flat=True)) == {
+        "Balongbendo",
+        "Paciran",
+    }
+    # Blora's buy-local day: offices' parcel orders, recorded as inquiries at the event (programs.demo).
+    at_event = dict(Inquiry.objects.exclude(event=None).values_list("buyer_organisation", "status"))
+    assert at_event == {"Sekretariat Daerah Kabupaten Blora": "pesanan", "Dinas Kesehatan Kabupaten Blora": "dihubungi"}
+    assert set(Inquiry.objects.exclude(event=None).values_list("event__kind", "source").distinct()) == {
+        ("belanja_lokal", "acara")
+    }
+
+
+def test_demo_selling_events_blora_buy_local_sumenep_held_lamongan_coming(source_regions):
+    from programs.models import EventBooth, MarketEvent
+
+    call_command("load_demo_data", "--force", "--members", "2")
+    call_command("load_demo_data", "--force", "--members", "2")
+
+    events = {event.kabupaten_id: event for event in MarketEvent.objects.all()}
+    assert {code: event.kind for code, event in events.items()} == {
+        "33.16": "belanja_lokal",
+        "35.29": "pameran",
+        "35.24": "pameran",
+    }
+    blora = EventBooth.objects.filter(event=events["33.16"])
+    assert blora.filter(business__name="Kerajinan Jati Blora", sales__gt=0).exists()
+    assert not blora.filter(sales=None).exists()
+    assert EventBooth.objects.filter(event=events["35.29"], business__name="Mente Jelbudan Jaya", sales__gt=0).exists()
+    assert not EventBooth.objects.filter(event=events["35.24"]).exclude(sales=None).exists()  # still to come
+    assert events["35.24"].starts_on > events["35.29"].ends_on

@@ -384,6 +384,8 @@ def test_the_event_page_shows_figures_and_the_events_inquiries(
     page = response.content.decode()
     assert "Sekretariat Daerah Sidoarjo" in page
     assert "Pesanan" in page
+    # An office's parcel order is recorded through the staff inquiry form, for this business at this event.
+    assert f"{reverse('programs:inquiry_create')}?business={lumpia.pk}&amp;event={event.pk}" in page
 
 
 def test_the_csv_has_business_kecamatan_booth_and_sales_and_no_personal_data(client, event, dinas_sidoarjo, lumpia):
@@ -407,7 +409,7 @@ def test_the_business_page_lists_the_events_it_took_part_in(client, event, dinas
     events.record_booth(booth, version=1, booth_number="C3", sales=Decimal(300_000), transactions=2, by=dinas_sidoarjo)
     client.force_login(dinas_sidoarjo)
 
-    page = client.get(lumpia.get_absolute_url()).content.decode()
+    page = client.get(reverse("programs:business_ledger", args=[lumpia.pk])).content.decode()  # the page's fold
 
     assert "Belanja Produk Lokal ASN (Belanja produk lokal, stan C3, penjualan Rp 300.000)" in page
     assert event.get_absolute_url() in page
