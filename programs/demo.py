@@ -348,6 +348,196 @@ def load_demo_exports():
     return len(rows)
 
 
+# The public catalogue's demo: per kabupaten, a catalogue curation by its dinas, then consent and listings.
+# (business name, price from, price to, minimum order, capacity per month, export-ready, English description)
+DEMO_CATALOGUE = {
+    "35.15": [
+        (
+            "Lumpia Bandeng Bu Ike",
+            25000,
+            30000,
+            50,
+            3000,
+            True,
+            "Milkfish spring rolls from Balongbendo, Sidoarjo: "
+            "crisp rolls filled with deboned bandeng, a Sidoarjo speciality. Frozen packs keep for three months.",
+        ),
+        (
+            "Sinom Wuluh Segar",
+            8000,
+            8000,
+            100,
+            5000,
+            False,
+            "Sinom, a traditional Javanese herbal drink of "
+            "tamarind leaves and turmeric, with starfruit (belimbing wuluh).",
+        ),
+        ("Kerupuk Lele Balong", 15000, 18000, 50, 2000, False, "Catfish crackers, ready to fry."),
+        ("Jenang Jagung Mbok Sri", 20000, 20000, 30, 800, False, ""),
+    ],
+    "35.29": [
+        (
+            "Mente Jelbudan Jaya",
+            45000,
+            52000,
+            20,
+            1500,
+            True,
+            "Roasted cashew nuts from Jelbudan, Dasuk, Sumenep "
+            "(Madura), grown and shelled by the village's home producers.",
+        ),
+        ("Mente Sumekar", 120000, 135000, 10, 600, False, "Raw shelled cashew kernels from Sumenep, per kilogram."),
+    ],
+    "33.16": [
+        (
+            "Kerajinan Jati Blora",
+            1500000,
+            4500000,
+            1,
+            40,
+            True,
+            "Solid teak furniture and crafts from Blora, made from certified Perhutani teak.",
+        ),
+    ],
+    "35.10": [
+        (
+            "Batik Gajah Oling Kabat",
+            350000,
+            900000,
+            5,
+            120,
+            False,
+            "Hand-drawn batik tulis with the Gajah Oling motif of Banyuwangi's Using people.",
+        ),
+        ("Souvenir Using Kabat", 10000, 15000, 100, 4000, False, ""),
+    ],
+    "35.24": [
+        (
+            "Tenun Ikat Paciran",
+            275000,
+            650000,
+            10,
+            300,
+            True,
+            "Hand-woven ikat sarongs from Paciran, Lamongan, "
+            "dyed thread by thread before weaving; exported to Malaysia and Brunei.",
+        ),
+        (
+            "Konveksi Bintang Paciran",
+            85000,
+            110000,
+            100,
+            5000,
+            True,
+            "School and office uniforms and modest wear, sewn to order in Paciran, Lamongan.",
+        ),
+    ],
+}
+DEMO_CATALOGUE_TITLE = "Kurasi Katalog Produk Unggulan"
+DEMO_CONSENT_WITHDRAWN = "Jenang Jagung Mbok Sri"
+DEMO_EXPIRED_CERTIFICATE = "Kerupuk Lele Balong"
+
+
+@transaction.atomic
+def load_demo_catalogue():
+    """Each kabupaten's catalogue curation, its members' consent and listed products (photos where the demo
+    members have them), a few export-ready; one business whose consent was withdrawn; one halal certificate
+    expired (the catalogue hides it). Idempotent: skipped once the catalogue curations exist."""
+    from programs.catalogue_services import list_product, record_consent, withdraw_consent
+    from programs.models import Channel, CurationCall, CurationCriterion, Listing, ListingConsent
+    from programs.services import decide_submission, open_curation_call, score_submission, submit_to_curation
+    from registry.demo import DEMO_COORDINATORS, DEMO_DINAS
+    from registry.models import Business, Kabupaten, LegalDocument
+
+    if CurationCall.objects.filter(title=DEMO_CATALOGUE_TITLE).exists():
+        return 0
+    users = get_user_model().objects
+    today = timezone.localdate()
+    dinas_of = {code: users.get(username=username) for username, code in DEMO_DINAS.items()}
+    coordinator_of = {code: users.get(username=username) for username, code in DEMO_COORDINATORS.items()}
+    listed = 0
+    for kabupaten_code, rows in DEMO_CATALOGUE.items():
+        dinas = dinas_of[kabupaten_code]
+        kabupaten = Kabupaten.objects.get(pk=kabupaten_code)
+        call = open_curation_call(
+            CurationCall(
+                kabupaten=kabupaten,
+                organiser=f"Dinas Koperasi dan UMKM {kabupaten.name}",
+                title=DEMO_CATALOGUE_TITLE,
+                channel=Channel.EXPORT if kabupaten_code in ("35.24", "33.16") else Channel.SOUVENIR,
+                partner="Katalog publik portal UMKM",
+                opens_on=today - datetime.timedelta(days=45),
+                closes_on=today + datetime.timedelta(days=45),
+            ),
+            criteria=[CurationCriterion(name="Mutu produk", weight=3), CurationCriterion(name="Kemasan", weight=2)],
+            by=dinas,
+        )
+        criteria = list(call.criteria.all())
+        for index, (name, low, high, minimum, capacity, export_ready, english) in enumerate(rows):
+            business = Business.objects.filter(name=name).select_related("kecamatan").order_by("pk").first()
+            if business is None or not business.products.exists():
+                continue
+            product = business.products.order_by("pk").first()
+            submission = submit_to_curation(call, product, by=dinas)
+            score_submission(submission, scores={c.pk: 4 + (index + c.pk) % 2 for c in criteria}, by=dinas)
+            decide_submission(submission, decision="lolos", feedback="Layak tampil di katalog.", by=dinas)
+            # The coordinator of the kecamatan records consent and lists; Blora has no coordinators.
+            staff = coordinator_of.get(business.kecamatan_id, dinas)
+            channel = ("portal", "whatsapp", "email")[index % 3]
+            contact = {"portal": "", "whatsapp": f"0813{business.pk:08d}", "email": f"usaha{business.pk}@contoh.id"}
+            consent = record_consent(
+                business,
+                ListingConsent(
+                    show_price=True,
+                    show_capacity=True,
+                    show_address=index % 2 == 0,
+                    contact_channel=channel,
+                    contact=contact[channel],
+                    evidence="Formulir persetujuan bertanda tangan, diarsipkan di kantor kecamatan",
+                ),
+                by=staff,
+            )
+            listing = list_product(
+                product,
+                Listing(
+                    price_from=low,
+                    price_to=high,
+                    minimum_order=minimum,
+                    capacity_per_month=capacity,
+                    description_en=english,
+                ),
+                by=staff,
+            )
+            if export_ready:
+                list_product(
+                    product,
+                    Listing(
+                        **{
+                            f: getattr(listing, f)
+                            for f in ("price_from", "price_to", "minimum_order", "capacity_per_month", "description_en")
+                        }
+                    ),
+                    by=dinas,
+                    version=listing.version,
+                    export_ready=True,
+                )
+            listed += 1
+            if name == DEMO_CONSENT_WITHDRAWN:
+                withdraw_consent(
+                    consent, reason="Pemilik belum sanggup melayani pesanan besar", version=consent.version, by=staff
+                )
+            if name == DEMO_EXPIRED_CERTIFICATE:
+                issued = today.replace(year=today.year - 4) - datetime.timedelta(days=40)
+                LegalDocument.objects.create(
+                    business=business,
+                    kind=LegalDocument.Kind.HALAL,
+                    number=f"ID{kabupaten_code.replace('.', '')}{business.pk:011d}",
+                    issued_on=issued,
+                    expires_on=today - datetime.timedelta(days=30),
+                )
+    return listed
+
+
 @transaction.atomic
 def load_demo_inquiries():
     """Buyers' inquiries at different stages: Balongbendo's lumpia bandeng (new, contacted, an order) and

@@ -728,7 +728,10 @@ class InquiryFigures:
 
 
 def event_booths(dashboard):
-    """The participations (EventBooth) the dashboard counts."""
+    """The participations (EventBooth) the dashboard counts; built once per dashboard (its filter set checks
+    the filters' choices with queries of its own)."""
+    if getattr(dashboard, "_event_booths", None) is not None:
+        return dashboard._event_booths
     businesses = dashboard.filtered(BusinessFilterSet, dashboard.scope)
     booths = EventBooth.objects.filter(
         business__in=businesses.values("pk"), event__in=MarketEvent.objects.visible_to(dashboard.user).values("pk")
@@ -737,6 +740,7 @@ def event_booths(dashboard):
         booths = booths.filter(event__starts_on__gte=dashboard.period.start)
     if dashboard.period.end:
         booths = booths.filter(event__starts_on__lte=dashboard.period.end)
+    dashboard._event_booths = booths
     return booths
 
 

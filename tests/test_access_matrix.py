@@ -23,6 +23,7 @@ from programs.models import (
     Enrollment,
     EventBooth,
     ExportFacilitation,
+    Inquiry,
     Listing,
     ListingConsent,
     MarketEvent,
@@ -77,6 +78,8 @@ MATRIX = {
     "programs:bankreferral_export": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_step": ("302 405 405 405 405 405 405", "302 302 404 302 404 302 302"),
+    "programs:catalogue_inquiry": ("200 200 200 200 200 200 200", "400 400 400 400 400 400 400"),
+    "programs:catalogue_inquiry_sent": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:catalogue_csv": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
     "programs:catalogue_pdf": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
     "programs:catalogue_sheet": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
@@ -117,6 +120,10 @@ MATRIX = {
     "programs:exportfacilitation_create": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:exportfacilitation_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:exportfacilitation_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:inquiry_create": ("302 404 404 404 404 403 404", "302 404 404 404 404 403 404"),
+    "programs:inquiry_detail": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:inquiry_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:inquiry_status": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:listing_edit": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:listing_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
     "programs:listing_unlist": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
@@ -317,6 +324,12 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
     Listing.objects.create(product=product, listed_by=coordinator)
     listing = make_listing(make_product(business, name="Produk Katalog Matriks"), by=dinas)
     listed_photo = add_product_photo(listing.product, upload=jpeg_upload(), by=coordinator)
+    listed = listing.product  # a buyer's inquiry about it
+    inquiry = Inquiry(
+        business=business, product=listed, buyer_name="Pembeli", buyer_kind="toko", quantity=5, destination="Surabaya"
+    )
+    inquiry_token = inquiry.new_token()
+    inquiry.save()
     return {
         "registry:kecamatan_detail": {"pk": kec_a.pk},
         "registry:business_detail": {"pk": business.pk},
@@ -372,6 +385,10 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "programs:training_cancel": {"pk": training.pk},
         "programs:training_record": {"pk": training.pk},
         "programs:certificate_verify": {"code": "ABCD-EFGH-JKLM"},
+        "programs:catalogue_inquiry": {"pk": listed.pk},
+        "programs:catalogue_inquiry_sent": {"pk": listed.pk},
+        "programs:inquiry_detail": {"pk": inquiry.pk},
+        "programs:inquiry_status": {"token": inquiry_token},
         "programs:attendance": {"pk": session.pk},
         "programs:enrollment_decide": {"pk": enrollment.pk},
         "programs:enrollment_certificate": {"pk": enrollment.pk},
@@ -426,6 +443,7 @@ def _strip_token(html):
 
 
 def test_every_url_answers_every_role_as_the_table_says(client, cast, objects, settings):
+    settings.PUBLIC_INQUIRY_RATE = "1000/h"  # the matrix posts to the public inquiry form from one address
     names = dict(all_patterns())
     assert sorted(set(names) - set(MATRIX)) == [], "URL patterns missing from the access matrix"
     assert sorted(set(MATRIX) - set(names)) == [], "the matrix names URLs that no longer exist"

@@ -100,7 +100,7 @@ def test_blora_events(walk, blora):
     figures.scroll_into_view_if_needed()
     expect(figures.locator(f"[data-figure='{t('Usaha peserta acara', 'Businesses at events')}']")).to_have_text("3")
     expect(figures.locator(f"[data-figure='{t('Penjualan di acara', 'Sales at events')}']")).to_have_text(
-        re.compile(r"^Rp 28,2 (juta|million)$")
+        re.compile(r"^Rp 28,2 (juta|million)\s*$")
     )
     walk.seen("dashboard-events")
     by_year = page.get_by_role("region", name=t("Tabel: Acara pemasaran per tahun", "Table: Selling events per year"))

@@ -5,6 +5,7 @@ from django.db import transaction
 from programs.demo import (
     demo_bank_logins,
     load_demo_banks,
+    load_demo_catalogue,
     load_demo_curation,
     load_demo_events,
     load_demo_exports,
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             trainings = load_demo_trainings()
             calls = load_demo_curation()
             exports = load_demo_exports()
+            listings = load_demo_catalogue()
             inquiries = load_demo_inquiries()
             events = load_demo_events()
             rows = demo_logins() + demo_bank_logins()
@@ -54,6 +56,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(rows)} demo users ready; added {members} members, {referrals} bank referrals, "
             f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports, "
-            f"{inquiries} buyer inquiries, {events} selling events"
+            f"{listings} catalogue listings, {inquiries} buyer inquiries, {events} selling events"
             f"{' (dry run, rolled back)' if dry_run else ''}"
         )
