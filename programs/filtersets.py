@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,7 @@ from programs.models import (
 from registry.countries import COUNTRY_CHOICES
 from registry.filtersets import YES_NO, AreaScopeFilterSet, lazy_choices
 from registry.models import Business, BusinessGroup, Category, Kecamatan, Product
-from registry.search import name_matches
+from registry.search import SearchKey, name_matches
 
 
 class BankReferralFilterSet(AreaScopeFilterSet):
@@ -213,12 +214,13 @@ class CatalogueFilter(django_filters.FilterSet):
         (registry.search.name_matches, index-served)."""
         products = name_matches(Product.objects.order_by(), value).values("pk")
         businesses = name_matches(Business.objects.order_by(), value).values("pk")
-        # A product named so comes before the other products of a business named so.
+        # A product named so comes before the other products of a business named so, the closest name first.
         named = ExpressionWrapper(Q(product__in=products), output_field=BooleanField())
+        closeness = TrigramSimilarity(SearchKey("product__name"), SearchKey(Value(value)))
         return (
             queryset.filter(Q(product__in=products) | Q(product__business__in=businesses))
-            .alias(named=named)
-            .order_by("-named", *Listing._meta.ordering)
+            .alias(named=named, closeness=closeness)
+            .order_by("-named", "-closeness", *Listing._meta.ordering)
         )
 
     def filter_certification(self, queryset, name, value):

@@ -110,7 +110,7 @@ def test_a_buyer_finds_a_product_by_a_typo_and_opens_it(browser, live_server, lu
         page.locator("input[name=q]").fill("lumpiya bandeng")
         page.get_by_role("button", name=text["search"], exact=True).click()
         expect(page.get_by_role("link", name="Lumpia Bandeng")).to_be_visible()
-        expect(page.get_by_text(text["export"]).first).to_be_visible()
+        expect(page.get_by_text(text["export"], exact=True).first).to_be_visible()
         check_accessibility(page)
         screenshot(page, f"catalogue-search-{lang}-{device}")
 

@@ -591,8 +591,10 @@ def test_a_product_named_as_searched_comes_before_its_businesss_other_products(c
     Listing.objects.filter(pk=named.pk).update(listed_at=other.listed_at - datetime.timedelta(days=1))
 
     html = _catalogue(client, q="lumpiya")
+    closest = _catalogue(client, q="lumpiya bandeng")  # both names have a word like it: the closer first
 
     assert html.index("Lumpia Bandeng</a>") < html.index("Otak-otak Bandeng</a>")
+    assert closest.index("Lumpia Bandeng</a>") < closest.index("Otak-otak Bandeng</a>")
     assert '<details class="more">' in html  # the filters stay folded: only a word was searched
 
 
