@@ -20,6 +20,8 @@ import hashlib
 import io
 import json
 import logging
+import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 
@@ -193,7 +195,7 @@ class Entry:
     capacity: int | None  # only where the consent lets capacity show
     export_ready: bool
     url: str
-    photo: str | None = None  # the stored thumbnail's name
+    photo: tuple | None = None  # the stored thumbnail's name, and the photo's width and height
     certificates: list = field(default_factory=list)  # (label, number, expires_on)
 
 
@@ -263,8 +265,8 @@ def _entries(row, chunk, english):
     businesses = {listing.product.business_id for listing in chunk}
     photos = {}
     first = ProductPhoto.objects.filter(product__in=products).order_by("product", "created_at", "pk")
-    for product, thumbnail in first.values_list("product", "thumbnail"):
-        photos.setdefault(product, thumbnail)
+    for product, thumbnail, width, height in first.values_list("product", "thumbnail", "width", "height"):
+        photos.setdefault(product, (thumbnail, width, height))
     documents = (
         LegalDocument.objects.filter(valid_on(row.day), business__in=businesses, kind__in=SHOWN_KINDS)
         .filter(Q(product__isnull=True) | Q(product__in=products))
@@ -387,26 +389,41 @@ def _numbered_canvas(footer):
     return NumberedCanvas
 
 
-def _qr(text, size):
-    """`text` as a QR code image of `size` points (a small PNG; thousands of vector squares would weigh more)."""
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="png", scale=4, border=1)
-    buffer.seek(0)
-    return Image(buffer, width=size, height=size)
+class _ImageFiles:
+    """The images of one PDF as files in a temporary folder, drawn by ReportLab from there (`lazy=2`: each is
+    read when its page is drawn and let go after), so a catalogue of thousands of products does not hold
+    thousands of images in memory."""
 
+    def __init__(self, folder):
+        self.folder = folder
+        self.storage = ProductPhoto._meta.get_field("thumbnail").storage
+        self.count = 0
 
-def _photo(name, storage):
-    """The stored thumbnail (a JPEG re-encoded on upload), scaled to the photo column; None if it is gone."""
-    try:
-        with storage.open(name, "rb") as handle:
-            data = io.BytesIO(handle.read())
-    except (FileNotFoundError, OSError):
-        logger.warning("catalogue file: photo %s is missing; printed without it", name)
-        return None
-    width, height = ImageReader(data).getSize()
-    data.seek(0)
-    scale = PHOTO_WIDTH / max(width, height)
-    return Image(data, width=width * scale, height=height * scale)
+    def _path(self, suffix):
+        self.count += 1
+        return os.path.join(self.folder, f"{self.count}{suffix}")
+
+    def qr(self, text, size):
+        """`text` as a QR code of `size` points: a small PNG (thousands of vector squares would weigh more).
+        A fixed mask: choosing the best of eight took most of a build's time, and any mask scans."""
+        path = self._path(".png")
+        segno.make_qr(text, error="m", mask=0, boost_error=False).save(path, kind="png", scale=3, border=1)
+        return Image(path, width=size, height=size, lazy=2)
+
+    def photo(self, photo):
+        """The stored thumbnail (a JPEG re-encoded on upload) scaled to the photo column; None if it is gone."""
+        name, width, height = photo
+        path = self._path(".jpg")
+        try:
+            with self.storage.open(name, "rb") as source, open(path, "wb") as out:
+                shutil.copyfileobj(source, out)
+        except OSError:  # FileNotFoundError included: a photo missing from the storage
+            logger.warning("catalogue file: photo %s is missing; printed without it", name)
+            return None
+        if not (width and height):
+            width, height = ImageReader(path).getSize()
+        scale = PHOTO_WIDTH / max(width, height)
+        return Image(path, width=width * scale, height=height * scale, lazy=2)
 
 
 class _Styles:
@@ -429,7 +446,7 @@ def _p(text, style):
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _entry_block(entry, styles, storage, text_width):
+def _entry_block(entry, styles, images, text_width):
     lines = [_p(entry.name, styles.name), _p(f"{entry.business} · {entry.kecamatan}", styles.line)]
     if entry.prices:
         lines.append(_p(_("Harga %(price)s") % {"price": price_text(entry.prices, entry.unit)}, styles.line))
@@ -452,8 +469,8 @@ def _entry_block(entry, styles, storage, text_width):
             text = text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + " …"
         lines.append(_p(text, styles.line))
     lines.append(_p(entry.url, styles.line))
-    photo = _photo(entry.photo, storage) if entry.photo else ""
-    code = [_qr(entry.url, QR_SIZE), _p(_("Tanya produk ini"), styles.small)]
+    photo = (images.photo(entry.photo) if entry.photo else None) or ""
+    code = [images.qr(entry.url, QR_SIZE), _p(_("Tanya produk ini"), styles.small)]
     table = Table([[photo, lines, code]], colWidths=[PHOTO_WIDTH + 0.3 * cm, text_width, QR_SIZE + 0.3 * cm])
     table.setStyle(
         TableStyle(
@@ -484,7 +501,8 @@ def build_pdf(row, handle, progress):
         author="UMKM Portal",
     )
     styles = _Styles()
-    storage = ProductPhoto._meta.get_field("thumbnail").storage
+    folder = tempfile.TemporaryDirectory(prefix="katalog-")
+    images = _ImageFiles(folder.name)
     text_width = document.width - PHOTO_WIDTH - QR_SIZE - 0.6 * cm
     story = []
     category = None
@@ -493,7 +511,7 @@ def build_pdf(row, handle, progress):
         if entry.category != category:
             category = entry.category
             story.append(Paragraph(escape(category), styles.category))
-        story.append(_entry_block(entry, styles, storage, text_width))
+        story.append(_entry_block(entry, styles, images, text_width))
         count += 1
         progress(count)
     if not count:
@@ -539,14 +557,16 @@ def build_pdf(row, handle, progress):
         _p(_("Katalog lengkap dan terbaru:"), styles.body),
         _p(home, styles.body),
         Spacer(1, 0.3 * cm),
-        KeepTogether([_qr(home, 4.5 * cm)]),
+        KeepTogether([images.qr(home, 4.5 * cm)]),
         Spacer(1, 0.4 * cm),
         _p(
             _("Harga, pesanan minimal dan kapasitas dapat berubah; pastikan kepada pelaku usaha saat memesan."),
             styles.body,
         ),
     ]
-    document.build(cover + story + contact, canvasmaker=_numbered_canvas(f"{title} · {place} · {tanggal(row.day)}"))
+    footer = f"{title} · {place} · {tanggal(row.day)}"
+    with folder:
+        document.build(cover + story + contact, canvasmaker=_numbered_canvas(footer))
     return count
 
 
