@@ -169,9 +169,8 @@ def may_retry(row):
     )
 
 
-def download_name(row):
-    kabupaten = slugify(row.kabupaten.name)
-    return f"katalog-umkm-{kabupaten}-{row.day:%Y%m%d}.{row.format}"
+def download_name(row, kabupaten):
+    return f"katalog-umkm-{slugify(kabupaten.name)}-{row.day:%Y%m%d}.{row.format}"
 
 
 #
@@ -693,7 +692,7 @@ def run_build(row, *, attempt=1):
         with translation.override(row.language), tempfile.TemporaryFile() as handle:
             count = BUILDERS[row.format](row, handle, progress)
             handle.seek(0)
-            row.file.save(download_name(row), File(handle), save=False)
+            row.file.save(download_name(row, row.kabupaten), File(handle), save=False)
         finished = {"file": row.file.name, "done": count, "total": count, "status": CatalogueFile.Status.DONE}
         if not mine.update(**finished, finished_at=timezone.now()):
             row.file.delete(save=False)

@@ -462,3 +462,19 @@ def test_the_staff_catalogue_list_links_to_the_files_of_the_users_kabupaten(clie
 
         assert 'href="/katalog/35.15/katalog.pdf"' in page
         assert 'href="/katalog/35.15/katalog.xlsx"' in page
+
+
+def test_serving_a_file_and_the_preparing_page_take_a_fixed_number_of_queries(
+    client, listed, django_assert_num_queries
+):
+    for name in ("Lumpia Bandeng", "Otak-otak", "Bandeng Presto"):
+        listed(name)
+    fetch(client, PDF)
+    client.get(SHEET)
+
+    # The kabupaten, its generation (the tests' cache is a database table), whether it has a catalogue, the
+    # file's row.
+    with django_assert_num_queries(4):
+        assert client.get(PDF).status_code == 200
+    with django_assert_num_queries(4):
+        assert client.get(SHEET).status_code == 202
