@@ -478,3 +478,20 @@ def test_serving_a_file_and_the_preparing_page_take_a_fixed_number_of_queries(
         assert client.get(PDF).status_code == 200
     with django_assert_num_queries(4):
         assert client.get(SHEET).status_code == 202
+
+
+def test_in_english_the_page_and_the_sheet_read_english(client, listed, settings):
+    listed("Lumpia Bandeng", export_ready=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(SHEET).content.decode()
+    run_tasks()
+    sheet = load_workbook(io.BytesIO(body(client.get(SHEET)))).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+    assert "The Excel file is being prepared." in page
+    assert "This page reloads itself" in page
+    assert rows[0][:4] == ["Product", "Category", "Business", "Sub-district"]
+    assert rows[0][-3:] == ["Certificates (number, valid until)", "Export-ready", "Product page"]
+    assert rows[1][1] == "Food"
+    assert rows[1][10] == "Yes"
