@@ -1,6 +1,10 @@
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path, re_path
+from django.views.decorators.http import require_safe
 
-from programs import catalogue_views, inquiry_views, views
+from programs import catalogue, catalogue_file_views, catalogue_views, event_views, inquiry_views, views
+from programs.sitemaps import SITEMAPS
+from umkm_portal.routers import reads_primary
 
 app_name = "programs"
 urlpatterns = [
@@ -69,11 +73,33 @@ urlpatterns += [
     path("katalog-kelola/", catalogue_views.ListingListView.as_view(), name="listing_list"),
 ]
 
+# The public catalogue (no login): programs/catalogue.py
+urlpatterns += [
+    path("katalog/", catalogue.CatalogueHomeView.as_view(), name="catalogue_home"),
+    path("katalog/produk/<int:pk>/", catalogue.CatalogueProductView.as_view(), name="catalogue_product"),
+    path("katalog/usaha/<int:pk>/", catalogue.CatalogueBusinessView.as_view(), name="catalogue_business"),
+    re_path(
+        r"^katalog/foto/(?P<pk>[0-9]+)/(?P<size>kecil|sedang|besar)\.jpg$",
+        catalogue.CataloguePhotoView.as_view(),
+        name="catalogue_photo",
+    ),
+    re_path(r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/$", catalogue.CatalogueView.as_view(), name="catalogue"),
+    path(
+        "sitemap.xml",
+        require_safe(reads_primary(sitemap_views.index)),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "programs:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        require_safe(reads_primary(sitemap_views.sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", catalogue.robots_txt, name="robots"),
+]
+
 # The printable catalogue and the buyer-desk sheet (no login): programs/catalogue_file_views.py
-from django.urls import re_path  # noqa: E402  (kept beside its routes: other routes are added above)
-
-from programs import catalogue_file_views  # noqa: E402
-
 urlpatterns += [
     re_path(
         r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.pdf$",
@@ -90,4 +116,16 @@ urlpatterns += [
         catalogue_file_views.CatalogueFileView.as_view(file_format="csv"),
         name="catalogue_csv",
     ),
+]
+
+# Selling events (pameran, bazar, belanja produk lokal): programs/event_views.py
+urlpatterns += [
+    path("acara/", event_views.MarketEventListView.as_view(), name="event_list"),
+    path("acara/baru/", event_views.MarketEventCreateView.as_view(), name="event_create"),
+    path("acara/<int:pk>/", event_views.MarketEventDetailView.as_view(), name="event_detail"),
+    path("acara/<int:pk>/ubah/", event_views.MarketEventUpdateView.as_view(), name="event_update"),
+    path("acara/<int:pk>/peserta/", event_views.MarketEventAddBoothsView.as_view(), name="event_add_booths"),
+    path("acara/<int:pk>/penjualan/", event_views.MarketEventSalesView.as_view(), name="event_sales"),
+    path("acara/<int:pk>/peserta.csv", event_views.MarketEventExportView.as_view(), name="event_export"),
+    path("acara/stan/<int:pk>/hapus/", event_views.EventBoothRemoveView.as_view(), name="eventbooth_remove"),
 ]

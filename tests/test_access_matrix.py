@@ -21,7 +21,12 @@ from programs.models import (
     CurationCriterion,
     CurationSubmission,
     Enrollment,
+    EventBooth,
     ExportFacilitation,
+    Inquiry,
+    Listing,
+    ListingConsent,
+    MarketEvent,
     MentoringVisit,
     Training,
     TrainingSession,
@@ -32,7 +37,15 @@ from registry.models import BusinessGroup, ImportBatch, LegalDocument, Product, 
 from registry.services import add_product_photo
 from reports.models import ReportJob, Snapshot
 from reports.snapshots import snapshot_figures
-from tests.factories import jpeg_upload, make_bank, make_business, make_document, make_product, make_user
+from tests.factories import (
+    jpeg_upload,
+    make_bank,
+    make_business,
+    make_document,
+    make_listing,
+    make_product,
+    make_user,
+)
 
 ROLES = ["anon", "coord_a", "coord_b", "dinas", "dinas_other", "bank", "admin"]
 MISSING = 999_999_999
@@ -65,10 +78,23 @@ MATRIX = {
     "programs:bankreferral_export": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_step": ("302 405 405 405 405 405 405", "302 302 404 302 404 302 302"),
+    "programs:catalogue_inquiry": ("200 200 200 200 200 200 200", "400 400 400 400 400 400 400"),
+    "programs:catalogue_inquiry_sent": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:catalogue_csv": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
     "programs:catalogue_pdf": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
     "programs:catalogue_sheet": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
     "programs:certificate_verify": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:consent_record": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:consent_withdraw": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    # the public catalogue: the same page for everyone, signed in or not; nothing to POST
+    "programs:catalogue_home": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:catalogue": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:catalogue_product": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:catalogue_business": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:catalogue_photo": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:sitemap": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:sitemap_section": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:robots": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:curationcall_cancel": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:curationcall_create": ("302 403 403 200 200 403 200", "302 403 403 400 400 403 400"),
     "programs:curationcall_detail": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
@@ -82,10 +108,25 @@ MATRIX = {
     "programs:enrollment_certificate": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:enrollment_decide": ("302 403 403 405 405 403 405", "302 403 403 302 404 403 302"),
     "programs:enrollment_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:event_add_booths": ("302 405 405 405 405 403 405", "302 302 302 302 404 403 302"),
+    "programs:event_create": ("302 403 403 200 200 403 200", "302 403 403 400 400 403 400"),
+    "programs:event_detail": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
+    "programs:event_export": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
+    "programs:event_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:event_sales": ("302 405 405 405 405 403 405", "302 302 302 302 404 403 302"),
+    "programs:event_update": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
+    "programs:eventbooth_remove": ("302 405 405 405 405 403 405", "302 302 404 302 404 403 302"),
     "programs:export_report": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
     "programs:exportfacilitation_create": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:exportfacilitation_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:exportfacilitation_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:inquiry_create": ("302 404 404 404 404 403 404", "302 404 404 404 404 403 404"),
+    "programs:inquiry_detail": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:inquiry_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:inquiry_status": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:listing_edit": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:listing_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:listing_unlist": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:mentoringvisit_create": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:mentoringvisit_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:mentoringvisit_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
@@ -264,10 +305,31 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
     run_check(batch)  # as a worker checks it: the preview has rows to show
     group = BusinessGroup.objects.create(name="Kelompok Matriks", kecamatan=kec_a)
     business.groups.add(group)
+    event = MarketEvent.objects.create(
+        name="Bazar Matriks",
+        kind="bazar",
+        kabupaten=kab_sidoarjo,
+        place="Alun-alun",
+        starts_on=today,
+        ends_on=today,
+        created_by=dinas,
+    )
+    # Its sales are recorded, so the removal POST is refused and the booth stays for the next role.
+    booth = EventBooth.objects.create(event=event, business=business, booth="A1", sales=100_000, transactions=3)
     job = ReportJob.objects.create(user=coordinator, kind="business_xlsx", status="selesai")
     job.file.save("usaha.xlsx", ContentFile(b"PK"), save=True)
     assert Product.objects.filter(pk=product.pk).exists()
     draft = RegistrationDraft.objects.create(user=coordinator, data={"business-name": "Draf Matriks"})
+    consent = ListingConsent.objects.create(business=business, evidence="Formulir", recorded_by=coordinator)
+    Listing.objects.create(product=product, listed_by=coordinator)
+    listing = make_listing(make_product(business, name="Produk Katalog Matriks"), by=dinas)
+    listed_photo = add_product_photo(listing.product, upload=jpeg_upload(), by=coordinator)
+    listed = listing.product  # a buyer's inquiry about it
+    inquiry = Inquiry(
+        business=business, product=listed, buyer_name="Pembeli", buyer_kind="toko", quantity=5, destination="Surabaya"
+    )
+    inquiry_token = inquiry.new_token()
+    inquiry.save()
     return {
         "registry:kecamatan_detail": {"pk": kec_a.pk},
         "registry:business_detail": {"pk": business.pk},
@@ -303,8 +365,18 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "programs:curationsubmission_detail": {"pk": submission.pk},
         "programs:curationsubmission_action": {"pk": submission.pk, "action": "nilai"},
         "programs:exportfacilitation_create": {"pk": business.pk},
+        "programs:consent_record": {"pk": business.pk},
+        "programs:consent_withdraw": {"pk": consent.pk},
+        "programs:listing_edit": {"pk": product.pk},
+        "programs:listing_unlist": {"pk": product.pk},
         "programs:mentoringvisit_detail": {"pk": visit.pk},
         "programs:exportfacilitation_detail": {"pk": export.pk},
+        "programs:event_detail": {"pk": event.pk},
+        "programs:event_update": {"pk": event.pk},
+        "programs:event_add_booths": {"pk": event.pk},
+        "programs:event_sales": {"pk": event.pk},
+        "programs:event_export": {"pk": event.pk},
+        "programs:eventbooth_remove": {"pk": booth.pk},
         "programs:training_detail": {"pk": training.pk},
         "programs:training_nominate": {"pk": training.pk},
         "programs:training_completion": {"pk": training.pk},
@@ -313,6 +385,10 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "programs:training_cancel": {"pk": training.pk},
         "programs:training_record": {"pk": training.pk},
         "programs:certificate_verify": {"code": "ABCD-EFGH-JKLM"},
+        "programs:catalogue_inquiry": {"pk": listed.pk},
+        "programs:catalogue_inquiry_sent": {"pk": listed.pk},
+        "programs:inquiry_detail": {"pk": inquiry.pk},
+        "programs:inquiry_status": {"token": inquiry_token},
         "programs:attendance": {"pk": session.pk},
         "programs:enrollment_decide": {"pk": enrollment.pk},
         "programs:enrollment_certificate": {"pk": enrollment.pk},
@@ -328,6 +404,11 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "programs:catalogue_sheet": {"code": kab_sidoarjo.pk},
         "programs:catalogue_csv": {"code": kab_sidoarjo.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "bukan-token"},
+        "programs:catalogue": {"code": kab_sidoarjo.code},
+        "programs:catalogue_product": {"pk": listing.product_id},
+        "programs:catalogue_business": {"pk": business.pk},
+        "programs:catalogue_photo": {"pk": listed_photo.pk, "size": "kecil"},
+        "programs:sitemap_section": {"section": "produk"},
     }
 
 
@@ -362,6 +443,7 @@ def _strip_token(html):
 
 
 def test_every_url_answers_every_role_as_the_table_says(client, cast, objects, settings):
+    settings.PUBLIC_INQUIRY_RATE = "1000/h"  # the matrix posts to the public inquiry form from one address
     names = dict(all_patterns())
     assert sorted(set(names) - set(MATRIX)) == [], "URL patterns missing from the access matrix"
     assert sorted(set(MATRIX) - set(names)) == [], "the matrix names URLs that no longer exist"
