@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -47,7 +47,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from programs import catalogue_cache
+from programs import catalogue_cache, public
 from programs.certificates import tanggal
 from programs.models import CatalogueFile, Listing, ListingConsent
 from registry.background import Superseded, retry_or_fail
@@ -68,19 +68,6 @@ RETRY_FAILED_AFTER = datetime.timedelta(minutes=5)
 STALE_GRACE = datetime.timedelta(hours=1)
 CHUNK = 200  # listings read (with their photos and certificates) per round; progress is written per round
 DESCRIPTION_CHARS = 500  # a printed entry stays one block on its page
-
-#
-# Certificates: the kinds a buyer asks about, valid on the file's day
-#
-
-Kind = LegalDocument.Kind
-SHOWN_KINDS = [Kind.HALAL, Kind.PIRT, Kind.BPOM_MD, Kind.BPOM_ML, Kind.SNI]
-
-
-def valid_on(day):
-    """A document valid on `day`: no expiry date, or one not passed."""
-    return Q(expires_on__isnull=True) | Q(expires_on__gte=day)
-
 
 #
 # The filters a visitor may set (the catalogue page's own names), and the key
@@ -221,29 +208,12 @@ def listings(row):
     )
 
 
-def _price_range(listing):
-    """(low, high): the listing's range, else the product's own price; None when neither is known."""
-    low = listing.price_from if listing.price_from is not None else listing.price_to
-    high = listing.price_to if listing.price_to is not None else listing.price_from
-    if low is None and listing.product.price is not None:
-        low = high = listing.product.price
-    return (low, high) if low is not None else None
-
-
 def product_url(site, product_pk):
-    try:
-        path = reverse("programs:catalogue_product", args=[product_pk])
-    except NoReverseMatch:  # the public pages' URLs are not installed yet: the path agreed for them
-        path = f"/katalog/produk/{product_pk}/"
-    return f"{site}{path}"
+    return f"{site}{reverse('programs:catalogue_product', args=[product_pk])}"
 
 
 def catalogue_url(site, kabupaten_code):
-    try:
-        path = reverse("programs:catalogue", args=[kabupaten_code])
-    except NoReverseMatch:
-        path = f"/katalog/{kabupaten_code}/"
-    return f"{site}{path}"
+    return f"{site}{reverse('programs:catalogue', args=[kabupaten_code])}"
 
 
 def entries(row, listings_read):
@@ -267,7 +237,8 @@ def _entries(row, chunk, english):
     for product, thumbnail, width, height in first.values_list("product", "thumbnail", "width", "height"):
         photos.setdefault(product, (thumbnail, width, height))
     documents = (
-        LegalDocument.objects.filter(valid_on(row.day), business__in=businesses, kind__in=SHOWN_KINDS)
+        # The certificates a buyer asks about, valid on the file's day, as the public pages read them.
+        LegalDocument.objects.filter(public.valid_on(row.day), business__in=businesses, kind__in=public.SHOWN_KINDS)
         .filter(Q(product__isnull=True) | Q(product__in=products))
         .order_by("kind", "number")
         .values_list("business", "product", "kind", "number", "expires_on")
@@ -275,13 +246,13 @@ def _entries(row, chunk, english):
     found = {}
     for business, product, kind, number, expires_on in documents:
         found.setdefault(business, []).append((product, kind, number, expires_on))
-    labels = dict(Kind.choices)
+    labels = dict(LegalDocument.Kind.choices)
     categories = dict(Category.choices)
     for listing in chunk:
         product = listing.product
         business = product.business
         mine = [found_ for found_ in found.get(business.pk, []) if found_[0] in (None, product.pk)]
-        mine.sort(key=lambda document: (SHOWN_KINDS.index(document[1]), document[2]))
+        mine.sort(key=lambda document: (public.SHOWN_KINDS.index(document[1]), document[2]))
         held = [(str(labels[kind]), number_, expires_on) for _owner, kind, number_, expires_on in mine]
         description = (listing.description_en if english and listing.description_en else product.description) or ""
         yield Entry(
@@ -292,7 +263,7 @@ def _entries(row, chunk, english):
             kecamatan=business.kecamatan.name,
             description=description.strip(),
             unit=product.unit,
-            prices=_price_range(listing) if listing.show_price else None,
+            prices=public.price_range(listing) if listing.show_price else None,
             minimum_order=listing.minimum_order,
             capacity=listing.capacity_per_month if listing.show_capacity else None,
             export_ready=listing.export_ready,

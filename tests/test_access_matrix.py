@@ -80,9 +80,9 @@ MATRIX = {
     "programs:bankreferral_step": ("302 405 405 405 405 405 405", "302 302 404 302 404 302 302"),
     "programs:catalogue_inquiry": ("200 200 200 200 200 200 200", "400 400 400 400 400 400 400"),
     "programs:catalogue_inquiry_sent": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
-    "programs:catalogue_csv": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
-    "programs:catalogue_pdf": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
-    "programs:catalogue_sheet": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
+    "programs:catalogue_csv": ("202 202 202 202 202 202 202", "405 405 405 405 405 405 405"),
+    "programs:catalogue_pdf": ("202 202 202 202 202 202 202", "405 405 405 405 405 405 405"),
+    "programs:catalogue_sheet": ("202 202 202 202 202 202 202", "405 405 405 405 405 405 405"),
     "programs:certificate_verify": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:consent_record": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:consent_withdraw": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
@@ -399,7 +399,7 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "registry:import_mapping": {"pk": batch.pk},
         "registry:import_preview": {"pk": batch.pk},
         "reports:job_download": {"token": job.token},
-        # Public, no login: the same for every role (the matrix's kabupaten lists no product: 404).
+        # Public, no login: the same for every role (a first request queues the build: 202).
         "programs:catalogue_pdf": {"code": kab_sidoarjo.pk},
         "programs:catalogue_sheet": {"code": kab_sidoarjo.pk},
         "programs:catalogue_csv": {"code": kab_sidoarjo.pk},
