@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 
-from programs import catalogue, catalogue_file_views, catalogue_views, event_views, inquiry_views, views
+from programs import catalogue, catalogue_file_views, catalogue_views, event_views, inquiry_views, ledger, views
 from programs.sitemaps import SITEMAPS
 from umkm_portal.routers import reads_primary
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("bank/petugas/<int:pk>/", views.BankOfficerUpdateView.as_view(), name="bankofficer_update"),
     path("usaha/<int:pk>/rujuk-bank/", views.BankReferralCreateView.as_view(), name="bankreferral_create"),
     path("usaha/<int:pk>/pendampingan/", views.MentoringVisitCreateView.as_view(), name="mentoringvisit_create"),
+    path("usaha/<int:pk>/bantuan/", ledger.BusinessLedgerView.as_view(), name="business_ledger"),
     path("pendampingan/tindak-lanjut/", views.OverdueFollowUpListView.as_view(), name="mentoringvisit_overdue"),
     path("kurasi/", views.CurationCallListView.as_view(), name="curationcall_list"),
     path("kurasi/baru/", views.CurationCallCreateView.as_view(), name="curationcall_create"),

@@ -128,6 +128,7 @@ MATRIX = {
     "programs:listing_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
     "programs:listing_unlist": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:mentoringvisit_create": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:business_ledger": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:mentoringvisit_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:mentoringvisit_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
     "programs:mentoringvisit_overdue": ("302 200 200 200 200 403 200", "302 403 403 404 404 403 404"),
@@ -357,6 +358,7 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "programs:bankreferral_step": {"pk": referral.pk},
         "programs:bankreferral_create": {"pk": business.pk},
         "programs:mentoringvisit_create": {"pk": business.pk},
+        "programs:business_ledger": {"pk": business.pk},
         "programs:curationcall_detail": {"pk": call.pk},
         "programs:curationcall_submit": {"pk": call.pk},
         "programs:curationcall_update": {"pk": call.pk},
@@ -399,7 +401,7 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "registry:import_mapping": {"pk": batch.pk},
         "registry:import_preview": {"pk": batch.pk},
         "reports:job_download": {"token": job.token},
-        # Public, no login: the same for every role (a first request queues the build: 202).
+        # Public, no login: the same for every role (the matrix lists a product: its file is being prepared, 202).
         "programs:catalogue_pdf": {"code": kab_sidoarjo.pk},
         "programs:catalogue_sheet": {"code": kab_sidoarjo.pk},
         "programs:catalogue_csv": {"code": kab_sidoarjo.pk},

@@ -258,7 +258,7 @@ def test_ledger_on_the_business_page_shows_curation_and_placement(client, call, 
     )
     client.force_login(coordinator_a)
 
-    html = client.get(business.get_absolute_url()).content.decode()
+    html = client.get(reverse("programs:business_ledger", args=[business.pk])).content.decode()
 
     assert "Lumpia · Kurasi Ritel Modern: Lolos, ditempatkan di Alfamart Balongbendo" in html
     assert Placement.objects.count() == 1

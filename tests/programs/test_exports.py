@@ -80,7 +80,7 @@ def test_export_form_and_ledger(client, dinas_sidoarjo, kec_a):
     assert good.status_code == 302
     assert (
         "Batik tulis ke Jepang (Tokyo Craft)</a> · Disperindag"
-        in client.get(business.get_absolute_url()).content.decode()
+        in client.get(reverse("programs:business_ledger", args=[business.pk])).content.decode()
     )
 
 

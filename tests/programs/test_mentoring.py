@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +31,7 @@ def test_visit_is_recorded_and_shows_in_the_ledger(client, coordinator_a, kec_a)
     recorded = record_visit(business, visit(mentor=mentor), by=coordinator_a)
     client.force_login(coordinator_a)
 
-    html = client.get(business.get_absolute_url()).content.decode()
+    html = client.get(reverse("programs:business_ledger", args=[business.pk])).content.decode()
 
     assert f'Pendampingan · <a href="{recorded.get_absolute_url()}">Label dan izin edar bersama Dr. Rina</a>' in html
 
@@ -100,3 +101,22 @@ def test_bank_officer_may_not_record_visits(client, bank_officer, kec_a):
 
     assert client.get(reverse("programs:mentoringvisit_create", args=[make_business(kec_a).pk])).status_code == 403
     assert client.get(reverse("programs:mentoringvisit_overdue")).status_code == 403
+
+
+def test_the_business_page_folds_the_ledger_and_reads_it_when_opened(client, coordinator_a, kec_a):
+    business = make_business(kec_a)
+    mentor = Mentor.objects.create(name="Dr. Rina", affiliation="universitas", institution="UTM")
+    record_visit(business, visit(mentor=mentor), by=coordinator_a)
+    client.force_login(coordinator_a)
+    ledger_url = reverse("programs:business_ledger", args=[business.pk])
+
+    page = client.get(business.get_absolute_url()).content.decode()
+    fold = client.get(ledger_url, headers={"HX-Request": "true"}).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(ledger_url, headers={"HX-Request": "true"}).content.decode()
+
+    assert f'hx-get="{ledger_url}"' in page
+    assert "Label dan izin edar" not in page  # read when the fold opens, not by the page
+    assert "Label dan izin edar bersama Dr. Rina" in fold
+    assert "<html" not in fold  # the entries alone
+    assert "Label dan izin edar with Dr. Rina" in english

@@ -224,7 +224,7 @@ def test_participants_and_coordinators_read_the_cancellation(client, training, c
 
     page = client.get(training.get_absolute_url()).content.decode()
     worklist = client.get(reverse("reports:coordinator")).content.decode()
-    ledger = client.get(business.get_absolute_url()).content.decode()
+    ledger = client.get(reverse("programs:business_ledger", args=[business.pk])).content.decode()
 
     assert "Narasumber berhalangan." in page
     assert "Nominasi ditutup karena pelatihan ini dibatalkan." in page
@@ -516,7 +516,7 @@ def test_the_coordinator_reads_a_calls_cancellation_on_its_page_list_and_the_led
 
     page = client.get(call.get_absolute_url()).content.decode()
     listing = client.get(reverse("programs:curationcall_list")).content.decode()
-    ledger = client.get(business.get_absolute_url()).content.decode()
+    ledger = client.get(reverse("programs:business_ledger", args=[business.pk])).content.decode()
 
     assert "Mitra ritel mundur." in page
     assert "Pengajuan ditutup karena kurasi ini dibatalkan." in page
