@@ -7,6 +7,7 @@ from programs.models import (
     BankOfficer,
     BankReferral,
     BankReferralEvent,
+    CatalogueFile,
     CurationCall,
     CurationCriterion,
     CurationScore,
@@ -301,3 +302,23 @@ class ListingAdmin(ReadOnlyAdmin):
     @admin.display(description="usaha", ordering="product__business__name")
     def business(self, listing):
         return listing.product.business
+
+
+@admin.register(CatalogueFile)
+class CatalogueFileAdmin(admin.ModelAdmin):
+    """Printable catalogues and buyer-desk sheets and their builds, read only: the worker writes them
+    (programs.catalogue_files), the hourly sweep removes the old ones."""
+
+    list_display = ["created_at", "kabupaten", "format", "language", "day", "status", "total", "finished_at"]
+    list_filter = ["status", "format", "language"]
+    list_select_related = ["kabupaten"]
+    search_fields = ["kabupaten__name", "kabupaten__code"]
+    fields = ["kabupaten", "format", "language", "day", "filters", "site", "generation", "status", "total"]
+    fields += ["done", "error", "created_at", "started_at", "finished_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

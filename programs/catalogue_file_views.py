@@ -54,7 +54,7 @@ class CatalogueFileView(View):
                 return stored_file_response(
                     row.file,
                     content_type=catalogue_files.CONTENT_TYPES[row.format],
-                    filename=catalogue_files.download_name(row),
+                    filename=catalogue_files.download_name(row, kabupaten),
                     as_attachment=row.format != CatalogueFile.Format.PDF,
                     max_age=0,
                 )

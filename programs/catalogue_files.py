@@ -20,6 +20,8 @@ import hashlib
 import io
 import json
 import logging
+import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 
@@ -29,7 +31,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -45,7 +47,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from programs import catalogue_cache
+from programs import catalogue_cache, public
 from programs.certificates import tanggal
 from programs.models import CatalogueFile, Listing, ListingConsent
 from registry.background import Superseded, retry_or_fail
@@ -66,19 +68,6 @@ RETRY_FAILED_AFTER = datetime.timedelta(minutes=5)
 STALE_GRACE = datetime.timedelta(hours=1)
 CHUNK = 200  # listings read (with their photos and certificates) per round; progress is written per round
 DESCRIPTION_CHARS = 500  # a printed entry stays one block on its page
-
-#
-# Certificates: the kinds a buyer asks about, valid on the file's day
-#
-
-Kind = LegalDocument.Kind
-SHOWN_KINDS = [Kind.HALAL, Kind.PIRT, Kind.BPOM_MD, Kind.BPOM_ML, Kind.SNI]
-
-
-def valid_on(day):
-    """A document valid on `day`: no expiry date, or one not passed."""
-    return Q(expires_on__isnull=True) | Q(expires_on__gte=day)
-
 
 #
 # The filters a visitor may set (the catalogue page's own names), and the key
@@ -167,9 +156,8 @@ def may_retry(row):
     )
 
 
-def download_name(row):
-    kabupaten = slugify(row.kabupaten.name)
-    return f"katalog-umkm-{kabupaten}-{row.day:%Y%m%d}.{row.format}"
+def download_name(row, kabupaten):
+    return f"katalog-umkm-{slugify(kabupaten.name)}-{row.day:%Y%m%d}.{row.format}"
 
 
 #
@@ -193,7 +181,7 @@ class Entry:
     capacity: int | None  # only where the consent lets capacity show
     export_ready: bool
     url: str
-    photo: str | None = None  # the stored thumbnail's name
+    photo: tuple | None = None  # the stored thumbnail's name, and the photo's width and height
     certificates: list = field(default_factory=list)  # (label, number, expires_on)
 
 
@@ -220,29 +208,12 @@ def listings(row):
     )
 
 
-def _price_range(listing):
-    """(low, high): the listing's range, else the product's own price; None when neither is known."""
-    low = listing.price_from if listing.price_from is not None else listing.price_to
-    high = listing.price_to if listing.price_to is not None else listing.price_from
-    if low is None and listing.product.price is not None:
-        low = high = listing.product.price
-    return (low, high) if low is not None else None
-
-
 def product_url(site, product_pk):
-    try:
-        path = reverse("programs:catalogue_product", args=[product_pk])
-    except NoReverseMatch:  # the public pages' URLs are not installed yet: the path agreed for them
-        path = f"/katalog/produk/{product_pk}/"
-    return f"{site}{path}"
+    return f"{site}{reverse('programs:catalogue_product', args=[product_pk])}"
 
 
 def catalogue_url(site, kabupaten_code):
-    try:
-        path = reverse("programs:catalogue", args=[kabupaten_code])
-    except NoReverseMatch:
-        path = f"/katalog/{kabupaten_code}/"
-    return f"{site}{path}"
+    return f"{site}{reverse('programs:catalogue', args=[kabupaten_code])}"
 
 
 def entries(row, listings_read):
@@ -263,10 +234,11 @@ def _entries(row, chunk, english):
     businesses = {listing.product.business_id for listing in chunk}
     photos = {}
     first = ProductPhoto.objects.filter(product__in=products).order_by("product", "created_at", "pk")
-    for product, thumbnail in first.values_list("product", "thumbnail"):
-        photos.setdefault(product, thumbnail)
+    for product, thumbnail, width, height in first.values_list("product", "thumbnail", "width", "height"):
+        photos.setdefault(product, (thumbnail, width, height))
     documents = (
-        LegalDocument.objects.filter(valid_on(row.day), business__in=businesses, kind__in=SHOWN_KINDS)
+        # The certificates a buyer asks about, valid on the file's day, as the public pages read them.
+        LegalDocument.objects.filter(public.valid_on(row.day), business__in=businesses, kind__in=public.SHOWN_KINDS)
         .filter(Q(product__isnull=True) | Q(product__in=products))
         .order_by("kind", "number")
         .values_list("business", "product", "kind", "number", "expires_on")
@@ -274,13 +246,13 @@ def _entries(row, chunk, english):
     found = {}
     for business, product, kind, number, expires_on in documents:
         found.setdefault(business, []).append((product, kind, number, expires_on))
-    labels = dict(Kind.choices)
+    labels = dict(LegalDocument.Kind.choices)
     categories = dict(Category.choices)
     for listing in chunk:
         product = listing.product
         business = product.business
         mine = [found_ for found_ in found.get(business.pk, []) if found_[0] in (None, product.pk)]
-        mine.sort(key=lambda document: (SHOWN_KINDS.index(document[1]), document[2]))
+        mine.sort(key=lambda document: (public.SHOWN_KINDS.index(document[1]), document[2]))
         held = [(str(labels[kind]), number_, expires_on) for _owner, kind, number_, expires_on in mine]
         description = (listing.description_en if english and listing.description_en else product.description) or ""
         yield Entry(
@@ -291,7 +263,7 @@ def _entries(row, chunk, english):
             kecamatan=business.kecamatan.name,
             description=description.strip(),
             unit=product.unit,
-            prices=_price_range(listing) if listing.show_price else None,
+            prices=public.price_range(listing) if listing.show_price else None,
             minimum_order=listing.minimum_order,
             capacity=listing.capacity_per_month if listing.show_capacity else None,
             export_ready=listing.export_ready,
@@ -387,26 +359,41 @@ def _numbered_canvas(footer):
     return NumberedCanvas
 
 
-def _qr(text, size):
-    """`text` as a QR code image of `size` points (a small PNG; thousands of vector squares would weigh more)."""
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="png", scale=4, border=1)
-    buffer.seek(0)
-    return Image(buffer, width=size, height=size)
+class _ImageFiles:
+    """The images of one PDF as files in a temporary folder, drawn by ReportLab from there (`lazy=2`: each is
+    read when its page is drawn and let go after), so a catalogue of thousands of products does not hold
+    thousands of images in memory."""
 
+    def __init__(self, folder):
+        self.folder = folder
+        self.storage = ProductPhoto._meta.get_field("thumbnail").storage
+        self.count = 0
 
-def _photo(name, storage):
-    """The stored thumbnail (a JPEG re-encoded on upload), scaled to the photo column; None if it is gone."""
-    try:
-        with storage.open(name, "rb") as handle:
-            data = io.BytesIO(handle.read())
-    except (FileNotFoundError, OSError):
-        logger.warning("catalogue file: photo %s is missing; printed without it", name)
-        return None
-    width, height = ImageReader(data).getSize()
-    data.seek(0)
-    scale = PHOTO_WIDTH / max(width, height)
-    return Image(data, width=width * scale, height=height * scale)
+    def _path(self, suffix):
+        self.count += 1
+        return os.path.join(self.folder, f"{self.count}{suffix}")
+
+    def qr(self, text, size):
+        """`text` as a QR code of `size` points: a small PNG (thousands of vector squares would weigh more).
+        A fixed mask: choosing the best of eight took most of a build's time, and any mask scans."""
+        path = self._path(".png")
+        segno.make_qr(text, error="m", mask=0, boost_error=False).save(path, kind="png", scale=3, border=1)
+        return Image(path, width=size, height=size, lazy=2)
+
+    def photo(self, photo):
+        """The stored thumbnail (a JPEG re-encoded on upload) scaled to the photo column; None if it is gone."""
+        name, width, height = photo
+        path = self._path(".jpg")
+        try:
+            with self.storage.open(name, "rb") as source, open(path, "wb") as out:
+                shutil.copyfileobj(source, out)
+        except OSError:  # FileNotFoundError included: a photo missing from the storage
+            logger.warning("catalogue file: photo %s is missing; printed without it", name)
+            return None
+        if not (width and height):
+            width, height = ImageReader(path).getSize()
+        scale = PHOTO_WIDTH / max(width, height)
+        return Image(path, width=width * scale, height=height * scale, lazy=2)
 
 
 class _Styles:
@@ -429,7 +416,7 @@ def _p(text, style):
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _entry_block(entry, styles, storage, text_width):
+def _entry_block(entry, styles, images, text_width):
     lines = [_p(entry.name, styles.name), _p(f"{entry.business} · {entry.kecamatan}", styles.line)]
     if entry.prices:
         lines.append(_p(_("Harga %(price)s") % {"price": price_text(entry.prices, entry.unit)}, styles.line))
@@ -452,8 +439,8 @@ def _entry_block(entry, styles, storage, text_width):
             text = text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + " …"
         lines.append(_p(text, styles.line))
     lines.append(_p(entry.url, styles.line))
-    photo = _photo(entry.photo, storage) if entry.photo else ""
-    code = [_qr(entry.url, QR_SIZE), _p(_("Tanya produk ini"), styles.small)]
+    photo = (images.photo(entry.photo) if entry.photo else None) or ""
+    code = [images.qr(entry.url, QR_SIZE), _p(_("Tanya produk ini"), styles.small)]
     table = Table([[photo, lines, code]], colWidths=[PHOTO_WIDTH + 0.3 * cm, text_width, QR_SIZE + 0.3 * cm])
     table.setStyle(
         TableStyle(
@@ -484,7 +471,8 @@ def build_pdf(row, handle, progress):
         author="UMKM Portal",
     )
     styles = _Styles()
-    storage = ProductPhoto._meta.get_field("thumbnail").storage
+    folder = tempfile.TemporaryDirectory(prefix="katalog-")
+    images = _ImageFiles(folder.name)
     text_width = document.width - PHOTO_WIDTH - QR_SIZE - 0.6 * cm
     story = []
     category = None
@@ -493,7 +481,7 @@ def build_pdf(row, handle, progress):
         if entry.category != category:
             category = entry.category
             story.append(Paragraph(escape(category), styles.category))
-        story.append(_entry_block(entry, styles, storage, text_width))
+        story.append(_entry_block(entry, styles, images, text_width))
         count += 1
         progress(count)
     if not count:
@@ -539,14 +527,16 @@ def build_pdf(row, handle, progress):
         _p(_("Katalog lengkap dan terbaru:"), styles.body),
         _p(home, styles.body),
         Spacer(1, 0.3 * cm),
-        KeepTogether([_qr(home, 4.5 * cm)]),
+        KeepTogether([images.qr(home, 4.5 * cm)]),
         Spacer(1, 0.4 * cm),
         _p(
             _("Harga, pesanan minimal dan kapasitas dapat berubah; pastikan kepada pelaku usaha saat memesan."),
             styles.body,
         ),
     ]
-    document.build(cover + story + contact, canvasmaker=_numbered_canvas(f"{title} · {place} · {tanggal(row.day)}"))
+    footer = f"{title} · {place} · {tanggal(row.day)}"
+    with folder:
+        document.build(cover + story + contact, canvasmaker=_numbered_canvas(footer))
     return count
 
 
@@ -673,7 +663,7 @@ def run_build(row, *, attempt=1):
         with translation.override(row.language), tempfile.TemporaryFile() as handle:
             count = BUILDERS[row.format](row, handle, progress)
             handle.seek(0)
-            row.file.save(download_name(row), File(handle), save=False)
+            row.file.save(download_name(row, row.kabupaten), File(handle), save=False)
         finished = {"file": row.file.name, "done": count, "total": count, "status": CatalogueFile.Status.DONE}
         if not mine.update(**finished, finished_at=timezone.now()):
             row.file.delete(save=False)

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -61,3 +62,21 @@ def test_the_pdf_is_prepared_then_arrives_by_itself(page, live_server, lumpia, v
     text = " ".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(content)).pages)
     assert "Lumpia Bandeng Balongbendo" in text
     assert "Siap ekspor" in text
+
+
+def test_a_buyer_takes_the_export_ready_catalogue_from_the_catalogue_page(page, live_server, lumpia):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/katalog/35.15/?export_ready=on")
+
+    page.get_by_role("link", name="Excel untuk pembeli").click()
+
+    expect(page.get_by_text("Berkas Excel sedang disiapkan.")).to_be_visible()
+    assert page.url.endswith("/katalog/35.15/katalog.xlsx?export_ready=on")
+    run_tasks()
+    with page.expect_download(timeout=20_000) as download:
+        pass  # the page refreshes itself and the sheet comes as a download
+    with open(download.value.path(), "rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert [row[0] for row in rows[1:]] == ["Lumpia Bandeng Balongbendo"]
+    assert rows[1][10] == "Ya"

@@ -6,10 +6,12 @@ import datetime
 import io
 import os
 import re
+import signal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -17,9 +19,10 @@ from programs import catalogue_cache, catalogue_files
 from programs.catalogue_services import withdraw_consent
 from programs.models import CatalogueFile, CurationCall, CurationSubmission, Listing, ListingConsent
 from programs.tasks import build_catalogue_file
-from registry.models import ProductPhoto
+from registry.models import Product, ProductPhoto
 from registry.services import add_product_photo
 from tests.factories import jpeg_upload, make_business, make_document, make_product, make_region
+from tests.test_worker import _wait_for, workers  # noqa: F401 (workers: a fixture, worker processes)
 from tests.worker import run_tasks
 
 TODAY = timezone.localdate()
@@ -282,8 +285,6 @@ def test_many_requests_while_it_is_prepared_queue_one_build(client, listed):
     assert pages[0]["Cache-Control"] == "no-store"
     assert "sedang disiapkan" in pages[0].content.decode()
     assert CatalogueFile.objects.count() == 1
-    from django_tasks_db.models import DBTaskResult
-
     assert DBTaskResult.objects.filter(task_path=build_catalogue_file.module_path).count() == 1
 
 
@@ -462,3 +463,82 @@ def test_the_staff_catalogue_list_links_to_the_files_of_the_users_kabupaten(clie
 
         assert 'href="/katalog/35.15/katalog.pdf"' in page
         assert 'href="/katalog/35.15/katalog.xlsx"' in page
+
+
+def test_serving_a_file_and_the_preparing_page_take_a_fixed_number_of_queries(
+    client, listed, django_assert_num_queries
+):
+    for name in ("Lumpia Bandeng", "Otak-otak", "Bandeng Presto"):
+        listed(name)
+    fetch(client, PDF)
+    client.get(SHEET)
+
+    # The kabupaten, its generation (the tests' cache is a database table), whether it has a catalogue, the
+    # file's row.
+    with django_assert_num_queries(4):
+        assert client.get(PDF).status_code == 200
+    with django_assert_num_queries(4):
+        assert client.get(SHEET).status_code == 202
+
+
+def test_in_english_the_page_and_the_sheet_read_english(client, listed, settings):
+    listed("Lumpia Bandeng", export_ready=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(SHEET).content.decode()
+    run_tasks()
+    sheet = load_workbook(io.BytesIO(body(client.get(SHEET)))).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+    assert "The Excel file is being prepared." in page
+    assert "This page reloads itself" in page
+    assert rows[0][:4] == ["Product", "Category", "Business", "Sub-district"]
+    assert rows[0][-3:] == ["Certificates (number, valid until)", "Export-ready", "Product page"]
+    assert rows[1][1] == "Food"
+    assert rows[1][10] == "Yes"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_build_is_replaced_and_the_file_comes_whole(
+    client,
+    kab_sidoarjo,
+    dinas_sidoarjo,
+    kec_a,
+    workers,  # noqa: F811
+):
+    call = CurationCall.objects.create(
+        kabupaten=kab_sidoarjo,
+        organiser="Dinas",
+        title="Kurasi",
+        channel="e_katalog",
+        opens_on=TODAY,
+        closes_on=TODAY,
+        created_by=dinas_sidoarjo,
+    )
+    businesses = [make_business(kec_a, name=f"UD Uji {i}") for i in range(10)]
+    for business in businesses:
+        ListingConsent.objects.create(business=business, recorded_by=dinas_sidoarjo)
+    products = Product.objects.bulk_create(
+        [Product(business=businesses[i % 10], name=f"Produk {i:04d}", category="makanan") for i in range(1000)]
+    )
+    CurationSubmission.objects.bulk_create(
+        [CurationSubmission(call=call, product=p, submitted_by=dinas_sidoarjo, decision="lolos") for p in products]
+    )
+    Listing.objects.bulk_create([Listing(product=p, listed_by=dinas_sidoarjo) for p in products])
+    assert client.get(PDF).status_code == 202
+    row = CatalogueFile.objects.get()
+
+    first = workers("first")
+    _wait_for(lambda: CatalogueFile.objects.get(pk=row.pk).done >= catalogue_files.CHUNK, 90, "the build under way")
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    assert CatalogueFile.objects.get(pk=row.pk).status == CatalogueFile.Status.RUNNING
+    workers("second")
+    _wait_for(lambda: CatalogueFile.objects.get(pk=row.pk).status == CatalogueFile.Status.DONE, 180, "the file")
+
+    result = DBTaskResult.objects.get(task_path=build_catalogue_file.module_path)
+    assert result.worker_ids == ["first", "second"]
+    text = pdf_text(body(client.get(PDF)))
+    assert "1.000 produk" in text
+    assert "Produk 0000" in text
+    assert "Produk 0999" in text
