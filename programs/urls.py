@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs import views
+from programs import inquiry_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -47,4 +47,15 @@ urlpatterns = [
     path("peserta/<int:pk>/keputusan/", views.EnrollmentDecisionView.as_view(), name="enrollment_decide"),
     path("peserta/<int:pk>/sertifikat/", views.CertificateView.as_view(), name="enrollment_certificate"),
     path("sertifikat/<str:code>/", views.CertificateVerifyView.as_view(), name="certificate_verify"),
+    # Buyer inquiries (issue 20, item 3): the buyer's form and status page are public; the worklist is staff's.
+    path("katalog/produk/<int:pk>/tanya/", inquiry_views.CatalogueInquiryView.as_view(), name="catalogue_inquiry"),
+    path(
+        "katalog/produk/<int:pk>/tanya/terkirim/",
+        inquiry_views.CatalogueInquirySentView.as_view(),
+        name="catalogue_inquiry_sent",
+    ),
+    path("permintaan/<str:token>/", inquiry_views.InquiryStatusView.as_view(), name="inquiry_status"),
+    path("permintaan-pembeli/", inquiry_views.InquiryListView.as_view(), name="inquiry_list"),
+    path("permintaan-pembeli/baru/", inquiry_views.InquiryCreateView.as_view(), name="inquiry_create"),
+    path("permintaan-pembeli/<int:pk>/", inquiry_views.InquiryDetailView.as_view(), name="inquiry_detail"),
 ]

@@ -56,7 +56,8 @@ def create_once(request, create):
         if token is not None:
             try:
                 with transaction.atomic():
-                    SubmittedForm.objects.create(token=token, user=request.user)
+                    user = request.user if request.user.is_authenticated else None  # a public form
+                    SubmittedForm.objects.create(token=token, user=user)
             except IntegrityError:  # sent before, or at this moment and committed while we waited
                 return None, made_by(request)
         created = create()

@@ -58,6 +58,10 @@ _MEMBER_WORK = [
     "programs.add_curationsubmission",
     "programs.view_placement",
     "programs.view_exportfacilitation",
+    # Buyer inquiries of their area: follow them to an order, a placement or an export (programs.inquiries).
+    "programs.view_inquiry",
+    "programs.add_inquiry",
+    "programs.change_inquiry",
 ]
 # The dinas adds the banks of its kabupaten and their officers' accounts (programs.services.save_bank,
 # add_bank_officer say which); a national or provincial bank is changed by an admin.

@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import CurationSubmission, ExportFacilitation, Placement
@@ -234,7 +235,9 @@ class Inquiry(models.Model):
     buyer_name = models.CharField(_("nama pembeli"), max_length=120)
     buyer_organisation = models.CharField(_("perusahaan atau instansi"), max_length=150, blank=True)
     buyer_kind = models.CharField(_("jenis pembeli"), max_length=10, choices=BuyerKind.choices)
-    buyer_email = models.EmailField(_("e-mail pembeli"), max_length=254)
+    # Required on the public form; a staff-recorded inquiry (a phone call, an office's order at an event)
+    # may have none, and then no status link is mailed.
+    buyer_email = models.EmailField(_("e-mail pembeli"), max_length=254, blank=True)
     buyer_phone = models.CharField(_("telepon pembeli"), max_length=30, blank=True)
     quantity = models.PositiveIntegerField(_("jumlah"))
     destination = models.CharField(_("tujuan pengiriman"), max_length=150)
@@ -257,6 +260,8 @@ class Inquiry(models.Model):
     closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
     # The buyer's private status link carries a token; only its SHA-256 is stored.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # When the worker mailed the status link (programs.tasks.mail_inquiry_link); empty until then.
+    link_sent_at = models.DateTimeField(_("tautan status dikirim"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -285,6 +290,9 @@ class Inquiry(models.Model):
 
     def __str__(self):
         return f"{self.buyer_organisation or self.buyer_name} → {self.product or self.business}"
+
+    def get_absolute_url(self):
+        return reverse("programs:inquiry_detail", args=[self.pk])
 
     @staticmethod
     def hash_token(token):

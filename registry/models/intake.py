@@ -53,7 +53,8 @@ class SubmittedForm(models.Model):
     that shows it: a second or simultaneous submit of the same form is sent there and creates nothing."""
 
     token = models.UUIDField(_("token"), primary_key=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty for a public form sent without a login (a buyer's inquiry).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
     url = models.CharField(_("halaman hasil"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("dikirim"), auto_now_add=True, db_index=True)
 
