@@ -1,9 +1,10 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs import measures
+from programs import measures, public
 from programs.measures import REFERRAL_STAGES
 from programs.models import (
     Bank,
@@ -12,13 +13,15 @@ from programs.models import (
     CurationSubmission,
     Enrollment,
     ExportFacilitation,
+    Listing,
     MentoringVisit,
     Placement,
     Training,
 )
 from registry.countries import COUNTRY_CHOICES
 from registry.filtersets import YES_NO, AreaScopeFilterSet, lazy_choices
-from registry.models import Category, Kecamatan
+from registry.models import Business, BusinessGroup, Category, Kecamatan, Product
+from registry.search import name_matches
 
 
 class BankReferralFilterSet(AreaScopeFilterSet):
@@ -156,3 +159,55 @@ class ExportFacilitationFilterSet(django_filters.FilterSet):
     class Meta:
         model = ExportFacilitation
         fields = ["year", "country", "category"]
+
+
+#
+# The public catalogue (programs/catalogue.py): no login, one kabupaten, listed products only
+#
+
+
+class CatalogueFilter(django_filters.FilterSet):
+    """Search and filters of a kabupaten's public catalogue, as GET parameters. The kabupaten is given by
+    the page (`kabupaten=`); its kecamatan and its groups that have listed products are offered."""
+
+    q = django_filters.CharFilter(method="search", label=_("Cari produk atau usaha"), max_length=100)
+    category = django_filters.ChoiceFilter(
+        field_name="product__category", choices=lazy_choices(Category.choices), label=_("Kategori")
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        field_name="product__business__kecamatan", queryset=Kecamatan.objects.none(), label=_("Kecamatan")
+    )
+    certification = django_filters.ChoiceFilter(
+        choices=lazy_choices([(code, label) for code, (label, _kinds) in public.CERTIFICATIONS.items()]),
+        method="filter_certification",
+        label=_("Sertifikat"),
+    )
+    group = django_filters.ModelChoiceFilter(
+        field_name="product__business__groups", queryset=BusinessGroup.objects.none(), label=_("Kelompok atau klaster")
+    )
+    export_ready = django_filters.BooleanFilter(
+        widget=forms.CheckboxInput, label=_("Hanya yang siap ekspor"), method="filter_export_ready"
+    )
+
+    class Meta:
+        model = Listing
+        fields = ["q", "category", "kecamatan", "certification", "group", "export_ready"]
+
+    def __init__(self, *args, kabupaten, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["kecamatan"].queryset = Kecamatan.objects.filter(kabupaten=kabupaten).order_by("name")
+        self.filters["group"].queryset = public.groups_with_listings(kabupaten)
+
+    def search(self, queryset, name, value):
+        """Product or business name, accent-blind and typo-tolerant, as the business list searches
+        (registry.search.name_matches, index-served)."""
+        products = name_matches(Product.objects.order_by(), value).values("pk")
+        businesses = name_matches(Business.objects.order_by(), value).values("pk")
+        return queryset.filter(Q(product__in=products) | Q(product__business__in=businesses))
+
+    def filter_certification(self, queryset, name, value):
+        return queryset.filter(public.certified(public.CERTIFICATIONS[value][1]))
+
+    def filter_export_ready(self, queryset, name, value):
+        # An unticked box means "all", never "only the ones not export-ready".
+        return queryset.filter(export_ready=True) if value else queryset

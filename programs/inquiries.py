@@ -147,7 +147,8 @@ def _placement_for(inquiry, *, placement, new_placement, by):
     if submission is None:
         raise ValidationError(
             _(
-                "Produk ini tidak punya kurasi yang lolos dan belum ditempatkan: penempatan baru butuh kurasi yang lolos."
+                "Produk ini tidak punya kurasi yang lolos dan belum ditempatkan: "
+                "penempatan baru butuh kurasi yang lolos."
             )
         )
     return place_product(submission, by=by, starts_on=timezone.localdate(), **new_placement)

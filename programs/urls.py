@@ -1,6 +1,10 @@
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path, re_path
+from django.views.decorators.http import require_safe
 
-from programs import inquiry_views, views
+from programs import catalogue, catalogue_views, inquiry_views, views
+from programs.sitemaps import SITEMAPS
+from umkm_portal.routers import reads_primary
 
 app_name = "programs"
 urlpatterns = [
@@ -58,4 +62,39 @@ urlpatterns = [
     path("permintaan-pembeli/", inquiry_views.InquiryListView.as_view(), name="inquiry_list"),
     path("permintaan-pembeli/baru/", inquiry_views.InquiryCreateView.as_view(), name="inquiry_create"),
     path("permintaan-pembeli/<int:pk>/", inquiry_views.InquiryDetailView.as_view(), name="inquiry_detail"),
+]
+
+# The public catalogue's staff side (issue 20, item 2): consent and listings.
+urlpatterns += [
+    path("usaha/<int:pk>/persetujuan-katalog/", catalogue_views.ConsentRecordView.as_view(), name="consent_record"),
+    path("persetujuan-katalog/<int:pk>/cabut/", catalogue_views.ConsentWithdrawView.as_view(), name="consent_withdraw"),
+    path("produk/<int:pk>/katalog/", catalogue_views.ListingEditView.as_view(), name="listing_edit"),
+    path("produk/<int:pk>/katalog/turunkan/", catalogue_views.ListingUnlistView.as_view(), name="listing_unlist"),
+    path("katalog-kelola/", catalogue_views.ListingListView.as_view(), name="listing_list"),
+]
+
+# The public catalogue (no login): programs/catalogue.py
+urlpatterns += [
+    path("katalog/", catalogue.CatalogueHomeView.as_view(), name="catalogue_home"),
+    path("katalog/produk/<int:pk>/", catalogue.CatalogueProductView.as_view(), name="catalogue_product"),
+    path("katalog/usaha/<int:pk>/", catalogue.CatalogueBusinessView.as_view(), name="catalogue_business"),
+    re_path(
+        r"^katalog/foto/(?P<pk>[0-9]+)/(?P<size>kecil|sedang|besar)\.jpg$",
+        catalogue.CataloguePhotoView.as_view(),
+        name="catalogue_photo",
+    ),
+    re_path(r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/$", catalogue.CatalogueView.as_view(), name="catalogue"),
+    path(
+        "sitemap.xml",
+        require_safe(reads_primary(sitemap_views.index)),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "programs:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        require_safe(reads_primary(sitemap_views.sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", catalogue.robots_txt, name="robots"),
 ]

@@ -129,3 +129,10 @@ def clean_scan(upload):
     photo = reencode_photo(upload)[0]
     photo.name = "scan.jpg"
     return photo
+
+
+def resize_jpeg(source, edge):
+    """A smaller JPEG of a stored (already re-encoded) photo, at most `edge` pixels on its longest side."""
+    with Image.open(source) as image:
+        image.draft("RGB", (edge, edge))
+        return _encode(_pixels_only(image), edge)

@@ -62,6 +62,13 @@ _MEMBER_WORK = [
     "programs.view_inquiry",
     "programs.add_inquiry",
     "programs.change_inquiry",
+    # the public catalogue: a business's consent (recorded, replaced, withdrawn) and its curated products' listings
+    "programs.view_listingconsent",
+    "programs.add_listingconsent",
+    "programs.change_listingconsent",
+    "programs.view_listing",
+    "programs.add_listing",
+    "programs.change_listing",
 ]
 # The dinas adds the banks of its kabupaten and their officers' accounts (programs.services.save_bank,
 # add_bank_officer say which); a national or provincial bank is changed by an admin.
@@ -93,6 +100,7 @@ ROLE_PERMISSIONS = {
         "programs.change_curationcall",
         "programs.curate_product",
         "programs.add_exportfacilitation",
+        "programs.mark_export_ready",
         "reports.view_snapshot",
         "reports.add_snapshot",
         "reports.view_officialcount",

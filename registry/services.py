@@ -628,7 +628,7 @@ def purge_deleted(*, older_than):
         try:
             with transaction.atomic():
                 photos = ProductPhoto.objects.filter(product__business=business)
-                files = [name for pair in photos.values_list("image", "thumbnail") for name in pair]
+                files = [name for row in photos.values_list("image", "thumbnail", "medium") for name in row if name]
                 files += LegalDocument.objects.filter(business=business).exclude(scan="").values_list("scan", flat=True)
                 # The files go only once the rows are gone for good: a rollback keeps rows and files together.
                 transaction.on_commit(partial(_delete_stored_files, files))

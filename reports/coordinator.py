@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from programs import measures as program_measures
-from programs.models import CurationSubmission, Enrollment, Training
+from programs.models import CurationSubmission, Enrollment, Inquiry, Training
 from registry import measures
 from registry.models import Business, Kecamatan
 from reports.figures import Figure, list_url
@@ -117,4 +117,16 @@ class CoordinatorWorklist:
                 for value, label in decisions.choices
             ],
             Figure(_("Ditempatkan di mitra"), counts["placed"], list_url(url, {**mine, "placed": "true"})),
+        ]
+
+    def inquiries(self):
+        """Buyers' inquiries of the area: the new ones waiting for a first contact, and those still open."""
+        counts = Inquiry.objects.visible_to(self.user).aggregate(
+            new=Count("pk", filter=Q(status=Inquiry.Status.NEW)),
+            open=Count("pk", filter=~Q(status__in=[Inquiry.Status.PLACEMENT, Inquiry.Status.CLOSED])),
+        )
+        url = "programs:inquiry_list"
+        return [
+            Figure(_("Permintaan pembeli baru"), counts["new"], list_url(url, {"status": Inquiry.Status.NEW})),
+            Figure(_("Permintaan masih terbuka"), counts["open"], list_url(url, {})),
         ]

@@ -119,3 +119,51 @@ def jpeg_upload(width=1200, height=900, name="foto.jpg", exif=None):
     image = Image.new("RGB", (width, height), (200, 120, 40))
     image.save(buffer, format="JPEG", exif=exif or Image.Exif())
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def make_listing(product=None, *, consent=True, passed=True, by=None, consent_fields=None, **overrides):
+    """A product in the public catalogue: listed, curated (a PASSED submission unless `passed` is false) and
+    with its business's open consent (unless `consent` is false; `consent_fields` set what it allows)."""
+    from programs.models import CurationCall, CurationSubmission, Listing, ListingConsent
+
+    product = product or make_product()
+    by = by or make_user(roles.DINAS)
+    business = product.business
+    if consent and not ListingConsent.objects.filter(business=business, withdrawn_at__isnull=True).exists():
+        ListingConsent.objects.create(business=business, recorded_by=by, **(consent_fields or {}))
+    if passed:
+        today = datetime.date.today()
+        call = CurationCall.objects.create(
+            kabupaten_id=business.kecamatan_id[:5],
+            organiser="Dinas Koperasi dan UMKM",
+            title=f"Kurasi Uji {next(_serial)}",
+            channel="oleh_oleh",
+            opens_on=today - datetime.timedelta(days=30),
+            closes_on=today - datetime.timedelta(days=1),
+            created_by=by,
+        )
+        CurationSubmission.objects.create(
+            call=call, product=product, decision=CurationSubmission.Decision.PASSED, submitted_by=by
+        )
+    return Listing.objects.create(product=product, listed_by=by, **overrides)
+
+
+def photo_upload(width=1600, height=1200, name="foto.jpg", seed=1):
+    """A JPEG that weighs what a phone's photo does (shapes, gradients and grain), not a flat colour."""
+    import random
+
+    from PIL import ImageDraw, ImageFilter
+
+    rng = random.Random(seed)  # noqa: S311 (test pixels, not secrets)
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for _ in range(40):
+        x, y = rng.randrange(width), rng.randrange(height)
+        r = rng.randrange(20, width // 4)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
+    image = image.filter(ImageFilter.GaussianBlur(2))
+    noise = Image.effect_noise((width, height), 18).convert("RGB")
+    image = Image.blend(image, noise, 0.12)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")

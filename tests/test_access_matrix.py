@@ -32,7 +32,15 @@ from registry.models import BusinessGroup, ImportBatch, LegalDocument, Product, 
 from registry.services import add_product_photo
 from reports.models import ReportJob, Snapshot
 from reports.snapshots import snapshot_figures
-from tests.factories import jpeg_upload, make_bank, make_business, make_document, make_product, make_user
+from tests.factories import (
+    jpeg_upload,
+    make_bank,
+    make_business,
+    make_document,
+    make_listing,
+    make_product,
+    make_user,
+)
 
 ROLES = ["anon", "coord_a", "coord_b", "dinas", "dinas_other", "bank", "admin"]
 MISSING = 999_999_999
@@ -66,6 +74,15 @@ MATRIX = {
     "programs:bankreferral_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_step": ("302 405 405 405 405 405 405", "302 302 404 302 404 302 302"),
     "programs:certificate_verify": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    # the public catalogue: the same page for everyone, signed in or not; nothing to POST
+    "programs:catalogue_home": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:catalogue": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:catalogue_product": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:catalogue_business": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:catalogue_photo": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:sitemap": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:sitemap_section": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:robots": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:curationcall_cancel": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:curationcall_create": ("302 403 403 200 200 403 200", "302 403 403 400 400 403 400"),
     "programs:curationcall_detail": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
@@ -265,6 +282,8 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
     job.file.save("usaha.xlsx", ContentFile(b"PK"), save=True)
     assert Product.objects.filter(pk=product.pk).exists()
     draft = RegistrationDraft.objects.create(user=coordinator, data={"business-name": "Draf Matriks"})
+    listing = make_listing(make_product(business, name="Produk Katalog Matriks"), by=dinas)
+    listed_photo = add_product_photo(listing.product, upload=jpeg_upload(), by=coordinator)
     return {
         "registry:kecamatan_detail": {"pk": kec_a.pk},
         "registry:business_detail": {"pk": business.pk},
@@ -321,6 +340,11 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "registry:import_preview": {"pk": batch.pk},
         "reports:job_download": {"token": job.token},
         "password_reset_confirm": {"uidb64": "MQ", "token": "bukan-token"},
+        "programs:catalogue": {"code": kab_sidoarjo.code},
+        "programs:catalogue_product": {"pk": listing.product_id},
+        "programs:catalogue_business": {"pk": business.pk},
+        "programs:catalogue_photo": {"pk": listed_photo.pk, "size": "kecil"},
+        "programs:sitemap_section": {"section": "produk"},
     }
 
 

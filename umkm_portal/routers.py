@@ -16,7 +16,9 @@ connection is up (a connection kept from an earlier request costs no round trip)
 request and this process's next ones for REPLICA_RETRY_SECONDS read the primary, and a warning is logged.
 """
 
+import contextlib
 import contextvars
+import functools
 import logging
 import time
 
@@ -43,6 +45,28 @@ _replica_reads = contextvars.ContextVar("umkm_replica_reads", default=False)
 
 def replica_configured():
     return REPLICA in settings.DATABASES
+
+
+@contextlib.contextmanager
+def primary_reads():
+    """Inside this block every read of the request goes to the primary (a page whose copies must never be
+    older than a write the portal has acknowledged, such as the public catalogue after a withdrawal)."""
+    token = _replica_reads.set(False)
+    try:
+        yield
+    finally:
+        _replica_reads.reset(token)
+
+
+def reads_primary(view):
+    """A view decorator: the view (and what it renders inside) reads the primary; see primary_reads()."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        with primary_reads():
+            return view(*args, **kwargs)
+
+    return wrapper
 
 
 class ReplicaRouter:

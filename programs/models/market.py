@@ -146,7 +146,12 @@ class Listing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     unlisted_at = models.DateTimeField(_("diturunkan"), null=True, blank=True)
+    unlist_reason = models.CharField(_("alasan diturunkan"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # Who saved the listing last (named when another editor's save is refused as stale).
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = ListingQuerySet.as_manager()
@@ -155,6 +160,7 @@ class Listing(models.Model):
         ordering = ["-listed_at", "pk"]
         verbose_name = _("produk di katalog")
         verbose_name_plural = _("produk di katalog")
+        permissions = [("mark_export_ready", _("Dapat menandai produk siap ekspor"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(price_from__isnull=True) | Q(price_to__isnull=True) | Q(price_to__gte=F("price_from")),

@@ -76,6 +76,10 @@ def _thumbnail_path(instance, filename):
     return f"products/{instance.product_id}/thumbs/{uuid.uuid4().hex}.jpg"
 
 
+def _medium_path(instance, filename):
+    return f"products/{instance.product_id}/medium/{uuid.uuid4().hex}.jpg"
+
+
 class ProductPhotoQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(product__business__in=Business.objects.visible_to(user).values("pk"))
@@ -87,6 +91,8 @@ class ProductPhoto(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos", verbose_name=_("produk"))
     image = models.ImageField(_("foto"), upload_to=_photo_path, width_field="width", height_field="height")
     thumbnail = models.ImageField(_("gambar kecil"), upload_to=_thumbnail_path)
+    # The middle size for the public catalogue, made on its first request (programs.public.medium_photo).
+    medium = models.ImageField(_("gambar sedang"), upload_to=_medium_path, blank=True, editable=False)
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")

@@ -1,0 +1,320 @@
+"""The public catalogue, no login: the kabupaten with a catalogue, a kabupaten's listed products (search and
+filters), a product's page, a business's public face, public photos, the sitemap and robots.txt.
+
+What is public is `Listing.objects.public()` and nothing else (programs/public.py reads it).
+
+Copies: an anonymous visitor's page is kept in the shared cache under
+`catalogue_cache.page_key(kabupaten, page, language, host, full path)`. The key (so the kabupaten's
+generation) is read before any query that reads what the public sees, so a page built while a withdrawal
+commits is stored under a generation `forget()` has already replaced, and never read. Every read of these
+pages goes to the primary (umkm_portal.routers.primary_reads): a lagging replica could show a withdrawn
+product after forget() has run.
+
+Downstream copies: pages answer `Cache-Control: no-cache` with an ETag, so a browser or a proxy keeps a copy
+but asks every time; an unchanged page costs a 304 and no body (a slow phone's bytes), and a withdrawn
+product is gone on the next visit, never after a max-age. Photos are files that never change under their
+URL (a photo's pk names its file): they are kept for a day.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags, quote_etag
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, TemplateView, View
+from django_filters.views import FilterView
+
+from programs import catalogue_cache, public
+from programs.filtersets import CatalogueFilter
+from programs.models import Listing
+from registry.models import Business, Kabupaten, Product
+from umkm_portal.limits import over_limit, too_many_requests
+from umkm_portal.routers import primary_reads
+from umkm_portal.storage import stored_file_response
+
+# The language switch is a POST form with the visitor's own CSRF token: it is never part of a shared copy,
+# but rendered into each answer at this mark.
+SWITCH_MARK = "<!--umkm:language-switch-->"
+PHOTO_MAX_AGE = 24 * 60 * 60
+PER_PAGE = 24
+
+#
+# Shared-cache copies and HTTP caching
+#
+
+
+class PublicPage:
+    """A public page: reads the primary; anonymous visitors get the shared-cache copy of the kabupaten's
+    current generation (see the module docstring); answers no-cache with an ETag."""
+
+    page_name = ""
+
+    def kabupaten_code(self):
+        """The kabupaten whose generation keys the page, found without reading what the public sees; None
+        for a page that is not kept (the list of kabupaten)."""
+        return None
+
+    def dispatch(self, request, *args, **kwargs):
+        with primary_reads():
+            key = None
+            if request.method in ("GET", "HEAD") and not request.user.is_authenticated:
+                code = self.kabupaten_code()
+                if code is not None:
+                    address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+                    key = catalogue_cache.page_key(code, self.page_name, translation.get_language(), address)
+            page = cache.get(key) if key else None
+            if page is None:
+                response = super().dispatch(request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                if hasattr(response, "render"):
+                    response.render()
+                content = response.content.decode()
+                page = {"content": content, "etag": hashlib.sha256(content.encode()).hexdigest()[:32]}
+                if key:
+                    cache.set(key, page, catalogue_cache.TIMEOUT)
+        return self.answer(request, page)
+
+    def answer(self, request, page):
+        etag = quote_etag(page["etag"])
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            response = HttpResponseNotModified()
+        else:
+            switch = render_to_string("includes/_language_switch.html", request=request)
+            response = HttpResponse(page["content"].replace(SWITCH_MARK, switch, 1))
+        response["ETag"] = etag
+        patch_cache_control(response, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])  # the language is the visitor's cookie
+        return response
+
+
+def _absolute(request, url):
+    return request.build_absolute_uri(url)
+
+
+#
+# Pages
+#
+
+
+class CatalogueHomeView(PublicPage, TemplateView):
+    """The kabupaten with listed products, with how many (one grouped count; not kept in the cache, as no
+    single kabupaten's generation covers it)."""
+
+    template_name = "programs/catalogue/home.html"
+
+    def get_context_data(self, **kwargs):
+        counts = dict(
+            Listing.objects.public()
+            .order_by()
+            .values_list("product__business__kecamatan__kabupaten")
+            .annotate(n=Count("pk"))
+        )
+        kabupaten = Kabupaten.objects.filter(pk__in=counts).order_by("name")
+        rows = [{"kabupaten": kab, "count": counts[kab.pk]} for kab in kabupaten]
+        return super().get_context_data(rows=rows, **kwargs)
+
+
+class CatalogueView(PublicPage, FilterView):
+    """A kabupaten's listed products as cards, with search (`q`, rate-limited per address) and filters."""
+
+    page_name = "list"
+    filterset_class = CatalogueFilter
+    template_name = "programs/catalogue/catalogue.html"
+    paginate_by = PER_PAGE
+
+    def kabupaten_code(self):
+        return self.kwargs["code"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.GET.get("q") and over_limit(request, "catalogue-search", settings.PUBLIC_SEARCH_RATE):
+            return too_many_requests(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.kabupaten = get_object_or_404(Kabupaten, pk=kwargs["code"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return public.cards(Listing.objects.public().in_kabupaten(self.kabupaten))
+
+    def get_filterset_kwargs(self, filterset_class):
+        return super().get_filterset_kwargs(filterset_class) | {"kabupaten": self.kabupaten}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["listings"] = public.for_display(context["object_list"])
+        context["kabupaten"] = self.kabupaten
+        context["searched"] = bool(self.request.GET.get("q"))
+        return context
+
+
+class CatalogueProductView(PublicPage, DetailView):
+    """A listed product: photos, description, what its consent allows, valid certificates, how to reach
+    the business, its other listed products. Anything not public answers the 404 of a missing pk."""
+
+    page_name = "product"
+    template_name = "programs/catalogue/product.html"
+    context_object_name = "listing"
+
+    def kabupaten_code(self):
+        found = Product.objects.filter(pk=self.kwargs["pk"]).order_by().values_list("business__kecamatan", flat=True)
+        kecamatan = next(iter(found[:1]), None)
+        if kecamatan is None:
+            raise Http404
+        return kecamatan[:5]
+
+    def get_object(self, queryset=None):
+        listing = public.public_listing(self.kwargs["pk"])
+        if listing is None:
+            raise Http404
+        return listing
+
+    def get_context_data(self, **kwargs):
+        listing = self.object
+        product, business = listing.product, listing.product.business
+        consent = public.open_consent(business)
+        photos = list(product.photos.order_by("created_at", "pk"))
+        public.for_display([listing], show_price=bool(consent and consent.show_price))
+        others = Listing.objects.public().filter(product__business=business).exclude(pk=listing.pk)
+        others = public.for_display(public.cards(others)[:12])
+        english = translation.get_language() == "en"
+        description = (listing.description_en if english and listing.description_en else product.description).strip()
+        url = _absolute(self.request, reverse("programs:catalogue_product", args=[product.pk]))
+        image = _absolute(self.request, photo_url(photos[0], "sedang")) if photos else ""
+        return super().get_context_data(
+            product=product,
+            business=business,
+            consent=consent,
+            photos=photos,
+            others=others,
+            description=description,
+            page_url=url,
+            image_url=image,
+            structured_data=_product_data(listing, description, url, image),
+            **kwargs,
+        )
+
+
+def _product_data(listing, description, url, image):
+    """schema.org Product for search engines and link previews, as JSON safe inside a script element."""
+    product = listing.product
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "url": url,
+        "brand": {"@type": "Brand", "name": product.business.name},
+        "manufacturer": {"@type": "Organization", "name": product.business.name},
+        "category": product.get_category_display(),
+    }
+    if description:
+        data["description"] = description
+    if image:
+        data["image"] = [image]
+    if listing.prices:
+        low, high = listing.prices
+        data["offers"] = {
+            "@type": "AggregateOffer",
+            "priceCurrency": "IDR",
+            "lowPrice": str(low),
+            "highPrice": str(high),
+        }
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class CatalogueBusinessView(PublicPage, DetailView):
+    """A business's public face: name, kecamatan, groups, valid certificates, listed products and, where
+    its consent allows, the business's own address. Never the owner (name, NIK, phone, birth date, home)."""
+
+    page_name = "business"
+    template_name = "programs/catalogue/business.html"
+    context_object_name = "business"
+
+    def kabupaten_code(self):
+        found = Business.objects.filter(pk=self.kwargs["pk"]).order_by().values_list("kecamatan", flat=True)
+        kecamatan = next(iter(found[:1]), None)
+        if kecamatan is None:
+            raise Http404
+        return kecamatan[:5]
+
+    def get_object(self, queryset=None):
+        listings = public.for_display(
+            public.cards(Listing.objects.public().filter(product__business=self.kwargs["pk"]))
+        )
+        if not listings:
+            raise Http404
+        self.listings = listings
+        return listings[0].product.business
+
+    def get_context_data(self, **kwargs):
+        business = self.object
+        consent = public.open_consent(business)
+        certificates = sorted({label for listing in self.listings for label in listing.product.certificates})
+        return super().get_context_data(
+            listings=self.listings,
+            consent=consent,
+            groups=list(business.groups.order_by("name")),
+            certificates=certificates,
+            export_ready=any(listing.export_ready for listing in self.listings),
+            **kwargs,
+        )
+
+
+#
+# Photos
+#
+
+PHOTO_SIZES = ("kecil", "sedang", "besar")
+
+
+def photo_url(photo, size):
+    return reverse("programs:catalogue_photo", args=[photo.pk, size])
+
+
+class CataloguePhotoView(View):
+    """A photo of a listed product (404 for any other), in one of three sizes: the thumbnail, the middle
+    size (made once, stored) and the full JPEG. Kept downstream for a day: its URL never changes content."""
+
+    def get(self, request, pk, size):
+        with primary_reads():
+            photo = get_object_or_404(public.public_photos(), pk=pk)
+            if size == "kecil":
+                field = photo.thumbnail
+            elif size == "sedang":
+                field = public.medium_photo(photo)
+            else:
+                field = photo.image
+            response = stored_file_response(field, content_type="image/jpeg")
+        response["Cache-Control"] = f"public, max-age={PHOTO_MAX_AGE}"
+        return response
+
+
+#
+# Sitemap and robots.txt
+#
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read the catalogue (and its static files), nothing of the staff's portal."""
+    sitemap = request.build_absolute_uri(reverse("programs:sitemap"))
+    lines = [
+        "User-agent: *",
+        "Allow: /katalog/",
+        "Allow: /static/",
+        "Allow: /sitemap",
+        "Disallow: /",
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

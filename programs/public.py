@@ -1,0 +1,148 @@
+"""What the public catalogue shows and nothing more: listings (`Listing.objects.public()`), certifications
+read from documents valid today, and the photo sizes a phone needs.
+
+Read by the catalogue's pages (programs/catalogue.py), its filter (programs/filtersets.py:CatalogueFilter)
+and its sitemap. No owner's data is read here: a business's public face is its name, kecamatan, groups,
+listed products, valid certifications and, where its consent allows, the business's own address.
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Listing, ListingConsent
+from registry.images import resize_jpeg
+from registry.models import BusinessGroup, LegalDocument, ProductPhoto
+
+#
+# Certifications
+#
+
+Kind = LegalDocument.Kind
+# The certificates a buyer asks about, as the catalogue's filter offers them (BPOM MD and ML are one filter).
+CERTIFICATIONS = {
+    "halal": (_("Halal"), [Kind.HALAL]),
+    "pirt": (_("P-IRT"), [Kind.PIRT]),
+    "bpom": (_("BPOM"), [Kind.BPOM_MD, Kind.BPOM_ML]),
+    "sni": (_("SNI"), [Kind.SNI]),
+}
+SHOWN_KINDS = [kind for _label, kinds in CERTIFICATIONS.values() for kind in kinds]
+
+
+def valid_on(day=None):
+    """The condition of a document valid on `day` (today): no expiry date, or one not yet passed."""
+    day = day or timezone.localdate()
+    return Q(expires_on__isnull=True) | Q(expires_on__gte=day)
+
+
+def certificates():
+    """The certificate documents a public page may name: the shown kinds, valid today."""
+    return LegalDocument.objects.filter(valid_on(), kind__in=SHOWN_KINDS)
+
+
+def certified(kinds):
+    """A condition on listings: the product holds one of `kinds`, valid today, on itself or on its business
+    (a business-wide document, such as a P-IRT, names no product)."""
+    return Exists(
+        certificates()
+        .filter(kind__in=kinds, business=OuterRef("product__business"))
+        .filter(Q(product__isnull=True) | Q(product=OuterRef("product")))
+    )
+
+
+def for_display(listings, show_price=None):
+    """Give each listing's product `certificates` (the kinds valid today on the product or its business, as
+    labels, no numbers; one query for the whole page) and each listing `prices` (low, high) when its
+    consent lets them show (`show_price`, else the listing's annotation from cards())."""
+    listings = list(listings)
+    businesses = {listing.product.business_id for listing in listings}
+    found = {}
+    rows = certificates().filter(business__in=businesses).values_list("business", "product", "kind").order_by("kind")
+    for business, product, kind in rows:
+        found.setdefault(business, []).append((product, kind))
+    labels = dict(Kind.choices)
+    for listing in listings:
+        product = listing.product
+        kinds = {kind for owner, kind in found.get(product.business_id, []) if owner in (None, product.pk)}
+        product.certificates = [labels[kind] for kind in SHOWN_KINDS if kind in kinds]
+        shown = show_price if show_price is not None else getattr(listing, "show_price", False)
+        listing.prices = price_range(listing) if shown else None
+    return listings
+
+
+def price_range(listing):
+    """(low, high) in Rupiah: the listing's range, else the product's own price; None when neither is known.
+    Shown only where the business's consent allows (show_price)."""
+    low = listing.price_from if listing.price_from is not None else listing.price_to
+    high = listing.price_to if listing.price_to is not None else listing.price_from
+    if low is None and listing.product.price is not None:
+        low = high = listing.product.price
+    return (low, high) if low is not None else None
+
+
+#
+# Listings
+#
+
+
+def first_photo():
+    return Prefetch("product__photos", queryset=ProductPhoto.objects.order_by("created_at", "pk"))
+
+
+def cards(queryset):
+    """Listings ready to be shown as cards: product, business, kecamatan, photos and whether the consent
+    lets the price show (`show_price`), in a fixed number of queries whatever the page size."""
+    consent = ListingConsent.objects.active().filter(business=OuterRef("product__business"))
+    return (
+        queryset.select_related("product__business__kecamatan")
+        .prefetch_related(first_photo())
+        .annotate(show_price=Subquery(consent.values("show_price")[:1]))
+    )
+
+
+def open_consent(business):
+    """The business's open consent (what may be shown, how buyers reach it), or None."""
+    return ListingConsent.objects.active().filter(business=business).first()
+
+
+def public_listing(product_pk):
+    """The product's public listing with its product, business and kecamatan, or None (unlisted, withdrawn,
+    uncurated, deleted or missing: a caller cannot tell which)."""
+    return Listing.objects.public().select_related("product__business__kecamatan").filter(product=product_pk).first()
+
+
+def public_photos():
+    """Photos of listed products only."""
+    return ProductPhoto.objects.filter(product__listing__in=Listing.objects.public())
+
+
+def groups_with_listings(kabupaten):
+    """The groups and clusters of the kabupaten with at least one member's product listed (a group with
+    none stays an internal matter)."""
+    members = Listing.objects.public().filter(product__business__groups=OuterRef("pk"))
+    return BusinessGroup.objects.filter(Exists(members), kecamatan__kabupaten=kabupaten).order_by("name", "pk")
+
+
+#
+# Photo sizes
+#
+
+# The middle size: a phone's screen at 2x without the full 1600-pixel JPEG (the page's weight target).
+MEDIUM_EDGE = 800
+
+
+def medium_photo(photo):
+    """The photo's middle-sized JPEG, made once from the full one and stored in the configured storage (every
+    node serves the same file). Two first requests at once may both make one: the first to record it wins
+    and the other's file is deleted."""
+    if photo.medium:
+        return photo.medium
+    with photo.image.open("rb") as source:
+        content = resize_jpeg(source, MEDIUM_EDGE)
+    field = photo.medium
+    field.save("medium.jpg", content, save=False)
+    won = ProductPhoto.objects.filter(pk=photo.pk, medium="").update(medium=field.name)
+    if not won:
+        field.storage.delete(field.name)
+        photo.refresh_from_db(fields=["medium"])
+    return photo.medium
