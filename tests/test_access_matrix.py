@@ -22,6 +22,9 @@ from programs.models import (
     CurationSubmission,
     Enrollment,
     ExportFacilitation,
+    Inquiry,
+    InquiryStep,
+    ListingConsent,
     MentoringVisit,
     Training,
     TrainingSession,
@@ -73,16 +76,17 @@ MATRIX = {
     "programs:bankreferral_export": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "programs:bankreferral_step": ("302 405 405 405 405 405 405", "302 302 404 302 404 302 302"),
-    "programs:certificate_verify": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
-    # the public catalogue: the same page for everyone, signed in or not; nothing to POST
-    "programs:catalogue_home": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    # the public catalogue: the same page for everyone, signed in or not; only the buyer's inquiry is POSTed
     "programs:catalogue": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
-    "programs:catalogue_product": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:catalogue_business": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:catalogue_home": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:catalogue_inquiry": ("200 200 200 200 200 200 200", "400 400 400 400 400 400 400"),
+    "programs:catalogue_inquiry_sent": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:catalogue_photo": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
-    "programs:sitemap": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
-    "programs:sitemap_section": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
-    "programs:robots": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:catalogue_product": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:certificate_verify": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:consent_record": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:consent_withdraw": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:curationcall_cancel": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:curationcall_create": ("302 403 403 200 200 403 200", "302 403 403 400 400 403 400"),
     "programs:curationcall_detail": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
@@ -100,11 +104,21 @@ MATRIX = {
     "programs:exportfacilitation_create": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:exportfacilitation_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:exportfacilitation_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:inquiry_create": ("302 404 404 404 404 403 404", "302 404 404 404 404 403 404"),
+    "programs:inquiry_detail": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:inquiry_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:inquiry_status": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:listing_edit": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
+    "programs:listing_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:listing_unlist": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:mentoringvisit_create": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:mentoringvisit_detail": ("302 200 404 200 404 403 200", "302 405 405 405 405 403 405"),
     "programs:mentoringvisit_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
     "programs:mentoringvisit_overdue": ("302 200 200 200 200 403 200", "302 403 403 404 404 403 404"),
     "programs:placement_list": ("302 200 200 200 200 403 200", "302 405 405 405 405 403 405"),
+    "programs:robots": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:sitemap": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "programs:sitemap_section": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:training_cancel": ("302 403 403 200 404 403 200", "302 403 403 400 404 403 400"),
     "programs:training_completion": ("302 403 403 405 405 403 405", "302 403 403 302 404 403 302"),
     "programs:training_create": ("302 403 403 200 200 403 200", "302 403 403 400 400 403 400"),
@@ -166,6 +180,7 @@ MATRIX = {
 }
 
 OBJECT_URLS = {}  # filled by the fixture: name -> kwargs of an object in kecamatan A
+PUBLIC_OBJECTS = {}  # filled by the fixture: the listed product, its business and photo, an inquiry's token
 
 
 def all_patterns(patterns=None, namespace=None):
@@ -283,7 +298,22 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
     assert Product.objects.filter(pk=product.pk).exists()
     draft = RegistrationDraft.objects.create(user=coordinator, data={"business-name": "Draf Matriks"})
     listing = make_listing(make_product(business, name="Produk Katalog Matriks"), by=dinas)
-    listed_photo = add_product_photo(listing.product, upload=jpeg_upload(), by=coordinator)
+    listed = listing.product
+    listed_photo = add_product_photo(listed, upload=jpeg_upload(), by=coordinator)
+    # A buyer's inquiry about the listed product (its private status link's token is kept here).
+    inquiry = Inquiry(
+        business=business,
+        product=listed,
+        buyer_name="Toko Matriks",
+        buyer_kind="toko",
+        buyer_email="pembeli@example.com",
+        quantity=10,
+        destination="Surabaya",
+    )
+    inquiry_token = inquiry.new_token()
+    inquiry.save()
+    InquiryStep.objects.create(inquiry=inquiry, status="baru")
+    PUBLIC_OBJECTS.update(business=business, listed=listed, photo=listed_photo, inquiry_token=inquiry_token)
     return {
         "registry:kecamatan_detail": {"pk": kec_a.pk},
         "registry:business_detail": {"pk": business.pk},
@@ -345,6 +375,14 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
         "programs:catalogue_business": {"pk": business.pk},
         "programs:catalogue_photo": {"pk": listed_photo.pk, "size": "kecil"},
         "programs:sitemap_section": {"section": "produk"},
+        "programs:consent_record": {"pk": business.pk},
+        "programs:consent_withdraw": {"pk": ListingConsent.objects.get(business=business, withdrawn_at=None).pk},
+        "programs:listing_edit": {"pk": listed.pk},
+        "programs:listing_unlist": {"pk": listed.pk},
+        "programs:catalogue_inquiry": {"pk": listed.pk},
+        "programs:catalogue_inquiry_sent": {"pk": listed.pk},
+        "programs:inquiry_status": {"token": inquiry_token},
+        "programs:inquiry_detail": {"pk": inquiry.pk},
     }
 
 
@@ -356,15 +394,16 @@ def _request(client, user, method, url):
 
 
 SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": {"nosniff"},
+    "X-Frame-Options": {"DENY"},
+    # A page behind a private link (the buyer's inquiry status) sends no referrer at all: stricter still.
+    "Referrer-Policy": {"same-origin", "no-referrer"},
 }
 
 
 def _check_headers(response, where):
-    for header, value in SECURITY_HEADERS.items():
-        assert response.get(header) == value, (where, header, response.get(header))
+    for header, values in SECURITY_HEADERS.items():
+        assert response.get(header) in values, (where, header, response.get(header))
     if response.get("Content-Type", "").startswith("text/html"):
         policy = response.get("Content-Security-Policy", "")
         assert "script-src 'self'" in policy, (where, policy)
@@ -379,6 +418,7 @@ def _strip_token(html):
 
 
 def test_every_url_answers_every_role_as_the_table_says(client, cast, objects, settings):
+    settings.PUBLIC_SEARCH_RATE = settings.PUBLIC_INQUIRY_RATE = "10000/m"  # the limits: tests/test_public_pages.py
     names = dict(all_patterns())
     assert sorted(set(names) - set(MATRIX)) == [], "URL patterns missing from the access matrix"
     assert sorted(set(MATRIX) - set(names)) == [], "the matrix names URLs that no longer exist"
