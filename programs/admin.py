@@ -13,6 +13,8 @@ from programs.models import (
     CurationSubmission,
     Enrollment,
     ExportFacilitation,
+    Listing,
+    ListingConsent,
     Mentor,
     MentoringVisit,
     Placement,
@@ -20,7 +22,7 @@ from programs.models import (
     Training,
     TrainingSession,
 )
-from registry.admin import ProvenanceAdmin
+from registry.admin import EstimatedCountPaginator, ProvenanceAdmin
 from registry.admin import UserAdmin as RegistryUserAdmin
 
 # Written by programs.services only (cancel_*, reschedule_*).
@@ -261,3 +263,41 @@ class ExportFacilitationAdmin(CreatedByAdmin):
     search_fields = ["business__name", "buyer"]
     autocomplete_fields = ["business", "product"]
     readonly_fields = ["created_by", "created_at"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Read and search only: every write goes through programs.catalogue_services, which checks the guards
+    and forgets the public catalogue's cached copies."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ListingConsent)
+class ListingConsentAdmin(ReadOnlyAdmin):
+    list_display = ["business", "contact_channel", "recorded_by", "recorded_at", "withdrawn_at"]
+    list_filter = [("withdrawn_at", admin.EmptyFieldListFilter), "contact_channel"]
+    list_select_related = ["business", "recorded_by"]
+    search_fields = ["business__name", "business__kecamatan__name", "evidence"]
+    date_hierarchy = "recorded_at"
+
+
+@admin.register(Listing)
+class ListingAdmin(ReadOnlyAdmin):
+    list_display = ["product", "business", "price_from", "price_to", "export_ready", "listed_at", "unlisted_at"]
+    list_filter = ["export_ready", ("unlisted_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["product__business"]
+    search_fields = ["product__name", "product__business__name", "product__business__kecamatan__name"]
+
+    @admin.display(description="usaha", ordering="product__business__name")
+    def business(self, listing):
+        return listing.product.business

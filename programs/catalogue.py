@@ -155,6 +155,7 @@ class CatalogueView(PublicPage, FilterView):
         context["listings"] = public.for_display(context["object_list"])
         context["kabupaten"] = self.kabupaten
         context["searched"] = bool(self.request.GET.get("q"))
+        context["filtering"] = any(self.request.GET.get(name) for name in self.filterset.filters if name != "q")
         return context
 
 

@@ -59,29 +59,40 @@ def clean_contact(channel, contact):
 
 
 @transaction.atomic
-def record_consent(business, consent, *, by, replacing_version=None):
+def record_consent(business, consent, *, by, replacing=None):
     """Record `consent` (an unsaved ListingConsent: what may be shown, the contact channel and contact, the
     evidence) for `business`, by `by` now.
 
-    A business with an open consent: `replacing_version` is the version of the open consent the form was
-    read at; the open one is closed as replaced (kept as the record) and the new one recorded. Without it
-    the second consent is refused, so two coordinators recording at once make one consent.
+    A business with an open consent: `replacing` is the pk of the open consent the form was read at; that
+    one is closed as replaced (kept as the record) and the new one recorded. A consent is never edited, so
+    its pk says which one was read: a form read before another editor's consent (or without `replacing`)
+    is refused, so two coordinators recording at once make one consent.
     Raises PermissionDenied outside the area, ValidationError otherwise."""
     business = _lock_business(business, by)
     open_consent = ListingConsent.objects.select_for_update().active().filter(business=business).first()
-    if open_consent is not None:
-        if replacing_version is None:
-            raise ValidationError(
-                _("Usaha ini sudah memberi persetujuan yang masih berlaku (dicatat %(on)s oleh %(who)s).")
-                % {
-                    "on": timezone.localtime(open_consent.recorded_at).strftime("%d-%m-%Y"),
-                    "who": _name(open_consent.recorded_by),
-                }
-            )
-        refuse_if_stale(open_consent, replacing_version, gettext("Persetujuan ini"), editor=open_consent.recorded_by)
-        _close(open_consent, reason=REPLACED, by=by)
-    elif replacing_version is not None:
+    if open_consent is None and replacing is not None:
         raise ValidationError(_("Persetujuan ini sudah dicabut oleh orang lain. Muat ulang halaman."))
+    if open_consent is not None and replacing is None:
+        raise ValidationError(
+            _("Usaha ini sudah memberi persetujuan yang masih berlaku (dicatat %(on)s oleh %(who)s).")
+            % {
+                "on": timezone.localtime(open_consent.recorded_at).strftime("%d-%m-%Y"),
+                "who": _name(open_consent.recorded_by),
+            }
+        )
+    if open_consent is not None and open_consent.pk != replacing:
+        raise ValidationError(
+            _(
+                "Persetujuan usaha ini sudah diganti oleh %(who)s pada %(on)s setelah Anda membukanya. Muat ulang "
+                "halaman, lalu ulangi perubahan Anda."
+            )
+            % {
+                "who": _name(open_consent.recorded_by),
+                "on": timezone.localtime(open_consent.recorded_at).strftime("%d-%m-%Y %H:%M"),
+            }
+        )
+    if open_consent is not None:
+        _close(open_consent, reason=REPLACED, by=by)
     consent.business = business
     consent.contact = clean_contact(consent.contact_channel, consent.contact)
     consent.evidence = " ".join((consent.evidence or "").split())

@@ -28,7 +28,7 @@ from registry.models import Business, Kecamatan, Product
 from registry.paginators import LenientPaginationMixin
 from registry.permissions import AreaRestrictedMixin
 from registry.search import name_matches
-from umkm_portal.forms import VersionForm
+from umkm_portal.forms import VersionForm, read_int
 
 
 def _add_service_error(form, error):
@@ -57,14 +57,15 @@ class ConsentRecordView(AreaRestrictedMixin, View):
     def current(self):
         return ListingConsent.objects.active().filter(business=self.business).select_related("recorded_by").first()
 
-    def render(self, form, current, version, status=200):
-        context = {"business": self.business, "form": form, "current": current, "version": version}
+    def render(self, form, current, status=200):
+        # `current` is read again on a refused POST: the form then offers to replace the consent now open.
+        context = {"business": self.business, "form": form, "current": current}
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get(self, request, pk):
         current = self.current()
         form = ConsentForm(instance=ListingConsent(**_consent_fields(current)) if current else None)
-        return self.render(form, current, current.version if current else "")
+        return self.render(form, current)
 
     def post(self, request, pk):
         self.business  # noqa: B018 (404 before anything else)
@@ -73,21 +74,21 @@ class ConsentRecordView(AreaRestrictedMixin, View):
             return once.show_again(request, made)
         current = self.current()
         form = ConsentForm(request.POST)
-        version = VersionForm.read(request.POST) if current else None
-        if current and version is None:
+        replacing = read_int(request.POST, "replaces", min_value=1, max_value=2**31 - 1)
+        if current and replacing is None:
             form.add_error(None, _("Formulir tidak lengkap; muat ulang halaman."))
         if not form.is_valid():
-            return self.render(form, current, request.POST.get("version", ""), status=400)
+            return self.render(form, current, status=400)
 
         def create():
-            record_consent(self.business, form.save(commit=False), by=request.user, replacing_version=version)
+            record_consent(self.business, form.save(commit=False), by=request.user, replacing=replacing)
             return self.business
 
         try:
             saved, url = once.create_once(request, create)
         except ValidationError as error:
             _add_service_error(form, error)
-            return self.render(form, current, request.POST.get("version", ""), status=409)
+            return self.render(form, current, status=409)
         if saved is None:
             return once.show_again(request, url)
         messages.success(request, _("Persetujuan tampil di katalog tersimpan."))

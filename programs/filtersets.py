@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -172,18 +172,28 @@ class CatalogueFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Cari produk atau usaha"), max_length=100)
     category = django_filters.ChoiceFilter(
-        field_name="product__category", choices=lazy_choices(Category.choices), label=_("Kategori")
+        field_name="product__category",
+        choices=lazy_choices(Category.choices),
+        label=_("Kategori"),
+        empty_label=_("Semua"),
     )
     kecamatan = django_filters.ModelChoiceFilter(
-        field_name="product__business__kecamatan", queryset=Kecamatan.objects.none(), label=_("Kecamatan")
+        field_name="product__business__kecamatan",
+        queryset=Kecamatan.objects.none(),
+        label=_("Kecamatan"),
+        empty_label=_("Semua"),
     )
     certification = django_filters.ChoiceFilter(
         choices=lazy_choices([(code, label) for code, (label, _kinds) in public.CERTIFICATIONS.items()]),
         method="filter_certification",
         label=_("Sertifikat"),
+        empty_label=_("Semua"),
     )
     group = django_filters.ModelChoiceFilter(
-        field_name="product__business__groups", queryset=BusinessGroup.objects.none(), label=_("Kelompok atau klaster")
+        field_name="product__business__groups",
+        queryset=BusinessGroup.objects.none(),
+        label=_("Kelompok atau klaster"),
+        empty_label=_("Semua"),
     )
     export_ready = django_filters.BooleanFilter(
         widget=forms.CheckboxInput, label=_("Hanya yang siap ekspor"), method="filter_export_ready"
@@ -203,7 +213,13 @@ class CatalogueFilter(django_filters.FilterSet):
         (registry.search.name_matches, index-served)."""
         products = name_matches(Product.objects.order_by(), value).values("pk")
         businesses = name_matches(Business.objects.order_by(), value).values("pk")
-        return queryset.filter(Q(product__in=products) | Q(product__business__in=businesses))
+        # A product named so comes before the other products of a business named so.
+        named = ExpressionWrapper(Q(product__in=products), output_field=BooleanField())
+        return (
+            queryset.filter(Q(product__in=products) | Q(product__business__in=businesses))
+            .alias(named=named)
+            .order_by("-named", *Listing._meta.ordering)
+        )
 
     def filter_certification(self, queryset, name, value):
         return queryset.filter(public.certified(public.CERTIFICATIONS[value][1]))

@@ -22,7 +22,7 @@ class InquiryForm(forms.ModelForm):
     """What a buyer tells about themselves and their need; every field has a length limit."""
 
     destination_country = forms.ChoiceField(label=_("Negara tujuan"), choices=COUNTRY_CHOICES, initial="ID")
-    quantity = forms.IntegerField(label=_("Jumlah"), min_value=1, max_value=MAX_QUANTITY)
+    quantity = forms.IntegerField(label=_("Jumlah yang dibutuhkan"), min_value=1, max_value=MAX_QUANTITY)
     # The honeypot: hidden from people (CSS and aria-hidden), filled by form-filling bots.
     website = forms.CharField(
         label=_("Jangan diisi"),

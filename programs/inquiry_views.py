@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -21,6 +22,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from programs import inquiries
+from programs.catalogue import SWITCH_MARK
 from programs.inquiry_forms import MAX_BODY_BYTES, InquiryForm, InquiryMoveForm, StaffInquiryForm
 from programs.inquiry_lists import InquiryFilterSet, InquiryTable
 from programs.models import Inquiry, Listing, MarketEvent
@@ -30,16 +32,19 @@ from registry.permissions import AreaRestrictedMixin
 from registry.views import BusinessPartView
 from umkm_portal.forms import VersionForm
 from umkm_portal.limits import over_limit, too_many_requests
+from umkm_portal.routers import primary_reads
 
 
 def _public_listing(product_pk):
-    """The public listing of a product, or 404 exactly as for a product that does not exist."""
-    listing = (
-        Listing.objects.public()
-        .select_related("product__business__kecamatan__kabupaten")
-        .filter(product=product_pk)
-        .first()
-    )
+    """The public listing of a product, or 404 exactly as for a product that does not exist. Read on the
+    primary, as every public page (a consent withdrawn a second ago is not on a lagging replica yet)."""
+    with primary_reads():
+        listing = (
+            Listing.objects.public()
+            .select_related("product__business__kecamatan__kabupaten")
+            .filter(product=product_pk)
+            .first()
+        )
     if listing is None:
         raise Http404
     return listing
@@ -49,11 +54,19 @@ def _site(request):
     return {"domain": get_current_site(request).domain, "protocol": "https" if request.is_secure() else "http"}
 
 
+def _public(request, response):
+    """A public page on the catalogue's light base, with the visitor's language switch at its mark."""
+    response.render()
+    switch = render_to_string("includes/_language_switch.html", request=request)
+    response.content = response.content.decode().replace(SWITCH_MARK, switch, 1).encode()
+    return response
+
+
 def _private(response):
-    """A page behind a private link: never cached, never indexed, the link never sent on as a referrer."""
+    """A page behind a private link: never cached, never indexed (the portal's Referrer-Policy, same-origin,
+    already keeps the link from other sites)."""
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -66,7 +79,7 @@ class CatalogueInquiryView(View):
 
     def render(self, listing, form, status=200):
         context = {"listing": listing, "product": listing.product, "business": listing.product.business, "form": form}
-        return TemplateResponse(self.request, self.template_name, context, status=status)
+        return _public(self.request, TemplateResponse(self.request, self.template_name, context, status=status))
 
     def sent_url(self, listing):
         return reverse("programs:catalogue_inquiry_sent", args=[listing.product_id])
@@ -113,7 +126,7 @@ class CatalogueInquirySentView(View):
     def get(self, request, pk):
         listing = _public_listing(pk)
         context = {"listing": listing, "product": listing.product, "business": listing.product.business}
-        return TemplateResponse(request, "programs/catalogue_inquiry_sent.html", context)
+        return _public(request, TemplateResponse(request, "programs/catalogue_inquiry_sent.html", context))
 
 
 class InquiryStatusView(View):
@@ -133,7 +146,7 @@ class InquiryStatusView(View):
             "inquiry": inquiry,
             "steps": [{"label": labels.get(step["status"], step["status"]), "at": step["at"]} for step in steps],
         }
-        return _private(TemplateResponse(request, "programs/inquiry_status.html", context))
+        return _private(_public(request, TemplateResponse(request, "programs/inquiry_status.html", context)))
 
 
 #
@@ -186,7 +199,7 @@ MOVE_LABELS = {
     "contacted": _("Pembeli sudah dihubungi"),
     "sample": _("Sampel dikirim"),
     "order": _("Pesanan"),
-    "placement": _("Penempatan produk"),
+    "placement": _("Ditempatkan di toko atau ritel"),
     "export": _("Ekspor"),
     "closed": _("Tutup permintaan"),
 }

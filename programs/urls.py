@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 
-from programs import catalogue, catalogue_views, inquiry_views, views
+from programs import catalogue, catalogue_file_views, catalogue_views, event_views, inquiry_views, views
 from programs.sitemaps import SITEMAPS
 from umkm_portal.routers import reads_primary
 
@@ -97,4 +97,35 @@ urlpatterns += [
         name="sitemap_section",
     ),
     path("robots.txt", catalogue.robots_txt, name="robots"),
+]
+
+# The printable catalogue and the buyer-desk sheet (no login): programs/catalogue_file_views.py
+urlpatterns += [
+    re_path(
+        r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.pdf$",
+        catalogue_file_views.CatalogueFileView.as_view(file_format="pdf"),
+        name="catalogue_pdf",
+    ),
+    re_path(
+        r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.xlsx$",
+        catalogue_file_views.CatalogueFileView.as_view(file_format="xlsx"),
+        name="catalogue_sheet",
+    ),
+    re_path(
+        r"^katalog/(?P<code>[0-9]{2}\.[0-9]{2})/katalog\.csv$",
+        catalogue_file_views.CatalogueFileView.as_view(file_format="csv"),
+        name="catalogue_csv",
+    ),
+]
+
+# Selling events (pameran, bazar, belanja produk lokal): programs/event_views.py
+urlpatterns += [
+    path("acara/", event_views.MarketEventListView.as_view(), name="event_list"),
+    path("acara/baru/", event_views.MarketEventCreateView.as_view(), name="event_create"),
+    path("acara/<int:pk>/", event_views.MarketEventDetailView.as_view(), name="event_detail"),
+    path("acara/<int:pk>/ubah/", event_views.MarketEventUpdateView.as_view(), name="event_update"),
+    path("acara/<int:pk>/peserta/", event_views.MarketEventAddBoothsView.as_view(), name="event_add_booths"),
+    path("acara/<int:pk>/penjualan/", event_views.MarketEventSalesView.as_view(), name="event_sales"),
+    path("acara/<int:pk>/peserta.csv", event_views.MarketEventExportView.as_view(), name="event_export"),
+    path("acara/stan/<int:pk>/hapus/", event_views.EventBoothRemoveView.as_view(), name="eventbooth_remove"),
 ]

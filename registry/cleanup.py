@@ -17,7 +17,7 @@ from registry.models import ImportBatch
 from umkm_portal.storage import walk_files
 
 # The folders the portal's upload_to functions write into; a file anywhere else is not ours to remove.
-PORTAL_FOLDERS = ("products", "documents", "impor", "reports")
+PORTAL_FOLDERS = ("products", "documents", "impor", "reports", "katalog")
 # A file younger than this is never an orphan: its row may not be committed yet (upload, then save).
 ORPHAN_MIN_AGE = datetime.timedelta(days=1)
 _CHUNK = 500

@@ -79,6 +79,16 @@ _MANAGING_BANKS = [
     "programs.add_bankofficer",
     "programs.change_bankofficer",
 ]
+# Selling events (pameran, bazar, belanja produk lokal) of the kabupaten: coordinators see them, add their area's
+# businesses as participants, give their booths and record their sales; the dinas also creates and edits the
+# events (programs.events says which; visible_to says which events and businesses).
+_EVENT_WORK = [
+    "programs.view_marketevent",
+    "programs.view_eventbooth",
+    "programs.add_eventbooth",
+    "programs.change_eventbooth",
+    "programs.delete_eventbooth",
+]
 ROLE_PERMISSIONS = {
     DINAS: [
         *_AREA_VIEW,
@@ -105,9 +115,12 @@ ROLE_PERMISSIONS = {
         "reports.add_snapshot",
         "reports.view_officialcount",
         "reports.add_officialcount",
+        *_EVENT_WORK,
+        "programs.add_marketevent",
+        "programs.change_marketevent",
     ],
     # The kecamatan worklist (reports:coordinator) is the coordinator's own page; the dinas keeps its dashboard.
-    COORDINATOR: [*_AREA_VIEW, *_REFERRING, *_MEMBER_WORK, "registry.use_worklist"],
+    COORDINATOR: [*_AREA_VIEW, *_REFERRING, *_MEMBER_WORK, "registry.use_worklist", *_EVENT_WORK],
     BANK: ["programs.view_bank", "programs.view_bankreferral", "programs.decide_bankreferral"],
 }
 

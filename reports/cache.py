@@ -51,6 +51,8 @@ def cached(user, params, compute):
 
 def figures_html(dashboard):
     """The dashboard's figures, rendered (reports/partials/_dashboard_figures.html)."""
+    from reports.figures import event_figures
+
     context = {
         "dashboard": dashboard,
         "totals": dashboard.totals(),
@@ -58,6 +60,7 @@ def figures_html(dashboard):
         "documents": dashboard.documents(),
         "funnels": dashboard.funnels(),
         "charts": dashboard.charts(),
+        "events": event_figures(dashboard),
         "query": dashboard.filter.data.urlencode() if dashboard.filter.data else "",
         "perms": PermWrapper(dashboard.user),
     }

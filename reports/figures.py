@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Aggregate, Count, DurationField, F, Q, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from programs.certificates import tanggal
-from programs.models import Placement
+from programs.models import EventBooth, MarketEvent, Placement
 from registry import measures
 from registry.countries import COUNTRY_NAMES
 from registry.filtersets import BusinessFilterSet
@@ -495,6 +496,9 @@ class AreaDashboard:
         ]
         return Chart("peritel", _("Produk ditempatkan per peritel"), "bar", rows, value_label=_("Penempatan"))
 
+    def events_by_year(self):
+        return events_by_year(self)
+
     def kecamatan_recap(self):
         """One row per kecamatan of the area: the counts a per-kecamatan recap table shows."""
         per_kecamatan = self.counts.recap()
@@ -516,9 +520,14 @@ class AreaDashboard:
         "ekspor_kategori": "exports_by_category",
         "penempatan": "placements_by_channel",
         "peritel": "placements_by_retailer",
+        "acara": "events_by_year",
     }
     # Charts of records that not every dashboard user may list.
-    CHART_PERMISSIONS = {"penempatan": "programs.view_placement", "peritel": "programs.view_placement"}
+    CHART_PERMISSIONS = {
+        "penempatan": "programs.view_placement",
+        "peritel": "programs.view_placement",
+        "acara": "programs.view_marketevent",
+    }
 
     def chart_keys(self):
         """The keys of the charts this user sees, in page order."""
@@ -562,3 +571,221 @@ def area_name(user):
 def _capital(text):
     """First letter up, the rest untouched ("P-IRT" stays "P-IRT")."""
     return text[:1].upper() + text[1:]
+
+
+#
+# Buyer inquiries (issue 20, item 3): counted live beside the cached figures, since an inquiry does not move
+# the summary's generation (reports/partials/_inquiry_figures.html, under the cached figures).
+#
+
+
+class Median(Aggregate):
+    """PostgreSQL's median of an interval or a number: percentile_cont(0.5)."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+class InquiryFigures:
+    """Inquiries per month, time to first contact, orders and their value, per kecamatan, category and
+    buyer kind (the channel), for the dashboard's filters: its area, kecamatan, category, group, binaan,
+    unggulan, and its period on the day an inquiry came in. Five queries, whatever the number of rows."""
+
+    CHARTS = {
+        "permintaan_bulan": "per_month",
+        "permintaan_kecamatan": "per_kecamatan",
+        "permintaan_kategori": "per_category",
+        "permintaan_pembeli": "per_buyer_kind",
+    }
+    URL = "programs:inquiry_list"
+
+    def __init__(self, dashboard):
+        from programs.inquiry_lists import InquiryFilterSet
+        from programs.models import Inquiry
+
+        self.dashboard = dashboard
+        self.params = dashboard.flow_params
+        self.inquiries = dashboard.filtered(InquiryFilterSet, self.params, model=Inquiry)
+        self.Inquiry = Inquiry
+
+    def url(self, **extra):
+        return list_url(self.URL, self.params, **extra)
+
+    @cached_property
+    def totals(self):
+        ordered = Q(order_value__isnull=False)
+        counts = self.inquiries.aggregate(
+            total=Count("pk"),
+            new=Count("pk", filter=Q(status=self.Inquiry.Status.NEW)),
+            orders=Count("pk", filter=ordered),
+            value=Sum("order_value", filter=ordered),
+            placed=Count("pk", filter=Q(status=self.Inquiry.Status.PLACEMENT)),
+            to_contact=Median(
+                F("first_contact_at") - F("created_at"),
+                filter=Q(first_contact_at__isnull=False),
+                output_field=DurationField(),
+            ),
+        )
+        return counts
+
+    def figures(self):
+        counts, status = self.totals, self.Inquiry.Status
+        return [
+            Figure(_("Permintaan pembeli"), counts["total"], self.url()),
+            Figure(_("Belum dihubungi"), counts["new"], self.url(status=status.NEW)),
+            Figure(_("Menjadi pesanan"), counts["orders"]),
+            Figure(_("Nilai pesanan"), counts["value"] or Decimal(0), money=True),
+            Figure(_("Ditempatkan atau diekspor"), counts["placed"], self.url(status=status.PLACEMENT)),
+        ]
+
+    @property
+    def median_contact(self):
+        """The median time from an inquiry to its first contact, as text ("3 hari 4 jam"), or None."""
+        wait = self.totals["to_contact"]
+        if wait is None:
+            return None
+        hours = round(wait.total_seconds() / 3600)
+        days, hours = divmod(hours, 24)
+        if days:
+            return _("%(days)s hari %(hours)s jam") % {"days": days, "hours": hours}
+        return _("%(hours)s jam") % {"hours": hours}
+
+    def _grouped(self, *fields):
+        ordered = Q(order_value__isnull=False)
+        return (
+            self.inquiries.values(*fields)
+            .annotate(n=Count("pk"), orders=Count("pk", filter=ordered), value=Sum("order_value", filter=ordered))
+            .order_by(*fields)
+        )
+
+    def _chart(self, key, title, rows, groups, kind="bar"):
+        return Chart(
+            key,
+            title,
+            kind,
+            rows,
+            value_label=_("Permintaan"),
+            series=[[group["orders"] for group in groups], [group["value"] or Decimal(0) for group in groups]],
+            series_labels=[_("Pesanan"), _("Nilai pesanan")],
+        )
+
+    def per_month(self):
+        groups = list(
+            self.inquiries.annotate(month=TruncMonth("created_at"))
+            .values("month")
+            .annotate(
+                n=Count("pk"),
+                orders=Count("pk", filter=Q(order_value__isnull=False)),
+                value=Sum("order_value", filter=Q(order_value__isnull=False)),
+            )
+            .order_by("month")
+        )
+        rows = []
+        for group in groups:
+            month = timezone.localtime(group["month"]).date() if group["month"] else None
+            last = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+            params = {**self.params, "from_date": month.isoformat(), "to_date": last.isoformat()}
+            rows.append(Figure(date_format(month, "F Y"), group["n"], list_url(self.URL, params)))
+        return self._chart("permintaan_bulan", _("Permintaan pembeli per bulan"), rows, groups, kind="line")
+
+    def per_kecamatan(self):
+        groups = list(self._grouped("business__kecamatan__name", "business__kecamatan"))
+        rows = [
+            Figure(g["business__kecamatan__name"], g["n"], self.url(kecamatan=g["business__kecamatan"])) for g in groups
+        ]
+        return self._chart("permintaan_kecamatan", _("Permintaan pembeli per kecamatan"), rows, groups)
+
+    def per_category(self):
+        labels = dict(Category.choices)
+        groups = list(self._grouped("business__category"))
+        rows = [
+            Figure(labels.get(g["business__category"], "-"), g["n"], self.url(category=g["business__category"]))
+            for g in groups
+        ]
+        return self._chart("permintaan_kategori", _("Permintaan pembeli per kategori"), rows, groups)
+
+    def per_buyer_kind(self):
+        labels = dict(self.Inquiry.BuyerKind.choices)
+        groups = list(self._grouped("buyer_kind"))
+        rows = [Figure(labels.get(g["buyer_kind"], "-"), g["n"], self.url(buyer_kind=g["buyer_kind"])) for g in groups]
+        return self._chart("permintaan_pembeli", _("Permintaan pembeli per jenis pembeli (saluran)"), rows, groups)
+
+    def charts(self):
+        return [getattr(self, method)() for method in self.CHARTS.values()]
+
+    def chart(self, key):
+        return getattr(self, self.CHARTS[key])() if key in self.CHARTS else None
+
+
+#
+# Selling events (pameran, bazar, belanja produk lokal): kept apart from the figures above (programs/events.py
+# writes them; a booth's write marks its business's tally cell, reports/migrations/0011_event_tally_triggers.py).
+# A participation counts when its event starts within the period and its business is within the dashboard's
+# filters (kecamatan, category, group, binaan, unggulan) and the user's area; an event counts when one of
+# those took part.
+#
+
+
+def event_booths(dashboard):
+    """The participations (EventBooth) the dashboard counts; built once per dashboard (its filter set checks
+    the filters' choices with queries of its own)."""
+    if getattr(dashboard, "_event_booths", None) is not None:
+        return dashboard._event_booths
+    businesses = dashboard.filtered(BusinessFilterSet, dashboard.scope)
+    booths = EventBooth.objects.filter(
+        business__in=businesses.values("pk"), event__in=MarketEvent.objects.visible_to(dashboard.user).values("pk")
+    )
+    if dashboard.period.start:
+        booths = booths.filter(event__starts_on__gte=dashboard.period.start)
+    if dashboard.period.end:
+        booths = booths.filter(event__starts_on__lte=dashboard.period.end)
+    dashboard._event_booths = booths
+    return booths
+
+
+def event_figures(dashboard):
+    """The cards of reports/partials/_event_figures.html: events, participating businesses, their sales and
+    transactions (one query); None for a user who does not see events."""
+    if not dashboard.user.has_perm("programs.view_marketevent"):
+        return None
+    totals = event_booths(dashboard).aggregate(
+        events=Count("event", distinct=True),
+        businesses=Count("business", distinct=True),
+        sales=Sum("sales"),
+        transactions=Sum("transactions"),
+    )
+    years = dashboard.period.years
+    events_url = reverse("programs:event_list")
+    return [
+        Figure(
+            _("Acara dengan peserta"),
+            totals["events"],
+            with_query(events_url, {"year": years[0]} if years and len(years) == 1 else {}),
+        ),
+        Figure(_("Usaha peserta acara"), totals["businesses"]),
+        Figure(_("Penjualan di acara"), totals["sales"] or Decimal(0), money=True),
+        Figure(_("Transaksi di acara"), totals["transactions"] or 0),
+    ]
+
+
+def events_by_year(dashboard):
+    """Events and their sales per year of the events' start (one query); a row opens that year's events."""
+    rows = (
+        event_booths(dashboard)
+        .annotate(year=ExtractYear("event__starts_on"))
+        .values("year")
+        .annotate(events=Count("event", distinct=True), sales=Sum("sales"))
+        .order_by("year")
+    )
+    rows = list(rows)
+    events_url = reverse("programs:event_list")
+    return Chart(
+        "acara",
+        _("Acara pemasaran per tahun"),
+        "bar",
+        [Figure(str(row["year"]), row["events"], with_query(events_url, {"year": row["year"]})) for row in rows],
+        value_label=_("Acara"),
+        series=[[row["sales"] or Decimal(0) for row in rows]],
+        series_labels=[_("Penjualan di acara (Rp)")],
+    )

@@ -20,7 +20,7 @@ from registry.permissions import AreaRestrictedMixin
 from reports import documents
 from reports.cache import cached, figures_html
 from reports.coordinator import CoordinatorWorklist
-from reports.figures import AreaDashboard
+from reports.figures import AreaDashboard, InquiryFigures
 from reports.forms import OfficialCountUploadForm, SnapshotForm
 from reports.impact import call_impact, training_impact
 from reports.models import OfficialCount, ReportJob, Snapshot
@@ -38,8 +38,13 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.dashboard = AreaDashboard(request, request.GET)
+        # Buyer inquiries are counted live, beside the cached figures (reports.figures.InquiryFigures).
+        may_see = request.user.has_perm("programs.view_inquiry")
+        self.inquiry_figures = InquiryFigures(self.dashboard) if may_see else None
         if request.GET.get("unduh") == "csv":
             chart = self.dashboard.chart(request.GET.get("grafik"))
+            if chart is None and self.inquiry_figures is not None:
+                chart = self.inquiry_figures.chart(request.GET.get("grafik"))
             if chart is None:
                 raise Http404("Grafik tidak dikenal.")
             return _chart_csv(chart)
@@ -54,6 +59,7 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             query=self.request.GET.urlencode(),
             catching_up=dashboard.tallied and pending(dashboard.kecamatan_codes()),
             figures_html=cached(self.request.user, self.request.GET, lambda: figures_html(dashboard)),
+            inquiry_figures=self.inquiry_figures,
             **kwargs,
         )
 

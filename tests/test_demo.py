@@ -96,6 +96,7 @@ def test_demo_members_are_realistic(source_regions):
 
 
 def test_blora_has_no_coordinator_and_its_dinas_registers_nominates_and_submits(client, source_regions):
+    from programs.demo import DEMO_CATALOGUE_TITLE
     from programs.models import CurationCall, Training
     from registry.models import Business, Product
 
@@ -103,7 +104,7 @@ def test_blora_has_no_coordinator_and_its_dinas_registers_nominates_and_submits(
     dinas = get_user_model().objects.get(username="dinas.blora")
     assert not AreaAssignment.objects.filter(kecamatan__kabupaten="33.16").exists()  # no coordinator in Blora
     training = Training.objects.get(kabupaten="33.16")
-    call = CurationCall.objects.get(kabupaten="33.16")
+    call = CurationCall.objects.exclude(title=DEMO_CATALOGUE_TITLE).get(kabupaten="33.16")  # not the catalogue's
     member = Business.objects.filter(kecamatan__kabupaten="33.16").order_by("pk").first()
     product = Product.objects.filter(business__kecamatan__kabupaten="33.16").order_by("pk").first()
     client.force_login(dinas)
@@ -150,3 +151,57 @@ def test_demo_groups_have_group_coordinators_who_see_only_their_members(source_r
     seen = Business.objects.visible_to(batik.coordinator)
     assert set(seen) == set(batik.businesses.all())
     assert "Batik Gajah Oling Kabat" in {business.name for business in seen}
+
+
+def test_demo_catalogue_lists_curated_products_of_consenting_businesses_in_every_district(source_regions):
+    from programs.models import Listing, ListingConsent
+    from registry.models import LegalDocument
+
+    call_command("load_demo_data", "--force", "--members", "2")
+    counts = (Listing.objects.count(), ListingConsent.objects.count(), LegalDocument.objects.count())
+
+    public = Listing.objects.public()
+    for code in SOURCE_KABUPATEN:
+        assert public.filter(product__business__kecamatan__kabupaten=code).exists(), code
+    lumpia = public.get(product__business__name="Lumpia Bandeng Bu Ike")
+    assert lumpia.product.business.kecamatan.name == "Balongbendo"
+    assert lumpia.product.photos.exists()
+    tenun = public.get(product__business__name="Tenun Ikat Paciran")
+    assert tenun.export_ready
+    assert "ikat" in tenun.description_en
+    assert public.filter(export_ready=True).count() >= 3
+    assert not public.filter(product__business__name="Jenang Jagung Mbok Sri").exists()
+    assert ListingConsent.objects.filter(business__name="Jenang Jagung Mbok Sri", withdrawn_at__isnull=False).exists()
+    assert LegalDocument.objects.filter(
+        business__name="Kerupuk Lele Balong", kind="halal", expires_on__lt=today()
+    ).exists()
+
+    call_command("load_demo_data", "--force", "--members", "2")
+
+    assert (Listing.objects.count(), ListingConsent.objects.count(), LegalDocument.objects.count()) == counts
+
+
+def today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def test_demo_inquiries_stand_at_different_stages_in_balongbendo_and_lamongan(source_regions):
+    from programs.models import Inquiry
+
+    call_command("load_demo_data", "--force", "--members", "2")
+    call_command("load_demo_data", "--force", "--members", "2")
+
+    statuses = dict(Inquiry.objects.values_list("buyer_organisation", "status"))
+    assert statuses == {
+        "Toko Oleh-oleh Sari Rasa": "baru",
+        "Hotel Delta Sidoarjo": "dihubungi",
+        "Bagian Umum Setda Sidoarjo": "pesanan",
+        "Kain Nusantara Sdn Bhd": "penempatan",
+        "Seoul Modest Wear": "sampel",
+        "Galeri Batik Gresik": "ditutup",
+    }
+    exported = Inquiry.objects.get(buyer_organisation="Kain Nusantara Sdn Bhd")
+    assert (exported.export.country, exported.business.kecamatan.kabupaten_id) == ("MY", "35.24")
+    assert set(Inquiry.objects.values_list("business__kecamatan__name", flat=True)) == {"Balongbendo", "Paciran"}

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from registry.models import AccessLog, Business
 from tests.factories import make_business
@@ -122,3 +123,27 @@ def test_a_replica_that_does_not_answer_sends_reads_to_the_primary(with_replica,
     assert business.get_absolute_url() in page.content.decode()
     assert again.status_code == 200
     assert [r.getMessage()[:20] for r in caplog.records if r.name == "umkm_portal.routers"] == ["replica unreachable "]
+
+
+def test_the_public_catalogue_reads_the_primary_while_the_replica_lags(with_replica, client, kec_a):
+    """Before: the catalogue's GETs read the replica, so a product withdrawn on the primary could still be shown
+    (and its page stored under the new generation) while the replica lagged."""
+    from programs.models import ListingConsent
+    from tests.factories import make_listing, make_product
+
+    shown = make_listing(make_product(make_business(kec_a), name="Lumpia Bandeng"))
+    with_replica()
+    _pause_replay()
+    ListingConsent.objects.filter(business=shown.product.business).update(withdrawn_at=timezone.now())
+    fresh = make_listing(make_product(make_business(kec_a), name="Tenun Ikat"))  # on the primary only
+
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        catalogue = client.get(reverse("programs:catalogue", args=["35.15"])).content.decode()
+        product = client.get(reverse("programs:catalogue_product", args=[shown.product_id]))
+        page = client.get(reverse("programs:catalogue_product", args=[fresh.product_id]))
+
+    assert "Tenun Ikat" in catalogue
+    assert "Lumpia Bandeng" not in catalogue
+    assert product.status_code == 404
+    assert page.status_code == 200
+    assert on_replica.captured_queries == []

@@ -20,6 +20,8 @@ SCHEDULE = [
     Schedule("sent_forms", "registry.tasks.forget_sent_forms", every=DAY, offset=wib(3.5)),
     # Weekly: on S3 the sweep lists every folder of photos and scans.
     Schedule("orphan_files", "registry.tasks.remove_orphan_files", every=7 * DAY, offset=wib(4)),
+    # Printable catalogues and buyer-desk sheets no request can ask for any more (programs.catalogue_files).
+    Schedule("stale_catalogue_files", "programs.tasks.remove_stale_catalogue_files", every=datetime.timedelta(hours=1)),
 ]
 
 # Task -> whether it has work, looked at every second by each worker. The dashboard summary catches up with

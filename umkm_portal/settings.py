@@ -216,6 +216,8 @@ AXES_CLIENT_IP_CALLABLE = "umkm_portal.security.client_ip"
 # Public pages (umkm_portal.limits): searches and buyer inquiries per client address, counted in the cache.
 PUBLIC_SEARCH_RATE = env_str("PUBLIC_SEARCH_RATE", default="60/m")
 PUBLIC_INQUIRY_RATE = env_str("PUBLIC_INQUIRY_RATE", default="5/h")
+# New builds of a printable catalogue or buyer-desk sheet (programs.catalogue_files) per address.
+PUBLIC_CATALOGUE_FILE_RATE = env_str("PUBLIC_CATALOGUE_FILE_RATE", default="20/h")
 # Admins and dinas staff give a TOTP code after the password (umkm_portal.second_factor); `make run`
 # (DEBUG) leaves it off so the demo logins work without an authenticator app.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", default=not DEBUG)

@@ -1000,3 +1000,4 @@ from programs.models.market import (  # noqa: E402, F401  (they build on the mod
     ListingConsent,
     MarketEvent,
 )
+from programs.models.printed import CatalogueFile  # noqa: E402, F401

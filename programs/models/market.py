@@ -12,10 +12,12 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from programs.models import CurationSubmission, ExportFacilitation, Placement
 from registry.countries import validate_country
 from registry.models import Business, Kabupaten, Product
+from registry.models.members import move_version
 from registry.models.regions import area_codes_seen_by
 
 #
@@ -363,9 +365,11 @@ class MarketEvent(models.Model):
     note = models.TextField(_("catatan"), max_length=2000, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = MarketEventQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -381,6 +385,13 @@ class MarketEvent(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        move_version(self, kwargs)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("programs:event_detail", args=[self.pk])
 
 
 class EventBooth(models.Model):
@@ -398,6 +409,8 @@ class EventBooth(models.Model):
     )
     sales_recorded_at = models.DateTimeField(_("penjualan dicatat"), null=True, blank=True)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "booth", "pk"]
@@ -418,3 +431,10 @@ class EventBooth(models.Model):
 
     def __str__(self):
         return f"{self.business} @ {self.event}"
+
+    def save(self, *args, **kwargs):
+        move_version(self, kwargs)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.event.get_absolute_url()

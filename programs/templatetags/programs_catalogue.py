@@ -3,15 +3,18 @@ and past), and where each of its products stands. The registry's page loads this
 registry's Python never imports the programs."""
 
 from django import template
+from django.db.models import Exists, OuterRef, Q
 
-from programs.models import CurationSubmission, Listing, ListingConsent
+from programs.models import CurationSubmission, ListingConsent
+from registry.models import Product
 
 register = template.Library()
 
 
 @register.inclusion_tag("programs/partials/_catalogue.html", takes_context=True)
 def catalogue_section(context, business):
-    """Three queries (consents, listings, passed products), none for a user who may not see consents."""
+    """Two queries (the consents; the listed or curated products with their listings), none for a user who
+    may not see consents."""
     perms = context.get("perms")
     user = context["request"].user
     if not user.has_perm("programs.view_listingconsent"):
@@ -22,28 +25,19 @@ def catalogue_section(context, business):
         .order_by("-recorded_at", "-pk")
     )
     current = next((c for c in consents if c.withdrawn_at is None), None)
-    listings = {
-        listing.product_id: listing
-        for listing in Listing.objects.filter(product__business=business).only(
-            "pk", "product_id", "unlisted_at", "export_ready"
-        )
-    }
-    passed = set(
-        CurationSubmission.objects.filter(
-            product__business=business, decision=CurationSubmission.Decision.PASSED
-        ).values_list("product_id", flat=True)
+    passed = CurationSubmission.objects.filter(product=OuterRef("pk"), decision=CurationSubmission.Decision.PASSED)
+    products = list(
+        Product.objects.filter(business=business)
+        .annotate(passed=Exists(passed))
+        .filter(Q(listing__isnull=False) | Q(passed=True))
+        .select_related("listing")
+        .order_by("name", "pk")
     )
-    products = []
-    for product in business.products.all():
-        listing = listings.get(product.pk)
-        if listing is None and product.pk not in passed:
-            continue
-        products.append({"product": product, "listing": listing, "passed": product.pk in passed})
     return {
         "shown": True,
         "business": business,
         "current": current,
         "past": [c for c in consents if c.withdrawn_at is not None],
-        "products": products,
+        "products": [{"product": p, "listing": getattr(p, "listing", None), "passed": p.passed} for p in products],
         "perms": perms,
     }

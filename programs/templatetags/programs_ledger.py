@@ -9,16 +9,25 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import BankReferral, CurationSubmission, Enrollment, ExportFacilitation, MentoringVisit
+from programs.models import (
+    BankReferral,
+    CurationSubmission,
+    Enrollment,
+    EventBooth,
+    ExportFacilitation,
+    MentoringVisit,
+)
+from registry.templatetags.umkm import rupiah
 
 register = template.Library()
 
 
 @register.inclusion_tag("programs/partials/_ledger.html", takes_context=True)
 def assistance_ledger(context, business):
-    """Trainings, mentoring, curation and placements, referrals and exports of `business`, newest first.
+    """Trainings, mentoring, curation and placements, referrals, exports and selling events of `business`,
+    newest first.
 
-    Five queries whatever the number of entries, whichever dinas gave the help.
+    Six queries whatever the number of entries, whichever dinas gave the help.
     """
     entries = []
     enrollments = Enrollment.objects.filter(business=business, status=Enrollment.Status.CONFIRMED).select_related(
@@ -77,5 +86,13 @@ def assistance_ledger(context, business):
                 x.get_absolute_url(),
             )
         )
+    for booth in EventBooth.objects.filter(business=business).select_related("event"):
+        event = booth.event
+        text = f"{event.name} ({event.get_kind_display()}"
+        if booth.booth:
+            text += f", {_('stan')} {booth.booth}"
+        if booth.sales is not None:
+            text += f", {_('penjualan')} {rupiah(booth.sales)}"
+        entries.append((event.starts_on, _("Acara pemasaran"), f"{text})", event.organiser, event.get_absolute_url()))
     entries.sort(key=lambda entry: entry[0], reverse=True)
     return {"entries": entries, "business": business, "perms": context.get("perms")}

@@ -436,12 +436,22 @@ def test_photos_of_listed_products_only_with_a_middle_size_made_once(client, lum
 #
 
 
-def test_a_withdrawal_removes_a_cached_page_at_once(client, lumpia, dinas_sidoarjo, django_capture_on_commit_callbacks):
+@pytest.fixture(params=["database", "redis"])
+def shared_cache(request):
+    """The shared cache as deployed: the database's table, or Redis (CACHE_URL)."""
+    return request.getfixturevalue("redis_cache") if request.param == "redis" else cache
+
+
+def test_a_withdrawal_removes_a_cached_page_at_once(
+    client, lumpia, dinas_sidoarjo, django_capture_on_commit_callbacks, shared_cache
+):
     url = _product_url(lumpia)
     first = client.get(url)
     cached = client.get(url)
     assert first.status_code == cached.status_code == 200
     assert cached["ETag"] == first["ETag"]
+    kept = _copy_key(url, "product")
+    assert "Lumpia Bandeng" in shared_cache.get(kept)["content"]  # the copy made before the withdrawal
 
     with django_capture_on_commit_callbacks(execute=True):
         ListingConsent.objects.filter(business=lumpia.product.business).update(
@@ -451,13 +461,18 @@ def test_a_withdrawal_removes_a_cached_page_at_once(client, lumpia, dinas_sidoar
 
     assert client.get(url).status_code == 404
     assert "Lumpia Bandeng" not in _catalogue(client)
+    assert shared_cache.get(kept) is not None  # still stored, under a generation no one reads again
+
+
+def _copy_key(url, page):
+    address = hashlib.sha256(f"testserver{url}".encode()).hexdigest()
+    return catalogue_cache.page_key(SIDOARJO, page, "id", address)
 
 
 def test_the_copy_is_read_from_the_shared_cache(client, lumpia):
     url = _product_url(lumpia)
     client.get(url)
-    address = hashlib.sha256(f"testserver{url}".encode()).hexdigest()
-    key = catalogue_cache.page_key(SIDOARJO, "product", "id", address)
+    key = _copy_key(url, "product")
     Listing.objects.filter(pk=lumpia.pk).update(minimum_order=777)  # without forget(): the copy is served
 
     html = _page(client, url)
@@ -567,3 +582,40 @@ def test_staff_signed_in_get_the_page_built_afresh(client, lumpia, coordinator_a
     html = _page(client, url)
 
     assert "777 pak" in html
+
+
+def test_a_product_named_as_searched_comes_before_its_businesss_other_products(client, kec_a):
+    business = make_business(kec_a, name="UD Lumpia Bu Sri")
+    other = make_listing(make_product(business, name="Otak-otak Bandeng"))
+    named = make_listing(make_product(business, name="Lumpia Bandeng"))
+    Listing.objects.filter(pk=named.pk).update(listed_at=other.listed_at - datetime.timedelta(days=1))
+
+    html = _catalogue(client, q="lumpiya")
+
+    assert html.index("Lumpia Bandeng</a>") < html.index("Otak-otak Bandeng</a>")
+    assert '<details class="more">' in html  # the filters stay folded: only a word was searched
+
+
+def test_the_consent_withdrawn_through_the_service_leaves_every_page_at_once(
+    client, lumpia, dinas_sidoarjo, django_capture_on_commit_callbacks
+):
+    from programs.catalogue_services import withdraw_consent
+
+    business = lumpia.product.business
+    pages = [_product_url(lumpia), reverse("programs:catalogue_business", args=[business.pk])]
+    assert all(client.get(url).status_code == 200 for url in pages)  # kept in the shared cache
+    assert "Lumpia Bandeng" in _catalogue(client)
+    consent = ListingConsent.objects.get(business=business)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_consent(consent, reason="Pemilik minta diturunkan", version=consent.version, by=dinas_sidoarjo)
+
+    assert [client.get(url).status_code for url in pages] == [404, 404]
+    assert "Lumpia Bandeng" not in _catalogue(client)
+    assert str(_product_url(lumpia)) not in _page(client, reverse("programs:sitemap_section", args=["produk"]))
+
+
+def test_a_portal_contact_links_to_the_inquiry_form(client, lumpia):
+    html = _page(client, _product_url(lumpia))
+
+    assert f'href="{reverse("programs:catalogue_inquiry", args=[lumpia.product_id])}"' in html

@@ -122,7 +122,8 @@ def test_a_buyer_asks_and_gets_the_status_link_by_mail_from_the_worker(client, l
 
     buyer = [m for m in mail.outbox if m.to == ["rina@sarirasa.co.id"]]
     staff = [m for m in mail.outbox if m.bcc]
-    assert len(buyer) == 1 and "Lumpia bandeng" in buyer[0].subject
+    assert len(buyer) == 1
+    assert "Lumpia bandeng" in buyer[0].subject
     assert sorted(staff[0].bcc) == ["dinas@sidoarjo.go.id", "koordinator@balongbendo.go.id"]
     assert "rina" not in staff[0].body.lower()  # the buyer's details stay behind the login
     inquiry.refresh_from_db()
@@ -167,7 +168,8 @@ def test_a_failed_send_keeps_the_inquiry_and_is_tried_again(client, listed, sett
     run_tasks()
 
     inquiry.refresh_from_db()
-    assert inquiry.link_sent_at is not None and inquiry.token_hash != first_hash
+    assert inquiry.link_sent_at is not None
+    assert inquiry.token_hash != first_hash
     assert [m.to for m in mail.outbox if m.to] == [["rina@sarirasa.co.id"]]
 
 
@@ -191,7 +193,7 @@ def test_a_bot_filling_the_honeypot_gets_the_same_answer_and_nothing_is_stored(c
         ("destination", "D" * 151, "paling banyak 150 karakter"),
         ("message", "M" * 2001, "paling banyak 2000 karakter"),
         ("quantity", "0", "lebih besar dari atau sama dengan 1"),
-        ("quantity", "99999999999", "kurang dari atau sama dengan"),
+        ("quantity", "99999999999", "lebih kecil dari atau sama dengan"),
         ("buyer_phone", "12", "Nomor telepon tidak dikenali"),
         ("destination_country", "XX", "bukan salah satu dari pilihan"),
         ("needed_by", "2020-01-01", "Tanggal ini sudah lewat"),
@@ -265,9 +267,7 @@ def test_a_product_not_in_the_public_catalogue_answers_404_exactly_as_a_missing_
 #
 
 
-def test_the_status_page_shows_the_steps_without_staff_notes_names_or_the_owners_data(
-    client, listed, coordinator_a
-):
+def test_the_status_page_shows_the_steps_without_staff_notes_names_or_the_owners_data(client, listed, coordinator_a):
     _ask(client, listed)
     run_tasks()
     link = _link(next(m for m in mail.outbox if m.to))
@@ -280,13 +280,17 @@ def test_the_status_page_shows_the_steps_without_staff_notes_names_or_the_owners
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Lumpia bandeng" in page and "Sudah dihubungi" in page
+    assert "Lumpia bandeng" in page
+    assert "Sudah dihubungi" in page
     assert "harga nego" not in page
-    assert coordinator_a.username not in page and coordinator_a.last_name not in page
+    assert coordinator_a.username not in page
+    assert coordinator_a.last_name not in page
     owner = listed.business.owner
-    assert owner.name not in page and owner.phone not in page and owner.nik not in page
+    assert owner.name not in page
+    assert owner.phone not in page
+    assert owner.nik not in page
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # the link is never sent to another site
     assert "no-store" in response["Cache-Control"]
 
 
@@ -302,14 +306,14 @@ def test_a_wrong_token_answers_404(client, listed):
 
 
 def _new_inquiry(product, **fields):
-    inquiry = Inquiry(
-        buyer_name="Rina",
-        buyer_kind="toko",
-        buyer_email="rina@contoh.id",
-        quantity=50,
-        destination="Surabaya",
-        **fields,
-    )
+    defaults = {
+        "buyer_name": "Rina",
+        "buyer_kind": "toko",
+        "buyer_email": "rina@contoh.id",
+        "quantity": 50,
+        "destination": "Surabaya",
+    }
+    inquiry = Inquiry(**(defaults | fields))
     return inquiries.submit_inquiry(product, inquiry, language="id", **SITE)
 
 
@@ -379,8 +383,10 @@ def test_an_order_becomes_a_placement_made_from_the_passed_curation(listed, coor
     )
 
     placement = Placement.objects.get()
-    assert inquiry.placement == placement and inquiry.status == "penempatan"
-    assert placement.submission.product == listed and placement.starts_on == TODAY
+    assert inquiry.placement == placement
+    assert inquiry.status == "penempatan"
+    assert placement.submission.product == listed
+    assert placement.starts_on == TODAY
     assert (inquiry.order_quantity, inquiry.order_value) == (200, 5_000_000)
 
 
@@ -406,7 +412,12 @@ def test_an_existing_placement_of_another_product_is_refused(listed, kec_a, coor
     other = make_product(make_business(kec_a))
     submission = _list_publicly(other, dinas_sidoarjo)
     foreign = Placement.objects.create(
-        submission=submission, channel="oleh_oleh", retailer="X", partner="Y", starts_on=TODAY, created_by=dinas_sidoarjo
+        submission=submission,
+        channel="oleh_oleh",
+        retailer="X",
+        partner="Y",
+        starts_on=TODAY,
+        created_by=dinas_sidoarjo,
     )
     inquiry = _ordered(listed, coordinator_a)
 
@@ -465,7 +476,10 @@ def test_staff_record_an_event_order_of_their_area_only(listed, dinas_sidoarjo, 
     assert (inquiry.source, inquiry.event, inquiry.created_by) == ("acara", event, dinas_sidoarjo)
     with pytest.raises(inquiries.PermissionDenied):
         inquiries.record_inquiry(
-            listed.business, Inquiry(buyer_name="X", buyer_kind="toko", quantity=1, destination="Y"), by=dinas_other, **SITE
+            listed.business,
+            Inquiry(buyer_name="X", buyer_kind="toko", quantity=1, destination="Y"),
+            by=dinas_other,
+            **SITE,
         )
 
 
@@ -488,7 +502,8 @@ def test_the_worklist_shows_the_areas_inquiries_open_first_and_filters(client, l
 
     assert page.index(open_one.get_absolute_url()) < page.index(closed.get_absolute_url())
     assert "Tak terlihat" not in page
-    assert "Hotel Delta" not in filtered and closed.get_absolute_url() in filtered
+    assert "Hotel Delta" not in filtered
+    assert closed.get_absolute_url() in filtered
 
 
 def test_the_worklist_query_count_is_pinned(client, listed, coordinator_a, django_assert_max_num_queries):
@@ -561,7 +576,8 @@ def test_staff_record_an_inquiry_from_a_business_page(client, listed, coordinato
     )
 
     inquiry = Inquiry.objects.get()
-    assert response.status_code == 302 and response.url == inquiry.get_absolute_url()
+    assert response.status_code == 302
+    assert response.url == inquiry.get_absolute_url()
     assert (inquiry.source, inquiry.created_by, inquiry.buyer_email) == ("petugas", coordinator_a, "")
     run_tasks()
     assert mail.outbox == []  # no e-mail to send a link to, and staff recorded it themselves
@@ -593,3 +609,72 @@ def test_steps_are_kept_with_the_inquiry(listed, coordinator_a):
     inquiry = _new_inquiry(listed)
     inquiries.move_inquiry(inquiry, to_status="dihubungi", by=coordinator_a, version=1)
     assert InquiryStep.objects.filter(inquiry=inquiry).count() == 2
+
+
+#
+# Figures on the dashboard
+#
+
+
+def _dashboard_figures(user, **params):
+    from types import SimpleNamespace
+
+    from django.http import QueryDict
+
+    from reports.figures import AreaDashboard, InquiryFigures
+
+    data = QueryDict(mutable=True)
+    data.update(params)
+    return InquiryFigures(AreaDashboard(SimpleNamespace(user=user, GET=data), data))
+
+
+def test_the_dashboard_counts_inquiries_orders_and_time_to_first_contact(
+    client, listed, kec_b, dinas_sidoarjo, coordinator_a
+):
+    ordered = _ordered(listed, coordinator_a)
+    Inquiry.objects.filter(pk=ordered.pk).update(
+        created_at=ordered.first_contact_at - datetime.timedelta(hours=50)
+    )  # asked two days and two hours before the call
+    _new_inquiry(listed)
+    elsewhere = make_product(make_business(kec_b, category="kerajinan"))
+    _list_publicly(elsewhere, dinas_sidoarjo)
+    _new_inquiry(elsewhere, buyer_kind="eksportir")
+    client.force_login(dinas_sidoarjo)
+
+    page = client.get(reverse("reports:dashboard")).content.decode()
+
+    figures = {figure.label: figure.value for figure in _dashboard_figures(dinas_sidoarjo).figures()}
+    assert figures == {
+        "Permintaan pembeli": 3,
+        "Belum dihubungi": 2,
+        "Menjadi pesanan": 1,
+        "Nilai pesanan": 5_000_000,
+        "Ditempatkan atau diekspor": 0,
+    }
+    assert "Median waktu sampai pembeli pertama dihubungi: 2 hari 2 jam." in page
+    assert "Permintaan pembeli per jenis pembeli (saluran)" in page
+    only_b = _dashboard_figures(dinas_sidoarjo, kecamatan=kec_b.pk)
+    assert [f.value for f in only_b.figures()][:3] == [1, 1, 0]
+    kinds = {row.label: row.value for row in only_b.per_buyer_kind().rows}
+    assert kinds == {"Eksportir atau pembeli luar negeri": 1}
+    months = _dashboard_figures(dinas_sidoarjo).per_month().rows
+    assert sum(row.value for row in months) == 3
+    csv = client.get(reverse("reports:dashboard"), {"unduh": "csv", "grafik": "permintaan_kategori"})
+    assert csv.status_code == 200
+    assert "Kerajinan" in csv.content.decode()
+    client.force_login(coordinator_a)  # a coordinator's dashboard: their kecamatan only
+    assert [f.value for f in _dashboard_figures(coordinator_a).figures()][:2] == [2, 1]
+
+
+def test_the_dashboards_inquiry_figures_take_five_queries_whatever_the_rows(
+    listed, dinas_sidoarjo, django_assert_num_queries
+):
+    for _ in range(4):
+        _new_inquiry(listed)
+    _dashboard_figures(dinas_sidoarjo).figures()  # the user's area codes are read once per user object
+
+    figures = _dashboard_figures(dinas_sidoarjo)
+    with django_assert_num_queries(5):
+        figures.figures()
+        figures.median_contact  # noqa: B018
+        figures.charts()

@@ -397,7 +397,7 @@ def test_dashboard_query_count_does_not_grow_with_the_years_loaded(
     many = queries()
 
     assert one == many == none + 1  # the counts, and one conditional count for all their years
-    assert many <= 21
+    assert many <= 23
 
 
 def test_the_demo_dashboards_of_blora_and_lamongan_show_the_published_figures(db, capsys):

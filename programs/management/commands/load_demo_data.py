@@ -5,8 +5,11 @@ from django.db import transaction
 from programs.demo import (
     demo_bank_logins,
     load_demo_banks,
+    load_demo_catalogue,
     load_demo_curation,
+    load_demo_events,
     load_demo_exports,
+    load_demo_inquiries,
     load_demo_referrals,
     load_demo_trainings,
 )
@@ -40,6 +43,9 @@ class Command(BaseCommand):
             trainings = load_demo_trainings()
             calls = load_demo_curation()
             exports = load_demo_exports()
+            listings = load_demo_catalogue()
+            inquiries = load_demo_inquiries()
+            events = load_demo_events()
             rows = demo_logins() + demo_bank_logins()
             if dry_run:
                 transaction.set_rollback(True)
@@ -49,6 +55,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<{width}}  {role:<22} {area}")
         self.stdout.write(
             f"{len(rows)} demo users ready; added {members} members, {referrals} bank referrals, "
-            f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports"
+            f"{trainings} trainings, {calls} curation calls, {exports} facilitated exports, "
+            f"{listings} catalogue listings, {inquiries} buyer inquiries, {events} selling events"
             f"{' (dry run, rolled back)' if dry_run else ''}"
         )
