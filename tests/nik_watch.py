@@ -40,6 +40,7 @@ PUBLIC_VIEWS = {
     "programs:inquiry_status",
     "programs:catalogue_pdf",
     "programs:catalogue_sheet",
+    "programs:catalogue_csv",
     "programs:sitemap",
     "programs:sitemap_section",
     "programs:robots",
