@@ -68,6 +68,7 @@ def no_full_nik_leaks():
     nik_watch.leaks.clear()
     nik_watch.owners.clear()
     nik_watch.business_addresses.clear()
+    nik_watch.consent_contacts.clear()
     yield
     found, nik_watch.leaks[:] = list(nik_watch.leaks), []
     assert found == [], "a full NIK or an owner's personal data was shown or logged:\n" + "\n".join(found)

@@ -11,7 +11,9 @@ watched for more: no owner's phone number, birth date or home address either, in
 page could write them (+62 or 0, with spaces or dashes; ISO, day-month-year, the month's name in
 Indonesian or English). The owners to look for are those saved during the test (a signal records them,
 so the watch itself runs no query and leaves pinned query counts alone); an owner's address that is also
-their business's address is the business's (shown only where the consent allows), not a home address.
+their business's address is the business's (shown only where the consent allows), not a home address, and
+a number a consent gives as the business's contact is the contact the business chose to show. The portal's
+own example number in its help texts and messages ("Contoh: 0812-3456-7890") is no one's.
 """
 
 import datetime
@@ -48,9 +50,11 @@ PUBLIC_VIEWS = {
 TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml")
 DATE_FORMATS = ["Y-m-d", "d-m-Y", "d/m/Y", "d.m.Y", "j-n-Y", "j/n/Y", "j F Y", "d F Y", "F j, Y", "N j, Y", "j M Y"]
 ADULT_YEARS = 15  # a "birth date" less than this many years ago is a factory's filler, not a person's
+EXAMPLE_NUMBERS = ("0812-3456-7890", "+62 812 3456 7890")  # registry.validators' and the forms' examples
 leaks = []
 owners = {}  # pk -> (phone, birth date, home address) of the owners saved during the test
 business_addresses = set()  # (owner pk, address) of the businesses saved during the test
+consent_contacts = set()  # the digits of the contacts consents gave during the test
 
 
 def _view_name(request):
@@ -65,9 +69,18 @@ def _allowed(request):
     return name is not None and (name in ALLOWED_VIEWS or name.startswith("admin:"))
 
 
+def _digits(phone):
+    digits = re.sub(r"[^0-9]", "", phone or "")
+    return digits[2:] if digits.startswith("62") else digits.lstrip("0")
+
+
 def remember_personal_data(sender, instance, **kwargs):
-    if sender._meta.label == "registry.Owner":
+    label = sender._meta.label
+    if label == "registry.Owner":
         owners[instance.pk] = (instance.phone or "", instance.birth_date, (instance.address or "").strip())
+    elif label == "programs.ListingConsent":
+        if _digits(instance.contact):
+            consent_contacts.add(_digits(instance.contact))
     elif (instance.address or "").strip():
         business_addresses.add((instance.owner_id, instance.address.strip()))
 
@@ -77,13 +90,13 @@ def watch_personal_data():
     may run before the apps are loaded."""
     post_save.connect(remember_personal_data, sender="registry.Owner", dispatch_uid="nik_watch_owner")
     post_save.connect(remember_personal_data, sender="registry.Business", dispatch_uid="nik_watch_business")
+    post_save.connect(remember_personal_data, sender="programs.ListingConsent", dispatch_uid="nik_watch_consent")
 
 
 def phone_pattern(phone):
     """The phone number as a page could write it: +62, 62 or 0 before it, spaces, dots or dashes between."""
-    digits = re.sub(r"[^0-9]", "", phone)
-    digits = digits[2:] if digits.startswith("62") else digits.lstrip("0")
-    if len(digits) < 8:
+    digits = _digits(phone)
+    if len(digits) < 8 or digits in consent_contacts:
         return None
     return re.compile(r"(?<![0-9])(?:\+?62[\s.\-]?|0)?" + r"[\s.\-]?".join(digits) + r"(?![0-9])")
 
@@ -101,6 +114,8 @@ def personal_data_in(text, owner_data, *, exclude=""):
     visitor typed or asked with themselves): a list of descriptions, without the values."""
     found = []
     text = html.unescape(text)
+    for example in EXAMPLE_NUMBERS:
+        text = text.replace(example, "")
     adult = datetime.date.today() - datetime.timedelta(days=365 * ADULT_YEARS)
     for pk, (phone, birth_date, address) in owner_data.items():
         pattern = phone_pattern(phone)

@@ -74,11 +74,17 @@ def test_other_numbers_staff_pages_and_a_business_address_are_not_personal_data(
     nik_watch.owners[7] = ("+6281298765432", datetime.date(1984, 3, 9), "Jl. Melati Gg. 3 No. 12")
     nik_watch.business_addresses.add((8, "Jl. Raya Krian 5"))
     nik_watch.owners[8] = ("", datetime.date(1990, 1, 2), "Jl. Raya Krian 5")
+    nik_watch.owners[9] = ("+6281234567890", None, "")
+    nik_watch.owners[10] = ("+6285600001111", None, "")
+    nik_watch.consent_contacts.add("85600001111")
     try:
         _public(rf, "<p>Kapasitas 81298765432100 pak; harga 1.984.039; 2026-03-09</p>")
+        _public(rf, "<p>Nomor tidak dikenali. Contoh: 0812-3456-7890 atau +62 812 3456 7890.</p>")  # an example
+        _public(rf, '<a href="https://wa.me/6285600001111">WhatsApp usaha</a>')  # the contact a consent gives
         _public(rf, "<p>Alamat usaha: Jl. Raya Krian 5</p>")  # the business's own address (consent allows)
         _respond(rf, "/usaha/1/", "<p>0812-9876-5432, 1984-03-09</p>")  # staff's page: the owner's data is theirs
     finally:
         nik_watch.owners.clear()
         nik_watch.business_addresses.clear()
+        nik_watch.consent_contacts.clear()
     assert nik_watch.leaks == []
