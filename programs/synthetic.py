@@ -3,20 +3,30 @@
 The registry's big tables (owners, businesses, yearly figures, products, documents) are filled by
 INSERT ... SELECT over generate_series inside PostgreSQL, so a million businesses take minutes; the
 program records (trainings, nominations, curation, referrals) are a few percent of that and go in
-with bulk_create. Rows are spread over the desa of the five source districts, and marked
+with bulk_create, as does the public catalogue (one product in ten listed: consent, a passed curation,
+the listing, photos pointing at a few shared stored files, valid and expired certificates). Rows are
+spread over the desa of the five source districts, and marked
 `source_ref = "sintetis"` so they are never mistaken for real members. Running it again tops the
 data up to N rather than adding N more.
 """
 
 import datetime
+import io
 import random
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from PIL import Image
 
 from programs.models import Bank, BankReferral, CurationCall, CurationSubmission, Enrollment, Training
+from programs.models.market import Listing, ListingConsent
 from registry.demo import SOURCE_KABUPATEN
-from registry.models import Business, Desa, Product
+from registry.images import reencode_photo
+from registry.models import Business, Desa, LegalDocument, Product, ProductPhoto
 
 TAG = "sintetis"
 FIRST_NAMES = ["Sri", "Siti", "Dewi", "Ani", "Nur", "Wahyu", "Budi", "Agus", "Eko", "Joko", "Rina", "Yuli"]
@@ -152,6 +162,7 @@ def generate(businesses, *, seed=2026, say=print):
                         cursor.execute("ANALYZE registry_owner, registry_business")  # plans see the new rows
             say(f"{stop:,} usaha sintetis".replace(",", "."))
     _programs(businesses, random.Random(seed), say)  # noqa: S311 - synthetic data, not secrets
+    _catalogue(businesses // 10, say)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -235,3 +246,169 @@ def _programs(businesses, rng, say):
         batch_size=5000,
     )
     say(f"program: {len(trainings)} pelatihan, {len(nominated)} nominasi, {len(curated)} kurasi")
+
+
+CATALOGUE_BATCH = 5_000
+PHOTO_COLOURS = [(200, 120, 40), (60, 140, 90), (170, 50, 60), (230, 200, 80)]
+
+
+def _catalogue(listed, say):
+    """Top the public catalogue up to `listed` products shown to the public: for each, the business's open
+    consent, a passed submission to the kabupaten's synthetic catalogue curation, and the listing; three in
+    five with a photo (rows pointing at a few shared stored files), and certificates, some of them expired.
+    One listing in fifty more is taken down (unlisted), so the public query has rows to leave out.
+
+    Products are taken in an order spread over the whole id range (every kabupaten, every registration date),
+    in batches of 5,000 with bulk_create, each batch in its own transaction."""
+    have = Listing.objects.filter(product__source_ref=TAG, unlisted_at__isnull=True).count()
+    if have >= listed:
+        return
+    user = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    today = timezone.localdate()
+    calls = _catalogue_calls(user, today)
+    photos = _shared_photos()
+    candidates = (
+        Product.objects.filter(
+            source_ref=TAG,
+            business__source_ref=TAG,
+            business__verification=Business.Verification.VERIFIED,
+            business__deleted_at__isnull=True,
+            listing__isnull=True,
+        )
+        .annotate(spread=F("pk") % 7)
+        .order_by("spread", "pk")
+        .values_list("pk", "business_id", "business__kecamatan__kabupaten_id")
+    )
+    wanted = listed - have
+    taken_down = max(1, wanted // 50)
+    chosen = [(*row, n >= wanted) for n, row in enumerate(candidates[: wanted + taken_down])]
+    for start in range(0, len(chosen), CATALOGUE_BATCH):
+        _catalogue_batch(chosen[start : start + CATALOGUE_BATCH], calls, photos, user, today)
+        say(f"  katalog: +{min(start + CATALOGUE_BATCH, len(chosen)):,} produk".replace(",", "."))
+    shown = Listing.objects.public().filter(product__source_ref=TAG).count()
+    say(f"katalog: {shown:,} produk tampil".replace(",", "."))
+
+
+def _catalogue_calls(user, today):
+    calls = {}
+    for kabupaten in SOURCE_KABUPATEN:
+        calls[kabupaten], _ = CurationCall.objects.get_or_create(
+            kabupaten_id=kabupaten,
+            organiser=TAG,
+            title="Kurasi katalog sintetis",
+            defaults={
+                "channel": "ritel_modern",
+                "opens_on": today - datetime.timedelta(days=120),
+                "closes_on": today - datetime.timedelta(days=60),
+                "created_by": user,
+            },
+        )
+    return calls
+
+
+def _shared_photos():
+    """A few photos stored once (re-encoded as an upload is), which every synthetic photo row points at."""
+    shared = []
+    for n, colour in enumerate(PHOTO_COLOURS):
+        buffer = io.BytesIO()
+        Image.new("RGB", (1200, 900), colour).save(buffer, format="JPEG")
+        photo, thumbnail = reencode_photo(SimpleUploadedFile(f"{n}.jpg", buffer.getvalue(), "image/jpeg"))
+        field = ProductPhoto._meta.get_field("image")
+        names = []
+        for kind, content in (("foto", photo), ("kecil", thumbnail)):
+            name = f"products/{TAG}/{kind}-{n}.jpg"
+            if not field.storage.exists(name):
+                field.storage.save(name, ContentFile(content.read()))
+            names.append(name)
+        shared.append((*names, 1200, 900))
+    return shared
+
+
+@transaction.atomic
+def _catalogue_batch(rows, calls, photos, user, today):
+    now = timezone.now()
+    businesses = {business for _, business, _, _ in rows}
+    consented = set(
+        ListingConsent.objects.filter(business__in=businesses, withdrawn_at__isnull=True).values_list(
+            "business_id", flat=True
+        )
+    )
+    ListingConsent.objects.bulk_create(
+        ListingConsent(
+            business_id=business,
+            contact_channel="portal" if business % 10 else "whatsapp",
+            contact="" if business % 10 else f"+62 21 555 {business % 10_000:04d}",
+            evidence="Formulir persetujuan (data sintetis)",
+            recorded_by=user,
+        )
+        for business in sorted(businesses - consented)
+    )
+    CurationSubmission.objects.bulk_create(
+        (
+            CurationSubmission(
+                source="admin",
+                source_ref=TAG,
+                call=calls[kabupaten],
+                product_id=product,
+                decision=CurationSubmission.Decision.PASSED,
+                total_score=70 + product % 30,
+                submitted_by=user,
+                decided_by=user,
+                decided_at=now,
+            )
+            for product, _, kabupaten, _ in rows
+        ),
+        ignore_conflicts=True,
+    )
+    Listing.objects.bulk_create(
+        Listing(
+            product_id=product,
+            price_from=5_000 + (product % 40) * 1_000,
+            price_to=5_000 + (product % 40) * 1_000 + (product % 5) * 2_500,
+            minimum_order=1 + product % 50,
+            capacity_per_month=100 * (1 + product % 30),
+            description_en="" if product % 3 else "Home-made, packed in food-grade plastic (synthetic data).",
+            export_ready=product % 10 == 0,
+            listed_by=user,
+            unlisted_by=user if taken_down else None,
+            unlisted_at=now if taken_down else None,
+        )
+        for product, _, _, taken_down in rows
+    )
+    ProductPhoto.objects.bulk_create(
+        ProductPhoto(
+            product_id=product,
+            image=photos[product % len(photos)][0],
+            thumbnail=photos[product % len(photos)][1],
+            width=photos[product % len(photos)][2],
+            height=photos[product % len(photos)][3],
+            uploaded_by=user,
+        )
+        for product, _, _, _ in rows
+        if product % 5 < 3
+    )
+    documents = []
+    for product, business, _, _ in rows:
+        # Halal for one in three (half of them expired), BPOM ML for one in five, SNI for one in eleven (expired).
+        if product % 3 == 0:
+            expires = today + datetime.timedelta(days=30 + product % 700 if product % 2 else -(1 + product % 300))
+            documents.append((business, "halal", expires))
+        if product % 5 == 0:
+            documents.append((business, "bpom_ml", today + datetime.timedelta(days=60 + product % 900)))
+        if product % 11 == 0:
+            documents.append((business, "sni", today - datetime.timedelta(days=1 + product % 400)))
+    LegalDocument.objects.bulk_create(
+        (
+            LegalDocument(
+                source="admin",
+                source_ref=TAG,
+                business_id=business,
+                kind=kind,
+                number=f"{kind.upper()}-{business:09d}",
+                issued_on=expires - datetime.timedelta(days=4 * 365),
+                expires_on=expires,
+            )
+            for business, kind, expires in documents
+        ),
+        ignore_conflicts=True,
+    )

@@ -32,9 +32,10 @@ def pytest_configure(config):
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.nik_watch.NikWatchMiddleware"]
     import logging
 
-    from tests.nik_watch import NikWatchHandler
+    from tests.nik_watch import NikWatchHandler, watch_personal_data
 
     logging.getLogger().addHandler(NikWatchHandler(level=logging.DEBUG))
+    watch_personal_data()  # and the public pages for an owner's phone, birth date and home address
 
 
 def _force_login_with_second_factor():
@@ -60,13 +61,17 @@ def _force_login_with_second_factor():
 
 @pytest.fixture(autouse=True)
 def no_full_nik_leaks():
-    """Fail the test during which a page or a log line showed a full NIK."""
+    """Fail the test during which a page or a log line showed a full NIK (or a public page an owner's phone,
+    birth date or home address)."""
     from tests import nik_watch
 
     nik_watch.leaks.clear()
+    nik_watch.owners.clear()
+    nik_watch.business_addresses.clear()
+    nik_watch.consent_contacts.clear()
     yield
     found, nik_watch.leaks[:] = list(nik_watch.leaks), []
-    assert found == [], "a full NIK was shown or logged:\n" + "\n".join(found)
+    assert found == [], "a full NIK or an owner's personal data was shown or logged:\n" + "\n".join(found)
 
 
 @pytest.fixture(autouse=True)

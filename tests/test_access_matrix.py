@@ -80,6 +80,7 @@ MATRIX = {
     "programs:bankreferral_step": ("302 405 405 405 405 405 405", "302 302 404 302 404 302 302"),
     "programs:catalogue_inquiry": ("200 200 200 200 200 200 200", "400 400 400 400 400 400 400"),
     "programs:catalogue_inquiry_sent": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    # a kabupaten with a catalogue: the file is queued for the worker (202, "being prepared"), for everyone
     "programs:catalogue_csv": ("202 202 202 202 202 202 202", "405 405 405 405 405 405 405"),
     "programs:catalogue_pdf": ("202 202 202 202 202 202 202", "405 405 405 405 405 405 405"),
     "programs:catalogue_sheet": ("202 202 202 202 202 202 202", "405 405 405 405 405 405 405"),
