@@ -80,9 +80,10 @@ MATRIX = {
     "programs:bankreferral_step": ("302 405 405 405 405 405 405", "302 302 404 302 404 302 302"),
     "programs:catalogue_inquiry": ("200 200 200 200 200 200 200", "400 400 400 400 400 400 400"),
     "programs:catalogue_inquiry_sent": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
-    "programs:catalogue_csv": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
-    "programs:catalogue_pdf": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
-    "programs:catalogue_sheet": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
+    # the matrix's objects list a product in Sidoarjo (its public catalogue): its files are being built (202)
+    "programs:catalogue_csv": ("202 202 202 202 202 202 202", "405 405 405 405 405 405 405"),
+    "programs:catalogue_pdf": ("202 202 202 202 202 202 202", "405 405 405 405 405 405 405"),
+    "programs:catalogue_sheet": ("202 202 202 202 202 202 202", "405 405 405 405 405 405 405"),
     "programs:certificate_verify": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "programs:consent_record": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
     "programs:consent_withdraw": ("302 200 404 200 404 403 200", "302 400 404 400 404 403 400"),
