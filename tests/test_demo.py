@@ -193,7 +193,7 @@ def test_demo_inquiries_stand_at_different_stages_in_balongbendo_and_lamongan(so
     call_command("load_demo_data", "--force", "--members", "2")
     call_command("load_demo_data", "--force", "--members", "2")
 
-    statuses = dict(Inquiry.objects.values_list("buyer_organisation", "status"))
+    statuses = dict(Inquiry.objects.exclude(source="acara").values_list("buyer_organisation", "status"))
     assert statuses == {
         "Toko Oleh-oleh Sari Rasa": "baru",
         "Hotel Delta Sidoarjo": "dihubungi",
@@ -204,4 +204,7 @@ def test_demo_inquiries_stand_at_different_stages_in_balongbendo_and_lamongan(so
     }
     exported = Inquiry.objects.get(buyer_organisation="Kain Nusantara Sdn Bhd")
     assert (exported.export.country, exported.business.kecamatan.kabupaten_id) == ("MY", "35.24")
-    assert set(Inquiry.objects.values_list("business__kecamatan__name", flat=True)) == {"Balongbendo", "Paciran"}
+    assert set(Inquiry.objects.exclude(source="acara").values_list("business__kecamatan__name", flat=True)) == {
+        "Balongbendo",
+        "Paciran",
+    }  # the selling events' parcel orders are m4's demo
