@@ -344,9 +344,9 @@ QUERIES = {
     "": 27,
     "year": 39,
     "from_date": 39,
-    "kecamatan": 33,
+    "kecamatan": 32,
     "category": 27,
-    "group": 48,
+    "group": 47,
     "guided": 27,
     "is_flagship": 38,
 }
