@@ -44,7 +44,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen import canvas
 from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from programs import catalogue_cache, public
@@ -53,6 +52,7 @@ from programs.models import CatalogueFile, Listing, ListingConsent
 from registry.background import Superseded, retry_or_fail
 from registry.exports import neutralise
 from registry.models import Category, Kecamatan, LegalDocument, ProductPhoto
+from umkm_portal.pdf_pages import numbered_canvas
 
 logger = logging.getLogger(__name__)
 
@@ -328,37 +328,6 @@ PHOTO_WIDTH = 3.4 * cm
 QR_SIZE = 2.2 * cm
 
 
-def _numbered_canvas(footer):
-    """A canvas that writes the footer and "Halaman X dari Y" at the foot of every page but the cover (as
-    reports/documents.py numbers its reports)."""
-
-    class NumberedCanvas(canvas.Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            count = len(self._pages)
-            for page in self._pages:
-                self.__dict__.update(page)
-                if self._pageNumber > 1:
-                    self.setFont("Helvetica", 8)
-                    self.drawString(1.8 * cm, 1 * cm, footer)
-                    self.drawRightString(
-                        A4[0] - 1.8 * cm,
-                        1 * cm,
-                        _("Halaman %(page)s dari %(count)s") % {"page": self._pageNumber, "count": count},
-                    )
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
 class _ImageFiles:
     """The images of one PDF as files in a temporary folder, drawn by ReportLab from there (`lazy=2`: each is
     read when its page is drawn and let go after), so a catalogue of thousands of products does not hold
@@ -536,7 +505,7 @@ def build_pdf(row, handle, progress):
     ]
     footer = f"{title} · {place} · {tanggal(row.day)}"
     with folder:
-        document.build(cover + story + contact, canvasmaker=_numbered_canvas(footer))
+        document.build(cover + story + contact, canvasmaker=numbered_canvas(footer, from_page=2))
     return count
 
 

@@ -12,13 +12,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from programs.certificates import tanggal
 from registry.exports import neutralise
 from registry.templatetags.umkm import number_id, rupiah_short
 from reports.figures import area_name
+from umkm_portal.pdf_pages import numbered_canvas
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECAP_HEADER = [
@@ -227,7 +227,7 @@ class SummaryReport:
                 ]
             table.setStyle(TableStyle(style))
             story += [table, Spacer(1, 0.3 * cm)]
-        document.build(story, canvasmaker=_numbered_canvas(self.title))
+        document.build(story, canvasmaker=numbered_canvas(f"{self.title} · UMKM Portal"))
         return buffer.getvalue()
 
 
@@ -248,32 +248,3 @@ def _text(value):
     if isinstance(value, int):
         return number_id(value)
     return str(value)
-
-
-def _numbered_canvas(title):
-    """A canvas that writes "Halaman X dari Y" and the report title at the foot of every page."""
-
-    class NumberedCanvas(canvas.Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            count = len(self._pages)
-            for page in self._pages:
-                self.__dict__.update(page)
-                self.setFont("Helvetica", 8)
-                self.drawString(1.8 * cm, 1 * cm, f"{title} · UMKM Portal")
-                self.drawRightString(
-                    A4[0] - 1.8 * cm,
-                    1 * cm,
-                    _("Halaman %(page)s dari %(count)s") % {"page": self._pageNumber, "count": count},
-                )
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
