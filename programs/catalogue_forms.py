@@ -15,8 +15,9 @@ class ConsentForm(forms.ModelForm):
         fields = ["show_price", "show_capacity", "show_address", "contact_channel", "contact", "evidence"]
         widgets = {"contact_channel": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, business=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.business = business  # given, the owner's personal phone is refused as the contact
         self.fields["contact"].widget.attrs.update({"autocomplete": "off"})
         self.fields["evidence"].required = True
         self.fields["evidence"].error_messages["required"] = _(
@@ -28,7 +29,7 @@ class ConsentForm(forms.ModelForm):
         channel = data.get("contact_channel")
         if channel:
             try:
-                data["contact"] = clean_contact(channel, data.get("contact"))
+                data["contact"] = clean_contact(channel, data.get("contact"), self.business)
             except ValidationError as error:
                 self.add_error("contact", error.error_dict["contact"])
         return data

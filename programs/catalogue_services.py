@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs import catalogue_cache
 from programs.models import CurationSubmission, Listing, ListingConsent
-from registry.models import Business, Product
+from registry.models import Business, Owner, Product
 from registry.services import refuse_if_stale, require_visible
 from registry.validators import normalize_phone
 
@@ -36,9 +36,26 @@ def _lock_business(business, by):
     return Business.objects.select_for_update().get(pk=business.pk)
 
 
-def clean_contact(channel, contact):
+OWNERS_PHONE = _(
+    "Nomor ini nomor HP pribadi pemilik. Pembeli hanya boleh melihat kontak usaha (UU 27/2022): isi nomor "
+    'WhatsApp usaha, atau pilih "Lewat portal".'
+)
+
+
+def _owners_phone(business):
+    """The business owner's personal phone in E.164, or "" (none, or written in a way no one can dial)."""
+    phone = Owner.objects.filter(pk=business.owner_id).values_list("phone", flat=True).first()
+    try:
+        return normalize_phone(phone) if phone else ""
+    except ValidationError:
+        return ""
+
+
+def clean_contact(channel, contact, business=None):
     """The business's contact for its channel, normalised: a phone number for WhatsApp (E.164), an e-mail
-    address for e-mail, nothing for the portal. Raises ValidationError on the `contact` field."""
+    address for e-mail, nothing for the portal. Given the business, a WhatsApp number that is its owner's
+    personal phone is refused: buyers see the business's contact, never the owner's (UU 27/2022).
+    Raises ValidationError on the `contact` field."""
     contact = " ".join((contact or "").split())
     if channel == ListingConsent.Contact.PORTAL:
         return ""
@@ -46,11 +63,14 @@ def clean_contact(channel, contact):
         raise ValidationError({"contact": _("Isi kontak usaha untuk WhatsApp atau e-mail.")})
     if channel == ListingConsent.Contact.WHATSAPP:
         try:
-            return normalize_phone(contact)
+            number = normalize_phone(contact)
         except ValidationError:
             raise ValidationError(
                 {"contact": _("Nomor WhatsApp tidak dikenali. Contoh: 0812-3456-7890 atau +62 812 3456 7890.")}
             ) from None
+        if business is not None and number == _owners_phone(business):
+            raise ValidationError({"contact": OWNERS_PHONE}, code="owners_phone")
+        return number
     try:
         validate_email(contact)
     except ValidationError:
@@ -94,7 +114,7 @@ def record_consent(business, consent, *, by, replacing=None):
     if open_consent is not None:
         _close(open_consent, reason=REPLACED, by=by)
     consent.business = business
-    consent.contact = clean_contact(consent.contact_channel, consent.contact)
+    consent.contact = clean_contact(consent.contact_channel, consent.contact, business)
     consent.evidence = " ".join((consent.evidence or "").split())
     consent.recorded_by = by
     consent.pk, consent.withdrawn_at, consent.withdrawn_by, consent.withdrawal_reason = None, None, None, ""

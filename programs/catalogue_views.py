@@ -73,7 +73,7 @@ class ConsentRecordView(AreaRestrictedMixin, View):
         if made:
             return once.show_again(request, made)
         current = self.current()
-        form = ConsentForm(request.POST)
+        form = ConsentForm(request.POST, business=self.business)
         replacing = read_int(request.POST, "replaces", min_value=1, max_value=2**31 - 1)
         if current and replacing is None:
             form.add_error(None, _("Formulir tidak lengkap; muat ulang halaman."))

@@ -68,7 +68,7 @@ def test_a_coordinator_records_consent_lists_a_product_on_a_phone_then_withdraws
     expect(page.get_by_text("Nomor WhatsApp tidak dikenali")).to_be_visible()
     expect(page.get_by_text("Tuliskan bukti persetujuan")).to_be_visible()
     assert not ListingConsent.objects.exists()
-    page.get_by_label("Kontak usaha").fill("0812-3456-7890")
+    page.get_by_label("Kontak usaha").fill("0813-5555-0101")  # the business's, not the owner's +6281234567890
     page.get_by_label("Bukti persetujuan").fill("Formulir bertanda tangan, diarsipkan di kecamatan")
     check_accessibility(page)
     fits(page, PHONE["width"])
@@ -76,7 +76,7 @@ def test_a_coordinator_records_consent_lists_a_product_on_a_phone_then_withdraws
     page.get_by_role("button", name="Simpan persetujuan").click()
     expect(page.get_by_text("Persetujuan tampil di katalog tersimpan.")).to_be_visible()
     expect(section.get_by_text("Setuju tampil di katalog")).to_be_visible()
-    expect(section.get_by_text("WhatsApp usaha: +6281234567890")).to_be_visible()
+    expect(section.get_by_text("WhatsApp usaha: +6281355550101")).to_be_visible()
     check_accessibility(page)
     fits(page, PHONE["width"])
     section.screenshot(path=str(_shot("phone-catalogue-business-section")))

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs import catalogue_cache
-from programs.catalogue_services import list_product, record_consent, unlist_product, withdraw_consent
+from programs.catalogue_services import OWNERS_PHONE, list_product, record_consent, unlist_product, withdraw_consent
 from programs.models import CurationCall, CurationSubmission, Listing, ListingConsent
-from registry.models import SubmittedForm
+from registry.models import Owner, SubmittedForm
 from registry.services import delete_business
-from tests.factories import make_business, make_product
+from tests.factories import make_business, make_owner, make_product
 
 TODAY = timezone.localdate()
 
@@ -65,10 +65,11 @@ def is_public(product):
 
 
 def test_recorded_consent_stores_who_when_what_and_normalised_contact(lumpia, coordinator_a):
-    saved = consent(lumpia.business, by=coordinator_a, contact_channel="whatsapp", contact="0812-3456-7890")
+    # The business's own number (the factory's owner has +6281234567890, the owner's personal phone).
+    saved = consent(lumpia.business, by=coordinator_a, contact_channel="whatsapp", contact="0813-5555-0101")
 
     saved.refresh_from_db()
-    assert (saved.recorded_by, saved.withdrawn_at, saved.contact) == (coordinator_a, None, "+6281234567890")
+    assert (saved.recorded_by, saved.withdrawn_at, saved.contact) == (coordinator_a, None, "+6281355550101")
     assert saved.recorded_at is not None
     assert saved.evidence == "Formulir bertanda tangan di kecamatan"
 
@@ -88,6 +89,37 @@ def test_a_contact_that_does_not_fit_its_channel_is_refused(lumpia, coordinator_
 
     assert message in str(error.value)
     assert not ListingConsent.objects.exists()
+
+
+@pytest.mark.parametrize("written", ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "0812 3456-7890"])
+def test_the_owners_personal_phone_is_refused_as_the_business_contact(lumpia, coordinator_a, written):
+    assert lumpia.business.owner.phone == "+6281234567890"
+
+    with pytest.raises(ValidationError) as error:
+        consent(lumpia.business, by=coordinator_a, contact_channel="whatsapp", contact=written)
+
+    assert error.value.message_dict == {"contact": [str(OWNERS_PHONE)]}
+    assert "nomor HP pribadi pemilik" in str(OWNERS_PHONE)
+    assert not ListingConsent.objects.exists()
+
+
+def test_the_owners_phone_written_by_hand_is_refused_too(lumpia, coordinator_a):
+    """An owner's phone kept as written (an old row, an import) is compared after normalising it as well."""
+    Owner.objects.filter(pk=lumpia.business.owner_id).update(phone="0857 1111 2222")
+
+    with pytest.raises(ValidationError, match="nomor HP pribadi pemilik"):
+        consent(lumpia.business, by=coordinator_a, contact_channel="whatsapp", contact="+6285711112222")
+    assert consent(lumpia.business, by=coordinator_a, contact_channel="whatsapp", contact="085711112223").contact == (
+        "+6285711112223"
+    )
+
+
+def test_another_owners_phone_and_an_owner_without_one_are_fine(lumpia, coordinator_a, kec_a):
+    other = make_business(kec_a, owner=make_owner(kec_a, phone=""))
+
+    assert consent(other, by=coordinator_a, contact_channel="whatsapp", contact="0812-3456-7890").contact == (
+        "+6281234567890"
+    )
 
 
 def test_the_portal_channel_keeps_no_contact(lumpia, coordinator_a):
@@ -350,6 +382,21 @@ def test_bad_consent_input_says_why_and_writes_nothing(client, lumpia, coordinat
     assert "Nomor WhatsApp tidak dikenali" in page
     assert "Tuliskan bukti persetujuan" in page
     assert not ListingConsent.objects.exists()
+
+
+def test_the_consent_form_refuses_the_owners_phone_and_writes_nothing(client, lumpia, coordinator_a):
+    client.force_login(coordinator_a)
+    url = reverse("programs:consent_record", args=[lumpia.business_id])
+    data = {"contact_channel": "whatsapp", "contact": "62 812-3456-7890", "evidence": "Formulir bertanda tangan"}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 400
+    assert "Nomor ini nomor HP pribadi pemilik." in response.content.decode()
+    assert not ListingConsent.objects.exists()
+    response = client.post(url, data | {"contact": "0813-5555-0101"})
+    assert response.status_code == 302
+    assert ListingConsent.objects.get().contact == "+6281355550101"
 
 
 def test_changing_consent_through_the_page_keeps_the_old_row(client, listed, coordinator_a):
