@@ -86,6 +86,21 @@ def log_in(page, live_server, username, password=PASSWORD):
         page.wait_for_load_state()
 
 
+def follow_nav(page, name, *, navigation="Navigasi utama", programs="Program"):
+    """Follow the main navigation's link `name` as a person does: on a phone the collapsed menu is opened first,
+    and a link of the programs' dropdown (`programs`, the toggle's label) after opening that dropdown."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    nav = page.get_by_role("navigation", name=navigation)
+    link = nav.get_by_role("link", name=name, exact=True, include_hidden=True)
+    if link.evaluate("a => a.closest('.dropdown-menu') !== null"):
+        toggle = nav.get_by_role("button", name=programs, exact=True)
+        if toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+    link.click()
+
+
 def enrolment_code(username):
     """A one-time code the admin issued for setting up the user's authenticator (as the user admin's action does)."""
     from django.contrib.auth import get_user_model

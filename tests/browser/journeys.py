@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import check_accessibility, current_code, enrolment_code, screenshot
+from tests.browser.conftest import check_accessibility, current_code, enrolment_code, follow_nav, screenshot
 from tests.factories import PASSWORD
 
 LANGUAGES = ("id", "en")
@@ -76,13 +76,14 @@ class Walk:
         expect(page.get_by_role("heading", level=1)).to_contain_text(self.t("Selamat datang", "Welcome"))
 
     def nav(self, indonesian, english):
-        """Follow a link of the main navigation, opening the menu first on a phone."""
-        toggler = self.page.locator(".navbar-toggler")
-        if toggler.is_visible():
-            toggler.click()
-        self.page.get_by_role("navigation", name=self.t("Navigasi utama", "Main navigation")).get_by_role(
-            "link", name=self.t(indonesian, english), exact=True
-        ).click()
+        """Follow a link of the main navigation: on a phone the collapsed menu first, then (for a program's page)
+        the "Program" dropdown."""
+        follow_nav(
+            self.page,
+            self.t(indonesian, english),
+            navigation=self.t("Navigasi utama", "Main navigation"),
+            programs=self.t("Program", "Programs"),
+        )
 
     def open_business(self, name, query):
         """Find a business through the list's search box (as a person does among hundreds), then open it."""

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from registry import roles
 from registry.models import Business
-from tests.browser.conftest import check_accessibility, log_in, screenshot
+from tests.browser.conftest import check_accessibility, follow_nav, log_in, screenshot
 from tests.factories import make_bank, make_business, make_region, make_user
 from tests.worker import run_tasks
 
@@ -30,7 +30,7 @@ def test_blora_dinas_adds_a_bpr_and_its_officer_who_answers_a_referral(page, liv
     # The dinas, on a desktop: a new BPR for Blora, and an officer's account for it.
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server, "dinas.blora")
-    page.get_by_role("link", name="Bank", exact=True).click()
+    follow_nav(page, "Bank")
     expect(page.get_by_role("heading", name="BRI")).to_be_visible()
     expect(page.get_by_role("heading", name="Bank Jatim")).to_have_count(0)  # serves Jawa Timur, not Blora
     page.get_by_role("link", name="Bank baru").click()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from programs.models import CurationCall, CurationSubmission, Listing, ListingConsent
-from tests.browser.conftest import check_accessibility, screenshot
+from tests.browser.conftest import SCREENSHOTS, check_accessibility, screenshot
 from tests.factories import make_business, make_product
 from tests.worker import run_tasks
 
@@ -80,3 +80,25 @@ def test_a_buyer_takes_the_export_ready_catalogue_from_the_catalogue_page(page, 
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert [row[0] for row in rows[1:]] == ["Lumpia Bandeng Balongbendo"]
     assert rows[1][10] == "Ya"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_download_buttons_sit_in_tidy_rows(page, live_server, lumpia, viewport):
+    """Issue 20: on a phone the buttons wrapped into ragged lines; each now keeps its label on one line, inside
+    the screen, the same height as the others."""
+    page.set_viewport_size(viewport)
+    name = "phone" if viewport is PHONE else "desktop"
+    page.goto(f"{live_server.url}/katalog/35.15/")
+
+    files = page.locator(".catalogue-files")
+    buttons = files.get_by_role("link")
+    expect(buttons).to_have_count(4)
+    boxes = [buttons.nth(i).bounding_box() for i in range(4)]
+    assert {round(box["height"]) for box in boxes} == {round(boxes[0]["height"])}, boxes  # no label on two lines
+    assert all(box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] for box in boxes), boxes
+    if viewport is PHONE:  # two a line, each half the screen wide
+        assert [round(box["y"]) for box in boxes] == [round(boxes[0]["y"])] * 2 + [round(boxes[2]["y"])] * 2, boxes
+        assert all(abs(box["width"] - boxes[0]["width"]) < 1 and box["width"] > 150 for box in boxes), boxes
+    check_accessibility(page)
+    files.screenshot(path=str(SCREENSHOTS / f"catalogue-files-{name}.png"))
+    screenshot(page, f"catalogue-page-files-{name}")

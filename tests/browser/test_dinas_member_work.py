@@ -10,7 +10,7 @@ from programs.models import CurationCall, CurationCriterion, Enrollment, Trainin
 from programs.services import open_curation_call
 from registry import roles
 from registry.models import Business
-from tests.browser.conftest import check_accessibility, log_in, screenshot
+from tests.browser.conftest import check_accessibility, follow_nav, log_in, screenshot
 from tests.factories import make_business, make_product, make_region, make_user
 
 pytestmark = pytest.mark.browser
@@ -88,8 +88,7 @@ def test_the_blora_dinas_registers_on_a_phone_nominates_and_submits(page, live_s
     business = Business.objects.get(name="Mebel Jati Bu Sri")
     assert (business.kecamatan.name, business.registered_by.username) == ("Blora", "dinas.blora")
 
-    page.get_by_role("button", name="Buka menu").click()
-    page.get_by_role("link", name="Pelatihan", exact=True).click()
+    follow_nav(page, "Pelatihan")  # the phone's menu, then the programs' dropdown
     page.get_by_role("link", name="Pemasaran Digital Kerajinan Jati").click()
     expect(page.get_by_text("Lebih dari 1 anggota dapat dinominasikan: cari nama usahanya.")).to_be_visible()
     page.get_by_label("Cari anggota yang akan dinominasikan").fill("mebel jati")
@@ -110,7 +109,7 @@ def test_the_blora_dinas_registers_on_a_phone_nominates_and_submits(page, live_s
 
     page.set_viewport_size({"width": 1280, "height": 900})
     monkeypatch.setattr(PickList, "LIMIT", 200)  # a short list: one select, grouped by kecamatan
-    page.get_by_role("link", name="Kurasi", exact=True).click()
+    follow_nav(page, "Kurasi")
     page.get_by_role("link", name="Kurasi Kerajinan Jati untuk Pusat Oleh-oleh").click()
     expect(page.locator("#product optgroup")).to_have_count(2)  # Blora and Jepon
     check_accessibility(page)

@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from programs.services import move_referral, refer_to_bank
 from registry.models import Business
-from tests.browser.conftest import check_accessibility, log_in, screenshot
+from tests.browser.conftest import check_accessibility, follow_nav, log_in, screenshot
 from tests.factories import make_business
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,7 @@ def test_training_from_nomination_to_certificate(page, live_server, browser_cast
     make_business(browser_cast["kec_a"], name="Sinom Wuluh Segar")
     log_in(page, live_server, "koordinator.balongbendo")
 
-    page.get_by_role("link", name="Pelatihan", exact=True).click()
+    follow_nav(page, "Pelatihan")
     page.get_by_role("link", name="Kemasan dan Label").click()
     page.get_by_label("Nominasikan anggota Anda").select_option(label="Sinom Wuluh Segar")
     page.get_by_role("button", name="Nominasikan", exact=True).click()
