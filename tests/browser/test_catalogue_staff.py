@@ -134,32 +134,33 @@ def _shot(name):
     return SCREENSHOTS / f"{name}.png"
 
 
-@pytest.mark.parametrize(("screen", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
-def test_the_catalogue_pages_in_english(page, live_server, lumpia, browser_cast, screen, viewport):
+def test_the_catalogue_pages_in_english(page, live_server, lumpia, browser_cast):
     from programs.catalogue_services import list_product, record_consent
 
     record_consent(lumpia.business, ListingConsent(evidence="Formulir"), by=browser_cast["coordinator"])
     list_product(lumpia, Listing(minimum_order=50), by=browser_cast["dinas"], export_ready=True)
-    page.set_viewport_size(viewport)
     log_in(page, live_server, "dinas.sidoarjo")
     page.locator('button[name="language"][value="en"]').click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
-    page.goto(f"{live_server.url}{lumpia.business.get_absolute_url()}")
-    expect(page.get_by_text("Consented to be shown in the catalogue")).to_be_visible()
-    check_accessibility(page)
-    screenshot(page, f"english-catalogue-business-{screen}")
-    page.goto(f"{live_server.url}{reverse('programs:listing_edit', args=[lumpia.pk])}")
-    expect(page.get_by_label("Export-ready", exact=False)).to_be_enabled()
-    check_accessibility(page)
-    screenshot(page, f"english-catalogue-listing-{screen}")
-    page.goto(f"{live_server.url}{reverse('programs:listing_list')}")
-    expect(
-        page.get_by_role("region", name="Products in the catalogue").get_by_text("Shown in the catalogue")
-    ).to_be_visible()
-    check_accessibility(page)
-    fits(page, viewport["width"])
-    screenshot(page, f"english-catalogue-list-{screen}")
-    page.goto(f"{live_server.url}{reverse('programs:consent_record', args=[lumpia.business_id])}")
-    check_accessibility(page)
-    screenshot(page, f"english-catalogue-consent-{screen}")
+    # Each page on a phone and on a desktop, one login for both.
+    for screen, viewport in [("phone", PHONE), ("desktop", DESKTOP)]:
+        page.set_viewport_size(viewport)
+        page.goto(f"{live_server.url}{lumpia.business.get_absolute_url()}")
+        expect(page.get_by_text("Consented to be shown in the catalogue")).to_be_visible()
+        check_accessibility(page)
+        screenshot(page, f"english-catalogue-business-{screen}")
+        page.goto(f"{live_server.url}{reverse('programs:listing_edit', args=[lumpia.pk])}")
+        expect(page.get_by_label("Export-ready", exact=False)).to_be_enabled()
+        check_accessibility(page)
+        screenshot(page, f"english-catalogue-listing-{screen}")
+        page.goto(f"{live_server.url}{reverse('programs:listing_list')}")
+        expect(
+            page.get_by_role("region", name="Products in the catalogue").get_by_text("Shown in the catalogue")
+        ).to_be_visible()
+        check_accessibility(page)
+        fits(page, viewport["width"])
+        screenshot(page, f"english-catalogue-list-{screen}")
+        page.goto(f"{live_server.url}{reverse('programs:consent_record', args=[lumpia.business_id])}")
+        check_accessibility(page)
+        screenshot(page, f"english-catalogue-consent-{screen}")
