@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from registry import roles
 from tests.factories import PASSWORD, make_bank, make_region, make_user
@@ -93,12 +94,14 @@ def follow_nav(page, name, *, navigation="Navigasi utama", programs="Program"):
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        expect(page.locator("#nav-main.collapse.show")).to_be_visible()  # opened, its slide finished
     nav = page.get_by_role("navigation", name=navigation)
     link = nav.get_by_role("link", name=name, exact=True, include_hidden=True)
     if link.evaluate("a => a.closest('.dropdown-menu') !== null"):
         toggle = nav.get_by_role("button", name=programs, exact=True)
         if toggle.get_attribute("aria-expanded") != "true":
             toggle.click()
+        expect(link).to_be_visible()
     link.click()
 
 
