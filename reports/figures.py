@@ -31,6 +31,7 @@ from reports.counts import LiveCounts, TalliedCounts, recap_columns
 from reports.filtersets import DashboardFilterSet
 from reports.models import OfficialCount
 from reports.official import end_of_year
+from reports.tally import registered_by_year_end
 
 SCOPE_KEYS = ["kecamatan", "category", "group", "guided", "is_flagship"]
 # The filters the summary table answers (its cells' attributes); any other filter set is counted live.
@@ -295,7 +296,9 @@ class AreaDashboard:
 
         None for users who may not see them. A published count covers the whole kabupaten, so the
         category and guidance filters do not apply; a kecamatan filter picks its kabupaten.
-        Two queries however many years are loaded: the counts, then one conditional count per year.
+        Two queries however many years are loaded: the counts, then the registrations per month of those
+        kabupaten from the summary (reports.tally.registered_by_year_end), or, for a group coordinator
+        (whose cells count businesses they do not see), one conditional count per year over the rows.
         """
         if not self.user.has_perm("reports.view_officialcount"):
             return None
@@ -308,14 +311,19 @@ class AreaDashboard:
         if not counts:
             return []
         years = sorted({count.year for count in counts})
-        registered = {
-            row.pop("kecamatan__kabupaten"): row
-            for row in Business.objects.visible_to(self.user)
-            .filter(kecamatan__kabupaten__in={count.kabupaten_id for count in counts})
-            .order_by()
-            .values("kecamatan__kabupaten")
-            .annotate(**{f"y{year}": Count("pk", filter=Q(created_at__lt=end_of_year(year))) for year in years})
-        }
+        kabupaten = {count.kabupaten_id for count in counts}
+        if group_scoped(self.user):
+            registered = {
+                row.pop("kecamatan__kabupaten"): row
+                for row in Business.objects.visible_to(self.user)
+                .filter(kecamatan__kabupaten__in=kabupaten)
+                .order_by()
+                .values("kecamatan__kabupaten")
+                .annotate(**{f"y{year}": Count("pk", filter=Q(created_at__lt=end_of_year(year))) for year in years})
+            }
+        else:
+            kecamatan = Kecamatan.objects.visible_to(self.user).filter(kabupaten__in=kabupaten)
+            registered = registered_by_year_end(kecamatan, years)
         rows = []
         for count in counts:
             portal = registered.get(count.kabupaten_id, {}).get(f"y{count.year}", 0)

@@ -26,7 +26,7 @@ from django.utils import timezone
 from programs import measures as program_measures
 from programs.models import BankReferral, CurationSubmission, Enrollment
 from registry import measures
-from registry.models import Business, LegalDocument, YearlyFigure
+from registry.models import Business, Kecamatan, LegalDocument, YearlyFigure
 from registry.sizing import SizeClass
 from reports.models import Tally, TallyDirty, TallyGeneration
 from umkm_portal.keyset import iterate_by_pk
@@ -310,6 +310,29 @@ class TallyCounts:
 
     def _valid(self, bucket):
         return bucket == NEVER or (bucket != NONE and bucket >= self.today.isoformat())
+
+
+def registered_by_year_end(kecamatan, years):
+    """{kabupaten: {"y<year>": live businesses registered by 31 December of that year (WIB)}} over `kecamatan`
+    (a Kecamatan queryset), from the summary's registration months: one query over a few rows per
+    kecamatan and month, where counting the businesses themselves reads every row of the kabupaten. A month
+    bucket is the month of the registration in the portal's time zone, so "by 31 December" is "in a month up
+    to December"."""
+    of_kabupaten = Kecamatan.objects.filter(pk=OuterRef("kecamatan")).values("kabupaten")
+    rows = (
+        Tally.objects.filter(measure="month", kecamatan__in=kecamatan.values("pk"))
+        .order_by()
+        .annotate(kabupaten=Subquery(of_kabupaten))
+        .values_list("kabupaten", "bucket")
+        .annotate(n=Sum("n"))
+    )
+    per_kabupaten = defaultdict(lambda: dict.fromkeys((f"y{year}" for year in years), 0))
+    for kabupaten, bucket, n in rows:
+        counts = per_kabupaten[kabupaten]
+        for year in years:
+            if bucket <= f"{year}-12":
+                counts[f"y{year}"] += n
+    return dict(per_kabupaten)
 
 
 def month_of(bucket):
