@@ -26,7 +26,7 @@ from django.utils import timezone
 from programs import measures as program_measures
 from programs.models import BankReferral, CurationSubmission, Enrollment
 from registry import measures
-from registry.models import Business, Kecamatan, LegalDocument, YearlyFigure
+from registry.models import Business, LegalDocument, YearlyFigure
 from registry.sizing import SizeClass
 from reports.models import Tally, TallyDirty, TallyGeneration
 from umkm_portal.keyset import iterate_by_pk
@@ -312,20 +312,23 @@ class TallyCounts:
         return bucket == NEVER or (bucket != NONE and bucket >= self.today.isoformat())
 
 
+_REGISTERED_SQL = """
+    SELECT k.kabupaten_id, t.bucket, SUM(t.n)::bigint
+    FROM reports_tally t JOIN registry_kecamatan k ON k.code = t.kecamatan
+    WHERE t.measure = 'month'"""
+
+
 def registered_by_year_end(kecamatan, years):
     """{kabupaten: {"y<year>": live businesses registered by 31 December of that year (WIB)}} over `kecamatan`
     (a Kecamatan queryset), from the summary's registration months: one query over a few rows per
     kecamatan and month, where counting the businesses themselves reads every row of the kabupaten. A month
     bucket is the month of the registration in the portal's time zone, so "by 31 December" is "in a month up
     to December"."""
-    of_kabupaten = Kecamatan.objects.filter(pk=OuterRef("kecamatan")).values("kabupaten")
-    rows = (
-        Tally.objects.filter(measure="month", kecamatan__in=kecamatan.values("pk"))
-        .order_by()
-        .annotate(kabupaten=Subquery(of_kabupaten))
-        .values_list("kabupaten", "bucket")
-        .annotate(n=Sum("n"))
-    )
+    inner, params = kecamatan.order_by().values("pk").query.sql_with_params()
+    sql = f"{_REGISTERED_SQL} AND t.kecamatan IN ({inner}) GROUP BY 1, 2"  # inner: Django's own parametrized SQL
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     per_kabupaten = defaultdict(lambda: dict.fromkeys((f"y{year}" for year in years), 0))
     for kabupaten, bucket, n in rows:
         counts = per_kabupaten[kabupaten]
