@@ -598,7 +598,8 @@ class Median(Aggregate):
 class InquiryFigures:
     """Inquiries per month, time to first contact, orders and their value, per kecamatan, category and
     buyer kind (the channel), for the dashboard's filters: its area, kecamatan, category, group, binaan,
-    unggulan, and its period on the day an inquiry came in. Five queries, whatever the number of rows."""
+    unggulan, and its period on the day an inquiry came in. Five queries, whatever the number of rows; one
+    when the totals find none (most areas: the charts of no inquiry are empty, so they are not asked for)."""
 
     CHARTS = {
         "permintaan_bulan": "per_month",
@@ -660,6 +661,8 @@ class InquiryFigures:
         return _("%(hours)s jam") % {"hours": hours}
 
     def _grouped(self, *fields):
+        if not self.totals["total"]:
+            return []
         ordered = Q(order_value__isnull=False)
         return (
             self.inquiries.values(*fields)
@@ -680,16 +683,18 @@ class InquiryFigures:
         )
 
     def per_month(self):
-        groups = list(
-            self.inquiries.annotate(month=TruncMonth("created_at"))
-            .values("month")
-            .annotate(
-                n=Count("pk"),
-                orders=Count("pk", filter=Q(order_value__isnull=False)),
-                value=Sum("order_value", filter=Q(order_value__isnull=False)),
+        groups = []
+        if self.totals["total"]:
+            groups = (
+                self.inquiries.annotate(month=TruncMonth("created_at"))
+                .values("month")
+                .annotate(
+                    n=Count("pk"),
+                    orders=Count("pk", filter=Q(order_value__isnull=False)),
+                    value=Sum("order_value", filter=Q(order_value__isnull=False)),
+                )
+                .order_by("month")
             )
-            .order_by("month")
-        )
         rows = []
         for group in groups:
             month = timezone.localtime(group["month"]).date() if group["month"] else None

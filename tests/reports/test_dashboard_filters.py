@@ -337,18 +337,18 @@ def test_each_new_filter_has_its_own_cached_figures(client, trade, dinas_sidoarj
 
 # Read from the summary (none, kecamatan, category, binaan) or counted live (a period, a group, unggulan): a fixed
 # number each, whatever the number of rows (the summary's: test_dashboard.py). The group's form adds its choices.
-# Each includes the selling events' two (in the cached figures) and the buyer inquiries' five, counted live
-# beside them (reports.figures.InquiryFigures); a kecamatan or group filter also validates the inquiries'
-# filter set (its choices).
+# Each includes the selling events' two (in the cached figures) and the buyer inquiries' totals, counted live
+# beside them (reports.figures.InquiryFigures: here there are none, so their four charts ask nothing); a
+# kecamatan or group filter also validates the inquiries' filter set (its choices).
 QUERIES = {
-    "": 27,
-    "year": 39,
-    "from_date": 39,
-    "kecamatan": 32,
-    "category": 27,
-    "group": 47,
-    "guided": 27,
-    "is_flagship": 38,
+    "": 23,
+    "year": 35,
+    "from_date": 35,
+    "kecamatan": 28,
+    "category": 23,
+    "group": 43,
+    "guided": 23,
+    "is_flagship": 34,
 }
 
 

@@ -427,7 +427,7 @@ def test_dashboard_query_count_does_not_grow_with_the_years_loaded(
     many = queries()
 
     assert one == many == none + 1  # the counts, and one conditional count for all their years
-    assert many <= 28  # with the selling events' two queries and the buyer inquiries' five (counted live)
+    assert many <= 28  # with the selling events' two queries and the buyer inquiries' totals (counted live)
 
 
 def test_the_demo_dashboards_of_blora_and_lamongan_show_the_published_figures(db, capsys):
