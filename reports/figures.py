@@ -758,17 +758,24 @@ def event_booths(dashboard):
     return booths
 
 
+def event_totals(dashboard):
+    """Events, participating businesses, their sales and transactions (one query, once per dashboard)."""
+    if getattr(dashboard, "_event_totals", None) is None:
+        dashboard._event_totals = event_booths(dashboard).aggregate(
+            events=Count("event", distinct=True),
+            businesses=Count("business", distinct=True),
+            sales=Sum("sales"),
+            transactions=Sum("transactions"),
+        )
+    return dashboard._event_totals
+
+
 def event_figures(dashboard):
-    """The cards of reports/partials/_event_figures.html: events, participating businesses, their sales and
-    transactions (one query); None for a user who does not see events."""
+    """The cards of reports/partials/_event_figures.html (event_totals); None for a user who does not see
+    events."""
     if not dashboard.user.has_perm("programs.view_marketevent"):
         return None
-    totals = event_booths(dashboard).aggregate(
-        events=Count("event", distinct=True),
-        businesses=Count("business", distinct=True),
-        sales=Sum("sales"),
-        transactions=Sum("transactions"),
-    )
+    totals = event_totals(dashboard)
     years = dashboard.period.years
     events_url = reverse("programs:event_list")
     return [
@@ -784,15 +791,17 @@ def event_figures(dashboard):
 
 
 def events_by_year(dashboard):
-    """Events and their sales per year of the events' start (one query); a row opens that year's events."""
-    rows = (
-        event_booths(dashboard)
-        .annotate(year=ExtractYear("event__starts_on"))
-        .values("year")
-        .annotate(events=Count("event", distinct=True), sales=Sum("sales"))
-        .order_by("year")
-    )
-    rows = list(rows)
+    """Events and their sales per year of the events' start (one query, with the totals the cards show; none
+    more when they count no event); a row opens that year's events."""
+    rows = []
+    if event_totals(dashboard)["events"]:
+        rows = list(
+            event_booths(dashboard)
+            .annotate(year=ExtractYear("event__starts_on"))
+            .values("year")
+            .annotate(events=Count("event", distinct=True), sales=Sum("sales"))
+            .order_by("year")
+        )
     events_url = reverse("programs:event_list")
     return Chart(
         "acara",
