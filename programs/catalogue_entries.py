@@ -124,15 +124,15 @@ def rebuild(kabupaten=None):
 # Writers, through signals (connected in programs/apps.py)
 #
 
-# A business's save that changes none of these leaves its entries as they are (a figure, a verification).
-BUSINESS_FIELDS = {"name", "kecamatan", "desa", "deleted_at"}
+# A product's save that changes none of these leaves its entry as it is (a price, a description).
 PRODUCT_FIELDS = {"name", "category", "business"}
 
 
-def _business_saved(sender, instance, created, update_fields=None, **kwargs):
-    if created or (update_fields is not None and not BUSINESS_FIELDS & set(update_fields)):
-        return  # a new business has no listing yet
-    refresh(businesses=[instance.pk])
+def _business_saved(sender, instance, created, **kwargs):
+    # Every save of an existing one: a merge moves listings onto the survivor and then saves only its
+    # updated_at (registry.duplicates.merge).
+    if not created:  # a new business has no listing yet
+        refresh(businesses=[instance.pk])
 
 
 def _product_saved(sender, instance, created, update_fields=None, **kwargs):

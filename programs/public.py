@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Listing, ListingConsent
+from programs.models import CatalogueEntry, Listing, ListingConsent
 from registry.images import resize_jpeg
 from registry.models import BusinessGroup, LegalDocument, ProductPhoto
 
@@ -119,8 +119,18 @@ def public_photos():
 def groups_with_listings(kabupaten):
     """The groups and clusters of the kabupaten with at least one member's product listed (a group with
     none stays an internal matter)."""
-    members = Listing.objects.public().filter(product__business__groups=OuterRef("pk"))
+    members = CatalogueEntry.objects.filter(business__groups=OuterRef("pk"))
     return BusinessGroup.objects.filter(Exists(members), kecamatan__kabupaten=kabupaten).order_by("name", "pk")
+
+
+def shown(listing_ids, kabupaten=None):
+    """The public listings of `listing_ids` (the catalogue entries' page), as cards, in that order; one that
+    is no longer public (an entry behind its listing) is left out."""
+    listings = Listing.objects.public().filter(pk__in=listing_ids)
+    if kabupaten is not None:
+        listings = listings.in_kabupaten(kabupaten)
+    found = {listing.pk: listing for listing in cards(listings)}
+    return [found[pk] for pk in listing_ids if pk in found]
 
 
 #

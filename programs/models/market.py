@@ -223,8 +223,13 @@ class CatalogueEntry(models.Model):
         ordering = ["-listed_at", "listing"]  # Listing's own order
         indexes = [
             models.Index(F("kabupaten"), F("listed_at").desc(), F("listing"), name="programs_entry_newest"),
-            GinIndex(OpClass("product_key", name="gin_trgm_ops"), name="programs_entry_product_trgm"),
-            GinIndex(OpClass("business_key", name="gin_trgm_ops"), name="programs_entry_business_trgm"),
+            # btree_gin: the kabupaten inside the trigram index, so a search rechecks only its own rows.
+            GinIndex(
+                F("kabupaten"), OpClass(F("product_key"), name="gin_trgm_ops"), name="programs_entry_product_trgm"
+            ),
+            GinIndex(
+                F("kabupaten"), OpClass(F("business_key"), name="gin_trgm_ops"), name="programs_entry_business_trgm"
+            ),
         ]
 
     def __str__(self):
