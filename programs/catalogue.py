@@ -47,6 +47,7 @@ from umkm_portal.storage import stored_file_response
 SWITCH_MARK = "<!--umkm:language-switch-->"
 PHOTO_MAX_AGE = 24 * 60 * 60
 PER_PAGE = 24
+OTHERS = 12  # the business's other listed products on a product's page
 
 #
 # Shared-cache copies and HTTP caching
@@ -209,19 +210,19 @@ class CatalogueProductView(PublicPage, DetailView):
         return kecamatan[:5]
 
     def get_object(self, queryset=None):
-        listing = public.public_listing(self.kwargs["pk"])
-        if listing is None:
+        # The listing and the business's other listings in one query (their photos in one more), the asked
+        # product first; then their certificates in one query.
+        listings = public.for_display(public.with_others(self.kwargs["pk"], OTHERS + 1))
+        if not listings or listings[0].product_id != self.kwargs["pk"]:
             raise Http404
-        return listing
+        self.others = listings[1:]
+        return listings[0]
 
     def get_context_data(self, **kwargs):
-        listing = self.object
+        listing, others = self.object, self.others
         product, business = listing.product, listing.product.business
         consent = public.open_consent(business)
-        photos = list(product.photos.order_by("created_at", "pk"))
-        public.for_display([listing], show_price=bool(consent and consent.show_price))
-        others = Listing.objects.public().filter(product__business=business).exclude(pk=listing.pk)
-        others = public.for_display(public.cards(others)[:12])
+        photos = list(product.photos.all())  # prefetched in the order shown (public.first_photo)
         english = translation.get_language() == "en"
         description = (listing.description_en if english and listing.description_en else product.description).strip()
         url = _absolute(self.request, reverse("programs:catalogue_product", args=[product.pk]))

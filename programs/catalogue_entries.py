@@ -159,12 +159,13 @@ def _submission_changed(sender, instance, **kwargs):
 
 
 def _import_finished(sender, batch, **kwargs):
-    """An import writes businesses in bulk (no save signals): refresh the listed businesses it updated."""
+    """An import writes businesses, products and documents in bulk (no save signals): refresh the listed
+    businesses it wrote to."""
     since = batch.started_at or batch.created_at
-    changed = Listing.objects.filter(
-        Q(product__business__updated_at__gte=since) | Q(product__updated_at__gte=since)
-    ).values_list("product__business", flat=True)
-    refresh(businesses=list(changed))
+    changed = set()
+    for written in ("product__business__updated_at", "product__updated_at", "product__business__documents__updated_at"):
+        changed |= set(Listing.objects.filter(**{f"{written}__gte": since}).values_list("product__business", flat=True))
+    refresh(businesses=changed)
 
 
 def _groups_changed(sender, instance, action, pk_set=None, **kwargs):

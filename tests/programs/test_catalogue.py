@@ -562,9 +562,9 @@ def test_the_product_and_business_pages_cost_fixed_queries(client, kec_a, django
 
     product, business_page = _product_url(listings[0]), reverse("programs:catalogue_business", args=[business.pk])
 
-    # location, generation, cached copy, listing, consent, photos, certificates, other listings with their
-    # photos and certificates, and storing the copy (five)
-    with django_assert_num_queries(15):
+    # location, generation, cached copy, the listing with the business's other listings, their photos, their
+    # certificates, consent, and storing the copy (five)
+    with django_assert_num_queries(12):
         client.get(product)
     # location, generation, cached copy, listings, photos, certificates, consent, groups, storing (five)
     with django_assert_num_queries(13):
