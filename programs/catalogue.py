@@ -187,7 +187,7 @@ class CatalogueView(PublicPage, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["listings"] = public.for_display(public.shown(list(context["object_list"]), self.kabupaten))
+        context["listings"] = public.for_display(public.shown(list(context["object_list"])))
         context["kabupaten"] = self.kabupaten
         context["searched"] = bool(self.request.GET.get("q"))
         context["filtering"] = any(self.request.GET.get(name) for name in self.filterset.filters if name != "q")

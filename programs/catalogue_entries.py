@@ -194,6 +194,7 @@ def connect():
     post_delete.connect(_document_changed, sender=LegalDocument, dispatch_uid="catalogue_entries_document_gone")
     post_save.connect(_listing_saved, sender=Listing, dispatch_uid="catalogue_entries_listing")
     post_save.connect(_consent_saved, sender=ListingConsent, dispatch_uid="catalogue_entries_consent")
+    post_delete.connect(_consent_saved, sender=ListingConsent, dispatch_uid="catalogue_entries_consent_gone")
     post_save.connect(_submission_changed, sender=CurationSubmission, dispatch_uid="catalogue_entries_submission")
     post_delete.connect(
         _submission_changed, sender=CurationSubmission, dispatch_uid="catalogue_entries_submission_gone"
