@@ -8,6 +8,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models import CharField as CharFieldType
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -100,38 +101,66 @@ def _consent_fields(consent):
     return {name: getattr(consent, name) for name in names}
 
 
-class ConsentWithdrawView(AreaRestrictedMixin, View):
+class ChangeWithReasonView(AreaRestrictedMixin, View):
+    """A change that needs a reason (withdraw a consent, unlist a product): GET shows the reason form, POST
+    runs the service with the reason and the version the editor saw. A subclass names its record, its
+    change, its page's context and where to go after."""
+
+    def get_record(self, pk):
+        raise NotImplementedError
+
+    def change(self, record, reason, version):
+        raise NotImplementedError
+
+    def page_context(self, record):
+        raise NotImplementedError
+
+    def done(self, record):
+        raise NotImplementedError
+
+    def render(self, record, form, status=200):
+        context = {"record": record, "form": form, **self.page_context(record)}
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        return self.render(self.get_record(pk), ReasonForm())
+
+    def post(self, request, pk):
+        record = self.get_record(pk)
+        form = ReasonForm(request.POST)
+        version = VersionForm.read(request.POST)
+        if version is None:
+            form.add_error(None, _("Formulir tidak lengkap; muat ulang halaman."))
+        if not form.is_valid():
+            return self.render(record, form, status=400)
+        try:
+            self.change(record, form.cleaned_data["reason"], version)
+        except ValidationError as error:
+            _add_service_error(form, error)
+            return self.render(record, form, status=409)
+        return self.done(record)
+
+
+class ConsentWithdrawView(ChangeWithReasonView):
     """Withdraw a business's consent with a reason: its products leave the public catalogue at once."""
 
     permission_required = "programs.change_listingconsent"
     model = ListingConsent
     template_name = "programs/consent_withdraw.html"
 
-    def render(self, consent, form, status=200):
-        context = {"consent": consent, "business": consent.business, "form": form}
-        return TemplateResponse(self.request, self.template_name, context, status=status)
-
-    def get_consent(self, pk):
+    def get_record(self, pk):
         return get_object_or_404(self.get_queryset().select_related("business", "recorded_by"), pk=pk)
 
-    def get(self, request, pk):
-        return self.render(self.get_consent(pk), ReasonForm())
+    def change(self, consent, reason, version):
+        withdraw_consent(consent, reason=reason, version=version, by=self.request.user)
 
-    def post(self, request, pk):
-        consent = self.get_consent(pk)
-        form = ReasonForm(request.POST)
-        version = VersionForm.read(request.POST)
-        if version is None:
-            form.add_error(None, _("Formulir tidak lengkap; muat ulang halaman."))
-        if not form.is_valid():
-            return self.render(consent, form, status=400)
-        try:
-            withdraw_consent(consent, reason=form.cleaned_data["reason"], version=version, by=request.user)
-        except ValidationError as error:
-            _add_service_error(form, error)
-            return self.render(consent, form, status=409)
+    def page_context(self, consent):
+        business, back = consent.business, consent.business.get_absolute_url()
+        return {"consent": consent, "business": business, "done": consent.withdrawn_at, "back": back}
+
+    def done(self, consent):
         messages.success(
-            request,
+            self.request,
             _("Persetujuan dicabut: produk %(name)s tidak lagi tampil di katalog.") % {"name": consent.business},
         )
         return redirect(consent.business)
@@ -206,38 +235,26 @@ class ListingEditView(AreaRestrictedMixin, View):
         return redirect("programs:listing_edit", pk=self.product.pk)
 
 
-class ListingUnlistView(AreaRestrictedMixin, View):
+class ListingUnlistView(ChangeWithReasonView):
     """Take a product off the public catalogue with a reason; it can be listed again later."""
 
     permission_required = "programs.change_listing"
     model = Product
     template_name = "programs/listing_unlist.html"
 
-    def get_listing(self, pk):
+    def get_record(self, pk):
         product = get_object_or_404(self.get_queryset().select_related("business"), pk=pk)
         return get_object_or_404(Listing.objects.select_related("product__business"), product=product)
 
-    def render(self, listing, form, status=200):
-        context = {"listing": listing, "product": listing.product, "form": form}
-        return TemplateResponse(self.request, self.template_name, context, status=status)
+    def change(self, listing, reason, version):
+        unlist_product(listing, reason=reason, version=version, by=self.request.user)
 
-    def get(self, request, pk):
-        return self.render(self.get_listing(pk), ReasonForm())
+    def page_context(self, listing):
+        back = reverse("programs:listing_edit", args=[listing.product_id])
+        return {"listing": listing, "product": listing.product, "done": listing.unlisted_at, "back": back}
 
-    def post(self, request, pk):
-        listing = self.get_listing(pk)
-        form = ReasonForm(request.POST)
-        version = VersionForm.read(request.POST)
-        if version is None:
-            form.add_error(None, _("Formulir tidak lengkap; muat ulang halaman."))
-        if not form.is_valid():
-            return self.render(listing, form, status=400)
-        try:
-            unlist_product(listing, reason=form.cleaned_data["reason"], version=version, by=request.user)
-        except ValidationError as error:
-            _add_service_error(form, error)
-            return self.render(listing, form, status=409)
-        messages.success(request, _("%(name)s diturunkan dari katalog.") % {"name": listing.product.name})
+    def done(self, listing):
+        messages.success(self.request, _("%(name)s diturunkan dari katalog.") % {"name": listing.product.name})
         return redirect("programs:listing_edit", pk=listing.product_id)
 
 

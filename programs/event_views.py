@@ -17,7 +17,7 @@ from programs import events
 from programs.event_forms import BoothRowForm, MarketEventFilterSet, MarketEventForm
 from programs.forms import ChosenBusinessesForm, ChosenRowForm
 from programs.models import EventBooth, Inquiry, MarketEvent
-from programs.views import PickList, VersionedEditMixin, WithHistoryMixin, _add_service_error
+from programs.views import PickList, VersionedUpdateView, WithHistoryMixin, _add_service_error
 from registry import once
 from registry.exports import export_csv
 from registry.models import Business, BusinessGroup
@@ -108,32 +108,16 @@ class MarketEventCreateView(AreaRestrictedMixin, View):
         return redirect(url)
 
 
-class MarketEventUpdateView(VersionedEditMixin, AreaRestrictedMixin, View):
+class MarketEventUpdateView(VersionedUpdateView):
     permission_required = "programs.change_marketevent"
     model = MarketEvent
     template_name = "programs/event_form.html"
+    form_class = MarketEventForm
+    context_object_name = "event"
+    success_message = _("Perubahan acara tersimpan.")
 
-    def render(self, event, form, version, status=200):
-        context = {"event": event, "form": form, "version": version}
-        return TemplateResponse(self.request, self.template_name, context, status=status)
-
-    def get(self, request, pk):
-        event = get_object_or_404(self.get_queryset(), pk=pk)
-        return self.render(event, MarketEventForm(instance=event, user=request.user), event.version)
-
-    def post(self, request, pk):
-        event = get_object_or_404(self.get_queryset(), pk=pk)
-        form = MarketEventForm(request.POST, instance=event, user=request.user)
-        version = self.posted_version(form)
-        if not form.is_valid() or version is None:
-            return self.render(event, form, request.POST.get("version", ""), status=400)
-        try:
-            events.update_event(form.instance, version=version, by=request.user)
-        except ValidationError as error:
-            _add_service_error(form, error)
-            return self.render(event, form, version, status=409)
-        messages.success(request, _("Perubahan acara tersimpan."))
-        return redirect(event)
+    def save(self, event, version):
+        events.update_event(event, version=version, by=self.request.user)
 
 
 class MarketEventDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):

@@ -686,6 +686,44 @@ def _add_service_error(form, error):
         form.add_error(field if field in form.fields else None, messages_)
 
 
+class VersionedUpdateView(VersionedEditMixin, AreaRestrictedMixin, View):
+    """Edit one record through its service: the form as read at a version, saved by `save(obj, version)`,
+    a stale save refused (409) with the service's words. A subclass names its form, its service call and
+    its success message; `page_context(obj)` adds what its page shows besides the form."""
+
+    form_class = None
+    context_object_name = None
+    success_message = None
+
+    def save(self, obj, version):
+        raise NotImplementedError
+
+    def page_context(self, obj):
+        return {}
+
+    def render(self, obj, form, version, status=200):
+        context = {self.context_object_name: obj, "form": form, "version": version, **self.page_context(obj)}
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        return self.render(obj, self.form_class(instance=obj, user=request.user), obj.version)
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        form = self.form_class(request.POST, instance=obj, user=request.user)
+        version = self.posted_version(form)
+        if not form.is_valid() or version is None:
+            return self.render(obj, form, request.POST.get("version", ""), status=400)
+        try:
+            self.save(form.instance, version)
+        except ValidationError as error:
+            _add_service_error(form, error)
+            return self.render(obj, form, version, status=409)
+        messages.success(request, self.success_message)
+        return redirect(obj)
+
+
 class TrainingUpdateView(VersionedEditMixin, AreaRestrictedMixin, View):
     """Correct a training (a typo, a date, a session, the signatory), even after it was held."""
 
@@ -1194,34 +1232,21 @@ class CurationCallDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
         )
 
 
-class CurationCallUpdateView(VersionedEditMixin, AreaRestrictedMixin, View):
+class CurationCallUpdateView(VersionedUpdateView):
     """Correct a call's data (title, partner, dates, required documents); its rubric stays as scored."""
 
     permission_required = "programs.change_curationcall"
     model = CurationCall
     template_name = "programs/curationcall_update.html"
+    form_class = CurationCallForm
+    context_object_name = "curationcall"
+    success_message = _("Perubahan kurasi tersimpan.")
 
-    def render(self, call, form, version, status=200):
-        context = {"curationcall": call, "form": form, "version": version, "blocked": why_not_edit_call(call)}
-        return TemplateResponse(self.request, self.template_name, context, status=status)
+    def page_context(self, call):
+        return {"blocked": why_not_edit_call(call)}
 
-    def get(self, request, pk):
-        call = get_object_or_404(self.get_queryset(), pk=pk)
-        return self.render(call, CurationCallForm(instance=call, user=request.user), call.version)
-
-    def post(self, request, pk):
-        call = get_object_or_404(self.get_queryset(), pk=pk)
-        form = CurationCallForm(request.POST, instance=call, user=request.user)
-        version = self.posted_version(form)
-        if not form.is_valid() or version is None:
-            return self.render(call, form, request.POST.get("version", ""), status=400)
-        try:
-            update_curation_call(form.instance, version=version, by=request.user)
-        except ValidationError as error:
-            _add_service_error(form, error)
-            return self.render(call, form, version, status=409)
-        messages.success(request, _("Perubahan kurasi tersimpan."))
-        return redirect(call)
+    def save(self, call, version):
+        update_curation_call(call, version=version, by=self.request.user)
 
 
 class CurationCallRescheduleView(ScheduleChangeView):

@@ -7,8 +7,10 @@ first (so rows can point at each other), then the rows go in with one COPY per t
 """
 
 import csv
+import functools
 import io
 import json
+from operator import attrgetter
 
 from django.db import connection
 from django.db.models.base import ModelState
@@ -73,7 +75,8 @@ def insert(model, objs, *, history_user=None):
             setattr(obj, attname, now)
         obj.pk = new_id
         obj._state.adding, obj._state.db = False, "default"
-    _copy(model._meta.db_table, [pk, *fields], ([obj.pk, *(getattr(obj, f.attname) for f in fields)] for obj in objs))
+    values = attrgetter(pk.attname, *(f.attname for f in fields))  # one tuple per row, read in C
+    _copy(model._meta.db_table, [pk, *fields], map(values, objs))
     history = getattr(model, "history", None)
     if history is not None:
         _history(history.model, objs, user=history_user, when=now)
@@ -121,9 +124,9 @@ def _copy(table, fields, rows):
     reads as NULL, and every other value quoted, so an empty string stays an empty string."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n")
-    convert = [_CONVERT.get(field.get_internal_type()) for field in fields]
-    if any(convert):
-        rows = ([c(v) if c and v is not None else v for c, v in zip(convert, row, strict=True)] for row in rows)
+    convert = [(i, c) for i, c in enumerate(_CONVERT.get(field.get_internal_type()) for field in fields) if c]
+    if convert:
+        rows = map(functools.partial(_converted, convert), rows)
     writer.writerows(rows)
     buffer.seek(0)
     statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
@@ -132,6 +135,15 @@ def _copy(table, fields, rows):
     with connection.cursor() as cursor:
         raw = cursor.cursor
         raw.copy_expert(statement.as_string(raw), buffer)
+
+
+def _converted(convert, row):
+    """`row` with the values of the fields that need it (JSON, arrays, files) written as COPY reads them."""
+    row = list(row)
+    for i, to_text in convert:
+        if row[i] is not None:
+            row[i] = to_text(row[i])
+    return row
 
 
 def _array(value):

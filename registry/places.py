@@ -23,11 +23,12 @@ _KABUPATEN = re.compile(r"^(kabupaten administrasi|kabupaten|kab\.?|kab)\s+")
 _PROVINSI = re.compile(r"^(provinsi|propinsi|prov\.?|prop\.?)\s+")
 _DESA = re.compile(r"^(desa|kelurahan|kel\.?|ds\.?)\s+")
 _NOTE = re.compile(r"\s*\((desa|kelurahan|kel\.?|ds\.?|kec\.?|kecamatan)\)\s*$")
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9]")
 
 
 def normal(text):
     """Lower case, letters and digits only: "Balong Bendo", "BALONGBENDO" and "balongbendo." match."""
-    return re.sub(r"[^a-z0-9]", "", str(text or "").lower())
+    return _NOT_LETTER_OR_DIGIT.sub("", str(text or "").lower())
 
 
 def code_in(text, parts):

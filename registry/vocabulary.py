@@ -27,9 +27,14 @@ FIRMA = Business.LegalForm.FIRMA
 
 def _words(text):
     """Lower case without accents, other characters one space: "Tamat  SD/Sederajat" -> "tamat sd sederajat"."""
-    decomposed = unicodedata.normalize("NFKD", str(text or "")).lower()
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+    plain = str(text or "")
+    if not plain.isascii():  # most cells are: only the others need their accents taken off
+        plain = "".join(char for char in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(char))
+    plain = plain.lower()
+    return " ".join(_NOT_WORD.sub(" ", plain).split())
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def _key(text):

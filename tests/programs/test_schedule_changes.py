@@ -618,3 +618,35 @@ def test_a_cancelled_call_is_neither_edited_decided_nor_moved(call, coordinator_
         reschedule_curation_call(
             call, opens_on=TODAY, closes_on=TODAY + DAY, reason="Lagi", version=call.version, by=dinas_sidoarjo
         )
+
+
+def test_a_call_is_corrected_through_its_page_and_an_older_read_refused(client, call, kab_sidoarjo, dinas_sidoarjo):
+    form = {
+        "organiser": "Disperindag",
+        "title": "Kurasi Oleh-oleh Khas Sidoarjo",
+        "channel": "oleh_oleh",
+        "partner": "",
+        "opens_on": call.opens_on.isoformat(),
+        "closes_on": call.closes_on.isoformat(),
+        "description": "",
+    }
+    url = reverse("programs:curationcall_update", args=[call.pk])
+    client.force_login(dinas_sidoarjo)
+
+    assert client.get(url).status_code == 200
+    missing = client.post(url, form)  # no version: the form is refused, nothing written
+    assert missing.status_code == 400
+    assert "muat ulang halaman" in missing.content.decode()
+    saved = client.post(url, {**form, "version": "1"})
+    assert saved.status_code == 302
+    assert fresh(call).title == "Kurasi Oleh-oleh Khas Sidoarjo"
+
+    colleague = make_user(roles.DINAS, kabupaten=kab_sidoarjo, first_name="Rina", last_name="Wati")
+    other = fresh(call)
+    other.partner = "Pusat Oleh-oleh"
+    update_curation_call(other, version=2, by=colleague)
+    stale = client.post(url, {**form, "title": "Judul lama", "version": "2"})
+
+    assert stale.status_code == 409
+    assert "Rina Wati" in stale.content.decode()
+    assert fresh(call).title == "Kurasi Oleh-oleh Khas Sidoarjo"
