@@ -21,7 +21,8 @@ import json
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Window
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -35,7 +36,7 @@ from django_filters.views import FilterView
 
 from programs import catalogue_cache, public
 from programs.filtersets import CatalogueFilter
-from programs.models import Listing
+from programs.models import CatalogueEntry, Listing
 from registry.models import Business, Kabupaten, Product
 from umkm_portal.limits import over_limit, too_many_requests
 from umkm_portal.routers import primary_reads
@@ -46,6 +47,7 @@ from umkm_portal.storage import stored_file_response
 SWITCH_MARK = "<!--umkm:language-switch-->"
 PHOTO_MAX_AGE = 24 * 60 * 60
 PER_PAGE = 24
+OTHERS = 12  # the business's other listed products on a product's page
 
 #
 # Shared-cache copies and HTTP caching
@@ -113,15 +115,37 @@ class CatalogueHomeView(PublicPage, TemplateView):
     template_name = "programs/catalogue/home.html"
 
     def get_context_data(self, **kwargs):
-        counts = dict(
-            Listing.objects.public()
-            .order_by()
-            .values_list("product__business__kecamatan__kabupaten")
-            .annotate(n=Count("pk"))
-        )
+        counts = dict(CatalogueEntry.objects.order_by().values_list("kabupaten").annotate(n=Count("pk")))
         kabupaten = Kabupaten.objects.filter(pk__in=counts).order_by("name")
         rows = [{"kabupaten": kab, "count": counts[kab.pk]} for kab in kabupaten]
         return super().get_context_data(rows=rows, **kwargs)
+
+
+class SearchPaginator(Paginator):
+    """A search's pages: its order (closest name first) reads every match anyway, so the page's listing ids
+    and the count come from one query (`COUNT(*) OVER ()`), and a search costs what its page costs however
+    many names are like the words. `object_list` is the ordered entries."""
+
+    def page(self, number):
+        number = self._positive(number)
+        start = (number - 1) * self.per_page
+        counted = self.object_list.annotate(total=Window(Count("pk"))).values_list("listing", "total")
+        rows = list(counted[start : start + self.per_page])
+        # Past the last page no row carries the count: count it then, to say so (Django's 404 for a page).
+        self.count = rows[0][1] if rows else (self.object_list.order_by().count() if number > 1 else 0)
+        if number > self.num_pages and not (number == 1 and self.allow_empty_first_page):
+            raise EmptyPage(self.error_messages["no_results"])
+        return self._get_page([pk for pk, _total in rows], number, self)
+
+    def _positive(self, number):
+        """validate_number without the count (not known yet)."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
 
 
 class CatalogueView(PublicPage, FilterView):
@@ -145,14 +169,25 @@ class CatalogueView(PublicPage, FilterView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return public.cards(Listing.objects.public().in_kabupaten(self.kabupaten))
+        return CatalogueEntry.objects.in_kabupaten(self.kabupaten)
 
     def get_filterset_kwargs(self, filterset_class):
         return super().get_filterset_kwargs(filterset_class) | {"kabupaten": self.kabupaten}
 
+    def paginate_queryset(self, queryset, page_size):
+        # The entries give the page's listing ids; the listings shown are read through Listing.objects.public().
+        if self.request.GET.get("q"):
+            return super().paginate_queryset(queryset, page_size)  # SearchPaginator: ids and count at once
+        return super().paginate_queryset(queryset.values_list("listing", flat=True), page_size)
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        if self.request.GET.get("q"):
+            return SearchPaginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
+        return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["listings"] = public.for_display(context["object_list"])
+        context["listings"] = public.for_display(public.shown(list(context["object_list"])))
         context["kabupaten"] = self.kabupaten
         context["searched"] = bool(self.request.GET.get("q"))
         context["filtering"] = any(self.request.GET.get(name) for name in self.filterset.filters if name != "q")
@@ -175,19 +210,19 @@ class CatalogueProductView(PublicPage, DetailView):
         return kecamatan[:5]
 
     def get_object(self, queryset=None):
-        listing = public.public_listing(self.kwargs["pk"])
-        if listing is None:
+        # The listing and the business's other listings in one query (their photos in one more), the asked
+        # product first; then their certificates in one query.
+        listings = public.for_display(public.with_others(self.kwargs["pk"], OTHERS + 1))
+        if not listings or listings[0].product_id != self.kwargs["pk"]:
             raise Http404
-        return listing
+        self.others = listings[1:]
+        return listings[0]
 
     def get_context_data(self, **kwargs):
-        listing = self.object
+        listing, others = self.object, self.others
         product, business = listing.product, listing.product.business
         consent = public.open_consent(business)
-        photos = list(product.photos.order_by("created_at", "pk"))
-        public.for_display([listing], show_price=bool(consent and consent.show_price))
-        others = Listing.objects.public().filter(product__business=business).exclude(pk=listing.pk)
-        others = public.for_display(public.cards(others)[:12])
+        photos = list(product.photos.all())  # prefetched in the order shown (public.first_photo)
         english = translation.get_language() == "en"
         description = (listing.description_en if english and listing.description_en else product.description).strip()
         url = _absolute(self.request, reverse("programs:catalogue_product", args=[product.pk]))

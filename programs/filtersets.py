@@ -10,19 +10,19 @@ from programs.measures import REFERRAL_STAGES
 from programs.models import (
     Bank,
     BankReferral,
+    CatalogueEntry,
     CurationCall,
     CurationSubmission,
     Enrollment,
     ExportFacilitation,
-    Listing,
     MentoringVisit,
     Placement,
     Training,
 )
 from registry.countries import COUNTRY_CHOICES
 from registry.filtersets import YES_NO, AreaScopeFilterSet, lazy_choices
-from registry.models import Business, BusinessGroup, Category, Kecamatan, Product
-from registry.search import SearchKey, name_matches
+from registry.models import BusinessGroup, Category, Kecamatan
+from registry.search import SearchKey
 
 
 class BankReferralFilterSet(AreaScopeFilterSet):
@@ -168,18 +168,20 @@ class ExportFacilitationFilterSet(django_filters.FilterSet):
 
 
 class CatalogueFilter(django_filters.FilterSet):
-    """Search and filters of a kabupaten's public catalogue, as GET parameters. The kabupaten is given by
-    the page (`kabupaten=`); its kecamatan and its groups that have listed products are offered."""
+    """Search and filters of a kabupaten's public catalogue, as GET parameters, over its catalogue entries
+    (programs.models.CatalogueEntry: narrow rows on their own indexes; the page then reads the listings it
+    shows through Listing.objects.public()). The kabupaten is given by the page (`kabupaten=`); its kecamatan
+    and its groups that have listed products are offered."""
 
     q = django_filters.CharFilter(method="search", label=_("Cari produk atau usaha"), max_length=100)
     category = django_filters.ChoiceFilter(
-        field_name="product__category",
+        field_name="category",
         choices=lazy_choices(Category.choices),
         label=_("Kategori"),
         empty_label=_("Semua"),
     )
     kecamatan = django_filters.ModelChoiceFilter(
-        field_name="product__business__kecamatan",
+        field_name="kecamatan",
         queryset=Kecamatan.objects.none(),
         label=_("Kecamatan"),
         empty_label=_("Semua"),
@@ -191,7 +193,7 @@ class CatalogueFilter(django_filters.FilterSet):
         empty_label=_("Semua"),
     )
     group = django_filters.ModelChoiceFilter(
-        field_name="product__business__groups",
+        field_name="business__groups",
         queryset=BusinessGroup.objects.none(),
         label=_("Kelompok atau klaster"),
         empty_label=_("Semua"),
@@ -201,7 +203,7 @@ class CatalogueFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = Listing
+        model = CatalogueEntry
         fields = ["q", "category", "kecamatan", "certification", "group", "export_ready"]
 
     def __init__(self, *args, kabupaten, **kwargs):
@@ -210,21 +212,34 @@ class CatalogueFilter(django_filters.FilterSet):
         self.filters["group"].queryset = public.groups_with_listings(kabupaten)
 
     def search(self, queryset, name, value):
+        self.searched = value  # applied last (filter_queryset): whether any name contains the words is
+        return queryset  # decided among the entries the other filters keep
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        value = getattr(self, "searched", "")
+        return self.search_names(queryset, value) if value else queryset
+
+    def search_names(self, queryset, value):
         """Product or business name, accent-blind and typo-tolerant, as the business list searches
-        (registry.search.name_matches, index-served)."""
-        products = name_matches(Product.objects.order_by(), value).values("pk")
-        businesses = name_matches(Business.objects.order_by(), value).values("pk")
+        (registry.filtersets.BusinessFilterSet.search, registry.search): the names that contain the words;
+        only when none does, the names with a word like them (pg_trgm word similarity at the database's
+        threshold). On the entries' search keys, the kabupaten inside their trigram indexes."""
+        key = SearchKey(Value(value))
+        product, business = Q(product_key__contains=key), Q(business_key__contains=key)
+        if not queryset.filter(product | business).exists():
+            product, business = Q(product_key__trigram_word_similar=key), Q(business_key__trigram_word_similar=key)
         # A product named so comes before the other products of a business named so, the closest name first.
-        named = ExpressionWrapper(Q(product__in=products), output_field=BooleanField())
-        closeness = TrigramSimilarity(SearchKey("product__name"), SearchKey(Value(value)))
+        named = ExpressionWrapper(product, output_field=BooleanField())
+        closeness = TrigramSimilarity("product_key", key)
         return (
-            queryset.filter(Q(product__in=products) | Q(product__business__in=businesses))
+            queryset.filter(product | business)
             .alias(named=named, closeness=closeness)
-            .order_by("-named", "-closeness", *Listing._meta.ordering)
+            .order_by("-named", "-closeness", *CatalogueEntry._meta.ordering)
         )
 
     def filter_certification(self, queryset, name, value):
-        return queryset.filter(public.certified(public.CERTIFICATIONS[value][1]))
+        return queryset.filter(**{f"{value}_until__gte": timezone.localdate()})
 
     def filter_export_ready(self, queryset, name, value):
         # An unticked box means "all", never "only the ones not export-ready".

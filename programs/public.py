@@ -6,13 +6,13 @@ and its sitemap. No owner's data is read here: a business's public face is its n
 listed products, valid certifications and, where its consent allows, the business's own address.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Listing, ListingConsent
+from programs.models import CatalogueEntry, Listing, ListingConsent
 from registry.images import resize_jpeg
-from registry.models import BusinessGroup, LegalDocument, ProductPhoto
+from registry.models import BusinessGroup, LegalDocument, Product, ProductPhoto
 
 #
 # Certifications
@@ -92,7 +92,7 @@ def first_photo():
 def cards(queryset):
     """Listings ready to be shown as cards: product, business, kecamatan, photos and whether the consent
     lets the price show (`show_price`), in a fixed number of queries whatever the page size."""
-    consent = ListingConsent.objects.active().filter(business=OuterRef("product__business"))
+    consent = ListingConsent.objects.active().filter(business=OuterRef("product__business")).order_by()
     return (
         queryset.select_related("product__business__kecamatan")
         .prefetch_related(first_photo())
@@ -105,10 +105,13 @@ def open_consent(business):
     return ListingConsent.objects.active().filter(business=business).first()
 
 
-def public_listing(product_pk):
-    """The product's public listing with its product, business and kecamatan, or None (unlisted, withdrawn,
-    uncurated, deleted or missing: a caller cannot tell which)."""
-    return Listing.objects.public().select_related("product__business__kecamatan").filter(product=product_pk).first()
+def with_others(product_pk, limit):
+    """The product's public listing and its business's other public listings, as cards, the product's first
+    (then newest first), at most `limit`; in one query and its photos' (empty when it is not public)."""
+    business = Product.objects.filter(pk=product_pk).values("business")[:1]
+    first = ExpressionWrapper(Q(product=product_pk), output_field=BooleanField())
+    listings = Listing.objects.public().filter(product__business=Subquery(business))
+    return list(cards(listings).alias(first=first).order_by("-first", *Listing._meta.ordering)[:limit])
 
 
 def public_photos():
@@ -119,8 +122,17 @@ def public_photos():
 def groups_with_listings(kabupaten):
     """The groups and clusters of the kabupaten with at least one member's product listed (a group with
     none stays an internal matter)."""
-    members = Listing.objects.public().filter(product__business__groups=OuterRef("pk"))
+    members = CatalogueEntry.objects.filter(business__groups=OuterRef("pk"))
     return BusinessGroup.objects.filter(Exists(members), kecamatan__kabupaten=kabupaten).order_by("name", "pk")
+
+
+def shown(listing_ids):
+    """The public listings of `listing_ids` (the catalogue entries' page), as cards, in that order; one that
+    is no longer public (an entry behind its listing) is left out. By primary key alone: the entries chose
+    the kabupaten (a join more here doubled the planning time)."""
+    listings = Listing.objects.public().filter(pk__in=listing_ids)
+    found = {listing.pk: listing for listing in cards(listings)}
+    return [found[pk] for pk in listing_ids if pk in found]
 
 
 #

@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from PIL import Image
 
+from programs import catalogue_entries
 from programs.models import Bank, BankReferral, CurationCall, CurationSubmission, Enrollment, Training
 from programs.models.market import Listing, ListingConsent
 from registry.demo import SOURCE_KABUPATEN
@@ -285,6 +286,9 @@ def _catalogue(listed, say):
     for start in range(0, len(chosen), CATALOGUE_BATCH):
         _catalogue_batch(chosen[start : start + CATALOGUE_BATCH], calls, photos, user, today)
         say(f"  katalog: +{min(start + CATALOGUE_BATCH, len(chosen)):,} produk".replace(",", "."))
+    # bulk_create sends no signals: the catalogue's entries (programs.catalogue_entries) of each kabupaten.
+    for kabupaten in SOURCE_KABUPATEN:
+        catalogue_entries.rebuild(kabupaten)
     shown = Listing.objects.public().filter(product__source_ref=TAG).count()
     say(f"katalog: {shown:,} produk tampil".replace(",", "."))
 

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from programs import catalogue_files
+from programs import catalogue_entries, catalogue_files
 from programs.models import CatalogueFile
 
 
@@ -21,3 +21,10 @@ def build_catalogue_file(file_id, attempt=1):
 def remove_stale_catalogue_files():
     """Delete the catalogue files of old generations and days (scheduled hourly); return how many."""
     return catalogue_files.remove_stale()
+
+
+@task()
+def rebuild_catalogue_entries():
+    """Recompute every public catalogue entry from Listing.objects.public() (scheduled daily, the safety net
+    behind the writers that keep them: programs.catalogue_entries); return how many there are."""
+    return catalogue_entries.rebuild()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lokal import wilayah
 
-from registry import roles
+from registry import roles, signals
 from registry.images import reencode_photo
 from registry.models import (
     Business,
@@ -322,6 +322,7 @@ def add_group_members(group, businesses, *, by):
     through.objects.bulk_create(
         [through(business_id=pk, businessgroup_id=group.pk) for pk in ids], ignore_conflicts=True
     )
+    signals.businesses_changed.send(sender=Business, businesses=Business.objects.filter(pk__in=ids))
     return through.objects.filter(businessgroup=group).count() - before
 
 
@@ -334,6 +335,7 @@ def remove_group_members(group, businesses, *, by):
         raise ValidationError("Pilih sedikitnya satu anggota untuk dikeluarkan.")
     visible = Business.objects.visible_to(by).filter(pk__in=ids).values("pk")
     removed, _ = Business.groups.through.objects.filter(businessgroup=group, business__in=visible).delete()
+    signals.businesses_changed.send(sender=Business, businesses=Business.objects.filter(pk__in=ids))
     return removed
 
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django_filters.views import FilterView
 from django_htmx.http import HttpResponseClientRefresh
 from django_tables2 import SingleTableMixin
 
-from registry import once
+from registry import business_page, once
 from registry.exports import export_businesses, export_sidt
 from registry.filtersets import BusinessFilterSet, ClosedFoldBusinessFilterSet, KecamatanFilterSet, ProductFilterSet
 from registry.forms import (
@@ -263,25 +263,15 @@ class BusinessDetailView(AreaRestrictedMixin, DetailView):
     permission_required = "registry.view_business"
     model = Business
     template_name = "registry/business_detail.html"
+    load = staticmethod(business_page.one_statement)  # business_page.plain reads the same in eight queries
 
-    def get_queryset(self):
-        photos = Prefetch("photos", queryset=ProductPhoto.objects.order_by("created_at", "pk"))
-        return (
-            super()
-            .get_queryset()
-            # The two users come in their own queries: joined here, they cost PostgreSQL more time to
-            # plan (with the area check) than the whole page takes to fetch otherwise.
-            .select_related("owner", "desa", "kecamatan__kabupaten")
-            .prefetch_related(
-                "registered_by",
-                "verified_by",
-                Prefetch("products", queryset=Product.objects.prefetch_related(photos).order_by("name", "pk")),
-                Prefetch("documents", queryset=LegalDocument.objects.select_related("product").order_by("kind", "pk")),
-                Prefetch("yearly_figures", queryset=YearlyFigure.objects.order_by("year")),
-                "groups",
-                "exports",
-            )
-        )
+    def get_object(self, queryset=None):
+        """The business and its parts in one query (registry.business_page); 404 outside the user's area."""
+        queryset = (queryset if queryset is not None else self.get_queryset()).filter(pk=self.kwargs["pk"])
+        try:
+            return self.load(queryset)
+        except Business.DoesNotExist:
+            raise Http404 from None
 
     def get_context_data(self, **kwargs):
         business = self.object

@@ -21,7 +21,7 @@ from programs.filtersets import (
 )
 from registry import measures
 from registry.filtersets import BusinessFilterSet
-from registry.models import Business, Owner
+from registry.models import Business, Owner, area_codes_seen_by
 from registry.sizing import SizeClass
 from reports.export_sales import exports
 from reports.tally import (
@@ -153,7 +153,11 @@ class TalliedCounts(RowCounts):
     @cached_property
     def tally(self):
         dashboard = self.dashboard
-        return TallyCounts(dashboard.kecamatan_codes(), dashboard.scope, dashboard.today)
+        # Without a kecamatan filter, the area's codes as read once per user object (the area door's own list)
+        # instead of asking the kecamatan table for them again; a superuser's "every one" is asked for.
+        codes = None if "kecamatan" in dashboard.scope else area_codes_seen_by(dashboard.user)
+        codes = dashboard.kecamatan_codes() if codes is None else codes
+        return TallyCounts(codes, dashboard.scope, dashboard.today)
 
     def totals(self):
         tally = self.tally

@@ -31,6 +31,7 @@ from reports.counts import LiveCounts, TalliedCounts, recap_columns
 from reports.filtersets import DashboardFilterSet
 from reports.models import OfficialCount
 from reports.official import end_of_year
+from reports.tally import registered_by_year_end
 
 SCOPE_KEYS = ["kecamatan", "category", "group", "guided", "is_flagship"]
 # The filters the summary table answers (its cells' attributes); any other filter set is counted live.
@@ -295,7 +296,9 @@ class AreaDashboard:
 
         None for users who may not see them. A published count covers the whole kabupaten, so the
         category and guidance filters do not apply; a kecamatan filter picks its kabupaten.
-        Two queries however many years are loaded: the counts, then one conditional count per year.
+        Two queries however many years are loaded: the counts, then the registrations per month of those
+        kabupaten from the summary (reports.tally.registered_by_year_end), or, for a group coordinator
+        (whose cells count businesses they do not see), one conditional count per year over the rows.
         """
         if not self.user.has_perm("reports.view_officialcount"):
             return None
@@ -308,14 +311,19 @@ class AreaDashboard:
         if not counts:
             return []
         years = sorted({count.year for count in counts})
-        registered = {
-            row.pop("kecamatan__kabupaten"): row
-            for row in Business.objects.visible_to(self.user)
-            .filter(kecamatan__kabupaten__in={count.kabupaten_id for count in counts})
-            .order_by()
-            .values("kecamatan__kabupaten")
-            .annotate(**{f"y{year}": Count("pk", filter=Q(created_at__lt=end_of_year(year))) for year in years})
-        }
+        kabupaten = {count.kabupaten_id for count in counts}
+        if group_scoped(self.user):
+            registered = {
+                row.pop("kecamatan__kabupaten"): row
+                for row in Business.objects.visible_to(self.user)
+                .filter(kecamatan__kabupaten__in=kabupaten)
+                .order_by()
+                .values("kecamatan__kabupaten")
+                .annotate(**{f"y{year}": Count("pk", filter=Q(created_at__lt=end_of_year(year))) for year in years})
+            }
+        else:
+            kecamatan = Kecamatan.objects.visible_to(self.user).filter(kabupaten__in=kabupaten)
+            registered = registered_by_year_end(kecamatan, years)
         rows = []
         for count in counts:
             portal = registered.get(count.kabupaten_id, {}).get(f"y{count.year}", 0)
@@ -590,7 +598,8 @@ class Median(Aggregate):
 class InquiryFigures:
     """Inquiries per month, time to first contact, orders and their value, per kecamatan, category and
     buyer kind (the channel), for the dashboard's filters: its area, kecamatan, category, group, binaan,
-    unggulan, and its period on the day an inquiry came in. Five queries, whatever the number of rows."""
+    unggulan, and its period on the day an inquiry came in. Five queries, whatever the number of rows; one
+    when the totals find none (most areas: the charts of no inquiry are empty, so they are not asked for)."""
 
     CHARTS = {
         "permintaan_bulan": "per_month",
@@ -652,6 +661,8 @@ class InquiryFigures:
         return _("%(hours)s jam") % {"hours": hours}
 
     def _grouped(self, *fields):
+        if not self.totals["total"]:
+            return []
         ordered = Q(order_value__isnull=False)
         return (
             self.inquiries.values(*fields)
@@ -672,16 +683,18 @@ class InquiryFigures:
         )
 
     def per_month(self):
-        groups = list(
-            self.inquiries.annotate(month=TruncMonth("created_at"))
-            .values("month")
-            .annotate(
-                n=Count("pk"),
-                orders=Count("pk", filter=Q(order_value__isnull=False)),
-                value=Sum("order_value", filter=Q(order_value__isnull=False)),
+        groups = []
+        if self.totals["total"]:
+            groups = (
+                self.inquiries.annotate(month=TruncMonth("created_at"))
+                .values("month")
+                .annotate(
+                    n=Count("pk"),
+                    orders=Count("pk", filter=Q(order_value__isnull=False)),
+                    value=Sum("order_value", filter=Q(order_value__isnull=False)),
+                )
+                .order_by("month")
             )
-            .order_by("month")
-        )
         rows = []
         for group in groups:
             month = timezone.localtime(group["month"]).date() if group["month"] else None
@@ -745,17 +758,24 @@ def event_booths(dashboard):
     return booths
 
 
+def event_totals(dashboard):
+    """Events, participating businesses, their sales and transactions (one query, once per dashboard)."""
+    if getattr(dashboard, "_event_totals", None) is None:
+        dashboard._event_totals = event_booths(dashboard).aggregate(
+            events=Count("event", distinct=True),
+            businesses=Count("business", distinct=True),
+            sales=Sum("sales"),
+            transactions=Sum("transactions"),
+        )
+    return dashboard._event_totals
+
+
 def event_figures(dashboard):
-    """The cards of reports/partials/_event_figures.html: events, participating businesses, their sales and
-    transactions (one query); None for a user who does not see events."""
+    """The cards of reports/partials/_event_figures.html (event_totals); None for a user who does not see
+    events."""
     if not dashboard.user.has_perm("programs.view_marketevent"):
         return None
-    totals = event_booths(dashboard).aggregate(
-        events=Count("event", distinct=True),
-        businesses=Count("business", distinct=True),
-        sales=Sum("sales"),
-        transactions=Sum("transactions"),
-    )
+    totals = event_totals(dashboard)
     years = dashboard.period.years
     events_url = reverse("programs:event_list")
     return [
@@ -771,15 +791,17 @@ def event_figures(dashboard):
 
 
 def events_by_year(dashboard):
-    """Events and their sales per year of the events' start (one query); a row opens that year's events."""
-    rows = (
-        event_booths(dashboard)
-        .annotate(year=ExtractYear("event__starts_on"))
-        .values("year")
-        .annotate(events=Count("event", distinct=True), sales=Sum("sales"))
-        .order_by("year")
-    )
-    rows = list(rows)
+    """Events and their sales per year of the events' start (one query, with the totals the cards show; none
+    more when they count no event); a row opens that year's events."""
+    rows = []
+    if event_totals(dashboard)["events"]:
+        rows = list(
+            event_booths(dashboard)
+            .annotate(year=ExtractYear("event__starts_on"))
+            .values("year")
+            .annotate(events=Count("event", distinct=True), sales=Sum("sales"))
+            .order_by("year")
+        )
     events_url = reverse("programs:event_list")
     return Chart(
         "acara",

@@ -230,16 +230,32 @@ def _count(businesses):
 class TallyCounts:
     """The tally of the cells in a user's area (narrowed by the dashboard's kecamatan, category and guided
     filters), summed four ways in one query: over the area, per kecamatan, per category, and per
-    kecamatan and guided."""
+    kecamatan and guided. Each of the last three is grouped only by the measures something reads of it
+    (KECAMATAN_MEASURES, CATEGORY_MEASURES, "all"): the other rows of a set fold into one row with no
+    measure, which nothing reads, instead of a row per bucket of every measure."""
+
+    # What is read per kecamatan (the recap: per_kecamatan, holding_per_kecamatan) and per category
+    # (per_category, sales). A new reader of another measure adds it here (tests/reports/test_tally.py
+    # compares every figure with a live count).
+    KECAMATAN_MEASURES = ("all", "verification", "size", "sex")  # and every "doc:<kind>"
+    CATEGORY_MEASURES = ("all", "sales")
 
     _SQL = """
-        SELECT GROUPING(kecamatan, category, guided), kecamatan, category, guided, measure, bucket,
+        SELECT GROUPING(kecamatan, category, guided_all, by_kecamatan, by_category),
+               kecamatan, category, guided_all, measure, bucket, by_kecamatan, by_category,
                SUM(n)::bigint, SUM(amount)
-        FROM reports_tally
-        WHERE kecamatan = ANY(%s) AND (%s IS NULL OR category = %s) AND (%s IS NULL OR guided = %s)
-          AND measure <> 'month'
-        GROUP BY GROUPING SETS ((measure, bucket), (kecamatan, measure, bucket), (category, measure, bucket),
-                                (kecamatan, guided, measure, bucket))
+        FROM (
+            SELECT kecamatan, category, measure, bucket, n, amount,
+                   CASE WHEN measure = 'all' THEN guided END AS guided_all,
+                   CASE WHEN measure = ANY(%s) OR measure LIKE 'doc:%%' THEN measure || ' ' || bucket END
+                       AS by_kecamatan,
+                   CASE WHEN measure = ANY(%s) THEN measure || ' ' || bucket END AS by_category
+            FROM reports_tally
+            WHERE kecamatan = ANY(%s) AND (%s IS NULL OR category = %s) AND (%s IS NULL OR guided = %s)
+              AND measure <> 'month'
+        ) cells
+        GROUP BY GROUPING SETS ((measure, bucket), (kecamatan, by_kecamatan), (category, by_category),
+                                (kecamatan, guided_all))
     """
     # Months are most of the rows and only the area's total per month is shown.
     _MONTHS_SQL = """
@@ -254,13 +270,20 @@ class TallyCounts:
         guided = None if "guided" not in scope else scope["guided"] == "true"
         self.today = today
         self.area, self.kecamatan, self.category, self.guided = {}, {}, {}, {}
-        sets = {0b111: self.area, 0b011: self.kecamatan, 0b101: self.category, 0b010: self.guided}
         params = [list(kecamatan), category, category, guided, guided]
         with connection.cursor() as cursor:
-            cursor.execute(self._SQL, params)
-            for grouping, k, c, g, measure, bucket, n, amount in cursor.fetchall():
-                key = {0b111: (), 0b011: (k,), 0b101: (c,), 0b010: (k, g)}[grouping]
-                sets[grouping][(*key, measure, bucket)] = (n, amount)
+            cursor.execute(self._SQL, [list(self.KECAMATAN_MEASURES), list(self.CATEGORY_MEASURES), *params])
+            for grouping, k, c, g, measure, bucket, by_kecamatan, by_category, n, amount in cursor.fetchall():
+                if grouping == 0b11111:  # (measure, bucket): over the area
+                    self.area[(measure, bucket)] = (n, amount)
+                elif grouping == 0b01101 and by_kecamatan is not None:  # (kecamatan, by_kecamatan)
+                    measure, bucket = by_kecamatan.split(" ", 1)
+                    self.kecamatan[(k, measure, bucket)] = (n, amount)
+                elif grouping == 0b10110 and by_category is not None:  # (category, by_category)
+                    measure, bucket = by_category.split(" ", 1)
+                    self.category[(c, measure, bucket)] = (n, amount)
+                elif grouping == 0b01011 and g is not None:  # (kecamatan, guided_all)
+                    self.guided[(k, g)] = (n, amount)
             cursor.execute(self._MONTHS_SQL, params)
             self.area |= {("month", bucket): (n, None) for bucket, n in cursor.fetchall()}
 
@@ -281,7 +304,7 @@ class TallyCounts:
         return {c: n for (c, m, b), (n, _) in self.category.items() if m == measure and b == bucket}
 
     def guided_per_kecamatan(self):
-        return {k: n for (k, g, m, _b), (n, _) in self.guided.items() if g and m == "all"}
+        return {k: n for (k, g), (n, _) in self.guided.items() if g}
 
     def sales(self):
         """{(year, category): (Rupiah total, businesses)} of the yearly figures with sales."""
@@ -310,6 +333,32 @@ class TallyCounts:
 
     def _valid(self, bucket):
         return bucket == NEVER or (bucket != NONE and bucket >= self.today.isoformat())
+
+
+_REGISTERED_SQL = """
+    SELECT k.kabupaten_id, t.bucket, SUM(t.n)::bigint
+    FROM reports_tally t JOIN registry_kecamatan k ON k.code = t.kecamatan
+    WHERE t.measure = 'month'"""
+
+
+def registered_by_year_end(kecamatan, years):
+    """{kabupaten: {"y<year>": live businesses registered by 31 December of that year (WIB)}} over `kecamatan`
+    (a Kecamatan queryset), from the summary's registration months: one query over a few rows per
+    kecamatan and month, where counting the businesses themselves reads every row of the kabupaten. A month
+    bucket is the month of the registration in the portal's time zone, so "by 31 December" is "in a month up
+    to December"."""
+    inner, params = kecamatan.order_by().values("pk").query.sql_with_params()
+    sql = f"{_REGISTERED_SQL} AND t.kecamatan IN ({inner}) GROUP BY 1, 2"  # inner: Django's own parametrized SQL
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    per_kabupaten = defaultdict(lambda: dict.fromkeys((f"y{year}" for year in years), 0))
+    for kabupaten, bucket, n in rows:
+        counts = per_kabupaten[kabupaten]
+        for year in years:
+            if bucket <= f"{year}-12":
+                counts[f"y{year}"] += n
+    return dict(per_kabupaten)
 
 
 def month_of(bucket):

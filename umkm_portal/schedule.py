@@ -22,6 +22,8 @@ SCHEDULE = [
     Schedule("orphan_files", "registry.tasks.remove_orphan_files", every=7 * DAY, offset=wib(4)),
     # Printable catalogues and buyer-desk sheets no request can ask for any more (programs.catalogue_files).
     Schedule("stale_catalogue_files", "programs.tasks.remove_stale_catalogue_files", every=datetime.timedelta(hours=1)),
+    # The public catalogue's entries recomputed from what the public may see (programs.catalogue_entries).
+    Schedule("catalogue_entries", "programs.tasks.rebuild_catalogue_entries", every=DAY, offset=wib(4.5)),
 ]
 
 # Task -> whether it has work, looked at every second by each worker. The dashboard summary catches up with

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -178,6 +179,61 @@ class Listing(models.Model):
 
     def __str__(self):
         return str(self.product)
+
+
+class CatalogueEntryQuerySet(models.QuerySet):
+    def in_kabupaten(self, kabupaten):
+        return self.filter(kabupaten=kabupaten)
+
+    def certified(self, field, day):
+        """Entries holding the certificate of `field` (a `*_until` column) valid on `day`."""
+        return self.filter(**{f"{field}__gte": day})
+
+
+class CatalogueEntry(models.Model):
+    """One narrow row per listing that `Listing.objects.public()` shows, for the public catalogue to narrow,
+    order and count a kabupaten's listings on its own indexes (programs/catalogue_entries.py keeps it, in
+    the writing transaction; the rows shown are still read through `Listing.objects.public()`).
+
+    Certificates are stored as the last day they are valid (`NO_END` for a document without an end date,
+    NULL for none), so "valid today" is decided when reading. The search keys are `umkm_search_key` of the
+    product's and of the business's name, as registry.search compares them."""
+
+    listing = models.OneToOneField(Listing, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+    kabupaten = models.ForeignKey(
+        Kabupaten, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    kecamatan = models.ForeignKey(
+        "registry.Kecamatan", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    category = models.CharField(max_length=20)
+    export_ready = models.BooleanField()
+    listed_at = models.DateTimeField()
+    halal_until = models.DateField(null=True)
+    pirt_until = models.DateField(null=True)
+    bpom_until = models.DateField(null=True)
+    sni_until = models.DateField(null=True)
+    product_key = models.TextField()
+    business_key = models.TextField()
+
+    objects = CatalogueEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-listed_at", "listing"]  # Listing's own order
+        indexes = [
+            models.Index(F("kabupaten"), F("listed_at").desc(), F("listing"), name="programs_entry_newest"),
+            # btree_gin: the kabupaten inside the trigram index, so a search rechecks only its own rows.
+            GinIndex(
+                F("kabupaten"), OpClass(F("product_key"), name="gin_trgm_ops"), name="programs_entry_product_trgm"
+            ),
+            GinIndex(
+                F("kabupaten"), OpClass(F("business_key"), name="gin_trgm_ops"), name="programs_entry_business_trgm"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.listing_id)
 
 
 #

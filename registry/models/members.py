@@ -6,7 +6,8 @@ from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Cast, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -452,9 +453,14 @@ class Business(SoftDeletable, Provenance):
         constraints = [
             # OSS issues one NIB to a business actor (pelaku usaha), who may run several businesses under it:
             # a NIB is shared only by businesses of one owner.
+            # Compared as a number: GiST over the 13 digits as text cost an import about 0.3 ms a row (five
+            # times more than as bigint; docs/performance.md). NULLIF keeps a blank NIB out of the cast.
             ExclusionConstraint(
                 name="registry_business_nib_one_owner",
-                expressions=[("nib", RangeOperators.EQUAL), ("owner", RangeOperators.NOT_EQUAL)],
+                expressions=[
+                    (Cast(NullIf("nib", Value("")), models.BigIntegerField()), RangeOperators.EQUAL),
+                    ("owner", RangeOperators.NOT_EQUAL),
+                ],
                 condition=~Q(nib=""),
                 violation_error_message=_(
                     "NIB ini sudah terdaftar untuk pelaku usaha lain (satu NIB satu pelaku usaha)."

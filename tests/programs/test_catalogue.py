@@ -544,9 +544,9 @@ def test_the_catalogue_costs_the_same_queries_at_any_size(client, kec_a, django_
     catalogue_cache.generation(SIDOARJO)
     url = reverse("programs:catalogue", args=[SIDOARJO])
 
-    # generation, cached copy, kabupaten, count, page, photos, certificates, kecamatan and group options,
-    # and storing the copy in the database cache (five)
-    with django_assert_num_queries(14):
+    # generation, cached copy, kabupaten, count and page's ids (catalogue entries), the page's listings,
+    # photos, certificates, kecamatan and group options, and storing the copy in the database cache (five)
+    with django_assert_num_queries(15):
         client.get(url)
     with django_assert_num_queries(2):  # generation and the copy
         client.get(url)
@@ -562,9 +562,9 @@ def test_the_product_and_business_pages_cost_fixed_queries(client, kec_a, django
 
     product, business_page = _product_url(listings[0]), reverse("programs:catalogue_business", args=[business.pk])
 
-    # location, generation, cached copy, listing, consent, photos, certificates, other listings with their
-    # photos and certificates, and storing the copy (five)
-    with django_assert_num_queries(15):
+    # location, generation, cached copy, the listing with the business's other listings, their photos, their
+    # certificates, consent, and storing the copy (five)
+    with django_assert_num_queries(12):
         client.get(product)
     # location, generation, cached copy, listings, photos, certificates, consent, groups, storing (five)
     with django_assert_num_queries(13):

@@ -455,6 +455,22 @@ def test_the_dashboard_counts_events_participants_and_sales_within_the_filters(
     assert chart.series == [[Decimal(200_000), Decimal(1_400_000)]]
 
 
+def test_without_participants_the_chart_per_year_asks_nothing_more(
+    event, dinas_sidoarjo, lumpia, django_assert_num_queries
+):
+    dashboard = AreaDashboard(_Request(dinas_sidoarjo), {})
+    with django_assert_num_queries(1):  # the totals the cards show; no participant, so no count per year
+        chart = events_by_year(dashboard)
+        cards = event_figures(dashboard)
+    assert chart.rows == []
+    assert [card.value for card in cards] == [0, 0, Decimal(0), 0]
+
+    booth = events.add_booth(event, lumpia, by=dinas_sidoarjo)
+    events.record_booth(booth, version=1, booth_number="", sales=Decimal(5_000), transactions=1, by=dinas_sidoarjo)
+    chart = events_by_year(AreaDashboard(_Request(dinas_sidoarjo), {}))
+    assert [(row.label, row.value) for row in chart.rows] == [(str(event.starts_on.year), 1)]
+
+
 def test_a_coordinators_dashboard_counts_only_their_areas_participants(
     event, dinas_sidoarjo, coordinator_b, lumpia, krian
 ):

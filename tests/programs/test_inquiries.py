@@ -679,3 +679,20 @@ def test_the_dashboards_inquiry_figures_take_five_queries_whatever_the_rows(
         figures.figures()
         figures.median_contact  # noqa: B018
         figures.charts()
+
+
+def test_without_inquiries_the_dashboard_asks_only_for_the_totals(
+    listed, dinas_sidoarjo, kec_b, django_assert_num_queries
+):
+    _new_inquiry(listed)  # in Balongbendo: the Krian dashboard has none
+    _dashboard_figures(dinas_sidoarjo).figures()
+
+    figures = _dashboard_figures(dinas_sidoarjo, kecamatan=kec_b.pk)
+    with django_assert_num_queries(1):
+        values = [figure.value for figure in figures.figures()]
+        charts = figures.charts()
+
+    assert values == [0, 0, 0, 0, 0]
+    assert [chart.key for chart in charts] == list(figures.CHARTS)
+    assert all(chart.rows == [] for chart in charts)
+    assert [row.value for row in _dashboard_figures(dinas_sidoarjo).per_month().rows] == [1]
