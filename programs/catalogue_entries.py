@@ -83,7 +83,7 @@ def _statement(entries, listings):
             ON CONFLICT (listing_id) DO UPDATE SET {updates} RETURNING kabupaten_id
         )
         SELECT kabupaten_id FROM old UNION SELECT kabupaten_id FROM put
-    """  # noqa: S608 - table and column names are the model's, values are parameters
+    """  # noqa: S608 - table and column names are the model's, values are parameters  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, (*fresh_params, *scope_params, *scope_params))
         return {row[0] for row in cursor.fetchall()}

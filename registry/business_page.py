@@ -49,7 +49,7 @@ def plain(queryset):
 def one_statement(queryset):
     """The same business and parts as `plain`, read in one query."""
     user_model = get_user_model()
-    parts = RawSQL(PARTS_SQL, [], output_field=models.TextField())  # noqa: S611 - a constant, no input
+    parts = RawSQL(PARTS_SQL, [], output_field=models.TextField())  # noqa: S611 - a constant, no input  # nosec B611
     business = queryset.select_related("owner", "desa", "kecamatan__kabupaten").annotate(parts=parts).get()
     db, parts = business._state.db, json.loads(business.parts, parse_float=Decimal)
     del business.parts

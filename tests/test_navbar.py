@@ -44,49 +44,22 @@ def cast(portal_admin, dinas_sidoarjo, coordinator_a, bank_officer, kec_a):
     }
 
 
+# What a coordinator's work needs, in the dropdown's order; the dinas and the admin also see the banks.
+AREA_PROGRAMS = [
+    "Pelatihan",
+    "Pendampingan",
+    "Kurasi",
+    "Penempatan",
+    "Kelola katalog",
+    "Permintaan pembeli",
+    "Acara",
+    "Rujukan bank",
+]
 PROGRAM_ITEMS = {
-    "admin": [
-        "Pelatihan",
-        "Pendampingan",
-        "Kurasi",
-        "Penempatan",
-        "Kelola katalog",
-        "Permintaan pembeli",
-        "Acara",
-        "Rujukan bank",
-        "Bank",
-    ],
-    "dinas": [
-        "Pelatihan",
-        "Pendampingan",
-        "Kurasi",
-        "Penempatan",
-        "Kelola katalog",
-        "Permintaan pembeli",
-        "Acara",
-        "Rujukan bank",
-        "Bank",
-    ],
-    "coordinator": [
-        "Pelatihan",
-        "Pendampingan",
-        "Kurasi",
-        "Penempatan",
-        "Kelola katalog",
-        "Permintaan pembeli",
-        "Acara",
-        "Rujukan bank",
-    ],
-    "group_coordinator": [
-        "Pelatihan",
-        "Pendampingan",
-        "Kurasi",
-        "Penempatan",
-        "Kelola katalog",
-        "Permintaan pembeli",
-        "Acara",
-        "Rujukan bank",
-    ],
+    "admin": [*AREA_PROGRAMS, "Bank"],
+    "dinas": [*AREA_PROGRAMS, "Bank"],
+    "coordinator": AREA_PROGRAMS,
+    "group_coordinator": AREA_PROGRAMS,
     "bank": ["Rujukan bank"],
 }
 
