@@ -60,10 +60,11 @@ def _columns():
     return columns
 
 
-def _statement(entries, listings):
+def _statement(entries, listings, *, changed_only=False):
     """One statement: upsert the entries of `listings` (a Listing queryset), delete the entries of
     `entries` (a CatalogueEntry queryset, the scope) that it no longer gives, and return the kabupaten of
-    the scope's entries before and after. One statement is atomic by itself, and costs one round trip."""
+    the scope's entries before and after; with `changed_only`, only the kabupaten of entries that were
+    added, changed or removed. One statement is atomic by itself, and costs one round trip."""
     columns = _columns()
     names = {f"entry_{column}": F(value) if isinstance(value, str) else value for column, value in columns}
     fresh, fresh_params = listings.order_by().annotate(**names).values_list(*names).query.sql_with_params()
@@ -71,26 +72,35 @@ def _statement(entries, listings):
     table = CatalogueEntry._meta.db_table
     targets = ", ".join(column for column, _value in columns)
     updates = ", ".join(f"{column} = EXCLUDED.{column}" for column, _value in columns[1:])
+    unchanged, touched = "", "SELECT kabupaten_id FROM old UNION SELECT kabupaten_id FROM put"
+    if changed_only:  # an entry equal to what it would become is neither written nor counted as touched
+        mine = ", ".join(f"entry.{column}" for column, _value in columns[1:])
+        theirs = ", ".join(f"EXCLUDED.{column}" for column, _value in columns[1:])
+        unchanged = f"WHERE ({mine}) IS DISTINCT FROM ({theirs})"
+        touched = (
+            "SELECT kabupaten_id FROM gone UNION SELECT kabupaten_id FROM put"
+            " UNION SELECT old.kabupaten_id FROM old JOIN put USING (listing_id)"
+        )
     sql = f"""
         WITH fresh AS ({fresh}),
-        old AS (SELECT kabupaten_id FROM {table} WHERE listing_id IN ({scope})),
+        old AS (SELECT listing_id, kabupaten_id FROM {table} WHERE listing_id IN ({scope})),
         gone AS (
             DELETE FROM {table} WHERE listing_id IN ({scope})
-            AND listing_id NOT IN (SELECT entry_listing_id FROM fresh)
+            AND listing_id NOT IN (SELECT entry_listing_id FROM fresh) RETURNING kabupaten_id
         ),
         put AS (
-            INSERT INTO {table} ({targets}) SELECT * FROM fresh
-            ON CONFLICT (listing_id) DO UPDATE SET {updates} RETURNING kabupaten_id
+            INSERT INTO {table} AS entry ({targets}) SELECT * FROM fresh
+            ON CONFLICT (listing_id) DO UPDATE SET {updates} {unchanged} RETURNING listing_id, kabupaten_id
         )
-        SELECT kabupaten_id FROM old UNION SELECT kabupaten_id FROM put
+        {touched}
     """  # noqa: S608 - table and column names are the model's, values are parameters  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, (*fresh_params, *scope_params, *scope_params))
         return {row[0] for row in cursor.fetchall()}
 
 
-def _refresh(entries, listings):
-    touched = _statement(entries, Listing.objects.public().filter(listings))
+def _refresh(entries, listings, *, changed_only=False):
+    touched = _statement(entries, Listing.objects.public().filter(listings), changed_only=changed_only)
     for code in touched:
         catalogue_cache.forget(code)
     return touched
@@ -108,7 +118,9 @@ def refresh(*, businesses=(), products=(), listings=()):
 
 
 def rebuild(kabupaten=None):
-    """Recompute every entry (or a kabupaten's); returns how many there are now."""
+    """Recompute every entry (or a kabupaten's); returns how many there are now. Only the kabupaten whose
+    entries it had to correct lose their kept pages: the daily run of a catalogue kept right by its writers
+    moves no generation, so it drops no copy and no printable catalogue being built."""
     if kabupaten is None:
         entries, source = CatalogueEntry.objects.all(), Q()
     else:
@@ -116,7 +128,7 @@ def rebuild(kabupaten=None):
             CatalogueEntry.objects.filter(kabupaten=kabupaten),
             Q(product__business__kecamatan__kabupaten=kabupaten),
         )
-    _refresh(entries, source)
+    _refresh(entries, source, changed_only=True)
     return CatalogueEntry.objects.filter(**({} if kabupaten is None else {"kabupaten": kabupaten})).count()
 
 

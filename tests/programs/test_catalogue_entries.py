@@ -147,6 +147,23 @@ def test_a_rebuild_gives_the_same_entries(shop):
     assert _entries() == before
 
 
+def test_a_rebuild_forgets_only_the_kabupaten_it_corrected(shop, django_capture_on_commit_callbacks):
+    # The daily rebuild of a catalogue its writers kept right moves no generation: no kept page is dropped,
+    # and no printable catalogue being built for the current generation is thrown away.
+    before = catalogue_cache.generation(SIDOARJO)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rebuild_catalogue")
+    assert catalogue_cache.generation(SIDOARJO) == before
+
+    listing = shop[-1]
+    Listing.objects.filter(pk=listing.pk).update(unlisted_at=timezone.now())  # no signal: its entry is stale
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rebuild_catalogue")
+    assert catalogue_cache.generation(SIDOARJO) != before
+    assert not CatalogueEntry.objects.filter(listing=listing).exists()
+    assert_entries_right()
+
+
 def test_a_business_renamed_or_moved(shop, kec_b, kec_other_kabupaten):
     business = shop[0].product.business
     business.name = "UD Lumpia Bu Sri Rahayu"
