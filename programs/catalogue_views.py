@@ -23,6 +23,7 @@ from programs.catalogue_services import (
     withdraw_consent,
 )
 from programs.models import CurationSubmission, Listing, ListingConsent
+from programs.views import VersionedEditMixin, _add_service_error
 from registry import once
 from registry.filtersets import YES_NO
 from registry.models import Business, Kecamatan, Product
@@ -30,13 +31,6 @@ from registry.paginators import LenientPaginationMixin
 from registry.permissions import AreaRestrictedMixin
 from registry.search import name_matches
 from umkm_portal.forms import VersionForm, read_int
-
-
-def _add_service_error(form, error):
-    errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
-    for field, messages_ in errors.items():
-        form.add_error(field if field in form.fields else None, messages_)
-
 
 #
 # Consent, recorded and withdrawn from the business page
@@ -101,7 +95,7 @@ def _consent_fields(consent):
     return {name: getattr(consent, name) for name in names}
 
 
-class ChangeWithReasonView(AreaRestrictedMixin, View):
+class ChangeWithReasonView(VersionedEditMixin, AreaRestrictedMixin, View):
     """A change that needs a reason (withdraw a consent, unlist a product): GET shows the reason form, POST
     runs the service with the reason and the version the editor saw. A subclass names its record, its
     change, its page's context and where to go after."""
@@ -128,9 +122,7 @@ class ChangeWithReasonView(AreaRestrictedMixin, View):
     def post(self, request, pk):
         record = self.get_record(pk)
         form = ReasonForm(request.POST)
-        version = VersionForm.read(request.POST)
-        if version is None:
-            form.add_error(None, _("Formulir tidak lengkap; muat ulang halaman."))
+        version = self.posted_version(form)
         if not form.is_valid():
             return self.render(record, form, status=400)
         try:
