@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 import zlib
 from pathlib import Path
 
@@ -144,13 +145,13 @@ def catalogue():
     ]
     floor = page_ms(visitor, floor_url)
     report("anonymous floor page (base layout, no data query)", floor, "ms")
-    fresh = itertools.count(int(time.time()))
+    fresh = (f"{uuid.uuid4().hex[:12]}{n}" for n in itertools.count())  # never an address of an earlier run
     for name, url in pages:
         new_address = lambda url=url: f"{url}{'&' if '?' in url else '?'}nouveau={next(fresh)}"  # noqa: E731
         page, ratio = interleaved(visitor, new_address, floor_url)
         rows.append((f"{name}, not kept", f"{page:.1f} ms", f"{ratio:.1f}x anon floor", "<=3x floor"))
         print(f"  {name}, not kept: {page:.1f} ms {ratio:.1f}x", flush=True)
-    for name, url in pages[:1] + pages[-2:]:
+    for name, url in pages[:2] + pages[-2:]:
         page, ratio = interleaved(visitor, url, floor_url)
         rows.append((f"{name}, cached copy", f"{page:.1f} ms", f"{ratio:.2f}x anon floor", "<=3x floor"))
         print(f"  {name}, cached copy: {page:.1f} ms {ratio:.2f}x", flush=True)
