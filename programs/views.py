@@ -118,7 +118,7 @@ from programs.tables import (
     TrainingTable,
 )
 from registry import once
-from registry.countries import COUNTRY_NAMES
+from registry.countries import country_name
 from registry.exports import CsvExportMixin
 from registry.history import change_history
 from registry.models import Business, Category, Product, YearlyFigure
@@ -1482,7 +1482,7 @@ class ExportReportView(AreaRestrictedMixin, ListView):
         categories = dict(Category.choices)
         return super().get_context_data(
             year=self.get_year(),
-            by_country=[{**row, "name": COUNTRY_NAMES.get(row["country"], row["country"])} for row in by_country],
+            by_country=[{**row, "name": country_name(row["country"])} for row in by_country],
             by_category=[{**row, "name": categories.get(row["business__category"], "-")} for row in by_category],
             grand_total=rows.aggregate(total=Sum("value"))["total"] or 0,
             records=rows.select_related("business", "product")[:200],

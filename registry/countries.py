@@ -5,7 +5,6 @@ The list is not a model field's `choices`, so a newer CLDR never forces a migrat
 """
 
 import functools
-from collections.abc import Mapping
 
 from babel import Locale, UnknownLocaleError
 from django.core.exceptions import ValidationError
@@ -33,20 +32,10 @@ def _active():
     return _names(get_language() or "id")
 
 
-class _CountryNames(Mapping):
-    """Code -> the country's name in the active language."""
-
-    def __getitem__(self, code):
-        return _active()[code]
-
-    def __iter__(self):
-        return iter(_CODES)
-
-    def __len__(self):
-        return len(_CODES)
-
-
-COUNTRY_NAMES = _CountryNames()
+def country_name(code):
+    """The country's name in the active language ("Korea Selatan", "South Korea"); the code itself for one
+    that is not a country of the list."""
+    return _active().get(code, code)
 
 
 def country_choices():
@@ -59,5 +48,5 @@ COUNTRY_CHOICES = lazy(country_choices, list)()
 
 
 def validate_country(code):
-    if code not in COUNTRY_NAMES:
+    if code not in _CODES:
         raise ValidationError(_("Kode negara tidak dikenal (gunakan kode ISO dua huruf, misalnya MY atau KR)."))

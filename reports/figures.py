@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.certificates import tanggal
 from programs.models import EventBooth, MarketEvent, Placement
 from registry import measures
-from registry.countries import COUNTRY_NAMES
+from registry.countries import country_name
 from registry.filtersets import BusinessFilterSet
 from registry.kbli import SECTION_LABELS, section_of
 from registry.models import AreaAssignment, Business, Category, Kecamatan, Owner, YearlyFigure, group_scoped
@@ -443,7 +443,7 @@ class AreaDashboard:
         year_params = {"export_from": years[0], "export_to": years[-1]} if years else {}
         rows = [
             Figure(
-                COUNTRY_NAMES.get(total.key, total.key),
+                country_name(total.key),
                 len(total.businesses),
                 self.business_url(export_country=total.key, **year_params),
             )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registry.countries import COUNTRY_NAMES, validate_country
+from registry.countries import country_name, validate_country
 from registry.models import (
     Business,
     BusinessGroup,
@@ -989,7 +989,7 @@ class ExportFacilitation(Provenance):
 
     @property
     def country_name(self):
-        return COUNTRY_NAMES.get(self.country, self.country)
+        return country_name(self.country)
 
 
 from programs.models.market import (  # noqa: E402, F401  (they build on the models above)

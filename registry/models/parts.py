@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registry.countries import COUNTRY_NAMES, validate_country
+from registry.countries import country_name, validate_country
 from registry.models.members import Business, Category, Provenance
 from registry.search import SearchKey
 from registry.sizing import RULE_VERSION, SizeClass, compute_size_class, rank
@@ -379,4 +379,4 @@ class ExportValue(Provenance):
 
     @property
     def country_name(self):
-        return COUNTRY_NAMES.get(self.country, self.country)
+        return country_name(self.country)

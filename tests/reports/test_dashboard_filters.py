@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import CurationSubmission, ExportFacilitation, Placement
-from registry.countries import COUNTRY_NAMES
+from registry.countries import country_name
 from tests.factories import make_product
 from tests.reports.helpers import linked_figures, list_count
 from tests.reports.test_dashboard import DASHBOARD, by_label, dashboard_for, everything
@@ -172,9 +172,9 @@ def test_exports_count_the_yearly_figures_and_the_facilitated_exports_once_each(
     by_category = chart_rows(dashboard.exports_by_category())
 
     assert by_country == [
-        (COUNTRY_NAMES["MY"], 1, 250_000_000),  # the yearly figure covers the two deals (220 juta)
-        (COUNTRY_NAMES["SG"], 1, 150_000_000),  # the deal is more than the yearly figure (90 juta)
-        (COUNTRY_NAMES["KR"], 1, 100_000_000),  # a deal only
+        (country_name("MY"), 1, 250_000_000),  # the yearly figure covers the two deals (220 juta)
+        (country_name("SG"), 1, 150_000_000),  # the deal is more than the yearly figure (90 juta)
+        (country_name("KR"), 1, 100_000_000),  # a deal only
     ]
     assert by_category == [("Makanan", 1, 250_000_000), ("Kerajinan", 1, 150_000_000), ("Minuman", 1, 100_000_000)]
 
@@ -183,9 +183,9 @@ def test_exports_follow_the_year_and_the_scope(trade, dinas_sidoarjo):
     this_year = dashboard_for(dinas_sidoarjo, year=YEAR)
     flagship = dashboard_for(dinas_sidoarjo, is_flagship="true")
 
-    assert chart_rows(this_year.exports_by_country()) == [(COUNTRY_NAMES["KR"], 1, 100_000_000)]
+    assert chart_rows(this_year.exports_by_country()) == [(country_name("KR"), 1, 100_000_000)]
     assert chart_rows(this_year.exports_by_category()) == [("Minuman", 1, 100_000_000)]
-    assert chart_rows(flagship.exports_by_country()) == [(COUNTRY_NAMES["MY"], 1, 250_000_000)]
+    assert chart_rows(flagship.exports_by_country()) == [(country_name("MY"), 1, 250_000_000)]
 
 
 def test_a_business_exporting_only_through_a_deal_is_in_the_business_list_of_its_country(client, trade, dinas_sidoarjo):
@@ -300,14 +300,14 @@ def test_both_reports_hold_the_exports_by_country_and_category_and_the_placement
     rows = sheet_rows(client.get(reverse("reports:summary_xlsx")).content)
     text = pdf_text(client.get(reverse("reports:summary_pdf")).content)
 
-    assert [COUNTRY_NAMES["KR"], 1, 100_000_000] in [row[:3] for row in rows]
+    assert [country_name("KR"), 1, 100_000_000] in [row[:3] for row in rows]
     assert ["Minuman", 1, 100_000_000] in [row[:3] for row in rows]
     assert ["Toko oleh-oleh/suvenir", 1] in [row[:2] for row in rows]
     assert ["Indomaret (Ritel modern)", 1] in [row[:2] for row in rows]
     for title in ("Ekspor per negara tujuan", "Ekspor per kategori", "Produk ditempatkan per saluran"):
         assert [title] in [row[:1] for row in rows]
         assert title in text
-    assert f"{COUNTRY_NAMES['KR']}\n1\nRp 100 juta" in text
+    assert f"{country_name('KR')}\n1\nRp 100 juta" in text
 
 
 #
