@@ -8,8 +8,13 @@ counted live (a period or a group filter) follow the same generation: they are a
 and until the worker has caught up the dashboard says so. What no mark covers (a kecamatan renamed in the
 official list) shows within the TTL; loading official counts moves the generation itself.
 
-After a recount the worker also computes the unfiltered dashboard of each person signed in over the
-recounted kecamatan, in each language (`warm`): their next view after a write is read from the cache.
+The key holds the generation's number and the token of the transaction that moved it (`generation_key`).
+In the recount's own transaction, once the generation has moved and before it commits, the worker computes
+the unfiltered dashboard of each person signed in over the recounted kecamatan, in each language (`warm`,
+called by reports.tasks.refresh_tallies): it reads the new summary, and its copies are in the cache when
+the new generation becomes visible, so the next view after a write is read from the cache. On the database
+cache they commit with the recount; on Redis they are written before the commit, under a token no other
+transaction draws, so a recount that fails to commit leaves copies nobody reads.
 """
 
 import datetime
@@ -26,7 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from registry.models import Kecamatan
-from reports.tally import generation
+from reports.tally import generation_key
 
 TTL_SECONDS = 600
 
@@ -37,14 +42,15 @@ def _key(user, params, current):
     return "dashboard:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def cached(user, params, compute):
-    """`compute()` for this user and these filters, from the cache while the summary's generation holds."""
-    current = generation()
+def cached(user, params, compute, current=None):
+    """`compute()` for this user and these filters, from the cache while the summary's generation holds
+    (`current`: the generation_key() the caller has just read, else it is read here)."""
+    current = generation_key() if current is None else current
     key = _key(user, params, current)
     value = cache.get(key)
     if value is None:
         value = compute()
-        if generation() == current:
+        if generation_key() == current:
             cache.set(key, value, TTL_SECONDS)
     return value
 

@@ -78,13 +78,28 @@ def new_generation():
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO reports_tallygeneration (id, number, counted_at) VALUES (1, 1, now()) ON CONFLICT (id) "
-            "DO UPDATE SET number = reports_tallygeneration.number + 1, counted_at = now()"
+            "DO UPDATE SET number = reports_tallygeneration.number + 1, counted_at = now(), token = gen_random_uuid()"
         )
 
 
 def generation():
-    """The summary's generation (reports.cache keys the dashboard's figures by it)."""
+    """The summary's generation number (it only grows)."""
     return TallyGeneration.objects.values_list("number", flat=True).filter(pk=1).first() or 0
+
+
+def generation_key(pending_in=None):
+    """The summary's generation as reports.cache keys the dashboard's figures by it: its number and the token
+    of the transaction that moved it. With `pending_in` (kecamatan codes, or a queryset of them), also whether
+    writes there wait for a recount (`pending`), read in the same query: (key, pending)."""
+    state = TallyGeneration.objects.filter(pk=1)
+    if pending_in is not None:
+        state = state.annotate(pending=Exists(TallyDirty.objects.filter(kecamatan__in=pending_in)))
+    row = state.values_list("number", "token", *(["pending"] if pending_in is not None else [])).first()
+    key = f"{row[0]}:{row[1]}" if row else "0"
+    if pending_in is None:
+        return key
+    # Without the generation's row (a test's flush) the marks are asked for on their own.
+    return key, row[2] if row else pending(pending_in)
 
 
 def refresh():
@@ -92,11 +107,13 @@ def refresh():
     return len(refresh_cells())
 
 
-def refresh_cells():
+def refresh_cells(before_commit=None):
     """Recompute the cells that writes have marked; return them, as (kecamatan, category, guided). Runs in its
     own transaction, one at a time: a second caller waits, then finds nothing left to do. The generation moves
     in the same transaction, so dashboards cached before (reports.cache) show the new figures as soon as the
-    new summary is seen."""
+    new summary is seen. When cells were recounted, `before_commit(cells)` runs in that transaction after the
+    generation moved: what it reads is the new summary, and what it caches under the new generation is there
+    the moment that generation is seen (reports.tasks.refresh_tallies warms the dashboards this way)."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
@@ -109,6 +126,8 @@ def refresh_cells():
                 _recount_kecamatan(kecamatan)
         if cells:
             new_generation()
+            if before_commit is not None:
+                before_commit(cells)
     return cells
 
 
