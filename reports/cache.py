@@ -57,8 +57,9 @@ def cached(user, params, compute, current=None):
 
 def figures_html(dashboard):
     """The dashboard's figures, rendered (reports/partials/_dashboard_figures.html)."""
-    from reports.figures import event_figures
+    from reports.figures import InquiryFigures, event_figures
 
+    may_see_inquiries = dashboard.user.has_perm("programs.view_inquiry")
     context = {
         "dashboard": dashboard,
         "totals": dashboard.totals(),
@@ -69,6 +70,7 @@ def figures_html(dashboard):
         "events": event_figures(dashboard),
         "query": dashboard.filter.data.urlencode() if dashboard.filter.data else "",
         "perms": PermWrapper(dashboard.user),
+        "inquiries": InquiryFigures(dashboard) if may_see_inquiries else None,
     }
     return render_to_string("reports/partials/_dashboard_figures.html", context)
 

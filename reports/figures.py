@@ -582,8 +582,8 @@ def _capital(text):
 
 
 #
-# Buyer inquiries (issue 20, item 3): counted live beside the cached figures, since an inquiry does not move
-# the summary's generation (reports/partials/_inquiry_figures.html, under the cached figures).
+# Buyer inquiries (issue 20, item 3): counted from their rows, inside the cached figures (reports.cache.figures_html);
+# a write to an inquiry marks its business's cell (reports/migrations/0013), so the recount moves the generation.
 #
 
 

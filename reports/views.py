@@ -38,13 +38,10 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.dashboard = AreaDashboard(request, request.GET)
-        # Buyer inquiries are counted live, beside the cached figures (reports.figures.InquiryFigures).
-        may_see = request.user.has_perm("programs.view_inquiry")
-        self.inquiry_figures = InquiryFigures(self.dashboard) if may_see else None
         if request.GET.get("unduh") == "csv":
             chart = self.dashboard.chart(request.GET.get("grafik"))
-            if chart is None and self.inquiry_figures is not None:
-                chart = self.inquiry_figures.chart(request.GET.get("grafik"))
+            if chart is None and request.user.has_perm("programs.view_inquiry"):
+                chart = InquiryFigures(self.dashboard).chart(request.GET.get("grafik"))
             if chart is None:
                 raise Http404("Grafik tidak dikenal.")
             return _chart_csv(chart)
@@ -60,7 +57,6 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             query=self.request.GET.urlencode(),
             catching_up=dashboard.tallied and catching_up,
             figures_html=cached(self.request.user, self.request.GET, lambda: figures_html(dashboard), current),
-            inquiry_figures=self.inquiry_figures,
             **kwargs,
         )
 

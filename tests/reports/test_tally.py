@@ -250,7 +250,7 @@ def test_the_first_view_after_a_write_and_its_recount_is_read_from_the_cache(cli
                 response = client.get(DASHBOARD)
 
             assert summary_reads(first_view.captured_queries) == []
-            assert len(first_view.captured_queries) == len(cached_view.captured_queries) == 12
+            assert len(first_view.captured_queries) == len(cached_view.captured_queries) == 11
             assert 'data-testid="catching-up"' not in response.content.decode()
     finally:
         stop(worker)
