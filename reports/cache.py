@@ -9,12 +9,13 @@ and until the worker has caught up the dashboard says so. What no mark covers (a
 official list) shows within the TTL; loading official counts moves the generation itself.
 
 The key holds the generation's number and the token of the transaction that moved it (`generation_key`).
-In the recount's own transaction, once the generation has moved and before it commits, the worker computes
-the unfiltered dashboard of each person signed in over the recounted kecamatan, in each language (`warm`,
-called by reports.tasks.refresh_tallies): it reads the new summary, and its copies are in the cache when
-the new generation becomes visible, so the next view after a write is read from the cache. On the database
-cache they commit with the recount; on Redis they are written before the commit, under a token no other
-transaction draws, so a recount that fails to commit leaves copies nobody reads.
+In the recount's own transaction, after the recount and just before it moves the generation, the worker
+computes the unfiltered dashboard of each person signed in over the recounted kecamatan, in each language,
+and caches it under the generation it is about to make (`warm`, called by reports.tasks.refresh_tallies):
+it reads the new summary, and its copies are in the cache when the new generation becomes visible, so the
+next view after a write is read from the cache. On the database cache they commit with the recount; on
+Redis they are written before the commit, under a token no other transaction draws, so a recount that fails
+to commit, or a generation moved meanwhile by someone else, leaves copies nobody reads.
 """
 
 import datetime
@@ -75,9 +76,10 @@ def figures_html(dashboard):
     return render_to_string("reports/partials/_dashboard_figures.html", context)
 
 
-def warm(kecamatan):
-    """Compute and cache the unfiltered dashboard of every active person who signed in within a session's
-    lifetime, opens the area dashboard and covers one of `kecamatan`, in each language of the portal."""
+def warm(kecamatan, key):
+    """Compute the unfiltered dashboard of every active person who signed in within a session's lifetime,
+    opens the area dashboard and covers one of `kecamatan`, in each language of the portal, and cache it
+    under the generation `key` (the one the recount calling this is about to make)."""
     from reports.figures import AreaDashboard
 
     signed_in_since = timezone.now() - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
@@ -96,4 +98,4 @@ def warm(kecamatan):
             with translation.override(language):
                 blank = QueryDict()
                 dashboard = AreaDashboard(SimpleNamespace(user=user, GET=blank), blank)
-                cached(user, blank, lambda dashboard=dashboard: figures_html(dashboard))
+                cache.set(_key(user, blank, key), figures_html(dashboard), TTL_SECONDS)

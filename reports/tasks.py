@@ -25,13 +25,13 @@ def refresh_tallies():
     return len(tally.refresh_cells(before_commit=_warm))
 
 
-def _warm(cells):
-    """Inside the recount's transaction, once the generation has moved: the dashboards of the people signed in,
-    cached under the new generation before any other process can see it, so their first view after the
-    write is a cached one (reports.cache.warm)."""
+def _warm(cells, key):
+    """Inside the recount's transaction, before it moves the generation to `key`: the dashboards of the people
+    signed in, cached under that generation before any other process can see it, so their first view after
+    the write is a cached one (reports.cache.warm)."""
     try:
         with transaction.atomic():  # a savepoint: a failed warm-up leaves the recount to commit
-            cache.warm({kecamatan for kecamatan, _category, _guided in cells})
+            cache.warm({kecamatan for kecamatan, _category, _guided in cells}, key)
     except Exception:
         # A dashboard that failed to warm is computed when it is opened.
         logger.exception("Warming the dashboards after a recount failed")

@@ -259,6 +259,36 @@ def test_the_first_view_after_a_write_and_its_recount_is_read_from_the_cache(cli
     assert response.context["figures_html"] == fresh  # what the worker cached is what a fresh count gives
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_warm_up_does_not_hold_the_generation_and_a_move_meanwhile_orphans_its_copies(world, kec_a):
+    """The warm-up runs before the recount moves the generation: another move meanwhile (official counts
+    loaded on another connection) does not wait for it, and the generation the warm-up cached under then never
+    comes, so its copies are never read."""
+    import psycopg2
+
+    tally.refresh()
+    make_business(kec_a, category="jasa")
+    seen = {}
+
+    def move_meanwhile(cells, key):
+        seen["key"] = key
+        other = psycopg2.connect(**connection.get_connection_params())
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")  # waiting for the recount's row lock would fail here
+                cursor.execute("UPDATE reports_tallygeneration SET number = number + 1, token = gen_random_uuid()")
+            other.commit()
+        finally:
+            other.close()
+
+    before = tally.generation()
+    tally.refresh_cells(before_commit=move_meanwhile)
+
+    assert seen["key"].startswith(f"{before + 1}:")
+    assert tally.generation() == before + 2  # the other move, then the recount's
+    assert tally.generation_key() != seen["key"]
+
+
 def test_after_a_recount_the_signed_in_dinas_dashboard_is_ready_and_the_worklist_users_are_not_warmed(
     world, dinas_sidoarjo, coordinator_a, kec_a
 ):
