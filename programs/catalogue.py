@@ -59,6 +59,7 @@ class PublicPage:
     current generation (see the module docstring); answers no-cache with an ETag."""
 
     page_name = ""
+    generation = None  # the kabupaten's generation, read first, for an anonymous visitor's GET
 
     def kabupaten_code(self):
         """The kabupaten whose generation keys the page, found without reading what the public sees; None
@@ -72,7 +73,9 @@ class PublicPage:
                 code = self.kabupaten_code()
                 if code is not None:
                     address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-                    key = catalogue_cache.page_key(code, self.page_name, translation.get_language(), address)
+                    self.generation = catalogue_cache.generation(code)
+                    language = translation.get_language()
+                    key = catalogue_cache.page_key(code, self.page_name, language, address, current=self.generation)
             page = cache.get(key) if key else None
             if page is None:
                 response = super().dispatch(request, *args, **kwargs)
@@ -191,6 +194,11 @@ class CatalogueView(PublicPage, FilterView):
         context["kabupaten"] = self.kabupaten
         context["searched"] = bool(self.request.GET.get("q"))
         context["filtering"] = any(self.request.GET.get(name) for name in self.filterset.filters if name != "q")
+        # The filters other than the search, blank, are the same for every visitor of the kabupaten in a
+        # language: kept in the shared cache under its generation (their options are its kecamatan and its
+        # groups with listed products), so a new search does not build and render them again.
+        context["filters_generation"] = self.generation if not context["filtering"] else None
+        context["filters_seconds"] = catalogue_cache.TIMEOUT
         return context
 
 

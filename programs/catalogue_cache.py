@@ -34,9 +34,10 @@ def generation(kabupaten_code):
     return token
 
 
-def page_key(kabupaten_code, *parts):
-    """A cache key for one public page or file of the kabupaten, in its current generation."""
-    return ":".join(["catalogue", kabupaten_code, generation(kabupaten_code), *map(str, parts)])
+def page_key(kabupaten_code, *parts, current=None):
+    """A cache key for one public page or file of the kabupaten, in its current generation (`current`, when
+    the caller has just read it)."""
+    return ":".join(["catalogue", kabupaten_code, current or generation(kabupaten_code), *map(str, parts)])
 
 
 def forget(kabupaten_code):

@@ -70,6 +70,13 @@ def test_the_test_database_has_the_cache_table(db):
         assert cursor.fetchone()[0] is True
 
 
+def test_the_cache_table_writes_no_write_ahead_log(db):
+    """Unlogged (reports 0012): a kept page costs no WAL flush and is not sent to a replica."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE oid = 'umkm_cache'::regclass")
+        assert cursor.fetchone()[0] == "u"
+
+
 def test_the_cache_keeps_expires_and_forgets(any_cache):
     any_cache.set("umkm:test", {"kecamatan": "35.15.12", "count": 3}, timeout=60)
     any_cache.set("umkm:gone", "x", timeout=-1)

@@ -99,7 +99,7 @@ TEMPLATES = [
         },
     },
     {
-        # Only the business list's rows (umkm_portal/jinja2.py says why).
+        # Only the business list's rows and the catalogue's cards (umkm_portal/jinja2.py says why).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
