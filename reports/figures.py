@@ -583,7 +583,7 @@ def _capital(text):
 
 #
 # Buyer inquiries (issue 20, item 3): counted from their rows, inside the cached figures (reports.cache.figures_html);
-# a write to an inquiry marks its business's cell (reports/migrations/0013), so the recount moves the generation.
+# a write to an inquiry marks its business's cell (reports/migrations/0014), so the recount moves the generation.
 #
 
 

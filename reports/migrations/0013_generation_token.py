@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0011_event_tally_triggers'),
+        ('reports', '0012_cache_table_unlogged'),
     ]
 
     operations = [

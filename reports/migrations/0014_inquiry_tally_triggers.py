@@ -13,7 +13,7 @@ PATHS = {"programs_inquiry": "{rows} r JOIN registry_business b ON b.id = r.busi
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0012_generation_token"),
+        ("reports", "0013_generation_token"),
         ("programs", "0022_jit_off"),
     ]
 
