@@ -49,9 +49,10 @@ from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, Simple
 from programs import catalogue_cache, public
 from programs.certificates import tanggal
 from programs.models import CatalogueFile, Listing, ListingConsent
+from programs.public import CERTIFICATIONS
 from registry.background import Superseded, retry_or_fail
 from registry.exports import neutralise
-from registry.models import Category, Kecamatan, LegalDocument, ProductPhoto
+from registry.models import BusinessGroup, Category, Kecamatan, LegalDocument, ProductPhoto
 from umkm_portal.pdf_pages import numbered_canvas
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,10 @@ class CatalogueFileForm(forms.Form):
     kecamatan = forms.ModelChoiceField(
         label=gettext_lazy("Kecamatan"), required=False, queryset=Kecamatan.objects.none()
     )
+    certification = forms.ChoiceField(label=gettext_lazy("Sertifikat"), required=False, choices=[("", "")])
+    group = forms.ModelChoiceField(
+        label=gettext_lazy("Kelompok atau klaster"), required=False, queryset=BusinessGroup.objects.none()
+    )
     export_ready = forms.BooleanField(label=gettext_lazy("Hanya yang siap ekspor"), required=False)
     lang = forms.ChoiceField(label=gettext_lazy("Bahasa"), required=False, choices=[("", ""), *settings.LANGUAGES])
 
@@ -89,11 +94,19 @@ class CatalogueFileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", ""), *Category.choices]
         self.fields["kecamatan"].queryset = Kecamatan.objects.filter(kabupaten=kabupaten).order_by("name")
+        # The catalogue page's own certificate and group filters (programs.filtersets.CatalogueFilter).
+        self.fields["certification"].choices = [
+            ("", ""),
+            *[(code, label) for code, (label, _k) in CERTIFICATIONS.items()],
+        ]
+        self.fields["group"].queryset = public.groups_with_listings(kabupaten)
 
     def filters(self):
         """The filters set, as stored on the file and in its key: {"category": "makanan", ...}."""
         data = self.cleaned_data
         chosen = {"category": data["category"], "kecamatan": data["kecamatan"] and data["kecamatan"].pk}
+        chosen["certification"] = data["certification"]
+        chosen["group"] = data["group"] and data["group"].pk
         chosen["export_ready"] = data["export_ready"]
         return {name: value for name, value in chosen.items() if value}
 
@@ -193,6 +206,10 @@ def listings(row):
         queryset = queryset.filter(product__category=category)
     if kecamatan := row.filters.get("kecamatan"):
         queryset = queryset.filter(product__business__kecamatan=kecamatan)
+    if certification := row.filters.get("certification"):
+        queryset = queryset.filter(public.certified(CERTIFICATIONS[certification][1]))
+    if group := row.filters.get("group"):
+        queryset = queryset.filter(product__business__groups=group)
     if row.filters.get("export_ready"):
         queryset = queryset.filter(export_ready=True)
     consent = ListingConsent.objects.active().filter(business=OuterRef("product__business"))
@@ -307,6 +324,11 @@ def filter_lines(row):
     if kecamatan := row.filters.get("kecamatan"):
         found = Kecamatan.objects.filter(pk=kecamatan).values_list("name", flat=True).first()
         lines.append((_("Kecamatan"), found or kecamatan))
+    if certification := row.filters.get("certification"):
+        lines.append((_("Sertifikat"), str(CERTIFICATIONS[certification][0])))
+    if group := row.filters.get("group"):
+        found = BusinessGroup.objects.filter(pk=group).values_list("name", flat=True).first()
+        lines.append((_("Kelompok atau klaster"), found or str(group)))
     if row.filters.get("export_ready"):
         lines.append((_("Produk"), _("hanya yang siap ekspor")))
     return lines

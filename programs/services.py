@@ -642,10 +642,21 @@ def mark_attendance(session, *, present_ids, by):
 
 
 @transaction.atomic
-def complete_enrollment(enrollment, *, completed, pre_score=None, post_score=None, by):
-    """Record scores and completion; completion needs a confirmed participant who attended a session."""
+def complete_enrollment(enrollment, *, completed, pre_score=None, post_score=None, by, shown=None):
+    """Record scores and completion; completion needs a confirmed participant who attended a session.
+    `shown` is the row as the editor's page showed it, (pre_score, post_score, completed): refused if the
+    row has changed since (another editor saved it), so no one overwrites a change they never saw."""
     enrollment = Enrollment.objects.select_for_update().select_related("training").get(pk=enrollment.pk)
     _check_training_area(enrollment.training, by)
+    if shown is not None and _scores_of(enrollment) != shown:
+        pre, post, done = _scores_of(enrollment)
+        raise ValidationError(
+            _(
+                "Baris ini diubah orang lain sejak halaman dibuka (kini pre %(pre)s, post %(post)s, lulus %(done)s): "
+                "periksa, lalu simpan lagi."
+            )
+            % {"pre": _or_dash(pre), "post": _or_dash(post), "done": _("ya") if done else _("tidak")}
+        )
     if enrollment.training.is_cancelled:
         raise ValidationError(_("Pelatihan ini dibatalkan; nilai dan kelulusan tidak dicatat."))
     for score in (pre_score, post_score):
@@ -667,6 +678,14 @@ def complete_enrollment(enrollment, *, completed, pre_score=None, post_score=Non
         fields.append("certificate_code")
     enrollment.save(update_fields=fields)
     return enrollment
+
+
+def _scores_of(enrollment):
+    return (enrollment.pre_score, enrollment.post_score, enrollment.completed_at is not None)
+
+
+def _or_dash(score):
+    return "-" if score is None else score
 
 
 #

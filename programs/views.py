@@ -1002,24 +1002,33 @@ class CompletionView(TrainingDetailView):
         training = get_object_or_404(self.get_queryset(), pk=pk)
         refused, done = {}, 0
         for enrollment in training.enrollments.confirmed().select_related("business"):
+            if f"pre-{enrollment.pk}" not in request.POST:
+                continue  # not on the editor's page (confirmed after it was opened): left as it is
             typed = {
                 "pre": request.POST.get(f"pre-{enrollment.pk}", "").strip()[:10],
                 "post": request.POST.get(f"post-{enrollment.pk}", "").strip()[:10],
                 "completed": request.POST.get(f"completed-{enrollment.pk}") == "on",
             }
             try:
+                scores = (_score(typed["pre"]), _score(typed["post"]), typed["completed"])
+                shown = _shown(request.POST.get(f"shown-{enrollment.pk}"))
+                if shown == scores:
+                    continue  # a row the editor did not change is not written (another may have meanwhile)
                 complete_enrollment(
                     enrollment,
-                    completed=typed["completed"],
-                    pre_score=_score(typed["pre"]),
-                    post_score=_score(typed["post"]),
+                    completed=scores[2],
+                    pre_score=scores[0],
+                    post_score=scores[1],
                     by=request.user,
+                    shown=shown,
                 )
                 done += 1
             except ValidationError as error:
                 refused[enrollment.pk] = {**typed, "error": " ".join(error.messages)}
         if done:
             messages.success(request, _("Nilai dan kelulusan %(count)d peserta tersimpan.") % {"count": done})
+        elif not refused:
+            messages.info(request, _("Tidak ada nilai atau kelulusan yang berubah."))
         if not refused:
             return redirect(training)
         unsaved = _("%(count)d baris belum tersimpan: perbaiki isian yang ditandai.") % {"count": len(refused)}
@@ -1033,6 +1042,17 @@ class CompletionView(TrainingDetailView):
 
 def _score(raw):
     return TRAINING_SCORE.clean(raw)
+
+
+def _shown(raw):
+    """A completion row as the page showed it ("pre|post|1"), as (pre, post, completed); None when the
+    form did not carry it (a client of its own: nothing to compare)."""
+    if raw is None:
+        return None
+    parts = raw.split("|")
+    if len(parts) != 3 or parts[2] not in ("0", "1"):
+        raise ValidationError(_("Formulir tidak lengkap; muat ulang halaman."))
+    return (_score(parts[0]), _score(parts[1]), parts[2] == "1")
 
 
 class CertificateView(AreaRestrictedMixin, View):

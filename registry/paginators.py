@@ -63,9 +63,19 @@ class ListPaginator(_CountlessMixin, Paginator):
     A deep page (its first row at `deep_from` or later) reads the ids of its rows first, in the list's
     order (on an index alone when one serves the order), then those rows by id from the same queryset, so
     they keep its select_related, annotations, prefetch_related and database; the offset is walked once,
-    without the joins."""
+    without the joins.
+
+    `fields` (optional): read the page's rows as named tuples of these fields (`values_list(named=True)`,
+    "pk" among them) instead of model instances; the offset walk still reads ids alone."""
 
     deep_from = 1000
+
+    def __init__(self, object_list, per_page, *args, fields=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.fields = fields
+
+    def _shaped(self, queryset):
+        return queryset.values_list(*self.fields, named=True) if self.fields else queryset
 
     def page(self, number):
         number = self.validate_number(number)
@@ -84,10 +94,12 @@ class ListPaginator(_CountlessMixin, Paginator):
 
     def _rows(self, bottom, top):
         rows = self.object_list
-        if bottom < self.deep_from or not hasattr(rows, "values_list"):
+        if not hasattr(rows, "values_list"):
             return list(rows[bottom:top])
+        if bottom < self.deep_from:
+            return list(self._shaped(rows)[bottom:top])
         ids = list(rows.values_list("pk", flat=True)[bottom:top])
-        found = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
+        found = {row.pk: row for row in self._shaped(rows.order_by().filter(pk__in=ids))}
         return [found[pk] for pk in ids if pk in found]
 
 

@@ -135,14 +135,13 @@ class BusinessListView(AreaRestrictedMixin, LenientPaginationMixin, FilterView):
         ("verification", _("Verifikasi"), ("verification", "created_at", "pk"), False),
         ("created_at", _("Didaftarkan"), ("created_at", "pk"), True),
     ]
-    # Only what the rows show (registry/partials/_business_table.html).
+    # Only what the rows show (jinja2/registry/business_rows.html), read as rows, not model instances: a
+    # page of 25 businesses with their owner, desa and kecamatan were 100 instances (1.5 ms of CPU, 0.45 as
+    # named rows).
     row_fields = [
-        *("name", "category", "size_class", "verification", "is_flagship", "guided_by", "created_at"),
+        *("pk", "name", "category", "size_class", "verification", "is_flagship", "guided_by", "created_at"),
         *("owner__name", "desa__name", "kecamatan__name"),
     ]
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("owner", "desa", "kecamatan").only(*self.row_fields)
 
     def get_filterset_class(self):
         if BusinessFilterSet.fold_open(self.request.GET):
@@ -164,6 +163,9 @@ class BusinessListView(AreaRestrictedMixin, LenientPaginationMixin, FilterView):
         if self.sort.startswith("-"):
             order = [f"-{field}" for field in order]
         return super().paginate_queryset(queryset.order_by(*order), page_size)
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, fields=self.row_fields)
 
     def get_context_data(self, **kwargs):
         headers = []

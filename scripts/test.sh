@@ -20,7 +20,14 @@ say "migrations are complete and named"
 $py manage.py makemigrations --check --dry-run >/dev/null || die "models changed without a migration: run makemigrations"
 scripts/check_migration_names.sh
 say "pytest"
-.venv/bin/pytest "$@"
+slow_plans() {  # what auto_explain logged (scripts/pg.sh: statements over a minute), if anything
+  local log
+  log="$(scripts/pg.sh datadir pg-test)/server.log"
+  [[ -f $log ]] && grep -q "duration: .* plan:" "$log" && { say "statements slower than a minute:"; grep -A40 "duration: .* plan:" "$log" | head -200; }
+  return 0
+}
+.venv/bin/pytest "$@" || { status=$?; slow_plans; exit $status; }
+slow_plans
 # The whole suite also rehearses a province's deployment (about 1.5 minutes); `make test ARGS=...` runs
 # only the tests it names.
 if [[ $# -eq 0 ]]; then

@@ -543,3 +543,42 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_file_comes_whole(
     assert "1.000 produk" in text
     assert "Produk 0000" in text
     assert "Produk 0999" in text
+
+
+def test_the_certificate_and_group_filters_of_the_page_choose_the_files_products(client, listed, kec_a):
+    from registry.models import BusinessGroup, LegalDocument
+
+    halal = listed("Sambal Bawang Halal")
+    make_document(halal.business, kind=LegalDocument.Kind.HALAL, number="ID35110000123456")
+    expired = listed("Sambal Roa Kedaluwarsa")
+    make_document(
+        expired.business,
+        kind=LegalDocument.Kind.HALAL,
+        number="ID35110000654321",
+        expires_on=TODAY - datetime.timedelta(days=1),
+    )
+    cluster = listed("Kerupuk Klaster")
+    group = BusinessGroup.objects.create(name="Klaster Kerupuk Balongbendo", kecamatan=kec_a)
+    cluster.business.groups.add(group)
+
+    halal_only = pdf_text(body(fetch(client, PDF, certification="halal")))
+    members = list(csv.reader(io.StringIO(body(fetch(client, CSV, group=group.pk)).decode("utf-8-sig"))))
+
+    assert "Sambal Bawang Halal" in halal_only
+    assert "Sambal Roa Kedaluwarsa" not in halal_only  # expired: not halal today
+    assert "Kerupuk Klaster" not in halal_only
+    assert "Halal" in halal_only  # the cover names the filter
+    cells = {cell for row in members[1:] for cell in row}
+    assert len(members) == 2  # the header and the cluster's one product
+    assert "Kerupuk Klaster" in cells
+    assert not {"Sambal Bawang Halal", "Sambal Roa Kedaluwarsa"} & cells
+
+
+def test_an_unknown_certificate_or_group_is_a_clear_message(client, listed):
+    listed("Sambal Bawang")
+
+    response = client.get(PDF, {"certification": "iso9001", "group": "999999"})
+
+    assert response.status_code == 400
+    assert "pilihan yang valid" in response.content.decode()
+    assert not CatalogueFile.objects.exists()

@@ -414,6 +414,35 @@ def test_a_deep_page_is_fetched_by_ids_first_with_the_same_rows_order_and_querys
     assert "JOIN" in queries.captured_queries[1]["sql"]
 
 
+def test_a_deep_page_read_as_named_rows_walks_the_offset_on_ids_alone(kec_a):
+    """ListPaginator(fields=...), as the business list reads its rows: a first page and a deep page give
+    the same rows as model instances would, and the offset walk joins nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.models import Business
+    from registry.paginators import ListPaginator
+    from tests.factories import make_business
+
+    for n in range(12):
+        make_business(kec_a, name=f"Usaha {n % 4} {n}")
+    ordered = Business.objects.order_by("name", "pk")
+    fields = ["pk", "name", "owner__name", "desa__name"]
+    expected = [(b.pk, b.name, b.owner.name, b.desa.name) for b in ordered.select_related("owner", "desa")]
+
+    first = ListPaginator(ordered, 4, fields=fields).page(1)
+    deep = ListPaginator(ordered, 4, fields=fields)
+    deep.deep_from = 4
+    with CaptureQueriesContext(connection) as queries:
+        second = deep.page(2)
+
+    assert [tuple(row) for row in first] == expected[:4]
+    assert [tuple(row) for row in second] == expected[4:8]
+    assert [row.owner__name for row in second] == [owner for _pk, _name, owner, _desa in expected[4:8]]
+    assert "OFFSET 4" in queries.captured_queries[0]["sql"]
+    assert "JOIN" not in queries.captured_queries[0]["sql"]
+
+
 def test_the_last_page_has_no_next_and_a_page_past_it_answers_the_last(client, dinas_sidoarjo, kec_a):
     for _ in range(26):
         make_business(kec_a)
