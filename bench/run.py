@@ -184,8 +184,10 @@ def interleaved(client, url, floor_url):
 
 def first_view_after_recount(client, business):
     """A coordinator saves one business of the area; a real worker (`manage.py run_worker`) recounts its
-    cell and moves the summary's generation; the dinas then opens the dashboard, whose cached figures are
-    stale. Returns the medians of the delay from the commit to the new generation and of that first view."""
+    cell, caches the signed-in dinas's dashboard under the generation it is about to make and moves it; the
+    dinas then opens the dashboard at once (a cached read since the eighth session; before, the figures were
+    computed in this view). Returns the medians of the delay from the commit to the new generation and of
+    that first view."""
     worker = subprocess.Popen(  # noqa: S603 - fixed arguments
         [sys.executable, str(ROOT / "manage.py"), "run_worker"],
         env=os.environ,

@@ -8,8 +8,14 @@ counted live (a period or a group filter) follow the same generation: they are a
 and until the worker has caught up the dashboard says so. What no mark covers (a kecamatan renamed in the
 official list) shows within the TTL; loading official counts moves the generation itself.
 
-After a recount the worker also computes the unfiltered dashboard of each person signed in over the
-recounted kecamatan, in each language (`warm`): their next view after a write is read from the cache.
+The key holds the generation's number and the token of the transaction that moved it (`generation_key`).
+In the recount's own transaction, after the recount and just before it moves the generation, the worker
+computes the unfiltered dashboard of each person signed in over the recounted kecamatan, in each language,
+and caches it under the generation it is about to make (`warm`, called by reports.tasks.refresh_tallies):
+it reads the new summary, and its copies are in the cache when the new generation becomes visible, so the
+next view after a write is read from the cache. On the database cache they commit with the recount; on
+Redis they are written before the commit, under a token no other transaction draws, so a recount that fails
+to commit, or a generation moved meanwhile by someone else, leaves copies nobody reads.
 """
 
 import datetime
@@ -26,7 +32,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from registry.models import Kecamatan
-from reports.tally import generation
+from reports.tally import generation_key
 
 TTL_SECONDS = 600
 
@@ -37,22 +43,24 @@ def _key(user, params, current):
     return "dashboard:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def cached(user, params, compute):
-    """`compute()` for this user and these filters, from the cache while the summary's generation holds."""
-    current = generation()
+def cached(user, params, compute, current=None):
+    """`compute()` for this user and these filters, from the cache while the summary's generation holds
+    (`current`: the generation_key() the caller has just read, else it is read here)."""
+    current = generation_key() if current is None else current
     key = _key(user, params, current)
     value = cache.get(key)
     if value is None:
         value = compute()
-        if generation() == current:
+        if generation_key() == current:
             cache.set(key, value, TTL_SECONDS)
     return value
 
 
 def figures_html(dashboard):
     """The dashboard's figures, rendered (reports/partials/_dashboard_figures.html)."""
-    from reports.figures import event_figures
+    from reports.figures import InquiryFigures, event_figures
 
+    may_see_inquiries = dashboard.user.has_perm("programs.view_inquiry")
     context = {
         "dashboard": dashboard,
         "totals": dashboard.totals(),
@@ -63,13 +71,15 @@ def figures_html(dashboard):
         "events": event_figures(dashboard),
         "query": dashboard.filter.data.urlencode() if dashboard.filter.data else "",
         "perms": PermWrapper(dashboard.user),
+        "inquiries": InquiryFigures(dashboard) if may_see_inquiries else None,
     }
     return render_to_string("reports/partials/_dashboard_figures.html", context)
 
 
-def warm(kecamatan):
-    """Compute and cache the unfiltered dashboard of every active person who signed in within a session's
-    lifetime, opens the area dashboard and covers one of `kecamatan`, in each language of the portal."""
+def warm(kecamatan, key):
+    """Compute the unfiltered dashboard of every active person who signed in within a session's lifetime,
+    opens the area dashboard and covers one of `kecamatan`, in each language of the portal, and cache it
+    under the generation `key` (the one the recount calling this is about to make)."""
     from reports.figures import AreaDashboard
 
     signed_in_since = timezone.now() - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
@@ -88,4 +98,4 @@ def warm(kecamatan):
             with translation.override(language):
                 blank = QueryDict()
                 dashboard = AreaDashboard(SimpleNamespace(user=user, GET=blank), blank)
-                cached(user, blank, lambda dashboard=dashboard: figures_html(dashboard))
+                cache.set(_key(user, blank, key), figures_html(dashboard), TTL_SECONDS)

@@ -582,8 +582,8 @@ def _capital(text):
 
 
 #
-# Buyer inquiries (issue 20, item 3): counted live beside the cached figures, since an inquiry does not move
-# the summary's generation (reports/partials/_inquiry_figures.html, under the cached figures).
+# Buyer inquiries (issue 20, item 3): counted from their rows, inside the cached figures (reports.cache.figures_html);
+# a write to an inquiry marks its business's cell (reports/migrations/0014), so the recount moves the generation.
 #
 
 
@@ -746,7 +746,12 @@ def event_booths(dashboard):
     the filters' choices with queries of its own)."""
     if getattr(dashboard, "_event_booths", None) is not None:
         return dashboard._event_booths
-    businesses = dashboard.filtered(BusinessFilterSet, dashboard.scope)
+    # Without an end date the dashboard's own businesses are these (its stock params add no date): their
+    # filter set is built once per dashboard.
+    if dashboard.period.end is None:
+        businesses = dashboard.businesses
+    else:
+        businesses = dashboard.filtered(BusinessFilterSet, dashboard.scope)
     booths = EventBooth.objects.filter(
         business__in=businesses.values("pk"), event__in=MarketEvent.objects.visible_to(dashboard.user).values("pk")
     )

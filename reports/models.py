@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +184,10 @@ class TallyGeneration(models.Model):
 
     number = models.BigIntegerField(_("generasi"), default=0)
     counted_at = models.DateTimeField(_("dihitung pada"), null=True, blank=True)
+    # Drawn afresh by each transaction that moves the number (reports.tally.new_generation): a number is drawn
+    # again after a recount that rolled back, a token never, so copies written before a commit that failed
+    # (reports.cache.warm writes them inside the recount's transaction) are never read.
+    token = models.UUIDField(_("tanda"), db_default=RandomUUID(), editable=False)
 
     class Meta:
         verbose_name = _("generasi rekap dasbor")

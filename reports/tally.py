@@ -17,6 +17,7 @@ under which reports.cache keeps the rendered figures, live or tallied.
 """
 
 import datetime
+import uuid
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -71,20 +72,40 @@ def pending(kecamatan=None):
     return marks.exists()
 
 
-def new_generation():
+def new_generation(token=None):
     """Move the summary's generation (inside the caller's transaction): dashboards cached under the old one
     (reports.cache) are computed afresh once it commits. For a write the marks do not cover (official counts).
+    `token`: the one drawn by the caller (a fresh one otherwise). Returns the new generation_key().
     An upsert: the row is there from migration 0009, unless a test's flush or an operator took it away."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO reports_tallygeneration (id, number, counted_at) VALUES (1, 1, now()) ON CONFLICT (id) "
-            "DO UPDATE SET number = reports_tallygeneration.number + 1, counted_at = now()"
+            "INSERT INTO reports_tallygeneration (id, number, counted_at, token) VALUES (1, 1, now(), %s) "
+            "ON CONFLICT (id) DO UPDATE SET number = reports_tallygeneration.number + 1, counted_at = now(), "
+            "token = EXCLUDED.token RETURNING number, token",
+            [token or uuid.uuid4()],
         )
+        number, token = cursor.fetchone()
+    return f"{number}:{token}"
 
 
 def generation():
-    """The summary's generation (reports.cache keys the dashboard's figures by it)."""
+    """The summary's generation number (it only grows)."""
     return TallyGeneration.objects.values_list("number", flat=True).filter(pk=1).first() or 0
+
+
+def generation_key(pending_in=None):
+    """The summary's generation as reports.cache keys the dashboard's figures by it: its number and the token
+    of the transaction that moved it. With `pending_in` (kecamatan codes, or a queryset of them), also whether
+    writes there wait for a recount (`pending`), read in the same query: (key, pending)."""
+    state = TallyGeneration.objects.filter(pk=1)
+    if pending_in is not None:
+        state = state.annotate(pending=Exists(TallyDirty.objects.filter(kecamatan__in=pending_in)))
+    row = state.values_list("number", "token", *(["pending"] if pending_in is not None else [])).first()
+    key = f"{row[0]}:{row[1]}" if row else "0"
+    if pending_in is None:
+        return key
+    # Without the generation's row (a test's flush) the marks are asked for on their own.
+    return key, row[2] if row else pending(pending_in)
 
 
 def refresh():
@@ -92,11 +113,16 @@ def refresh():
     return len(refresh_cells())
 
 
-def refresh_cells():
+def refresh_cells(before_commit=None):
     """Recompute the cells that writes have marked; return them, as (kecamatan, category, guided). Runs in its
     own transaction, one at a time: a second caller waits, then finds nothing left to do. The generation moves
     in the same transaction, so dashboards cached before (reports.cache) show the new figures as soon as the
-    new summary is seen."""
+    new summary is seen. When cells were recounted, `before_commit(cells, key)` runs in that transaction
+    before the generation moves: what it reads is the new summary, and what it caches under `key` (the
+    generation_key() this transaction is about to make, with a token drawn here) is there the moment that
+    generation is seen (reports.tasks.refresh_tallies warms the dashboards this way). The generation's row is
+    locked only from its update to the commit, so nothing else that moves it (official counts) waits for
+    the warm-up. Should something else move it meanwhile, the key is never made and its copies never read."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
@@ -108,7 +134,10 @@ def refresh_cells():
             for kecamatan in sorted({cell[0] for cell in cells}):
                 _recount_kecamatan(kecamatan)
         if cells:
-            new_generation()
+            token = uuid.uuid4()
+            if before_commit is not None:
+                before_commit(cells, f"{generation() + 1}:{token}")
+            new_generation(token)
     return cells
 
 

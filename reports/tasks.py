@@ -2,6 +2,7 @@
 
 import logging
 
+from django.db import transaction
 from django.tasks import task
 
 from reports import cache, jobs, tally
@@ -19,13 +20,18 @@ def make_report(job_id, attempt=1):
 @task()
 def refresh_tallies():
     """Recount the dashboard summary cells that writes have marked (scheduled every few seconds while
-    there are some), then compute the dashboards of the people signed in over them afresh; return how many
-    cells were recounted."""
-    cells = tally.refresh_cells()
-    if cells:
-        try:
-            cache.warm({kecamatan for kecamatan, _category, _guided in cells})
-        except Exception:
-            # The recount has committed; a dashboard that failed to warm is computed when it is opened.
-            logger.exception("Warming the dashboards after a recount failed")
-    return len(cells)
+    there are some) and, in the same transaction, compute the dashboards of the people signed in over them
+    afresh; return how many cells were recounted."""
+    return len(tally.refresh_cells(before_commit=_warm))
+
+
+def _warm(cells, key):
+    """Inside the recount's transaction, before it moves the generation to `key`: the dashboards of the people
+    signed in, cached under that generation before any other process can see it, so their first view after
+    the write is a cached one (reports.cache.warm)."""
+    try:
+        with transaction.atomic():  # a savepoint: a failed warm-up leaves the recount to commit
+            cache.warm({kecamatan for kecamatan, _category, _guided in cells}, key)
+    except Exception:
+        # A dashboard that failed to warm is computed when it is opened.
+        logger.exception("Warming the dashboards after a recount failed")

@@ -26,7 +26,7 @@ from reports.impact import call_impact, training_impact
 from reports.models import OfficialCount, ReportJob, Snapshot
 from reports.national import national_counts
 from reports.services import freeze_snapshot, load_official_counts, start_job
-from reports.tally import pending
+from reports.tally import generation_key
 from umkm_portal.storage import stored_file_response
 
 
@@ -38,13 +38,10 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.dashboard = AreaDashboard(request, request.GET)
-        # Buyer inquiries are counted live, beside the cached figures (reports.figures.InquiryFigures).
-        may_see = request.user.has_perm("programs.view_inquiry")
-        self.inquiry_figures = InquiryFigures(self.dashboard) if may_see else None
         if request.GET.get("unduh") == "csv":
             chart = self.dashboard.chart(request.GET.get("grafik"))
-            if chart is None and self.inquiry_figures is not None:
-                chart = self.inquiry_figures.chart(request.GET.get("grafik"))
+            if chart is None and request.user.has_perm("programs.view_inquiry"):
+                chart = InquiryFigures(self.dashboard).chart(request.GET.get("grafik"))
             if chart is None:
                 raise Http404("Grafik tidak dikenal.")
             return _chart_csv(chart)
@@ -52,14 +49,14 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         dashboard = self.dashboard
-
+        # The generation and whether the area's writes wait for the worker, in one query.
+        current, catching_up = generation_key(pending_in=dashboard.kecamatan_codes())
         return super().get_context_data(
             dashboard=dashboard,
             filter=dashboard.filter,
             query=self.request.GET.urlencode(),
-            catching_up=dashboard.tallied and pending(dashboard.kecamatan_codes()),
-            figures_html=cached(self.request.user, self.request.GET, lambda: figures_html(dashboard)),
-            inquiry_figures=self.inquiry_figures,
+            catching_up=dashboard.tallied and catching_up,
+            figures_html=cached(self.request.user, self.request.GET, lambda: figures_html(dashboard), current),
             **kwargs,
         )
 

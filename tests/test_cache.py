@@ -114,14 +114,14 @@ def test_after_a_recount_the_worker_computes_the_dashboards_of_people_signed_in(
     from django.utils import translation
 
     from reports.cache import _key
-    from reports.tally import generation
+    from reports.tally import generation_key
 
     client.force_login(dinas_sidoarjo)  # signs in: last_login is now
     client.get(reverse("reports:dashboard"))
     make_business(kec_a)
     run_tasks()  # the recount, then the dashboards of the people signed in
 
-    current = generation()
+    current = generation_key()
     kept = {}
     for language in ("id", "en"):
         with translation.override(language):

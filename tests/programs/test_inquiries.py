@@ -681,6 +681,45 @@ def test_the_dashboards_inquiry_figures_take_five_queries_whatever_the_rows(
         figures.charts()
 
 
+def test_the_dashboards_inquiry_figures_are_cached_and_an_inquiry_moves_them_with_the_recount(
+    client, listed, dinas_sidoarjo, coordinator_a
+):
+    """The inquiry figures are part of the cached figures: a cached view counts no inquiry; a new inquiry or a
+    moved one marks its business's cell, the page says it is being counted, and after the worker's recount
+    the dashboard shows it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.models import TallyDirty
+
+    def totals():
+        html = client.get(reverse("reports:dashboard")).content.decode()
+        section = html[html.index('id="inquiry-figures"') :]
+        return [int(value) for value in re.findall(r"data-figure[^>]*>\s*([0-9.]+)\s*<", section)[:3]]
+
+    run_tasks()
+    client.force_login(dinas_sidoarjo)
+    assert totals() == [0, 0, 0]
+    with CaptureQueriesContext(connection) as cached_view:
+        client.get(reverse("reports:dashboard"))
+    cached_sql = [query["sql"] for query in cached_view.captured_queries]  # before the next request empties it
+    inquiry = _new_inquiry(listed)
+    marked = TallyDirty.objects.filter(kecamatan=listed.business.kecamatan_id).exists()
+    counting = client.get(reverse("reports:dashboard")).content.decode()
+    run_tasks()
+    after_inquiry = totals()
+    inquiries.move_inquiry(inquiry, to_status=Inquiry.Status.CONTACTED, by=coordinator_a, version=None)
+    run_tasks()
+    after_contact = totals()
+
+    assert cached_sql
+    assert not any("programs_inquiry" in sql for sql in cached_sql)
+    assert marked
+    assert 'data-testid="catching-up"' in counting
+    assert after_inquiry == [1, 1, 0]  # inquiries, not contacted yet, orders
+    assert after_contact == [1, 0, 0]
+
+
 def test_without_inquiries_the_dashboard_asks_only_for_the_totals(
     listed, dinas_sidoarjo, kec_b, django_assert_num_queries
 ):

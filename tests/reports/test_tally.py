@@ -1,9 +1,15 @@
 """The dashboard's summary table against the live counts it replaces, through every kind of write."""
 
 import datetime
+import os
+import re
+import time
 
 import pytest
+from django.core.cache import cache as shared_cache
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,10 +21,12 @@ from reports.counts import LiveCounts
 from reports.figures import AreaDashboard
 from reports.models import Tally, TallyDirty
 from tests.factories import make_business, make_document, make_figure, make_owner, make_product
+from tests.processes import database_url, start_worker, stop
 from tests.reports.conftest import _referral
 from tests.worker import run_tasks
 
 TODAY = timezone.localdate()
+DASHBOARD = reverse("reports:dashboard")
 
 
 def figures(user, *, tallied, **params):
@@ -211,6 +219,75 @@ def test_a_warm_up_that_fails_leaves_the_recount_done(world, dinas_sidoarjo, kec
     assert refresh_tallies.call() == 1
     assert not TallyDirty.objects.exists()
     assert "Warming the dashboards after a recount failed" in caplog.text
+
+
+def summary_reads(queries):
+    """The statements of `queries` that read the summary table itself (not its marks or its generation)."""
+    return [query["sql"] for query in queries if re.search(r"reports_tally\b", query["sql"])]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_view_after_a_write_and_its_recount_is_read_from_the_cache(client, world, dinas_sidoarjo, kec_a):
+    """A real worker in a process of its own recounts a write and warms the dinas's dashboard in the same
+    transaction: the moment the new generation is seen, the figures are in the cache, so the dinas's first
+    view reads no summary and runs as many queries as any cached view. (Before, the worker warmed after the
+    commit, and a view right after the move computed the figures itself.)"""
+    tally.refresh()
+    client.force_login(dinas_sidoarjo)  # signed in: the worker warms this dashboard
+    client.get(DASHBOARD)
+    with CaptureQueriesContext(connection) as cached_view:
+        client.get(DASHBOARD)
+    cached_queries = len(cached_view.captured_queries)  # read now: the next request empties the connection's log
+    worker = start_worker("first-view", open(os.devnull, "w"), DATABASE_URL=database_url())  # noqa: SIM115
+    try:
+        for round_ in range(3):
+            before = tally.generation()
+            make_business(kec_a, category="jasa", name=f"Jasa Baru {round_}")
+            deadline = time.monotonic() + 60
+            while tally.generation() == before:
+                assert time.monotonic() < deadline, "the worker did not recount within a minute"
+                time.sleep(0.01)
+            with CaptureQueriesContext(connection) as first_view:
+                response = client.get(DASHBOARD)
+
+            assert summary_reads(first_view.captured_queries) == []
+            assert len(first_view.captured_queries) == cached_queries == 11
+            assert 'data-testid="catching-up"' not in response.content.decode()
+    finally:
+        stop(worker)
+    shared_cache.clear()
+    fresh = client.get(DASHBOARD).context["figures_html"]
+    assert response.context["figures_html"] == fresh  # what the worker cached is what a fresh count gives
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_warm_up_does_not_hold_the_generation_and_a_move_meanwhile_orphans_its_copies(world, kec_a):
+    """The warm-up runs before the recount moves the generation: another move meanwhile (official counts
+    loaded on another connection) does not wait for it, and the generation the warm-up cached under then never
+    comes, so its copies are never read."""
+    import psycopg2
+
+    tally.refresh()
+    make_business(kec_a, category="jasa")
+    seen = {}
+
+    def move_meanwhile(cells, key):
+        seen["key"] = key
+        other = psycopg2.connect(**connection.get_connection_params())
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")  # waiting for the recount's row lock would fail here
+                cursor.execute("UPDATE reports_tallygeneration SET number = number + 1, token = gen_random_uuid()")
+            other.commit()
+        finally:
+            other.close()
+
+    before = tally.generation()
+    tally.refresh_cells(before_commit=move_meanwhile)
+
+    assert seen["key"].startswith(f"{before + 1}:")
+    assert tally.generation() == before + 2  # the other move, then the recount's
+    assert tally.generation_key() != seen["key"]
 
 
 def test_after_a_recount_the_signed_in_dinas_dashboard_is_ready_and_the_worklist_users_are_not_warmed(
