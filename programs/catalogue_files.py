@@ -95,10 +95,7 @@ class CatalogueFileForm(forms.Form):
         self.fields["category"].choices = [("", ""), *Category.choices]
         self.fields["kecamatan"].queryset = Kecamatan.objects.filter(kabupaten=kabupaten).order_by("name")
         # The catalogue page's own certificate and group filters (programs.filtersets.CatalogueFilter).
-        self.fields["certification"].choices = [
-            ("", ""),
-            *[(code, label) for code, (label, _k) in CERTIFICATIONS.items()],
-        ]
+        self.fields["certification"].choices = [("", ""), *public.certification_choices()]
         self.fields["group"].queryset = public.groups_with_listings(kabupaten)
 
     def filters(self):

@@ -187,7 +187,7 @@ class CatalogueFilter(django_filters.FilterSet):
         empty_label=_("Semua"),
     )
     certification = django_filters.ChoiceFilter(
-        choices=lazy_choices([(code, label) for code, (label, _kinds) in public.CERTIFICATIONS.items()]),
+        choices=lazy_choices(public.certification_choices()),
         method="filter_certification",
         label=_("Sertifikat"),
         empty_label=_("Semua"),

@@ -29,6 +29,11 @@ CERTIFICATIONS = {
 SHOWN_KINDS = [kind for _label, kinds in CERTIFICATIONS.values() for kind in kinds]
 
 
+def certification_choices():
+    """The certificate filter's options, (code, label): the catalogue page's and its files'."""
+    return [(code, label) for code, (label, _kinds) in CERTIFICATIONS.items()]
+
+
 def valid_on(day=None):
     """The condition of a document valid on `day` (today): no expiry date, or one not yet passed."""
     day = day or timezone.localdate()

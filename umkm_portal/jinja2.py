@@ -10,15 +10,11 @@ Jinja2 renders the two hottest repeated fragments of the portal, and nothing els
 Everything else stays on Django's templates."""
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.defaultfilters import date as django_date
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from jinja2 import Environment
-
-
-def date(value, format_string):
-    """Django's `date` filter on the value in the current time zone, as Django's templates show it."""
-    return django_date(localtime(value), format_string) if value else ""
 
 
 def day_month_year(value):
@@ -38,8 +34,14 @@ def url(name, *args):
 def environment(**options):
     options.pop("autoescape", None)
     env = Environment(**options, autoescape=True)
-    env.filters["date"] = date
     env.filters["day_month_year"] = day_month_year
     env.filters["intcomma"] = intcomma  # Rupiah the Indonesian way (15.000), as Django's humanize writes it
     env.globals["url"] = url
     return env
+
+
+def render_fragment(name, context):
+    """The Jinja2 template `name` (under templates/jinja2/) rendered with `context`, as a fragment a Django
+    template writes as it is: the business list's rows, the catalogue's cards."""
+    html = get_template(name, using="jinja2").render(context)
+    return mark_safe(html)  # noqa: S308 - Jinja2 escaped every value (autoescape)  # nosec B308, B703
