@@ -17,7 +17,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +34,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.recount import write_and_wait  # noqa: E402
+from bench.timing import floor_then_page  # noqa: E402
 from registry import business_page  # noqa: E402
 from registry.models import Business  # noqa: E402
 from registry.views import BusinessDetailView  # noqa: E402
@@ -117,16 +117,8 @@ def main():
     for _ in range(rounds):
         for name in chosen:
             client, url, before = known[name]
-            start = time.perf_counter()
-            dinas.get(FLOOR)
-            floor = time.perf_counter() - start
+            floor, page = floor_then_page(dinas, FLOOR, client, url, before)
             floors.append(floor * 1000)
-            if before:
-                before()
-            start = time.perf_counter()
-            response = client.get(url)
-            page = time.perf_counter() - start
-            assert response.status_code == 200, (url, response.status_code)
             times[name].append(page * 1000)
             ratios[name].append(page / floor)
     print(f"{rounds} rounds; floor {statistics.median(floors):.1f} ms, {queries['floor']} queries")
