@@ -171,7 +171,7 @@ class Owner(SoftDeletable, Provenance):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = verbose_name_plural = "pelaku usaha"
+        verbose_name = verbose_name_plural = _("pelaku usaha")
         indexes = [
             GinIndex(OpClass(SearchKey("name"), name="gin_trgm_ops"), name="registry_owner_search_trgm"),
             # The business list sorted by owner walks owners in this order.
@@ -405,7 +405,7 @@ class Business(SoftDeletable, Provenance):
 
     class Meta:
         ordering = ["name", "pk"]
-        verbose_name = verbose_name_plural = "usaha"
+        verbose_name = verbose_name_plural = _("usaha")
         permissions = [
             ("verify_business", "Dapat memverifikasi pendaftaran usaha"),
             ("export_business", "Dapat mengekspor daftar usaha"),
