@@ -4,9 +4,10 @@ The plain path is Django's own (`plain`): `select_related` for the owner and the
 `prefetch_related` query per relation (products, their photos, documents, yearly figures, groups, exports,
 the user who registered it): seven queries after the business's. `one_statement` reads the same rows in the
 business's own query: one JSON object beside the business's row holds its owner's, desa's and kecamatan's
-(with the kabupaten) rows and each relation's rows (`to_jsonb` of each row, in the order the plain path uses; the relations' managers filter nothing), turned back into model
-instances with each field's own `to_python` and put where `prefetch_related` puts what it reads, so the
-template cannot tell the two apart.
+(with the kabupaten) rows and each relation's rows (`to_jsonb` of each row, in the order the plain path
+uses; the relations' managers filter nothing), turned back into model instances with each field's own
+`to_python` and put where `select_related` and `prefetch_related` put what they read, so the template
+cannot tell the two apart.
 tests/registry/test_business_page.py renders the page both ways and compares the HTML.
 """
 
