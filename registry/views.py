@@ -278,11 +278,7 @@ class BusinessDetailView(AreaRestrictedMixin, DetailView):
     def get_context_data(self, **kwargs):
         business = self.object
         AccessLog.objects.record(
-            user=self.request.user,
-            action=AccessLog.Action.VIEW,
-            object_type="business",
-            object_id=str(business.pk),
-            wait_for_disk=False,
+            user=self.request.user, action=AccessLog.Action.VIEW, object_type="business", object_id=str(business.pk)
         )
         documents = [{"document": d, "expired": d.is_expired, "soon": d.expires_soon} for d in business.documents.all()]
         return super().get_context_data(documents=documents, **kwargs)

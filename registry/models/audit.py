@@ -1,7 +1,7 @@
 """The trail: who saw or exported personal data, and the duplicates judged and merged."""
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,24 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccessLogManager(models.Manager):
-    def record(self, *, wait_for_disk=True, **fields):
+    def record(self, **fields):
         """Write one access-log row, on the primary database by name: the GET request that logs a read may
-        itself be reading a replica (umkm_portal.routers), and this is the one write a GET makes.
-
-        `wait_for_disk=False` (a business page opened) commits the row without waiting for PostgreSQL to
-        flush its WAL to disk (asynchronous commit, `SET LOCAL synchronous_commit TO OFF`, for this one
-        transaction): the row is written and visible at once, and a crash of the database server within
-        about 0.6 s of the commit (three times `wal_writer_delay`) may lose it; nothing is ever half
-        written. The wait was 1 to 4 ms of the business page's 17 (docs/performance.md). Exports and NIK
-        reveals wait. Inside a transaction already open (ATOMIC_REQUESTS, a service) it waits too: the
-        setting would apply to the whole transaction."""
-        manager = self.db_manager(DEFAULT_DB_ALIAS)
-        if wait_for_disk or connections[DEFAULT_DB_ALIAS].in_atomic_block:
-            return manager.create(**fields)
-        with transaction.atomic(using=DEFAULT_DB_ALIAS):
-            with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            return manager.create(**fields)
+        itself be reading a replica (umkm_portal.routers), and this is the one write a GET makes."""
+        return self.db_manager(DEFAULT_DB_ALIAS).create(**fields)
 
 
 class AccessLog(models.Model):

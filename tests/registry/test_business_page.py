@@ -117,32 +117,3 @@ def test_the_page_costs_eleven_queries(client, full_business, dinas_sidoarjo, dj
         response = client.get(reverse("registry:business_detail", args=[full_business.pk]))
     assert response.status_code == 200
     assert AccessLog.objects.filter(object_id=str(full_business.pk), action="view").count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_page_view_is_logged_without_waiting_for_the_disk_in_that_transaction_alone(client, kec_a, dinas_sidoarjo):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def synchronous_commit():
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW synchronous_commit")
-            return cursor.fetchone()[0]
-
-    business = make_business(kec_a)
-    client.force_login(dinas_sidoarjo)
-    before = synchronous_commit()  # the test cluster runs with it off (scripts/pg.sh); a deployment's is on
-
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("registry:business_detail", args=[business.pk]))
-
-    assert response.status_code == 200
-    log = AccessLog.objects.get(object_id=str(business.pk))
-    assert (log.user, log.action) == (dinas_sidoarjo, AccessLog.Action.VIEW)
-    statements = [query["sql"] for query in captured.captured_queries]
-    setting = statements.index("SET LOCAL synchronous_commit TO OFF")
-    assert statements[setting + 1].startswith('INSERT INTO "registry_accesslog"')
-    assert synchronous_commit() == before  # SET LOCAL: the connection's next transactions are as before
-    # An export still waits: its log row is written in the connection's ordinary commit.
-    AccessLog.objects.record(user=dinas_sidoarjo, action=AccessLog.Action.EXPORT, object_type="business")
-    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT).count() == 1
