@@ -15,7 +15,8 @@ The same statement adds the words of the names it wrote to the kabupaten's vocab
 (programs.models.CatalogueWord, what a typo search matches first); `rebuild()` also drops the words no entry
 has any more. A writer locks the words it finds already there until it commits (`DO UPDATE ... WHERE false`
 writes nothing), so a rebuild dropping a word a concurrent writer still needs waits for it and then puts the
-word back from the entries it can now see.
+word back from the entries it can now see. Writers and the rebuild lock words in one order (kabupaten,
+word), so two of them never wait for each other in a circle.
 
 The rows a page shows are still read through `Listing.objects.public()` by the ids the entries give, so
 a withdrawal shows at once even if an entry were ever stale.
@@ -108,7 +109,7 @@ def _statement(entries, listings, *, changed_only=False):
             RETURNING listing_id, kabupaten_id, product_key, business_key
         ),
         words AS (
-            INSERT INTO {words_table} AS known (kabupaten_id, word) {WORDS.format(rows="put")}
+            INSERT INTO {words_table} AS known (kabupaten_id, word) {WORDS.format(rows="put")} ORDER BY 1, 2
             ON CONFLICT (kabupaten_id, word) DO UPDATE SET word = EXCLUDED.word WHERE false
         )
         {touched}
@@ -163,11 +164,14 @@ def rebuild_words(kabupaten=None):
     mine = "known.kabupaten_id = %s AND" if params else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {words_table} AS known WHERE {mine} (known.kabupaten_id, known.word) NOT IN ({words})",  # noqa: S608
+            f"""DELETE FROM {words_table} WHERE id IN (
+                SELECT id FROM {words_table} AS known WHERE {mine} (known.kabupaten_id, known.word) NOT IN ({words})
+                ORDER BY kabupaten_id, word FOR UPDATE
+            )""",  # noqa: S608
             params + params,
         )
         cursor.execute(
-            f"INSERT INTO {words_table} (kabupaten_id, word) {words} ON CONFLICT (kabupaten_id, word) DO NOTHING",
+            f"INSERT INTO {words_table} (kabupaten_id, word) {words} ORDER BY 1, 2 ON CONFLICT DO NOTHING",
             params,
         )
 
