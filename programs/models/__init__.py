@@ -994,6 +994,7 @@ class ExportFacilitation(Provenance):
 
 from programs.models.market import (  # noqa: E402, F401  (they build on the models above)
     CatalogueEntry,
+    CatalogueWord,
     EventBooth,
     Inquiry,
     InquiryStep,
