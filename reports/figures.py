@@ -147,7 +147,9 @@ class AreaDashboard:
         self.request = request
         self.user = request.user
         self.filter = DashboardFilterSet(data, queryset=Business.objects.visible_to(self.user), request=request)
-        cleaned = self.filter.form.cleaned_data if self.filter.is_valid() else {}
+        # No filter set: nothing to validate, and the form is built only if the bar is rendered (a kept bar
+        # is not: reports.cache.bar_key).
+        cleaned = {} if self.filter.is_blank else self.filter.form.cleaned_data if self.filter.is_valid() else {}
         year = int(cleaned["year"]) if cleaned.get("year") else None
         self.period = Period(
             cleaned.get("from_date") or (datetime.date(year, 1, 1) if year else None),

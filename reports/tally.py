@@ -93,19 +93,25 @@ def generation():
     return TallyGeneration.objects.values_list("number", flat=True).filter(pk=1).first() or 0
 
 
-def generation_key(pending_in=None):
+def generation_key(pending_in=None, **values):
     """The summary's generation as reports.cache keys the dashboard's figures by it: its number and the token
     of the transaction that moved it. With `pending_in` (kecamatan codes, or a queryset of them), also whether
-    writes there wait for a recount (`pending`), read in the same query: (key, pending)."""
+    writes there wait for a recount (`pending`), read in the same query: (key, pending). With `values`
+    (name=expression), those too, in the same query: (key, pending, {name: value}); without the generation's
+    row (a test's flush) each is None."""
     state = TallyGeneration.objects.filter(pk=1)
     if pending_in is not None:
         state = state.annotate(pending=Exists(TallyDirty.objects.filter(kecamatan__in=pending_in)))
-    row = state.values_list("number", "token", *(["pending"] if pending_in is not None else [])).first()
+    state = state.annotate(**values)
+    row = state.values_list("number", "token", *(["pending"] if pending_in is not None else []), *values).first()
     key = f"{row[0]}:{row[1]}" if row else "0"
     if pending_in is None:
         return key
     # Without the generation's row (a test's flush) the marks are asked for on their own.
-    return key, row[2] if row else pending(pending_in)
+    result = key, row[2] if row else pending(pending_in)
+    if values:
+        result += (dict(zip(values, row[3:], strict=True)) if row else dict.fromkeys(values),)
+    return result
 
 
 def refresh():
