@@ -315,3 +315,40 @@ def test_after_a_recount_the_signed_in_dinas_dashboard_is_ready_and_the_worklist
         with translation.override(language):
             assert "<" in cache.cached(dinas_sidoarjo, QueryDict(), not_computed)
             assert cache.cached(coordinator_a, QueryDict(), lambda: "computed now") == "computed now"
+
+
+def test_registrations_are_kept_as_a_row_per_year_and_read_as_the_live_months(world, dinas_sidoarjo, kec_a, kec_b):
+    """A cell's registrations are one row per year with the twelve months' counts (not a row per month): the
+    dashboard's months and the official comparison's year-end totals are what counting the businesses gives,
+    across a year's end in the portal's time zone (WIB, UTC+7)."""
+    from registry.models import Kecamatan
+    from reports.tally import registered_by_year_end
+
+    utc = datetime.UTC
+    registered = [
+        (kec_a, datetime.datetime(2024, 12, 31, 16, 59, tzinfo=utc)),  # 23:59 WIB: December 2024
+        (kec_a, datetime.datetime(2024, 12, 31, 17, 0, tzinfo=utc)),  # 00:00 WIB: January 2025
+        (kec_a, datetime.datetime(2025, 3, 10, 3, 0, tzinfo=utc)),
+        (kec_a, datetime.datetime(2025, 3, 20, 3, 0, tzinfo=utc)),
+        (kec_b, datetime.datetime(2025, 11, 5, 3, 0, tzinfo=utc)),
+    ]
+    for kecamatan, created_at in registered:
+        business = make_business(kecamatan, category="jasa")
+        Business.objects.filter(pk=business.pk).update(created_at=created_at)
+    run_tasks()
+
+    assert not Tally.objects.filter(measure="month").exists()
+    rows = Tally.objects.filter(kecamatan=kec_a.pk, category="jasa", guided=False, measure="months")
+    per_year = {row.bucket: (row.n, row.months) for row in rows}
+    assert per_year["2024"] == (1, [0] * 11 + [1])
+    assert per_year["2025"] == (3, [1, 0, 2] + [0] * 9)
+    for params in [*SCOPES, {"kecamatan": kec_a.pk}, {"kecamatan": kec_b.pk}]:
+        assert_same(dinas_sidoarjo, **params)
+    kecamatan = Kecamatan.objects.visible_to(dinas_sidoarjo)
+    live = Business.objects.filter(kecamatan__in=kecamatan)
+    wib = timezone.get_current_timezone()
+    expected = {
+        f"y{year}": live.filter(created_at__lt=datetime.datetime(year + 1, 1, 1, tzinfo=wib)).count()
+        for year in (2024, 2025, TODAY.year)
+    }
+    assert registered_by_year_end(kecamatan, [2024, 2025, TODAY.year]) == {"35.15": expected}
