@@ -446,7 +446,7 @@ class AreaDashboard:
         rows = [
             Figure(
                 country_name(total.key),
-                len(total.businesses),
+                total.n,
                 self.business_url(export_country=total.key, **year_params),
             )
             for total in self.exports["country"]
@@ -463,7 +463,7 @@ class AreaDashboard:
 
     def exports_by_category(self):
         labels = dict(Category.choices)
-        rows = [Figure(labels.get(total.key, total.key), len(total.businesses)) for total in self.exports["category"]]
+        rows = [Figure(labels.get(total.key, total.key), total.n) for total in self.exports["category"]]
         return Chart(
             "ekspor_kategori",
             _("Ekspor per kategori"),

@@ -20,6 +20,7 @@ under which reports.cache keeps the rendered figures, live or tallied.
 import datetime
 import uuid
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
@@ -30,6 +31,7 @@ from programs.models import BankReferral, CurationSubmission, Enrollment
 from registry import measures
 from registry.models import Business, LegalDocument, YearlyFigure
 from registry.sizing import SizeClass
+from reports import export_sales
 from reports.models import Tally, TallyDirty, TallyGeneration
 from umkm_portal.keyset import iterate_by_pk
 
@@ -259,6 +261,15 @@ def _count(businesses):
             if n:
                 add(cell_of[business], "referral", stage, n, amount)
 
+    # Exports (reports.export_sales): per country, the businesses that exported there and the value; per cell,
+    # the businesses that exported anywhere and the value (the dashboard's category axis).
+    exporters = defaultdict(Decimal)
+    for (business, country), value in export_sales.per_business(businesses).items():
+        add(cell_of[business], "export", country, 1, value)
+        exporters[business] += value
+    for business, value in exporters.items():
+        add(cell_of[business], "exporter", "", 1, value)
+
     rows = [
         Tally(kecamatan=k, category=c, guided=g, measure=measure, bucket=bucket, n=n, amount=amount)
         for (k, c, g, measure, bucket), (n, amount) in totals.items()
@@ -281,7 +292,7 @@ class TallyCounts:
     # (per_category, sales). A new reader of another measure adds it here (tests/reports/test_tally.py
     # compares every figure with a live count).
     KECAMATAN_MEASURES = ("all", "verification", "size", "sex")  # and every "doc:<kind>"
-    CATEGORY_MEASURES = ("all", "sales")
+    CATEGORY_MEASURES = ("all", "sales", "exporter")
 
     _SQL = """
         SELECT GROUPING(kecamatan, category, guided_all, by_kecamatan, by_category),
@@ -355,6 +366,13 @@ class TallyCounts:
     def sales(self):
         """{(year, category): (Rupiah total, businesses)} of the yearly figures with sales."""
         return {(int(b), c): (amount, n) for (c, m, b), (n, amount) in self.category.items() if m == "sales"}
+
+    def exports(self):
+        """{"country": {country: (businesses, value)}, "category": {category: (businesses, value)}} of exports."""
+        return {
+            "country": {bucket: (n, amount) for (m, bucket), (n, amount) in self.area.items() if m == "export"},
+            "category": {c: (n, amount) for (c, m, _b), (n, amount) in self.category.items() if m == "exporter"},
+        }
 
     def holding(self, kind):
         """Businesses that hold a valid document of `kind` today."""

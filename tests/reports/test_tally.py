@@ -352,3 +352,50 @@ def test_registrations_are_kept_as_a_row_per_year_and_read_as_the_live_months(wo
         for year in (2024, 2025, TODAY.year)
     }
     assert registered_by_year_end(kecamatan, [2024, 2025, TODAY.year]) == {"35.15": expected}
+
+
+def test_exports_are_kept_per_cell_and_read_as_the_live_export_charts(world, dinas_sidoarjo, kec_a, kec_b):
+    """Exports come from the summary: per country the businesses and the value, per category the exporters,
+    each (business, year, country) counted once at the larger of its yearly figure and its facilitated deals,
+    as reports.export_sales counts them live; a write to either record is recounted."""
+    from programs.models import ExportFacilitation
+    from registry.models import ExportValue
+
+    a1 = world["a"][0]  # a yearly figure: MY 2025, 250 million
+    b1 = world["b"][0]
+
+    def deal(business, year, country, value):
+        ExportFacilitation.objects.create(
+            business=business,
+            year=year,
+            country=country,
+            buyer="Pembeli",
+            value=value,
+            organiser="Dinas",
+            created_by=dinas_sidoarjo,
+        )
+
+    deal(a1, 2025, "MY", 300_000_000)  # larger than its yearly figure: the deal counts
+    deal(a1, 2024, "MY", 10_000_000)  # no yearly figure that year: the deal counts, a1 still one exporter to MY
+    deal(a1, 2025, "SG", 5_000_000)
+    ExportValue.objects.create(business=b1, year=2025, country="MY", value=70_000_000)
+    deal(b1, 2025, "MY", 20_000_000)  # smaller than the yearly figure: the figure counts
+    run_tasks()
+
+    for params in [*SCOPES, {"kecamatan": kec_a.pk}, {"kecamatan": kec_b.pk}]:
+        assert_same(dinas_sidoarjo, **params)
+    request = RequestFactory().get(DASHBOARD)
+    request.user = dinas_sidoarjo
+    with CaptureQueriesContext(connection) as read:
+        exports = AreaDashboard(request, request.GET).exports
+    export_tables = ("registry_exportvalue", "programs_exportfacilitation")
+    assert not [query for query in read.captured_queries if any(t in query["sql"] for t in export_tables)]
+    malaysia = next(total for total in exports["country"] if total.key == "MY")
+    assert (malaysia.n, malaysia.value) == (2, 300_000_000 + 10_000_000 + 70_000_000)
+    a1_cell = {"kecamatan": kec_a.pk, "category": a1.category, "guided": True}
+    assert Tally.objects.get(**a1_cell, measure="export", bucket="MY").n == 1  # one business, three records
+
+    ExportValue.objects.filter(business=b1).delete()
+    run_tasks()
+    for params in [{}, {"kecamatan": kec_b.pk}]:
+        assert_same(dinas_sidoarjo, **params)
