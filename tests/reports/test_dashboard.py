@@ -437,9 +437,12 @@ def test_the_kept_bar_follows_the_language(client, world, dinas_sidoarjo):
     from django.conf import settings
 
     client.force_login(dinas_sidoarjo)
-    indonesian = bar_of(client.get(DASHBOARD))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = bar_of(client.get(DASHBOARD))
+    kept_english = bar_of(client.get(DASHBOARD))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"  # last: the request leaves its language active
+    indonesian = bar_of(client.get(DASHBOARD))
 
     assert "Terapkan" in indonesian
     assert "Terapkan" not in english
+    assert kept_english == english
