@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import (
     Attendance,
@@ -299,7 +300,7 @@ class ListingAdmin(ReadOnlyAdmin):
     list_select_related = ["product__business"]
     search_fields = ["product__name", "product__business__name", "product__business__kecamatan__name"]
 
-    @admin.display(description="usaha", ordering="product__business__name")
+    @admin.display(description=_("usaha"), ordering="product__business__name")
     def business(self, listing):
         return listing.product.business
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProgramsConfig(AppConfig):
     name = "programs"
-    verbose_name = "Program pembinaan"
+    verbose_name = _("Program pembinaan")
 
     def ready(self):
         from programs import catalogue_entries

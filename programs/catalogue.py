@@ -23,10 +23,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
@@ -60,11 +60,32 @@ class PublicPage:
 
     page_name = ""
     generation = None  # the kabupaten's generation, read first, for an anonymous visitor's GET
+    # The query parameters the page reads. A kept copy is keyed by these alone (blank ones dropped, in a
+    # fixed order), and the page is built from them alone: any other parameter (a tracker, junk) is served
+    # the same copy, so no one can make the server build and store a page per made-up address.
+    read_parameters = ()
 
     def kabupaten_code(self):
         """The kabupaten whose generation keys the page, found without reading what the public sees; None
         for a page that is not kept (the list of kabupaten)."""
         return None
+
+    def read_query(self, request):
+        """The parameters of the request that the page reads, blank ones dropped, sorted by name."""
+        query = QueryDict(mutable=True)
+        for name in sorted(self.read_parameters):
+            values = [value for value in request.GET.getlist(name) if value]
+            if values:
+                query.setlist(name, values)
+        query._mutable = False
+        return query
+
+    def kept_key(self, request, language, code, current=None):
+        """The cache key of the kabupaten's (`code`) copy of the page for this request."""
+        query = self.read_query(request).urlencode()
+        return catalogue_cache.address_key(
+            code, self.page_name, language, request.get_host(), request.path, query, current=current
+        )
 
     def dispatch(self, request, *args, **kwargs):
         with primary_reads():
@@ -72,10 +93,9 @@ class PublicPage:
             if request.method in ("GET", "HEAD") and not request.user.is_authenticated:
                 code = self.kabupaten_code()
                 if code is not None:
-                    address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
                     self.generation = catalogue_cache.generation(code)
-                    language = translation.get_language()
-                    key = catalogue_cache.page_key(code, self.page_name, language, address, current=self.generation)
+                    key = self.kept_key(request, translation.get_language(), code, current=self.generation)
+                    request.GET = self.read_query(request)  # the copy is built from what its key names
             page = cache.get(key) if key else None
             if page is None:
                 response = super().dispatch(request, *args, **kwargs)
@@ -100,6 +120,17 @@ class PublicPage:
         patch_cache_control(response, no_cache=True)
         patch_vary_headers(response, ["Cookie"])  # the language is the visitor's cookie
         return response
+
+
+def kept_key(request):
+    """The cache key under which an anonymous visitor's copy of the public page at `request`'s address is
+    kept, in the kabupaten's current generation and the request's language (None for a page not kept):
+    `cache.delete(kept_key(...))` makes exactly that page be built again (bench/run.py)."""
+    match = resolve(request.path)
+    page = match.func.view_class(**match.func.view_initkwargs)
+    page.setup(request, *match.args, **match.kwargs)
+    code = page.kabupaten_code()
+    return None if code is None else page.kept_key(request, translation.get_language_from_request(request), code)
 
 
 def _absolute(request, url):
@@ -155,6 +186,7 @@ class CatalogueView(PublicPage, FilterView):
     """A kabupaten's listed products as cards, with search (`q`, rate-limited per address) and filters."""
 
     page_name = "list"
+    read_parameters = (*CatalogueFilter.base_filters, "page")
     filterset_class = CatalogueFilter
     template_name = "programs/catalogue/catalogue.html"
     paginate_by = PER_PAGE

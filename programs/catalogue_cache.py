@@ -12,6 +12,7 @@ under it, which no one reads again. The catalogue's reads go to the primary, not
 (umkm_portal.routers).
 """
 
+import hashlib
 import uuid
 
 from django.core.cache import cache
@@ -38,6 +39,13 @@ def page_key(kabupaten_code, *parts, current=None):
     """A cache key for one public page or file of the kabupaten, in its current generation (`current`, when
     the caller has just read it)."""
     return ":".join(["catalogue", kabupaten_code, current or generation(kabupaten_code), *map(str, parts)])
+
+
+def address_key(kabupaten_code, page, language, host, path, query="", current=None):
+    """The key of one kept public page: the page's kind, its language and its address (the host, the path and
+    the query parameters the page reads, as the page writes them), in the kabupaten's generation."""
+    address = hashlib.sha256(f"{host}{path}?{query}".encode()).hexdigest()
+    return page_key(kabupaten_code, page, language, address, current=current)
 
 
 def forget(kabupaten_code):

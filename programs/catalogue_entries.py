@@ -11,6 +11,13 @@ curation submission; registry's own `import_finished` and `businesses_changed` f
 registry never imports programs. `rebuild()` (`manage.py rebuild_catalogue`, and daily on the worker) is
 the safety net.
 
+The same statement adds the words of the names it wrote to the kabupaten's vocabulary
+(programs.models.CatalogueWord, what a typo search matches first); `rebuild()` also drops the words no entry
+has any more. A writer locks the words it finds already there until it commits (`DO UPDATE ... WHERE false`
+writes nothing), so a rebuild dropping a word a concurrent writer still needs waits for it and then puts the
+word back from the entries it can now see. Writers and the rebuild lock words in one order (kabupaten,
+word), so two of them never wait for each other in a circle.
+
 The rows a page shows are still read through `Listing.objects.public()` by the ids the entries give, so
 a withdrawal shows at once even if an entry were ever stale.
 """
@@ -22,7 +29,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from programs import catalogue_cache, public
-from programs.models import CatalogueEntry, Listing
+from programs.models import CatalogueEntry, CatalogueWord, Listing
 from registry.models import Business, LegalDocument
 from registry.search import SearchKey
 
@@ -60,6 +67,14 @@ def _columns():
     return columns
 
 
+# The words of a search key, as pg_trgm separates them (anything not a letter or a digit); over rows that
+# have kabupaten_id, product_key and business_key.
+WORDS = (
+    "SELECT DISTINCT kabupaten_id, word FROM {rows},"
+    " LATERAL regexp_split_to_table(product_key || ' ' || business_key, '[^[:alnum:]]+') AS word WHERE word <> ''"
+)
+
+
 def _statement(entries, listings, *, changed_only=False):
     """One statement: upsert the entries of `listings` (a Listing queryset), delete the entries of
     `entries` (a CatalogueEntry queryset, the scope) that it no longer gives, and return the kabupaten of
@@ -69,7 +84,7 @@ def _statement(entries, listings, *, changed_only=False):
     names = {f"entry_{column}": F(value) if isinstance(value, str) else value for column, value in columns}
     fresh, fresh_params = listings.order_by().annotate(**names).values_list(*names).query.sql_with_params()
     scope, scope_params = entries.order_by().values("pk").query.sql_with_params()
-    table = CatalogueEntry._meta.db_table
+    table, words_table = CatalogueEntry._meta.db_table, CatalogueWord._meta.db_table
     targets = ", ".join(column for column, _value in columns)
     updates = ", ".join(f"{column} = EXCLUDED.{column}" for column, _value in columns[1:])
     unchanged, touched = "", "SELECT kabupaten_id FROM old UNION SELECT kabupaten_id FROM put"
@@ -90,7 +105,12 @@ def _statement(entries, listings, *, changed_only=False):
         ),
         put AS (
             INSERT INTO {table} AS entry ({targets}) SELECT * FROM fresh
-            ON CONFLICT (listing_id) DO UPDATE SET {updates} {unchanged} RETURNING listing_id, kabupaten_id
+            ON CONFLICT (listing_id) DO UPDATE SET {updates} {unchanged}
+            RETURNING listing_id, kabupaten_id, product_key, business_key
+        ),
+        words AS (
+            INSERT INTO {words_table} AS known (kabupaten_id, word) {WORDS.format(rows="put")} ORDER BY 1, 2
+            ON CONFLICT (kabupaten_id, word) DO UPDATE SET word = EXCLUDED.word WHERE false
         )
         {touched}
     """  # noqa: S608 - table and column names are the model's, values are parameters  # nosec B608
@@ -129,7 +149,31 @@ def rebuild(kabupaten=None):
             Q(product__business__kecamatan__kabupaten=kabupaten),
         )
     _refresh(entries, source, changed_only=True)
+    rebuild_words(kabupaten)
     return CatalogueEntry.objects.filter(**({} if kabupaten is None else {"kabupaten": kabupaten})).count()
+
+
+def rebuild_words(kabupaten=None):
+    """Drop the words no entry of the kabupaten (or of any) has, then add the entries' words that are
+    missing: two statements, so the second sees the writers that the first waited for (see the docstring)."""
+    table, words_table = CatalogueEntry._meta.db_table, CatalogueWord._meta.db_table
+    code = getattr(kabupaten, "pk", kabupaten)
+    scope, params = ("", []) if code is None else ("WHERE kabupaten_id = %s", [code])
+    rows = f"(SELECT kabupaten_id, product_key, business_key FROM {table} {scope}) AS entry"  # noqa: S608
+    words = WORDS.format(rows=rows)
+    mine = "known.kabupaten_id = %s AND" if params else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""DELETE FROM {words_table} WHERE id IN (
+                SELECT id FROM {words_table} AS known WHERE {mine} (known.kabupaten_id, known.word) NOT IN ({words})
+                ORDER BY kabupaten_id, word FOR UPDATE
+            )""",  # noqa: S608
+            params + params,
+        )
+        cursor.execute(
+            f"INSERT INTO {words_table} (kabupaten_id, word) {words} ORDER BY 1, 2 ON CONFLICT DO NOTHING",
+            params,
+        )
 
 
 #

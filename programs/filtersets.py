@@ -1,7 +1,9 @@
+import re
+
 import django_filters
 from django import forms
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Lookup, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,7 @@ from programs.models import (
     Bank,
     BankReferral,
     CatalogueEntry,
+    CatalogueWord,
     CurationCall,
     CurationSubmission,
     Enrollment,
@@ -167,6 +170,24 @@ class ExportFacilitationFilterSet(django_filters.FilterSet):
 #
 
 
+# A typo search matches the entries containing at most this many words like the searched ones (each word a
+# lookup in the entries' trigram indexes); beyond, it compares the searched words with every name.
+SIMILAR_WORDS = 40
+
+
+class ContainsAny(Lookup):
+    """`field LIKE ANY(%word%, ...)`: the text contains one of the words (served by a trigram index); used
+    as an expression: `ContainsAny(F("field"), words)`."""
+
+    lookup_name = "contains_any"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        patterns = ["%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for word in self.rhs]
+        return f"{lhs} LIKE ANY(%s)", (*params, patterns)
+
+
 class CatalogueFilter(django_filters.FilterSet):
     """Search and filters of a kabupaten's public catalogue, as GET parameters, over its catalogue entries
     (programs.models.CatalogueEntry: narrow rows on their own indexes; the page then reads the listings it
@@ -208,6 +229,7 @@ class CatalogueFilter(django_filters.FilterSet):
 
     def __init__(self, *args, kabupaten, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kabupaten = kabupaten
         self.filters["kecamatan"].queryset = Kecamatan.objects.filter(kabupaten=kabupaten).order_by("name")
         self.filters["group"].queryset = public.groups_with_listings(kabupaten)
 
@@ -228,7 +250,11 @@ class CatalogueFilter(django_filters.FilterSet):
         key = SearchKey(Value(value))
         product, business = Q(product_key__contains=key), Q(business_key__contains=key)
         if not queryset.filter(product | business).exists():
-            product, business = Q(product_key__trigram_word_similar=key), Q(business_key__trigram_word_similar=key)
+            words = self.similar_words(value)
+            if words is None:  # a short word like too many: compare it with every name
+                product, business = Q(product_key__trigram_word_similar=key), Q(business_key__trigram_word_similar=key)
+            else:  # the names containing a word like a searched one
+                product, business = ContainsAny(F("product_key"), words), ContainsAny(F("business_key"), words)
         # A product named so comes before the other products of a business named so, the closest name first.
         named = ExpressionWrapper(product, output_field=BooleanField())
         closeness = TrigramSimilarity("product_key", key)
@@ -237,6 +263,17 @@ class CatalogueFilter(django_filters.FilterSet):
             .alias(named=named, closeness=closeness)
             .order_by("-named", "-closeness", *CatalogueEntry._meta.ordering)
         )
+
+    def similar_words(self, value):
+        """The kabupaten's words (programs.models.CatalogueWord) like one of the searched words, at the
+        database's word-similarity threshold; None when there are more than SIMILAR_WORDS."""
+        searched = [word for word in re.split(r"[\W_]+", value) if word]
+        if not searched:
+            return []
+        like = Q(*[Q(word__trigram_word_similar=SearchKey(Value(word))) for word in searched], _connector=Q.OR)
+        words = CatalogueWord.objects.filter(like, kabupaten=self.kabupaten).values_list("word", flat=True)
+        words = list(words[: SIMILAR_WORDS + 1])
+        return None if len(words) > SIMILAR_WORDS else words
 
     def filter_certification(self, queryset, name, value):
         return queryset.filter(**{f"{value}_until__gte": timezone.localdate()})

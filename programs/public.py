@@ -90,19 +90,40 @@ def price_range(listing):
 #
 
 
-def first_photo():
-    return Prefetch("product__photos", queryset=ProductPhoto.objects.order_by("created_at", "pk"))
+# The columns a card shows (templates/jinja2/programs/catalogue_cards.html, programs/catalogue/_card.html,
+# for_display): a page of cards reads these, not the three wide rows (product, business, kecamatan) behind
+# each listing and every column of its photos. tests/programs/test_catalogue_cards.py renders both.
+CARD_FIELDS = (
+    "pk",
+    "price_from",
+    "price_to",
+    "export_ready",
+    "listed_at",
+    "product__name",
+    "product__unit",
+    "product__price",
+    "product__business__name",
+    "product__business__kecamatan__name",
+)
+CARD_PHOTO_FIELDS = ("pk", "product", "created_at")
 
 
-def cards(queryset):
+def first_photo(fields=()):
+    photos = ProductPhoto.objects.order_by("created_at", "pk")
+    return Prefetch("product__photos", queryset=photos.only(*fields) if fields else photos)
+
+
+def cards(queryset, *, card_only=False):
     """Listings ready to be shown as cards: product, business, kecamatan, photos and whether the consent
-    lets the price show (`show_price`), in a fixed number of queries whatever the page size."""
+    lets the price show (`show_price`), in a fixed number of queries whatever the page size; `card_only`
+    reads only what a card shows (CARD_FIELDS)."""
     consent = ListingConsent.objects.active().filter(business=OuterRef("product__business")).order_by()
-    return (
+    queryset = (
         queryset.select_related("product__business__kecamatan")
-        .prefetch_related(first_photo())
+        .prefetch_related(first_photo(CARD_PHOTO_FIELDS if card_only else ()))
         .annotate(show_price=Subquery(consent.values("show_price")[:1]))
     )
+    return queryset.only(*CARD_FIELDS) if card_only else queryset
 
 
 def open_consent(business):
@@ -136,7 +157,7 @@ def shown(listing_ids):
     is no longer public (an entry behind its listing) is left out. By primary key alone: the entries chose
     the kabupaten (a join more here doubled the planning time)."""
     listings = Listing.objects.public().filter(pk__in=listing_ids)
-    found = {listing.pk: listing for listing in cards(listings)}
+    found = {listing.pk: listing for listing in cards(listings, card_only=True)}
     return [found[pk] for pk in listing_ids if pk in found]
 
 

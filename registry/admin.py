@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.duplicates import (
@@ -42,14 +44,15 @@ from registry.models import (
     Source,
     YearlyFigure,
 )
+from registry.roles import ADMIN, ROLE_LABELS
 from registry.search import estimated_rows
 from registry.services import delete_owner, restore_business, restore_owner, set_groups, verify_business
-from registry.subject import subject_report
+from registry.subject import owner_rows, subject_report
 from umkm_portal.accounts import issue_enrolment_code
 
-admin.site.site_header = "UMKM Portal · Admin data"
+admin.site.site_header = _("UMKM Portal · Admin data")
 admin.site.site_title = "UMKM Portal"
-admin.site.index_title = "Pengelolaan data"
+admin.site.index_title = _("Pengelolaan data")
 
 
 class EstimatedCountPaginator(Paginator):
@@ -163,7 +166,7 @@ class UserAdmin(DjangoUserAdmin):
         return super().get_queryset(request).prefetch_related("groups")
 
     @admin.action(
-        description="Terbitkan kode pendaftaran autentikator (menghapus autentikator lama)", permissions=["change"]
+        description=_("Terbitkan kode pendaftaran autentikator (menghapus autentikator lama)"), permissions=["change"]
     )
     def issue_enrolment_codes(self, request, queryset):
         """Issue each chosen user (never oneself) a one-time code to set up a new authenticator; show them once.
@@ -172,10 +175,11 @@ class UserAdmin(DjangoUserAdmin):
         issued = []
         for user in queryset.exclude(pk=request.user.pk).order_by("username"):
             issued.append((user, issue_enrolment_code(user, by=request.user)))
-            self.log_change(request, user, "Kode pendaftaran autentikator diterbitkan; autentikator lama dihapus.")
+            note = gettext("Kode pendaftaran autentikator diterbitkan; autentikator lama dihapus.")
+            self.log_change(request, user, note)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Kode pendaftaran autentikator",
+            "title": gettext("Kode pendaftaran autentikator"),
             "opts": self.model._meta,
             "issued": issued,
             "skipped_self": queryset.filter(pk=request.user.pk).exists(),
@@ -183,9 +187,12 @@ class UserAdmin(DjangoUserAdmin):
         }
         return TemplateResponse(request, "admin/auth/user/enrolment_codes.html", context)
 
-    @admin.display(description="peran")
+    @admin.display(description=_("peran"))
     def role_names(self, obj):
-        return ", ".join(group.name for group in obj.groups.all()) or ("Admin" if obj.is_superuser else "-")
+        """The role groups by their label in the reader's language; other groups by their name."""
+        labels = {name: ROLE_LABELS[role] for role, name in settings.UMKM_ROLE_GROUPS.items()}
+        names = [str(labels.get(group.name, group.name)) for group in obj.groups.all()]
+        return ", ".join(names) or (str(ROLE_LABELS[ADMIN]) if obj.is_superuser else "-")
 
 
 #
@@ -221,6 +228,8 @@ def _shown(record, field):
         return masked(field.name, value)
     if field.choices:
         return getattr(record, f"get_{field.name}_display")()
+    if isinstance(value, bool):
+        return gettext("Ya") if value else gettext("Tidak")
     return "" if value is None else value
 
 
@@ -230,17 +239,17 @@ def _with_records(model, pairs):
     records = model.all_objects.filter(pk__in={pk for first, second, _ in pairs for pk in (first, second)})
     records = records.select_related("owner", "desa") if model is Business else records.select_related("desa")
     by_pk = {record.pk: record for record in records}
-    return [(by_pk[first], by_pk[second], reason) for first, second, reason in pairs]
+    return [(by_pk[first], by_pk[second], gettext(reason)) for first, second, reason in pairs]
 
 
 class DeletedFilter(admin.SimpleListFilter):
     """Live records by default; deleted ones (to restore) on request."""
 
-    title = "status hapus"
+    title = _("status hapus")
     parameter_name = "dihapus"
 
     def lookups(self, request, model_admin):
-        return [("ya", "Dihapus"), ("semua", "Semua")]
+        return [("ya", _("Dihapus")), ("semua", _("Semua"))]
 
     def queryset(self, request, queryset):
         if self.value() == "ya":
@@ -265,21 +274,27 @@ class OwnerAdmin(ProvenanceAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # rows are destroyed only by `purge_deleted`; the action below marks them deleted
 
-    @admin.action(description="Hapus (bisa dipulihkan) pelaku usaha dan usahanya", permissions=["change"])
+    @admin.action(description=_("Hapus (bisa dipulihkan) pelaku usaha dan usahanya"), permissions=["change"])
     def soft_delete_selected(self, request, queryset):
         done = 0
         for owner in queryset.filter(deleted_at__isnull=True):
             delete_owner(owner, reason=f"Dihapus di admin oleh {request.user.get_username()}", by=request.user)
             done += 1
-        self.message_user(request, f"{done} pelaku usaha dihapus; pulihkan dengan tindakan 'Pulihkan'.")
+        message = ngettext(
+            "%(count)d pelaku usaha dihapus; pulihkan dengan tindakan 'Pulihkan'.",
+            "%(count)d pelaku usaha dihapus; pulihkan dengan tindakan 'Pulihkan'.",
+            done,
+        )
+        self.message_user(request, message % {"count": done})
 
-    @admin.action(description="Pulihkan pelaku usaha yang dihapus (dengan usahanya)", permissions=["change"])
+    @admin.action(description=_("Pulihkan pelaku usaha yang dihapus (dengan usahanya)"), permissions=["change"])
     def restore_selected(self, request, queryset):
         done = 0
         for owner in queryset.filter(deleted_at__isnull=False):
             restore_owner(owner, by=request.user)
             done += 1
-        self.message_user(request, f"{done} pelaku usaha dipulihkan.")
+        message = ngettext("%(count)d pelaku usaha dipulihkan.", "%(count)d pelaku usaha dipulihkan.", done)
+        self.message_user(request, message % {"count": done})
 
     @admin.display(description="NIK")
     def masked_nik(self, obj):
@@ -313,7 +328,13 @@ class OwnerAdmin(ProvenanceAdmin):
             response = JsonResponse(report, json_dumps_params={"ensure_ascii": False, "indent": 2})
             response["Content-Disposition"] = f'attachment; filename="data-pribadi-{owner.pk}.json"'
             return response
-        context = {**self.admin_site.each_context(request), "owner": owner, "report": report, "opts": self.opts}
+        context = {
+            **self.admin_site.each_context(request),
+            "owner": owner,
+            "report": report,
+            "personal": owner_rows(report),
+            "opts": self.opts,
+        }
         return TemplateResponse(request, "admin/registry/owner/subject.html", context)
 
 
@@ -382,10 +403,10 @@ class BusinessAdmin(ProvenanceAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Kemungkinan data ganda",
+            "title": gettext("Kemungkinan data ganda"),
             "groups": [
-                ("usaha", "Usaha", _with_records(Business, business_candidates())),
-                ("pemilik", "Pemilik", _with_records(Owner, owner_candidates())),
+                ("usaha", gettext("Usaha"), _with_records(Business, business_candidates())),
+                ("pemilik", gettext("Pemilik"), _with_records(Owner, owner_candidates())),
             ],
             "merges": MergeRecord.objects.select_related("merged_by")[:20],
         }
@@ -405,7 +426,7 @@ class BusinessAdmin(ProvenanceAdmin):
             try:
                 if action == "bukan_duplikat":
                     not_a_duplicate(kind, first, second, by=request.user)
-                    self.message_user(request, "Dicatat: keduanya bukan data ganda.")
+                    self.message_user(request, gettext("Dicatat: keduanya bukan data ganda."))
                 elif action in ("pertahankan_kiri", "pertahankan_kanan"):
                     survivor, removed = (left, right) if action == "pertahankan_kiri" else (right, left)
                     if request.POST.get("confirm") != "yes":
@@ -413,7 +434,15 @@ class BusinessAdmin(ProvenanceAdmin):
                         context = {
                             **self.admin_site.each_context(request),
                             "opts": self.opts,
-                            "title": f"Gabungkan #{removed.pk} {removed.name} ke #{survivor.pk} {survivor.name}?",
+                            "title": gettext(
+                                "Gabungkan #%(removed)s %(removed_name)s ke #%(survivor)s %(survivor_name)s?"
+                            )
+                            % {
+                                "removed": removed.pk,
+                                "removed_name": removed.name,
+                                "survivor": survivor.pk,
+                                "survivor_name": survivor.name,
+                            },
                             "kind": kind,
                             "survivor": survivor,
                             "removed": removed,
@@ -421,10 +450,12 @@ class BusinessAdmin(ProvenanceAdmin):
                         }
                         return TemplateResponse(request, "admin/registry/duplicate_merge_confirm.html", context)
                     record = merge(survivor, removed, by=request.user)
-                    moved = ", ".join(f"{count} {label}" for label, count in record.moved.items()) or "tidak ada"
-                    self.message_user(request, f"Digabungkan ke #{survivor.pk}; dipindahkan: {moved}.")
+                    moved = ", ".join(f"{count} {label}" for label, count in record.moved.items())
+                    moved = moved or gettext("tidak ada")
+                    message = gettext("Digabungkan ke #%(survivor)s; dipindahkan: %(moved)s.")
+                    self.message_user(request, message % {"survivor": survivor.pk, "moved": moved})
                 else:
-                    raise ValidationError("Tindakan tidak dikenal.")
+                    raise ValidationError(gettext("Tindakan tidak dikenal."))
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), level=messages.ERROR)
                 return redirect(request.path)
@@ -442,7 +473,7 @@ class BusinessAdmin(ProvenanceAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Bandingkan",
+            "title": gettext("Bandingkan #%(left)s dan #%(right)s") % {"left": left.pk, "right": right.pk},
             "left": left,
             "right": right,
             "rows": rows,
@@ -450,21 +481,23 @@ class BusinessAdmin(ProvenanceAdmin):
         }
         return TemplateResponse(request, "admin/registry/duplicate_compare.html", context)
 
-    @admin.action(description="Pulihkan usaha yang dihapus", permissions=["change"])
+    @admin.action(description=_("Pulihkan usaha yang dihapus"), permissions=["change"])
     def restore_selected(self, request, queryset):
         restored = 0
         for business in queryset.filter(deleted_at__isnull=False):
             restore_business(business, by=request.user)
             restored += 1
-        self.message_user(request, f"{restored} usaha dipulihkan.")
+        message = ngettext("%(count)d usaha dipulihkan.", "%(count)d usaha dipulihkan.", restored)
+        self.message_user(request, message % {"count": restored})
 
-    @admin.action(description="Verifikasi usaha yang dipilih", permissions=["change"])
+    @admin.action(description=_("Verifikasi usaha yang dipilih"), permissions=["change"])
     def verify_selected(self, request, queryset):
         done = 0
         for business in queryset.pending():
             verify_business(business, by=request.user)
             done += 1
-        self.message_user(request, f"{done} usaha diverifikasi.")
+        message = ngettext("%(count)d usaha diverifikasi.", "%(count)d usaha diverifikasi.", done)
+        self.message_user(request, message % {"count": done})
 
 
 @admin.register(Product)

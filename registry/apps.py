@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
     name = "registry"
-    verbose_name = "Registri UMKM"
+    verbose_name = _("Registri UMKM")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in

@@ -11,9 +11,18 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from registry.models import Business, DuplicateDecision, MergeRecord, Owner
 from registry.services import SIMILAR_NAME_THRESHOLD as SIMILAR_NAME
+
+# The reasons the finders' SQL gives (in Indonesian, the msgids), for the translation catalogue; a pair's
+# reason is shown through gettext (registry.admin).
+REASONS = (
+    gettext_noop("Pemilik (NIK) sama, nama mirip"),
+    gettext_noop("Nama mirip di desa yang sama"),
+    gettext_noop("Nama dan tanggal lahir sama, NIK berbeda"),
+)
 
 
 def _pairs(sql, params, kind):

@@ -26,6 +26,7 @@ from registry.models import (
 )
 from registry.sizing import SizeClass
 from registry.validators import (
+    format_amount,
     nik_warnings,
     normalize_nib,
     normalize_nik,
@@ -43,6 +44,9 @@ class RupiahField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return None if value in ("", None) else parse_amount(value)
+
+    def prepare_value(self, value):
+        return format_amount(value)
 
 
 class DateInput(forms.DateInput):

@@ -5,8 +5,25 @@ Exports are logged with their filters and row count, not per person, so the trai
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from registry.models import AccessLog, Business, Owner
+
+# The keys of the report's "pemilik" (kept in Indonesian: the JSON a data subject receives) and the Owner
+# field each is read from, whose verbose name labels it on the admin's page.
+OWNER_FIELDS = {
+    "id": "id",
+    "nama": "name",
+    "nik": "nik",
+    "jenis_kelamin": "sex",
+    "tanggal_lahir": "birth_date",
+    "nomor_hp": "phone",
+    "alamat": "address",
+    "desa": "desa",
+    "pendidikan": "education",
+    "penyandang_disabilitas": "has_disability",
+    "didaftarkan": "created_at",
+}
 
 
 def _value(value):
@@ -22,10 +39,10 @@ def subject_report(owner):
     ).select_related("user")
     history = []
     for record in owner.history.select_related("history_user").order_by("history_date"):
-        history.append(_change("pemilik", record))
+        history.append(_change(gettext("pemilik"), record))
     for business in businesses:
         for record in business.history.select_related("history_user").order_by("history_date"):
-            history.append(_change(f"usaha {business.name}", record))
+            history.append(_change(gettext("usaha %(name)s") % {"name": business.name}, record))
     history.sort(key=lambda row: row["waktu"])
     return {
         "pemilik": {
@@ -64,8 +81,15 @@ def subject_report(owner):
             for log in views.order_by("created_at")
         ],
         "perubahan": history,
-        "catatan": "Ekspor daftar dicatat per ekspor (filter dan jumlah baris), tidak per orang; lihat log akses.",
+        "catatan": gettext(
+            "Ekspor daftar dicatat per ekspor (filter dan jumlah baris), tidak per orang; lihat log akses."
+        ),
     }
+
+
+def owner_rows(report):
+    """The report's personal data as (label, value) rows, each labelled by its Owner field's verbose name."""
+    return [(Owner._meta.get_field(OWNER_FIELDS[key]).verbose_name, value) for key, value in report["pemilik"].items()]
 
 
 def _change(what, record):
@@ -75,7 +99,7 @@ def _change(what, record):
     return {
         "waktu": _value(record.history_date),
         "data": what,
-        "jenis": {"+": "dibuat", "~": "diubah", "-": "dihapus"}[record.history_type],
+        "jenis": {"+": gettext("dibuat"), "~": gettext("diubah"), "-": gettext("dihapus")}[record.history_type],
         "oleh": record.history_user.get_username() if record.history_user else "",
         "kolom": changed,
     }

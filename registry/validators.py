@@ -372,6 +372,14 @@ def _range_example(text):
     return _thousands(int(middle)) if middle == middle.to_integral_value() else _thousands(int(high_amount))
 
 
+def format_amount(value):
+    """A stored amount as a form shows it for editing, the way people write it: 1250000 -> "1.250.000"
+    (parse_amount reads it back); anything else (what a person typed) as it is."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return _thousands(int(value))
+    return value
+
+
 def parse_amount(value, *, max_digits=15):
     """Return whole Rupiah from "Rp 1.250.000,-", "5000000.00", "1,2 juta", "1,5 M" or 250000.
 

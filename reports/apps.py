@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = "Dasbor dan laporan"
+    verbose_name = _("Dasbor dan laporan")
 
     def ready(self):
         from registry.background import fail_job_with_its_task

@@ -115,12 +115,13 @@ def role_for(name, method):
     statuses = dict(zip(ROLES, MATRIX[name][0 if method == "GET" else 1].split(), strict=True))
     # A form answers its own users 200 or 400 to an empty POST; a 302 may be only a redirect elsewhere, and
     # a 404 the answer to the missing id of the row the POST is about (closing a follow-up).
-    wanted = [("200",)] if method == "GET" else [("200", "400"), ("302",), ("404",)]
+    # A GET answered 202 is a file being prepared (the printable catalogue): its filters are fuzzed too.
+    wanted = [("200", "202")] if method == "GET" else [("200", "400"), ("302",), ("404",)]
     for answers in wanted:
         if name in PUBLIC_VIEWS and statuses["anon"] in answers:
             return "anon"  # a public page (the catalogue's search and filters, the buyer's form): as a visitor
         for role in PREFERRED:
-            if statuses[role] in answers and (role != "anon" or statuses[role] == "200"):
+            if statuses[role] in answers and (role != "anon" or statuses[role] in ("200", "202")):
                 return role
     return None
 

@@ -169,7 +169,7 @@ class PasswordResetConfirmView(LinkLifetimeMixin, auth_views.PasswordResetConfir
     The link proves the mailbox: a person who has no authenticator yet may set one up in this session."""
 
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "umkm_portal.security.PermissionBackend"
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):

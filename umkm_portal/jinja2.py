@@ -17,12 +17,12 @@ from django.utils.timezone import localtime
 from jinja2 import Environment
 
 
-def day_month_year(value):
-    """Django's `date` filter with "d-m-Y" (30-11-2026) in the current time zone, without its format parser:
-    the business list writes 25 of these per page."""
+def day_month_year(value, timezone=None):
+    """Django's `date` filter with "d-m-Y" (30-11-2026) in the current time zone (or `timezone`, read once
+    per page by the caller), without its format parser: the business list writes 25 of these per page."""
     if not value:
         return ""
-    moment = localtime(value)
+    moment = localtime(value, timezone)
     return f"{moment.day:02d}-{moment.month:02d}-{moment.year:04d}"  # strftime's %Y does not pad year 999
 
 

@@ -17,7 +17,7 @@ class WorkerHeartbeat(models.Model):
     beat_at = models.DateTimeField(_("terakhir hidup"), db_index=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "worker"
+        verbose_name = verbose_name_plural = _("worker")
 
     def __str__(self):
         return f"{self.worker_id} ({self.host}:{self.pid})"
@@ -33,7 +33,7 @@ class ScheduledRun(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "jadwal yang dijalankan"
+        verbose_name = verbose_name_plural = _("jadwal yang dijalankan")
         constraints = [models.UniqueConstraint(fields=["name", "slot"], name="portal_scheduledrun_once")]
 
     def __str__(self):
@@ -52,7 +52,7 @@ class PasswordResetRequest(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
-        verbose_name = verbose_name_plural = "permintaan atur ulang kata sandi"
+        verbose_name = verbose_name_plural = _("permintaan atur ulang kata sandi")
         indexes = [
             models.Index(fields=["email_digest", "requested_at"], name="portal_reset_by_email"),
             models.Index(fields=["ip_address", "requested_at"], name="portal_reset_by_ip"),
@@ -86,7 +86,7 @@ class EnrolmentCode(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = verbose_name_plural = "kode pendaftaran autentikator"
+        verbose_name = verbose_name_plural = _("kode pendaftaran autentikator")
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

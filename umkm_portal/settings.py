@@ -202,7 +202,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "umkm_portal.security.LoginLockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "umkm_portal.security.PermissionBackend",  # Django's ModelBackend, permissions in one query
 ]
 # Lockout per username *and* address: a guesser is stopped, while an office whose many users share one
 # NAT address is never locked out as a whole, and another address can still log in to that username.

@@ -7,10 +7,8 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Entries for the listings already public (the same code `manage.py rebuild_catalogue` runs)."""
-    from programs import catalogue_entries
-
-    catalogue_entries.rebuild()
+    """Entries for the listings already public: filled by 0023_catalogue_words (the same code `manage.py
+    rebuild_catalogue` runs, which now also writes the vocabulary that migration makes)."""
 
 
 class Migration(migrations.Migration):

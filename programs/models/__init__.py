@@ -93,7 +93,7 @@ class Bank(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = verbose_name_plural = "bank"
+        verbose_name = verbose_name_plural = _("bank")
 
     def __str__(self):
         return self.short_name
@@ -994,6 +994,7 @@ class ExportFacilitation(Provenance):
 
 from programs.models.market import (  # noqa: E402, F401  (they build on the models above)
     CatalogueEntry,
+    CatalogueWord,
     EventBooth,
     Inquiry,
     InquiryStep,

@@ -236,6 +236,26 @@ class CatalogueEntry(models.Model):
         return str(self.listing_id)
 
 
+class CatalogueWord(models.Model):
+    """A word of a listed product's or business's name (its search key, split where it is not a letter or a
+    digit), per kabupaten: a typo search first finds the words like it here (a few thousand rows, not every
+    name), then the entries containing them on the entries' trigram indexes, as pg_trgm's documentation
+    recommends ("Text Search Integration"). Kept by programs/catalogue_entries.py in the same statement as
+    the entries; a word no entry has any more is dropped by the rebuild."""
+
+    kabupaten = models.ForeignKey(
+        Kabupaten, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    word = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kabupaten", "word"], name="programs_word_unique")]
+        indexes = [GinIndex(F("kabupaten"), OpClass(F("word"), name="gin_trgm_ops"), name="programs_word_trgm")]
+
+    def __str__(self):
+        return self.word
+
+
 #
 # Buyer inquiries
 #

@@ -53,7 +53,7 @@ class Product(Provenance):
 
     class Meta:
         ordering = ["business", "name", "pk"]
-        verbose_name = verbose_name_plural = "produk"
+        verbose_name = verbose_name_plural = _("produk")
         indexes = [GinIndex(OpClass(SearchKey("name"), name="gin_trgm_ops"), name="registry_product_search_trgm")]
         constraints = [
             models.CheckConstraint(

@@ -20,7 +20,7 @@ class Provinsi(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = verbose_name_plural = "provinsi"
+        verbose_name = verbose_name_plural = _("provinsi")
 
     def __str__(self):
         return self.name
@@ -52,7 +52,7 @@ class Kabupaten(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = verbose_name_plural = "kabupaten/kota"
+        verbose_name = verbose_name_plural = _("kabupaten/kota")
 
     def __str__(self):
         return self.name
@@ -139,7 +139,7 @@ class Kecamatan(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = verbose_name_plural = "kecamatan"
+        verbose_name = verbose_name_plural = _("kecamatan")
         # A coordinator's worklist of their kecamatan (reports:coordinator); the dinas has its own dashboard.
         permissions = [("use_worklist", "Dapat memakai dasbor kecamatan (daftar kerja koordinator)")]
 
@@ -178,7 +178,7 @@ class Desa(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = verbose_name_plural = "desa/kelurahan"
+        verbose_name = verbose_name_plural = _("desa/kelurahan")
 
     def __str__(self):
         return self.name

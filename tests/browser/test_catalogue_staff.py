@@ -83,7 +83,7 @@ def test_a_coordinator_records_consent_lists_a_product_on_a_phone_then_withdraws
 
     # The listing: the price comes from the product; export-ready is the dinas's, read-only here.
     section.get_by_role("link", name="Atur di katalog Lumpia bandeng").click()
-    expect(page.get_by_label("Harga mulai (Rp)")).to_have_value("25000")
+    expect(page.get_by_label("Harga mulai (Rp)")).to_have_value("25.000")
     expect(page.get_by_label("Siap ekspor")).to_be_disabled()
     page.get_by_label("Harga sampai (Rp)").fill("30.000")
     page.get_by_label("Pesanan minimal").fill("50")

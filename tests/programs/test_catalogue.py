@@ -464,9 +464,47 @@ def test_a_withdrawal_removes_a_cached_page_at_once(
     assert shared_cache.get(kept) is not None  # still stored, under a generation no one reads again
 
 
-def _copy_key(url, page):
-    address = hashlib.sha256(f"testserver{url}".encode()).hexdigest()
+def _copy_key(url, page, query=""):
+    address = hashlib.sha256(f"testserver{url}?{query}".encode()).hexdigest()
     return catalogue_cache.page_key(SIDOARJO, page, "id", address)
+
+
+def test_parameters_the_page_does_not_read_are_served_the_kept_copy(client, lumpia, django_assert_max_num_queries):
+    url = reverse("programs:catalogue", args=[SIDOARJO])
+    product = _product_url(lumpia)
+    client.get(url, {"q": "lumpia", "category": "makanan"})
+    client.get(product)
+    Listing.objects.filter(pk=lumpia.pk).update(minimum_order=777)  # without forget(): a kept copy shows 20
+
+    # Junk, trackers, blank filters and another order of the parameters: the same page, the same copy.
+    with django_assert_max_num_queries(20) as read:  # the search's rate-limit counter, generation, the copy
+        junk = _page(client, f"{url}?category=makanan&utm_source=wa&q=lumpia&kecamatan=&junk=1")
+    with django_assert_max_num_queries(3):  # location, generation, the copy
+        shared = _page(client, f"{product}?fbclid=abc&x=1")
+
+    built = [q["sql"] for q in read.captured_queries if "umkm_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]]
+    assert built == []  # only the cache was read
+    assert "Lumpia Bandeng" in junk
+    assert "777" not in shared
+    assert "20 pak" in shared
+    assert cache.get(_copy_key(url, "list", "category=makanan&q=lumpia")) is not None
+    assert cache.get(_copy_key(product, "product")) is not None
+
+
+def test_a_page_asked_with_junk_parameters_is_built_and_kept_without_them(client, kec_a):
+    for i in range(30):  # two pages of cards
+        make_listing(make_product(make_business(kec_a), name=f"Keripik {i}"))
+    url = reverse("programs:catalogue", args=[SIDOARJO])
+
+    _page(client, f"{url}?junk=%3Cb%3E&q=keripik&q=")
+    kept = cache.get(_copy_key(url, "list", "q=keripik"))["content"]
+    clean = _page(client, url, q="keripik")
+
+    assert "junk" not in kept  # only the visitor's own language switch names it, outside the copy
+    assert "%3Cb%3E" not in kept
+    assert 'href="?q=keripik&amp;page=2"' in kept  # the next page keeps the search (it was "??q=")
+    assert 'value="keripik"' in clean
+    assert 'href="?q=keripik&amp;page=2"' in clean
 
 
 def test_the_copy_is_read_from_the_shared_cache(client, lumpia):

@@ -69,6 +69,20 @@ def test_the_jinja2_cards_render_what_the_django_card_renders(varied, language):
     assert "Rp20" not in fast  # the consent hides its price
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_list_reads_only_what_a_card_shows_and_renders_the_same(varied, language, django_assert_num_queries):
+    # public.shown reads CARD_FIELDS only (cards(card_only=True)); the cards it gives render exactly what the
+    # listings read whole render, and reading them asks no deferred column afterwards.
+    whole = Listing.objects.public().filter(pk__in=varied)
+    with translation.override(language):
+        plain = catalogue_cards(public.for_display(sorted(public.cards(whole), key=lambda one: varied.index(one.pk))))
+        with django_assert_num_queries(3):  # the listings, their photos, the certificates
+            fast = catalogue_cards(public.for_display(public.shown(varied)))
+
+    assert fast == plain
+    assert fast.count('class="card"') == 4
+
+
 def test_the_cards_show_on_the_list_the_business_page_and_the_product_page(client, varied):
     listings = {listing.pk: listing for listing in Listing.objects.filter(pk__in=varied).select_related("product")}
     keripik = listings[varied[2]].product

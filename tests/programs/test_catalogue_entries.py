@@ -3,6 +3,7 @@
 entries, give the same products in the same order, with the same counts, as the plain queryset would."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.postgres.search import TrigramSimilarity
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs import catalogue_cache, catalogue_entries, catalogue_services, public
-from programs.models import CatalogueEntry, CurationSubmission, Listing, ListingConsent
+from programs.models import CatalogueEntry, CatalogueWord, CurationSubmission, Listing, ListingConsent
 from registry import duplicates, services
 from registry.models import Business, BusinessGroup, Desa, ImportBatch, LegalDocument, Product
 from registry.search import SearchKey, name_matches
@@ -90,8 +91,31 @@ def _entries():
     return found
 
 
+def _expected_words():
+    """(kabupaten, word) of every word of the public listings' product and business names (search keys)."""
+    words = set()
+    for (
+        _business,
+        kabupaten,
+        _kecamatan,
+        _category,
+        _export,
+        _listed,
+        product,
+        business,
+        _held,
+    ) in _expected_entries().values():
+        words |= {(kabupaten, word) for word in re.split(r"[\W_]+", f"{product} {business}") if word}
+    return words
+
+
+def _words():
+    return set(CatalogueWord.objects.values_list("kabupaten", "word"))
+
+
 def assert_entries_right():
     assert _entries() == _expected_entries()
+    assert _expected_words() <= _words()  # a typo search finds every word of a listed name
 
 
 #
@@ -140,8 +164,10 @@ def test_entries_are_filled_as_listings_become_public(shop):
 def test_a_rebuild_gives_the_same_entries(shop):
     before = _entries()
     CatalogueEntry.objects.all().delete()
+    CatalogueWord.objects.all().delete()
     call_command("rebuild_catalogue")
     assert _entries() == before
+    assert _words() == _expected_words()
     CatalogueEntry.objects.filter(kabupaten=SIDOARJO).update(category="lainnya")
     call_command("rebuild_catalogue", kabupaten=SIDOARJO)
     assert _entries() == before
@@ -169,6 +195,11 @@ def test_a_business_renamed_or_moved(shop, kec_b, kec_other_kabupaten):
     business.name = "UD Lumpia Bu Sri Rahayu"
     business.save()
     assert_entries_right()
+    assert (SIDOARJO, "RAHAYU") in _words()
+    business.name = "UD Lumpia Bu Sri"
+    business.save()
+    call_command("rebuild_catalogue", kabupaten=SIDOARJO)  # the rebuild drops a word no name has any more
+    assert _words() == _expected_words()
     business.desa = Desa.objects.filter(kecamatan=kec_other_kabupaten).order_by("code").first()
     business.save()
     assert CatalogueEntry.objects.get(listing=shop[0]).kabupaten_id == kec_other_kabupaten.kabupaten_id
@@ -349,6 +380,9 @@ def _shown(client, **params):
         {"kecamatan": "35.15.12", "category": "makanan", "certification": "halal"},
         {"q": "keripik"},  # a common word, in product and business names
         {"q": "keripk"},  # a typo: the similar words
+        {"q": "singkng"},  # a typo of a word in product names only
+        {"q": "mbok yme"},  # a typo in a business name
+        {"q": "lumpiya bandeng"},  # a typo beside a word that names other products
         {"q": "bandeng"},  # products named so
         {"q": "Mbok Yem"},  # one business
         {"q": "lumpia"},  # a product named so before the other products of a business named so
@@ -370,6 +404,17 @@ def test_the_group_filter_gives_what_the_plain_queryset_gives(client, shop, dina
     plain = _plain(group=group)
     assert plain
     assert _shown(client, group=group.pk) == (plain, len(plain))
+
+
+def test_two_mistyped_words_find_the_names_with_a_word_like_either(client, shop):
+    # The typo search matches words (pg_trgm's words like each searched word), not the whole phrase: a name
+    # with a word like either is found, the product named so first, the closest first. The phrase compared
+    # whole with every name (before the vocabulary) found nothing for "kerupk udng".
+    udang, _count = _shown(client, q="kerupk udng")
+    lumpia, _count = _shown(client, q="lumpiya bandng")
+
+    assert sorted(udang) == sorted(listing.pk for listing in shop if "Kerupuk Udang" in listing.product.name)
+    assert lumpia == [shop[0].pk, shop[1].pk]  # Lumpia Bandeng, then the other product of "UD Lumpia Bu Sri"
 
 
 def test_a_listing_taken_down_leaves_the_page_even_with_a_stale_entry(client, shop):

@@ -450,7 +450,7 @@ def test_listing_page_lists_edits_and_shows_export_ready_read_only_to_a_coordina
     client.force_login(coordinator_a)
     url = reverse("programs:listing_edit", args=[curated.pk])
     form = client.get(url).content.decode()
-    assert 'value="25000"' in form
+    assert 'value="25.000"' in form  # the product's price, written as people write it
     assert "disabled" in form.split('name="export_ready"')[1].split(">")[0]
 
     response = client.post(

@@ -111,7 +111,7 @@ def test_a_bare_business_renders_alike_too(client, kec_a, dinas_sidoarjo, monkey
 def test_the_page_costs_eleven_queries(client, full_business, dinas_sidoarjo, django_assert_num_queries):
     client.force_login(dinas_sidoarjo)
     # session, user, its second-factor devices, the role, two permission reads, the area; the business with
-    # its parts; the access log; the catalogue section's consents and listed products. Eighteen before.
+    # its parts; the access log; the catalogue section's consents and products. Eighteen before.
     with django_assert_num_queries(11):
         response = client.get(reverse("registry:business_detail", args=[full_business.pk]))
     assert response.status_code == 200

@@ -120,6 +120,24 @@ def test_rupiah_amounts(typed, amount):
     assert parse_amount(typed) == amount
 
 
+def test_a_stored_amount_is_shown_for_editing_as_people_write_it_and_read_back_the_same():
+    from decimal import Decimal
+
+    from registry.forms import RupiahField
+
+    field = RupiahField()
+
+    assert [field.prepare_value(v) for v in (15000, Decimal("250000000"), 0, None, "Rp 1,2 juta")] == [
+        "15.000",
+        "250.000.000",
+        "0",
+        None,
+        "Rp 1,2 juta",  # what a person typed is shown back as typed
+    ]
+    assert parse_amount(field.prepare_value(37_000_000_000)) == 37_000_000_000
+    assert not field.has_changed(15000, field.prepare_value(15000))  # an untouched amount is no change
+
+
 @pytest.mark.parametrize("typed", ["dua kambing", "12.5", "-5000"])
 def test_rupiah_refuses_text_fractions_and_negatives(typed):
     with pytest.raises(ValidationError, match="Rupiah"):
