@@ -4,9 +4,12 @@
 at a million businesses. `LiveCounts` counts the rows themselves, for the filters the summary does not
 hold (a period, a group, unggulan). Both answer the same questions with the same conditions (registry.measures,
 programs.measures, reports.tally's steps), and tests/reports/test_tally.py checks that they agree;
-reports.figures.AreaDashboard picks one and never asks which. Exports and placements are not in the
-summary: both implementations count them from their rows (`RowCounts`), a GROUP BY or two each.
+reports.figures.AreaDashboard picks one and never asks which. Placements are not in the summary: both
+implementations count them from their rows (`RowCounts`); exports are, since the ninth session
+(`TalliedCounts.exports`, reports.export_sales.per_business).
 """
+
+from decimal import Decimal
 
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Lower, Substr, TruncMonth
@@ -23,7 +26,7 @@ from registry import measures
 from registry.filtersets import BusinessFilterSet
 from registry.models import Business, Owner, area_codes_seen_by
 from registry.sizing import SizeClass
-from reports.export_sales import exports
+from reports.export_sales import ExportTotal, exports
 from reports.tally import (
     REFERRAL_STAGES,
     TallyCounts,
@@ -63,7 +66,8 @@ def document_conditions(today):
 
 
 class RowCounts:
-    """What both implementations count from the rows: the summary does not hold exports or placements."""
+    """What both implementations count from the rows: the summary does not hold placements (LiveCounts counts
+    exports here too)."""
 
     def exports(self):
         """Exports of the dashboard's businesses in the period's years, by country and by category."""
@@ -202,6 +206,17 @@ class TalliedCounts(RowCounts):
 
     def level_up(self):
         return {int(year): n for year, n in self.tally.buckets("rose").items()}
+
+    def exports(self):
+        """Exports by country and by category, as RowCounts.exports counts them, from the summary (a tallied
+        dashboard has no period: every year)."""
+        exports = {}
+        for axis, totals in self.tally.exports().items():
+            rows = [
+                ExportTotal(key, (value or Decimal(0)).quantize(Decimal(1)), n=n) for key, (n, value) in totals.items()
+            ]
+            exports[axis] = sorted(rows, key=lambda total: (-total.value, total.key))
+        return exports
 
     def sales(self):
         return [(year, category, total, n) for (year, category), (total, n) in self.tally.sales().items()]

@@ -8,9 +8,11 @@ when it covers the deals, the deals when the figure is missing or lower. Which b
 country is registry.measures.exports_to (either record), the filter the figures' links use.
 
 Two queries whatever the number of exporters: the yearly figures (each raised to its deals where they are
-larger), and the deals no yearly figure covers.
+larger), and the deals no yearly figure covers. The dashboard's summary (reports.tally) keeps the same totals
+per cell, from `per_business`.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,6 +33,7 @@ class ExportTotal:
     key: str
     value: Decimal = Decimal(0)
     businesses: set = field(default_factory=set)
+    n: int = 0  # how many businesses: len(businesses), or the summary's count (it holds no ids)
 
 
 def _same_export(model):
@@ -38,9 +41,10 @@ def _same_export(model):
     return model.objects.filter(business=OuterRef("business"), year=OuterRef("year"), country=OuterRef("country"))
 
 
-def export_rows(businesses, years=None):
+def export_rows(businesses, years=None, by=("country", "business__category")):
     """(country, category, Rupiah value, business ids) of the exports of `businesses` (a queryset), in
-    `years` when given, each (business, year, country) counted once as the module docstring says."""
+    `years` when given, each (business, year, country) counted once as the module docstring says (grouped
+    `by` other fields, those first)."""
     deals = _same_export(ExportFacilitation).order_by().values("business").annotate(total=Sum("value"))
     recorded = ExportValue.objects.filter(business__in=businesses.values("pk"))
     uncovered = ExportFacilitation.objects.filter(business__in=businesses.values("pk"))
@@ -52,7 +56,7 @@ def export_rows(businesses, years=None):
     )
     rows = []
     for queryset, amount in ((recorded, "counted"), (uncovered, "value")):
-        grouped = queryset.order_by().values_list("country", "business__category")
+        grouped = queryset.order_by().values_list(*by)
         rows += grouped.annotate(total=Sum(amount, output_field=RUPIAH), ids=ArrayAgg("business", distinct=True))
     return rows
 
@@ -65,4 +69,16 @@ def exports(businesses, years=None):
             total = totals[axis].setdefault(key, ExportTotal(key))
             total.value += value or 0
             total.businesses.update(ids)
+    for rows in totals.values():
+        for total in rows.values():
+            total.n = len(total.businesses)
     return {axis: sorted(rows.values(), key=lambda t: (-t.value, t.key)) for axis, rows in totals.items()}
+
+
+def per_business(businesses):
+    """{(business id, country): Rupiah value} of the exports of `businesses` (a queryset) in every year, counted
+    as exports() counts them (a business's deals in a year no yearly figure covers add to its figures)."""
+    values = defaultdict(Decimal)
+    for business, country, value, _ids in export_rows(businesses, by=("business", "country")):
+        values[(business, country)] += value or 0
+    return dict(values)

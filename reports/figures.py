@@ -147,7 +147,9 @@ class AreaDashboard:
         self.request = request
         self.user = request.user
         self.filter = DashboardFilterSet(data, queryset=Business.objects.visible_to(self.user), request=request)
-        cleaned = self.filter.form.cleaned_data if self.filter.is_valid() else {}
+        # No filter set: nothing to validate, and the form is built only if the bar is rendered (a kept bar
+        # is not: reports.cache.bar_key).
+        cleaned = {} if self.filter.is_blank else self.filter.form.cleaned_data if self.filter.is_valid() else {}
         year = int(cleaned["year"]) if cleaned.get("year") else None
         self.period = Period(
             cleaned.get("from_date") or (datetime.date(year, 1, 1) if year else None),
@@ -444,7 +446,7 @@ class AreaDashboard:
         rows = [
             Figure(
                 country_name(total.key),
-                len(total.businesses),
+                total.n,
                 self.business_url(export_country=total.key, **year_params),
             )
             for total in self.exports["country"]
@@ -461,7 +463,7 @@ class AreaDashboard:
 
     def exports_by_category(self):
         labels = dict(Category.choices)
-        rows = [Figure(labels.get(total.key, total.key), len(total.businesses)) for total in self.exports["category"]]
+        rows = [Figure(labels.get(total.key, total.key), total.n) for total in self.exports["category"]]
         return Chart(
             "ekspor_kategori",
             _("Ekspor per kategori"),

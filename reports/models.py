@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.urls import reverse
@@ -139,6 +140,8 @@ class Tally(models.Model):
     bucket = models.CharField(_("kelompok"), max_length=20)
     n = models.BigIntegerField(_("jumlah"))
     amount = models.DecimalField(_("nilai"), max_digits=20, decimal_places=2, null=True)
+    # The "months" measure: a row per year (the bucket), its count per month, January first (n is their sum).
+    months = ArrayField(models.IntegerField(), size=12, null=True, verbose_name=_("per bulan"))
 
     class Meta:
         verbose_name = _("rekap dasbor")

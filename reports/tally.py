@@ -2,8 +2,9 @@
 
 A *cell* is (kecamatan, category, guided): the dashboard filters that are attributes of a business. For
 each cell, `reports_tally` holds how many businesses or program records fall in each bucket of each
-measure: ("all", ""), ("verification", "terverifikasi"), ("size", "mikro"), ("month", "2026-11"),
-("doc:pirt", "2027-12-31"), ("sales", "2025") with the Rupiah total, ...
+measure: ("all", ""), ("verification", "terverifikasi"), ("size", "mikro"), ("doc:pirt", "2027-12-31"),
+("sales", "2025") with the Rupiah total, ..., and the registrations of a year as one row ("months", "2026")
+with the twelve months' counts in `months` (read as ("month", "2026-11") buckets: TallyCounts).
 
 Statement triggers (migrations 0004, 0005 and 0009) write the cells a write touches into `reports_tallydirty`.
 A worker recomputes those cells within seconds (`refresh()`, scheduled by umkm_portal.schedule while `pending()`),
@@ -19,6 +20,7 @@ under which reports.cache keeps the rendered figures, live or tallied.
 import datetime
 import uuid
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
@@ -29,6 +31,7 @@ from programs.models import BankReferral, CurationSubmission, Enrollment
 from registry import measures
 from registry.models import Business, LegalDocument, YearlyFigure
 from registry.sizing import SizeClass
+from reports import export_sales
 from reports.models import Tally, TallyDirty, TallyGeneration
 from umkm_portal.keyset import iterate_by_pk
 
@@ -93,19 +96,25 @@ def generation():
     return TallyGeneration.objects.values_list("number", flat=True).filter(pk=1).first() or 0
 
 
-def generation_key(pending_in=None):
+def generation_key(pending_in=None, **values):
     """The summary's generation as reports.cache keys the dashboard's figures by it: its number and the token
     of the transaction that moved it. With `pending_in` (kecamatan codes, or a queryset of them), also whether
-    writes there wait for a recount (`pending`), read in the same query: (key, pending)."""
+    writes there wait for a recount (`pending`), read in the same query: (key, pending). With `values`
+    (name=expression), those too, in the same query: (key, pending, {name: value}); without the generation's
+    row (a test's flush) each is None."""
     state = TallyGeneration.objects.filter(pk=1)
     if pending_in is not None:
         state = state.annotate(pending=Exists(TallyDirty.objects.filter(kecamatan__in=pending_in)))
-    row = state.values_list("number", "token", *(["pending"] if pending_in is not None else [])).first()
+    state = state.annotate(**values)
+    row = state.values_list("number", "token", *(["pending"] if pending_in is not None else []), *values).first()
     key = f"{row[0]}:{row[1]}" if row else "0"
     if pending_in is None:
         return key
     # Without the generation's row (a test's flush) the marks are asked for on their own.
-    return key, row[2] if row else pending(pending_in)
+    result = key, row[2] if row else pending(pending_in)
+    if values:
+        result += (dict(zip(values, row[3:], strict=True)) if row else dict.fromkeys(values),)
+    return result
 
 
 def refresh():
@@ -190,6 +199,7 @@ def _count(businesses):
     """Tally rows for every cell of `businesses` (a kecamatan at most), bucketed as reports.figures counts:
     one query reads each business with its document validity, and one per kind of linked record."""
     totals = defaultdict(lambda: [0, None])
+    months = defaultdict(lambda: [0] * 12)  # (cell, year) -> registrations per month
 
     def add(cell, measure, bucket, n=1, amount=None):
         entry = totals[(*cell, measure, str(bucket))]
@@ -214,7 +224,8 @@ def _count(businesses):
         add(cell, "size", size)
         add(cell, "sex", sex)
         add(cell, "kbli", f"{version}:{kbli[:2]}")
-        add(cell, "month", timezone.localtime(created).strftime("%Y-%m"))
+        registered = timezone.localtime(created)
+        months[(cell, str(registered.year))][registered.month - 1] += 1
         for kind, never, last in zip(kinds, docs[0::2], docs[1::2], strict=True):
             never = never or (kind == "nib" and nib != "")
             bucket = NEVER if never else last
@@ -250,10 +261,24 @@ def _count(businesses):
             if n:
                 add(cell_of[business], "referral", stage, n, amount)
 
-    return [
+    # Exports (reports.export_sales): per country, the businesses that exported there and the value; per cell,
+    # the businesses that exported anywhere and the value (the dashboard's category axis).
+    exporters = defaultdict(Decimal)
+    for (business, country), value in export_sales.per_business(businesses).items():
+        add(cell_of[business], "export", country, 1, value)
+        exporters[business] += value
+    for business, value in exporters.items():
+        add(cell_of[business], "exporter", "", 1, value)
+
+    rows = [
         Tally(kecamatan=k, category=c, guided=g, measure=measure, bucket=bucket, n=n, amount=amount)
         for (k, c, g, measure, bucket), (n, amount) in totals.items()
     ]
+    rows += [
+        Tally(kecamatan=k, category=c, guided=g, measure="months", bucket=year, n=sum(counts), months=counts)
+        for ((k, c, g), year), counts in months.items()
+    ]
+    return rows
 
 
 class TallyCounts:
@@ -267,7 +292,7 @@ class TallyCounts:
     # (per_category, sales). A new reader of another measure adds it here (tests/reports/test_tally.py
     # compares every figure with a live count).
     KECAMATAN_MEASURES = ("all", "verification", "size", "sex")  # and every "doc:<kind>"
-    CATEGORY_MEASURES = ("all", "sales")
+    CATEGORY_MEASURES = ("all", "sales", "exporter")
 
     _SQL = """
         SELECT GROUPING(kecamatan, category, guided_all, by_kecamatan, by_category),
@@ -281,18 +306,18 @@ class TallyCounts:
                    CASE WHEN measure = ANY(%s) THEN measure || ' ' || bucket END AS by_category
             FROM reports_tally
             WHERE kecamatan = ANY(%s) AND (%s IS NULL OR category = %s) AND (%s IS NULL OR guided = %s)
-              AND measure <> 'month'
+              AND measure <> 'months'
         ) cells
         GROUP BY GROUPING SETS ((measure, bucket), (kecamatan, by_kecamatan), (category, by_category),
                                 (kecamatan, guided_all))
     """
-    # Months are most of the rows and only the area's total per month is shown.
-    _MONTHS_SQL = """
-        SELECT bucket, SUM(n)::bigint FROM reports_tally
+    # The registrations per month, over the area: each year's row holds its twelve months.
+    _MONTHS_SQL = f"""
+        SELECT bucket, {", ".join(f"SUM(months[{month}])::bigint" for month in range(1, 13))} FROM reports_tally
         WHERE kecamatan = ANY(%s) AND (%s IS NULL OR category = %s) AND (%s IS NULL OR guided = %s)
-          AND measure = 'month'
+          AND measure = 'months'
         GROUP BY bucket
-    """
+    """  # noqa: S608 - a constant
 
     def __init__(self, kecamatan, scope, today):
         category = scope.get("category")
@@ -314,7 +339,10 @@ class TallyCounts:
                 elif grouping == 0b01011 and g is not None:  # (kecamatan, guided_all)
                     self.guided[(k, g)] = (n, amount)
             cursor.execute(self._MONTHS_SQL, params)
-            self.area |= {("month", bucket): (n, None) for bucket, n in cursor.fetchall()}
+            for year, *counts in cursor.fetchall():
+                for month, n in enumerate(counts, start=1):
+                    if n:
+                        self.area[("month", f"{year}-{month:02d}")] = (n, None)
 
     def n(self, measure, bucket=""):
         return self.area.get((measure, bucket), (0, None))[0]
@@ -338,6 +366,13 @@ class TallyCounts:
     def sales(self):
         """{(year, category): (Rupiah total, businesses)} of the yearly figures with sales."""
         return {(int(b), c): (amount, n) for (c, m, b), (n, amount) in self.category.items() if m == "sales"}
+
+    def exports(self):
+        """{"country": {country: (businesses, value)}, "category": {category: (businesses, value)}} of exports."""
+        return {
+            "country": {bucket: (n, amount) for (m, bucket), (n, amount) in self.area.items() if m == "export"},
+            "category": {c: (n, amount) for (c, m, _b), (n, amount) in self.category.items() if m == "exporter"},
+        }
 
     def holding(self, kind):
         """Businesses that hold a valid document of `kind` today."""
@@ -367,15 +402,15 @@ class TallyCounts:
 _REGISTERED_SQL = """
     SELECT k.kabupaten_id, t.bucket, SUM(t.n)::bigint
     FROM reports_tally t JOIN registry_kecamatan k ON k.code = t.kecamatan
-    WHERE t.measure = 'month'"""
+    WHERE t.measure = 'months'"""
 
 
 def registered_by_year_end(kecamatan, years):
     """{kabupaten: {"y<year>": live businesses registered by 31 December of that year (WIB)}} over `kecamatan`
-    (a Kecamatan queryset), from the summary's registration months: one query over a few rows per
-    kecamatan and month, where counting the businesses themselves reads every row of the kabupaten. A month
-    bucket is the month of the registration in the portal's time zone, so "by 31 December" is "in a month up
-    to December"."""
+    (a Kecamatan queryset), from the summary's registrations per year: one query over a few rows per
+    kecamatan and year, where counting the businesses themselves reads every row of the kabupaten. A year
+    bucket is the year of the registration in the portal's time zone, so "by 31 December" is "in a year up
+    to that one"."""
     inner, params = kecamatan.order_by().values("pk").query.sql_with_params()
     sql = f"{_REGISTERED_SQL} AND t.kecamatan IN ({inner}) GROUP BY 1, 2"  # inner: Django's own parametrized SQL
     with connection.cursor() as cursor:
@@ -385,7 +420,7 @@ def registered_by_year_end(kecamatan, years):
     for kabupaten, bucket, n in rows:
         counts = per_kabupaten[kabupaten]
         for year in years:
-            if bucket <= f"{year}-12":
+            if int(bucket) <= year:
                 counts[f"y{year}"] += n
     return dict(per_kabupaten)
 

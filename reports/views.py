@@ -18,7 +18,7 @@ from registry.models import AccessLog
 from registry.paginators import LenientPaginationMixin
 from registry.permissions import AreaRestrictedMixin
 from reports import documents
-from reports.cache import cached, figures_html
+from reports.cache import page_parts
 from reports.coordinator import CoordinatorWorklist
 from reports.figures import AreaDashboard, InquiryFigures
 from reports.forms import OfficialCountUploadForm, SnapshotForm
@@ -26,7 +26,6 @@ from reports.impact import call_impact, training_impact
 from reports.models import OfficialCount, ReportJob, Snapshot
 from reports.national import national_counts
 from reports.services import freeze_snapshot, load_official_counts, start_job
-from reports.tally import generation_key
 from umkm_portal.storage import stored_file_response
 
 
@@ -49,14 +48,14 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         dashboard = self.dashboard
-        # The generation and whether the area's writes wait for the worker, in one query.
-        current, catching_up = generation_key(pending_in=dashboard.kecamatan_codes())
+        figures, bar, catching_up = page_parts(dashboard)
         return super().get_context_data(
             dashboard=dashboard,
             filter=dashboard.filter,
             query=self.request.GET.urlencode(),
             catching_up=dashboard.tallied and catching_up,
-            figures_html=cached(self.request.user, self.request.GET, lambda: figures_html(dashboard), current),
+            figures_html=figures,
+            bar_html=bar,
             **kwargs,
         )
 

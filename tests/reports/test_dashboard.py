@@ -330,9 +330,10 @@ def test_unchanged_data_is_served_from_the_cache_and_any_write_recomputes(client
     after_update = figures(makanan)
 
     assert second == first
-    # session, user, its groups, two permission reads, the area codes, the generation with the pending marks,
-    # the cache read, the filter bar's kecamatan and group options, the second-factor devices
-    assert cached_queries == 11
+    # session, user, its groups, its permissions (one read), the area codes, the generation with the pending marks
+    # and the digest of the filter bar's options, one cache read of the figures and the bar, the second-factor
+    # devices
+    assert cached_queries == 8
     assert other_filter != first
     assert before_recount == first  # the worker had not recounted yet
     assert after_write != first
@@ -376,3 +377,73 @@ def test_coordinator_dashboard_is_for_coordinators(client, world, kab_sidoarjo, 
     client.force_login(make_user(role, kabupaten=kab_sidoarjo if role == roles.DINAS else None))
 
     assert client.get(reverse("reports:coordinator")).status_code == 403
+
+
+def bar_of(response):
+    """The filter bar's HTML in a dashboard page (reports/partials/_filter_bar.html)."""
+    html = response.content.decode()
+    start = html.index('data-testid="filter-toggle"')
+    return html[start : html.index("</form>", start)]
+
+
+def fresh_bar(user, params):
+    from types import SimpleNamespace
+
+    from django.http import QueryDict
+    from django.template.loader import render_to_string
+
+    data = QueryDict(params)
+    dashboard = AreaDashboard(SimpleNamespace(user=user, GET=data), data)
+    html = render_to_string("reports/partials/_filter_bar.html", {"filter": dashboard.filter})
+    return html[html.index('data-testid="filter-toggle"') : html.index("</form>")]
+
+
+@pytest.mark.parametrize(
+    "params", ["", "category=makanan", "kecamatan=35.15.12&guided=true", "from_date=bukan-tanggal"]
+)
+def test_the_kept_filter_bar_is_the_bar_rendered_afresh(client, world, dinas_sidoarjo, params):
+    from django.core.cache import cache
+
+    client.force_login(dinas_sidoarjo)
+    cache.clear()
+    rendered = bar_of(client.get(f"{DASHBOARD}?{params}"))
+    with CaptureQueriesContext(connection) as kept_view:
+        kept = bar_of(client.get(f"{DASHBOARD}?{params}"))
+
+    assert kept == rendered == fresh_bar(dinas_sidoarjo, params)
+    # A kept bar reads none of its options itself (they come as one digest with the generation).
+    options = ('SELECT "registry_businessgroup"', 'SELECT "registry_kecamatan"."code" AS "pk", "registry_kecamatan".')
+    assert [query["sql"] for query in kept_view.captured_queries if query["sql"].startswith(options)] == []
+
+
+def test_a_renamed_kecamatan_or_a_new_group_shows_in_the_kept_bar_at_once(client, world, dinas_sidoarjo, kec_a):
+    from registry.models import BusinessGroup
+
+    client.force_login(dinas_sidoarjo)
+    before = bar_of(client.get(DASHBOARD))
+    bar_of(client.get(DASHBOARD))  # kept now
+    Kecamatan.objects.filter(pk=kec_a.pk).update(name="Balongbendo Baru")
+    renamed = bar_of(client.get(DASHBOARD))
+    BusinessGroup.objects.create(name="Kelompok Batik Baru", kecamatan=kec_a)
+    grouped = bar_of(client.get(DASHBOARD))
+
+    assert "Balongbendo Baru" not in before
+    assert "Balongbendo Baru" in renamed
+    assert "Kelompok Batik Baru" not in renamed
+    assert "Kelompok Batik Baru" in grouped
+    assert grouped == fresh_bar(dinas_sidoarjo, "")
+
+
+def test_the_kept_bar_follows_the_language(client, world, dinas_sidoarjo):
+    from django.conf import settings
+
+    client.force_login(dinas_sidoarjo)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = bar_of(client.get(DASHBOARD))
+    kept_english = bar_of(client.get(DASHBOARD))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"  # last: the request leaves its language active
+    indonesian = bar_of(client.get(DASHBOARD))
+
+    assert "Terapkan" in indonesian
+    assert "Terapkan" not in english
+    assert kept_english == english
