@@ -75,6 +75,18 @@ def no_full_nik_leaks():
 
 
 @pytest.fixture(autouse=True)
+def portal_language_after_each_test():
+    """A request leaves its language active in the thread (Django's LocaleMiddleware does not reset it), so a
+    test that asks a page in English would leave the next tests of its worker reading English outside a
+    request (a service's message, a worker's file). Each test ends back in the portal's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache(request, django_db_blocker):
     """Each test that uses the database starts with an empty cache (dashboard figures are cached per data
     version). The default cache is the database's table here, so only those tests can reach it; it is
