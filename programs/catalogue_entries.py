@@ -159,7 +159,7 @@ def rebuild_words(kabupaten=None):
     table, words_table = CatalogueEntry._meta.db_table, CatalogueWord._meta.db_table
     code = getattr(kabupaten, "pk", kabupaten)
     scope, params = ("", []) if code is None else ("WHERE kabupaten_id = %s", [code])
-    rows = f"(SELECT kabupaten_id, product_key, business_key FROM {table} {scope}) AS entry"  # noqa: S608
+    rows = f"(SELECT kabupaten_id, product_key, business_key FROM {table} {scope}) AS entry"  # noqa: S608  # nosec B608
     words = WORDS.format(rows=rows)
     mine = "known.kabupaten_id = %s AND" if params else ""
     with connection.cursor() as cursor:
@@ -167,7 +167,7 @@ def rebuild_words(kabupaten=None):
             f"""DELETE FROM {words_table} WHERE id IN (
                 SELECT id FROM {words_table} AS known WHERE {mine} (known.kabupaten_id, known.word) NOT IN ({words})
                 ORDER BY kabupaten_id, word FOR UPDATE
-            )""",  # noqa: S608
+            )""",  # noqa: S608  # nosec B608
             params + params,
         )
         cursor.execute(

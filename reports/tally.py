@@ -317,7 +317,7 @@ class TallyCounts:
         WHERE kecamatan = ANY(%s) AND (%s IS NULL OR category = %s) AND (%s IS NULL OR guided = %s)
           AND measure = 'months'
         GROUP BY bucket
-    """  # noqa: S608 - a constant
+    """  # noqa: S608 - a constant  # nosec B608
 
     def __init__(self, kecamatan, scope, today):
         category = scope.get("category")

@@ -12,7 +12,7 @@ PER_YEAR = f"""
     FROM reports_tally WHERE measure = 'month'
     GROUP BY kecamatan, category, guided, substr(bucket, 1, 4);
     DELETE FROM reports_tally WHERE measure = 'month';
-"""
+"""  # nosec B608
 PER_MONTH = """
     INSERT INTO reports_tally (kecamatan, category, guided, measure, bucket, n, amount)
     SELECT kecamatan, category, guided, 'month', bucket || '-' || lpad(m.i::text, 2, '0'), m.n, NULL
