@@ -15,9 +15,9 @@ from django_filters.views import FilterView
 
 from programs import events
 from programs.event_forms import BoothRowForm, MarketEventFilterSet, MarketEventForm
-from programs.forms import ChosenBusinessesForm, ChosenRowForm
+from programs.forms import CancelForm, ChosenBusinessesForm, ChosenRowForm
 from programs.models import EventBooth, Inquiry, MarketEvent
-from programs.views import PickList, VersionedUpdateView, WithHistoryMixin, _add_service_error
+from programs.views import PickList, ScheduleChangeView, VersionedUpdateView, WithHistoryMixin, _add_service_error
 from registry import once
 from registry.exports import export_csv
 from registry.models import Business, BusinessGroup
@@ -120,6 +120,23 @@ class MarketEventUpdateView(VersionedUpdateView):
         events.update_event(event, version=version, by=self.request.user)
 
 
+class MarketEventCancelView(ScheduleChangeView):
+    """The dinas cancels an event with a reason, on a page of its own (the training's and the curation call's)."""
+
+    permission_required = "programs.change_marketevent"
+    model = MarketEvent
+    form_class = CancelForm
+    title = _("Batalkan acara")
+    button = _("Batalkan acara")
+    success_message = _("Acara dibatalkan; koordinator melihat alasannya di halaman acara.")
+
+    def guard(self, obj):
+        return events.why_not_cancel_event(obj)
+
+    def apply(self, obj, data, version):
+        events.cancel_event(obj, reason=data["reason"], version=version, by=self.request.user)
+
+
 class MarketEventDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
     """An event: what, when, where; its participants (those the viewer may see) with booths and sales, the
     figures, the buyers' inquiries made at it, and the forms to add participants and record sales."""
@@ -138,7 +155,8 @@ class MarketEventDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
         typed = getattr(self, "typed", {})
         for row in rows:
             row.typed = typed.get(row.pk)
-            row.inquiry_url = inquiry_create_url(event, row.business) if user.has_perm("programs.add_inquiry") else ""
+            ordering = user.has_perm("programs.add_inquiry") and not event.is_cancelled
+            row.inquiry_url = inquiry_create_url(event, row.business) if ordering else ""
         inquiries = list(
             Inquiry.objects.visible_to(user).filter(event=event).select_related("business").order_by("-created_at")
         )
@@ -159,7 +177,7 @@ class MarketEventDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
 
     def adding_context(self, event, user):
         """The participant search (and its matches) and the groups whose members can be added at once."""
-        if not user.has_perm("programs.add_eventbooth"):
+        if not user.has_perm("programs.add_eventbooth") or event.is_cancelled:
             return None
         query = self.request.POST.get("cari") or self.request.GET.get("cari", "")
         members = events.candidates(event, user).select_related("kecamatan").only("pk", "name", "kecamatan__name")

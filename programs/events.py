@@ -29,9 +29,24 @@ def _day(value):
 
 
 def why_not_record_sales(event):
-    """Sales are recorded from the event's first day on (a bazaar of several days is recorded as it goes)."""
+    """Sales are recorded from the event's first day on (a bazaar of several days is recorded as it goes), and
+    never for a cancelled event."""
+    if event.is_cancelled:
+        return CANCELLED
     if event.starts_on > timezone.localdate():
         return _("Penjualan dicatat mulai hari pertama acara (%(day)s).") % {"day": _day(event.starts_on)}
+    return None
+
+
+CANCELLED = _("Acara ini sudah dibatalkan.")
+
+
+def why_not_cancel_event(event):
+    """An event is cancelled once, and only while no sales are recorded for it (with sales, it was held)."""
+    if event.is_cancelled:
+        return CANCELLED
+    if event.booths.exclude(sales=None, transactions=None).exists():
+        return _("Penjualan acara ini sudah dicatat: acara yang sudah berlangsung tidak dapat dibatalkan.")
     return None
 
 
@@ -56,12 +71,15 @@ def create_event(event, *, by):
 @transaction.atomic
 def update_event(event, *, version, by):
     """Save corrections to an event (any field but its kabupaten), unless someone saved it since `version`
-    was read. An event whose sales are recorded cannot move to a day after today: it was held."""
+    was read or it was cancelled. An event whose sales are recorded cannot move to a day after today: it was
+    held."""
     current = MarketEvent.objects.select_for_update().get(pk=event.pk)
     if not by.has_perm("programs.change_marketevent"):
         raise PermissionDenied(_("Hanya dinas yang mengubah acara."))
     _check_event_area(current.pk, by)
     refuse_if_stale(current, version, _("Acara ini"))
+    if current.is_cancelled:
+        raise ValidationError(CANCELLED)
     if event.kabupaten_id != current.kabupaten_id:
         raise ValidationError(_("Kabupaten acara tidak dapat diubah."))
     if event.starts_on and event.starts_on > timezone.localdate() and current.booths.exclude(sales=None).exists():
@@ -75,11 +93,35 @@ def update_event(event, *, version, by):
         )
     event.name, event.place = " ".join(event.name.split()), " ".join(event.place.split())
     event.created_by_id, event.created_at = current.created_by_id, current.created_at
+    event.cancelled_at, event.cancelled_by_id, event.cancel_reason = None, None, ""  # refused above when set
     event.version = current.version  # save() moves it on
     event._history_user = by
     event.full_clean()
     event.save()
     return event
+
+
+@transaction.atomic
+def cancel_event(event, *, reason, version, by):
+    """Cancel an event with a reason (required: the coordinators and the participants' businesses read it on
+    its page); its participants stay listed, nobody joins it or records sales at it any more, and the dashboard
+    stops counting it. Raises PermissionDenied, or ValidationError without a reason, for an event already
+    cancelled or with sales recorded, or a stale `version`."""
+    current = MarketEvent.objects.select_for_update().get(pk=event.pk)
+    if not by.has_perm("programs.change_marketevent"):
+        raise PermissionDenied(_("Hanya dinas yang membatalkan acara."))
+    _check_event_area(current.pk, by)
+    refuse_if_stale(current, version, _("Acara ini"))
+    why_not = why_not_cancel_event(current)
+    if why_not:
+        raise ValidationError(why_not)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Tuliskan alasan pembatalan; koordinator dan peserta membacanya.")})
+    current.cancelled_at, current.cancelled_by, current.cancel_reason = timezone.now(), by, reason[:300]
+    current._history_user = by
+    current.save()
+    return current
 
 
 def candidates(event, user):
@@ -101,6 +143,8 @@ def add_booth(event, business, *, booth="", by):
         raise PermissionDenied(_("Anda tidak dapat menambah peserta acara."))
     event = MarketEvent.objects.get(pk=event.pk)
     _check_event_area(event.pk, by)
+    if event.is_cancelled:
+        raise ValidationError(CANCELLED)
     require_visible(Business, business.pk, by, _("Usaha ini di luar wilayah kerja Anda."))
     business = Business.objects.select_related("kecamatan").get(pk=business.pk)
     if business.kecamatan.kabupaten_id != event.kabupaten_id:

@@ -101,6 +101,8 @@ def record_inquiry(business, inquiry, *, event=None, language="id", by, domain, 
             raise PermissionDenied(_("Acara ini di luar wilayah kerja Anda."))
         if event.kabupaten_id != business.kecamatan.kabupaten_id:
             raise ValidationError(_("Acara ini diadakan di kabupaten lain."))
+        if event.is_cancelled:
+            raise ValidationError(_("Acara ini sudah dibatalkan."))
     inquiry.business = business
     inquiry.event = event
     inquiry.source = Inquiry.Source.EVENT if event is not None else Inquiry.Source.STAFF

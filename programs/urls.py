@@ -125,6 +125,7 @@ urlpatterns += [
     path("acara/baru/", event_views.MarketEventCreateView.as_view(), name="event_create"),
     path("acara/<int:pk>/", event_views.MarketEventDetailView.as_view(), name="event_detail"),
     path("acara/<int:pk>/ubah/", event_views.MarketEventUpdateView.as_view(), name="event_update"),
+    path("acara/<int:pk>/batalkan/", event_views.MarketEventCancelView.as_view(), name="event_cancel"),
     path("acara/<int:pk>/peserta/", event_views.MarketEventAddBoothsView.as_view(), name="event_add_booths"),
     path("acara/<int:pk>/penjualan/", event_views.MarketEventSalesView.as_view(), name="event_sales"),
     path("acara/<int:pk>/peserta.csv", event_views.MarketEventExportView.as_view(), name="event_export"),

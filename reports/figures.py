@@ -738,8 +738,8 @@ class InquiryFigures:
 # Selling events (pameran, bazar, belanja produk lokal): kept apart from the figures above (programs/events.py
 # writes them; a booth's write marks its business's tally cell, reports/migrations/0011_event_tally_triggers.py).
 # A participation counts when its event starts within the period and its business is within the dashboard's
-# filters (kecamatan, category, group, binaan, unggulan) and the user's area; an event counts when one of
-# those took part.
+# filters (kecamatan, category, group, binaan, unggulan) and the user's area, and the event was not cancelled;
+# an event counts when one of those took part.
 #
 
 
@@ -755,7 +755,8 @@ def event_booths(dashboard):
     else:
         businesses = dashboard.filtered(BusinessFilterSet, dashboard.scope)
     booths = EventBooth.objects.filter(
-        business__in=businesses.values("pk"), event__in=MarketEvent.objects.visible_to(dashboard.user).values("pk")
+        business__in=businesses.values("pk"),
+        event__in=MarketEvent.objects.visible_to(dashboard.user).filter(cancelled_at=None).values("pk"),
     )
     if dashboard.period.start:
         booths = booths.filter(event__starts_on__gte=dashboard.period.start)

@@ -443,6 +443,17 @@ class MarketEvent(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    # Written only by programs.events.cancel_event; editable so the change history shows them.
+    cancelled_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibatalkan oleh"),
+    )
+    cancel_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
 
     objects = MarketEventQuerySet.as_manager()
     history = HistoricalRecords()
@@ -468,6 +479,10 @@ class MarketEvent(models.Model):
 
     def get_absolute_url(self):
         return reverse("programs:event_detail", args=[self.pk])
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
 
 
 class EventBooth(models.Model):

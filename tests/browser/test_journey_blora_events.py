@@ -1,6 +1,7 @@
 """Blora's "belanja produk lokal" (issue 20 item 4): the dinas, which works without kecamatan coordinators, enters
 the buy-local day it held for civil servants and offices, adds the businesses that had a stand (one by name, a
-parcel group at once), records what each sold afterwards in one form, and reads the sales on the dashboard."""
+parcel group at once), records what each sold afterwards in one form, and reads the sales on the dashboard; a bazaar
+planned for next month is called off, with its reason on its page and in the list."""
 
 import datetime
 import re
@@ -9,6 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from programs import events
+from programs.models import MarketEvent
 from registry import roles
 from registry.models import Business, BusinessGroup
 from tests.factories import make_business, make_region, make_user
@@ -20,18 +23,29 @@ TEAK = "Kerajinan Jati Blora"
 PARCEL = "Parcel Lebaran Bu Ning"
 SNACK = "Keripik Singkong Bu Sri"
 EVENT = "Belanja Produk Lokal ASN Blora"
+BAZAAR = "Bazar UMKM Hari Jadi Blora"
 
 
 @pytest.fixture
 def blora(transactional_db):
     kecamatan = make_region("33.16.09")
-    make_user(roles.DINAS, kabupaten=kecamatan.kabupaten, username="dinas.blora", first_name="Wisnu")
+    dinas = make_user(roles.DINAS, kabupaten=kecamatan.kabupaten, username="dinas.blora", first_name="Wisnu")
     members = {
         name: make_business(kecamatan, name=name, category=category, verification=Business.Verification.VERIFIED)
         for name, category in [(TEAK, "kerajinan"), (PARCEL, "perdagangan"), (SNACK, "makanan")]
     }
     group = BusinessGroup.objects.create(name="Kelompok parsel Blora", kecamatan=kecamatan)
     group.businesses.add(members[PARCEL], members[SNACK])
+    coming = timezone.localdate() + datetime.timedelta(days=30)
+    bazaar = MarketEvent(
+        name=BAZAAR,
+        kind="bazar",
+        kabupaten=kecamatan.kabupaten,
+        place="Alun-alun Blora",
+        starts_on=coming,
+        ends_on=coming,
+    )
+    events.create_event(bazaar, by=dinas)
     return kecamatan
 
 
@@ -109,3 +123,20 @@ def test_blora_events(walk, blora):
     by_year.get_by_role("link", name="1").click()
     expect(page.get_by_role("link", name=EVENT)).to_be_visible()
     walk.seen("events-of-the-year")
+
+    # The bazaar planned for next month is called off: cancelled with its reason, which its page and the list show.
+    page.get_by_role("link", name=BAZAAR).click()
+    page.get_by_role("link", name=t("Batalkan acara", "Cancel the event")).click()
+    reason = "Alun-alun dipakai upacara Hari Jadi; bazar pindah ke tahun depan."
+    page.get_by_label(t("Alasan pembatalan", "Reason for cancelling")).fill(reason)
+    walk.seen("event-cancel-form")
+    page.get_by_role("button", name=t("Batalkan acara", "Cancel the event")).click()
+    walk.flash(
+        "Acara dibatalkan; koordinator melihat alasannya di halaman acara.",
+        "Event cancelled; coordinators see the reason on the event's page.",
+    )
+    expect(page.get_by_role("status").filter(has_text=reason)).to_be_visible()
+    expect(page.get_by_role("link", name=t("Ubah acara", "Edit event"))).to_have_count(0)
+    walk.seen("event-cancelled")
+    walk.nav("Acara", "Events")
+    expect(page.get_by_role("row", name=re.compile(BAZAAR))).to_contain_text(t("Dibatalkan", "Cancelled"))

@@ -511,3 +511,139 @@ def test_the_dashboard_shows_the_event_cards_and_chart(client, event, dinas_sido
     # Without the permission, neither the cards nor the chart (figures_html renders them for the user)
     dashboard = AreaDashboard(_Request(make_user(roles.BANK, username="bank.lain")), {})
     assert "event-figures" not in figures_html(dashboard)
+
+
+#
+# Cancelling an event
+#
+
+
+def upcoming(kabupaten, by, **overrides):
+    coming = TODAY + datetime.timedelta(days=10)
+    return make_event(kabupaten, by, name="Bazar Ramadan", starts_on=coming, ends_on=coming, **overrides)
+
+
+def test_the_dinas_cancels_an_event_with_a_reason_and_nothing_more_is_added_to_it(
+    dinas_sidoarjo, coordinator_a, kab_sidoarjo, lumpia, kec_a
+):
+    bazaar = upcoming(kab_sidoarjo, dinas_sidoarjo)
+    booth = events.add_booth(bazaar, lumpia, by=coordinator_a)
+
+    events.cancel_event(bazaar, reason="  Gedung   dipakai  acara lain ", version=1, by=dinas_sidoarjo)
+
+    bazaar.refresh_from_db()
+    assert bazaar.is_cancelled
+    assert bazaar.cancelled_by == dinas_sidoarjo
+    assert bazaar.cancel_reason == "Gedung dipakai acara lain"
+    assert bazaar.version == 2
+    assert bazaar.history.first().cancel_reason == "Gedung dipakai acara lain"
+    assert EventBooth.objects.filter(pk=booth.pk).exists()  # the participants stay listed
+    other = make_business(kec_a, name="Keripik Tempe Bu Sri")
+    with pytest.raises(ValidationError, match="sudah dibatalkan"):
+        events.add_booth(bazaar, other, by=coordinator_a)
+    assert events.why_not_record_sales(bazaar) == "Acara ini sudah dibatalkan."
+    with pytest.raises(ValidationError, match="sudah dibatalkan"):
+        events.record_booth(booth, version=1, booth_number="", sales=Decimal(5), transactions=1, by=coordinator_a)
+    edited = MarketEvent.objects.get(pk=bazaar.pk)
+    edited.place = "Alun-alun"
+    with pytest.raises(ValidationError, match="sudah dibatalkan"):
+        events.update_event(edited, version=2, by=dinas_sidoarjo)
+    with pytest.raises(ValidationError, match="sudah dibatalkan"):
+        events.cancel_event(bazaar, reason="Lagi", version=2, by=dinas_sidoarjo)
+    events.remove_booth(booth, by=coordinator_a)  # a participant may still be taken off
+    assert MarketEvent.objects.get(pk=bazaar.pk).cancel_reason == "Gedung dipakai acara lain"
+
+
+def test_an_event_is_cancelled_only_by_its_dinas_with_a_reason_and_before_sales(
+    event, dinas_sidoarjo, dinas_other, coordinator_a, lumpia
+):
+    with pytest.raises(PermissionDenied):
+        events.cancel_event(event, reason="Hujan", version=1, by=coordinator_a)
+    with pytest.raises(PermissionDenied):
+        events.cancel_event(event, reason="Hujan", version=1, by=dinas_other)
+    with pytest.raises(ValidationError, match="alasan pembatalan"):
+        events.cancel_event(event, reason="   ", version=1, by=dinas_sidoarjo)
+    with pytest.raises(ValidationError, match="sudah diubah oleh"):
+        events.cancel_event(event, reason="Hujan", version=7, by=dinas_sidoarjo)
+    booth = events.add_booth(event, lumpia, by=dinas_sidoarjo)
+    events.record_booth(booth, version=1, booth_number="", sales=Decimal(50_000), transactions=2, by=dinas_sidoarjo)
+    with pytest.raises(ValidationError, match="sudah berlangsung"):
+        events.cancel_event(event, reason="Hujan", version=1, by=dinas_sidoarjo)
+    assert not MarketEvent.objects.get(pk=event.pk).is_cancelled
+
+
+def test_no_parcel_order_is_recorded_at_a_cancelled_event(dinas_sidoarjo, kab_sidoarjo, lumpia):
+    from programs.inquiries import record_inquiry
+
+    bazaar = upcoming(kab_sidoarjo, dinas_sidoarjo)
+    events.cancel_event(bazaar, reason="Ditunda tahun depan", version=1, by=dinas_sidoarjo)
+    bazaar.refresh_from_db()  # as the staff inquiry form reads it
+    order = Inquiry(
+        buyer_name="Bagian Umum",
+        buyer_kind=Inquiry.BuyerKind.OFFICE,
+        buyer_email="umum@example.org",
+        quantity=50,
+        destination="Sidoarjo",
+    )
+    with pytest.raises(ValidationError, match="sudah dibatalkan"):
+        record_inquiry(lumpia, order, event=bazaar, by=dinas_sidoarjo, domain="testserver", protocol="http")
+    assert not Inquiry.objects.exists()
+
+
+def test_the_dashboard_stops_counting_a_cancelled_event(dinas_sidoarjo, kab_sidoarjo, lumpia, krian):
+    bazaar = upcoming(kab_sidoarjo, dinas_sidoarjo)
+    events.add_booth(bazaar, lumpia, by=dinas_sidoarjo)
+    events.add_booth(bazaar, krian, by=dinas_sidoarjo)
+
+    def figures():
+        return {f.label: f.value for f in event_figures(AreaDashboard(_Request(dinas_sidoarjo), {}))}
+
+    assert (figures()["Acara dengan peserta"], figures()["Usaha peserta acara"]) == (1, 2)
+    tally.refresh()
+    before = tally.generation()
+
+    events.cancel_event(bazaar, reason="Gedung dipakai acara lain", version=1, by=dinas_sidoarjo)
+
+    assert (figures()["Acara dengan peserta"], figures()["Usaha peserta acara"]) == (0, 0)
+    assert tally.refresh() >= 1  # the event's change marked its participants' cells: cached dashboards move on
+    assert tally.generation() > before
+
+
+def test_the_cancel_page_by_role_and_area(client, dinas_sidoarjo, dinas_other, coordinator_a, kab_sidoarjo, lumpia):
+    bazaar = upcoming(kab_sidoarjo, dinas_sidoarjo)
+    events.add_booth(bazaar, lumpia, by=dinas_sidoarjo)
+    url = reverse("programs:event_cancel", args=[bazaar.pk])
+
+    client.force_login(coordinator_a)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"version": "1", "reason": "Hujan"}).status_code == 403
+    client.force_login(dinas_other)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"version": "1", "reason": "Hujan"}).status_code == 404
+
+    client.force_login(dinas_sidoarjo)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Batalkan acara: Bazar Ramadan" in page.content.decode()
+    empty = client.post(url, {"version": "1", "reason": "  "})
+    assert empty.status_code == 400
+    assert "Bidang ini tidak boleh kosong." in empty.content.decode()
+    assert not MarketEvent.objects.get(pk=bazaar.pk).is_cancelled
+
+    done = client.post(url, {"version": "1", "reason": "Gedung dipakai acara lain"}, follow=True)
+    assert done.redirect_chain[-1][0] == bazaar.get_absolute_url()
+    text = done.content.decode()
+    assert "Acara dibatalkan" in text
+    assert "Gedung dipakai acara lain" in text
+    assert 'id="h-add"' not in text  # no participant is added any more
+    assert reverse("programs:event_update", args=[bazaar.pk]) not in text
+    again = client.post(url, {"version": "1", "reason": "Lagi"})  # a second click, or a stale tab
+    assert again.status_code == 409  # the page says why, with no form
+    assert "Acara ini sudah dibatalkan." in again.content.decode()
+    assert MarketEvent.objects.get(pk=bazaar.pk).cancel_reason == "Gedung dipakai acara lain"
+    listing = client.get(reverse("programs:event_list")).content.decode()
+    assert "Dibatalkan" in listing
+
+    client.force_login(coordinator_a)
+    seen = client.get(bazaar.get_absolute_url()).content.decode()
+    assert "Gedung dipakai acara lain" in seen
