@@ -43,6 +43,8 @@ def _event(booth):
         details.append(_("stan %(booth)s") % {"booth": booth.booth})
     if booth.sales is not None:
         details.append(_("penjualan %(amount)s") % {"amount": rupiah(booth.sales)})
+    if booth.event.is_cancelled:
+        details.append(_("acara dibatalkan: %(reason)s") % {"reason": booth.event.cancel_reason})
     return f"{booth.event.name} ({', '.join(details)})"
 
 

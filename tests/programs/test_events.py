@@ -647,3 +647,5 @@ def test_the_cancel_page_by_role_and_area(client, dinas_sidoarjo, dinas_other, c
     client.force_login(coordinator_a)
     seen = client.get(bazaar.get_absolute_url()).content.decode()
     assert "Gedung dipakai acara lain" in seen
+    ledger = client.get(reverse("programs:business_ledger", args=[lumpia.pk])).content.decode()
+    assert "Bazar Ramadan (Belanja produk lokal, acara dibatalkan: Gedung dipakai acara lain)" in ledger
