@@ -7,8 +7,8 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Entries for the listings already public: filled by 0023_catalogue_words (the same code `manage.py
-    rebuild_catalogue` runs, which now also writes the vocabulary that migration makes)."""
+    """Entries for the listings already public: filled after `migrate` (programs.apps.fill_catalogue_after_migrate,
+    the same code `manage.py rebuild_catalogue` runs, which also writes the vocabulary of 0023)."""
 
 
 class Migration(migrations.Migration):

@@ -6,11 +6,10 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """The entries (on a database that had none before 0021 filled them) and their words: what `manage.py
-    rebuild_catalogue` does."""
-    from programs import catalogue_entries
-
-    catalogue_entries.rebuild()
+    """Nothing here any more: the entries and their words of a catalogue that had listings before 0021 are
+    filled after `migrate` has run every migration (programs.apps.fill_catalogue_after_migrate, what
+    `manage.py rebuild_catalogue` does). This migration called that live code itself, which would have
+    broken a migration from an empty database as soon as a model it reads gained a column later."""
 
 
 class Migration(migrations.Migration):

@@ -173,6 +173,20 @@ def test_a_rebuild_gives_the_same_entries(shop):
     assert _entries() == before
 
 
+def test_migrate_fills_a_catalogue_that_has_listings_but_no_entries(shop):
+    # A database migrated from before the entries existed (programs 0021): `migrate` fills them at its end,
+    # with the live code and the whole schema; a catalogue that has its entries is left as it is.
+    before, words = _entries(), _words()
+    CatalogueEntry.objects.all().delete()
+    CatalogueWord.objects.all().delete()
+    call_command("migrate", verbosity=0)
+    assert _entries() == before
+    assert _words() == words
+    CatalogueWord.objects.all().delete()
+    call_command("migrate", verbosity=0)
+    assert not CatalogueWord.objects.exists()  # entries there: not rebuilt at every migrate
+
+
 def test_a_rebuild_forgets_only_the_kabupaten_it_corrected(shop, django_capture_on_commit_callbacks):
     # The daily rebuild of a catalogue its writers kept right moves no generation: no kept page is dropped,
     # and no printable catalogue being built for the current generation is thrown away.
