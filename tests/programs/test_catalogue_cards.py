@@ -92,6 +92,15 @@ def test_the_rows_keep_the_page_order_and_leave_out_what_is_no_longer_public(var
     assert fast.index("Keripik Tempe") < fast.index("Lumpia Bandeng") < fast.index("Sarung")
 
 
+def test_the_rows_compiled_once_read_what_the_orm_reads(varied, kec_a):
+    others = [make_listing(make_product(make_business(kec_a), name=f"Dodol {n}")).pk for n in range(4)]
+    pages = [varied, others, list(reversed(varied)), [varied[1], others[2]], [others[0]], [*varied, *others]]
+
+    for ids in pages:  # the same page sizes again with other ids: the SQL compiled for the first is reused
+        assert sorted(card_rows._rows(ids)) == sorted(card_rows._query(ids))
+    assert card_rows._rows([-5, varied[0]]) == list(card_rows._query([varied[0]]))
+
+
 def test_a_page_of_cards_is_two_queries(varied, django_assert_num_queries):
     with django_assert_num_queries(2):  # the rows (first photo and consent as subqueries), the certificates
         cards = card_rows.shown(varied)
