@@ -40,9 +40,15 @@ def valid_on(day=None):
     return Q(expires_on__isnull=True) | Q(expires_on__gte=day)
 
 
-def certificates():
-    """The certificate documents a public page may name: the shown kinds, valid today."""
-    return LegalDocument.objects.filter(valid_on(), kind__in=SHOWN_KINDS)
+def certificates(day=None):
+    """The certificate documents a public page may name: the shown kinds, valid on `day` (today)."""
+    return LegalDocument.objects.filter(valid_on(day), kind__in=SHOWN_KINDS)
+
+
+def labels_of(kinds):
+    """The labels of the certificate `kinds` held, in the order the pages show them."""
+    labels = dict(Kind.choices)
+    return [labels[kind] for kind in SHOWN_KINDS if kind in kinds]
 
 
 def certified(kinds):
@@ -63,11 +69,9 @@ def certificate_labels(products):
     rows = certificates().filter(business__in=businesses).values_list("business", "product", "kind").order_by("kind")
     for business, product, kind in rows:
         found.setdefault(business, []).append((product, kind))
-    labels = dict(Kind.choices)
     held = {}
     for business, product in products:
-        kinds = {kind for owner, kind in found.get(business, []) if owner in (None, product)}
-        held[product] = [labels[kind] for kind in SHOWN_KINDS if kind in kinds]
+        held[product] = labels_of({kind for owner, kind in found.get(business, []) if owner in (None, product)})
     return held
 
 
