@@ -34,7 +34,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView, View
 from django_filters.views import FilterView
 
-from programs import catalogue_cache, public
+from programs import card_rows, catalogue_cache, public
 from programs.filtersets import CatalogueFilter
 from programs.models import CatalogueEntry, Listing
 from registry.models import Business, Kabupaten, Product
@@ -222,7 +222,7 @@ class CatalogueView(PublicPage, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["listings"] = public.for_display(public.shown(list(context["object_list"])))
+        context["listings"] = card_rows.shown(list(context["object_list"]))  # rows, not model instances
         context["kabupaten"] = self.kabupaten
         context["searched"] = bool(self.request.GET.get("q"))
         context["filtering"] = any(self.request.GET.get(name) for name in self.filterset.filters if name != "q")

@@ -40,9 +40,15 @@ def valid_on(day=None):
     return Q(expires_on__isnull=True) | Q(expires_on__gte=day)
 
 
-def certificates():
-    """The certificate documents a public page may name: the shown kinds, valid today."""
-    return LegalDocument.objects.filter(valid_on(), kind__in=SHOWN_KINDS)
+def certificates(day=None):
+    """The certificate documents a public page may name: the shown kinds, valid on `day` (today)."""
+    return LegalDocument.objects.filter(valid_on(day), kind__in=SHOWN_KINDS)
+
+
+def labels_of(kinds):
+    """The labels of the certificate `kinds` held, in the order the pages show them."""
+    labels = dict(Kind.choices)
+    return [labels[kind] for kind in SHOWN_KINDS if kind in kinds]
 
 
 def certified(kinds):
@@ -55,21 +61,28 @@ def certified(kinds):
     )
 
 
+def certificate_labels(products):
+    """{product pk: the labels of the certificate kinds valid today on it or on its business, no numbers}
+    for `products`, (business pk, product pk) pairs; one query."""
+    found = {}
+    businesses = {business for business, _product in products}
+    rows = certificates().filter(business__in=businesses).values_list("business", "product", "kind").order_by("kind")
+    for business, product, kind in rows:
+        found.setdefault(business, []).append((product, kind))
+    held = {}
+    for business, product in products:
+        held[product] = labels_of({kind for owner, kind in found.get(business, []) if owner in (None, product)})
+    return held
+
+
 def for_display(listings, show_price=None):
     """Give each listing's product `certificates` (the kinds valid today on the product or its business, as
     labels, no numbers; one query for the whole page) and each listing `prices` (low, high) when its
     consent lets them show (`show_price`, else the listing's annotation from cards())."""
     listings = list(listings)
-    businesses = {listing.product.business_id for listing in listings}
-    found = {}
-    rows = certificates().filter(business__in=businesses).values_list("business", "product", "kind").order_by("kind")
-    for business, product, kind in rows:
-        found.setdefault(business, []).append((product, kind))
-    labels = dict(Kind.choices)
+    held = certificate_labels({(listing.product.business_id, listing.product_id) for listing in listings})
     for listing in listings:
-        product = listing.product
-        kinds = {kind for owner, kind in found.get(product.business_id, []) if owner in (None, product.pk)}
-        product.certificates = [labels[kind] for kind in SHOWN_KINDS if kind in kinds]
+        listing.product.certificates = held[listing.product_id]
         shown = show_price if show_price is not None else getattr(listing, "show_price", False)
         listing.prices = price_range(listing) if shown else None
     return listings
@@ -78,10 +91,15 @@ def for_display(listings, show_price=None):
 def price_range(listing):
     """(low, high) in Rupiah: the listing's range, else the product's own price; None when neither is known.
     Shown only where the business's consent allows (show_price)."""
-    low = listing.price_from if listing.price_from is not None else listing.price_to
-    high = listing.price_to if listing.price_to is not None else listing.price_from
-    if low is None and listing.product.price is not None:
-        low = high = listing.product.price
+    return prices_of(listing.price_from, listing.price_to, listing.product.price)
+
+
+def prices_of(price_from, price_to, own_price):
+    """price_range() of a listing's range and its product's own price."""
+    low = price_from if price_from is not None else price_to
+    high = price_to if price_to is not None else price_from
+    if low is None and own_price is not None:
+        low = high = own_price
     return (low, high) if low is not None else None
 
 
@@ -90,40 +108,20 @@ def price_range(listing):
 #
 
 
-# The columns a card shows (templates/jinja2/programs/catalogue_cards.html, programs/catalogue/_card.html,
-# for_display): a page of cards reads these, not the three wide rows (product, business, kecamatan) behind
-# each listing and every column of its photos. tests/programs/test_catalogue_cards.py renders both.
-CARD_FIELDS = (
-    "pk",
-    "price_from",
-    "price_to",
-    "export_ready",
-    "listed_at",
-    "product__name",
-    "product__unit",
-    "product__price",
-    "product__business__name",
-    "product__business__kecamatan__name",
-)
-CARD_PHOTO_FIELDS = ("pk", "product", "created_at")
+def first_photo():
+    return Prefetch("product__photos", queryset=ProductPhoto.objects.order_by("created_at", "pk"))
 
 
-def first_photo(fields=()):
-    photos = ProductPhoto.objects.order_by("created_at", "pk")
-    return Prefetch("product__photos", queryset=photos.only(*fields) if fields else photos)
-
-
-def cards(queryset, *, card_only=False):
+def cards(queryset):
     """Listings ready to be shown as cards: product, business, kecamatan, photos and whether the consent
-    lets the price show (`show_price`), in a fixed number of queries whatever the page size; `card_only`
-    reads only what a card shows (CARD_FIELDS)."""
+    lets the price show (`show_price`), in a fixed number of queries whatever the page size. The list and
+    its searches read their cards as rows instead (programs.card_rows)."""
     consent = ListingConsent.objects.active().filter(business=OuterRef("product__business")).order_by()
-    queryset = (
+    return (
         queryset.select_related("product__business__kecamatan")
-        .prefetch_related(first_photo(CARD_PHOTO_FIELDS if card_only else ()))
+        .prefetch_related(first_photo())
         .annotate(show_price=Subquery(consent.values("show_price")[:1]))
     )
-    return queryset.only(*CARD_FIELDS) if card_only else queryset
 
 
 def open_consent(business):
@@ -150,15 +148,6 @@ def groups_with_listings(kabupaten):
     none stays an internal matter)."""
     members = CatalogueEntry.objects.filter(business__groups=OuterRef("pk"))
     return BusinessGroup.objects.filter(Exists(members), kecamatan__kabupaten=kabupaten).order_by("name", "pk")
-
-
-def shown(listing_ids):
-    """The public listings of `listing_ids` (the catalogue entries' page), as cards, in that order; one that
-    is no longer public (an entry behind its listing) is left out. By primary key alone: the entries chose
-    the kabupaten (a join more here doubled the planning time)."""
-    listings = Listing.objects.public().filter(pk__in=listing_ids)
-    found = {listing.pk: listing for listing in cards(listings, card_only=True)}
-    return [found[pk] for pk in listing_ids if pk in found]
 
 
 #

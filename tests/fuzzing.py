@@ -23,7 +23,8 @@ from tests.test_access_matrix import MATRIX, ROLES
 
 # Written by any request, refused or not: the session (the idle clock, messages), the cache table, the
 # login lockout's records.
-HOUSEKEEPING = {"django_session", "umkm_cache"}
+# The rate limits count every request, a refused one too (umkm_portal.limits: portal_ratecount).
+HOUSEKEEPING = {"django_session", "umkm_cache", "portal_ratecount"}
 HOUSEKEEPING_PREFIXES = ("axes_",)
 
 # Pages whose form posts to another URL: (the page, its URL arguments' name in the objects fixture).

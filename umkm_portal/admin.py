@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from registry.admin import ReadOnlyAdmin
-from umkm_portal.models import EnrolmentCode, PasswordResetRequest, ScheduledRun, WorkerHeartbeat
+from umkm_portal.models import EnrolmentCode, PasswordResetRequest, RateCount, ScheduledRun, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
@@ -37,3 +37,11 @@ class PasswordResetRequestAdmin(ReadOnlyAdmin):
     list_display = ["requested_at", "ip_address"]
     search_fields = ["ip_address"]
     fields = ["requested_at", "ip_address"]
+
+
+@admin.register(RateCount)
+class RateCountAdmin(ReadOnlyAdmin):
+    """The public pages' rate limits counting now (on the database cache only; keys are digests, pruned daily)."""
+
+    list_display = ["key", "hits", "window_ends_at"]
+    fields = ["key", "hits", "window_ends_at"]

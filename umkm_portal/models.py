@@ -90,3 +90,23 @@ class EnrolmentCode(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RateCount(models.Model):
+    """How many requests one client address made in the current window of one rate limit (umkm_portal.limits),
+    when the shared cache is the database's: counted in one statement, exactly, on every node.
+
+    The key is a keyed digest of the limit and the address, so the table holds no address. Unlogged
+    (portal 0003), like the database cache: after a crash the counts start again, as after a Redis restart.
+    Rows of ended windows are pruned daily (umkm_portal.tasks.prune)."""
+
+    key = models.CharField(_("kunci"), max_length=64, primary_key=True)
+    window_ends_at = models.DateTimeField(_("jendela berakhir"))
+    hits = models.PositiveIntegerField(_("jumlah permintaan"))
+
+    class Meta:
+        ordering = ["-window_ends_at"]
+        verbose_name = verbose_name_plural = _("hitungan batas permintaan")
+
+    def __str__(self):
+        return f"{self.key[:12]} {self.hits}"

@@ -1,4 +1,5 @@
-"""The project's own tasks: forget old task results, scheduled runs and reset requests; send reset mails."""
+"""The project's own tasks: forget old task results, scheduled runs, reset requests and rate counts; send reset
+mails."""
 
 import datetime
 
@@ -14,6 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult
 
 from umkm_portal.accounts import link_minutes, prune_reset_requests
+from umkm_portal.limits import prune_rate_counts
 from umkm_portal.models import ScheduledRun
 
 KEEP = datetime.timedelta(days=14)
@@ -21,12 +23,12 @@ KEEP = datetime.timedelta(days=14)
 
 @task()
 def prune():
-    """Delete finished task results and scheduled runs older than two weeks, and old reset requests and
-    enrolment codes; return how many."""
+    """Delete finished task results and scheduled runs older than two weeks, old reset requests and enrolment
+    codes, and the rate limits' counts of ended windows; return how many."""
     before = timezone.now() - KEEP
     tasks, _ = DBTaskResult.objects.finished().filter(finished_at__lt=before).delete()
     runs, _ = ScheduledRun.objects.filter(slot__lt=before).delete()
-    return tasks + runs + prune_reset_requests()
+    return tasks + runs + prune_reset_requests() + prune_rate_counts()
 
 
 @task()

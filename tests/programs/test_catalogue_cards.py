@@ -2,14 +2,15 @@
 umkm_portal/jinja2.py), give what the plain Django template programs/catalogue/_card.html gives; and the
 catalogue's filter bar, kept under the kabupaten's generation, follows it."""
 
+import datetime
 import re
 
 import pytest
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from programs import catalogue_cache, public
+from programs import card_rows, catalogue_cache, public
 from programs.models import Listing
 from programs.templatetags.catalogue_cards import catalogue_cards
 from registry.models import BusinessGroup, LegalDocument
@@ -53,15 +54,25 @@ def varied(kec_a, kec_b):
     return ids
 
 
+def _plain(ids):
+    """The plain path: the listings read whole through the ORM (programs.public.cards), given prices and
+    certificates by for_display, each rendered by the Django card, in the order of `ids`."""
+    whole = sorted(public.cards(Listing.objects.public().filter(pk__in=ids)), key=lambda one: ids.index(one.pk))
+    card = get_template("programs/catalogue/_card.html")
+    return "".join(card.render({"listing": one}) for one in public.for_display(whole))
+
+
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_the_jinja2_cards_render_what_the_django_card_renders(varied, language):
     with translation.override(language):
-        listings = public.for_display(public.shown(varied))
-        plain = "".join(get_template("programs/catalogue/_card.html").render({"listing": one}) for one in listings)
-        fast = catalogue_cards(listings)
+        plain = _plain(varied)
+        fast = catalogue_cards(card_rows.shown(varied))  # the list and its searches: rows
+        whole = public.cards(Listing.objects.public().filter(pk__in=varied))
+        instances = catalogue_cards(public.for_display(sorted(whole, key=lambda one: varied.index(one.pk))))
 
-    assert len(listings) == 4
+    assert fast.count('class="card"') == 4
     assert _same_html(fast) == _same_html(plain)
+    assert instances == fast
     assert "Sarung &lt;b&gt;tenun&lt;/b&gt; &amp; ikat" in fast  # escaped, as Django escapes
     if language == "id":
         assert "Rp25.000\u201340.000 / pak" in fast  # Rupiah the Indonesian way, an en dash between
@@ -70,17 +81,40 @@ def test_the_jinja2_cards_render_what_the_django_card_renders(varied, language):
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_the_list_reads_only_what_a_card_shows_and_renders_the_same(varied, language, django_assert_num_queries):
-    # public.shown reads CARD_FIELDS only (cards(card_only=True)); the cards it gives render exactly what the
-    # listings read whole render, and reading them asks no deferred column afterwards.
-    whole = Listing.objects.public().filter(pk__in=varied)
+def test_the_rows_keep_the_page_order_and_leave_out_what_is_no_longer_public(varied, language):
+    order = [varied[2], varied[0], varied[3], varied[1]]
+    Listing.objects.filter(pk=varied[3]).update(unlisted_at=timezone.now())  # its entry not yet refreshed
     with translation.override(language):
-        plain = catalogue_cards(public.for_display(sorted(public.cards(whole), key=lambda one: varied.index(one.pk))))
-        with django_assert_num_queries(3):  # the listings, their photos, the certificates
-            fast = catalogue_cards(public.for_display(public.shown(varied)))
+        plain = _plain(order)
+        fast = catalogue_cards(card_rows.shown(order))
 
-    assert fast == plain
-    assert fast.count('class="card"') == 4
+    assert fast.count('class="card"') == 3
+    assert _same_html(fast) == _same_html(plain)
+    assert fast.index("Keripik Tempe") < fast.index("Lumpia Bandeng") < fast.index("Sarung")
+
+
+def test_the_rows_compiled_once_read_what_the_orm_reads(varied, kec_a):
+    others = [make_listing(make_product(make_business(kec_a), name=f"Dodol {n}")).pk for n in range(4)]
+    pages = [varied, others, list(reversed(varied)), [varied[1], others[2]], [others[0]], [*varied, *others]]
+
+    today, later = timezone.localdate(), timezone.localdate() + datetime.timedelta(days=60)
+    lumpia = Listing.objects.select_related("product").get(pk=varied[0]).product
+    make_document(lumpia.business, kind=LegalDocument.Kind.SNI, expires_on=today + datetime.timedelta(days=30))
+
+    for ids in pages:  # the same page sizes again with other ids: the SQL compiled for the first is reused
+        assert sorted(card_rows._rows(ids)) == sorted(card_rows._query(ids, today))
+        assert sorted(card_rows._rows(ids, later)) == sorted(card_rows._query(ids, later))  # expired by then
+    assert card_rows._rows([-5, varied[0]]) == list(card_rows._query([varied[0]], today))
+    assert card_rows._rows([varied[0]])[0][-1] == ["sni"]  # valid today, expired 60 days on
+    assert card_rows._rows([varied[0]], later)[0][-1] == []
+
+
+def test_a_page_of_cards_is_one_query(varied, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the rows (first photo, consent and certificates as subqueries)
+        cards = card_rows.shown(varied)
+
+    names = [card.name for card in cards]
+    assert names == ["Lumpia Bandeng", "Sarung <b>tenun</b> & ikat", "Keripik Tempe", "Sambal Roa"]
 
 
 def test_the_cards_show_on_the_list_the_business_page_and_the_product_page(client, varied):
@@ -112,10 +146,10 @@ def test_a_new_search_reads_the_filter_bar_from_the_cache(client, kec_a, django_
     url = reverse("programs:catalogue", args=[SIDOARJO])
     first = client.get(url, {"q": "keripik"}).content.decode()
 
-    # the rate limit's counter in the database cache (twelve: add, read, increment), generation, the copy,
-    # the kabupaten, whether a name contains the words, the page with its count, listings, photos,
-    # certificates, the kept filter bar, storing the copy (five): no kecamatan or group options
-    with django_assert_num_queries(26):
+    # the rate limit's counter (one upsert, umkm_portal.limits), generation, the copy,
+    # the kabupaten, whether a name contains the words, the page with its count, the cards (their first photo
+    # and certificates within), the kept filter bar, storing the copy (five): no kecamatan or group options
+    with django_assert_num_queries(13):
         second = client.get(url, {"q": "pisang"}).content.decode()
 
     bar = _bar(first)
