@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.processes import database_url, django_shell
-from umkm_portal.limits import count_hit, over_limit, prune_rate_counts
+from umkm_portal.limits import count_hit, over_limit, parse_rate, prune_rate_counts
 from umkm_portal.models import RateCount
 
 SIDOARJO = "35.15"
@@ -121,3 +121,14 @@ def test_with_redis_the_count_is_in_redis(redis_cache, client, kec_a, settings):
 
     assert answers == [200, 200, 429]
     assert not RateCount.objects.exists()
+
+
+def test_rates_read_as_django_ratelimit_writes_them():
+    assert parse_rate("30/m") == (30, 60)
+    assert parse_rate("100/10m") == (100, 600)
+    assert parse_rate("5/s") == (5, 1)
+    assert parse_rate(" 2/H ") == (2, 3600)
+    assert parse_rate("1000/d") == (1000, 86400)
+    for wrong in ("30", "30/minute", "/m", "x/m"):
+        with pytest.raises(ValueError, match="A rate is"):
+            parse_rate(wrong)

@@ -12,6 +12,8 @@ PUBLIC_INQUIRY_RATE, PUBLIC_CATALOGUE_FILE_RATE. A window is a fixed slice of th
 minute, the hour...), so every node agrees on it.
 """
 
+import re
+
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
@@ -19,7 +21,7 @@ from django.db import connections, router
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django_ratelimit.core import _split_rate, is_ratelimited
+from django_ratelimit.core import is_ratelimited
 
 from umkm_portal.models import RateCount
 from umkm_portal.security import client_ip
@@ -36,6 +38,21 @@ RETURNING hits
 """
 
 
+# "N/unit" or "N/Kunit", unit s, m, h or d (5/m, 100/10m): django-ratelimit's own notation, read here with its
+# public meaning rather than through its private parser.
+_RATE = re.compile(r"(\d+)/(\d*)([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate):
+    """(requests allowed, window in seconds) of a rate such as "30/m" or "100/10m"."""
+    matched = _RATE.fullmatch(rate.strip().lower())
+    if not matched:
+        raise ValueError(f"A rate is N/s, N/m, N/h or N/d (e.g. 30/m, 100/10m), not {rate!r}")
+    count, multiple, unit = matched.groups()
+    return int(count), int(multiple or 1) * _UNIT_SECONDS[unit]
+
+
 def _address(group, request):
     return client_ip(request) or "-"
 
@@ -46,7 +63,7 @@ def _on_database_cache():
 
 def count_hit(group, address, rate):
     """Add one request of `address` to `group`'s count in PostgreSQL; return the count in the current window."""
-    _limit, seconds = _split_rate(rate)
+    _limit, seconds = parse_rate(rate)
     key = salted_hmac("umkm_portal.limits", f"{group}\n{address}", algorithm="sha256").hexdigest()
     with connections[router.db_for_write(RateCount)].cursor() as cursor:
         cursor.execute(COUNT_HIT, [key, seconds, seconds])
@@ -57,7 +74,7 @@ def over_limit(request, group, rate):
     """Count this request against `group` for its address; true once the address is past `rate`."""
     if not _on_database_cache():
         return is_ratelimited(request, group=group, key=_address, rate=rate, increment=True)
-    limit, _seconds = _split_rate(rate)
+    limit, _seconds = parse_rate(rate)
     return count_hit(group, _address(group, request), rate) > limit
 
 
