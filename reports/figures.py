@@ -63,6 +63,14 @@ class Chart:
     series: list = field(default_factory=list)
     series_labels: list = field(default_factory=list)
 
+    def __post_init__(self):
+        # Translated once, in the language of the request that draws the chart: a lazy label is translated
+        # again at each use (the heading, the table, the JSON), 250 translations for a dashboard's charts.
+        self.title, self.value_label = str(self.title), str(self.value_label)
+        self.series_labels = [str(label) for label in self.series_labels]
+        for row in self.rows:
+            row.label = str(row.label)
+
     @property
     def total(self):
         return sum(row.value for row in self.rows)
