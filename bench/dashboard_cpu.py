@@ -10,7 +10,7 @@ ratio is the median of the rounds' ratios. States: cached; missing (the figures'
 request, outside the timing: the filter bar kept, as after a new day or a copy's TTL); emptied (the whole
 cache cleared before each request, as `make bench` does). Prints each state's medians (CPU, wall, ratio) and
 its query count. `profile` runs cProfile over VIEWS views (default 30) in one state (default missing) and
-prints the functions by cumulative and by own time.
+prints the functions by cumulative and by own CPU time (the database server's time is not in it).
 """
 
 import cProfile
@@ -109,7 +109,7 @@ def profile(views, state):
         if before:
             before()
         client.get(PAGE)
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)  # this process's CPU: the database's time is not in it
     for _ in range(views):
         if before:
             before()

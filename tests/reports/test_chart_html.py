@@ -11,6 +11,7 @@ from programs.models import CurationSubmission, Placement
 from reports import chart_html
 from reports.cache import figures_html
 from reports.figures import AreaDashboard, InquiryFigures
+from tests.factories import make_product
 
 QUERIES = [
     {},
@@ -32,7 +33,13 @@ def dashboard_for(user, params):
 def awkward_retailer(world, dinas_sidoarjo):
     """A placement whose retailer's name holds quotes, an ampersand and markup: a row label of the retailers'
     chart, escaped in its table, its JSON and its link."""
-    passed = CurationSubmission.objects.filter(decision="lolos").first()
+    placed = CurationSubmission.objects.filter(decision="lolos").select_related("product__business").first()
+    passed = CurationSubmission.objects.create(
+        call=placed.call,
+        product=make_product(placed.product.business),
+        submitted_by=placed.submitted_by,
+        decision="lolos",
+    )
     return Placement.objects.create(
         submission=passed,
         channel="ritel_modern",
