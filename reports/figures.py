@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, F, Q, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.urls import reverse
@@ -62,6 +63,14 @@ class Chart:
     value_label: str = _("Jumlah usaha")
     series: list = field(default_factory=list)
     series_labels: list = field(default_factory=list)
+
+    def __post_init__(self):
+        # Translated once, in the language of the request that draws the chart: a lazy label is translated
+        # again at each use (the heading, the table, the JSON), 250 translations for a dashboard's charts.
+        self.title, self.value_label = str(self.title), str(self.value_label)
+        self.series_labels = [str(label) for label in self.series_labels]
+        for row in self.rows:
+            row.label = str(row.label)
 
     @property
     def total(self):
@@ -600,8 +609,9 @@ class Median(Aggregate):
 class InquiryFigures:
     """Inquiries per month, time to first contact, orders and their value, per kecamatan, category and
     buyer kind (the channel), for the dashboard's filters: its area, kecamatan, category, group, binaan,
-    unggulan, and its period on the day an inquiry came in. Five queries, whatever the number of rows; one
-    when the totals find none (most areas: the charts of no inquiry are empty, so they are not asked for)."""
+    unggulan, and its period on the day an inquiry came in. Two queries, whatever the number of rows (the
+    totals, and the charts' groups: `groups`); one when the totals find none (most areas: the charts of no
+    inquiry are empty, so they are not asked for)."""
 
     CHARTS = {
         "permintaan_bulan": "per_month",
@@ -662,6 +672,62 @@ class InquiryFigures:
             return _("%(days)s hari %(hours)s jam") % {"days": days, "hours": hours}
         return _("%(hours)s jam") % {"hours": hours}
 
+    # The charts' groups: a set of GROUPING SETS -> its columns in the statement and its readers' keys.
+    GROUPS = {
+        "month": (("month",), ("month",)),
+        "business__kecamatan": (("name", "kecamatan"), ("business__kecamatan__name", "business__kecamatan")),
+        "business__category": (("category",), ("business__category",)),
+        "buyer_kind": (("buyer_kind",), ("buyer_kind",)),
+    }
+    _GROUPS_SQL = """
+        SELECT GROUPING(month, name, kecamatan, category, buyer_kind) AS grouping, month, name, kecamatan, category,
+               buyer_kind, COUNT(*), COUNT(order_value), SUM(order_value)
+        FROM ({inquiries}) inquiries (month, name, kecamatan, category, buyer_kind, order_value)
+        GROUP BY GROUPING SETS ((month), (name, kecamatan), (category), (buyer_kind))
+        ORDER BY grouping, month, name, kecamatan, category, buyer_kind
+    """
+
+    @cached_property
+    def groups(self):
+        """{set: [{its keys..., "n", "orders", "value"}]}, each set as `_grouped(*its keys)` (per month:
+        `_per_month_plain()`) gives it, in one statement (GROUPING SETS over the filtered inquiries, the list's
+        own SQL): four grouped queries were four round trips and four compilations of the filter set's
+        query. tests/programs/test_inquiries.py compares the two."""
+        groups = {name: [] for name in self.GROUPS}
+        if not self.totals["total"]:
+            return groups
+        rows = self.inquiries.order_by().annotate(month=TruncMonth("created_at"))
+        fields = ["month", "business__kecamatan__name", "business__kecamatan", "business__category", "buyer_kind"]
+        inner, params = rows.values_list(*fields, "order_value").query.sql_with_params()
+        zone = timezone.get_current_timezone()  # TruncMonth's: the month as an aware datetime, as the ORM gives it
+        columns = ["month", "name", "kecamatan", "category", "buyer_kind"]
+        sets = {
+            sum(1 << (4 - columns.index(c)) for c in columns if c not in cols): (name, cols, keys)
+            for name, (cols, keys) in self.GROUPS.items()
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(self._GROUPS_SQL.format(inquiries=inner), params)  # Django's own parametrized SQL
+            for grouping, *values, n, orders, value in cursor.fetchall():
+                name, cols, keys = sets[grouping]
+                row = dict(zip(columns, values, strict=True))
+                if row["month"] is not None:
+                    row["month"] = timezone.make_aware(row["month"], zone)
+                group = {key: row[col] for col, key in zip(cols, keys, strict=True)}
+                groups[name].append(group | {"n": n, "orders": orders, "value": value})
+        return groups
+
+    def _per_month_plain(self):
+        """The per-month groups through the ORM (the reference `groups` is compared with)."""
+        if not self.totals["total"]:
+            return []
+        ordered = Q(order_value__isnull=False)
+        return (
+            self.inquiries.annotate(month=TruncMonth("created_at"))
+            .values("month")
+            .annotate(n=Count("pk"), orders=Count("pk", filter=ordered), value=Sum("order_value", filter=ordered))
+            .order_by("month")
+        )
+
     def _grouped(self, *fields):
         if not self.totals["total"]:
             return []
@@ -685,18 +751,7 @@ class InquiryFigures:
         )
 
     def per_month(self):
-        groups = []
-        if self.totals["total"]:
-            groups = (
-                self.inquiries.annotate(month=TruncMonth("created_at"))
-                .values("month")
-                .annotate(
-                    n=Count("pk"),
-                    orders=Count("pk", filter=Q(order_value__isnull=False)),
-                    value=Sum("order_value", filter=Q(order_value__isnull=False)),
-                )
-                .order_by("month")
-            )
+        groups = self.groups["month"]
         rows = []
         for group in groups:
             month = timezone.localtime(group["month"]).date() if group["month"] else None
@@ -706,7 +761,7 @@ class InquiryFigures:
         return Chart("permintaan_bulan", _("Permintaan pembeli per bulan"), "bar", rows, value_label=_("Permintaan"))
 
     def per_kecamatan(self):
-        groups = list(self._grouped("business__kecamatan__name", "business__kecamatan"))
+        groups = self.groups["business__kecamatan"]
         rows = [
             Figure(g["business__kecamatan__name"], g["n"], self.url(kecamatan=g["business__kecamatan"])) for g in groups
         ]
@@ -714,7 +769,7 @@ class InquiryFigures:
 
     def per_category(self):
         labels = dict(Category.choices)
-        groups = list(self._grouped("business__category"))
+        groups = self.groups["business__category"]
         rows = [
             Figure(labels.get(g["business__category"], "-"), g["n"], self.url(category=g["business__category"]))
             for g in groups
@@ -723,7 +778,7 @@ class InquiryFigures:
 
     def per_buyer_kind(self):
         labels = dict(self.Inquiry.BuyerKind.choices)
-        groups = list(self._grouped("buyer_kind"))
+        groups = self.groups["buyer_kind"]
         rows = [Figure(labels.get(g["buyer_kind"], "-"), g["n"], self.url(buyer_kind=g["buyer_kind"])) for g in groups]
         return self._chart("permintaan_pembeli", _("Permintaan pembeli per jenis pembeli (saluran)"), rows, groups)
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from programs import measures as program_measures
 from programs.models import BankReferral, CurationSubmission, Enrollment
@@ -283,34 +284,51 @@ def _count(businesses):
 
 class TallyCounts:
     """The tally of the cells in a user's area (narrowed by the dashboard's kecamatan, category and guided
-    filters), summed four ways in one query: over the area, per kecamatan, per category, and per
-    kecamatan and guided. Each of the last three is grouped only by the measures something reads of it
-    (KECAMATAN_MEASURES, CATEGORY_MEASURES, "all"): the other rows of a set fold into one row with no
-    measure, which nothing reads, instead of a row per bucket of every measure."""
+    filters), summed three ways in one query: over the area, per category, and per kecamatan and guided
+    (the "all" measure: the businesses per kecamatan, and the binaan). The per-category set is grouped
+    only by the measures something reads of it (CATEGORY_MEASURES): the other rows fold into one row with
+    no measure, which nothing reads. The recap's per-kecamatan measures (KECAMATAN_MEASURES: the Excel and
+    PDF report, not the page) are a second query, run when first read.
 
-    # What is read per kecamatan (the recap: per_kecamatan, holding_per_kecamatan) and per category
+    A document's expiry date is read as where it falls from today (`today`, which keys the cached figures
+    too): "expired", "expiring" (within registry.measures' window) or "later"; "never" and "none" stay. The
+    table keeps a bucket per expiry day (thousands of rows in a kabupaten) so that the reading can move with
+    the day; the sums come back as five buckets per kind."""
+
+    # What is read per kecamatan by the recap (per_kecamatan, holding_per_kecamatan) and per category
     # (per_category, sales). A new reader of another measure adds it here (tests/reports/test_tally.py
     # compares every figure with a live count).
     KECAMATAN_MEASURES = ("all", "verification", "size", "sex")  # and every "doc:<kind>"
     CATEGORY_MEASURES = ("all", "sales", "exporter")
+    EXPIRED, EXPIRING, LATER = "expired", "expiring", "later"
 
-    _SQL = """
-        SELECT GROUPING(kecamatan, category, guided_all, by_kecamatan, by_category),
-               kecamatan, category, guided_all, measure, bucket, by_kecamatan, by_category,
-               SUM(n)::bigint, SUM(amount)
+    # The area's rows with each expiry date read from today (two parameters: today, the window's last day).
+    _CELLS = f"""
+        SELECT kecamatan, category, guided, measure, n, amount,
+               CASE WHEN (measure LIKE 'doc:%%' OR measure = 'halal_due') AND bucket NOT IN ('{NEVER}', '{NONE}')
+                    THEN CASE WHEN bucket COLLATE "C" < %s THEN '{EXPIRED}' WHEN bucket COLLATE "C" <= %s
+                              THEN '{EXPIRING}' ELSE '{LATER}' END
+                    ELSE bucket END AS bucket
+        FROM reports_tally
+        WHERE kecamatan = ANY(%s) AND (%s IS NULL OR category = %s) AND (%s IS NULL OR guided = %s)
+          AND measure <> 'months'
+    """  # noqa: S608 - constants  # nosec B608
+    _SQL = f"""
+        SELECT GROUPING(kecamatan, category, guided_all, by_category),
+               kecamatan, category, guided_all, measure, bucket, by_category, SUM(n)::bigint, SUM(amount)
         FROM (
             SELECT kecamatan, category, measure, bucket, n, amount,
                    CASE WHEN measure = 'all' THEN guided END AS guided_all,
-                   CASE WHEN measure = ANY(%s) OR measure LIKE 'doc:%%' THEN measure || ' ' || bucket END
-                       AS by_kecamatan,
                    CASE WHEN measure = ANY(%s) THEN measure || ' ' || bucket END AS by_category
-            FROM reports_tally
-            WHERE kecamatan = ANY(%s) AND (%s IS NULL OR category = %s) AND (%s IS NULL OR guided = %s)
-              AND measure <> 'months'
+            FROM ({_CELLS}) cells
         ) cells
-        GROUP BY GROUPING SETS ((measure, bucket), (kecamatan, by_kecamatan), (category, by_category),
-                                (kecamatan, guided_all))
-    """
+        GROUP BY GROUPING SETS ((measure, bucket), (category, by_category), (kecamatan, guided_all))
+    """  # noqa: S608 - constants  # nosec B608
+    _RECAP_SQL = f"""
+        SELECT kecamatan, measure, bucket, SUM(n)::bigint FROM ({_CELLS}) cells
+        WHERE measure = ANY(%s) OR measure LIKE 'doc:%%'
+        GROUP BY kecamatan, measure, bucket
+    """  # noqa: S608 - constants  # nosec B608
     # The registrations per month, over the area: each year's row holds its twelve months.
     _MONTHS_SQL = f"""
         SELECT bucket, {", ".join(f"SUM(months[{month}])::bigint" for month in range(1, 13))} FROM reports_tally
@@ -323,26 +341,32 @@ class TallyCounts:
         category = scope.get("category")
         guided = None if "guided" not in scope else scope["guided"] == "true"
         self.today = today
-        self.area, self.kecamatan, self.category, self.guided = {}, {}, {}, {}
+        self.area, self.category, self.guided = {}, {}, {}
         params = [list(kecamatan), category, category, guided, guided]
+        last = measures.months_ahead(today, measures.EXPIRY_WINDOW_MONTHS)
+        self._cells_params = [today.isoformat(), last.isoformat(), *params]
         with connection.cursor() as cursor:
-            cursor.execute(self._SQL, [list(self.KECAMATAN_MEASURES), list(self.CATEGORY_MEASURES), *params])
-            for grouping, k, c, g, measure, bucket, by_kecamatan, by_category, n, amount in cursor.fetchall():
-                if grouping == 0b11111:  # (measure, bucket): over the area
+            cursor.execute(self._SQL, [list(self.CATEGORY_MEASURES), *self._cells_params])
+            for grouping, k, c, g, measure, bucket, by_category, n, amount in cursor.fetchall():
+                if grouping == 0b1111:  # (measure, bucket): over the area
                     self.area[(measure, bucket)] = (n, amount)
-                elif grouping == 0b01101 and by_kecamatan is not None:  # (kecamatan, by_kecamatan)
-                    measure, bucket = by_kecamatan.split(" ", 1)
-                    self.kecamatan[(k, measure, bucket)] = (n, amount)
-                elif grouping == 0b10110 and by_category is not None:  # (category, by_category)
+                elif grouping == 0b1010 and by_category is not None:  # (category, by_category)
                     measure, bucket = by_category.split(" ", 1)
                     self.category[(c, measure, bucket)] = (n, amount)
-                elif grouping == 0b01011 and g is not None:  # (kecamatan, guided_all)
+                elif grouping == 0b0101 and g is not None:  # (kecamatan, guided_all)
                     self.guided[(k, g)] = (n, amount)
             cursor.execute(self._MONTHS_SQL, params)
             for year, *counts in cursor.fetchall():
                 for month, n in enumerate(counts, start=1):
                     if n:
                         self.area[("month", f"{year}-{month:02d}")] = (n, None)
+
+    @cached_property
+    def kecamatan(self):
+        """{(kecamatan, measure, bucket): (n, None)} of KECAMATAN_MEASURES and the documents (the recap)."""
+        with connection.cursor() as cursor:
+            cursor.execute(self._RECAP_SQL, [*self._cells_params, list(self.KECAMATAN_MEASURES)])
+            return {(k, measure, bucket): (n, None) for k, measure, bucket, n in cursor.fetchall()}
 
     def n(self, measure, bucket=""):
         return self.area.get((measure, bucket), (0, None))[0]
@@ -355,6 +379,11 @@ class TallyCounts:
         return {bucket: n for (m, bucket), (n, _) in self.area.items() if m == measure}
 
     def per_kecamatan(self, measure, bucket=""):
+        if measure == "all" and bucket == "":  # the page's chart: from the main query
+            per = defaultdict(int)
+            for (k, _g), (n, _) in self.guided.items():
+                per[k] += n
+            return dict(per)
         return {k: n for (k, m, b), (n, _) in self.kecamatan.items() if m == measure and b == bucket}
 
     def per_category(self, measure, bucket=""):
@@ -387,16 +416,13 @@ class TallyCounts:
 
     def expiring(self, kind):
         """Businesses whose latest document of `kind` expires between today and six months from now."""
-        first = self.today.isoformat()
-        last = measures.months_ahead(self.today, measures.EXPIRY_WINDOW_MONTHS).isoformat()
-        counts = self.buckets(f"doc:{kind}")
-        return sum(n for bucket, n in counts.items() if bucket != NEVER and first <= bucket <= last)
+        return self.n(f"doc:{kind}", self.EXPIRING)
 
     def halal_due(self):
         return sum(n for bucket, n in self.buckets("halal_due").items() if not self._valid(bucket))
 
     def _valid(self, bucket):
-        return bucket == NEVER or (bucket != NONE and bucket >= self.today.isoformat())
+        return bucket in (NEVER, self.EXPIRING, self.LATER)
 
 
 _REGISTERED_SQL = """

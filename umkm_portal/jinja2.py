@@ -1,20 +1,26 @@
 """The Jinja2 environment of the project's second template engine ("jinja2" in settings.TEMPLATES).
 
-Jinja2 renders the two hottest repeated fragments of the portal, and nothing else:
+Jinja2 renders three hot repeated fragments of the portal, and nothing else:
 - the business list's rows (templates/jinja2/registry/business_rows.html): the same 25 rows took about
   2.5 ms through Django's template engine and about 1.4 ms here at a million businesses;
 - the public catalogue's product cards (templates/jinja2/programs/catalogue_cards.html): 24 cards took
   about 4.4 ms of CPU through Django's `{% include %}` of programs/catalogue/_card.html and 1.4 ms here
   (docs/performance.md). The Django template stays as the plain reference: a test renders the same
-  listings through both and compares them.
+  listings through both and compares them;
+- the dashboard's charts (templates/jinja2/reports/chart.html, reports/chart_html.py): rendered when the
+  figures are computed, not cached; compared byte for byte with reports/partials/_chart.html.
 Everything else stays on Django's templates."""
+
+import html
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from jinja2 import Environment
+from markupsafe import Markup
 
 
 def day_month_year(value, timezone=None):
@@ -24,6 +30,14 @@ def day_month_year(value, timezone=None):
         return ""
     moment = localtime(value, timezone)
     return f"{moment.day:02d}-{moment.month:02d}-{moment.year:04d}"  # strftime's %Y does not pad year 999
+
+
+def django_escape(value):
+    """Django's escape (html.escape: a quote as &quot; and &#x27;, where MarkupSafe writes &#34; and &#39;),
+    for the fragments compared byte for byte with a Django template; what is already safe stays as it is."""
+    if hasattr(value, "__html__"):
+        return value
+    return Markup(html.escape(str(value)))  # noqa: S704 - escaped here  # nosec B704
 
 
 def url(name, *args):
@@ -37,6 +51,14 @@ def environment(**options):
     env.filters["day_month_year"] = day_month_year
     env.filters["intcomma"] = intcomma  # Rupiah the Indonesian way (15.000), as Django's humanize writes it
     env.globals["url"] = url
+    # The dashboard's charts (reports/chart_html.py): Django's escape, so that their bytes are Django's
+    # (MarkupSafe writes a quote as &#39;, Django as &#x27;), its json_script and the portal's number formats.
+    from registry.templatetags.umkm import number_id, rupiah_short  # it imports this module
+
+    env.filters["dj"] = django_escape
+    env.filters["json_script"] = json_script
+    env.filters["number_id"] = number_id
+    env.filters["rupiah_short"] = rupiah_short
     return env
 
 
