@@ -500,11 +500,13 @@ def test_django_admin_is_only_for_admins(client, cast):
             assert response.status_code == expected, (role, url, response.status_code)
 
 
-# The access log, the database cache, and a public catalogue file's build queued by the GET that first asks
-# for it (programs.catalogue_files.queue: the row and its task, on the primary).
+# The access log, the database cache, the public pages' rate-limit counts (umkm_portal.limits: what
+# django-ratelimit wrote to the database cache before), and a public catalogue file's build queued by the GET
+# that first asks for it (programs.catalogue_files.queue: the row and its task, on the primary).
 GET_MAY_WRITE = (
     '"registry_accesslog"',
     '"umkm_cache"',
+    "portal_ratecount",
     '"programs_cataloguefile"',
     '"django_tasks_database_dbtaskresult"',
 )
