@@ -326,13 +326,10 @@ class BankReferralEvent(models.Model):
 #
 
 
-class Schedulable(models.Model):
-    """A program event the dinas plans: edited under optimistic locking (`version`), rescheduled or cancelled
-    with a reason that participants and coordinators read on its page and in their worklists."""
+class Cancellable(models.Model):
+    """Cancelled with a reason (trainings, curation calls, selling events): written only by the services'
+    cancel_*; editable so the change history shows them."""
 
-    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
-    # Written only by the services (cancel_*, reschedule_*); editable so the change history shows them.
     cancelled_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -343,6 +340,22 @@ class Schedulable(models.Model):
         verbose_name=_("dibatalkan oleh"),
     )
     cancel_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
+
+
+class Schedulable(Cancellable):
+    """A program event the dinas plans: edited under optimistic locking (`version`), rescheduled or cancelled
+    with a reason that participants and coordinators read on its page and in their worklists."""
+
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # Written only by the services (reschedule_*); editable so the change history shows them.
     rescheduled_at = models.DateTimeField(_("dijadwalkan ulang pada"), null=True, blank=True)
     rescheduled_from = models.DateField(_("jadwal semula"), null=True, blank=True)
     reschedule_reason = models.CharField(_("alasan jadwal ulang"), max_length=300, blank=True)
@@ -353,10 +366,6 @@ class Schedulable(models.Model):
     def save(self, *args, **kwargs):
         move_version(self, kwargs)
         super().save(*args, **kwargs)
-
-    @property
-    def is_cancelled(self):
-        return self.cancelled_at is not None
 
 
 #

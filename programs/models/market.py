@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programs.models import CurationSubmission, ExportFacilitation, Placement
+from programs.models import Cancellable, CurationSubmission, ExportFacilitation, Placement
 from registry.countries import validate_country
 from registry.models import Business, Kabupaten, Product
 from registry.models.members import move_version
@@ -421,7 +421,7 @@ class MarketEventQuerySet(models.QuerySet):
         return self.filter(kabupaten__in={code[:5] for code in codes})
 
 
-class MarketEvent(models.Model):
+class MarketEvent(Cancellable):
     """An exhibition, bazaar or buy-local event, with the businesses taking part and what each sold."""
 
     class Kind(models.TextChoices):
@@ -443,17 +443,6 @@ class MarketEvent(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
-    # Written only by programs.events.cancel_event; editable so the change history shows them.
-    cancelled_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dibatalkan oleh"),
-    )
-    cancel_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
 
     objects = MarketEventQuerySet.as_manager()
     history = HistoricalRecords()
@@ -479,10 +468,6 @@ class MarketEvent(models.Model):
 
     def get_absolute_url(self):
         return reverse("programs:event_detail", args=[self.pk])
-
-    @property
-    def is_cancelled(self):
-        return self.cancelled_at is not None
 
 
 class EventBooth(models.Model):
