@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import EventBooth, MarketEvent
+from programs.services import cancel_with_reason
 from registry.models import Business, Category, Kabupaten
 from registry.services import refuse_if_stale, require_visible
 
@@ -115,13 +116,9 @@ def cancel_event(event, *, reason, version, by):
     why_not = why_not_cancel_event(current)
     if why_not:
         raise ValidationError(why_not)
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError({"reason": _("Tuliskan alasan pembatalan; koordinator dan peserta membacanya.")})
-    current.cancelled_at, current.cancelled_by, current.cancel_reason = timezone.now(), by, reason[:300]
-    current._history_user = by
-    current.save()
-    return current
+    return cancel_with_reason(
+        current, reason, by, missing=_("Tuliskan alasan pembatalan; koordinator dan peserta membacanya.")
+    )
 
 
 def candidates(event, user):

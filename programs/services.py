@@ -463,7 +463,9 @@ def cancel_training(training, *, reason, version, by):
     _check_training_area(current, by)
     refuse_if_stale(current, version, "Pelatihan ini")
     _raise_if(why_not_cancel_training(current))
-    return _cancel(current, reason, by, readers="peserta dan koordinator")
+    return cancel_with_reason(
+        current, reason, by, missing=_("Tuliskan alasan pembatalan; peserta dan koordinator membacanya.")
+    )
 
 
 def _required_reason(reason, missing):
@@ -474,9 +476,10 @@ def _required_reason(reason, missing):
     return reason[:300]
 
 
-def _cancel(current, reason, by, *, readers):
-    """Mark a locked training or curation call cancelled with its reason (required: `readers` read it)."""
-    reason = _required_reason(reason, f"Tuliskan alasan pembatalan; {readers} membacanya.")
+def cancel_with_reason(current, reason, by, *, missing):
+    """Mark a locked training, curation call or selling event (programs.models.Cancellable) cancelled with its
+    reason; `missing` says who reads it when it is empty."""
+    reason = _required_reason(reason, missing)
     current.cancelled_at, current.cancelled_by, current.cancel_reason = timezone.now(), by, reason
     current._history_user = by
     current.save()
@@ -836,7 +839,7 @@ def cancel_curation_call(call, *, reason, version, by):
     require_visible(CurationCall, current.pk, by, "Kurasi ini di luar wilayah kerja Anda.")
     refuse_if_stale(current, version, "Kurasi ini")
     _raise_if(why_not_cancel_call(current))
-    return _cancel(current, reason, by, readers="koordinator")
+    return cancel_with_reason(current, reason, by, missing=_("Tuliskan alasan pembatalan; koordinator membacanya."))
 
 
 def missing_documents(product, kinds):
