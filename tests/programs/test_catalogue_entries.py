@@ -2,6 +2,7 @@
 `Listing.objects.public()` gives, computed here the plain way; and the catalogue's pages, read through the
 entries, give the same products in the same order, with the same counts, as the plain queryset would."""
 
+import copy
 import datetime
 import re
 
@@ -19,7 +20,8 @@ from registry import duplicates, services
 from registry.models import Business, BusinessGroup, Desa, ImportBatch, LegalDocument, Product
 from registry.search import SearchKey, name_matches
 from registry.signals import import_finished
-from tests.factories import make_business, make_document, make_listing, make_product, make_user
+from tests.factories import make_business, make_document, make_listing, make_product, make_region, make_user
+from tests.once import made_once
 
 pytestmark = pytest.mark.django_db
 SIDOARJO = "35.15"
@@ -130,9 +132,20 @@ def dinas(kab_sidoarjo):
     return make_user(roles.DINAS, kabupaten=kab_sidoarjo)
 
 
+@pytest.fixture(scope="module")
+def shop_once(django_db_setup, django_db_blocker):
+    """Listings in two kecamatan of Sidoarjo: names that share words, categories, certificates. Made once for the
+    module (tests/once.py): every test here takes them."""
+    with made_once(django_db_blocker):
+        yield _make_shop(make_region("35.15.12"), make_region("35.15.11"))
+
+
 @pytest.fixture
-def shop(kec_a, kec_b):
-    """Listings in two kecamatan of Sidoarjo: names that share words, categories, certificates."""
+def shop(shop_once, db):
+    return copy.deepcopy(shop_once)
+
+
+def _make_shop(kec_a, kec_b):
     listings = []
     lumpia = make_business(kec_a, name="UD Lumpia Bu Sri")
     listings.append(make_listing(make_product(lumpia, name="Lumpia Bandeng")))
