@@ -53,6 +53,7 @@ from programs.public import CERTIFICATIONS
 from registry.background import Superseded, retry_or_fail
 from registry.exports import neutralise
 from registry.models import BusinessGroup, Category, Kecamatan, LegalDocument, ProductPhoto
+from registry.templatetags.umkm import number_id, rupiah
 from umkm_portal.pdf_pages import numbered_canvas
 
 logger = logging.getLogger(__name__)
@@ -287,15 +288,6 @@ def _entries(row, chunk, english):
         )
 
 
-def rupiah(value):
-    """Rp 15.000: the full amount with Indonesian thousands dots, in every language (a buyer pays it)."""
-    return "Rp " + f"{int(value):,}".replace(",", ".")
-
-
-def number(value):
-    return f"{int(value):,}".replace(",", ".")
-
-
 def price_text(prices, unit):
     low, high = prices
     text = rupiah(low) if high == low else f"{rupiah(low)} \N{EN DASH} {rupiah(high)}"
@@ -410,9 +402,9 @@ def _entry_block(entry, styles, images, text_width):
         lines.append(_p(_("Harga %(price)s") % {"price": price_text(entry.prices, entry.unit)}, styles.line))
     facts = []
     if entry.minimum_order:
-        facts.append(_("Pesanan minimal %(n)s %(unit)s") % {"n": number(entry.minimum_order), "unit": entry.unit})
+        facts.append(_("Pesanan minimal %(n)s %(unit)s") % {"n": number_id(entry.minimum_order), "unit": entry.unit})
     if entry.capacity:
-        facts.append(_("Kapasitas %(n)s %(unit)s per bulan") % {"n": number(entry.capacity), "unit": entry.unit})
+        facts.append(_("Kapasitas %(n)s %(unit)s per bulan") % {"n": number_id(entry.capacity), "unit": entry.unit})
     if facts:
         lines.append(_p(" · ".join(facts), styles.line))
     if entry.certificates:
@@ -486,7 +478,7 @@ def build_pdf(row, handle, progress):
         cover.append(_p(f"{label}: {value}", styles.cover))
     cover += [
         Spacer(1, 0.4 * cm),
-        _p(_("%(count)s produk") % {"count": number(count)}, styles.cover),
+        _p(_("%(count)s produk") % {"count": number_id(count)}, styles.cover),
         Spacer(1, 1.5 * cm),
         _p(
             _(

@@ -10,7 +10,9 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -44,6 +46,7 @@ from tests.factories import (
     make_document,
     make_listing,
     make_product,
+    make_region,
     make_user,
 )
 
@@ -195,8 +198,6 @@ MATRIX = {
     "reports:training_impact": ("302 200 200 200 404 403 200", "302 405 405 405 405 403 405"),
 }
 
-OBJECT_URLS = {}  # filled by the fixture: name -> kwargs of an object in kecamatan A
-
 
 def all_patterns(patterns=None, namespace=None):
     """(name, pattern) of every named URL outside Django admin (admin is checked by its own rule)."""
@@ -209,24 +210,41 @@ def all_patterns(patterns=None, namespace=None):
             yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
 
 
-@pytest.fixture
-def cast(
-    portal_admin, dinas_sidoarjo, dinas_other, coordinator_a, coordinator_b, bank_officer, bank, kec_a, kab_sidoarjo
-):
-    return {
+def make_matrix():
+    """The cast, one user per role (as tests/conftest.py's fixtures make them), and one object of every kind in
+    kecamatan A with the URL arguments that reach it: (cast, objects)."""
+    kec_a, kec_b, kec_other = make_region("35.15.12"), make_region("35.15.11"), make_region("35.29.14")
+    bank = make_bank(short_name="BRI", name="PT Bank Rakyat Indonesia (Persero) Tbk")
+    cast = {
         "anon": None,
-        "coord_a": coordinator_a,
-        "coord_b": coordinator_b,
-        "dinas": dinas_sidoarjo,
-        "dinas_other": dinas_other,
-        "bank": bank_officer,
-        "admin": portal_admin,
+        "coord_a": make_user(roles.COORDINATOR, kecamatan=kec_a, username="koordinator.balongbendo"),
+        "coord_b": make_user(roles.COORDINATOR, kecamatan=kec_b, username="koordinator.krian"),
+        "dinas": make_user(roles.DINAS, kabupaten=kec_a.kabupaten, username="dinas.sidoarjo"),
+        "dinas_other": make_user(roles.DINAS, kabupaten=kec_other.kabupaten, username="dinas.sumenep"),
+        "bank": make_user(roles.BANK, bank=bank, username="bank.bri"),
+        "admin": make_user(roles.ADMIN, username="admin.uji"),
     }
+    return cast, _make_objects(cast, bank, kec_a, kec_a.kabupaten)
 
 
 @pytest.fixture
-def objects(cast, bank, kec_a, kab_sidoarjo):
-    """One object of every kind in kecamatan A, and the URL arguments that reach it."""
+def matrix(db):
+    """(cast, objects) for one test. A module whose every test takes them may make them once (tests/once.py):
+    tests/test_hostile_input.py."""
+    return make_matrix()
+
+
+@pytest.fixture
+def cast(matrix):
+    return matrix[0]
+
+
+@pytest.fixture
+def objects(matrix):
+    return matrix[1]
+
+
+def _make_objects(cast, bank, kec_a, kab_sidoarjo):
     today = timezone.localdate()
     coordinator, dinas = cast["coord_a"], cast["dinas"]
     business = make_business(kec_a, name="Usaha Matriks", verification="terverifikasi")
@@ -417,11 +435,25 @@ def objects(cast, bank, kec_a, kab_sidoarjo):
     }
 
 
-def _request(client, user, method, url):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.get(url) if method == "GET" else client.post(url, {})
+class Logins:
+    """A client per user, logged in once rather than before every request: a login writes the session and the
+    lockout's records, and costs more than most pages. A request that ended the session (logging out) is
+    followed by a new login; an anonymous request gets a new client, with no cookies."""
+
+    def __init__(self):
+        self.clients = {}
+
+    def client(self, user):
+        if user is None:
+            return Client()
+        client = self.clients.setdefault(user.pk, Client())
+        if client.session.get(SESSION_KEY) != str(user.pk):
+            client.force_login(user)
+        return client
+
+    def request(self, user, method, url):
+        client = self.client(user)
+        return client.get(url) if method == "GET" else client.post(url, {})
 
 
 SECURITY_HEADERS = {
@@ -447,19 +479,19 @@ def _strip_token(html):
     return re.sub(r'name="next" value="[^"]*"', "", html)
 
 
-def test_every_url_answers_every_role_as_the_table_says(client, cast, objects, settings):
+def test_every_url_answers_every_role_as_the_table_says(cast, objects, settings):
     settings.PUBLIC_INQUIRY_RATE = "1000/h"  # the matrix posts to the public inquiry form from one address
     names = dict(all_patterns())
     assert sorted(set(names) - set(MATRIX)) == [], "URL patterns missing from the access matrix"
     assert sorted(set(MATRIX) - set(names)) == [], "the matrix names URLs that no longer exist"
-    actual, deviations = {}, []
+    actual, deviations, logins = {}, [], Logins()
     for name in sorted(names):
         url = reverse(name, kwargs=objects.get(name, {}))
         got = []
         for method in ("GET", "POST"):
             statuses = []
             for role in ROLES:
-                response = _request(client, cast[role], method, url)
+                response = logins.request(cast[role], method, url)
                 _check_headers(response, (name, method, role))
                 statuses.append(str(response.status_code))
             got.append(" ".join(statuses))
@@ -487,15 +519,16 @@ def test_another_areas_object_looks_exactly_like_a_missing_one(client, cast, obj
         assert _strip_token(other.content.decode()) == _strip_token(missing.content.decode()), name
 
 
-def test_django_admin_is_only_for_admins(client, cast):
+def test_django_admin_is_only_for_admins(cast):
     from django.contrib import admin
 
+    logins = Logins()
     urls = [reverse("admin:index")] + [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") for model in admin.site._registry
     ]
     for role in ROLES:
         for url in urls:
-            response = _request(client, cast[role], "GET", url)
+            response = logins.request(cast[role], "GET", url)
             expected = 200 if role == "admin" else 302
             assert response.status_code == expected, (role, url, response.status_code)
 
@@ -512,7 +545,7 @@ GET_MAY_WRITE = (
 )
 
 
-def test_no_get_writes_to_the_database_but_the_access_log(client, cast, objects):
+def test_no_get_writes_to_the_database_but_the_access_log(cast, objects):
     """Any GET may read a replica (umkm_portal.routers): none may write, except the access log of personal
     data reads (AccessLog.objects.record, on the primary) and the database cache (without CACHE_URL the
     shared cache is a table: on the primary, as the router keeps it; with Redis it writes nothing here)."""
@@ -521,11 +554,11 @@ def test_no_get_writes_to_the_database_but_the_access_log(client, cast, objects)
 
     from umkm_portal.routers import _writes
 
-    writes = {}
+    writes, logins = {}, Logins()
     for name in sorted(dict(all_patterns())):
         url = reverse(name, kwargs=objects.get(name, {}))
         for role in ("coord_a", "dinas", "admin"):
-            client.force_login(cast[role])
+            client = logins.client(cast[role])
             captures = [CaptureQueriesContext(connection) for connection in connections.all()]
             for capture in captures:
                 capture.__enter__()
@@ -562,7 +595,7 @@ GROUP_COORDINATOR_EXCEPTIONS = {
 }
 
 
-def test_a_group_coordinator_answers_as_a_coordinator_of_their_group_only(client, cast, objects, kec_a):
+def test_a_group_coordinator_answers_as_a_coordinator_of_their_group_only(cast, objects, kec_a):
     from registry import roles
     from tests.factories import make_user
 
@@ -570,14 +603,14 @@ def test_a_group_coordinator_answers_as_a_coordinator_of_their_group_only(client
     gc_out = make_user(roles.GROUP_COORDINATOR, kecamatan=kec_a, username="kelompok.lain")
     BusinessGroup.objects.filter(name="Kelompok Matriks").update(coordinator=gc_in)
     BusinessGroup.objects.create(name="Kelompok Lain", kecamatan=kec_a, coordinator=gc_out)
-    deviations = []
+    deviations, logins = [], Logins()
     for name in sorted(dict(all_patterns())):
         url = reverse(name, kwargs=objects.get(name, {}))
         for key, user, like in (("gc_in", gc_in, "coord_a"), ("gc_out", gc_out, "coord_b")):
             column = ROLES.index(like)
             expected = tuple(MATRIX[name][i].split()[column] for i in (0, 1))
             expected = GROUP_COORDINATOR_EXCEPTIONS.get(name, {}).get(key, expected)
-            got = tuple(str(_request(client, user, method, url).status_code) for method in ("GET", "POST"))
+            got = tuple(str(logins.request(user, method, url).status_code) for method in ("GET", "POST"))
             if got != expected:
                 deviations.append(f"{name} as {key}: got {got}, expected {expected}")
     assert deviations == [], "\n" + "\n".join(deviations)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.test_access_matrix import MATRIX, ROLES, cast, objects  # noqa: F401 (fixtures used below)
+from tests.test_access_matrix import MATRIX, ROLES, cast, matrix, objects  # noqa: F401 (fixtures used below)
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 

@@ -23,7 +23,7 @@ from tests.fuzzing import (
     targets,
     url_of,
 )
-from tests.test_access_matrix import cast, objects  # noqa: F401 (fixtures)
+from tests.test_access_matrix import cast, matrix, objects  # noqa: F401 (fixtures)
 
 CASES = [
     (name, role, {"action": action})

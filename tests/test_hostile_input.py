@@ -5,6 +5,8 @@ The generated-input test over every URL of the access matrix is tests/test_form_
 cases found by hand, kept as they were sent.
 """
 
+import copy
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -19,10 +21,24 @@ from programs.models import (
     MentoringVisit,
 )
 from registry.models import AccessLog, Business, Owner, Product, RegistrationDraft, YearlyFigure
-from tests.test_access_matrix import cast, objects  # noqa: F401 (fixtures)
+from tests.once import made_once
+from tests.test_access_matrix import cast, make_matrix, objects  # noqa: F401 (fixtures)
 
 HUGE_PAGE = "99999999999999999999"
 FORTY_DIGITS = "9" * 40
+
+
+@pytest.fixture(scope="module")
+def matrix_once(django_db_setup, django_db_blocker):
+    with made_once(django_db_blocker):
+        yield make_matrix()
+
+
+@pytest.fixture
+def matrix(matrix_once, db):
+    """The access matrix's cast and objects, made once for this module (tests/once.py): every test here takes
+    them, and each changes at most its own savepoint's copy."""
+    return copy.deepcopy(matrix_once)
 
 
 def _url(objects, name):  # noqa: F811
@@ -176,20 +192,22 @@ def test_a_control_character_in_a_parameter_name_or_the_path_is_refused(client, 
 
 def test_tabs_and_line_breaks_are_ordinary_text(client, cast):  # noqa: F811
     client.force_login(cast["coord_a"])
+    before = list(RegistrationDraft.objects.values_list("pk", flat=True))  # the matrix's draft
 
     response = client.post(reverse("registry:registrationdraft_save"), {"business-name": "Kue\tSri\r\nBaru"})
 
     assert response.status_code == 200
-    assert RegistrationDraft.objects.get().data == {"business-name": "Kue\tSri\r\nBaru"}
+    assert RegistrationDraft.objects.exclude(pk__in=before).get().data == {"business-name": "Kue\tSri\r\nBaru"}
 
 
 def test_a_registration_draft_with_nul_is_refused_and_not_stored(client, cast):  # noqa: F811
     client.force_login(cast["coord_a"])
+    before = list(RegistrationDraft.objects.values("pk", "data"))  # the matrix's draft
 
     response = client.post(reverse("registry:registrationdraft_save"), {"business-name": "Kue\x00Sri"})
 
     assert response.status_code == 400
-    assert not RegistrationDraft.objects.exists()
+    assert list(RegistrationDraft.objects.values("pk", "data")) == before
 
 
 def test_a_reveal_reason_with_nul_is_refused_and_not_logged(client, cast, objects):  # noqa: F811

@@ -19,7 +19,7 @@ from tests.fuzzing import (
     targets,
     url_of,
 )
-from tests.test_access_matrix import cast, objects  # noqa: F401 (fixtures)
+from tests.test_access_matrix import cast, matrix, objects  # noqa: F401 (fixtures)
 
 # Always tried: the list parameters of django-tables2 and the pager, and one nobody reads.
 ALWAYS = {"page", "sort", "per_page", "format", "unknown"}
