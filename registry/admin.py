@@ -1,7 +1,10 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -149,12 +152,61 @@ class AreaAssignmentInline(admin.TabularInline):
     readonly_fields = ["created_at"]
 
 
+# A permission's name is stored once, by migrate, in no language ("Can change usaha": Django's English verb before
+# the model's Indonesian name); the pickers show it in the reader's language instead.
+PERMISSION_ACTIONS = {
+    "add": _("Dapat menambah %(model)s"),
+    "change": _("Dapat mengubah %(model)s"),
+    "delete": _("Dapat menghapus %(model)s"),
+    "view": _("Dapat melihat %(model)s"),
+}
+
+
+def permission_label(permission):
+    """ "Registri UMKM | usaha | Dapat mengubah usaha" ("UMKM registry | business | Can change business"): the
+    app, the model and the permission in the active language. A permission of the models' Meta.permissions reads
+    its name through the catalogue; one whose model is gone reads as stored."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return str(permission)
+    opts = model._meta
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and model_name == opts.model_name:
+        name = PERMISSION_ACTIONS[action] % {"model": opts.verbose_name}
+    else:
+        name = gettext(permission.name)
+    return f"{opts.app_config.verbose_name} | {opts.verbose_name} | {name}"
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+class PermissionLabels:
+    """ModelAdmin mixin: its permission pickers (a group's, a user's) labelled by permission_label()."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = PermissionsField
+            kwargs["queryset"] = Permission.objects.select_related("content_type")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionLabels, DjangoGroupAdmin):
+    pass
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PermissionLabels, DjangoUserAdmin):
     """Users with their role (group) and area assignments on one page."""
 
     inlines = [AreaAssignmentInline]

@@ -265,7 +265,7 @@ class BankReferral(Provenance):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("rujukan bank")
         verbose_name_plural = _("rujukan bank")
-        permissions = [("decide_bankreferral", "Dapat mencatat keputusan bank atas rujukan")]
+        permissions = [("decide_bankreferral", _("Dapat mencatat keputusan bank atas rujukan"))]
         indexes = [models.Index(fields=["bank", "status", "created_at"], name="programs_referral_bank_queue")]
         constraints = [
             models.UniqueConstraint(
@@ -481,7 +481,7 @@ class Training(Schedulable, Provenance):
         ordering = ["-start_on", "pk"]
         verbose_name = _("pelatihan")
         verbose_name_plural = _("pelatihan")
-        permissions = [("manage_enrollment", "Dapat mengonfirmasi peserta, presensi, dan kelulusan")]
+        permissions = [("manage_enrollment", _("Dapat mengonfirmasi peserta, presensi, dan kelulusan"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_on__gte=F("start_on")),
@@ -738,7 +738,7 @@ class CurationCall(Schedulable, Provenance):
         ordering = ["-opens_on", "pk"]
         verbose_name = _("kurasi produk")
         verbose_name_plural = _("kurasi produk")
-        permissions = [("curate_product", "Dapat menilai dan memutuskan kurasi produk")]
+        permissions = [("curate_product", _("Dapat menilai dan memutuskan kurasi produk"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_on__gte=F("opens_on")),

@@ -407,11 +407,11 @@ class Business(SoftDeletable, Provenance):
         ordering = ["name", "pk"]
         verbose_name = verbose_name_plural = _("usaha")
         permissions = [
-            ("verify_business", "Dapat memverifikasi pendaftaran usaha"),
-            ("export_business", "Dapat mengekspor daftar usaha"),
-            ("set_guidance", "Dapat menetapkan binaan dan usaha unggulan"),
-            ("import_business", "Dapat mengimpor usaha dari berkas Excel/CSV"),
-            ("export_sidt", "Dapat mengekspor usaha dalam kolom SIDT"),
+            ("verify_business", _("Dapat memverifikasi pendaftaran usaha")),
+            ("export_business", _("Dapat mengekspor daftar usaha")),
+            ("set_guidance", _("Dapat menetapkan binaan dan usaha unggulan")),
+            ("import_business", _("Dapat mengimpor usaha dari berkas Excel/CSV")),
+            ("export_sidt", _("Dapat mengekspor usaha dalam kolom SIDT")),
         ]
         indexes = [
             models.Index(fields=["kecamatan", "name"], name="registry_business_kec_name"),

@@ -141,7 +141,7 @@ class Kecamatan(models.Model):
         ordering = ["code"]
         verbose_name = verbose_name_plural = _("kecamatan")
         # A coordinator's worklist of their kecamatan (reports:coordinator); the dinas has its own dashboard.
-        permissions = [("use_worklist", "Dapat memakai dasbor kecamatan (daftar kerja koordinator)")]
+        permissions = [("use_worklist", _("Dapat memakai dasbor kecamatan (daftar kerja koordinator)"))]
 
     def __str__(self):
         return self.name
