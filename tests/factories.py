@@ -124,13 +124,16 @@ def jpeg_upload(width=1200, height=900, name="foto.jpg", exif=None):
 def make_listing(product=None, *, consent=True, passed=True, by=None, consent_fields=None, **overrides):
     """A product in the public catalogue: listed, curated (a PASSED submission unless `passed` is false) and
     with its business's open consent (unless `consent` is false; `consent_fields` set what it allows)."""
+    from programs.catalogue_services import clean_contact
     from programs.models import CurationCall, CurationSubmission, Listing, ListingConsent
 
     product = product or make_product()
     by = by or make_user(roles.DINAS)
     business = product.business
     if consent and not ListingConsent.objects.filter(business=business, withdrawn_at__isnull=True).exists():
-        ListingConsent.objects.create(business=business, recorded_by=by, **(consent_fields or {}))
+        fields = dict(consent_fields or {})  # its contact as the consent form takes it: never the owner's phone
+        fields["contact"] = clean_contact(fields.get("contact_channel", "portal"), fields.get("contact"), business)
+        ListingConsent.objects.create(business=business, recorded_by=by, **fields)
     if passed:
         today = datetime.date.today()
         call = CurationCall.objects.create(

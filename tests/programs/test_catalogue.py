@@ -186,13 +186,13 @@ def test_a_consent_without_price_capacity_shows_neither_but_the_business_address
 def test_the_contact_channel_of_the_consent(client, kec_a):
     wa = make_listing(
         make_product(make_business(kec_a)),
-        consent_fields={"contact_channel": "whatsapp", "contact": "+62 812-3456-7890"},
+        consent_fields={"contact_channel": "whatsapp", "contact": "+62 857-1111-2222"},  # the business's own
     )
     mail = make_listing(
         make_product(make_business(kec_a)), consent_fields={"contact_channel": "email", "contact": "jual@contoh.id"}
     )
 
-    assert 'href="https://wa.me/6281234567890"' in _page(client, _product_url(wa))
+    assert 'href="https://wa.me/6285711112222"' in _page(client, _product_url(wa))
     assert 'href="mailto:jual@contoh.id"' in _page(client, _product_url(mail))
 
 
