@@ -21,7 +21,7 @@ from registry.services import load_regions
 from reports.models import OfficialCount
 from reports.official import end_of_year
 from reports.services import load_official_counts
-from reports.tally import registered_by_year_end
+from reports.tally import new_generation, registered_by_year_end
 from tests.factories import make_business, make_region, make_user
 from tests.reports.test_dashboard import dashboard_for
 from tests.worker import run_tasks
@@ -405,6 +405,9 @@ def test_dashboard_query_count_does_not_grow_with_the_years_loaded(
     """On Redis: the database cache would add its own few queries to each count."""
     from django.core.cache import cache
 
+    # The summary's generation row, as migration 0009 makes it: a transactional test's flush earlier on this
+    # worker takes it away, and without it the dashboard asks for the pending marks in a query of their own.
+    new_generation()
     kecamatan = blora.kecamatan_set.order_by("code").first()
     for year in (2021, 2022, 2023):
         register_on(kecamatan, datetime.datetime(year, 5, 1, tzinfo=WIB))

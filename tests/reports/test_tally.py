@@ -399,17 +399,3 @@ def test_exports_are_kept_per_cell_and_read_as_the_live_export_charts(world, din
     run_tasks()
     for params in [{}, {"kecamatan": kec_b.pk}]:
         assert_same(dinas_sidoarjo, **params)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_generation_row_is_there_after_a_flush():
-    """A transactional test's teardown flushes every table, then sends post_migrate: the summary's generation row
-    comes back, as migration 0009 made it, so the next test's dashboard runs the same queries as after a migrate."""
-    from django.core.management import call_command
-
-    from reports.models import TallyGeneration
-
-    call_command("flush", interactive=False, verbosity=0)
-
-    assert TallyGeneration.objects.filter(pk=1).exists()
-    assert tally.generation_key() != "0"
