@@ -132,7 +132,8 @@ def make_listing(product=None, *, consent=True, passed=True, by=None, consent_fi
     business = product.business
     if consent and not ListingConsent.objects.filter(business=business, withdrawn_at__isnull=True).exists():
         fields = dict(consent_fields or {})  # its contact as the consent form takes it: never the owner's phone
-        fields["contact"] = clean_contact(fields.get("contact_channel", "portal"), fields.get("contact"), business)
+        channel = fields.get("contact_channel", ListingConsent.Contact.PORTAL)
+        fields["contact"] = clean_contact(channel, fields.get("contact"), business)
         ListingConsent.objects.create(business=business, recorded_by=by, **fields)
     if passed:
         today = datetime.date.today()
