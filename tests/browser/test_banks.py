@@ -59,8 +59,9 @@ def test_blora_dinas_adds_a_bpr_and_its_officer_who_answers_a_referral(page, liv
     # The referral form offers Blora's banks; the BPR now has its officer, BRI none for Blora.
     page.goto(f"{live_server.url}{business.get_absolute_url()}")
     page.get_by_role("link", name="Rujuk ke bank").click()
-    options = page.get_by_label("Bank tujuan").locator("option").all_inner_texts()
-    assert options[1:] == ["BPR BKK Blora", "BRI (belum ada petugas bank di portal)"]
+    options = page.get_by_label("Bank tujuan").locator("option")
+    expect(options).to_have_count(3)  # waits for the form; all_inner_texts() alone does not
+    assert options.all_inner_texts()[1:] == ["BPR BKK Blora", "BRI (belum ada petugas bank di portal)"]
     page.get_by_label("Bank tujuan").select_option(label="BPR BKK Blora")
     page.get_by_label("Produk kredit").select_option("kur_mikro")
     page.get_by_label("Plafon yang diajukan").fill("Rp 60 juta")
