@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
+from umkm_portal.security import groups_and_permissions
+
 ADMIN = "admin"
 DINAS = "dinas"
 COORDINATOR = "coordinator"
@@ -145,7 +147,7 @@ def role_of(user):
             user._umkm_role = ADMIN
         else:
             by_group = {name: role for role, name in settings.UMKM_ROLE_GROUPS.items()}
-            names = user.groups.values_list("name", flat=True)
+            names = groups_and_permissions(user)[0]  # with the permissions, in one statement
             user._umkm_role = next((by_group[name] for name in names if name in by_group), None)
     return user._umkm_role
 

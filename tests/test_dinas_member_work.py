@@ -216,7 +216,7 @@ def test_the_training_page_reads_a_fixed_number_of_queries_for_the_dinas(
     make_business(kec_a)
     client.force_login(dinas_sidoarjo)
     client.get(training.get_absolute_url())
-    with django_assert_num_queries(15) as few:
+    with django_assert_num_queries(14) as few:
         client.get(training.get_absolute_url())
 
     for _ in range(10):

@@ -209,7 +209,7 @@ def test_the_officers_referral_list_costs_a_fixed_number_of_queries(
     client.force_login(officer)
     client.get(REFERRALS)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(REFERRALS)
 
     assert response.status_code == 200
@@ -300,7 +300,7 @@ def test_the_bank_list_costs_a_fixed_number_of_queries(
     client.force_login(dinas_sidoarjo)
     client.get(LIST)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(LIST)
 
     assert response.status_code == 200

@@ -374,7 +374,7 @@ def test_the_event_page_shows_figures_and_the_events_inquiries(
     client.force_login(dinas_sidoarjo)
     client.get(event.get_absolute_url())  # the session and the role are read once
 
-    with django_assert_num_queries(15):  # whatever the number of participants
+    with django_assert_num_queries(14):  # whatever the number of participants
         response = client.get(event.get_absolute_url())
 
     totals = response.context["totals"]

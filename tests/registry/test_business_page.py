@@ -108,12 +108,12 @@ def test_a_bare_business_renders_alike_too(client, kec_a, dinas_sidoarjo, monkey
     assert "Belum ada produk." in fast
 
 
-def test_the_page_costs_ten_queries(client, full_business, dinas_sidoarjo, django_assert_num_queries):
+def test_the_page_costs_nine_queries(client, full_business, dinas_sidoarjo, django_assert_num_queries):
     client.force_login(dinas_sidoarjo)
-    # session, user, its second-factor devices, the role, the permissions (umkm_portal.security), the area;
-    # the business with its parts; the access log; the catalogue section's consents and products. Eighteen
-    # before.
-    with django_assert_num_queries(10):
+    # session, user, its second-factor devices, the role with the permissions (umkm_portal.security), the
+    # area; the business with its parts; the access log; the catalogue section's consents and products.
+    # Eighteen before.
+    with django_assert_num_queries(9):
         response = client.get(reverse("registry:business_detail", args=[full_business.pk]))
     assert response.status_code == 200
     assert AccessLog.objects.filter(object_id=str(full_business.pk), action="view").count() == 1

@@ -85,7 +85,7 @@ def test_detail_query_count_is_bounded(client, dinas_sidoarjo, kec_a, django_ass
 
     # The history and the assistance ledger are read when their folds open (business_history, business_ledger);
     # the business and its parts are one query (registry.business_page); the catalogue section costs two.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(detail(business))
 
     assert response.status_code == 200

@@ -319,8 +319,8 @@ def test_no_page_opens_the_import_file_and_each_costs_a_fixed_number_of_queries(
 
 
 # The same however many rows the file has: the pages read the batch, never the file.
-MAPPING_QUERIES = 5
-PREVIEW_QUERIES = 5
+MAPPING_QUERIES = 4
+PREVIEW_QUERIES = 4
 
 
 def test_a_sheet_of_more_rows_than_one_import_takes_is_refused_by_the_worker_that_reads_it(

@@ -300,7 +300,7 @@ def test_dashboard_query_count_does_not_grow_with_the_number_of_businesses(
     assert 'data-testid="catching-up"' not in response.content.decode()
     assert by_label(response.context["totals"])["Usaha terdaftar"] == 21
     # The world has no inquiry: one query asks for them (two with some, tests/programs/test_inquiries.py).
-    assert clean == after_one == after_many == caught_up == 17
+    assert clean == after_one == after_many == caught_up == 16
 
 
 def test_unchanged_data_is_served_from_the_cache_and_any_write_recomputes(client, world, dinas_sidoarjo, kec_a):
@@ -331,10 +331,10 @@ def test_unchanged_data_is_served_from_the_cache_and_any_write_recomputes(client
     after_update = figures(makanan)
 
     assert second == first
-    # session, user, its groups, its permissions (one read), the area codes, the generation with the pending marks
-    # and the digest of the filter bar's options, one cache read of the figures and the bar, the second-factor
-    # devices
-    assert cached_queries == 8
+    # session, user, its groups with its permissions (one read: umkm_portal.security), the area codes, the
+    # generation with the pending marks and the digest of the filter bar's options, one cache read of the figures
+    # and the bar, the second-factor devices
+    assert cached_queries == 7
     assert other_filter != first
     assert before_recount == first  # the worker had not recounted yet
     assert after_write != first

@@ -251,7 +251,7 @@ def test_the_first_view_after_a_write_and_its_recount_is_read_from_the_cache(cli
                 response = client.get(DASHBOARD)
 
             assert summary_reads(first_view.captured_queries) == []
-            assert len(first_view.captured_queries) == cached_queries == 8
+            assert len(first_view.captured_queries) == cached_queries == 7
             assert 'data-testid="catching-up"' not in response.content.decode()
     finally:
         stop(worker)
