@@ -95,7 +95,7 @@ class Walk:
 
     def open_business(self, name, query):
         """Find a business through the list's search box (as a person does among hundreds), then open it."""
-        self.nav("Usaha", "Business")
+        self.nav("Usaha", "Businesses")
         self.page.get_by_text(self.t("Cari dan saring", "Search and filter")).click()
         self.page.get_by_label(self.t("Cari usaha, pemilik, NIB, produk", "Search business, owner, NIB, product")).fill(
             query

@@ -95,7 +95,7 @@ def test_balongbendo(walk, balongbendo):
     walk.seen("member-registered")
 
     # The group: its members are found on the business list, among them the new one.
-    walk.nav("Usaha", "Business")
+    walk.nav("Usaha", "Businesses")
     page.get_by_text(t("Cari dan saring", "Search and filter")).click()
     page.get_by_label(t("Cari usaha, pemilik, NIB, produk", "Search business, owner, NIB, product")).fill("lumpia")
     page.get_by_text(t("Saringan lanjutan", "More filters"), exact=True).click()
@@ -105,7 +105,7 @@ def test_balongbendo(walk, balongbendo):
     walk.seen("group-members")
 
     # The group's own page counts its members: the hundred of before and the new one.
-    walk.nav("Kelompok", "Group")
+    walk.nav("Kelompok", "Groups")
     page.get_by_role("link", name="UMKM Kecamatan Balongbendo").click()
     walk.heading("UMKM Kecamatan Balongbendo")
     expect(page.locator('[data-figure="members"]')).to_have_text("101")

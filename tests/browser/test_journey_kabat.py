@@ -57,7 +57,7 @@ def test_kabat(walk, kabat):
 
     # The dinas sets up the batik cluster, names its coordinator and adds the batik makers.
     walk.enter("dinas.banyuwangi")
-    walk.nav("Kelompok", "Group")
+    walk.nav("Kelompok", "Groups")
     walk.heading(t("Kelompok dan klaster", UNTRANSLATED))
     page.get_by_role("link", name=t("Kelompok baru", UNTRANSLATED)).click()
     page.locator("#id_name").fill(BATIK)
@@ -97,7 +97,7 @@ def test_kabat(walk, kabat):
 
     # The batik cluster's coordinator sees the batik makers, and no other cluster's members.
     walk.enter("klaster.batik")
-    walk.nav("Usaha", "Business")
+    walk.nav("Usaha", "Businesses")
     for name in [*CLUSTERS[BATIK], NEW_MEMBER]:
         expect(page.get_by_role("link", name=name)).to_be_visible()
     for cluster in ("Klaster Souvenir Kabat", "Klaster Kerajinan Tangan Kabat", "Klaster Agro Kabat"):
@@ -107,7 +107,7 @@ def test_kabat(walk, kabat):
 
     # The dinas reads the clusters: their members counted, the batik cluster's page with its members and products.
     walk.enter("dinas.banyuwangi")
-    walk.nav("Kelompok", "Group")
+    walk.nav("Kelompok", "Groups")
     for cluster, members in CLUSTERS.items():
         expect(page.get_by_role("row", name=re.compile(cluster))).to_contain_text(
             str(len(members) + (cluster == BATIK))
