@@ -36,7 +36,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.lib import colors
@@ -478,7 +478,7 @@ def build_pdf(row, handle, progress):
         cover.append(_p(f"{label}: {value}", styles.cover))
     cover += [
         Spacer(1, 0.4 * cm),
-        _p(_("%(count)s produk") % {"count": number_id(count)}, styles.cover),
+        _p(ngettext("%(count)s produk", "%(count)s produk", count) % {"count": number_id(count)}, styles.cover),
         Spacer(1, 1.5 * cm),
         _p(
             _(

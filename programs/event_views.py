@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -17,7 +18,14 @@ from programs import events
 from programs.event_forms import BoothRowForm, MarketEventFilterSet, MarketEventForm
 from programs.forms import CancelForm, ChosenBusinessesForm, ChosenRowForm
 from programs.models import EventBooth, Inquiry, MarketEvent
-from programs.views import PickList, ScheduleChangeView, VersionedUpdateView, WithHistoryMixin, _add_service_error
+from programs.views import (
+    PickList,
+    ScheduleChangeView,
+    VersionedUpdateView,
+    WithHistoryMixin,
+    _add_service_error,
+    unsaved_rows,
+)
 from registry import once
 from registry.exports import export_csv
 from registry.models import Business, BusinessGroup
@@ -286,14 +294,17 @@ class MarketEventSalesView(MarketEventDetailView):
                 continue
             done += saved.version != data["version"]
         if done:
-            messages.success(request, _("Stan dan penjualan %(count)d peserta tersimpan.") % {"count": done})
+            saved = ngettext(
+                "Stan dan penjualan %(count)d peserta tersimpan.",
+                "Stan dan penjualan %(count)d peserta tersimpan.",
+                done,
+            )
+            messages.success(request, saved % {"count": done})
         if not refused:
             if not done:
                 messages.info(request, _("Tidak ada perubahan."))
             return redirect(event)
-        messages.error(
-            request, _("%(count)d baris belum tersimpan: perbaiki isian yang ditandai.") % {"count": len(refused)}
-        )
+        messages.error(request, unsaved_rows(len(refused)))
         self.object, self.typed = event, refused
         return self.render_to_response(self.get_context_data(object=event), status=400)
 

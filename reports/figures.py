@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from programs.certificates import tanggal
 from programs.models import EventBooth, MarketEvent, Placement
@@ -668,9 +669,10 @@ class InquiryFigures:
             return None
         hours = round(wait.total_seconds() / 3600)
         days, hours = divmod(hours, 24)
+        hours_text = ngettext("%(hours)s jam", "%(hours)s jam", hours) % {"hours": hours}
         if days:
-            return _("%(days)s hari %(hours)s jam") % {"days": days, "hours": hours}
-        return _("%(hours)s jam") % {"hours": hours}
+            return ngettext("%(days)s hari", "%(days)s hari", days) % {"days": days} + " " + hours_text
+        return hours_text
 
     # The charts' groups: a set of GROUPING SETS -> its columns in the statement and its readers' keys.
     GROUPS = {

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -208,7 +209,7 @@ class OfficialCountUploadView(AreaRestrictedMixin, FormView):
         if result.refused:
             shown = result.refused[: self.REFUSED_SHOWN]
             rest = len(result.refused) - len(shown)
-            more = _("… dan %(n)s baris lain.") % {"n": rest} if rest else ""
+            more = ngettext("… dan %(n)s baris lain.", "… dan %(n)s baris lain.", rest) % {"n": rest} if rest else ""
             messages.warning(self.request, " ".join([*shown, more]).strip())
         return redirect("reports:dashboard")
 

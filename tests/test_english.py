@@ -255,3 +255,27 @@ def test_reports_and_certificate_read_english(client, cast, objects, name):  # n
     text = readable_text(response)
     assert len(text) > 50, text
     assert indonesian_left(text, indonesian_phrases()) == []
+
+
+@pytest.mark.parametrize(
+    ("count", "english"),
+    [
+        (1, "The NIK must be 16 digits; 1 digit was entered."),
+        (15, "The NIK must be 16 digits; 15 digits were entered."),
+    ],
+)
+def test_a_count_reads_singular_or_plural_in_english(count, english):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from programs.views import unsaved_rows
+    from registry.validators import normalize_nik
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        normalize_nik("3" * count)
+    assert refused.value.messages == [english]
+    with translation.override("en"):
+        assert unsaved_rows(1) == "1 row was not saved: correct the marked entries."
+        assert unsaved_rows(2) == "2 rows were not saved: correct the marked entries."
+    with translation.override("id"):
+        assert unsaved_rows(1) == "1 baris belum tersimpan: perbaiki isian yang ditandai."

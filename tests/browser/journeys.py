@@ -42,13 +42,17 @@ class Walk:
     device: str
     steps: list = field(default_factory=list)
 
-    def t(self, indonesian, english, **values):
-        """The text the person reads in the walk's language."""
+    def t(self, indonesian, english, *, number=None, **values):
+        """The text the person reads in the walk's language (`number`: the count a message with plural forms
+        is read for)."""
         if self.lang == "id":
             text = indonesian
         elif english is UNTRANSLATED:
             with translation.override("en"):
-                text = translation.gettext(indonesian)
+                if number is None:
+                    text = translation.gettext(indonesian)
+                else:
+                    text = translation.ngettext(indonesian, indonesian, number)
         else:
             text = english
         return text % values if values else text
@@ -115,9 +119,10 @@ class Walk:
         if (self.device == "phone" or self.lang == "en") and "/admin/" not in self.page.url:
             fits_a_phone(self.page, **VIEWPORTS["phone"])
 
-    def flash(self, indonesian, english, **values):
+    def flash(self, indonesian, english, *, number=None, **values):
         """The message the portal shows after a step."""
-        expect(self.page.locator(".alert").filter(has_text=self.t(indonesian, english, **values)).first).to_be_visible()
+        text = self.t(indonesian, english, number=number, **values)
+        expect(self.page.locator(".alert").filter(has_text=text).first).to_be_visible()
 
     def heading(self, text):
         expect(self.page.get_by_role("heading", level=1)).to_contain_text(text)

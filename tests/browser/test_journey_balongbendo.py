@@ -117,7 +117,7 @@ def test_balongbendo(walk, balongbendo):
     page.get_by_role("row", name=re.compile(MEMBER)).get_by_role("checkbox").check()
     walk.seen("verification-queue")
     page.get_by_role("button", name=t("Verifikasi yang dipilih", "Verify selected")).click()
-    walk.flash("%(done)s usaha diverifikasi.", UNTRANSLATED, done=1)
+    walk.flash("%(done)s usaha diverifikasi.", UNTRANSLATED, number=1, done=1)
 
     # Ike refers the member to BRI for a KUR Mikro and sends it.
     walk.enter("koordinator.balongbendo")

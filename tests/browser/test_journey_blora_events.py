@@ -101,7 +101,7 @@ def test_blora_events(walk, blora):
     booths.get_by_label(f"{t('Penjualan (Rp)', 'Sales (Rp)')} {SNACK}").fill("2.450.000")
     page.get_by_role("button", name=t("Simpan stan dan penjualan", "Save booths and sales")).click()
     walk.flash(
-        "Stan dan penjualan %(count)d peserta tersimpan.", "Booths and sales of %(count)d participants saved.", count=1
+        "Stan dan penjualan %(count)d peserta tersimpan.", "Booth and sales of %(count)d participant saved.", count=1
     )
     expect(page.locator("[data-figure=peserta]")).to_have_text("3")
     expect(page.locator("[data-figure=penjualan]")).to_have_text("Rp 28.200.000")

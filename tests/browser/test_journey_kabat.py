@@ -72,7 +72,7 @@ def test_kabat(walk, kabat):
     page.get_by_role("button", name=t("Cari", UNTRANSLATED), exact=True).click()
     walk.seen("cluster-candidates")
     page.get_by_role("button", name=t("Tambahkan semua hasil pencarian", UNTRANSLATED)).click()
-    walk.flash("%(count)s usaha ditambahkan ke kelompok.", UNTRANSLATED, count=2)
+    walk.flash("%(count)s usaha ditambahkan ke kelompok.", UNTRANSLATED, number=2, count=2)
 
     # The coordinator registers a batik maker into the batik cluster.
     walk.enter("koordinator.kabat")
