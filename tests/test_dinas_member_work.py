@@ -17,8 +17,6 @@ from tests.factories import make_business, make_product
 from tests.programs.test_trainings import make_training
 from tests.registry.test_registration import REGISTER, edit_data, registration
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def training(dinas_sidoarjo, kab_sidoarjo):
@@ -33,8 +31,8 @@ def call(dinas_sidoarjo, kab_sidoarjo):
             organiser="Disperindag Sidoarjo",
             title="Kurasi Oleh-oleh",
             channel="oleh_oleh",
-            opens_on=TODAY - datetime.timedelta(days=1),
-            closes_on=TODAY + datetime.timedelta(days=10),
+            opens_on=timezone.localdate() - datetime.timedelta(days=1),
+            closes_on=timezone.localdate() + datetime.timedelta(days=10),
         ),
         criteria=[CurationCriterion(name="Mutu", weight=1)],
         by=dinas_sidoarjo,
@@ -280,7 +278,12 @@ def test_the_dinas_records_a_mentoring_visit_and_adds_a_product_in_any_kecamatan
     client, dinas_sidoarjo, dinas_other, kec_b
 ):
     business = make_business(kec_b)
-    visit = {"visited_on": TODAY.isoformat(), "organiser": "Dinas", "topic": "Kemasan", "findings": "Label belum ada"}
+    visit = {
+        "visited_on": timezone.localdate().isoformat(),
+        "organiser": "Dinas",
+        "topic": "Kemasan",
+        "findings": "Label belum ada",
+    }
     product = {"name": "Jamu beras kencur", "category": "minuman", "price": "Rp 10.000", "unit": "botol"}
     client.force_login(dinas_other)
     assert client.post(reverse("programs:mentoringvisit_create", args=[business.pk]), visit).status_code == 404

@@ -11,8 +11,6 @@ from tests.factories import make_business, make_product
 from tests.programs.test_curation import call  # noqa: F401 (fixture)
 from tests.programs.test_trainings import make_training
 
-TODAY = timezone.localdate()
-
 
 def confirmed(training, business, coordinator, dinas):
     return decide_enrollment(nominate(training, business, by=coordinator), confirm=True, by=dinas)
@@ -95,8 +93,8 @@ def test_a_refused_participant_stays_ticked_in_the_search_with_its_reason(
     training = make_training(
         kab_sidoarjo,
         dinas_sidoarjo,
-        start_on=TODAY - datetime.timedelta(days=3),
-        end_on=TODAY - datetime.timedelta(days=2),
+        start_on=timezone.localdate() - datetime.timedelta(days=3),
+        end_on=timezone.localdate() - datetime.timedelta(days=2),
         capacity=1,
     )
     first = make_business(kec_a, name="Kerupuk Lele Satu")

@@ -25,7 +25,6 @@ from tests.factories import jpeg_upload, make_business, make_document, make_prod
 from tests.test_worker import _wait_for, workers  # noqa: F401 (workers: a fixture, worker processes)
 from tests.worker import run_tasks
 
-TODAY = timezone.localdate()
 PDF = reverse("programs:catalogue_pdf", args=["35.15"])
 SHEET = reverse("programs:catalogue_sheet", args=["35.15"])
 CSV = reverse("programs:catalogue_csv", args=["35.15"])
@@ -55,8 +54,8 @@ def call(kab_sidoarjo, dinas_sidoarjo):
         organiser="Dinas Koperasi dan UMKM",
         title="Kurasi oleh-oleh",
         channel="e_katalog",
-        opens_on=TODAY,
-        closes_on=TODAY,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
         created_by=dinas_sidoarjo,
     )
 
@@ -104,7 +103,10 @@ def test_the_pdf_shows_the_public_products_by_category_with_a_cover_and_a_contac
     add_product_photo(lumpia, upload=jpeg_upload(), by=coordinator_a)
     listed("Batik Tulis Kenongo", category="batik")
     make_document(
-        lumpia.business, kind="halal", number="ID35150000123456", expires_on=TODAY + datetime.timedelta(days=90)
+        lumpia.business,
+        kind="halal",
+        number="ID35150000123456",
+        expires_on=timezone.localdate() + datetime.timedelta(days=90),
     )
 
     response = fetch(client, PDF)
@@ -156,7 +158,10 @@ def test_the_pdf_holds_only_public_products(client, listed, call, dinas_sidoarjo
 def test_an_expired_certificate_is_not_shown_and_the_price_only_with_consent(client, listed):
     open_price = listed("Bandeng Presto", price_from=30000)
     make_document(
-        open_price.business, kind="halal", number="ID35150000000001", expires_on=TODAY - datetime.timedelta(days=1)
+        open_price.business,
+        kind="halal",
+        number="ID35150000000001",
+        expires_on=timezone.localdate() - datetime.timedelta(days=1),
     )
     make_document(open_price.business, kind="sni", number="SNI 01-2345-2006")
     closed = listed(
@@ -514,8 +519,8 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_file_comes_whole(
         organiser="Dinas",
         title="Kurasi",
         channel="e_katalog",
-        opens_on=TODAY,
-        closes_on=TODAY,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
         created_by=dinas_sidoarjo,
     )
     businesses = [make_business(kec_a, name=f"UD Uji {i}") for i in range(10)]
@@ -558,7 +563,7 @@ def test_the_certificate_and_group_filters_of_the_page_choose_the_files_products
         expired.business,
         kind=LegalDocument.Kind.HALAL,
         number="ID35110000654321",
-        expires_on=TODAY - datetime.timedelta(days=1),
+        expires_on=timezone.localdate() - datetime.timedelta(days=1),
     )
     cluster = listed("Kerupuk Klaster")
     group = BusinessGroup.objects.create(name="Klaster Kerupuk Balongbendo", kecamatan=kec_a)

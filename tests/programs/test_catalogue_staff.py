@@ -17,8 +17,6 @@ from registry.models import Owner, SubmittedForm
 from registry.services import delete_business
 from tests.factories import make_business, make_owner, make_product
 
-TODAY = timezone.localdate()
-
 
 def curate(product, *, by, decision=CurationSubmission.Decision.PASSED):
     call = CurationCall.objects.create(
@@ -26,8 +24,8 @@ def curate(product, *, by, decision=CurationSubmission.Decision.PASSED):
         organiser="Disperindag Sidoarjo",
         title="Kurasi oleh-oleh dan ekspor",
         channel="oleh_oleh",
-        opens_on=TODAY,
-        closes_on=TODAY,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
         created_by=by,
     )
     return CurationSubmission.objects.create(call=call, product=product, submitted_by=by, decision=decision)

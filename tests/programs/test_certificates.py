@@ -15,8 +15,6 @@ from programs.services import complete_enrollment, decide_enrollment, mark_atten
 from tests.factories import make_business, make_owner
 from tests.programs.test_trainings import make_training
 
-TODAY = timezone.localdate()
-
 
 def pdf_text(content):
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
@@ -29,8 +27,8 @@ def completed(dinas_sidoarjo, coordinator_a, kab_sidoarjo, kec_a):
         dinas_sidoarjo,
         organiser="Dinas Koperasi dan Usaha Mikro Kabupaten Sidoarjo",
         title="Kemasan dan Label",
-        start_on=TODAY,
-        end_on=TODAY + datetime.timedelta(days=1),
+        start_on=timezone.localdate(),
+        end_on=timezone.localdate() + datetime.timedelta(days=1),
         signatory_name="Dra. Endang Sulistyowati, M.Si.",
         signatory_title="Kepala Dinas Koperasi dan Usaha Mikro",
         signatory_nip="196805121994032007",
@@ -87,7 +85,7 @@ def test_anyone_confirms_a_certificate_by_its_code_and_sees_nothing_personal(cli
     assert "Sri Wahyuni" in html
     assert "Kue Lumpur Bu Sri" in html
     assert "Kemasan dan Label" in html
-    assert TODAY.strftime("%d-%m-%Y") in html
+    assert timezone.localdate().strftime("%d-%m-%Y") in html
     owner = completed.business.owner
     for private in (owner.nik, owner.nik[-4:] + "</", owner.phone, "81234567890", "Jl. Melati"):
         assert private not in html, private

@@ -17,8 +17,6 @@ from programs.services import (
 from registry.models import LegalDocument
 from tests.factories import make_business, make_document, make_product
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def call(dinas_sidoarjo, kab_sidoarjo):
@@ -29,8 +27,8 @@ def call(dinas_sidoarjo, kab_sidoarjo):
             title="Kurasi Ritel Modern",
             channel="ritel_modern",
             partner="Indomaret dan Alfamart",
-            opens_on=TODAY - datetime.timedelta(days=1),
-            closes_on=TODAY + datetime.timedelta(days=10),
+            opens_on=timezone.localdate() - datetime.timedelta(days=1),
+            closes_on=timezone.localdate() + datetime.timedelta(days=10),
             required_documents=["pirt", "halal"],
         ),
         criteria=[CurationCriterion(name="Kemasan", weight=1), CurationCriterion(name="Mutu", weight=3)],
@@ -73,7 +71,7 @@ def test_pass_needs_scores_and_documents_and_missing_ones_are_named(call, coordi
 def test_an_expired_document_blocks_a_pass_named_expired_not_missing(call, coordinator_a, dinas_sidoarjo, kec_a):
     business = make_business(kec_a)
     make_document(business, kind="pirt", number="206351501012320")  # expired end of 2020
-    make_document(business, kind="halal", expires_on=TODAY + datetime.timedelta(days=300))
+    make_document(business, kind="halal", expires_on=timezone.localdate() + datetime.timedelta(days=300))
     submission = submit_to_curation(call, make_product(business), by=coordinator_a)
     score_submission(submission, scores=scores(call, 5), by=dinas_sidoarjo)
 
@@ -105,8 +103,8 @@ def test_submission_guards(call, coordinator_a, dinas_sidoarjo, kec_a, kec_b, ka
             organiser="D",
             title="Lama",
             channel="oleh_oleh",
-            opens_on=TODAY - datetime.timedelta(days=30),
-            closes_on=TODAY - datetime.timedelta(days=1),
+            opens_on=timezone.localdate() - datetime.timedelta(days=30),
+            closes_on=timezone.localdate() - datetime.timedelta(days=1),
         ),
         criteria=[CurationCriterion(name="Kemasan")],
         by=dinas_sidoarjo,
@@ -133,7 +131,7 @@ def test_only_a_passed_product_is_placed_and_sales_are_noted_per_month(call, coo
             channel="ritel_modern",
             retailer="Indomaret",
             partner="Indomaret",
-            starts_on=TODAY,
+            starts_on=timezone.localdate(),
             by=dinas_sidoarjo,
         )
     score_submission(submission, scores=scores(call, 4), by=dinas_sidoarjo)
@@ -144,12 +142,16 @@ def test_only_a_passed_product_is_placed_and_sales_are_noted_per_month(call, coo
         channel="ritel_modern",
         retailer="Indomaret",
         partner="Indomaret Krian",
-        starts_on=TODAY,
+        starts_on=timezone.localdate(),
         by=dinas_sidoarjo,
     )
-    add_sales_note(placement, PlacementSalesNote(month=TODAY, units=40, value=1_000_000), by=dinas_sidoarjo)
     add_sales_note(
-        placement, PlacementSalesNote(month=TODAY.replace(day=1), units=55, value=1_375_000), by=dinas_sidoarjo
+        placement, PlacementSalesNote(month=timezone.localdate(), units=40, value=1_000_000), by=dinas_sidoarjo
+    )
+    add_sales_note(
+        placement,
+        PlacementSalesNote(month=timezone.localdate().replace(day=1), units=55, value=1_375_000),
+        by=dinas_sidoarjo,
     )
 
     note = PlacementSalesNote.objects.get()
@@ -160,7 +162,7 @@ def test_only_a_passed_product_is_placed_and_sales_are_noted_per_month(call, coo
             channel="ritel_modern",
             retailer="Indomaret",
             partner="Alfamart",
-            starts_on=TODAY,
+            starts_on=timezone.localdate(),
             by=dinas_sidoarjo,
         )
 
@@ -219,8 +221,8 @@ def test_dinas_opens_a_call_with_the_default_rubric(client, dinas_sidoarjo, kab_
         "organiser": "Disperindag",
         "title": "Kurasi Oleh-oleh",
         "channel": "oleh_oleh",
-        "opens_on": TODAY.isoformat(),
-        "closes_on": TODAY.isoformat(),
+        "opens_on": timezone.localdate().isoformat(),
+        "closes_on": timezone.localdate().isoformat(),
         "required_documents": ["pirt"],
         "criterion-TOTAL_FORMS": "2",
         "criterion-INITIAL_FORMS": "0",
@@ -253,7 +255,7 @@ def test_ledger_on_the_business_page_shows_curation_and_placement(client, call, 
         channel="ritel_modern",
         retailer="Indomaret",
         partner="Alfamart Balongbendo",
-        starts_on=TODAY,
+        starts_on=timezone.localdate(),
         by=dinas_sidoarjo,
     )
     client.force_login(coordinator_a)
@@ -278,15 +280,15 @@ def test_a_placement_is_ended_once_within_its_dates(call, coordinator_a, dinas_s
         channel="ritel_modern",
         retailer="Alfamart",
         partner="Alfamart",
-        starts_on=TODAY - datetime.timedelta(days=30),
+        starts_on=timezone.localdate() - datetime.timedelta(days=30),
         by=dinas_sidoarjo,
     )
 
     with pytest.raises(ValidationError, match="antara tanggal mulai"):
-        end_placement(placement, ends_on=TODAY - datetime.timedelta(days=60), by=dinas_sidoarjo)
-    end_placement(placement, ends_on=TODAY, by=dinas_sidoarjo)
+        end_placement(placement, ends_on=timezone.localdate() - datetime.timedelta(days=60), by=dinas_sidoarjo)
+    end_placement(placement, ends_on=timezone.localdate(), by=dinas_sidoarjo)
     with pytest.raises(ValidationError, match="sudah berakhir"):
-        end_placement(placement, ends_on=TODAY, by=dinas_sidoarjo)
+        end_placement(placement, ends_on=timezone.localdate(), by=dinas_sidoarjo)
 
     placement.refresh_from_db()
-    assert (placement.status, placement.ends_on) == ("berakhir", TODAY)
+    assert (placement.status, placement.ends_on) == ("berakhir", timezone.localdate())

@@ -19,8 +19,6 @@ from reports.cache import figures_html
 from reports.figures import AreaDashboard, event_figures, events_by_year
 from tests.factories import make_business, make_user
 
-TODAY = timezone.localdate()
-
 
 def make_event(kabupaten, by, **overrides):
     fields = {
@@ -28,8 +26,8 @@ def make_event(kabupaten, by, **overrides):
         "kind": MarketEvent.Kind.BUY_LOCAL,
         "kabupaten": kabupaten,
         "place": "Pendopo Kabupaten",
-        "starts_on": TODAY - datetime.timedelta(days=2),
-        "ends_on": TODAY - datetime.timedelta(days=1),
+        "starts_on": timezone.localdate() - datetime.timedelta(days=2),
+        "ends_on": timezone.localdate() - datetime.timedelta(days=1),
     } | overrides
     return events.create_event(MarketEvent(**fields), by=by)
 
@@ -70,7 +68,7 @@ def test_only_the_dinas_creates_events_and_only_in_its_kabupaten(dinas_other, co
 
 def test_an_event_ends_after_it_starts(dinas_sidoarjo, kab_sidoarjo):
     with pytest.raises(ValidationError, match="sesudah tanggal mulai"):
-        make_event(kab_sidoarjo, dinas_sidoarjo, ends_on=TODAY - datetime.timedelta(days=5))
+        make_event(kab_sidoarjo, dinas_sidoarjo, ends_on=timezone.localdate() - datetime.timedelta(days=5))
 
 
 def test_a_stale_edit_is_refused_with_who_saved_before(event, dinas_sidoarjo, kab_sidoarjo):
@@ -91,7 +89,7 @@ def test_an_event_with_sales_cannot_move_to_the_future(event, dinas_sidoarjo, lu
     booth = events.add_booth(event, lumpia, by=dinas_sidoarjo)
     events.record_booth(booth, version=1, booth_number="A1", sales=Decimal(500_000), transactions=4, by=dinas_sidoarjo)
     event.refresh_from_db()
-    event.starts_on = event.ends_on = TODAY + datetime.timedelta(days=10)
+    event.starts_on = event.ends_on = timezone.localdate() + datetime.timedelta(days=10)
 
     with pytest.raises(ValidationError, match="sudah dicatat"):
         events.update_event(event, version=event.version, by=dinas_sidoarjo)
@@ -121,8 +119,8 @@ def test_sales_wait_for_the_first_day(dinas_sidoarjo, kab_sidoarjo, lumpia):
     coming = make_event(
         kab_sidoarjo,
         dinas_sidoarjo,
-        starts_on=TODAY + datetime.timedelta(days=3),
-        ends_on=TODAY + datetime.timedelta(days=4),
+        starts_on=timezone.localdate() + datetime.timedelta(days=3),
+        ends_on=timezone.localdate() + datetime.timedelta(days=4),
     )
     booth = events.add_booth(coming, lumpia, by=dinas_sidoarjo)
 
@@ -177,7 +175,7 @@ def test_a_participant_with_sales_is_not_removed(event, dinas_sidoarjo, lumpia):
 
 def test_the_list_puts_coming_events_first_then_past_ones_newest_first(client, dinas_sidoarjo, kab_sidoarjo):
     for name, days in [("Lalu jauh", -300), ("Baru lewat", -20), ("Segera", 5), ("Nanti", 40), ("Hari ini", 0)]:
-        day = TODAY + datetime.timedelta(days=days)
+        day = timezone.localdate() + datetime.timedelta(days=days)
         make_event(kab_sidoarjo, dinas_sidoarjo, name=name, starts_on=day, ends_on=day)
     client.force_login(dinas_sidoarjo)
 
@@ -190,7 +188,9 @@ def test_the_list_puts_coming_events_first_then_past_ones_newest_first(client, d
         "Baru lewat",
         "Lalu jauh",
     ]
-    filtered = client.get(reverse("programs:event_list"), {"year": (TODAY - datetime.timedelta(days=300)).year})
+    filtered = client.get(
+        reverse("programs:event_list"), {"year": (timezone.localdate() - datetime.timedelta(days=300)).year}
+    )
     assert "Lalu jauh" in filtered.content.decode()
     assert client.get(reverse("programs:event_list"), {"year": "abc", "kind": "x"}).status_code == 200
 
@@ -202,8 +202,8 @@ def test_the_dinas_creates_an_event_once_and_edits_it(client, dinas_sidoarjo, ka
         "name": "Bazar Ramadan",
         "kind": "bazar",
         "place": "Alun-alun Sidoarjo",
-        "starts_on": TODAY.isoformat(),
-        "ends_on": TODAY.isoformat(),
+        "starts_on": timezone.localdate().isoformat(),
+        "ends_on": timezone.localdate().isoformat(),
         "once": "0b7f6a8e-2d3c-4c1e-9a55-6f0e8d1b2c3d",
     }
     first = client.post(reverse("programs:event_create"), data)
@@ -431,7 +431,7 @@ def test_the_dashboard_counts_events_participants_and_sales_within_the_filters(
     for business, sales in [(lumpia, 1_000_000), (krian, 400_000)]:
         booth = events.add_booth(event, business, by=dinas_sidoarjo)
         events.record_booth(booth, version=1, booth_number="", sales=Decimal(sales), transactions=1, by=dinas_sidoarjo)
-    old_day = TODAY.replace(year=TODAY.year - 2)
+    old_day = timezone.localdate().replace(year=timezone.localdate().year - 2)
     old = make_event(kab_sidoarjo, dinas_sidoarjo, name="Pameran lama", starts_on=old_day, ends_on=old_day)
     booth = events.add_booth(old, lumpia, by=dinas_sidoarjo)
     events.record_booth(booth, version=1, booth_number="", sales=Decimal(200_000), transactions=1, by=dinas_sidoarjo)
@@ -519,7 +519,7 @@ def test_the_dashboard_shows_the_event_cards_and_chart(client, event, dinas_sido
 
 
 def upcoming(kabupaten, by, **overrides):
-    coming = TODAY + datetime.timedelta(days=10)
+    coming = timezone.localdate() + datetime.timedelta(days=10)
     return make_event(kabupaten, by, name="Bazar Ramadan", starts_on=coming, ends_on=coming, **overrides)
 
 

@@ -27,7 +27,6 @@ from registry.models import SubmittedForm
 from tests.factories import make_business, make_product
 from tests.worker import run_tasks
 
-TODAY = timezone.localdate()
 SITE = {"domain": "portal.test", "protocol": "https"}
 
 
@@ -40,8 +39,8 @@ def _list_publicly(product, by):
         organiser="Dinas",
         title="Oleh-oleh",
         channel="oleh_oleh",
-        opens_on=TODAY,
-        closes_on=TODAY,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
         created_by=by,
     )
     submission = CurationSubmission.objects.create(
@@ -76,7 +75,7 @@ def buyer_data(**overrides):
         "quantity": "200",
         "destination": "Surabaya",
         "destination_country": "ID",
-        "needed_by": (TODAY + datetime.timedelta(days=30)).isoformat(),
+        "needed_by": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
         "message": "Apakah bisa dikemas per 10?",
         "website": "",
     } | overrides
@@ -386,7 +385,7 @@ def test_an_order_becomes_a_placement_made_from_the_passed_curation(listed, coor
     assert inquiry.placement == placement
     assert inquiry.status == "penempatan"
     assert placement.submission.product == listed
-    assert placement.starts_on == TODAY
+    assert placement.starts_on == timezone.localdate()
     assert (inquiry.order_quantity, inquiry.order_value) == (200, 5_000_000)
 
 
@@ -416,7 +415,7 @@ def test_an_existing_placement_of_another_product_is_refused(listed, kec_a, coor
         channel="oleh_oleh",
         retailer="X",
         partner="Y",
-        starts_on=TODAY,
+        starts_on=timezone.localdate(),
         created_by=dinas_sidoarjo,
     )
     inquiry = _ordered(listed, coordinator_a)
@@ -438,7 +437,12 @@ def test_an_order_becomes_an_export(listed, dinas_sidoarjo):
 
     export = ExportFacilitation.objects.get()
     assert inquiry.export == export
-    assert (export.country, export.value, export.buyer, export.year) == ("MY", 80_000_000, "Rina", TODAY.year)
+    assert (export.country, export.value, export.buyer, export.year) == (
+        "MY",
+        80_000_000,
+        "Rina",
+        timezone.localdate().year,
+    )
 
 
 def test_a_closed_inquiry_does_not_move_and_closing_needs_a_reason(listed, coordinator_a):
@@ -465,8 +469,8 @@ def test_staff_record_an_event_order_of_their_area_only(listed, dinas_sidoarjo, 
         kind="belanja_lokal",
         kabupaten=kab_sidoarjo,
         place="Pendopo",
-        starts_on=TODAY,
-        ends_on=TODAY,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
         created_by=dinas_sidoarjo,
     )
     parcel = Inquiry(buyer_name="Bagian Umum", buyer_kind="instansi", quantity=100, destination="Sidoarjo")

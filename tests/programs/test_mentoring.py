@@ -10,17 +10,15 @@ from programs.models import Mentor, MentoringVisit
 from programs.services import close_follow_up, record_visit
 from tests.factories import make_business
 
-TODAY = timezone.localdate()
-
 
 def visit(**overrides):
     fields = {
         "organiser": "Dinas Koperasi dan UMKM Sidoarjo",
-        "visited_on": TODAY - datetime.timedelta(days=20),
+        "visited_on": timezone.localdate() - datetime.timedelta(days=20),
         "topic": "Label dan izin edar",
         "findings": "Label belum mencantumkan tanggal kedaluwarsa.",
         "actions": "Cetak ulang label; ajukan P-IRT.",
-        "follow_up_on": TODAY - datetime.timedelta(days=5),
+        "follow_up_on": timezone.localdate() - datetime.timedelta(days=5),
     } | overrides
     return MentoringVisit(**fields)
 
@@ -41,10 +39,12 @@ def test_visit_date_guards(coordinator_a, kec_a):
 
     with pytest.raises(ValidationError, match="masa depan"):
         record_visit(
-            business, visit(visited_on=TODAY + datetime.timedelta(days=1), follow_up_on=None), by=coordinator_a
+            business,
+            visit(visited_on=timezone.localdate() + datetime.timedelta(days=1), follow_up_on=None),
+            by=coordinator_a,
         )
     with pytest.raises(ValidationError, match="sesudah kunjungan"):
-        record_visit(business, visit(follow_up_on=TODAY - datetime.timedelta(days=30)), by=coordinator_a)
+        record_visit(business, visit(follow_up_on=timezone.localdate() - datetime.timedelta(days=30)), by=coordinator_a)
     assert not MentoringVisit.objects.exists()
 
 
@@ -55,7 +55,7 @@ def test_overdue_follow_ups_are_listed_for_the_dinas_and_closed(
     late = record_visit(business, visit(), by=coordinator_a)
     record_visit(
         make_business(kec_a, name="Masih Lama"),
-        visit(follow_up_on=TODAY + datetime.timedelta(days=9)),
+        visit(follow_up_on=timezone.localdate() + datetime.timedelta(days=9)),
         by=coordinator_a,
     )
     url = reverse("programs:mentoringvisit_overdue")
@@ -87,7 +87,12 @@ def test_visit_form(client, coordinator_a, kec_a, kec_b):
     bad = client.post(url, {"visited_on": "kemarin", "organiser": "", "topic": "", "findings": ""})
     good = client.post(
         url,
-        {"visited_on": TODAY.isoformat(), "organiser": "Disperindag", "topic": "Kemasan", "findings": "Kemasan bocor"},
+        {
+            "visited_on": timezone.localdate().isoformat(),
+            "organiser": "Disperindag",
+            "topic": "Kemasan",
+            "findings": "Kemasan bocor",
+        },
     )
 
     assert bad.status_code == 400

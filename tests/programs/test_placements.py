@@ -8,7 +8,6 @@ from programs.models import CurationCall, CurationSubmission, Placement
 from programs.services import place_product
 from tests.factories import make_business, make_product
 
-TODAY = timezone.localdate()
 LIST = reverse("programs:placement_list")
 
 
@@ -20,8 +19,8 @@ def passed(dinas_sidoarjo, kab_sidoarjo, coordinator_a, kec_a):
         title="Oleh-oleh",
         channel="e_katalog",
         partner="Pusat Oleh-oleh",
-        opens_on=TODAY,
-        closes_on=TODAY,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
         created_by=dinas_sidoarjo,
     )
 
@@ -42,7 +41,12 @@ def test_the_placement_form_records_the_channel_and_the_retailer(client, passed,
 
     response = client.post(
         url,
-        {"channel": "horeka", "retailer": " Hotel Santika ", "partner": "Restoran", "starts_on": TODAY.isoformat()},
+        {
+            "channel": "horeka",
+            "retailer": " Hotel Santika ",
+            "partner": "Restoran",
+            "starts_on": timezone.localdate().isoformat(),
+        },
     )
 
     placement = Placement.objects.get()
@@ -66,7 +70,9 @@ def test_a_bad_channel_or_no_retailer_is_refused_with_a_message_and_nothing_writ
     client.force_login(dinas_sidoarjo)
     url = reverse("programs:curationsubmission_action", args=[submission.pk, "tempatkan"])
 
-    response = client.post(url, {**data, "partner": "Gerai", "starts_on": TODAY.isoformat()}, follow=True)
+    response = client.post(
+        url, {**data, "partner": "Gerai", "starts_on": timezone.localdate().isoformat()}, follow=True
+    )
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -80,14 +86,19 @@ def test_the_list_filters_by_channel_and_retailer_and_shows_both(client, passed,
         ("Batik Tulis", "marketplace", "Shopee"),
     ):
         place_product(
-            passed(name), channel=channel, retailer=retailer, partner="Gerai", starts_on=TODAY, by=dinas_sidoarjo
+            passed(name),
+            channel=channel,
+            retailer=retailer,
+            partner="Gerai",
+            starts_on=timezone.localdate(),
+            by=dinas_sidoarjo,
         )
     place_product(
         passed("Krupuk Krian", kec_b),
         channel="ritel_modern",
         retailer="Alfamart",
         partner="Gerai",
-        starts_on=TODAY,
+        starts_on=timezone.localdate(),
         by=dinas_sidoarjo,
     )
     client.force_login(dinas_sidoarjo)
@@ -120,7 +131,7 @@ def test_the_lists_csv_has_the_channel_and_the_retailer(client, passed, dinas_si
         channel="oleh_oleh",
         retailer="Pusat Oleh-oleh",
         partner="Gerai",
-        starts_on=TODAY,
+        starts_on=timezone.localdate(),
         by=dinas_sidoarjo,
     )
     client.force_login(dinas_sidoarjo)

@@ -18,8 +18,6 @@ from programs.services import (
 from registry.models import AccessLog
 from tests.factories import make_business, make_product
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def records(dinas_sidoarjo, coordinator_a, coordinator_b, kab_sidoarjo, kec_a, kec_b):
@@ -30,8 +28,8 @@ def records(dinas_sidoarjo, coordinator_a, coordinator_b, kab_sidoarjo, kec_a, k
         title="Pemasaran Digital",
         kind="pemasaran_digital",
         venue="Aula",
-        start_on=TODAY + datetime.timedelta(days=5),
-        end_on=TODAY + datetime.timedelta(days=5),
+        start_on=timezone.localdate() + datetime.timedelta(days=5),
+        end_on=timezone.localdate() + datetime.timedelta(days=5),
         capacity=10,
         created_by=dinas_sidoarjo,
     )
@@ -41,8 +39,8 @@ def records(dinas_sidoarjo, coordinator_a, coordinator_b, kab_sidoarjo, kec_a, k
             organiser="Dinas",
             title="Oleh-oleh",
             channel="oleh_oleh",
-            opens_on=TODAY,
-            closes_on=TODAY,
+            opens_on=timezone.localdate(),
+            closes_on=timezone.localdate(),
         ),
         criteria=[CurationCriterion(name="Kemasan")],
         by=dinas_sidoarjo,
@@ -55,11 +53,15 @@ def records(dinas_sidoarjo, coordinator_a, coordinator_b, kab_sidoarjo, kec_a, k
         decide_enrollment(nominate(training, business, by=coordinator), confirm=True, by=dinas_sidoarjo)
         submit_to_curation(call, make_product(business, name=f"Produk {name}"), by=coordinator)
         record_visit(
-            business, MentoringVisit(organiser="Dinas", visited_on=TODAY, topic="Kemasan", findings="-"), by=coordinator
+            business,
+            MentoringVisit(organiser="Dinas", visited_on=timezone.localdate(), topic="Kemasan", findings="-"),
+            by=coordinator,
         )
         record_export(
             business,
-            ExportFacilitation(year=TODAY.year, country="MY", buyer="KL Trading", value=10_000_000, organiser="Dinas"),
+            ExportFacilitation(
+                year=timezone.localdate().year, country="MY", buyer="KL Trading", value=10_000_000, organiser="Dinas"
+            ),
             by=dinas_sidoarjo,
         )
 

@@ -29,7 +29,6 @@ from registry import roles
 from tests.factories import make_business, make_product, make_user
 from tests.programs.test_trainings import make_training
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
@@ -45,8 +44,8 @@ def held(dinas_sidoarjo, kab_sidoarjo):
         kab_sidoarjo,
         dinas_sidoarjo,
         title="Pembukuan Sederhana",
-        start_on=TODAY - 7 * DAY,
-        end_on=TODAY - 6 * DAY,
+        start_on=timezone.localdate() - 7 * DAY,
+        end_on=timezone.localdate() - 6 * DAY,
         capacity=8,
     )
 
@@ -168,14 +167,14 @@ def test_reschedule_guards(training, dinas_sidoarjo, start, end, reason, message
     with pytest.raises(ValidationError, match=message):
         reschedule_training(
             training,
-            start_on=TODAY + start * DAY,
-            end_on=TODAY + end * DAY,
+            start_on=timezone.localdate() + start * DAY,
+            end_on=timezone.localdate() + end * DAY,
             reason=reason,
             version=1,
             by=dinas_sidoarjo,
         )
 
-    assert fresh(training).start_on == TODAY + 7 * DAY
+    assert fresh(training).start_on == timezone.localdate() + 7 * DAY
 
 
 def test_a_held_training_is_neither_rescheduled_nor_cancelled(held, dinas_sidoarjo, kec_a):
@@ -184,7 +183,12 @@ def test_a_held_training_is_neither_rescheduled_nor_cancelled(held, dinas_sidoar
 
     with pytest.raises(ValidationError, match="sudah dicatat"):
         reschedule_training(
-            held, start_on=TODAY + DAY, end_on=TODAY + 2 * DAY, reason="Ulang", version=1, by=dinas_sidoarjo
+            held,
+            start_on=timezone.localdate() + DAY,
+            end_on=timezone.localdate() + 2 * DAY,
+            reason="Ulang",
+            version=1,
+            by=dinas_sidoarjo,
         )
     with pytest.raises(ValidationError, match="tidak dapat dibatalkan"):
         cancel_training(held, reason="Salah", version=1, by=dinas_sidoarjo)
@@ -260,7 +264,9 @@ def test_a_held_training_is_recorded_after_the_fact(held, dinas_sidoarjo, kec_a,
 
 
 def test_a_nominee_of_a_started_training_is_confirmed_by_recording(dinas_sidoarjo, coordinator_a, kec_a, kab_sidoarjo):
-    running = make_training(kab_sidoarjo, dinas_sidoarjo, start_on=TODAY - DAY, end_on=TODAY + DAY)
+    running = make_training(
+        kab_sidoarjo, dinas_sidoarjo, start_on=timezone.localdate() - DAY, end_on=timezone.localdate() + DAY
+    )
     nominee = nominate(running, make_business(kec_a), by=coordinator_a)
 
     recorded = record_participant(running, nominee.business, by=dinas_sidoarjo)
@@ -286,8 +292,8 @@ def test_record_after_the_fact_guards(held, training, dinas_sidoarjo, dinas_othe
 
 def test_a_cancelled_training_records_no_participant(training, dinas_sidoarjo, kec_a):
     cancel_training(training, reason="Banjir.", version=1, by=dinas_sidoarjo)
-    training.start_on = TODAY - DAY
-    Training.objects.filter(pk=training.pk).update(start_on=TODAY - DAY)
+    training.start_on = timezone.localdate() - DAY
+    Training.objects.filter(pk=training.pk).update(start_on=timezone.localdate() - DAY)
 
     with pytest.raises(ValidationError, match="dibatalkan"):
         record_participant(training, make_business(kec_a), by=dinas_sidoarjo)
@@ -306,14 +312,14 @@ def test_dinas_reschedules_through_the_page(client, training, dinas_sidoarjo):
         url,
         {
             "version": "1",
-            "start_on": (TODAY + 21 * DAY).isoformat(),
-            "end_on": (TODAY + 22 * DAY).isoformat(),
+            "start_on": (timezone.localdate() + 21 * DAY).isoformat(),
+            "end_on": (timezone.localdate() + 22 * DAY).isoformat(),
             "reason": "Bertepatan dengan hari libur.",
         },
     )
 
     assert response.status_code == 302
-    assert fresh(training).start_on == TODAY + 21 * DAY
+    assert fresh(training).start_on == timezone.localdate() + 21 * DAY
     assert "Bertepatan dengan hari libur." in client.get(training.get_absolute_url()).content.decode()
 
 
@@ -325,8 +331,8 @@ def test_bad_reschedule_input_gives_a_message_and_writes_nothing(client, trainin
         url,
         {
             "version": "1",
-            "start_on": (TODAY + 12 * DAY).isoformat(),
-            "end_on": (TODAY + 10 * DAY).isoformat(),
+            "start_on": (timezone.localdate() + 12 * DAY).isoformat(),
+            "end_on": (timezone.localdate() + 10 * DAY).isoformat(),
             "reason": "x",
         },
     )
@@ -469,8 +475,8 @@ def call(dinas_sidoarjo, kab_sidoarjo):
             organiser="Disperindag",
             title="Kurasi Oleh-oleh",
             channel="oleh_oleh",
-            opens_on=TODAY,
-            closes_on=TODAY + 10 * DAY,
+            opens_on=timezone.localdate(),
+            closes_on=timezone.localdate() + 10 * DAY,
         ),
         criteria=[CurationCriterion(name="Kemasan")],
         by=dinas_sidoarjo,
@@ -488,10 +494,15 @@ def test_a_call_is_corrected_rescheduled_and_a_stale_edit_refused(call, kab_sido
         update_curation_call(mine, version=1, by=dinas_sidoarjo)
 
     moved = reschedule_curation_call(
-        call, opens_on=TODAY + DAY, closes_on=TODAY + 20 * DAY, reason="Mitra minta diundur.", version=2, by=colleague
+        call,
+        opens_on=timezone.localdate() + DAY,
+        closes_on=timezone.localdate() + 20 * DAY,
+        reason="Mitra minta diundur.",
+        version=2,
+        by=colleague,
     )
 
-    assert (moved.rescheduled_from, moved.reschedule_reason) == (TODAY, "Mitra minta diundur.")
+    assert (moved.rescheduled_from, moved.reschedule_reason) == (timezone.localdate(), "Mitra minta diundur.")
     assert moved.partner == "Pusat Oleh-oleh Sidoarjo"
 
 
@@ -535,8 +546,8 @@ def test_a_call_with_a_decision_is_not_cancelled(call, coordinator_a, dinas_sido
 def test_the_call_page_says_why_submission_is_closed(client, call, coordinator_a, dinas_sidoarjo):
     reschedule_curation_call(
         call,
-        opens_on=TODAY + 3 * DAY,
-        closes_on=TODAY + 9 * DAY,
+        opens_on=timezone.localdate() + 3 * DAY,
+        closes_on=timezone.localdate() + 9 * DAY,
         reason="Menunggu mitra.",
         version=1,
         by=dinas_sidoarjo,
@@ -545,7 +556,7 @@ def test_the_call_page_says_why_submission_is_closed(client, call, coordinator_a
 
     html = client.get(call.get_absolute_url()).content.decode()
 
-    assert f"Pengajuan baru dibuka {TODAY + 3 * DAY:%d-%m-%Y}." in html
+    assert f"Pengajuan baru dibuka {timezone.localdate() + 3 * DAY:%d-%m-%Y}." in html
     assert "Menunggu mitra." in html
 
 
@@ -570,14 +581,24 @@ def test_a_cancelled_training_takes_no_attendance_scores_or_new_dates(held, dina
         complete_enrollment(enrollment, completed=False, post_score=80, by=dinas_sidoarjo)
     with pytest.raises(ValidationError, match="sudah dibatalkan"):
         reschedule_training(
-            held, start_on=TODAY + DAY, end_on=TODAY + DAY, reason="Ulang", version=2, by=dinas_sidoarjo
+            held,
+            start_on=timezone.localdate() + DAY,
+            end_on=timezone.localdate() + DAY,
+            reason="Ulang",
+            version=2,
+            by=dinas_sidoarjo,
         )
 
 
 def test_a_stale_reschedule_is_refused(training, dinas_sidoarjo):
     with pytest.raises(ValidationError, match="sudah diubah oleh"):
         reschedule_training(
-            training, start_on=TODAY + 9 * DAY, end_on=TODAY + 10 * DAY, reason="Hujan", version=7, by=dinas_sidoarjo
+            training,
+            start_on=timezone.localdate() + 9 * DAY,
+            end_on=timezone.localdate() + 10 * DAY,
+            reason="Hujan",
+            version=7,
+            by=dinas_sidoarjo,
         )
 
 
@@ -594,8 +615,8 @@ def test_call_reschedule_guards(call, dinas_sidoarjo, opens, closes, reason, mes
     with pytest.raises(ValidationError, match=message):
         reschedule_curation_call(
             call,
-            opens_on=TODAY + opens * DAY,
-            closes_on=TODAY + closes * DAY,
+            opens_on=timezone.localdate() + opens * DAY,
+            closes_on=timezone.localdate() + closes * DAY,
             reason=reason,
             version=1,
             by=dinas_sidoarjo,
@@ -616,7 +637,12 @@ def test_a_cancelled_call_is_neither_edited_decided_nor_moved(call, coordinator_
         decide_submission(submission, decision="tidak_lolos", feedback="x", by=dinas_sidoarjo)
     with pytest.raises(ValidationError, match="sudah dibatalkan"):
         reschedule_curation_call(
-            call, opens_on=TODAY, closes_on=TODAY + DAY, reason="Lagi", version=call.version, by=dinas_sidoarjo
+            call,
+            opens_on=timezone.localdate(),
+            closes_on=timezone.localdate() + DAY,
+            reason="Lagi",
+            version=call.version,
+            by=dinas_sidoarjo,
         )
 
 

@@ -19,8 +19,6 @@ from programs.services import (
 from registry import roles
 from tests.factories import make_business, make_user
 
-TODAY = timezone.localdate()
-
 
 def make_training(kabupaten, by, **overrides):
     fields = {
@@ -29,8 +27,8 @@ def make_training(kabupaten, by, **overrides):
         "title": "Kemasan dan Label",
         "kind": "kemasan",
         "venue": "Pendopo Kecamatan",
-        "start_on": TODAY + datetime.timedelta(days=7),
-        "end_on": TODAY + datetime.timedelta(days=8),
+        "start_on": timezone.localdate() + datetime.timedelta(days=7),
+        "end_on": timezone.localdate() + datetime.timedelta(days=8),
         "capacity": 2,
     } | overrides
     training = Training(**fields)
@@ -68,14 +66,16 @@ def test_sessions_must_lie_within_the_training(dinas_sidoarjo, kab_sidoarjo):
         title="X",
         kind="lainnya",
         venue="Aula",
-        start_on=TODAY,
-        end_on=TODAY,
+        start_on=timezone.localdate(),
+        end_on=timezone.localdate(),
         capacity=5,
     )
 
     with pytest.raises(ValidationError, match="di luar tanggal"):
         create_training(
-            training, sessions=[TrainingSession(on=TODAY + datetime.timedelta(days=3), topic="x")], by=dinas_sidoarjo
+            training,
+            sessions=[TrainingSession(on=timezone.localdate() + datetime.timedelta(days=3), topic="x")],
+            by=dinas_sidoarjo,
         )
 
 
@@ -100,8 +100,8 @@ def test_nomination_guards(training, coordinator_a, dinas_sidoarjo, kec_a, kec_b
     past = make_training(
         kec_a.kabupaten,
         dinas_sidoarjo,
-        start_on=TODAY - datetime.timedelta(days=3),
-        end_on=TODAY - datetime.timedelta(days=2),
+        start_on=timezone.localdate() - datetime.timedelta(days=3),
+        end_on=timezone.localdate() - datetime.timedelta(days=2),
     )
     with pytest.raises(ValidationError, match="sudah selesai"):
         nominate(past, make_business(kec_a), by=coordinator_a)
@@ -333,7 +333,7 @@ def test_certificate_only_for_completed_participants_of_the_area(
 
 def test_dinas_creates_a_training_with_sessions(client, dinas_sidoarjo, kab_sidoarjo, kec_a):
     client.force_login(dinas_sidoarjo)
-    start = TODAY + datetime.timedelta(days=10)
+    start = timezone.localdate() + datetime.timedelta(days=10)
     data = {
         "kabupaten": kab_sidoarjo.pk,
         "organiser": "Disperindag Sidoarjo",

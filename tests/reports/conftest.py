@@ -19,8 +19,6 @@ from registry.models import Business, BusinessGroup, ExportValue, LegalDocument
 from tests.factories import make_business, make_document, make_figure, make_owner, make_product
 from tests.worker import run_tasks
 
-TODAY = timezone.localdate()
-
 
 def _referral(business, bank, status, by, *, requested, approved=None, disbursed=None, sent=True):
     referral = BankReferral.objects.create(
@@ -32,7 +30,7 @@ def _referral(business, bank, status, by, *, requested, approved=None, disbursed
         status=status,
         amount_approved=approved,
         amount_disbursed=disbursed,
-        disbursed_on=TODAY if disbursed else None,
+        disbursed_on=timezone.localdate() if disbursed else None,
         decision_note="Agunan kurang" if status == "ditolak" else "",
         referred_by=by,
     )
@@ -62,10 +60,10 @@ def world(kab_sidoarjo, kec_a, kec_b, kec_other_kabupaten, coordinator_a, coordi
     make_document(
         a1,
         kind=LegalDocument.Kind.PIRT,
-        number="2061515010123" + str(TODAY.year % 100 + 1)[-2:],
-        expires_on=months_ahead(TODAY, 3),
+        number="2061515010123" + str(timezone.localdate().year % 100 + 1)[-2:],
+        expires_on=months_ahead(timezone.localdate(), 3),
     )
-    make_document(a1, kind=LegalDocument.Kind.HALAL, expires_on=TODAY + datetime.timedelta(days=900))
+    make_document(a1, kind=LegalDocument.Kind.HALAL, expires_on=timezone.localdate() + datetime.timedelta(days=900))
     make_figure(a1, year=2024, revenue=1_500_000_000)
     make_figure(a1, year=2025, revenue=3_000_000_000)  # mikro -> kecil: naik kelas in 2025
     ExportValue.objects.create(business=a1, year=2025, country="MY", value=250_000_000)
@@ -90,7 +88,7 @@ def world(kab_sidoarjo, kec_a, kec_b, kec_other_kabupaten, coordinator_a, coordi
         verification=Business.Verification.VERIFIED,
         owner=make_owner(kec_b, female=True),
     )
-    make_document(b1, kind=LegalDocument.Kind.HALAL, expires_on=TODAY - datetime.timedelta(days=10))
+    make_document(b1, kind=LegalDocument.Kind.HALAL, expires_on=timezone.localdate() - datetime.timedelta(days=10))
     make_figure(b1, year=2024, revenue=2_500_000_000)
     make_figure(b1, year=2025, revenue=1_000_000_000)  # fell: not naik kelas
     b2 = make_business(kec_b, name="Krupuk Udang Krian", category="makanan", owner=make_owner(kec_b, female=False))
@@ -119,12 +117,12 @@ def world(kab_sidoarjo, kec_a, kec_b, kec_other_kabupaten, coordinator_a, coordi
         title="Kemasan",
         kind="kemasan",
         venue="Aula",
-        start_on=TODAY,
-        end_on=TODAY,
+        start_on=timezone.localdate(),
+        end_on=timezone.localdate(),
         capacity=10,
         created_by=dinas_sidoarjo,
     )
-    session = TrainingSession.objects.create(training=training, on=TODAY, topic="Kemasan")
+    session = TrainingSession.objects.create(training=training, on=timezone.localdate(), topic="Kemasan")
     done = Enrollment.objects.create(
         training=training, business=a1, nominated_by=coordinator_a, status="dikonfirmasi", completed_at=timezone.now()
     )
@@ -138,8 +136,8 @@ def world(kab_sidoarjo, kec_a, kec_b, kec_other_kabupaten, coordinator_a, coordi
         organiser="Dinas",
         title="Ritel modern",
         channel="ritel_modern",
-        opens_on=TODAY,
-        closes_on=TODAY,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
         created_by=dinas_sidoarjo,
     )
     passed = CurationSubmission.objects.create(
@@ -150,7 +148,7 @@ def world(kab_sidoarjo, kec_a, kec_b, kec_other_kabupaten, coordinator_a, coordi
         channel="ritel_modern",
         retailer="Indomaret",
         partner="Indomaret",
-        starts_on=TODAY,
+        starts_on=timezone.localdate(),
         created_by=dinas_sidoarjo,
     )
     CurationSubmission.objects.create(

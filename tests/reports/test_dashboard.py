@@ -21,7 +21,6 @@ from tests.reports.helpers import linked_figures, list_count
 from tests.worker import run_tasks
 
 DASHBOARD = reverse("reports:dashboard")
-TODAY = timezone.localdate()
 
 
 def dashboard_for(user, **params):
@@ -98,7 +97,9 @@ def test_document_and_funnel_figures_match_sql(world, dinas_sidoarjo):
         "EXISTS (SELECT 1 FROM registry_legaldocument d WHERE d.business_id = b.id AND d.kind = 'halal'"
         " AND (d.expires_on IS NULL OR d.expires_on >= %s))"
     )
-    assert by_label(documents["coverage"])["Punya sertifikat halal"] == sql_count(valid_halal, TODAY) == 1
+    assert (
+        by_label(documents["coverage"])["Punya sertifikat halal"] == sql_count(valid_halal, timezone.localdate()) == 1
+    )
     assert by_label(documents["expiring"])["P-IRT habis dalam 6 bulan"] == 1
     # Food and drink, micro/small/unclassed, without a valid halal certificate: Es Dawet, Krupuk (Bandeng is agro).
     assert documents["halal_due"].value == 2
@@ -122,8 +123,8 @@ def test_document_and_funnel_figures_match_sql(world, dinas_sidoarjo):
         {"kecamatan": "35.15.12"},
         {"category": "makanan"},
         {"guided": "true"},
-        {"from_date": (TODAY.replace(day=1)).isoformat(), "to_date": TODAY.isoformat()},
-        {"to_date": (TODAY.replace(year=TODAY.year - 1)).isoformat()},
+        {"from_date": (timezone.localdate().replace(day=1)).isoformat(), "to_date": timezone.localdate().isoformat()},
+        {"to_date": (timezone.localdate().replace(year=timezone.localdate().year - 1)).isoformat()},
     ],
 )
 def test_every_figure_counts_exactly_the_rows_of_the_list_it_links_to(world, dinas_sidoarjo, params):
@@ -145,7 +146,7 @@ def test_group_filter_counts_only_the_groups_members(world, dinas_sidoarjo):
 
 
 def test_the_period_counts_stock_up_to_its_end_and_registrations_within_it(world, dinas_sidoarjo):
-    last_year = TODAY.replace(year=TODAY.year - 1)
+    last_year = timezone.localdate().replace(year=timezone.localdate().year - 1)
     dashboard = dashboard_for(dinas_sidoarjo, to_date=last_year.isoformat())
 
     assert by_label(dashboard.totals())["Usaha terdaftar"] == 1  # only Anyaman Bambu was registered by then
@@ -352,7 +353,7 @@ def test_coordinator_worklist_counts_match_its_lists_and_stay_in_the_kecamatan(w
     assert members["Anggota terdaftar"] == 3
     assert missing["Belum punya NIB"] == 2
     assert missing["Belum ada foto produk"] == 3
-    assert missing[f"Belum ada data tahun {TODAY.year}"] == 3
+    assert missing[f"Belum ada data tahun {timezone.localdate().year}"] == 3
     assert by_label(worklist.nominations())["Nominasi saya"] == 2
     assert by_label(worklist.submissions())["Lolos"] == 1
     for figure in linked_figures(

@@ -20,8 +20,7 @@ from tests.reports.test_printed import pdf_text
 from tests.reports.test_reports import sheet_rows
 from tests.worker import run_tasks
 
-TODAY = timezone.localdate()
-YEAR = str(TODAY.year)
+YEAR = str(timezone.localdate().year)
 FILTER_NAMES = ["year", "from_date", "to_date", "kecamatan", "category", "group", "guided", "is_flagship"]
 
 
@@ -43,7 +42,7 @@ def trade(world, dinas_sidoarjo, coordinator_a):
     _deal(a1, 2025, "MY", 100_000_000, dinas_sidoarjo)
     _deal(a1, 2025, "MY", 120_000_000, dinas_sidoarjo)
     _deal(a3, 2024, "SG", 150_000_000, dinas_sidoarjo)
-    _deal(a2, TODAY.year, "KR", 100_000_000, dinas_sidoarjo)
+    _deal(a2, timezone.localdate().year, "KR", 100_000_000, dinas_sidoarjo)
     passed = CurationSubmission.objects.create(
         call=world["call"], product=make_product(a3), submitted_by=coordinator_a, decision="lolos"
     )
@@ -52,7 +51,7 @@ def trade(world, dinas_sidoarjo, coordinator_a):
         channel="oleh_oleh",
         retailer="Pusat Oleh-oleh Sidoarjo",
         partner="Gerai Bandara",
-        starts_on=TODAY,
+        starts_on=timezone.localdate(),
         created_by=dinas_sidoarjo,
     )
     run_tasks()
@@ -139,8 +138,8 @@ def test_the_year_is_the_period_from_january_to_december(trade, dinas_sidoarjo):
     totals = by_label(dashboard.totals())
 
     assert (dashboard.period.start, dashboard.period.end) == (
-        datetime.date(TODAY.year, 1, 1),
-        datetime.date(TODAY.year, 12, 31),
+        datetime.date(timezone.localdate().year, 1, 1),
+        datetime.date(timezone.localdate().year, 12, 31),
     )
     assert totals["Usaha terdaftar"] == 5
     assert totals["Mendaftar dalam periode"] == 4  # Anyaman Bambu was registered more than a year ago
@@ -229,7 +228,7 @@ def test_retailers_typed_in_different_cases_are_one_retailer(trade, dinas_sidoar
         channel="ritel_modern",
         retailer="Indomaret",
         partner="Indomaret Krian",
-        starts_on=TODAY,
+        starts_on=timezone.localdate(),
         created_by=dinas_sidoarjo,
     )
     dashboard = dashboard_for(dinas_sidoarjo)
@@ -324,7 +323,7 @@ def test_each_new_filter_has_its_own_cached_figures(client, trade, dinas_sidoarj
     shown = [
         figures({}),
         figures({"year": YEAR}),
-        figures({"year": str(TODAY.year - 1)}),
+        figures({"year": str(timezone.localdate().year - 1)}),
         figures({"is_flagship": "true"}),
         figures({"group": trade["group"].pk}),
     ]

@@ -17,8 +17,6 @@ from reports.services import freeze_snapshot
 from tests.factories import make_business, make_figure, make_owner
 from tests.worker import run_tasks
 
-TODAY = timezone.localdate()
-
 
 def sheet_rows(content):
     workbook = load_workbook(io.BytesIO(content))
@@ -33,7 +31,9 @@ def sheet_rows(content):
 def test_summary_excel_has_the_title_filters_print_date_and_the_dashboards_numbers(client, world, dinas_sidoarjo):
     client.force_login(dinas_sidoarjo)
 
-    response = client.get(reverse("reports:summary_xlsx"), {"category": "makanan", "to_date": TODAY.isoformat()})
+    response = client.get(
+        reverse("reports:summary_xlsx"), {"category": "makanan", "to_date": timezone.localdate().isoformat()}
+    )
 
     rows = sheet_rows(response.content)
     assert response.status_code == 200
@@ -115,7 +115,9 @@ def test_national_page_counts_size_by_owners_sex_and_workers(client, world, dina
 
 
 def test_a_snapshot_freezes_the_figures_and_reconciles(world, dinas_sidoarjo, kab_sidoarjo, kec_a):
-    snapshot = freeze_snapshot(kabupaten=kab_sidoarjo, as_of=TODAY, title="Jumlah UMKM", by=dinas_sidoarjo)
+    snapshot = freeze_snapshot(
+        kabupaten=kab_sidoarjo, as_of=timezone.localdate(), title="Jumlah UMKM", by=dinas_sidoarjo
+    )
 
     figures = snapshot.figures
     assert figures["total"] == 5
@@ -141,16 +143,21 @@ def test_a_snapshot_uses_the_size_class_of_its_own_year(world, dinas_sidoarjo, k
 
 
 def test_snapshot_guards(world, dinas_sidoarjo, kab_sidoarjo, kec_other_kabupaten):
-    freeze_snapshot(kabupaten=kab_sidoarjo, as_of=TODAY, title="Satu", by=dinas_sidoarjo)
+    freeze_snapshot(kabupaten=kab_sidoarjo, as_of=timezone.localdate(), title="Satu", by=dinas_sidoarjo)
 
     with pytest.raises(ValidationError, match="sudah dibekukan"):
-        freeze_snapshot(kabupaten=kab_sidoarjo, as_of=TODAY, title="Dua", by=dinas_sidoarjo)
+        freeze_snapshot(kabupaten=kab_sidoarjo, as_of=timezone.localdate(), title="Dua", by=dinas_sidoarjo)
     with pytest.raises(ValidationError, match="masa depan"):
         freeze_snapshot(
-            kabupaten=kab_sidoarjo, as_of=TODAY + datetime.timedelta(days=1), title="Besok", by=dinas_sidoarjo
+            kabupaten=kab_sidoarjo,
+            as_of=timezone.localdate() + datetime.timedelta(days=1),
+            title="Besok",
+            by=dinas_sidoarjo,
         )
     with pytest.raises(ValidationError, match="di luar wilayah"):
-        freeze_snapshot(kabupaten=kec_other_kabupaten.kabupaten, as_of=TODAY, title="X", by=dinas_sidoarjo)
+        freeze_snapshot(
+            kabupaten=kec_other_kabupaten.kabupaten, as_of=timezone.localdate(), title="X", by=dinas_sidoarjo
+        )
     assert Snapshot.objects.count() == 1
 
 
@@ -187,7 +194,7 @@ def test_snapshot_form_bad_input_writes_nothing(client, world, dinas_sidoarjo, d
 
 
 def test_snapshots_are_for_dinas_and_scoped(client, world, dinas_sidoarjo, dinas_other, coordinator_a, kab_sidoarjo):
-    snapshot = freeze_snapshot(kabupaten=kab_sidoarjo, as_of=TODAY, title="Sidoarjo", by=dinas_sidoarjo)
+    snapshot = freeze_snapshot(kabupaten=kab_sidoarjo, as_of=timezone.localdate(), title="Sidoarjo", by=dinas_sidoarjo)
 
     client.force_login(coordinator_a)
     assert client.get(reverse("reports:snapshot_list")).status_code == 403

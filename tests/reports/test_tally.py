@@ -25,7 +25,6 @@ from tests.processes import database_url, start_worker, stop
 from tests.reports.conftest import _referral
 from tests.worker import run_tasks
 
-TODAY = timezone.localdate()
 DASHBOARD = reverse("reports:dashboard")
 
 
@@ -69,9 +68,9 @@ def test_the_tally_gives_the_live_figures_through_every_kind_of_write(
     Business.objects.filter(pk=a3.pk).update(deleted_at=timezone.now())
     Business.objects.filter(pk=b1.pk).update(verification=Business.Verification.REJECTED, verification_note="x")
     # Documents: renewed (an expiring one and a later one), expiring only, never expiring, expired, deleted.
-    make_document(b2, kind=LegalDocument.Kind.PIRT, expires_on=months_ahead(TODAY, 2))
-    make_document(b2, kind=LegalDocument.Kind.PIRT, expires_on=TODAY + datetime.timedelta(days=1500))
-    make_document(a2, kind=LegalDocument.Kind.BPOM_MD, expires_on=TODAY)
+    make_document(b2, kind=LegalDocument.Kind.PIRT, expires_on=months_ahead(timezone.localdate(), 2))
+    make_document(b2, kind=LegalDocument.Kind.PIRT, expires_on=timezone.localdate() + datetime.timedelta(days=1500))
+    make_document(a2, kind=LegalDocument.Kind.BPOM_MD, expires_on=timezone.localdate())
     make_document(a2, kind=LegalDocument.Kind.HALAL, expires_on=None)
     LegalDocument.objects.filter(business=a1, kind=LegalDocument.Kind.HALAL).delete()
     # Yearly figures, program records and their children.
@@ -89,7 +88,7 @@ def test_the_tally_gives_the_live_figures_through_every_kind_of_write(
         channel="ritel_modern",
         retailer="Alfamart",
         partner="Alfamart",
-        starts_on=TODAY,
+        starts_on=timezone.localdate(),
         created_by=dinas_sidoarjo,
     )
     _referral(b2, bank, "dicairkan", coordinator_a, requested=5_000_000, approved=5_000_000, disbursed=4_000_000)
@@ -349,9 +348,9 @@ def test_registrations_are_kept_as_a_row_per_year_and_read_as_the_live_months(wo
     wib = timezone.get_current_timezone()
     expected = {
         f"y{year}": live.filter(created_at__lt=datetime.datetime(year + 1, 1, 1, tzinfo=wib)).count()
-        for year in (2024, 2025, TODAY.year)
+        for year in (2024, 2025, timezone.localdate().year)
     }
-    assert registered_by_year_end(kecamatan, [2024, 2025, TODAY.year]) == {"35.15": expected}
+    assert registered_by_year_end(kecamatan, [2024, 2025, timezone.localdate().year]) == {"35.15": expected}
 
 
 def test_exports_are_kept_per_cell_and_read_as_the_live_export_charts(world, dinas_sidoarjo, kec_a, kec_b):
