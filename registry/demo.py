@@ -197,27 +197,44 @@ def _demo_photo(text, rng):
     return ContentFile(buffer.getvalue(), name="demo.jpg")
 
 
+# The day the demo owners' ages are counted on (their birth dates, and so their NIKs, must not move with today).
+AGES_ON = datetime.date(2026, 1, 1)
+
+
 def _member(fake, seed, kecamatan, desa, serial, name, category, kbli, products, by, groups, with_photos=False):
-    # Each member draws from freshly seeded generators, so a skipped member never shifts the next one's data.
+    # Each member draws from freshly seeded generators, so a skipped member never shifts the next one's own data
+    # (the callers draw the next business's name from the shared Faker after this: a skip does change that).
     rng = random.Random(f"{seed}-{serial}")
     fake.seed_instance(f"{seed}-{serial}")
     female = rng.random() < 0.6  # most members in the source articles are women
-    birth_date = fake.date_of_birth(minimum_age=22, maximum_age=65)
+    # Aged 22 to 65 on a fixed day, not today (Faker's date_of_birth): the same seed gives the same NIK on any
+    # day, and `make run` loads the demo at every start. One draw, as date_of_birth made.
+    birth_date = fake.date_between_dates(
+        AGES_ON.replace(year=AGES_ON.year - 66), AGES_ON.replace(year=AGES_ON.year - 22)
+    )
     nik = build_nik(kecamatan.code, birth_date, female=female, serial=serial)
-    if Owner.objects.filter(nik=nik).exists():
+    phone = f"08{rng.choice(['12', '13', '21', '52', '57', '77', '81', '95'])}{rng.randrange(10**7, 10**8)}"
+    education = rng.choice(["sd", "smp", "sma", "sma", "diploma", "s1"])
+    has_disability = rng.random() < 0.04
+    nib = f"{rng.randrange(10**12, 10**13)}" if rng.random() < 0.6 else ""
+    # Already loaded: an owner of this kecamatan under this serial, whatever the birth date in the NIK (a demo
+    # loaded before the NIKs stopped moving with the day has other ones, and its NIB and documents would now
+    # be refused as another owner's). A range of the NIK's index, not a LIKE: the bench has a million owners.
+    region = kecamatan.code.replace(".", "")
+    owners = Owner.all_objects.filter(nik__gte=region, nik__lt=f"{int(region) + 1:06d}")
+    if owners.filter(nik__endswith=f"{serial:04d}").exists():
         return None
     owner = Owner(
         name=fake.name_female() if female else fake.name_male(),
         nik=nik,
         sex="P" if female else "L",
         birth_date=birth_date,
-        phone=f"08{rng.choice(['12', '13', '21', '52', '57', '77', '81', '95'])}{rng.randrange(10**7, 10**8)}",
+        phone=phone,
         address=fake.street_address(),
         desa=desa,
-        education=rng.choice(["sd", "smp", "sma", "sma", "diploma", "s1"]),
-        has_disability=rng.random() < 0.04,
+        education=education,
+        has_disability=has_disability,
     )
-    nib = f"{rng.randrange(10**12, 10**13)}" if rng.random() < 0.6 else ""
     business = Business(
         name=name,
         desa=desa,

@@ -207,3 +207,24 @@ def test_demo_selling_events_blora_buy_local_sumenep_held_lamongan_coming(demo):
     assert EventBooth.objects.filter(event=events["35.29"], business__name="Mente Jelbudan Jaya", sales__gt=0).exists()
     assert not EventBooth.objects.filter(event=events["35.24"]).exclude(sales=None).exists()  # still to come
     assert events["35.24"].starts_on > events["35.29"].ends_on
+
+
+def test_the_demo_owners_niks_do_not_move_with_the_day_and_an_older_demo_is_loaded_again(demo):
+    """`make run` loads the demo at every start. The owners' NIKs came from Faker's date_of_birth, which counts
+    from today: on the next day every member looked new, and the first one with a NIB was refused as another
+    owner's (`make run` and `make bench` stopped there). A demo loaded before that fix, whose NIKs do not match
+    today's, is recognised by its businesses."""
+    import datetime
+
+    from registry.identifiers import build_nik
+    from registry.models import Owner
+
+    for owner in Owner.all_objects.all():  # as if loaded on another day: other birth dates, other NIKs
+        born = owner.birth_date - datetime.timedelta(days=1)
+        region = f"{owner.nik[:2]}.{owner.nik[2:4]}.{owner.nik[4:6]}"
+        nik = build_nik(region, born, female=owner.sex == "P", serial=int(owner.nik[12:]))
+        Owner.all_objects.filter(pk=owner.pk).update(birth_date=born, nik=nik)
+
+    call_command("load_demo_data", "--force", "--members", "2", stdout=io.StringIO())
+
+    assert _counts() == demo.second
