@@ -116,15 +116,6 @@ def pages(admin, dinas):
     }
 
 
-def _timed(client, url):
-    """(CPU ms, wall ms) of one request, which must answer 200."""
-    cpu, wall = time.process_time(), time.perf_counter()
-    response = client.get(url)
-    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    assert response.status_code == 200, (url, response.status_code)
-    return cpu * 1000, wall * 1000
-
-
 def measure(rounds, chosen, known, floor_client, by_cpu):
     times = {name: [] for name in chosen}
     cpus = {name: [] for name in chosen}
@@ -148,19 +139,12 @@ def measure(rounds, chosen, known, floor_client, by_cpu):
     for _ in range(rounds):
         for name in chosen:
             client, url, before = known[name]
-            if by_cpu:
-                floor_cpu, floor = _timed(floor_client, FLOOR)
-                if before:
-                    before()
-                page_cpu, page = _timed(client, url)
-                floor_cpus.append(floor_cpu)
-                cpus[name].append(page_cpu)
-                ratios[name].append(page_cpu / floor_cpu)
-            else:
-                floor, page = (seconds * 1000 for seconds in floor_then_page(floor_client, FLOOR, client, url, before))
-                ratios[name].append(page / floor)
-            floors.append(floor)
-            times[name].append(page)
+            (floor, floor_cpu), (page, page_cpu) = floor_then_page(floor_client, FLOOR, client, url, before)
+            floors.append(floor * 1000)
+            floor_cpus.append(floor_cpu * 1000)
+            times[name].append(page * 1000)
+            cpus[name].append(page_cpu * 1000)
+            ratios[name].append(page_cpu / floor_cpu if by_cpu else page / floor)
     cpu_floor = f", CPU {statistics.median(floor_cpus):.2f} ms" if by_cpu else ""
     print(f"{rounds} rounds; floor {statistics.median(floors):.1f} ms{cpu_floor}, {queries['floor']} queries")
     for name in chosen:

@@ -180,7 +180,7 @@ def interleaved(client, url, floor_url, before=None):
     client.get(floor_url)
     times, ratios = [], []
     for _ in range(RUNS):
-        floor, page = floor_then_page(client, floor_url, client, url, before=before)
+        (floor, _floor_cpu), (page, _page_cpu) = floor_then_page(client, floor_url, client, url, before=before)
         times.append(page * 1000)
         ratios.append(page / floor)
     return statistics.median(times), statistics.median(ratios)
