@@ -16,7 +16,8 @@ request, outside the timing, as `make bench` does), dashboard-after-write (befor
 timing, one business of Sidoarjo is updated and a real worker, `manage.py run_worker` started here, recounts
 it and moves the generation; the request follows the moment the new generation is seen; the delay from the
 commit to the new generation is printed too), dashboard-after-recount (the same, the request following the
-moment the worker has finished the recount's task), list, list-filtered, list-page-500.
+moment the worker has finished the recount's task), list, list-filtered, list-page-500, catalogue-product and
+catalogue-business (anonymous, built afresh: their kept copies deleted before each request, outside the timing).
 
 `profile` runs cProfile, by this process's CPU time, over VIEWS requests (default 30) of one page, its
 `before` untimed, and prints the functions by cumulative and by own time.
@@ -47,6 +48,7 @@ from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.public import forget_page, sample_listing  # noqa: E402
 from bench.recount import write_and_wait  # noqa: E402
 from bench.timing import floor_then_page  # noqa: E402
 from registry import business_page  # noqa: E402
@@ -116,6 +118,18 @@ def pages(admin, dinas):
     }
 
 
+def catalogue_pages():
+    """The catalogue's product and business pages of bench.public.sample_listing(), as an anonymous visitor
+    gets them built for a new address (the kept copy deleted before each request, outside the timing)."""
+    visitor, listing = Client(), sample_listing()
+    product = f"/katalog/produk/{listing.product_id}/"
+    business = f"/katalog/usaha/{listing.product.business_id}/"
+    return {
+        "catalogue-product": (visitor, product, forget_page(product)),
+        "catalogue-business": (visitor, business, forget_page(business)),
+    }
+
+
 def measure(rounds, chosen, known, floor_client, by_cpu):
     times = {name: [] for name in chosen}
     cpus = {name: [] for name in chosen}
@@ -178,7 +192,7 @@ def profile(known, name, views):
 def main():
     args = sys.argv[1:]
     admin, dinas = logged_in("admin"), logged_in("dinas.sidoarjo")
-    known = pages(admin, dinas)
+    known = pages(admin, dinas) | catalogue_pages()
     if args and args[0] == "profile":
         profile(known, args[1], int(args[2]) if len(args) > 2 else 30)
         return

@@ -124,13 +124,11 @@ def catalogue():
     whole cache before each request, so every page also remade the generation and the filter bar (the first
     request after a cache restart); then, until the copies were keyed by the parameters a page reads only
     (ninth session), each request asked a new address (`&nouveau=N`), which now is served the kept copy."""
-    from programs.models import Listing
+    from bench.public import forget_page, sample_listing
 
     print("catalogue", flush=True)
     visitor = Client()
-    public = Listing.objects.public().filter(product__business__kecamatan="35.15.12")
-    listed = public.filter(product__photos__isnull=False, product__business__documents__kind="halal").first()
-    listed = listed or public.order_by("pk").first()
+    listed = sample_listing()
     product, business = listed.product, listed.product.business
     floor_url = "/kata-sandi/lupa/terkirim/"
     filtered = "kecamatan=35.15.12&category=makanan&certification=halal"
@@ -150,7 +148,7 @@ def catalogue():
     framework = page_ms(logged_in("admin"), "/kata-sandi/selesai/")
     report("framework floor page (signed in, base layout)", framework, "ms")
     for name, url in pages:
-        page, ratio = interleaved(visitor, url, floor_url, before=_forget_page(url))
+        page, ratio = interleaved(visitor, url, floor_url, before=forget_page(url))
         ratios = f"{ratio:.1f}x anon floor, {page / framework:.1f}x framework floor"
         rows.append((f"{name}, not kept", f"{page:.1f} ms", ratios, "<=3x floor"))
         print(f"  {name}, not kept: {page:.1f} ms {ratio:.1f}x", flush=True)
@@ -158,17 +156,6 @@ def catalogue():
         page, ratio = interleaved(visitor, url, floor_url)
         rows.append((f"{name}, cached copy", f"{page:.1f} ms", f"{ratio:.2f}x anon floor", "<=3x floor"))
         print(f"  {name}, cached copy: {page:.1f} ms {ratio:.2f}x", flush=True)
-
-
-def _forget_page(url):
-    """A function that deletes the anonymous visitor's kept copy of the public page at `url` (Indonesian, in
-    the kabupaten's current generation) and nothing else."""
-    from django.core.cache import cache
-    from django.test import RequestFactory
-
-    from programs.catalogue import kept_key
-
-    return lambda: cache.delete(kept_key(RequestFactory().get(url)))
 
 
 def interleaved(client, url, floor_url, before=None):

@@ -1,25 +1,25 @@
 """The public catalogue's cards read as rows, not model instances (issue 20: a page built for a new address,
 the list and every search, within 3x the floor).
 
-A page of 24 cards read through the ORM (programs.public.cards: the listings with their product, business
-and kecamatan, a prefetch of their photos) built about 120 model instances and spent 40% of the view's CPU
-there. Here the same listings are one `values_list` query (the first photo and the consent's "show the
-price" as subqueries, so no prefetch query, and the kinds of the certificates valid today as an array
-subquery, as programs.public.for_display reads them, so no query of their own), its SQL compiled by the ORM
-once per page size, day and process (`_compiled`), each row a `Card` with only what a card shows. Only the
-list and its searches read cards this way; the product and business pages keep their model instances
-(`Card.of`).
+A page of 24 cards read through the ORM (the listings with their product, business and kecamatan, a
+prefetch of their photos) built about 120 model instances and spent 40% of the view's CPU there. Here the
+same listings are one `values_list` query (the first photo and the consent's "show the price" as
+subqueries, so no prefetch query, and the kinds of the certificates valid today as an array subquery,
+programs.public.held_kinds, so no query of their own), its SQL compiled by the ORM once per page size, day
+and process (`_compiled`), each row a `Card` with only what a card shows. Every page with cards reads them
+this way: the list and its searches, a business's page, and a product's page for the business's other
+products.
 
-The plain path is programs.public.cards + for_display rendered by programs/catalogue/_card.html; tests
-(tests/programs/test_catalogue_cards.py) render the same listings through both, in both languages.
+The plain path is the listings read whole through the ORM and rendered by programs/catalogue/_card.html
+(`_plain` in tests/programs/test_catalogue_cards.py); the tests render the same listings through both, in
+both languages.
 """
 
 import functools
 from dataclasses import dataclass
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections, router
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from programs import public
@@ -42,45 +42,19 @@ class Card:
     prices: tuple | None
     certificates: list
 
-    @classmethod
-    def of(cls, listing):
-        """The card of a listing read by programs.public.cards and given its prices and certificates by
-        for_display (the product and business pages)."""
-        product = listing.product
-        photo = next(iter(product.photos.all()), None)
-        return cls(
-            listing.pk,
-            product.pk,
-            product.name,
-            product.unit,
-            product.business.name,
-            product.business.kecamatan.name,
-            photo.pk if photo else None,
-            listing.export_ready,
-            listing.prices,
-            product.certificates,
-        )
-
 
 def _query(listing_ids, day):
     """The cards' rows as the ORM reads them: the public listings of `listing_ids`, what a card shows, with
     the kinds of the certificates valid on `day` that the product or its business holds."""
     consent = ListingConsent.objects.active().filter(business=OuterRef("product__business")).order_by()
     photos = ProductPhoto.objects.filter(product=OuterRef("product")).order_by("created_at", "pk")
-    held = (
-        public.certificates(day)
-        .filter(business=OuterRef("product__business"))
-        .filter(Q(product__isnull=True) | Q(product=OuterRef("product")))
-        .order_by()
-        .values("kind")
-    )
     return (
         Listing.objects.public()
         .filter(pk__in=listing_ids)
         .annotate(
             show_price=Subquery(consent.values("show_price")[:1]),
             photo=Subquery(photos.values("pk")[:1]),
-            kinds=ArraySubquery(held),
+            kinds=public.held_kinds(day),
         )
         .order_by()
         .values_list(

@@ -20,9 +20,10 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, OuterRef, Prefetch, Window
 from django.http import Http404, HttpResponse, HttpResponseNotModified, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -37,7 +38,7 @@ from django_filters.views import FilterView
 from programs import card_rows, catalogue_cache, public
 from programs.filtersets import CatalogueFilter
 from programs.models import CatalogueEntry, Listing
-from registry.models import Business, Kabupaten, Product
+from registry.models import Business, Kabupaten, Product, ProductPhoto
 from umkm_portal.limits import over_limit, too_many_requests
 from umkm_portal.routers import primary_reads
 from umkm_portal.storage import stored_file_response
@@ -250,19 +251,27 @@ class CatalogueProductView(PublicPage, DetailView):
         return kecamatan[:5]
 
     def get_object(self, queryset=None):
-        # The listing and the business's other listings in one query (their photos in one more), the asked
-        # product first; then their certificates in one query.
-        listings = public.for_display(public.with_others(self.kwargs["pk"], OTHERS + 1))
-        if not listings or listings[0].product_id != self.kwargs["pk"]:
+        # The listing with its certificates and the pks of its business's other listings in one query, its
+        # photos in one more; then the consent, which must still be open (else the page is not public).
+        listing = (
+            Listing.objects.public()
+            .filter(product=self.kwargs["pk"])
+            .select_related("product__business__kecamatan")
+            .prefetch_related(Prefetch("product__photos", queryset=ProductPhoto.objects.order_by("created_at", "pk")))
+            .annotate(kinds=public.held_kinds(), others=public.other_listings(OTHERS))
+            .first()
+        )
+        self.consent = listing and public.open_consent(listing.product.business_id)
+        if not self.consent:
             raise Http404
-        self.others = listings[1:]
-        return listings[0]
+        listing.product.certificates = public.labels_of(set(listing.kinds))
+        listing.prices = public.price_range(listing) if self.consent.show_price else None
+        return listing
 
     def get_context_data(self, **kwargs):
-        listing, others = self.object, self.others
+        listing = self.object
         product, business = listing.product, listing.product.business
-        consent = public.open_consent(business)
-        photos = list(product.photos.all())  # prefetched in the order shown (public.first_photo)
+        photos = list(product.photos.all())
         english = translation.get_language() == "en"
         description = (listing.description_en if english and listing.description_en else product.description).strip()
         url = _absolute(self.request, reverse("programs:catalogue_product", args=[product.pk]))
@@ -270,9 +279,9 @@ class CatalogueProductView(PublicPage, DetailView):
         return super().get_context_data(
             product=product,
             business=business,
-            consent=consent,
+            consent=self.consent,
             photos=photos,
-            others=others,
+            others=card_rows.shown(listing.others),  # rows, as the list reads its cards
             description=description,
             page_url=url,
             image_url=image,
@@ -325,24 +334,30 @@ class CatalogueBusinessView(PublicPage, DetailView):
         return kecamatan[:5]
 
     def get_object(self, queryset=None):
-        listings = public.for_display(
-            public.cards(Listing.objects.public().filter(product__business=self.kwargs["pk"]))
+        # The business with the pks of its public listings (its catalogue entries) in one query, the listings
+        # as card rows in one more; a business with none listed is not public.
+        entries = CatalogueEntry.objects.filter(business=OuterRef("pk")).values("listing")
+        business = (
+            Business.objects.filter(pk=self.kwargs["pk"])
+            .select_related("kecamatan")
+            .annotate(listings=ArraySubquery(entries))
+            .first()
         )
-        if not listings:
+        self.listings = card_rows.shown(business.listings) if business else []
+        if not self.listings:
             raise Http404
-        self.listings = listings
-        return listings[0].product.business
+        return business
 
     def get_context_data(self, **kwargs):
         business = self.object
         consent = public.open_consent(business)
-        certificates = sorted({label for listing in self.listings for label in listing.product.certificates})
+        certificates = sorted({label for card in self.listings for label in card.certificates})
         return super().get_context_data(
             listings=self.listings,
             consent=consent,
             groups=list(business.groups.order_by("name")),
             certificates=certificates,
-            export_ready=any(listing.export_ready for listing in self.listings),
+            export_ready=any(card.export_ready for card in self.listings),
             **kwargs,
         )
 

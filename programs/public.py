@@ -6,13 +6,14 @@ and its sitemap. No owner's data is read here: a business's public face is its n
 listed products, valid certifications and, where its consent allows, the business's own address.
 """
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Subquery
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import CatalogueEntry, Listing, ListingConsent
 from registry.images import resize_jpeg
-from registry.models import BusinessGroup, LegalDocument, Product, ProductPhoto
+from registry.models import BusinessGroup, LegalDocument, ProductPhoto
 
 #
 # Certifications
@@ -61,31 +62,17 @@ def certified(kinds):
     )
 
 
-def certificate_labels(products):
-    """{product pk: the labels of the certificate kinds valid today on it or on its business, no numbers}
-    for `products`, (business pk, product pk) pairs; one query."""
-    found = {}
-    businesses = {business for business, _product in products}
-    rows = certificates().filter(business__in=businesses).values_list("business", "product", "kind").order_by("kind")
-    for business, product, kind in rows:
-        found.setdefault(business, []).append((product, kind))
-    held = {}
-    for business, product in products:
-        held[product] = labels_of({kind for owner, kind in found.get(business, []) if owner in (None, product)})
-    return held
-
-
-def for_display(listings, show_price=None):
-    """Give each listing's product `certificates` (the kinds valid today on the product or its business, as
-    labels, no numbers; one query for the whole page) and each listing `prices` (low, high) when its
-    consent lets them show (`show_price`, else the listing's annotation from cards())."""
-    listings = list(listings)
-    held = certificate_labels({(listing.product.business_id, listing.product_id) for listing in listings})
-    for listing in listings:
-        listing.product.certificates = held[listing.product_id]
-        shown = show_price if show_price is not None else getattr(listing, "show_price", False)
-        listing.prices = price_range(listing) if shown else None
-    return listings
+def held_kinds(day=None):
+    """The kinds of the certificates valid on `day` (today) that a listing's product or its business holds, as
+    an array: annotate listings with it, then labels_of(set(kinds))."""
+    held = (
+        certificates(day)
+        .filter(business=OuterRef("product__business"))
+        .filter(Q(product__isnull=True) | Q(product=OuterRef("product")))
+        .order_by()
+        .values("kind")
+    )
+    return ArraySubquery(held)
 
 
 def price_range(listing):
@@ -108,34 +95,16 @@ def prices_of(price_from, price_to, own_price):
 #
 
 
-def first_photo():
-    return Prefetch("product__photos", queryset=ProductPhoto.objects.order_by("created_at", "pk"))
-
-
-def cards(queryset):
-    """Listings ready to be shown as cards: product, business, kecamatan, photos and whether the consent
-    lets the price show (`show_price`), in a fixed number of queries whatever the page size. The list and
-    its searches read their cards as rows instead (programs.card_rows)."""
-    consent = ListingConsent.objects.active().filter(business=OuterRef("product__business")).order_by()
-    return (
-        queryset.select_related("product__business__kecamatan")
-        .prefetch_related(first_photo())
-        .annotate(show_price=Subquery(consent.values("show_price")[:1]))
-    )
-
-
 def open_consent(business):
     """The business's open consent (what may be shown, how buyers reach it), or None."""
     return ListingConsent.objects.active().filter(business=business).first()
 
 
-def with_others(product_pk, limit):
-    """The product's public listing and its business's other public listings, as cards, the product's first
-    (then newest first), at most `limit`; in one query and its photos' (empty when it is not public)."""
-    business = Product.objects.filter(pk=product_pk).values("business")[:1]
-    first = ExpressionWrapper(Q(product=product_pk), output_field=BooleanField())
-    listings = Listing.objects.public().filter(product__business=Subquery(business))
-    return list(cards(listings).alias(first=first).order_by("-first", *Listing._meta.ordering)[:limit])
+def other_listings(limit):
+    """The pks of the other public listings of a listing's business, newest first, at most `limit`, as an array:
+    annotate a listing with it (its catalogue entries: one row per public listing)."""
+    entries = CatalogueEntry.objects.filter(business=OuterRef("product__business")).exclude(listing=OuterRef("pk"))
+    return ArraySubquery(entries.values("listing")[:limit])
 
 
 def public_photos():

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from programs import catalogue_cache
+from programs import catalogue_cache, catalogue_entries
 from programs.models import CurationSubmission, Listing, ListingConsent
 from registry.models import BusinessGroup, LegalDocument, ProductPhoto
 from registry.services import add_product_photo
@@ -161,6 +161,29 @@ def test_the_product_page_shows_what_the_consent_allows(client, lumpia):
     assert "Jl. Raya Balongbendo" not in html  # show_address is off by default
     assert _product_url(sister) in html  # other products of the business
     assert reverse("programs:catalogue_business", args=[lumpia.product.business_id]) in html
+
+
+def test_the_product_and_business_pages_show_the_listed_products_newest_first(client, lumpia):
+    business = lumpia.product.business
+    make_document(business, kind=LegalDocument.Kind.PIRT, number="2063515010123-31")  # business-wide
+    others = [make_listing(make_product(business, name=f"Sambal {i:02}"), price_from=10000 + i) for i in range(13)]
+    start = timezone.now() - datetime.timedelta(days=30)
+    for day, listing in enumerate(others):  # Sambal 12 the newest
+        Listing.objects.filter(pk=listing.pk).update(listed_at=start + datetime.timedelta(days=day))
+    catalogue_entries.refresh(businesses=[business.pk])
+    make_listing(make_product(business, name="Sambal Belum Dikurasi"), passed=False)
+
+    html = _page(client, _product_url(lumpia))
+    shown = html[html.index("Produk lain dari") :]
+
+    names = re.findall(r">(Sambal \d\d)</a>", shown)
+    assert names == [f"Sambal {i:02}" for i in range(12, 0, -1)]  # twelve at most, newest first
+    assert "Lumpia Bandeng</a>" not in shown  # not the product itself
+    assert "Belum Dikurasi" not in html
+    assert "Rp10.012" in shown  # the consent lets prices show
+    assert shown.count(">P-IRT<") == 12  # the business's certificate on each card
+    page = _page(client, reverse("programs:catalogue_business", args=[business.pk]))
+    assert re.findall(r">(Sambal \d\d|Lumpia Bandeng)</a>", page) == ["Lumpia Bandeng", *names, "Sambal 00"]
 
 
 def test_a_consent_without_price_capacity_shows_neither_but_the_business_address(client, kec_a):
@@ -607,12 +630,13 @@ def test_the_product_and_business_pages_cost_fixed_queries(client, kec_a, django
 
     product, business_page = _product_url(listings[0]), reverse("programs:catalogue_business", args=[business.pk])
 
-    # location, generation, cached copy, the listing with the business's other listings, their photos, their
-    # certificates, consent, and storing the copy (five)
+    # location, generation, cached copy, the listing (its certificates and the pks of the business's other
+    # listings within), its photos, consent, the other listings as card rows, and storing the copy (five)
     with django_assert_num_queries(12):
         client.get(product)
-    # location, generation, cached copy, listings, photos, certificates, consent, groups, storing (five)
-    with django_assert_num_queries(13):
+    # location, generation, cached copy, the business (its listings' pks within), the listings as card rows,
+    # consent, groups, storing (five)
+    with django_assert_num_queries(12):
         client.get(business_page)
     with django_assert_num_queries(3):  # location, generation, the copy
         client.get(product)
