@@ -71,7 +71,9 @@ def make_owner(kecamatan=None, **overrides):
     n = next(_serial)
     kecamatan = kecamatan or make_region("35.15.12")
     female = overrides.pop("female", n % 2 == 0)
-    birth_date = overrides.pop("birth_date", datetime.date(1980, 1, 1) + datetime.timedelta(days=n * 37))
+    # Born between 1960 and 2000 whatever the serial (a long run's serials reach the thousands: n * 37 days
+    # from 1980 gave owners born in the 26th century).
+    birth_date = overrides.pop("birth_date", datetime.date(1960, 1, 1) + datetime.timedelta(days=n * 37 % 14600))
     fields = {
         "name": f"Pemilik Uji {n}",
         "nik": build_nik(kecamatan.code, birth_date, female=female, serial=n % 9999 + 1),
