@@ -22,8 +22,8 @@ import json
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, OuterRef, Prefetch, Window
+from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
 from django.http import Http404, HttpResponse, HttpResponseNotModified, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -323,6 +323,7 @@ class CatalogueBusinessView(PublicPage, DetailView):
     its consent allows, the business's own address. Never the owner (name, NIK, phone, birth date, home)."""
 
     page_name = "business"
+    read_parameters = ("page",)
     template_name = "programs/catalogue/business.html"
     context_object_name = "business"
 
@@ -334,30 +335,44 @@ class CatalogueBusinessView(PublicPage, DetailView):
         return kecamatan[:5]
 
     def get_object(self, queryset=None):
-        # The business with the pks of its public listings (its catalogue entries) in one query, the listings
-        # as card rows in one more; a business with none listed is not public.
-        entries = CatalogueEntry.objects.filter(business=OuterRef("pk")).values("listing")
+        # The business with the pks of its public listings (its catalogue entries), the kinds of the certificates
+        # valid today on it or on a listed product, and whether one is export-ready, in one query; then this
+        # page of the listings as card rows. A business with none listed is not public.
+        entries = CatalogueEntry.objects.filter(business=OuterRef("pk"))
+        listed = CatalogueEntry.objects.filter(listing__product=OuterRef("product"))
+        held = public.certificates().filter(business=OuterRef("pk")).filter(Exists(listed) | Q(product__isnull=True))
         business = (
             Business.objects.filter(pk=self.kwargs["pk"])
             .select_related("kecamatan")
-            .annotate(listings=ArraySubquery(entries))
+            .annotate(
+                listings=ArraySubquery(entries.values("listing")),
+                kinds=ArraySubquery(held.order_by().values("kind")),
+                any_export_ready=Exists(entries.filter(export_ready=True)),
+            )
             .first()
         )
-        self.listings = card_rows.shown(business.listings) if business else []
+        if business is None or not business.listings:
+            raise Http404
+        self.paginator = Paginator(business.listings, PER_PAGE)  # pks only: a page's cards are read
+        try:
+            self.page = self.paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage:
+            raise Http404 from None
+        self.listings = card_rows.shown(list(self.page))
         if not self.listings:
             raise Http404
         return business
 
     def get_context_data(self, **kwargs):
         business = self.object
-        consent = public.open_consent(business)
-        certificates = sorted({label for card in self.listings for label in card.certificates})
         return super().get_context_data(
             listings=self.listings,
-            consent=consent,
+            page_obj=self.page,
+            paginator=self.paginator,
+            consent=public.open_consent(business),
             groups=list(business.groups.order_by("name")),
-            certificates=certificates,
-            export_ready=any(card.export_ready for card in self.listings),
+            certificates=sorted(public.labels_of(set(business.kinds))),
+            export_ready=business.any_export_ready,
             **kwargs,
         )
 

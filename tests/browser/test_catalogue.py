@@ -19,8 +19,20 @@ WEIGHT_LIMIT = 150 * 1024
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 TEXT = {
-    "id": {"search": "Cari", "minimum": "Pesanan minimal", "export": "Siap ekspor", "halal": "Sertifikat halal"},
-    "en": {"search": "Search", "minimum": "Minimum order", "export": "Export-ready", "halal": "Halal certificate"},
+    "id": {
+        "search": "Cari",
+        "minimum": "Pesanan minimal",
+        "export": "Siap ekspor",
+        "halal": "Sertifikat halal",
+        "products": "Produk",
+    },
+    "en": {
+        "search": "Search",
+        "minimum": "Minimum order",
+        "export": "Export-ready",
+        "halal": "Halal certificate",
+        "products": "Products",
+    },
 }
 
 
@@ -129,6 +141,18 @@ def test_a_buyer_finds_a_product_by_a_typo_and_opens_it(browser, live_server, lu
         assert image.evaluate("img => img.currentSrc").endswith("/sedang.jpg")  # never the full 1600-pixel JPEG
         check_accessibility(page)
         screenshot(page, f"catalogue-product-{lang}-{device}")
+        fits_a_phone(page, **PHONE["viewport"])
+
+        # the business behind it: its public face and its four listed products, newest first
+        page.locator(".facts .by").get_by_role("link", name="UD Lumpia Bu Sri").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("UD Lumpia Bu Sri")
+        expect(page.get_by_role("heading", name=text["products"], exact=True)).to_be_visible()
+        expect(page.locator(".card-title")).to_have_text(
+            ["Petis Udang", "Kerupuk Udang", "Otak-otak Bandeng", "Lumpia Bandeng"]
+        )
+        expect(page.locator(".facts-list").get_by_text(text["halal"])).to_be_visible()
+        check_accessibility(page)
+        screenshot(page, f"catalogue-business-{lang}-{device}")
         fits_a_phone(page, **PHONE["viewport"])
     finally:
         context.close()

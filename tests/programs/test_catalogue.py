@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from programs import catalogue_cache, catalogue_entries
+from programs import catalogue, catalogue_cache, catalogue_entries
 from programs.models import CurationSubmission, Listing, ListingConsent
 from registry.models import BusinessGroup, LegalDocument, ProductPhoto
 from registry.services import add_product_photo
@@ -184,6 +184,30 @@ def test_the_product_and_business_pages_show_the_listed_products_newest_first(cl
     assert shown.count(">P-IRT<") == 12  # the business's certificate on each card
     page = _page(client, reverse("programs:catalogue_business", args=[business.pk]))
     assert re.findall(r">(Sambal \d\d|Lumpia Bandeng)</a>", page) == ["Lumpia Bandeng", *names, "Sambal 00"]
+
+
+def test_a_business_page_shows_its_products_a_page_at_a_time(client, kec_a):
+    business = make_business(kec_a, name="UD Kerupuk Banyak")
+    listings = [make_listing(make_product(business, name=f"Kerupuk {i:02}")) for i in range(catalogue.PER_PAGE + 2)]
+    start = timezone.now() - datetime.timedelta(days=60)
+    for day, listing in enumerate(listings):  # Kerupuk 25 the newest
+        Listing.objects.filter(pk=listing.pk).update(listed_at=start + datetime.timedelta(days=day))
+    Listing.objects.filter(pk=listings[0].pk).update(export_ready=True)  # the oldest, on the last page
+    make_document(business, product=listings[1].product, kind=LegalDocument.Kind.BPOM_MD, number="MD 224")
+    catalogue_entries.refresh(businesses=[business.pk])
+    url = reverse("programs:catalogue_business", args=[business.pk])
+
+    first, second = _page(client, url), _page(client, url, page=2)
+
+    assert re.findall(r">(Kerupuk \d\d)</a>", first) == [f"Kerupuk {i:02}" for i in range(25, 1, -1)]
+    assert re.findall(r">(Kerupuk \d\d)</a>", second) == ["Kerupuk 01", "Kerupuk 00"]
+    assert "26 produk" in first
+    assert "Halaman 1 dari 2" in first
+    assert 'href="?page=2"' in first
+    for html in (first, second):  # what the business holds, whichever page shows the product
+        assert "BPOM MD" in html.split("<h2>")[0]
+        assert "Siap ekspor" in html.split("<h2>")[0]
+    assert [client.get(url, {"page": page}).status_code for page in (3, 0, "x")] == [404, 404, 404]
 
 
 def test_a_consent_without_price_capacity_shows_neither_but_the_business_address(client, kec_a):
