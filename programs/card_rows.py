@@ -39,7 +39,7 @@ class Card:
     kecamatan_name: str
     photo_id: int | None
     export_ready: bool
-    prices: tuple | None
+    price: str  # public.price_text, empty where the consent hides the price
     certificates: list
 
 
@@ -117,6 +117,7 @@ def shown(listing_ids):
             found[pk]
         )
         prices = public.prices_of(low, high, price) if show else None
+        text = public.price_text(prices, unit) if prices else ""
         labels = public.labels_of(set(kinds))
-        cards.append(Card(pk, product, name, unit, business_name, kecamatan, photo, export, prices, labels))
+        cards.append(Card(pk, product, name, unit, business_name, kecamatan, photo, export, text, labels))
     return cards

@@ -53,7 +53,7 @@ from programs.public import CERTIFICATIONS
 from registry.background import Superseded, retry_or_fail
 from registry.exports import neutralise
 from registry.models import BusinessGroup, Category, Kecamatan, LegalDocument, ProductPhoto
-from registry.templatetags.umkm import number_id, rupiah
+from registry.templatetags.umkm import number_id
 from umkm_portal.pdf_pages import numbered_canvas
 
 logger = logging.getLogger(__name__)
@@ -288,12 +288,6 @@ def _entries(row, chunk, english):
         )
 
 
-def price_text(prices, unit):
-    low, high = prices
-    text = rupiah(low) if high == low else f"{rupiah(low)} \N{EN DASH} {rupiah(high)}"
-    return f"{text} / {unit}" if unit else text
-
-
 def certificate_text(certificate):
     label, number_, expires_on = certificate
     if expires_on is None:
@@ -399,7 +393,7 @@ def _p(text, style):
 def _entry_block(entry, styles, images, text_width):
     lines = [_p(entry.name, styles.name), _p(f"{entry.business} · {entry.kecamatan}", styles.line)]
     if entry.prices:
-        lines.append(_p(_("Harga %(price)s") % {"price": price_text(entry.prices, entry.unit)}, styles.line))
+        lines.append(_p(_("Harga %(price)s") % {"price": public.price_text(entry.prices, entry.unit)}, styles.line))
     facts = []
     if entry.minimum_order:
         facts.append(_("Pesanan minimal %(n)s %(unit)s") % {"n": number_id(entry.minimum_order), "unit": entry.unit})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.models import CatalogueEntry, Listing, ListingConsent
 from registry.images import resize_jpeg
 from registry.models import BusinessGroup, LegalDocument, ProductPhoto
+from registry.templatetags.umkm import rupiah
 
 #
 # Certifications
@@ -79,6 +80,16 @@ def price_range(listing):
     """(low, high) in Rupiah: the listing's range, else the product's own price; None when neither is known.
     Shown only where the business's consent allows (show_price)."""
     return prices_of(listing.price_from, listing.price_to, listing.product.price)
+
+
+def price_text(prices, unit):
+    """A price range as every catalogue page and file writes it, in the portal's Rupiah in both languages: two
+    amounts with an en dash between ("Rp 25.000 \N{EN DASH} Rp 40.000 / pak"), or one ("Rp 30.000 / pak"); no line
+    breaks inside an amount (a no-break space after "Rp")."""
+    low, high = prices
+    amounts = [rupiah(amount).replace(" ", "\N{NO-BREAK SPACE}") for amount in ((low,) if high == low else (low, high))]
+    text = " \N{EN DASH} ".join(amounts)  # a line may break between the amounts, never inside one
+    return f"{text} / {unit}" if unit else text
 
 
 def prices_of(price_from, price_to, own_price):

@@ -13,7 +13,6 @@ Everything else stays on Django's templates."""
 
 import html
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import json_script
@@ -49,7 +48,6 @@ def environment(**options):
     options.pop("autoescape", None)
     env = Environment(**options, autoescape=True)
     env.filters["day_month_year"] = day_month_year
-    env.filters["intcomma"] = intcomma  # Rupiah the Indonesian way (15.000), as Django's humanize writes it
     env.globals["url"] = url
     # The dashboard's charts (reports/chart_html.py): Django's escape, so that their bytes are Django's
     # (MarkupSafe writes a quote as &#39;, Django as &#x27;), its json_script and the portal's number formats.

@@ -4,9 +4,16 @@ reference is programs/catalogue/_card.html (`{% include %}` per card); a test re
 from django import template
 from django.utils.translation import gettext
 
+from programs import public
 from umkm_portal.jinja2 import render_fragment
 
 register = template.Library()
+
+
+@register.filter
+def price(prices, unit):
+    """A listing's (low, high) Rupiah as the catalogue writes it (programs.public.price_text)."""
+    return public.price_text(prices, unit)
 
 
 @register.simple_tag

@@ -85,7 +85,7 @@ def test_the_catalogue_shows_listed_products_as_cards(client, lumpia):
     assert "Lumpia Bandeng" in html
     assert "UD Lumpia Bu Sri" in html
     assert "Balongbendo" in html
-    assert "Rp25.000–40.000 / pak" in html  # noqa: RUF001 (a range is written with an en dash)
+    assert "Rp\N{NO-BREAK SPACE}25.000 \N{EN DASH} Rp\N{NO-BREAK SPACE}40.000 / pak" in html
     assert "Sertifikat halal" in html
     assert "Siap ekspor" in html
     photo = ProductPhoto.objects.get()
@@ -152,7 +152,7 @@ def test_the_product_page_shows_what_the_consent_allows(client, lumpia):
     html = _page(client, _product_url(lumpia))
 
     assert "<h1>Lumpia Bandeng</h1>" in html
-    assert "Rp25.000–40.000 / pak" in html  # noqa: RUF001 (a range is written with an en dash)
+    assert "Rp\N{NO-BREAK SPACE}25.000 \N{EN DASH} Rp\N{NO-BREAK SPACE}40.000 / pak" in html
     assert "Pesanan minimal" in html
     assert "20 pak" in html
     assert "Kapasitas per bulan" in html
@@ -180,7 +180,7 @@ def test_the_product_and_business_pages_show_the_listed_products_newest_first(cl
     assert names == [f"Sambal {i:02}" for i in range(12, 0, -1)]  # twelve at most, newest first
     assert "Lumpia Bandeng</a>" not in shown  # not the product itself
     assert "Belum Dikurasi" not in html
-    assert "Rp10.012" in shown  # the consent lets prices show
+    assert "Rp\N{NO-BREAK SPACE}10.012" in shown  # the consent lets prices show
     assert shown.count(">P-IRT<") == 12  # the business's certificate on each card
     page = _page(client, reverse("programs:catalogue_business", args=[business.pk]))
     assert re.findall(r">(Sambal \d\d|Lumpia Bandeng)</a>", page) == ["Lumpia Bandeng", *names, "Sambal 00"]
@@ -223,8 +223,8 @@ def test_a_consent_without_price_capacity_shows_neither_but_the_business_address
     html = _page(client, _product_url(listing))
     listed = _catalogue(client)
 
-    assert "Rp20.000" not in html
-    assert "Rp20.000" not in listed
+    assert "Rp\N{NO-BREAK SPACE}20.000" not in html
+    assert "Rp\N{NO-BREAK SPACE}20.000" not in listed
     assert "Kapasitas" not in html
     assert "Jl. Pasar 3" in html
     assert '"offers"' not in html
@@ -390,6 +390,8 @@ def test_the_english_page_reads_english_and_the_english_description(client, lump
     assert "Export-ready" in html
     assert "Export-ready" in listed
     assert "Search" in listed
+    for page in (html, listed):  # the portal's Rupiah in English too, as the staff's pages and the PDF write it
+        assert "Rp\N{NO-BREAK SPACE}25.000 \N{EN DASH} Rp\N{NO-BREAK SPACE}40.000 / pak" in page
 
 
 #
