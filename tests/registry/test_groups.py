@@ -202,7 +202,7 @@ def test_the_group_page_shows_figures_programs_and_its_members_in_pages(
     assert page.status_code == 200
     assert 'data-figure="members">30<' in html
     assert 'data-figure="workers">90<' in html
-    assert 'data-figure="revenue-2025">150' in html
+    assert 'data-figure="revenue-2025">150.000.000<' in html  # Rupiah grouped the Indonesian way
     assert "Kerupuk Tengiri" in html
     assert "Kemasan Produk" in html
     assert html.count('href="/usaha/') >= 25  # the first page of members
