@@ -34,7 +34,6 @@ class Card:
     pk: int
     product_id: int
     name: str
-    unit: str
     business_name: str
     kecamatan_name: str
     photo_id: int | None
@@ -119,5 +118,5 @@ def shown(listing_ids):
         prices = public.prices_of(low, high, price) if show else None
         text = public.price_text(prices, unit) if prices else ""
         labels = public.labels_of(set(kinds))
-        cards.append(Card(pk, product, name, unit, business_name, kecamatan, photo, export, text, labels))
+        cards.append(Card(pk, product, name, business_name, kecamatan, photo, export, text, labels))
     return cards
