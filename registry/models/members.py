@@ -5,7 +5,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q, Value
 from django.db.models.functions import Cast, NullIf
 from django.urls import reverse
@@ -98,6 +98,25 @@ def move_version(record, save_kwargs=None):
     record.version += 1
     if fields is not None:
         save_kwargs["update_fields"] = {*fields, "version"}
+
+
+# pg_advisory_xact_lock's first key for a NIB being stored (the second is the NIB): see hold_nib.
+_NIB_LOCK = 0x7A13
+
+
+def hold_nib(business, save_kwargs=None):
+    """Two transactions storing one NIB for two owners at once would each wait for the other in the exclusion
+    constraint's check (registry_business_nib_one_owner checks after its row is in), and PostgreSQL would end
+    one with a deadlock error: a 500 instead of the constraint's message. Holding the NIB for the rest of the
+    transaction first makes the second wait for the first to commit and then fail the constraint itself.
+    Called by the business's `save()`; outside a transaction there is no second statement to wait for."""
+    fields = (save_kwargs or {}).get("update_fields")
+    if not business.nib.isdigit() or (fields is not None and "nib" not in fields):
+        return  # no NIB (a malformed one fails the check constraint), or a save that does not write it
+    connection = connections[(save_kwargs or {}).get("using") or router.db_for_write(Business, instance=business)]
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_NIB_LOCK, int(business.nib) % 2**31])
 
 
 def follow_desa(record):
@@ -496,6 +515,7 @@ class Business(SoftDeletable, Provenance):
         if kwargs.get("update_fields") is not None and "desa" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "kecamatan"}
         move_version(self, kwargs)
+        hold_nib(self, kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -1,9 +1,10 @@
 import datetime
 import threading
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from registry import roles
 from registry.models import AccessLog, Business, LegalDocument, Owner, Product, ProductPhoto, YearlyFigure
@@ -16,11 +17,13 @@ from registry.services import (
 )
 from tests.factories import jpeg_upload, make_business, make_figure, make_owner, make_user
 
+NIK_A = "3515124507850001"
+
 
 def new_owner(kecamatan, **overrides):
     fields = {
         "name": "Siti Aminah",
-        "nik": "3515124507850001",
+        "nik": NIK_A,
         "sex": "P",
         "birth_date": datetime.date(1985, 7, 5),
         "phone": "0812-3456-7890",
@@ -170,6 +173,43 @@ def test_two_simultaneous_registrations_with_one_nib_store_one(kec_a):
 
     assert Business.objects.filter(nib="9120123456789").count() == 1
     assert sorted(outcomes) == ["NIB ini sudah terdaftar untuk pelaku usaha lain (satu NIB satu pelaku usaha).", "ok"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_nib_stored_by_two_transactions_at_once_gives_the_second_its_message(kec_a):
+    # The race made certain: this transaction stores the NIB, another one tries it for another owner and waits,
+    # then this one stores the NIB again for its own owner. Without holding the NIB first (hold_nib) the two
+    # waited for each other in the exclusion constraint's check and PostgreSQL ended one with a deadlock.
+    coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
+    outcomes = []
+
+    def register_for_another_owner():
+        try:
+            business = new_business(kec_a, nib="9120123456789")
+            register_business(business, owner=new_owner(kec_a, nik="3515120101900002"), by=coordinator)
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        except Exception as error:  # the deadlock this test is about, reported as an outcome
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=register_for_another_owner)
+    with transaction.atomic():
+        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
+        other.start()
+        with connection.cursor() as cursor:
+            for _ in range(200):  # until the other transaction waits for this one (at most 10 s)
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
+    other.join()
+
+    assert outcomes == ["NIB ini sudah terdaftar untuk pelaku usaha lain (satu NIB satu pelaku usaha)."]
+    assert list(Business.objects.filter(nib="9120123456789").values_list("owner__nik", flat=True)) == [NIK_A, NIK_A]
 
 
 def test_find_duplicates_by_nik_nib_and_similar_name(kec_a):
