@@ -37,8 +37,8 @@ from django_filters.views import FilterView
 
 from programs import card_rows, catalogue_cache, public
 from programs.filtersets import CatalogueFilter
-from programs.models import CatalogueEntry, Listing
-from registry.models import Business, Kabupaten, Product, ProductPhoto
+from programs.models import CatalogueEntry, Listing, ListingConsent
+from registry.models import Business, BusinessGroup, Kabupaten, Product, ProductPhoto
 from umkm_portal.limits import over_limit, too_many_requests
 from umkm_portal.routers import primary_reads
 from umkm_portal.storage import stored_file_response
@@ -235,6 +235,16 @@ class CatalogueView(PublicPage, FilterView):
         return context
 
 
+# The fields the product page reads of its listing, the product, the business and its kecamatan (the
+# rest of a business's hundred columns are not public, and compiling them cost more than the page's rows).
+SHOWN_ON_PRODUCT_PAGE = (
+    *("price_from", "price_to", "minimum_order", "capacity_per_month", "description_en", "export_ready"),
+    *("product__name", "product__unit", "product__price", "product__packaging", "product__category"),
+    *("product__description", "product__business__name", "product__business__address"),
+    *("product__business__kecamatan__name", "product__business__kecamatan__kabupaten"),
+)
+
+
 class CatalogueProductView(PublicPage, DetailView):
     """A listed product: photos, description, what its consent allows, valid certificates, how to reach
     the business, its other listed products. Anything not public answers the 404 of a missing pk."""
@@ -257,6 +267,7 @@ class CatalogueProductView(PublicPage, DetailView):
             Listing.objects.public()
             .filter(product=self.kwargs["pk"])
             .select_related("product__business__kecamatan")
+            .only(*SHOWN_ON_PRODUCT_PAGE)
             .prefetch_related(Prefetch("product__photos", queryset=ProductPhoto.objects.order_by("created_at", "pk")))
             .annotate(kinds=public.held_kinds(), others=public.other_listings(OTHERS))
             .first()
@@ -335,19 +346,25 @@ class CatalogueBusinessView(PublicPage, DetailView):
         return kecamatan[:5]
 
     def get_object(self, queryset=None):
-        # The business with the pks of its public listings (its catalogue entries), the kinds of the certificates
-        # valid today on it or on a listed product, and whether one is export-ready, in one query; then this
-        # page of the listings as card rows. A business with none listed is not public.
+        # In one query: the business's shown fields, the pks of its public listings (its catalogue entries),
+        # the kinds of the certificates valid today on it or on a listed product, whether one is export-ready,
+        # whether its open consent shows the address, and its groups' names; then this page of the listings as
+        # card rows. A business with none listed is not public.
         entries = CatalogueEntry.objects.filter(business=OuterRef("pk"))
         listed = CatalogueEntry.objects.filter(listing__product=OuterRef("product"))
         held = public.certificates().filter(business=OuterRef("pk")).filter(Exists(listed) | Q(product__isnull=True))
+        consent = ListingConsent.objects.active().filter(business=OuterRef("pk"))
+        groups = BusinessGroup.objects.filter(businesses=OuterRef("pk")).order_by("name", "pk")
         business = (
             Business.objects.filter(pk=self.kwargs["pk"])
             .select_related("kecamatan")
+            .only("name", "category", "address", "kecamatan__name", "kecamatan__kabupaten")
             .annotate(
                 listings=ArraySubquery(entries.values("listing")),
                 kinds=ArraySubquery(held.order_by().values("kind")),
                 any_export_ready=Exists(entries.filter(export_ready=True)),
+                address_shown=Exists(consent.filter(show_address=True)),
+                group_names=ArraySubquery(groups.values("name")),
             )
             .first()
         )
@@ -369,8 +386,6 @@ class CatalogueBusinessView(PublicPage, DetailView):
             listings=self.listings,
             page_obj=self.page,
             paginator=self.paginator,
-            consent=public.open_consent(business),
-            groups=list(business.groups.order_by("name")),
             certificates=sorted(public.labels_of(set(business.kinds))),
             export_ready=business.any_export_ready,
             **kwargs,

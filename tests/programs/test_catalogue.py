@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from programs import catalogue, catalogue_cache, catalogue_entries
 from programs.models import CurationSubmission, Listing, ListingConsent
+from registry import roles
 from registry.models import BusinessGroup, LegalDocument, ProductPhoto
 from registry.services import add_product_photo
 from tests.factories import (
@@ -22,6 +23,7 @@ from tests.factories import (
     make_document,
     make_listing,
     make_product,
+    make_user,
     photo_upload,
 )
 
@@ -261,6 +263,26 @@ def test_the_business_page_is_its_public_face_only(client, lumpia, kec_a):
     for personal in (owner.name, owner.nik, owner.phone, owner.phone[3:], owner.birth_date.strftime("%d-%m-%Y")):
         assert personal not in html
     assert business.address not in html  # show_address is off
+
+
+def test_the_business_page_shows_the_address_as_the_open_consent_says_and_its_groups_by_name(client, kec_a):
+    shown = make_business(kec_a, name="UD Sambal Roa", address="Jl. Pasar 3")
+    kept = make_business(kec_a, name="UD Kerupuk Udang", address="Jl. Tambak 7")
+    ListingConsent.objects.create(  # an earlier consent, withdrawn, that showed the address: it says nothing now
+        business=kept, recorded_by=make_user(roles.DINAS), show_address=True, withdrawn_at=timezone.now()
+    )
+    make_listing(make_product(shown), consent_fields={"show_address": True})
+    make_listing(make_product(kept), consent_fields={"show_address": False})
+    for name in ("Paguyuban <b>Udang</b>", "Kelompok Anyaman", "Klaster Bandeng"):
+        shown.groups.add(BusinessGroup.objects.create(name=name, kecamatan=kec_a))
+
+    page = _page(client, reverse("programs:catalogue_business", args=[shown.pk]))
+    other = _page(client, reverse("programs:catalogue_business", args=[kept.pk]))
+
+    assert "<dt>Alamat usaha</dt><dd>Jl. Pasar 3</dd>" in page
+    assert "Jl. Tambak 7" not in other
+    assert "<dd>Kelompok Anyaman, Klaster Bandeng, Paguyuban &lt;b&gt;Udang&lt;/b&gt;</dd>" in page
+    assert "Kelompok atau klaster" not in other
 
 
 def test_no_page_carries_an_owners_personal_data(client, lumpia):
@@ -660,9 +682,9 @@ def test_the_product_and_business_pages_cost_fixed_queries(client, kec_a, django
     # listings within), its photos, consent, the other listings as card rows, and storing the copy (five)
     with django_assert_num_queries(12):
         client.get(product)
-    # location, generation, cached copy, the business (its listings' pks within), the listings as card rows,
-    # consent, groups, storing (five)
-    with django_assert_num_queries(12):
+    # location, generation, cached copy, the business (its listings' pks, whether its consent shows the address
+    # and its groups' names within), the listings as card rows, storing (five)
+    with django_assert_num_queries(10):
         client.get(business_page)
     with django_assert_num_queries(3):  # location, generation, the copy
         client.get(product)
