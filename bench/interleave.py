@@ -16,8 +16,9 @@ request, outside the timing, as `make bench` does), dashboard-after-write (befor
 timing, one business of Sidoarjo is updated and a real worker, `manage.py run_worker` started here, recounts
 it and moves the generation; the request follows the moment the new generation is seen; the delay from the
 commit to the new generation is printed too), dashboard-after-recount (the same, the request following the
-moment the worker has finished the recount's task), list, list-filtered, list-page-500, catalogue-product and
-catalogue-business (anonymous, built afresh: their kept copies deleted before each request, outside the timing).
+moment the worker has finished the recount's task), list, list-filtered, list-page-500, catalogue-list (Sidoarjo's),
+catalogue-typo (its search for 'keripk'), catalogue-product and catalogue-business (anonymous, built afresh: their kept
+copies deleted before each request, outside the timing).
 
 `profile` runs cProfile, by this process's CPU time, over VIEWS requests (default 30) of one page, its
 `before` untimed, and prints the functions by cumulative and by own time.
@@ -119,15 +120,19 @@ def pages(admin, dinas):
 
 
 def catalogue_pages():
-    """The catalogue's product and business pages of bench.public.sample_listing(), as an anonymous visitor
-    gets them built for a new address (the kept copy deleted before each request, outside the timing)."""
+    """Sidoarjo's catalogue, its search with a typo, and the product and business pages of
+    bench.public.sample_listing(), as an anonymous visitor gets them built for a new address (the kept copy
+    deleted before each request, outside the timing)."""
     visitor, listing = Client(), sample_listing()
     product = f"/katalog/produk/{listing.product_id}/"
     business = f"/katalog/usaha/{listing.product.business_id}/"
-    return {
-        "catalogue-product": (visitor, product, forget_page(product)),
-        "catalogue-business": (visitor, business, forget_page(business)),
+    pages = {
+        "catalogue-list": "/katalog/35.15/",
+        "catalogue-typo": "/katalog/35.15/?q=keripk",
+        "catalogue-product": product,
+        "catalogue-business": business,
     }
+    return {name: (visitor, url, forget_page(url)) for name, url in pages.items()}
 
 
 def measure(rounds, chosen, known, floor_client, by_cpu):

@@ -39,16 +39,23 @@ def django_escape(value):
     return Markup(html.escape(str(value)))  # noqa: S704 - escaped here  # nosec B704
 
 
-def url(name, *args):
-    """Django's `{% url name arg ... %}`."""
-    return reverse(name, args=args)
+# A stand-in primary key: see address_of.
+_PK_MARK = 987654321
+
+
+def address_of(name, *after):
+    """A function of a primary key giving `reverse(name, args=[pk, *after])`, reversed once: a fragment that
+    links each of its rows (the business list's 25, the catalogue's 24 cards) reverses a stand-in key once
+    and writes each row's key between the two halves (a reversal per row was 6% of the list's time). For a
+    URL whose first argument is an `<int:...>`; the fragments' tests compare the result with `{% url %}`'s."""
+    head, tail = reverse(name, args=[_PK_MARK, *after]).split(str(_PK_MARK))
+    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 def environment(**options):
     options.pop("autoescape", None)
     env = Environment(**options, autoescape=True)
     env.filters["day_month_year"] = day_month_year
-    env.globals["url"] = url
     # The dashboard's charts (reports/chart_html.py): Django's escape, so that their bytes are Django's
     # (MarkupSafe writes a quote as &#39;, Django as &#x27;), its json_script and the portal's number formats.
     from registry.templatetags.umkm import number_id, rupiah_short  # it imports this module

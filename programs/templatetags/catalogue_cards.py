@@ -5,7 +5,7 @@ from django import template
 from django.utils.translation import gettext
 
 from programs import public
-from umkm_portal.jinja2 import render_fragment
+from umkm_portal.jinja2 import address_of, render_fragment
 
 register = template.Library()
 
@@ -19,5 +19,10 @@ def price(prices, unit):
 @register.simple_tag
 def catalogue_cards(cards):
     """The cards (programs.card_rows.Card rows), in order."""
-    context = {"cards": cards, "export_ready": gettext("Siap ekspor")}
+    context = {
+        "cards": cards,
+        "export_ready": gettext("Siap ekspor"),
+        "product_url": address_of("programs:catalogue_product"),
+        "photo_url": address_of("programs:catalogue_photo", "kecil"),  # the cards' thumbnails
+    }
     return render_fragment("programs/catalogue_cards.html", context)

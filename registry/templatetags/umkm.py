@@ -6,14 +6,13 @@ from decimal import Decimal
 
 from django import forms, template
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django_filters import ModelChoiceFilter
 
 from registry import tables
 from registry.models import Business
-from umkm_portal.jinja2 import render_fragment
+from umkm_portal.jinja2 import address_of, render_fragment
 
 register = template.Library()
 
@@ -129,16 +128,10 @@ def _code_version():
     return digest.hexdigest()[:16]
 
 
-# A stand-in primary key: the detail page's address is reversed once per page with it, and each row's
-# address is that address around the row's key (a reversal per row was 6% of the list's time).
-_PK_MARK = 987654321
-
-
 @register.simple_tag
 def business_rows(page):
     """The business list's rows, rendered by Jinja2 (umkm_portal/jinja2.py says why)."""
     fields = Business._meta.get_field
-    detail_url = reverse("registry:business_detail", args=[_PK_MARK]).split(str(_PK_MARK))
     context = {
         "page_obj": page,
         "flagship": gettext("Unggulan"),
@@ -149,7 +142,7 @@ def business_rows(page):
         "size_classes": {key: str(label) for key, label in fields("size_class").flatchoices},
         # The verification badges made once per page (there are three), not once per row.
         "badges": {state: tables.verification_badge(state) for state in Business.Verification},
-        "detail_url": detail_url,
+        "detail_url": address_of("registry:business_detail"),
         "timezone": timezone.get_current_timezone(),
     }
     return render_fragment("registry/business_rows.html", context)
