@@ -132,7 +132,7 @@ def _copy(table, fields, rows):
     statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
         sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(field.column) for field in fields)
     )
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # an IntegrityError as Django raises it
         raw = cursor.cursor
         raw.copy_expert(statement.as_string(raw), buffer)
 

@@ -41,6 +41,7 @@ from registry.models import (
     Source,
     YearlyFigure,
     follow_desa,
+    hold_nibs,
     move_version,
 )
 from registry.places import Places, normal
@@ -946,6 +947,7 @@ class _Plan:
             figures_of.setdefault(id(figure.business), []).append(figure)
         for business in self.new_businesses:  # the model's rule, before the bulk insert skips save()
             business.size_class = YearlyFigure.newest_size_class(figures_of.get(id(business), []))
+        hold_nibs([business.nib for business in [*self.new_businesses, *self.changed_businesses.values()]])
         insert(Owner, self.new_owners, history_user=by)
         insert(Business, self.new_businesses, history_user=by)
         insert(Product, self.new_products, history_user=by)

@@ -28,6 +28,7 @@ from registry.models.members import (  # noqa: F401
     SoftDeletable,
     Source,
     follow_desa,
+    hold_nibs,
     move_version,
 )
 from registry.models.parts import (  # noqa: F401

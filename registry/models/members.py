@@ -1,11 +1,13 @@
 """The registry's members: owners, businesses and their groups, with the rules that hold for every save."""
 
+import contextlib
+
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router
+from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Cast, NullIf
 from django.urls import reverse
@@ -100,23 +102,40 @@ def move_version(record, save_kwargs=None):
         save_kwargs["update_fields"] = {*fields, "version"}
 
 
-# pg_advisory_xact_lock's first key for a NIB being stored (the second is the NIB): see hold_nib.
+# pg_advisory_xact_lock's first key for a NIB being stored (the second is the NIB): see hold_nibs.
 _NIB_LOCK = 0x7A13
 
 
-def hold_nib(business, save_kwargs=None):
+def hold_nibs(nibs, using=DEFAULT_DB_ALIAS):
     """Two transactions storing one NIB for two owners at once would each wait for the other in the exclusion
     constraint's check (registry_business_nib_one_owner checks after its row is in), and PostgreSQL would end
-    one with a deadlock error: a 500 instead of the constraint's message. Holding the NIB for the rest of the
-    transaction first makes the second wait for the first to commit and then fail the constraint itself.
-    Called by the business's `save()`; outside a transaction there is no second statement to wait for."""
-    fields = (save_kwargs or {}).get("update_fields")
+    one with a deadlock error: a 500, or a failed import, instead of the constraint's message. Holding the NIBs
+    for the rest of the transaction first makes the second wait for the first to commit and then fail the
+    constraint itself. The locks are taken in order (unnest keeps the array's), so two holders of several NIBs
+    never wait for each other either. Call it inside a transaction: the import before its bulk writes, and the
+    business's `save()` through `nib_held`."""
+    keys = sorted({int(nib) % 2**31 for nib in nibs if nib and nib.isdigit()})  # a malformed NIB fails the check
+    if keys:
+        with connections[using].cursor() as cursor:
+            statement = "SELECT count(pg_advisory_xact_lock(%s, key)) FROM unnest(%s::int[]) AS key"
+            cursor.execute(statement, [_NIB_LOCK, keys])
+
+
+def nib_held(business, save_kwargs):
+    """A transaction around a save that writes a NIB, holding it first (hold_nibs); nothing for other saves.
+    Without a transaction of its own a save in autocommit would deadlock the same way."""
+    fields = save_kwargs.get("update_fields")
     if not business.nib.isdigit() or (fields is not None and "nib" not in fields):
-        return  # no NIB (a malformed one fails the check constraint), or a save that does not write it
-    connection = connections[(save_kwargs or {}).get("using") or router.db_for_write(Business, instance=business)]
-    if connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_NIB_LOCK, int(business.nib) % 2**31])
+        return contextlib.nullcontext()
+    using = save_kwargs.get("using") or router.db_for_write(Business, instance=business)
+    return _holding(business.nib, using)
+
+
+@contextlib.contextmanager
+def _holding(nib, using):
+    with transaction.atomic(using=using, savepoint=False):
+        hold_nibs([nib], using)
+        yield
 
 
 def follow_desa(record):
@@ -515,8 +534,8 @@ class Business(SoftDeletable, Provenance):
         if kwargs.get("update_fields") is not None and "desa" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "kecamatan"}
         move_version(self, kwargs)
-        hold_nib(self, kwargs)
-        super().save(*args, **kwargs)
+        with nib_held(self, kwargs):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("registry:business_detail", args=[self.pk])

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
 from registry import roles
+from registry.imports import check_rows, guess_mapping, import_rows, read_sheet
 from registry.models import AccessLog, Business, LegalDocument, Owner, Product, ProductPhoto, YearlyFigure
 from registry.services import (
     find_duplicates,
@@ -178,7 +179,7 @@ def test_two_simultaneous_registrations_with_one_nib_store_one(kec_a):
 @pytest.mark.django_db(transaction=True)
 def test_a_nib_stored_by_two_transactions_at_once_gives_the_second_its_message(kec_a):
     # The race made certain: this transaction stores the NIB, another one tries it for another owner and waits,
-    # then this one stores the NIB again for its own owner. Without holding the NIB first (hold_nib) the two
+    # then this one stores the NIB again for its own owner. Without holding the NIB first (hold_nibs) the two
     # waited for each other in the exclusion constraint's check and PostgreSQL ended one with a deadlock.
     coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
     outcomes = []
@@ -199,17 +200,95 @@ def test_a_nib_stored_by_two_transactions_at_once_gives_the_second_its_message(k
     with transaction.atomic():
         register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
         other.start()
-        with connection.cursor() as cursor:
-            for _ in range(200):  # until the other transaction waits for this one (at most 10 s)
-                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-                if cursor.fetchone()[0]:
-                    break
-                time.sleep(0.05)
+        _until_another_transaction_waits()
         register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
     other.join()
 
     assert outcomes == ["NIB ini sudah terdaftar untuk pelaku usaha lain (satu NIB satu pelaku usaha)."]
     assert list(Business.objects.filter(nib="9120123456789").values_list("owner__nik", flat=True)) == [NIK_A, NIK_A]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_storing_a_nib_a_registration_is_storing_gives_the_row_its_message(kec_a):
+    # The same race with an import on the worker: its row's check passed (the registration had not committed),
+    # its chunk waits on the registration's NIB, then the registration stores the NIB again. Without the
+    # import holding its chunk's NIBs first (hold_nibs) the two deadlocked and the import failed whole.
+    coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
+    sheet = (
+        "Nama Pemilik;NIK;JK;Nama Usaha;Kategori;Kecamatan;Desa;NIB\n"
+        "Dewi Lestari;3515126502900004;P;Kerupuk Dewi;Makanan;Balongbendo;Wonokupang;9120123456789\n"
+        "Tono;3515120301790007;L;Es Dawet Tono;Minuman;Balongbendo;Wonokupang;\n"
+    )
+    headers, rows = read_sheet(sheet.encode(), "data-umkm.csv")
+    imported = []
+
+    def import_the_sheet():
+        try:
+            results = check_rows(headers, rows, guess_mapping(headers), coordinator)
+            summary = import_rows(results, by=coordinator, filename="data-umkm.csv", all_or_nothing=False)
+            imported.append((summary, results))
+        except Exception as error:  # the deadlock this test is about, reported as an outcome
+            imported.append(repr(error))
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=import_the_sheet)
+    with transaction.atomic():
+        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
+        other.start()
+        _until_another_transaction_waits()
+        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
+    other.join()
+
+    assert not any(isinstance(outcome, str) for outcome in imported), imported
+    [(summary, results)] = imported
+    assert (summary.failed, summary.created) == (1, 1)
+    assert [result.refused for result in results] == [
+        "Bertabrakan dengan data yang sudah ada (misalnya NIB milik pelaku usaha lain, atau ID SIDT usaha lain).",
+        "",
+    ]
+    assert list(Business.objects.filter(nib="9120123456789").values_list("owner__nik", flat=True)) == [NIK_A, NIK_A]
+    assert Business.objects.filter(name="Es Dawet Tono").exists()
+    assert not Owner.objects.filter(nik="3515126502900004").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_business_saved_outside_a_transaction_holds_its_nib_too(kec_a):
+    # A save in autocommit (a script, the shell) is one statement, yet it deadlocked the same way: it waited in
+    # the constraint's check for the registration, which then waited for it. Its save now runs in a transaction
+    # of its own that holds the NIB first (registry.models.members.nib_held).
+    coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
+    owner = make_owner(kec_a, nik="3515126502900004")
+    outcomes = []
+
+    def save_in_autocommit():
+        try:
+            new_business(kec_a, nib="9120123456789", owner=owner).save()
+            outcomes.append("ok")
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=save_in_autocommit)
+    with transaction.atomic():
+        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
+        other.start()
+        _until_another_transaction_waits()
+        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
+    other.join()
+
+    assert outcomes == ["IntegrityError"]
+    assert list(Business.objects.filter(nib="9120123456789").values_list("owner__nik", flat=True)) == [NIK_A, NIK_A]
+
+
+def _until_another_transaction_waits():
+    with connection.cursor() as cursor:
+        for _ in range(200):  # at most 10 s
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
 
 
 def test_find_duplicates_by_nik_nib_and_similar_name(kec_a):
