@@ -22,10 +22,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from psycopg2 import errorcodes
 from simple_history.utils import bulk_update_with_history
 
 from registry import sidt, vocabulary
@@ -684,6 +685,10 @@ def import_rows(results, *, by, filename, all_or_nothing, progress=None):
     return summary
 
 
+def _deadlock(error):
+    return getattr(error.__cause__, "pgcode", None) == errorcodes.DEADLOCK_DETECTED
+
+
 class _Abort(Exception):
     """Rolls back an all-or-nothing import when a row fails while writing."""
 
@@ -708,10 +713,19 @@ class _Writer:
         self.kecamatan = set(Kecamatan.objects.visible_to(by).values_list("pk", flat=True))
 
     def write(self, chunk, summary, all_or_nothing):
+        # A chunk that is a transaction of its own ("valid rows" mode) holds its NIBs first, as a registration
+        # does (hold_nibs), so the two never deadlock in the one-NIB-one-owner check. Inside a longer
+        # transaction (all or nothing) it does not: the locks would last to the end and a large file would
+        # fill PostgreSQL's lock table; there, a deadlock is taken as a collision, as a refused row is.
+        own_transaction = not transaction.get_connection().in_atomic_block
         try:
             with transaction.atomic():
+                if own_transaction:
+                    hold_nibs([result.values.get("nib") for result in chunk])
                 outcomes = self._write(chunk)
-        except IntegrityError:
+        except (IntegrityError, OperationalError) as error:
+            if isinstance(error, OperationalError) and not _deadlock(error):
+                raise
             if len(chunk) == 1:  # a row the database refuses (another user just took its NIB, say)
                 return self._refuse(chunk[0], summary, all_or_nothing, _COLLISION)
             for result in chunk:  # find the row: write them one by one
@@ -947,7 +961,6 @@ class _Plan:
             figures_of.setdefault(id(figure.business), []).append(figure)
         for business in self.new_businesses:  # the model's rule, before the bulk insert skips save()
             business.size_class = YearlyFigure.newest_size_class(figures_of.get(id(business), []))
-        hold_nibs([business.nib for business in [*self.new_businesses, *self.changed_businesses.values()]])
         insert(Owner, self.new_owners, history_user=by)
         insert(Business, self.new_businesses, history_user=by)
         insert(Product, self.new_products, history_user=by)

@@ -112,8 +112,8 @@ def hold_nibs(nibs, using=DEFAULT_DB_ALIAS):
     one with a deadlock error: a 500, or a failed import, instead of the constraint's message. Holding the NIBs
     for the rest of the transaction first makes the second wait for the first to commit and then fail the
     constraint itself. The locks are taken in order (unnest keeps the array's), so two holders of several NIBs
-    never wait for each other either. Call it inside a transaction: the import before its bulk writes, and the
-    business's `save()` through `nib_held`."""
+    never wait for each other either. Call it inside a transaction: the business's `save()` through `nib_held`,
+    and an import's chunk that is a transaction of its own (registry.imports._Writer.write)."""
     keys = sorted({int(nib) % 2**31 for nib in nibs if nib and nib.isdigit()})  # a malformed NIB fails the check
     if keys:
         with connections[using].cursor() as cursor:

@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 import threading
 import time
@@ -7,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
 from registry import roles
-from registry.imports import check_rows, guess_mapping, import_rows, read_sheet
+from registry.imports import CHUNK_ROWS, check_rows, guess_mapping, import_rows, read_sheet
 from registry.models import AccessLog, Business, LegalDocument, Owner, Product, ProductPhoto, YearlyFigure
 from registry.services import (
     find_duplicates,
@@ -250,6 +251,81 @@ def test_an_import_storing_a_nib_a_registration_is_storing_gives_the_row_its_mes
     assert list(Business.objects.filter(nib="9120123456789").values_list("owner__nik", flat=True)) == [NIK_A, NIK_A]
     assert Business.objects.filter(name="Es Dawet Tono").exists()
     assert not Owner.objects.filter(nik="3515126502900004").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_all_or_nothing_import_that_deadlocks_with_a_registration_reports_the_row_and_writes_nothing(kec_a):
+    # All or nothing, the import holds no NIB (the locks would last its whole length), so the same race ends in a
+    # real deadlock; PostgreSQL ends the import's statement, which waited first, and the import takes it as the
+    # row's collision: its message, nothing written, the registration unharmed.
+    coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
+    sheet = (
+        "Nama Pemilik;NIK;JK;Nama Usaha;Kategori;Kecamatan;Desa;NIB\n"
+        "Dewi Lestari;3515126502900004;P;Kerupuk Dewi;Makanan;Balongbendo;Wonokupang;9120123456789\n"
+    )
+    headers, rows = read_sheet(sheet.encode(), "data-umkm.csv")
+    imported = []
+
+    def import_the_sheet():
+        try:
+            results = check_rows(headers, rows, guess_mapping(headers), coordinator)
+            summary = import_rows(results, by=coordinator, filename="data-umkm.csv", all_or_nothing=True)
+            imported.append((summary, results))
+        except Exception as error:
+            imported.append(repr(error))
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=import_the_sheet)
+    registered = []
+    nib = "9120123456789"
+    try:
+        with transaction.atomic():
+            register_business(new_business(kec_a, nib=nib), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
+            other.start()
+            _until_another_transaction_waits()
+            register_business(new_business(kec_a, nib=nib), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
+        registered.append("ok")
+    finally:
+        other.join()
+
+    assert registered == ["ok"]
+    assert not any(isinstance(outcome, str) for outcome in imported), imported
+    [(summary, results)] = imported
+    assert (summary.failed, summary.created) == (1, 0)
+    assert [result.refused for result in results] == [
+        "Bertabrakan dengan data yang sudah ada (misalnya NIB milik pelaku usaha lain, atau ID SIDT usaha lain)."
+    ]
+    assert list(Business.objects.filter(nib="9120123456789").values_list("owner__nik", flat=True)) == [NIK_A, NIK_A]
+    assert not Owner.objects.filter(nik="3515126502900004").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("all_or_nothing", [True, False])
+def test_an_import_inside_one_transaction_holds_no_nib_lock_between_chunks(kec_a, all_or_nothing):
+    # A lock per NIB held to the end of a 100,000-row transaction filled PostgreSQL's lock table ("out of shared
+    # memory"): all or nothing, or any import run inside a transaction of the caller's, holds none.
+    coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
+    lines = ["Nama Pemilik;NIK;JK;Nama Usaha;Kategori;Kecamatan;Desa;NIB"]
+    for i in range(CHUNK_ROWS + 5):
+        nik, nib = 3515120101900001 + i, 9120000000000 + i
+        lines.append(f"Pemilik {i};{nik};L;Usaha {i};Makanan;Balongbendo;Wonokupang;{nib}")
+    headers, rows = read_sheet("\n".join(lines).encode(), "data-umkm.csv")
+    results = check_rows(headers, rows, guess_mapping(headers), coordinator)
+    held = []
+
+    def count_held(done):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            held.append((done, cursor.fetchone()[0]))
+
+    with transaction.atomic() if not all_or_nothing else contextlib.nullcontext():
+        summary = import_rows(
+            results, by=coordinator, filename="data-umkm.csv", all_or_nothing=all_or_nothing, progress=count_held
+        )
+
+    assert summary.created == CHUNK_ROWS + 5
+    assert held == [(CHUNK_ROWS, 0), (CHUNK_ROWS + 5, 0)]
 
 
 @pytest.mark.django_db(transaction=True)
