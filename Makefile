@@ -36,5 +36,7 @@ messages: venv
 	.venv/bin/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=static --ignore=tests --no-obsolete --no-location && \
 	.venv/bin/python manage.py compilemessages --ignore=.venv
 
+# A cluster of a checkout the postgres user cannot reach lives in /var/tmp, linked from var/ (scripts/lib.sh).
 clean: stop
+	@find var -maxdepth 3 -type l -lname '/var/tmp/umkm-portal-*' -exec sh -c 'rm -rf "$$(readlink "$$1")"' _ {} \; 2>/dev/null || true
 	rm -rf var .venv .pytest_cache
