@@ -26,7 +26,6 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from psycopg2 import errorcodes
 from simple_history.utils import bulk_update_with_history
 
 from registry import sidt, vocabulary
@@ -43,6 +42,7 @@ from registry.models import (
     YearlyFigure,
     follow_desa,
     hold_nibs,
+    lost_to_a_deadlock,
     move_version,
 )
 from registry.places import Places, normal
@@ -685,10 +685,6 @@ def import_rows(results, *, by, filename, all_or_nothing, progress=None):
     return summary
 
 
-def _deadlock(error):
-    return getattr(error.__cause__, "pgcode", None) == errorcodes.DEADLOCK_DETECTED
-
-
 class _Abort(Exception):
     """Rolls back an all-or-nothing import when a row fails while writing."""
 
@@ -724,7 +720,7 @@ class _Writer:
                     hold_nibs([result.values.get("nib") for result in chunk])
                 outcomes = self._write(chunk)
         except (IntegrityError, OperationalError) as error:
-            if isinstance(error, OperationalError) and not _deadlock(error):
+            if isinstance(error, OperationalError) and not lost_to_a_deadlock(error):
                 raise
             if len(chunk) == 1:  # a row the database refuses (another user just took its NIB, say)
                 return self._refuse(chunk[0], summary, all_or_nothing, _COLLISION)

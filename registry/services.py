@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import ProtectedError, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -32,6 +32,7 @@ from registry.models import (
     area_codes,
     area_codes_seen_by,
     group_scoped,
+    lost_to_a_deadlock,
 )
 
 #
@@ -204,7 +205,9 @@ def register_business(business, *, owner, by, products=(), documents=(), figures
                 figure.full_clean()
                 figure.save()
             set_groups(business, groups, by)
-    except IntegrityError as error:
+    except (IntegrityError, OperationalError) as error:  # a deadlock lost to an import: see lost_to_a_deadlock
+        if isinstance(error, OperationalError) and not lost_to_a_deadlock(error):
+            raise
         raise _unique_violation(error) from None
     return business
 
@@ -399,7 +402,9 @@ def update_business(business, *, version, by, groups=None):
         with transaction.atomic():
             business.save()
             set_groups(business, groups, by)
-    except IntegrityError as error:
+    except (IntegrityError, OperationalError) as error:  # a deadlock lost to an import: see lost_to_a_deadlock
+        if isinstance(error, OperationalError) and not lost_to_a_deadlock(error):
+            raise
         raise _unique_violation(error) from None
     return business
 

@@ -29,6 +29,7 @@ from registry.models.members import (  # noqa: F401
     Source,
     follow_desa,
     hold_nibs,
+    lost_to_a_deadlock,
     move_version,
 )
 from registry.models.parts import (  # noqa: F401

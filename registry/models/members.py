@@ -12,6 +12,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Cast, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from psycopg2 import errorcodes
 from simple_history.models import HistoricalRecords
 
 from registry.models.regions import Desa, Kecamatan, area_codes_seen_by, group_scoped, in_area_of
@@ -119,6 +120,13 @@ def hold_nibs(nibs, using=DEFAULT_DB_ALIAS):
         with connections[using].cursor() as cursor:
             statement = "SELECT count(pg_advisory_xact_lock(%s, key)) FROM unnest(%s::int[]) AS key"
             cursor.execute(statement, [_NIB_LOCK, keys])
+
+
+def lost_to_a_deadlock(error):
+    """Whether a database error is PostgreSQL ending this transaction's statement to break a deadlock: with one
+    NIB written at once where no lock is held first (an all-or-nothing import), it may pick either side; the
+    caller then answers as for the constraint's violation."""
+    return getattr(error.__cause__, "pgcode", None) == errorcodes.DEADLOCK_DETECTED
 
 
 def nib_held(business, save_kwargs):

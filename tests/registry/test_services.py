@@ -301,6 +301,56 @@ def test_an_all_or_nothing_import_that_deadlocks_with_a_registration_reports_the
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_registration_that_deadlocks_with_an_all_or_nothing_import_gets_a_message_not_a_500(kec_a):
+    # The other way round: the registration waits first, on the import's first row with the NIB, and the import's
+    # next chunk writes the NIB again, so PostgreSQL ends the registration's statement. The coordinator gets the
+    # form's message (save again), the import goes on and stores both of its rows.
+    coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
+    nib = "9120123456789"
+    lines = ["Nama Pemilik;NIK;JK;Nama Usaha;Kategori;Kecamatan;Desa;NIB"]
+    lines.append(f"Dewi Lestari;3515126502900004;P;Kerupuk Dewi;Makanan;Balongbendo;Wonokupang;{nib}")
+    for i in range(CHUNK_ROWS - 1):
+        lines.append(f"Pemilik {i};{3515120101900001 + i};L;Usaha {i};Makanan;Balongbendo;Wonokupang;")
+    lines.append(f"Dewi Lestari;3515126502900004;P;Terasi Dewi;Makanan;Balongbendo;Wonokupang;{nib}")
+    headers, rows = read_sheet("\n".join(lines).encode(), "data-umkm.csv")
+    first_chunk_written, imported = threading.Event(), []
+
+    def between_chunks(done):
+        if done == CHUNK_ROWS:
+            first_chunk_written.set()
+            _until_another_transaction_waits()  # the registration, on this import's row
+
+    def import_the_sheet():
+        try:
+            results = check_rows(headers, rows, guess_mapping(headers), coordinator)
+            summary = import_rows(
+                results, by=coordinator, filename="data-umkm.csv", all_or_nothing=True, progress=between_chunks
+            )
+            imported.append(summary)
+        except Exception as error:
+            imported.append(repr(error))
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=import_the_sheet)
+    other.start()
+    try:
+        assert first_chunk_written.wait(60)
+        with pytest.raises(ValidationError) as refused:
+            register_business(new_business(kec_a, nib=nib), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
+    finally:
+        other.join()
+
+    assert refused.value.messages == [
+        "Data bentrok dengan data lain yang baru saja disimpan. Periksa lalu simpan lagi."
+    ]
+    [summary] = imported
+    assert (summary.created, summary.failed) == (CHUNK_ROWS + 1, 0)
+    assert list(Business.objects.filter(nib=nib).values_list("owner__nik", flat=True)) == ["3515126502900004"] * 2
+    assert not Owner.objects.filter(nik=NIK_A).exists()
+
+
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("all_or_nothing", [True, False])
 def test_an_import_inside_one_transaction_holds_no_nib_lock_between_chunks(kec_a, all_or_nothing):
     # A lock per NIB held to the end of a 100,000-row transaction filled PostgreSQL's lock table ("out of shared
