@@ -5,7 +5,7 @@ import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from registry import roles
 from registry.imports import CHUNK_ROWS, check_rows, guess_mapping, import_rows, read_sheet
@@ -177,127 +177,127 @@ def test_two_simultaneous_registrations_with_one_nib_store_one(kec_a):
     assert sorted(outcomes) == ["NIB ini sudah terdaftar untuk pelaku usaha lain (satu NIB satu pelaku usaha).", "ok"]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_nib_stored_by_two_transactions_at_once_gives_the_second_its_message(kec_a):
-    # The race made certain: this transaction stores the NIB, another one tries it for another owner and waits,
-    # then this one stores the NIB again for its own owner. Without holding the NIB first (hold_nibs) the two
-    # waited for each other in the exclusion constraint's check and PostgreSQL ended one with a deadlock.
-    coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
+# One NIB for two owners, written by two transactions at once (tests below): the exclusion constraint
+# registry_business_nib_one_owner checks a row after it is in, so without a lock held first each waited for the
+# other and PostgreSQL ended one with a deadlock (a 500, or a failed import).
+NIB = "9120123456789"
+NIK_B = "3515126502900004"
+COLLISION = "Bertabrakan dengan data yang sudah ada (misalnya NIB milik pelaku usaha lain, atau ID SIDT usaha lain)."
+
+
+def _race(kec_a, coordinator, other_side):
+    """The race made certain: this transaction stores NIB for NIK_A, `other_side` runs in a thread of its own
+    until it waits for this transaction, then this one stores NIB again for NIK_A and commits. Returns what
+    `other_side` returned, or the repr of what it raised."""
     outcomes = []
 
-    def register_for_another_owner():
+    def run():
         try:
-            business = new_business(kec_a, nib="9120123456789")
-            register_business(business, owner=new_owner(kec_a, nik="3515120101900002"), by=coordinator)
-            outcomes.append("ok")
-        except ValidationError as error:
-            outcomes.append(" ".join(error.messages))
-        except Exception as error:  # the deadlock this test is about, reported as an outcome
+            outcomes.append(other_side())
+        except Exception as error:  # the deadlock these tests are about, reported as an outcome
             outcomes.append(repr(error))
         finally:
             connection.close()
 
-    other = threading.Thread(target=register_for_another_owner)
-    with transaction.atomic():
-        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
-        other.start()
-        _until_another_transaction_waits()
-        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
-    other.join()
+    other = threading.Thread(target=run)
+    try:
+        with transaction.atomic():
+            register_business(new_business(kec_a, nib=NIB), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
+            other.start()
+            _until_another_transaction_waits()
+            register_business(new_business(kec_a, nib=NIB), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
+    finally:
+        if other.ident:
+            other.join()
+    [outcome] = outcomes
+    return outcome
 
-    assert outcomes == ["NIB ini sudah terdaftar untuk pelaku usaha lain (satu NIB satu pelaku usaha)."]
-    assert list(Business.objects.filter(nib="9120123456789").values_list("owner__nik", flat=True)) == [NIK_A, NIK_A]
+
+def _import(lines, coordinator, *, all_or_nothing, progress=None):
+    """Check and import a ';' sheet of `lines` as `coordinator`: (summary, the rows' results)."""
+    headers, rows = read_sheet("\n".join(lines).encode(), "data-umkm.csv")
+    results = check_rows(headers, rows, guess_mapping(headers), coordinator)
+    summary = import_rows(
+        results, by=coordinator, filename="data-umkm.csv", all_or_nothing=all_or_nothing, progress=progress
+    )
+    return summary, results
+
+
+HEADER = "Nama Pemilik;NIK;JK;Nama Usaha;Kategori;Kecamatan;Desa;NIB"
+DEWI = f"Dewi Lestari;{NIK_B};P;Kerupuk Dewi;Makanan;Balongbendo;Wonokupang;{NIB}"
+
+
+def _nib_holders():
+    return list(Business.objects.filter(nib=NIB).values_list("owner__nik", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_nib_stored_by_two_transactions_at_once_gives_the_second_its_message(kec_a):
+    coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
+
+    def register_for_another_owner():
+        try:
+            register_business(new_business(kec_a, nib=NIB), owner=new_owner(kec_a, nik=NIK_B), by=coordinator)
+        except ValidationError as error:
+            return " ".join(error.messages)
+        return "ok"
+
+    outcome = _race(kec_a, coordinator, register_for_another_owner)
+
+    assert outcome == "NIB ini sudah terdaftar untuk pelaku usaha lain (satu NIB satu pelaku usaha)."
+    assert _nib_holders() == [NIK_A, NIK_A]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_business_saved_outside_a_transaction_holds_its_nib_too(kec_a):
+    # A save in autocommit (a script, the shell) is one statement, yet it deadlocked the same way. Its save now
+    # runs in a transaction of its own that holds the NIB first (registry.models.members.nib_held).
+    coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
+    owner = make_owner(kec_a, nik=NIK_B)
+
+    def save_in_autocommit():
+        try:
+            new_business(kec_a, nib=NIB, owner=owner).save()
+        except IntegrityError:
+            return "IntegrityError"
+        return "ok"
+
+    assert _race(kec_a, coordinator, save_in_autocommit) == "IntegrityError"
+    assert _nib_holders() == [NIK_A, NIK_A]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_import_storing_a_nib_a_registration_is_storing_gives_the_row_its_message(kec_a):
-    # The same race with an import on the worker: its row's check passed (the registration had not committed),
-    # its chunk waits on the registration's NIB, then the registration stores the NIB again. Without the
-    # import holding its chunk's NIBs first (hold_nibs) the two deadlocked and the import failed whole.
+    # An import on the worker: its row's check passed (the registration had not committed), its chunk waits on
+    # the registration. A chunk that is its own transaction holds its NIBs first (hold_nibs); its COPY's
+    # violation is Django's IntegrityError, so the row alone is refused.
     coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
-    sheet = (
-        "Nama Pemilik;NIK;JK;Nama Usaha;Kategori;Kecamatan;Desa;NIB\n"
-        "Dewi Lestari;3515126502900004;P;Kerupuk Dewi;Makanan;Balongbendo;Wonokupang;9120123456789\n"
-        "Tono;3515120301790007;L;Es Dawet Tono;Minuman;Balongbendo;Wonokupang;\n"
+    tono = "Tono;3515120301790007;L;Es Dawet Tono;Minuman;Balongbendo;Wonokupang;"
+
+    summary, results = _race(
+        kec_a, coordinator, lambda: _import([HEADER, DEWI, tono], coordinator, all_or_nothing=False)
     )
-    headers, rows = read_sheet(sheet.encode(), "data-umkm.csv")
-    imported = []
 
-    def import_the_sheet():
-        try:
-            results = check_rows(headers, rows, guess_mapping(headers), coordinator)
-            summary = import_rows(results, by=coordinator, filename="data-umkm.csv", all_or_nothing=False)
-            imported.append((summary, results))
-        except Exception as error:  # the deadlock this test is about, reported as an outcome
-            imported.append(repr(error))
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=import_the_sheet)
-    with transaction.atomic():
-        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
-        other.start()
-        _until_another_transaction_waits()
-        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
-    other.join()
-
-    assert not any(isinstance(outcome, str) for outcome in imported), imported
-    [(summary, results)] = imported
     assert (summary.failed, summary.created) == (1, 1)
-    assert [result.refused for result in results] == [
-        "Bertabrakan dengan data yang sudah ada (misalnya NIB milik pelaku usaha lain, atau ID SIDT usaha lain).",
-        "",
-    ]
-    assert list(Business.objects.filter(nib="9120123456789").values_list("owner__nik", flat=True)) == [NIK_A, NIK_A]
+    assert [result.refused for result in results] == [COLLISION, ""]
+    assert _nib_holders() == [NIK_A, NIK_A]
     assert Business.objects.filter(name="Es Dawet Tono").exists()
-    assert not Owner.objects.filter(nik="3515126502900004").exists()
+    assert not Owner.objects.filter(nik=NIK_B).exists()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_all_or_nothing_import_that_deadlocks_with_a_registration_reports_the_row_and_writes_nothing(kec_a):
-    # All or nothing, the import holds no NIB (the locks would last its whole length), so the same race ends in a
-    # real deadlock; PostgreSQL ends the import's statement, which waited first, and the import takes it as the
-    # row's collision: its message, nothing written, the registration unharmed.
+    # All or nothing, the import holds no NIB (the locks would last its whole length), so the race ends in a real
+    # deadlock; PostgreSQL ends the import's statement, which waited first, and the import takes it as the row's
+    # collision: its message, nothing written, the registration unharmed.
     coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
-    sheet = (
-        "Nama Pemilik;NIK;JK;Nama Usaha;Kategori;Kecamatan;Desa;NIB\n"
-        "Dewi Lestari;3515126502900004;P;Kerupuk Dewi;Makanan;Balongbendo;Wonokupang;9120123456789\n"
-    )
-    headers, rows = read_sheet(sheet.encode(), "data-umkm.csv")
-    imported = []
 
-    def import_the_sheet():
-        try:
-            results = check_rows(headers, rows, guess_mapping(headers), coordinator)
-            summary = import_rows(results, by=coordinator, filename="data-umkm.csv", all_or_nothing=True)
-            imported.append((summary, results))
-        except Exception as error:
-            imported.append(repr(error))
-        finally:
-            connection.close()
+    summary, results = _race(kec_a, coordinator, lambda: _import([HEADER, DEWI], coordinator, all_or_nothing=True))
 
-    other = threading.Thread(target=import_the_sheet)
-    registered = []
-    nib = "9120123456789"
-    try:
-        with transaction.atomic():
-            register_business(new_business(kec_a, nib=nib), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
-            other.start()
-            _until_another_transaction_waits()
-            register_business(new_business(kec_a, nib=nib), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
-        registered.append("ok")
-    finally:
-        other.join()
-
-    assert registered == ["ok"]
-    assert not any(isinstance(outcome, str) for outcome in imported), imported
-    [(summary, results)] = imported
     assert (summary.failed, summary.created) == (1, 0)
-    assert [result.refused for result in results] == [
-        "Bertabrakan dengan data yang sudah ada (misalnya NIB milik pelaku usaha lain, atau ID SIDT usaha lain)."
-    ]
-    assert list(Business.objects.filter(nib="9120123456789").values_list("owner__nik", flat=True)) == [NIK_A, NIK_A]
-    assert not Owner.objects.filter(nik="3515126502900004").exists()
+    assert [result.refused for result in results] == [COLLISION]
+    assert _nib_holders() == [NIK_A, NIK_A]
+    assert not Owner.objects.filter(nik=NIK_B).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -306,13 +306,10 @@ def test_a_registration_that_deadlocks_with_an_all_or_nothing_import_gets_a_mess
     # next chunk writes the NIB again, so PostgreSQL ends the registration's statement. The coordinator gets the
     # form's message (save again), the import goes on and stores both of its rows.
     coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
-    nib = "9120123456789"
-    lines = ["Nama Pemilik;NIK;JK;Nama Usaha;Kategori;Kecamatan;Desa;NIB"]
-    lines.append(f"Dewi Lestari;3515126502900004;P;Kerupuk Dewi;Makanan;Balongbendo;Wonokupang;{nib}")
+    lines = [HEADER, DEWI]
     for i in range(CHUNK_ROWS - 1):
         lines.append(f"Pemilik {i};{3515120101900001 + i};L;Usaha {i};Makanan;Balongbendo;Wonokupang;")
-    lines.append(f"Dewi Lestari;3515126502900004;P;Terasi Dewi;Makanan;Balongbendo;Wonokupang;{nib}")
-    headers, rows = read_sheet("\n".join(lines).encode(), "data-umkm.csv")
+    lines.append(f"Dewi Lestari;{NIK_B};P;Terasi Dewi;Makanan;Balongbendo;Wonokupang;{NIB}")
     first_chunk_written, imported = threading.Event(), []
 
     def between_chunks(done):
@@ -322,11 +319,7 @@ def test_a_registration_that_deadlocks_with_an_all_or_nothing_import_gets_a_mess
 
     def import_the_sheet():
         try:
-            results = check_rows(headers, rows, guess_mapping(headers), coordinator)
-            summary = import_rows(
-                results, by=coordinator, filename="data-umkm.csv", all_or_nothing=True, progress=between_chunks
-            )
-            imported.append(summary)
+            imported.append(_import(lines, coordinator, all_or_nothing=True, progress=between_chunks)[0])
         except Exception as error:
             imported.append(repr(error))
         finally:
@@ -337,7 +330,7 @@ def test_a_registration_that_deadlocks_with_an_all_or_nothing_import_gets_a_mess
     try:
         assert first_chunk_written.wait(60)
         with pytest.raises(ValidationError) as refused:
-            register_business(new_business(kec_a, nib=nib), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
+            register_business(new_business(kec_a, nib=NIB), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
     finally:
         other.join()
 
@@ -346,7 +339,7 @@ def test_a_registration_that_deadlocks_with_an_all_or_nothing_import_gets_a_mess
     ]
     [summary] = imported
     assert (summary.created, summary.failed) == (CHUNK_ROWS + 1, 0)
-    assert list(Business.objects.filter(nib=nib).values_list("owner__nik", flat=True)) == ["3515126502900004"] * 2
+    assert _nib_holders() == [NIK_B, NIK_B]
     assert not Owner.objects.filter(nik=NIK_A).exists()
 
 
@@ -356,12 +349,10 @@ def test_an_import_inside_one_transaction_holds_no_nib_lock_between_chunks(kec_a
     # A lock per NIB held to the end of a 100,000-row transaction filled PostgreSQL's lock table ("out of shared
     # memory"): all or nothing, or any import run inside a transaction of the caller's, holds none.
     coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
-    lines = ["Nama Pemilik;NIK;JK;Nama Usaha;Kategori;Kecamatan;Desa;NIB"]
+    lines = [HEADER]
     for i in range(CHUNK_ROWS + 5):
         nik, nib = 3515120101900001 + i, 9120000000000 + i
         lines.append(f"Pemilik {i};{nik};L;Usaha {i};Makanan;Balongbendo;Wonokupang;{nib}")
-    headers, rows = read_sheet("\n".join(lines).encode(), "data-umkm.csv")
-    results = check_rows(headers, rows, guess_mapping(headers), coordinator)
     held = []
 
     def count_held(done):
@@ -370,42 +361,10 @@ def test_an_import_inside_one_transaction_holds_no_nib_lock_between_chunks(kec_a
             held.append((done, cursor.fetchone()[0]))
 
     with transaction.atomic() if not all_or_nothing else contextlib.nullcontext():
-        summary = import_rows(
-            results, by=coordinator, filename="data-umkm.csv", all_or_nothing=all_or_nothing, progress=count_held
-        )
+        summary, _results = _import(lines, coordinator, all_or_nothing=all_or_nothing, progress=count_held)
 
     assert summary.created == CHUNK_ROWS + 5
     assert held == [(CHUNK_ROWS, 0), (CHUNK_ROWS + 5, 0)]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_business_saved_outside_a_transaction_holds_its_nib_too(kec_a):
-    # A save in autocommit (a script, the shell) is one statement, yet it deadlocked the same way: it waited in
-    # the constraint's check for the registration, which then waited for it. Its save now runs in a transaction
-    # of its own that holds the NIB first (registry.models.members.nib_held).
-    coordinator = make_user(roles.COORDINATOR, kecamatan=kec_a)
-    owner = make_owner(kec_a, nik="3515126502900004")
-    outcomes = []
-
-    def save_in_autocommit():
-        try:
-            new_business(kec_a, nib="9120123456789", owner=owner).save()
-            outcomes.append("ok")
-        except Exception as error:
-            outcomes.append(type(error).__name__)
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=save_in_autocommit)
-    with transaction.atomic():
-        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
-        other.start()
-        _until_another_transaction_waits()
-        register_business(new_business(kec_a, nib="9120123456789"), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
-    other.join()
-
-    assert outcomes == ["IntegrityError"]
-    assert list(Business.objects.filter(nib="9120123456789").values_list("owner__nik", flat=True)) == [NIK_A, NIK_A]
 
 
 def _until_another_transaction_waits():
