@@ -52,7 +52,11 @@ def page(page):
 
 
 def check_accessibility(page):
-    """Run axe-core on the current page; fail on any serious or critical violation."""
+    """Run axe-core on the current page; fail on any serious or critical violation.
+
+    A caller that has just clicked a link or submitted a form first waits for what the new page shows: axe run
+    while the browser replaces the document fails on a null document (a CI run did)."""
+    page.wait_for_load_state("load")
     # Evaluated through the DevTools protocol: a <script> tag would be (rightly) blocked by our CSP.
     page.evaluate(AXE_SOURCE)
     violations = page.evaluate("async () => (await axe.run()).violations")

@@ -1,6 +1,7 @@
 """Blora has no coordinator accounts: its dinas officer registers, nominates and submits by itself."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -93,6 +94,7 @@ def test_the_blora_dinas_registers_on_a_phone_nominates_and_submits(page, live_s
     expect(page.get_by_text("Lebih dari 1 anggota dapat dinominasikan: cari nama usahanya.")).to_be_visible()
     page.get_by_label("Cari anggota yang akan dinominasikan").fill("mebel jati")
     page.get_by_role("button", name="Cari anggota").click()
+    expect(page).to_have_url(re.compile(r"anggota=mebel"))
     check_accessibility(page)
     screenshot(page, "phone-blora-dinas-nominee-search")
     page.get_by_label("Nominasikan anggota Anda").select_option(label="Mebel Jati Bu Sri")

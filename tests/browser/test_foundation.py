@@ -122,6 +122,7 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(page, live_serve
     browser_cast["coordinator"].save(update_fields=["email"])
     page.goto(f"{live_server.url}/masuk/")
     page.get_by_role("link", name="Lupa kata sandi?").click()
+    expect(page.get_by_label("Alamat e-mail")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Alamat e-mail").fill("ike@contoh.go.id")
     page.get_by_role("button", name="Kirim tautan").click()

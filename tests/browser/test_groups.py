@@ -23,6 +23,7 @@ def test_dinas_builds_a_cluster_and_its_coordinator_sees_only_its_members(page, 
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, live_server, "dinas.sidoarjo")
     page.get_by_role("link", name="Kelompok", exact=True).click()
+    expect(page.get_by_role("link", name="Kelompok baru")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("link", name="Kelompok baru").click()
     page.get_by_label("Nama kelompok atau klaster").fill("Klaster batik Balongbendo")

@@ -19,6 +19,7 @@ def test_a_coordinator_imports_a_sheet_through_the_whole_flow(page, live_server,
     page.goto(f"{live_server.url}/usaha/")
 
     page.get_by_role("link", name="Impor Excel").click()
+    expect(page.get_by_label("Berkas Excel (.xlsx) atau CSV")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Berkas Excel (.xlsx) atau CSV").set_input_files(
         {"name": "anggota-2025.csv", "mimeType": "text/csv", "buffer": SHEET}

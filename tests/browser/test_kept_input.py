@@ -67,6 +67,7 @@ def test_a_draft_is_discarded_after_a_confirmation(page, live_server, browser_ca
     page.goto(f"{live_server.url}/usaha/daftar/?draft={draft.pk}")
 
     page.get_by_role("link", name="Buang draf", exact=True).click()
+    expect(page.get_by_role("button", name="Ya, buang draf")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "draft-discard-confirmation")
     page.get_by_role("button", name="Ya, buang draf").click()

@@ -29,6 +29,7 @@ def test_bank_officer_approves_a_referral_sent_by_a_coordinator(page, live_serve
 
     page.get_by_role("link", name="1 rujukan baru menunggu").click()
     page.get_by_role("link", name="Kerupuk Lele Balong").click()
+    expect(page.get_by_role("button", name="Tandai sedang diproses")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="Tandai sedang diproses").click()
     expect(page.get_by_text("Status rujukan: Diproses bank.")).to_be_visible()
@@ -76,6 +77,7 @@ def test_training_from_nomination_to_certificate(page, live_server, browser_cast
     page.goto(f"{live_server.url}{training.get_absolute_url()}")
     page.get_by_role("button", name="Konfirmasi").click()
     page.get_by_role("link", name="Presensi").click()
+    expect(page.get_by_label("Sinom Wuluh Segar")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Sinom Wuluh Segar").check()
     page.get_by_role("button", name="Simpan presensi").click()
@@ -125,9 +127,11 @@ def test_curation_feedback_reaches_the_coordinator(page, live_server, browser_ca
     page.get_by_label("Kemasan").fill("4")
     page.get_by_label("Mutu").fill("5")
     page.get_by_role("button", name="Simpan nilai").click()
+    expect(page.get_by_text("Nilai tersimpan.")).to_be_visible()
     page.get_by_label("Perlu perbaikan").check()
     page.get_by_label("Masukan untuk pelaku usaha").fill("Urus sertifikat halal lewat SEHATI, lalu ajukan lagi.")
     page.get_by_role("button", name="Simpan keputusan").click()
+    expect(page.get_by_text("Keputusan kurasi tersimpan; koordinator dapat membaca masukannya.")).to_be_visible()
     check_accessibility(page)
 
     page.context.clear_cookies()

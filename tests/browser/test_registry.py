@@ -48,6 +48,7 @@ def test_coordinator_registers_on_a_phone_dinas_verifies_and_it_is_found(page, l
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, live_server, "dinas.sidoarjo")
     page.get_by_role("link", name="Verifikasi", exact=True).click()
+    expect(page.get_by_role("checkbox", name="Pilih", exact=True).first).to_be_visible()
     check_accessibility(page)
     page.get_by_role("checkbox", name="Pilih", exact=True).first.check()
     screenshot(page, "dinas-verification-queue")
