@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -106,7 +107,11 @@ def follow_nav(page, name, *, navigation="Navigasi utama", programs="Program"):
         if toggle.get_attribute("aria-expanded") != "true":
             toggle.click()
         expect(link).to_be_visible()
+    path = urlsplit(link.get_attribute("href")).path
     link.click()
+    # The next step acts on the page the link opens: the one it leaves may hold the same controls (a filter bar's
+    # "Terapkan" and "Kelompok" on the list and on the dashboard), and a CI run once filled the wrong one.
+    page.wait_for_url(lambda url: urlsplit(url).path == path)
 
 
 def enrolment_code(username):
