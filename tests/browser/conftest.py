@@ -13,6 +13,9 @@ from tests.factories import PASSWORD, make_bank, make_region, make_user
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+# An assertion waits as long as an action (page.set_default_timeout below): on CI's two loaded cores a page can take
+# longer than Playwright's 5 seconds.
+expect.set_options(timeout=15_000)
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
