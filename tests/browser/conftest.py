@@ -85,7 +85,11 @@ def log_in(page, live_server, username, password=PASSWORD):
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
-    page.wait_for_load_state()
+    if password != PASSWORD:
+        return  # refused: the form comes back with its message, which the caller reads
+    # The URL is read once the form has left for the next page (the click may return before it does): read at once,
+    # it is still the form's, and the code would be skipped.
+    page.wait_for_url(lambda url: urlsplit(url).path != "/masuk/")
     if "/masuk/kode/" in page.url:
         if page.get_by_label("Kode pendaftaran dari admin").count():
             page.get_by_label("Kode pendaftaran dari admin").fill(enrolment_code(username))
@@ -93,7 +97,8 @@ def log_in(page, live_server, username, password=PASSWORD):
             page.wait_for_load_state()
         page.get_by_label("Kode 6 angka").fill(current_code(username))
         page.get_by_role("button", name=re.compile(r"[Mm]asuk$")).click()
-        page.wait_for_load_state()
+        # The caller often opens a page next: opened before the code is taken, it would be sent back here.
+        page.wait_for_url(lambda url: urlsplit(url).path != "/masuk/kode/")
 
 
 def follow_nav(page, name, *, navigation="Navigasi utama", programs="Program"):
@@ -110,11 +115,12 @@ def follow_nav(page, name, *, navigation="Navigasi utama", programs="Program"):
         if toggle.get_attribute("aria-expanded") != "true":
             toggle.click()
         expect(link).to_be_visible()
-    path = urlsplit(link.get_attribute("href")).path
+    href = urlsplit(link.get_attribute("href"))
     link.click()
     # The next step acts on the page the link opens: the one it leaves may hold the same controls (a filter bar's
-    # "Terapkan" and "Kelompok" on the list and on the dashboard), and a CI run once filled the wrong one.
-    page.wait_for_url(lambda url: urlsplit(url).path == path)
+    # "Terapkan" and "Kelompok" on the list and on the dashboard), and a CI run once filled the wrong one. The query
+    # counts too: from a filtered list (/acara/?year=...) the link opens the same path without it.
+    page.wait_for_url(lambda url: (urlsplit(url).path, urlsplit(url).query) == (href.path, href.query))
 
 
 def enrolment_code(username):

@@ -9,6 +9,7 @@ the page.
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
 
 from django.utils import translation
 from playwright.sync_api import Page, expect
@@ -74,7 +75,8 @@ class Walk:
         page.get_by_label(self.t("Nama pengguna", "Username")).fill(username)
         page.get_by_label(self.t("Kata sandi", "Password")).fill(PASSWORD)
         page.get_by_role("button", name=self.t("Masuk", "Log in")).click()
-        page.wait_for_load_state()
+        # The URL is read once the form has left for the next page (the click may return before it does).
+        page.wait_for_url(lambda url: urlsplit(url).path != "/masuk/")
         if "/masuk/kode/" in page.url:
             if page.locator("input[name=code]").count():
                 page.get_by_label(self.t("Kode pendaftaran dari admin", "Enrolment code from the admin")).fill(
@@ -105,6 +107,8 @@ class Walk:
             query
         )
         self.page.get_by_role("button", name=self.t("Terapkan", "Apply")).click()
+        # The list before the search may show the business too (a kabupaten of few): it is opened from the results.
+        expect(self.page).to_have_url(re.compile(re.escape(urlencode({"q": query}))))
         self.page.get_by_role("link", name=name, exact=True).click()
         self.heading(name)
 

@@ -3,6 +3,7 @@ English; every page is axe-clean, and a first visit to the search page and to th
 150 KB in all (every request's transferred bytes, headers included)."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -122,6 +123,7 @@ def test_a_buyer_finds_a_product_by_a_typo_and_opens_it(browser, live_server, lu
         page.get_by_role("link", name="Sidoarjo").click()
         page.locator("input[name=q]").fill("lumpiya bandeng")
         page.get_by_role("button", name=text["search"], exact=True).click()
+        expect(page).to_have_url(re.compile(r"q=lumpiya"))  # the catalogue before the search shows the same cards
         expect(page.get_by_role("link", name="Lumpia Bandeng")).to_be_visible()
         expect(page.get_by_text(text["export"], exact=True).first).to_be_visible()
         check_accessibility(page)

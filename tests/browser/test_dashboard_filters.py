@@ -138,6 +138,7 @@ def test_dinas_places_a_product_in_alfamart_and_reads_it_by_channel_and_retailer
     page.goto(f"{live_server.url}/penempatan/")
     page.get_by_label("Saluran").select_option(label="Ritel modern")
     page.get_by_role("button", name="Terapkan").click()
+    expect(page).to_have_url(re.compile(r"/penempatan/\?.*channel=ritel_modern"))  # the list before shows the row too
     row = page.get_by_role("row", name=re.compile("Kerupuk lele"))
     expect(row).to_contain_text("Ritel modern")
     expect(row).to_contain_text("Alfamart")

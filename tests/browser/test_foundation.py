@@ -47,6 +47,8 @@ def test_coordinator_on_a_phone_reaches_own_kecamatan_through_the_menu(page, liv
 
     page.get_by_role("button", name="Buka menu").click()
     page.get_by_role("link", name="Wilayah", exact=True).click()
+    # The home page links "Kecamatan Balongbendo" too: the kecamatan is opened from the list.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kecamatan di wilayah Anda")
     page.get_by_role("link", name="Balongbendo").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Kecamatan Balongbendo")

@@ -57,6 +57,7 @@ def test_blora_events(walk, blora):
     walk.nav("Acara", "Events")
     walk.heading(t("Acara pemasaran", "Selling events"))
     page.get_by_role("link", name=t("Acara baru", "New event")).click()
+    walk.heading(t("Acara baru", "New event"))  # the list's filter bar has a "Cari nama acara" and a "Jenis" too
     page.get_by_label(t("Nama acara", "Event name")).fill(EVENT)
     page.get_by_label(t("Jenis", "Kind")).select_option("belanja_lokal")
     page.get_by_label(t("Tempat", "Venue")).fill("Halaman Kantor Bupati Blora")
@@ -73,8 +74,14 @@ def test_blora_events(walk, blora):
     # One business found by name, then a whole parcel group at once.
     page.get_by_label(t("Cari usaha peserta", "Find participating businesses")).fill("jati")
     page.get_by_role("button", name=t("Cari usaha", "Search business")).click()
+    expect(page).to_have_url(re.compile(r"cari=jati"))  # unsearched, the page offers every business (a few) as well
     page.get_by_label(re.compile(TEAK)).check()
     page.get_by_role("button", name=t("Tambahkan sebagai peserta", "Add as participants")).click()
+    walk.flash(
+        "Peserta ditambahkan: %(names)s. Isi nomor stan dan penjualannya di daftar peserta.",
+        "Participants added: %(names)s. Fill in their booth numbers and sales in the participant list.",
+        names=TEAK,
+    )
     page.get_by_label(
         t(
             "Atau tambahkan semua anggota aktif sebuah kelompok atau klaster",

@@ -70,6 +70,7 @@ def test_kabat(walk, kabat):
     page.get_by_role("link", name=t("Tambah anggota", UNTRANSLATED)).click()
     page.locator("#id_q").fill("batik")
     page.get_by_role("button", name=t("Cari", UNTRANSLATED), exact=True).click()
+    expect(page).to_have_url(re.compile(r"q=batik"))  # unsearched, the page offers the whole kecamatan
     walk.seen("cluster-candidates")
     page.get_by_role("button", name=t("Tambahkan semua hasil pencarian", UNTRANSLATED)).click()
     walk.flash("%(count)s usaha ditambahkan ke kelompok.", UNTRANSLATED, number=2, count=2)
@@ -118,6 +119,7 @@ def test_kabat(walk, kabat):
     expect(page.get_by_role("link", name="Batik tulis kangkung setingkes")).to_be_visible()
     walk.seen("batik-cluster-page")
     page.get_by_role("link", name=t("Buka di daftar usaha (saring, ekspor)", UNTRANSLATED)).click()
+    expect(page).to_have_url(re.compile(r"/usaha/\?group=\d+"))  # the group's page lists the same members
     for name in [*CLUSTERS[BATIK], NEW_MEMBER]:
         expect(page.get_by_role("link", name=name)).to_be_visible()
     expect(page.get_by_role("link", name="Kopi Robusta Kalirejo")).to_have_count(0)

@@ -120,6 +120,7 @@ def test_sumenep(walk, sumenep):
     page.get_by_role("link", name=t("Penempatan", "Placement"), exact=True).click()
     page.get_by_label(t("Saluran", "Channel"), exact=True).select_option("ritel_modern")
     page.get_by_role("button", name=t("Terapkan", "Apply")).click()
+    expect(page).to_have_url(re.compile(r"channel=ritel_modern"))  # the list before shows the same rows
     for product, _, retailer, store in PRODUCTS:
         expect(page.get_by_role("row", name=re.compile(product))).to_contain_text(
             re.compile(f"{retailer}.*{store}", re.S)

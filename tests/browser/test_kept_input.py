@@ -1,6 +1,7 @@
 """Forms never hide or drop what was typed (issue 18, item 6), in a real browser."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -54,6 +55,8 @@ def test_without_javascript_the_section_with_an_error_is_sent_open(browser, live
 
     page.get_by_role("button", name="Simpan pendaftaran").click()
 
+    # The page sent back, not the one typed in (its section was opened by hand, its value typed there).
+    expect(page.locator("#id_figure-revenue")).to_have_class(re.compile(r"\bis-invalid\b"))
     expect(page.locator("details", has=page.locator("#id_figure-revenue"))).to_have_attribute("open", "")
     expect(page.locator("#id_figure-revenue")).to_have_value("banyak sekali")
     context.close()
@@ -101,6 +104,8 @@ def test_a_refused_completion_row_keeps_its_scores(page, live_server, browser_ca
     log_in(page, live_server, "dinas.sidoarjo")
     page.goto(f"{live_server.url}{training.get_absolute_url()}")
     page.get_by_role("link", name="Presensi").first.click()
+    # The training's page names each participant in its score fields' labels: read on the attendance page only.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Presensi")
     page.get_by_label("Sinom Wuluh Hadir").check()
     page.get_by_role("button", name="Simpan presensi").click()
     page.get_by_label("Nilai post-test Sinom Wuluh Hadir").fill("88")

@@ -76,7 +76,11 @@ def test_training_from_nomination_to_certificate(page, live_server, browser_cast
     log_in(page, live_server, "dinas.sidoarjo")
     page.goto(f"{live_server.url}{training.get_absolute_url()}")
     page.get_by_role("button", name="Konfirmasi").click()
+    # The page before the confirmation has the same link: followed from there, the confirmation could be cut short.
+    expect(page.get_by_role("row", name="Sinom Wuluh Segar")).to_contain_text("Dikonfirmasi")
     page.get_by_role("link", name="Presensi").click()
+    # The training's page names her in its score fields' labels: the label is read on the attendance page only.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Presensi")
     expect(page.get_by_label("Sinom Wuluh Segar")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Sinom Wuluh Segar").check()
@@ -209,6 +213,7 @@ def test_dinas_reschedules_and_cancels_a_training_and_records_a_past_one(page, l
     page.get_by_role("button", name="Catat sebagai peserta").click()
     expect(page.get_by_text("Tercatat sebagai peserta: Tempe Mendoan Bu Sri.")).to_be_visible()
     page.get_by_role("link", name="Presensi").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Presensi")  # the training's page names her too
     page.get_by_label("Tempe Mendoan Bu Sri").check()
     page.get_by_role("button", name="Simpan presensi").click()
     expect(page.get_by_text("Presensi tersimpan: 1 hadir.")).to_be_visible()

@@ -59,6 +59,7 @@ def test_coordinator_registers_on_a_phone_dinas_verifies_and_it_is_found(page, l
     page.get_by_text("Cari dan saring").click()
     page.get_by_label("Cari usaha, pemilik, NIB, produk").fill("lumpiya")
     page.get_by_role("button", name="Terapkan").click()
+    expect(page).to_have_url(re.compile(r"q=lumpiya"))  # the list before the search shows the same row
     row = page.get_by_role("row", name=re.compile("Lumpia Bandeng Bu Siti"))
     expect(row).to_contain_text("Terverifikasi")
     expect(row).not_to_contain_text("3515124507850001")
@@ -70,6 +71,7 @@ def test_coordinator_registers_on_a_phone_dinas_verifies_and_it_is_found(page, l
     page.get_by_text("Saringan lanjutan", exact=True).click()
     page.get_by_label("Jenis kelamin").select_option("P")
     page.get_by_role("button", name="Terapkan").click()
+    expect(page).to_have_url(re.compile(r"sex=P"))  # the page before shows the row and the choice made in it too
     expect(page.get_by_role("row", name=re.compile("Lumpia Bandeng Bu Siti"))).to_be_visible()
     expect(page.get_by_label("Jenis kelamin")).to_have_value("P")
     check_accessibility(page)
