@@ -80,7 +80,8 @@ def screenshot(page, name):
 
 def log_in(page, live_server, username, password=PASSWORD):
     """Log in through the form, and give the authenticator's code when the portal asks for it (setting one up
-    with an admin's enrolment code on the first login)."""
+    with an admin's enrolment code on the first login). Every test user's password is PASSWORD: with another, the
+    login is refused and the form comes back with its message, which the caller reads."""
     page.goto(f"{live_server.url}/masuk/")
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(password)
