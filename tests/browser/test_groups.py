@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from registry import roles
 from registry.models import BusinessGroup
-from tests.browser.conftest import check_accessibility, log_in, screenshot
+from tests.browser.conftest import check_accessibility, follow_nav, log_in, screenshot
 from tests.factories import make_business, make_region, make_user
 
 pytestmark = pytest.mark.browser
@@ -56,15 +56,13 @@ def test_dinas_builds_a_cluster_and_its_coordinator_sees_only_its_members(page, 
     page.context.clear_cookies()
     page.set_viewport_size({"width": 360, "height": 740})
     log_in(page, live_server, "klaster.batik")
-    page.get_by_role("button", name="Buka menu").click()
-    page.get_by_role("link", name="Usaha", exact=True).click()
+    follow_nav(page, "Usaha")
     expect(page.get_by_role("link", name="Batik Tulis Sekar 00")).to_be_visible()
     expect(page.get_by_text("Kerupuk Udang Balong")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     check_accessibility(page)
     screenshot(page, "phone-group-coordinator-list")
-    page.get_by_role("button", name="Buka menu").click()
-    page.get_by_role("link", name="Kelompok", exact=True).click()
+    follow_nav(page, "Kelompok")
     page.get_by_role("link", name="Klaster batik Balongbendo").click()
     expect(page.locator('[data-figure="members"]')).to_have_text("12")
     expect(page.get_by_role("link", name="Tambah anggota")).to_have_count(0)
