@@ -42,6 +42,7 @@ LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 15))
 PORT = int(os.environ.get("BENCH_PORT", 8765))
 NODE = f"http://127.0.0.1:{PORT}"
 WORKERS = int(os.environ.get("BENCH_WORKERS", 3))  # as the README's deployment runs gunicorn
+FLOOR = "/kata-sandi/selesai/"  # the framework floor: the base layout, signed in, no data query
 rows = []
 
 
@@ -76,7 +77,7 @@ def logged_in(username):
 def pages():
     print("pages", flush=True)
     admin, dinas = logged_in("admin"), logged_in("dinas.sidoarjo")
-    floor = page_ms(admin, "/kata-sandi/selesai/")
+    floor = page_ms(admin, FLOOR)
     report("floor page (base layout, no data query)", floor, "ms")
     base = ("floor", floor)
     kecamatan = Kecamatan.objects.get(pk="35.15.12")
@@ -147,7 +148,7 @@ def catalogue():
     floor = page_ms(visitor, floor_url)
     report("anonymous floor page (base layout, no data query)", floor, "ms")
     # The pages' floor (signed in: a session and its user read), for the ratio beside the stricter one.
-    framework = page_ms(logged_in("admin"), "/kata-sandi/selesai/")
+    framework = page_ms(logged_in("admin"), FLOOR)
     report("framework floor page (signed in, base layout)", framework, "ms")
     for name, url in pages:
         page, ratio = interleaved(visitor, url, floor_url, before=forget_page(url))
@@ -197,11 +198,11 @@ def first_view_after_recount(client, floor_client, business):
     delays, views, ratios = [], {True: [], False: []}, {True: [], False: []}
     try:
         client.get("/dasbor/")
-        floor_client.get("/kata-sandi/selesai/")
+        floor_client.get(FLOOR)
         for _ in range(RUNS):
             for settle in (True, False):
                 delays.append(write_and_wait(business, settle=settle))
-                (floor, _cpu), (view, _cpu) = floor_then_page(floor_client, "/kata-sandi/selesai/", client, "/dasbor/")
+                (floor, _cpu), (view, _cpu) = floor_then_page(floor_client, FLOOR, client, "/dasbor/")
                 views[settle].append(view * 1000)
                 ratios[settle].append(view / floor)
     finally:
@@ -311,10 +312,10 @@ def load(admin_client):
     )
     try:
         _wait_for(PORT)
-        for path in ("/kata-sandi/selesai/", "/usaha/"):  # every worker connected, its templates loaded
+        for path in (FLOOR, "/usaha/"):  # every worker connected, its templates loaded
             hammer([NODE], path, session, seconds=2)
         results = {}
-        for name, path in (("floor", "/kata-sandi/selesai/"), ("list", "/usaha/")):
+        for name, path in (("floor", FLOOR), ("list", "/usaha/")):
             results[name] = hammer([NODE], path, session, seconds=LOAD_SECONDS)
             rps, p95 = results[name]
             report(f"{name} page under load, requests/s", rps, "req/s", *(_load_base(results, name)))
