@@ -1,3 +1,4 @@
+import logging
 import re
 import time
 
@@ -5,11 +6,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import OperationalError
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from psycopg2 import errorcodes
+
+log = logging.getLogger(__name__)
 
 
 class RequestSizeLimitMiddleware:
@@ -157,3 +162,36 @@ class ControlCharacterMiddleware:
         for key, values in query.lists():
             yield key
             yield from values
+
+
+# PostgreSQL ends one of two transactions that wait for each other (a deadlock), and a replica cancels a read that
+# conflicts with what it is replaying (a serialization failure): the statement is rolled back, the other side goes
+# on, and the same request sent again a moment later succeeds.
+TRY_AGAIN_CODES = {errorcodes.DEADLOCK_DETECTED, errorcodes.SERIALIZATION_FAILURE}
+
+
+class ConflictMiddleware:
+    """Answer 503, with a page saying that nothing was saved and to send it again, to a request whose statement
+    PostgreSQL ended because of another transaction (TRY_AGAIN_CODES), instead of the server error page: a merge
+    or an admin edit that met an all-or-nothing import, a read on a replica. The forms whose services expect a
+    deadlock say so in the form itself (registry.models.members.lost_to_a_deadlock); this is every other view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        code = getattr(exception.__cause__, "pgcode", None)
+        if not isinstance(exception, OperationalError) or code not in TRY_AGAIN_CODES:
+            return None
+        log.warning("request ended by the database (%s): %s %s", code, request.method, request.path)
+        message = _(
+            "Permintaan ini bertabrakan dengan penyimpanan lain yang berjalan pada saat yang sama, jadi dihentikan: "
+            "tidak ada yang tersimpan dari permintaan ini. Kirim sekali lagi sebentar lagi; isian formulir tetap ada "
+            "bila Anda menekan tombol kembali di peramban."
+        )
+        response = render(request, "conflict.html", {"message": message}, status=503)
+        response["Retry-After"] = "2"
+        return response

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Last, so its process_view runs after CSRF's has parsed the body: refuses NUL and other controls.
     "umkm_portal.middleware.ControlCharacterMiddleware",
+    # Its process_exception runs first: a statement PostgreSQL ended for another transaction gets a page, not a 500.
+    "umkm_portal.middleware.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "umkm_portal.urls"

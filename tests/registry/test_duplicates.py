@@ -1,7 +1,9 @@
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,6 +11,7 @@ from programs.models import BankReferral, Enrollment, Training
 from registry.duplicates import business_candidates, merge, not_a_duplicate, owner_candidates, related_rows
 from registry.models import Business, BusinessGroup, LegalDocument, MergeRecord, Owner, Product, YearlyFigure
 from tests.factories import make_bank, make_business, make_document, make_figure, make_owner, make_product
+from tests.locks import until_another_transaction_waits
 
 
 @pytest.fixture
@@ -145,6 +148,51 @@ def test_duplicate_pairs_show_names_and_key_facts_and_a_merge_shows_what_moves(c
     ):
         assert f"<li>{line}</li>" in moving, moving
     assert Business.all_objects.filter(pk=extra.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_merge_ended_by_a_deadlock_saves_nothing_and_says_to_send_it_again(client, pair, portal_admin):
+    # The merge locks the survivor and then the one it removes. Another transaction (an import's chunk, a script)
+    # holds the one removed and then asks for the survivor: each waits for the other, and PostgreSQL ends the
+    # merge's statement, which waited first. The admin got the server error page; now a page that says nothing
+    # was saved and to send it again (umkm_portal.middleware.ConflictMiddleware). Sent again, it merges.
+    keep, extra = pair
+    url = reverse("admin:registry_duplicate_compare", args=["usaha", keep.pk, extra.pk])
+    client.force_login(portal_admin)
+    holding, other_side = threading.Event(), []
+
+    def hold_the_removed_then_the_survivor():
+        try:
+            with transaction.atomic():
+                Business.all_objects.select_for_update().get(pk=extra.pk)
+                holding.set()
+                until_another_transaction_waits()  # the merge, on this row
+                Business.all_objects.select_for_update().get(pk=keep.pk)
+            other_side.append("committed")
+        except Exception as error:  # a failure here is the test's, reported in its assertion
+            other_side.append(repr(error))
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=hold_the_removed_then_the_survivor)
+    other.start()
+    try:
+        assert holding.wait(30)
+        ended = client.post(url, {"action": "pertahankan_kiri", "confirm": "yes"})
+    finally:
+        other.join()
+
+    assert other_side == ["committed"]
+    assert ended.status_code == 503
+    assert ended["Retry-After"] == "2"
+    assert "tidak ada yang tersimpan dari permintaan ini" in ended.content.decode()
+    assert Business.all_objects.filter(pk=extra.pk).exists()
+    assert not MergeRecord.objects.exists()
+    assert list(extra.products.values_list("name", flat=True)) == ["Roti Manis"]
+    again = client.post(url, {"action": "pertahankan_kiri", "confirm": "yes"})
+    assert again.status_code == 302
+    assert not Business.all_objects.filter(pk=extra.pk).exists()
+    assert sorted(keep.products.values_list("name", flat=True)) == ["Roti Manis", "Roti Sobek"]
 
 
 def test_admin_compares_and_merges_in_the_browser_pages(client, pair, portal_admin, dinas_sidoarjo):

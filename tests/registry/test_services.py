@@ -1,7 +1,6 @@
 import contextlib
 import datetime
 import threading
-import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +17,7 @@ from registry.services import (
     verify_business,
 )
 from tests.factories import jpeg_upload, make_business, make_figure, make_owner, make_user
+from tests.locks import until_another_transaction_waits
 
 NIK_A = "3515124507850001"
 
@@ -204,7 +204,7 @@ def _race(kec_a, coordinator, other_side):
         with transaction.atomic():
             register_business(new_business(kec_a, nib=NIB), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
             other.start()
-            _until_another_transaction_waits()
+            until_another_transaction_waits()
             register_business(new_business(kec_a, nib=NIB), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
     finally:
         if other.ident:
@@ -315,7 +315,7 @@ def test_a_registration_that_deadlocks_with_an_all_or_nothing_import_gets_a_mess
     def between_chunks(done):
         if done == CHUNK_ROWS:
             first_chunk_written.set()
-            _until_another_transaction_waits()  # the registration, on this import's row
+            until_another_transaction_waits()  # the registration, on this import's row
 
     def import_the_sheet():
         try:
@@ -365,15 +365,6 @@ def test_an_import_inside_one_transaction_holds_no_nib_lock_between_chunks(kec_a
 
     assert summary.created == CHUNK_ROWS + 5
     assert held == [(CHUNK_ROWS, 0), (CHUNK_ROWS + 5, 0)]
-
-
-def _until_another_transaction_waits():
-    with connection.cursor() as cursor:
-        for _ in range(200):  # at most 10 s
-            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.05)
 
 
 def test_find_duplicates_by_nik_nib_and_similar_name(kec_a):
