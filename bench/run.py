@@ -46,11 +46,14 @@ FLOOR = "/kata-sandi/selesai/"  # the framework floor: the base layout, signed i
 rows = []
 
 
-def report(name, value, unit, baseline=None, target=""):
-    ratio = ""
-    if baseline:
-        times = value / baseline[1]
-        ratio = f"{times:.2f}x {baseline[0]}" if times < 1 else f"{times:.1f}x {baseline[0]}"
+def report(name, value, unit, baseline=None, target="", also=None):
+    """A row of the table; its ratio to `baseline` (name, value), and to `also` as well when given."""
+    ratios = []
+    for base in (baseline, also):
+        if base:
+            times = value / base[1]
+            ratios.append(f"{times:.2f}x {base[0]}" if times < 1 else f"{times:.1f}x {base[0]}")
+    ratio = ", ".join(ratios)
     rows.append((name, f"{value:,.1f} {unit}".replace(",", " "), ratio, target))
     print(f"  {name}: {value:.1f} {unit} {ratio}", flush=True)
 
@@ -80,6 +83,11 @@ def pages():
     floor = page_ms(admin, FLOOR)
     report("floor page (base layout, no data query)", floor, "ms")
     base = ("floor", floor)
+    # The dinas's pages also against the floor as the dinas gets it: a user who is not a superuser has its groups
+    # and permissions read (one statement more), which every page of that user pays, the floor included.
+    dinas_floor = page_ms(dinas, FLOOR)
+    report("floor page as Sidoarjo's dinas (its groups and permissions read)", dinas_floor, "ms")
+    also = ("dinas floor", dinas_floor)
     kecamatan = Kecamatan.objects.get(pk="35.15.12")
     detail = Business.objects.filter(kecamatan=kecamatan, source_ref="sintetis").order_by("pk").first()
     one_name = " ".join(detail.name.split()[-2:])  # e.g. "Barokah 123456": one business
@@ -96,9 +104,9 @@ def pages():
         list_ms = list_ms or ms
     admin_ms = page_ms(admin, "/admin/registry/business/")
     report("admin changelist (same rows)", admin_ms, "ms", ("list", list_ms), "list >=5x faster")
-    report("dinas dashboard", page_ms(dinas, "/dasbor/"), "ms", base, "<=4x floor")
+    report("dinas dashboard", page_ms(dinas, "/dasbor/"), "ms", base, "<=4x floor", also)
     uncached = page_ms(dinas, "/dasbor/", before_each=cache.clear)
-    report("dinas dashboard, figures not cached", uncached, "ms", base, "")
+    report("dinas dashboard, figures not cached", uncached, "ms", base, "", also)
 
     delay, (after_write, ratio), (at_once, at_once_ratio) = first_view_after_recount(dinas, admin, detail)
     report("dinas dashboard, first view after a write and its recount", after_write, "ms", base, "<=4x floor")
@@ -106,7 +114,7 @@ def pages():
     report("  the same, the moment the new generation is seen", at_once, "ms", base, "")
     report("  its ratio to the floor timed just before it, after the same wait", at_once_ratio, "x", None, "")
     report("recount on the worker, from the write's commit to the new generation", delay, "ms")
-    report("business detail", page_ms(dinas, f"/usaha/{detail.pk}/"), "ms", base, "<100 ms")
+    report("business detail", page_ms(dinas, f"/usaha/{detail.pk}/"), "ms", base, "<100 ms, <=3x floor", also)
     return admin
 
 

@@ -1,6 +1,5 @@
 """Real-browser fixtures: Debian's Chromium driven by Playwright, axe-core for accessibility."""
 
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -79,25 +78,38 @@ def screenshot(page, name):
 
 
 def log_in(page, live_server, username, password=PASSWORD):
-    """Log in through the form, and give the authenticator's code when the portal asks for it (setting one up
-    with an admin's enrolment code on the first login). Every test user's password is PASSWORD: with another, the
-    login is refused and the form comes back with its message, which the caller reads."""
+    """Log in through the form (submit_login). Every test user's password is PASSWORD: with another, the login is
+    refused and the form comes back with its message, which the caller reads."""
     page.goto(f"{live_server.url}/masuk/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
+    submit_login(page, username, password)
+
+
+def indonesian(indonesian_text, _english_text):
+    return indonesian_text
+
+
+def submit_login(page, username, password=PASSWORD, t=indonesian):
+    """Fill and send the login form open on `page`, its labels in the language `t` picks (t("Masuk", "Log in")),
+    and give the authenticator's code when the portal asks for it (setting one up with an admin's enrolment code on
+    the first login). Returns once the form has gone; with a password other than PASSWORD, right after the click
+    (refused: the form comes back with its message)."""
+    page.get_by_label(t("Nama pengguna", "Username")).fill(username)
+    page.get_by_label(t("Kata sandi", "Password")).fill(password)
+    page.get_by_role("button", name=t("Masuk", "Log in")).click()
     if password != PASSWORD:
-        return  # refused: the form comes back with its message, which the caller reads
+        return
     # The URL is read once the form has left for the next page (the click may return before it does): read at once,
     # it is still the form's, and the code would be skipped.
     page.wait_for_url(lambda url: urlsplit(url).path != "/masuk/")
     if "/masuk/kode/" in page.url:
-        if page.get_by_label("Kode pendaftaran dari admin").count():
-            page.get_by_label("Kode pendaftaran dari admin").fill(enrolment_code(username))
-            page.get_by_role("button", name="Lanjut").click()
+        if page.locator("input[name=code]").count():
+            page.get_by_label(t("Kode pendaftaran dari admin", "Enrolment code from the admin")).fill(
+                enrolment_code(username)
+            )
+            page.get_by_role("button", name=t("Lanjut", "Continue")).click()
             page.wait_for_load_state()
-        page.get_by_label("Kode 6 angka").fill(current_code(username))
-        page.get_by_role("button", name=re.compile(r"[Mm]asuk$")).click()
+        page.locator("input[name=token]").fill(current_code(username))
+        page.locator("form:has(input[name=token]) button[type=submit]").click()
         # The caller often opens a page next: opened before the code is taken, it would be sent back here.
         page.wait_for_url(lambda url: urlsplit(url).path != "/masuk/kode/")
 

@@ -9,20 +9,12 @@ the page.
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import (
-    check_accessibility,
-    current_code,
-    enrolment_code,
-    fits_a_phone,
-    follow_nav,
-    screenshot,
-)
-from tests.factories import PASSWORD
+from tests.browser.conftest import check_accessibility, fits_a_phone, follow_nav, screenshot, submit_login
 
 LANGUAGES = ("id", "en")
 # Text whose English is not settled yet (item 8 of issue 18 is translating flash messages, form labels, choices,
@@ -72,21 +64,7 @@ class Walk:
         expect(page.get_by_role("heading", level=1)).to_have_text(
             self.t("Masuk ke UMKM Portal", "Log in to UMKM Portal")
         )
-        page.get_by_label(self.t("Nama pengguna", "Username")).fill(username)
-        page.get_by_label(self.t("Kata sandi", "Password")).fill(PASSWORD)
-        page.get_by_role("button", name=self.t("Masuk", "Log in")).click()
-        # The URL is read once the form has left for the next page (the click may return before it does).
-        page.wait_for_url(lambda url: urlsplit(url).path != "/masuk/")
-        if "/masuk/kode/" in page.url:
-            if page.locator("input[name=code]").count():
-                page.get_by_label(self.t("Kode pendaftaran dari admin", "Enrolment code from the admin")).fill(
-                    enrolment_code(username)
-                )
-                page.get_by_role("button", name=self.t("Lanjut", "Continue")).click()
-                page.wait_for_load_state()
-            page.locator("input[name=token]").fill(current_code(username))
-            page.locator("form:has(input[name=token]) button[type=submit]").click()
-            page.wait_for_load_state()
+        submit_login(page, username, t=self.t)
         expect(page.get_by_role("heading", level=1)).to_contain_text(self.t("Selamat datang", "Welcome"))
 
     def nav(self, indonesian, english):
