@@ -171,10 +171,12 @@ TRY_AGAIN_CODES = {errorcodes.DEADLOCK_DETECTED, errorcodes.SERIALIZATION_FAILUR
 
 
 class ConflictMiddleware:
-    """Answer 503, with a page saying that nothing was saved and to send it again, to a request whose statement
-    PostgreSQL ended because of another transaction (TRY_AGAIN_CODES), instead of the server error page: a merge
-    or an admin edit that met an all-or-nothing import, a read on a replica. The forms whose services expect a
-    deadlock say so in the form itself (registry.models.members.lost_to_a_deadlock); this is every other view."""
+    """Answer 503, with a page saying the request was stopped and to check and send it again, to a request whose
+    statement PostgreSQL ended because of another transaction (TRY_AGAIN_CODES), instead of the server error page:
+    a merge or an admin edit that met an all-or-nothing import, a read on a replica. The transaction of that
+    statement is rolled back; one a view committed before it (the queue's bulk verification commits each business)
+    stays, so the page does not say that nothing was saved. The forms whose services expect a deadlock say so in
+    the form itself (registry.models.members.lost_to_a_deadlock); this is every other view."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -188,9 +190,9 @@ class ConflictMiddleware:
             return None
         log.warning("request ended by the database (%s): %s %s", code, request.method, request.path)
         message = _(
-            "Permintaan ini bertabrakan dengan penyimpanan lain yang berjalan pada saat yang sama, jadi dihentikan: "
-            "tidak ada yang tersimpan dari permintaan ini. Kirim sekali lagi sebentar lagi; isian formulir tetap ada "
-            "bila Anda menekan tombol kembali di peramban."
+            "Permintaan ini bertabrakan dengan penyimpanan lain yang berjalan pada saat yang sama, jadi dihentikan "
+            "sebelum selesai. Bagian yang bertabrakan tidak tersimpan. Periksa apa yang sudah tersimpan, lalu kirim "
+            "sekali lagi; isian formulir tetap ada bila Anda menekan tombol kembali di peramban."
         )
         response = render(request, "conflict.html", {"message": message}, status=503)
         response["Retry-After"] = "2"

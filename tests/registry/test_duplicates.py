@@ -154,8 +154,9 @@ def test_duplicate_pairs_show_names_and_key_facts_and_a_merge_shows_what_moves(c
 def test_a_merge_ended_by_a_deadlock_saves_nothing_and_says_to_send_it_again(client, pair, portal_admin):
     # The merge locks the survivor and then the one it removes. Another transaction (an import's chunk, a script)
     # holds the one removed and then asks for the survivor: each waits for the other, and PostgreSQL ends the
-    # merge's statement, which waited first. The admin got the server error page; now a page that says nothing
-    # was saved and to send it again (umkm_portal.middleware.ConflictMiddleware). Sent again, it merges.
+    # merge's statement, which waited first: its transaction is rolled back. The admin got the server error page;
+    # now a page that says so and to send it again (umkm_portal.middleware.ConflictMiddleware). Sent again, it
+    # merges.
     keep, extra = pair
     url = reverse("admin:registry_duplicate_compare", args=["usaha", keep.pk, extra.pk])
     client.force_login(portal_admin)
@@ -185,7 +186,7 @@ def test_a_merge_ended_by_a_deadlock_saves_nothing_and_says_to_send_it_again(cli
     assert other_side == ["committed"]
     assert ended.status_code == 503
     assert ended["Retry-After"] == "2"
-    assert "tidak ada yang tersimpan dari permintaan ini" in ended.content.decode()
+    assert "Bagian yang bertabrakan tidak tersimpan." in ended.content.decode()
     assert Business.all_objects.filter(pk=extra.pk).exists()
     assert not MergeRecord.objects.exists()
     assert list(extra.products.values_list("name", flat=True)) == ["Roti Manis"]
