@@ -1,8 +1,26 @@
 """Races made certain: one transaction goes on only once another waits for a lock."""
 
+import threading
 import time
 
 from django.db import connection
+
+
+def in_a_thread(work):
+    """`work` on a thread of its own, with its own database connection (closed when it ends). Returns the thread,
+    not started, and a list that holds, once the thread has ended, what `work` returned or the repr of what it
+    raised: the side of a race that loses reports its error as its outcome, for the test to assert."""
+    outcomes = []
+
+    def run():
+        try:
+            outcomes.append(work())
+        except Exception as error:  # the outcome of the race, asserted by the caller
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    return threading.Thread(target=run), outcomes
 
 
 def until_another_transaction_waits():

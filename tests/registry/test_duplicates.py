@@ -3,7 +3,7 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,7 +11,7 @@ from programs.models import BankReferral, Enrollment, Training
 from registry.duplicates import business_candidates, merge, not_a_duplicate, owner_candidates, related_rows
 from registry.models import Business, BusinessGroup, LegalDocument, MergeRecord, Owner, Product, YearlyFigure
 from tests.factories import make_bank, make_business, make_document, make_figure, make_owner, make_product
-from tests.locks import until_another_transaction_waits
+from tests.locks import in_a_thread, until_another_transaction_waits
 
 
 @pytest.fixture
@@ -160,22 +160,17 @@ def test_a_merge_ended_by_a_deadlock_saves_nothing_and_says_to_send_it_again(cli
     keep, extra = pair
     url = reverse("admin:registry_duplicate_compare", args=["usaha", keep.pk, extra.pk])
     client.force_login(portal_admin)
-    holding, other_side = threading.Event(), []
+    holding = threading.Event()
 
     def hold_the_removed_then_the_survivor():
-        try:
-            with transaction.atomic():
-                Business.all_objects.select_for_update().get(pk=extra.pk)
-                holding.set()
-                until_another_transaction_waits()  # the merge, on this row
-                Business.all_objects.select_for_update().get(pk=keep.pk)
-            other_side.append("committed")
-        except Exception as error:  # a failure here is the test's, reported in its assertion
-            other_side.append(repr(error))
-        finally:
-            connection.close()
+        with transaction.atomic():
+            Business.all_objects.select_for_update().get(pk=extra.pk)
+            holding.set()
+            until_another_transaction_waits()  # the merge, on this row
+            Business.all_objects.select_for_update().get(pk=keep.pk)
+        return "committed"
 
-    other = threading.Thread(target=hold_the_removed_then_the_survivor)
+    other, other_side = in_a_thread(hold_the_removed_then_the_survivor)
     other.start()
     try:
         assert holding.wait(30)

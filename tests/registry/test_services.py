@@ -17,7 +17,7 @@ from registry.services import (
     verify_business,
 )
 from tests.factories import jpeg_upload, make_business, make_figure, make_owner, make_user
-from tests.locks import until_another_transaction_waits
+from tests.locks import in_a_thread, until_another_transaction_waits
 
 NIK_A = "3515124507850001"
 
@@ -189,17 +189,7 @@ def _race(kec_a, coordinator, other_side):
     """The race made certain: this transaction stores NIB for NIK_A, `other_side` runs in a thread of its own
     until it waits for this transaction, then this one stores NIB again for NIK_A and commits. Returns what
     `other_side` returned, or the repr of what it raised."""
-    outcomes = []
-
-    def run():
-        try:
-            outcomes.append(other_side())
-        except Exception as error:  # the deadlock these tests are about, reported as an outcome
-            outcomes.append(repr(error))
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=run)
+    other, outcomes = in_a_thread(other_side)
     try:
         with transaction.atomic():
             register_business(new_business(kec_a, nib=NIB), owner=new_owner(kec_a, nik=NIK_A), by=coordinator)
@@ -310,22 +300,14 @@ def test_a_registration_that_deadlocks_with_an_all_or_nothing_import_gets_a_mess
     for i in range(CHUNK_ROWS - 1):
         lines.append(f"Pemilik {i};{3515120101900001 + i};L;Usaha {i};Makanan;Balongbendo;Wonokupang;")
     lines.append(f"Dewi Lestari;{NIK_B};P;Terasi Dewi;Makanan;Balongbendo;Wonokupang;{NIB}")
-    first_chunk_written, imported = threading.Event(), []
+    first_chunk_written = threading.Event()
 
     def between_chunks(done):
         if done == CHUNK_ROWS:
             first_chunk_written.set()
             until_another_transaction_waits()  # the registration, on this import's row
 
-    def import_the_sheet():
-        try:
-            imported.append(_import(lines, coordinator, all_or_nothing=True, progress=between_chunks)[0])
-        except Exception as error:
-            imported.append(repr(error))
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=import_the_sheet)
+    other, imported = in_a_thread(lambda: _import(lines, coordinator, all_or_nothing=True, progress=between_chunks)[0])
     other.start()
     try:
         assert first_chunk_written.wait(60)
