@@ -669,6 +669,71 @@ def test_a_common_word_is_searched_row_by_row_newest_first(client, dinas_sidoarj
     assert by_sort.index(by_name.get_absolute_url()) < by_sort.index(by_product.get_absolute_url())
 
 
+def _statement_timeout():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]
+
+
+def test_a_common_words_search_sorted_too_slowly_comes_back_newest_first(client, dinas_sidoarjo, kec_a, monkeypatch):
+    """Sorted by a column that goes with the word, a common word's search walks most of the area before it fills a
+    page (12 s at a million). Past the list's time limit (here 1 ms, against 5,000 rows without the word, each
+    tested) PostgreSQL cancels it, and the same search comes back newest first, with a note on the column."""
+    from django.db import connection
+    from psycopg2 import sql
+
+    from registry import filtersets
+    from registry.views import BusinessListView
+
+    monkeypatch.setattr(filtersets, "COMMON_WORD_ROWS", -1)
+    monkeypatch.setattr(BusinessListView, "sort_time_limit_ms", 1)
+    keripik = make_business(kec_a, name="Keripik Tempe Bu Ani")
+    other = make_business(kec_a, name="Jamu Segar")
+    columns = [sql.Identifier(f.column) for f in Business._meta.concrete_fields if not f.primary_key]
+    copied = [sql.SQL("'Aneka ' || n") if column.strings == ("name",) else column for column in columns]
+    with connection.cursor() as cursor:  # 5,000 copies of "Jamu Segar" named "Aneka 1" to "Aneka 5000"
+        cursor.execute(
+            sql.SQL(
+                "INSERT INTO registry_business ({}) SELECT {} FROM registry_business, generate_series(1, 5000) AS n "
+                "WHERE id = %s"
+            ).format(sql.SQL(", ").join(columns), sql.SQL(", ").join(copied)),
+            [other.pk],
+        )
+    client.force_login(dinas_sidoarjo)
+    timeout = _statement_timeout()
+
+    refused = client.get(LIST, {"q": "keripik", "sort": "name", "page": "2", "kecamatan": kec_a.code})
+
+    assert refused.status_code == 302
+    assert refused["Location"] == f"{LIST}?q=keripik&kecamatan={kec_a.code}"
+    assert _statement_timeout() == timeout  # the limit ended with the page's statements
+    html = client.get(refused["Location"]).content.decode()
+    assert "Terlalu banyak usaha cocok dengan pencarian ini untuk diurutkan menurut Nama usaha." in html
+    assert "yang terbaru didaftarkan tampil lebih dulu" in html
+    assert keripik.get_absolute_url() in html
+    assert other.get_absolute_url() not in html
+
+
+def test_a_common_words_search_sorted_in_time_keeps_its_sort(client, dinas_sidoarjo, kec_a, monkeypatch):
+    from registry import filtersets
+
+    monkeypatch.setattr(filtersets, "COMMON_WORD_ROWS", -1)
+    first, second = make_business(kec_a, name="Keripik Bawang"), make_business(kec_a, name="Aneka Keripik")
+    client.force_login(dinas_sidoarjo)
+    timeout = _statement_timeout()
+
+    response = client.get(LIST, {"q": "keripik", "sort": "name"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index(second.get_absolute_url()) < html.index(first.get_absolute_url())
+    assert "Lebih dari 500 usaha cocok dengan pencarian ini. Tambahkan" in html  # no claim of newest first
+    assert "Terlalu banyak usaha" not in html
+    assert _statement_timeout() == timeout
+
+
 def test_a_typo_of_a_common_word_is_also_searched_row_by_row(client, dinas_sidoarjo, kec_a, monkeypatch):
     """Nothing has "lumpiya"; names like it are many (here: by pretending so), so they are tested row by
     row along the newest-first order instead of being collected and sorted."""
