@@ -183,7 +183,7 @@ class BusinessListView(AreaRestrictedMixin, LenientPaginationMixin, FilterView):
             label = next(label for name, label, _order, _wide in self.columns if name == self.sort.removeprefix("-"))
             messages.info(
                 request,
-                _("Terlalu banyak usaha cocok dengan pencarian ini untuk diurutkan menurut %(column)s.")
+                _("Terlalu banyak usaha cocok dengan pencarian ini untuk diurutkan menurut kolom “%(column)s”.")
                 % {"column": label},
             )
             query = request.GET.copy()

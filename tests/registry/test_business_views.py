@@ -710,7 +710,7 @@ def test_a_common_words_search_sorted_too_slowly_comes_back_newest_first(client,
     assert refused["Location"] == f"{LIST}?q=keripik&kecamatan={kec_a.code}"
     assert _statement_timeout() == timeout  # the limit ended with the page's statements
     html = client.get(refused["Location"]).content.decode()
-    assert "Terlalu banyak usaha cocok dengan pencarian ini untuk diurutkan menurut Nama usaha." in html
+    assert "Terlalu banyak usaha cocok dengan pencarian ini untuk diurutkan menurut kolom “Nama usaha”." in html
     assert "yang terbaru didaftarkan tampil lebih dulu" in html
     assert keripik.get_absolute_url() in html
     assert other.get_absolute_url() not in html
