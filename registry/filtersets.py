@@ -115,6 +115,28 @@ def _with_word(queryset, value, *, similar=False):
     ).filter(found)
 
 
+def _product_matches(value, *, similar):
+    """Ids of the products whose name contains `value` (or, with `similar`, has a word like it), or whose
+    business's name contains it: one UNION of index-served lookups."""
+    businesses = name_matches(Business.all_objects.order_by(), value, similar=False)
+    return (
+        name_matches(Product.objects.order_by(), value, similar=similar)
+        .values_list("pk", flat=True)
+        .union(Product.objects.order_by().filter(business__in=businesses).values_list("pk", flat=True))
+        .order_by()
+    )
+
+
+def _product_with_word(queryset, value, *, similar=False):
+    """`queryset` (products) narrowed to those whose name or business's name contains `value` (or, with
+    `similar`, whose name has a word like it), tested row by row (see _with_word)."""
+    key = SearchKey(Value(value))
+    found = Q(name_key__contains=key) | Q(business_key__contains=key)
+    if similar:
+        found |= Q(name_key__trigram_word_similar=key)
+    return queryset.alias(name_key=SearchKey("name"), business_key=SearchKey("business__name")).filter(found)
+
+
 class NameChoiceIterator(django_filters.fields.ModelChoiceIterator):
     """A model select's options read as (pk, label) rows from the model's `choice_label` column (the one
     its __str__ shows): a list page's filter bar offers a hundred kecamatan on every request, and building
@@ -396,13 +418,27 @@ class ProductFilterSet(django_filters.FilterSet):
         model = Product
         fields = ["q", "category", "kecamatan", "has_photo"]
 
+    many_matches = False  # set by a search for a word that thousands of names share
+
     def search(self, queryset, name, value):
+        """The product's or its business's name, accent-blind; names like a product's (typos) only when nothing
+        has the words. As the business list's search: a word that thousands of names share is tested row by row
+        along the list's order; other hits go in as ids, or as the UNION itself when there are many after all."""
         value = value.strip()
         if not value:
             return queryset
-        by_business = name_matches(Business.all_objects.all(), value, similar=False)
-        matches = name_matches(Product.objects.all(), value).values("pk")
-        return queryset.filter(pk__in=matches.union(Product.objects.filter(business__in=by_business).values("pk")))
+        if _common_word(value):
+            self.many_matches = True
+            return _product_with_word(queryset, value)
+        exact = list(_product_matches(value, similar=False)[:MANY_MATCHES])
+        if not exact and _common_word(value, similar=True):
+            self.many_matches = True
+            return _product_with_word(queryset, value, similar=True)
+        if not exact:
+            return queryset.filter(pk__in=_product_matches(value, similar=True))
+        if len(exact) < MANY_MATCHES:
+            return queryset.filter(pk__in=exact)
+        return queryset.filter(pk__in=_product_matches(value, similar=False))
 
     def filter_has_photo(self, queryset, name, value):
         photos = Exists(ProductPhoto.objects.filter(product=OuterRef("pk")))

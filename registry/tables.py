@@ -117,8 +117,9 @@ class ProductTable(tables.Table):
     )
     name = tables.Column(_("Produk"), order_by=("name", "pk"))
     business = tables.Column(_("Usaha"), linkify=lambda record: record.business.get_absolute_url())
-    kecamatan = tables.Column(_("Kecamatan"), accessor="business__kecamatan__name", attrs=WIDE_ONLY)
-    category = tables.Column(_("Kategori"), attrs=WIDE_ONLY)
+    # Not sortable: no index serves them at a million products (the filters choose a kecamatan or a category).
+    kecamatan = tables.Column(_("Kecamatan"), accessor="business__kecamatan__name", attrs=WIDE_ONLY, orderable=False)
+    category = tables.Column(_("Kategori"), attrs=WIDE_ONLY, orderable=False)
     price = tables.TemplateColumn(
         "{% load umkm %}{{ record.price|rupiah }}{% if record.unit %}/{{ record.unit }}{% endif %}",
         verbose_name=_("Harga"),

@@ -1,4 +1,5 @@
 import datetime
+from contextlib import nullcontext
 
 from django import forms
 from django.conf import settings
@@ -113,7 +114,35 @@ class KecamatanDetailView(AreaRestrictedMixin, DetailView):
 #
 
 
-class BusinessListView(AreaRestrictedMixin, LenientPaginationMixin, FilterView):
+class SortTimeLimitMixin:
+    """For a list whose search for a common word tests each row along the list's order (its filter set's
+    `many_matches`): sorted by a column that goes with the word ("keripik" by category, names that start with
+    "Sambal" by name), a page walks most of the area before it is full, 2 to 12 s at a million; collecting and
+    sorting every hit is no faster. Such a page gets `sort_time_limit_ms` for its statements; past it, the same
+    search comes back in its own order (newest first), with a note naming the column. `sort_label()`: the label
+    of the column asked for."""
+
+    sort_time_limit_ms = 1000
+    too_many_to_sort = _("Terlalu banyak usaha cocok dengan pencarian ini untuk diurutkan menurut kolom “%(column)s”.")
+
+    def sort_time_limit(self, using, *, asked):
+        """The time limit for the page's statements when a common word's search is sorted as `asked`."""
+        if asked and self.filterset.many_matches:
+            return time_limit(self.sort_time_limit_ms, using=using)
+        return nullcontext()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except TooSlow:
+            messages.info(request, self.too_many_to_sort % {"column": self.sort_label()})
+            query = request.GET.copy()
+            for name in ("sort", "page"):
+                query.pop(name, None)
+            return redirect(f"{request.path}?{query.urlencode()}")
+
+
+class BusinessListView(AreaRestrictedMixin, SortTimeLimitMixin, LenientPaginationMixin, FilterView):
     """Members of the user's area with filters and one search box; pages without a full COUNT(*)."""
 
     permission_required = "registry.view_business"
@@ -159,37 +188,17 @@ class BusinessListView(AreaRestrictedMixin, LenientPaginationMixin, FilterView):
             return sort
         return "-created_at" if self.filterset.many_matches else "name"
 
-    # A common word's search sorted by another column walks that column's order testing each row. Where the
-    # column goes with the word (names that start with "Sambal", "keripik" all in one category) it walks most of
-    # the area before it fills a page: 2 to 12 s at a million. Collecting and sorting every hit is no faster.
-    # Such a page gets this long; then the list comes newest first, with a note (see get()).
-    sort_time_limit_ms = 1000
-
     def paginate_queryset(self, queryset, page_size):
         key = self.sort.removeprefix("-")
         order = next(order for name, _label, order, _wide in self.columns if name == key)
         if self.sort.startswith("-"):
             order = [f"-{field}" for field in order]
         queryset = queryset.order_by(*order)
-        if not self.filterset.many_matches or self.sort == "-created_at":
-            return super().paginate_queryset(queryset, page_size)
-        with time_limit(self.sort_time_limit_ms, using=queryset.db):
+        with self.sort_time_limit(queryset.db, asked=self.sort != "-created_at"):
             return super().paginate_queryset(queryset, page_size)
 
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except TooSlow:
-            label = next(label for name, label, _order, _wide in self.columns if name == self.sort.removeprefix("-"))
-            messages.info(
-                request,
-                _("Terlalu banyak usaha cocok dengan pencarian ini untuk diurutkan menurut kolom “%(column)s”.")
-                % {"column": label},
-            )
-            query = request.GET.copy()
-            for name in ("sort", "page"):
-                query.pop(name, None)
-            return redirect(f"{request.path}?{query.urlencode()}")
+    def sort_label(self):
+        return next(label for name, label, _order, _wide in self.columns if name == self.sort.removeprefix("-"))
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, fields=self.row_fields)
@@ -218,8 +227,10 @@ class BusinessListView(AreaRestrictedMixin, LenientPaginationMixin, FilterView):
         return context
 
 
-class ProductListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
-    """Products of the user's area, searchable by product or business name, with their first photo."""
+class ProductListView(AreaRestrictedMixin, SortTimeLimitMixin, SingleTableMixin, FilterView):
+    """Products of the user's area, searchable by product or business name, with their first photo; by business
+    name, or by a column asked for (product name, price: each on an index), or the newest first for a word that
+    thousands of names share (see ProductFilterSet.search)."""
 
     permission_required = "registry.view_product"
     model = Product
@@ -227,10 +238,31 @@ class ProductListView(AreaRestrictedMixin, SingleTableMixin, FilterView):
     filterset_class = ProductFilterSet
     table_pagination = {"per_page": 25, "paginator_class": LazyPaginator}
     template_name = "registry/product_list.html"
+    too_many_to_sort = _("Terlalu banyak produk cocok dengan pencarian ini untuk diurutkan menurut kolom “%(column)s”.")
 
     def get_queryset(self):
         photos = Prefetch("photos", queryset=ProductPhoto.objects.order_by("created_at", "pk"))
-        return super().get_queryset().select_related("business__kecamatan").prefetch_related(photos)
+        # The area's filter is a subquery on businesses; said again on the business the list joins and sorts by,
+        # PostgreSQL walks that business's (name, id) index (only of those not deleted) and reads one page.
+        visible = super().get_queryset().filter(business__deleted_at__isnull=True)
+        return visible.select_related("business__kecamatan").prefetch_related(photos)
+
+    def get_table_data(self):
+        products = super().get_table_data()
+        if self.filterset.many_matches and not self.request.GET.get("sort"):
+            return products.order_by("-created_at", "-pk")  # hits spread evenly along it, unlike business names
+        return products
+
+    def get_table(self, **kwargs):
+        with self.sort_time_limit(self.object_list.db, asked=bool(self.request.GET.get("sort"))):
+            return super().get_table(**kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(many_matches=self.filterset.many_matches, **kwargs)
+
+    def sort_label(self):
+        column = self.table_class.base_columns.get(self.request.GET.get("sort", "").removeprefix("-"))
+        return column.verbose_name if column else ""
 
 
 class BusinessExportView(AreaRestrictedMixin, FilterView):

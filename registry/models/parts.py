@@ -54,7 +54,14 @@ class Product(Provenance):
     class Meta:
         ordering = ["business", "name", "pk"]
         verbose_name = verbose_name_plural = _("produk")
-        indexes = [GinIndex(OpClass(SearchKey("name"), name="gin_trgm_ops"), name="registry_product_search_trgm")]
+        indexes = [
+            GinIndex(OpClass(SearchKey("name"), name="gin_trgm_ops"), name="registry_product_search_trgm"),
+            # The product list's orders other than by business (registry.views.ProductListView): a page reads
+            # its rows along one of these, not a million products sorted.
+            models.Index(fields=["name", "id"], name="registry_product_name_id"),
+            models.Index(fields=["price", "id"], name="registry_product_price_id"),
+            models.Index(fields=["created_at", "id"], name="registry_product_created_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(price__isnull=True) | Q(price__gte=0),

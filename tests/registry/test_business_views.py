@@ -358,6 +358,111 @@ def test_product_list_query_count_is_constant(client, coordinator_a, kec_a, djan
     assert response.status_code == 200
 
 
+def test_product_list_sorts_by_business_then_product_and_by_the_columns_asked(client, coordinator_a, kec_a):
+    sari, bakti = make_business(kec_a, name="UD Sari"), make_business(kec_a, name="CV Bakti")
+    jenang = make_product(sari, name="Jenang", price=20000)
+    emping = make_product(bakti, name="Emping", price=None)
+    abon = make_product(sari, name="Abon", price=35000)
+    client.force_login(coordinator_a)
+
+    def order(**query):
+        html = client.get(PRODUCTS, query).content.decode()
+        return sorted((jenang, emping, abon), key=lambda product: html.index(f">{product.name}<"))
+
+    assert order() == [emping, abon, jenang]  # CV Bakti's, then UD Sari's by name
+    assert order(sort="name") == [abon, emping, jenang]
+    assert order(sort="-name") == [jenang, emping, abon]
+    assert order(sort="price") == [jenang, abon, emping]  # no price last
+    assert order(sort="kecamatan") == [emping, abon, jenang]  # not a sortable column: the list's own order
+    html = client.get(PRODUCTS).content.decode()
+    assert "sort=kecamatan" not in html
+    assert "sort=category" not in html
+    assert "sort=name" in html
+
+
+def test_product_search_finds_a_business_name_and_typos_only_when_nothing_has_the_words(client, coordinator_a, kec_a):
+    lele = make_product(make_business(kec_a, name="UD Mina"), name="Kerupuk lele")
+    rambak = make_product(make_business(kec_a, name="Krupuk Bu Tin"), name="Rambak")
+    other = make_product(make_business(kec_a, name="UD Sari"), name="Jenang")
+    client.force_login(coordinator_a)
+
+    by_business = client.get(PRODUCTS, {"q": "krupuk"}).content.decode()
+    by_typo = client.get(PRODUCTS, {"q": "krupuk lele"}).content.decode()
+
+    assert rambak.name in by_business  # its business is "Krupuk Bu Tin"
+    assert lele.name not in by_business  # "Kerupuk" is only like it: something has the word itself
+    assert other.name not in by_business
+    assert lele.name in by_typo
+    assert other.name not in by_typo
+
+
+def test_product_search_for_a_common_word_lists_the_newest_first(client, coordinator_a, kec_a, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from registry import filtersets
+    from registry.models import Product
+
+    monkeypatch.setattr(filtersets, "COMMON_WORD_ROWS", -1)
+    old = make_product(make_business(kec_a, name="A Usaha"), name="Keripik tempe")
+    new = make_product(make_business(kec_a, name="Z Usaha"), name="Keripik pisang")
+    by_business = make_product(make_business(kec_a, name="Keripik Bu Ani"), name="Rengginang")
+    other = make_product(make_business(kec_a, name="B Usaha"), name="Jenang")
+    for days, product in enumerate([new, by_business, old]):
+        Product.objects.filter(pk=product.pk).update(created_at=timezone.now() - datetime.timedelta(days=days))
+    client.force_login(coordinator_a)
+
+    html = client.get(PRODUCTS, {"q": "keripik"}).content.decode()
+    by_name = client.get(PRODUCTS, {"q": "keripik", "sort": "name"}).content.decode()
+
+    places = [html.index(f">{product.name}<") for product in (new, by_business, old)]
+    assert places == sorted(places)
+    assert other.name not in html
+    assert "yang terbaru dicatat tampil lebih dulu" in html
+    places = [by_name.index(f">{product.name}<") for product in (new, old, by_business)]
+    assert places == sorted(places)  # Keripik pisang, Keripik tempe, Rengginang
+    assert "Lebih dari 500 produk cocok dengan pencarian ini. Tambahkan" in by_name
+
+
+def test_product_search_for_a_common_word_sorted_too_slowly_comes_back_newest_first(
+    client, coordinator_a, kec_a, monkeypatch
+):
+    """As the business list's: past the time limit (1 ms here, against 5,000 products without the word), the same
+    search without its sort, and a note."""
+    from django.db import connection
+    from psycopg2 import sql
+
+    from registry import filtersets
+    from registry.models import Product
+    from registry.views import ProductListView
+
+    monkeypatch.setattr(filtersets, "COMMON_WORD_ROWS", -1)
+    monkeypatch.setattr(ProductListView, "sort_time_limit_ms", 1)
+    keripik = make_product(make_business(kec_a, name="UD Sari"), name="Keripik tempe")
+    other = make_product(make_business(kec_a, name="UD Mina"), name="Jenang")
+    columns = [sql.Identifier(f.column) for f in Product._meta.concrete_fields if not f.primary_key]
+    copied = [sql.SQL("'Aneka ' || n") if column.strings == ("name",) else column for column in columns]
+    with connection.cursor() as cursor:  # 5,000 copies of "Jenang" named "Aneka 1" to "Aneka 5000"
+        cursor.execute(
+            sql.SQL(
+                "INSERT INTO registry_product ({}) SELECT {} FROM registry_product, generate_series(1, 5000) AS n "
+                "WHERE id = %s"
+            ).format(sql.SQL(", ").join(columns), sql.SQL(", ").join(copied)),
+            [other.pk],
+        )
+    client.force_login(coordinator_a)
+
+    refused = client.get(PRODUCTS, {"q": "keripik", "sort": "name", "page": "3"})
+
+    assert refused.status_code == 302
+    assert refused["Location"] == f"{PRODUCTS}?q=keripik"
+    html = client.get(refused["Location"]).content.decode()
+    assert "Terlalu banyak produk cocok dengan pencarian ini untuk diurutkan menurut kolom “Produk”." in html
+    assert "yang terbaru dicatat tampil lebih dulu" in html
+    assert keripik.name in html
+
+
 def test_bank_officer_may_not_list_products(client, bank_officer):
     client.force_login(bank_officer)
 
