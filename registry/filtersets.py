@@ -115,6 +115,27 @@ def _with_word(queryset, value, *, similar=False):
     ).filter(found)
 
 
+def search_products(queryset, value):
+    """`queryset` (products) narrowed to those whose name or business's name contains `value`, accent-blind; names
+    like a product's (typos) only when nothing has the words. As the business list's search: a word that thousands
+    of names share is tested row by row along the list's order, which should then be the newest first (its hits
+    are spread evenly along it; business names go with the word); other hits go in as ids, or as the UNION itself
+    when there are many after all. Returns the queryset and whether the word was such a common one."""
+    value = value.strip()
+    if not value:
+        return queryset, False
+    if _common_word(value):
+        return _product_with_word(queryset, value), True
+    exact = list(_product_matches(value, similar=False)[:MANY_MATCHES])
+    if not exact and _common_word(value, similar=True):
+        return _product_with_word(queryset, value, similar=True), True
+    if not exact:
+        return queryset.filter(pk__in=_product_matches(value, similar=True)), False
+    if len(exact) < MANY_MATCHES:
+        return queryset.filter(pk__in=exact), False
+    return queryset.filter(pk__in=_product_matches(value, similar=False)), False
+
+
 def _product_matches(value, *, similar):
     """Ids of the products whose name contains `value` (or, with `similar`, has a word like it), or whose
     business's name contains it: one UNION of index-served lookups."""
@@ -421,24 +442,8 @@ class ProductFilterSet(django_filters.FilterSet):
     many_matches = False  # set by a search for a word that thousands of names share
 
     def search(self, queryset, name, value):
-        """The product's or its business's name, accent-blind; names like a product's (typos) only when nothing
-        has the words. As the business list's search: a word that thousands of names share is tested row by row
-        along the list's order; other hits go in as ids, or as the UNION itself when there are many after all."""
-        value = value.strip()
-        if not value:
-            return queryset
-        if _common_word(value):
-            self.many_matches = True
-            return _product_with_word(queryset, value)
-        exact = list(_product_matches(value, similar=False)[:MANY_MATCHES])
-        if not exact and _common_word(value, similar=True):
-            self.many_matches = True
-            return _product_with_word(queryset, value, similar=True)
-        if not exact:
-            return queryset.filter(pk__in=_product_matches(value, similar=True))
-        if len(exact) < MANY_MATCHES:
-            return queryset.filter(pk__in=exact)
-        return queryset.filter(pk__in=_product_matches(value, similar=False))
+        queryset, self.many_matches = search_products(queryset, value)
+        return queryset
 
     def filter_has_photo(self, queryset, name, value):
         photos = Exists(ProductPhoto.objects.filter(product=OuterRef("pk")))
