@@ -23,9 +23,9 @@ from programs.models import (
     Training,
 )
 from registry.countries import COUNTRY_CHOICES
-from registry.filtersets import YES_NO, AreaScopeFilterSet, lazy_choices
-from registry.models import BusinessGroup, Category, Kecamatan
-from registry.search import SearchKey
+from registry.filtersets import MANY_MATCHES, YES_NO, AreaScopeFilterSet, lazy_choices
+from registry.models import BusinessGroup, Category, Kecamatan, Product
+from registry.search import SearchKey, name_matches
 
 
 class BankReferralFilterSet(AreaScopeFilterSet):
@@ -108,7 +108,7 @@ class CurationSubmissionFilterSet(_MeasureFilterSet):
     date_field = "submitted_at__date"
     mine_field = "submitted_by"
     measure_filters = {"placed": measures.placed}
-    q = django_filters.CharFilter(field_name="product__name", lookup_expr="unaccent__icontains", label=_("Cari produk"))
+    q = django_filters.CharFilter(method="search", label=_("Cari produk"))
     call = django_filters.ModelChoiceFilter(
         queryset=lambda request: CurationCall.objects.visible_to(request.user), label=_("Kurasi")
     )
@@ -119,6 +119,22 @@ class CurationSubmissionFilterSet(_MeasureFilterSet):
     class Meta:
         model = CurationSubmission
         fields = ["q", "call", "decision", "placed", "kecamatan"]
+
+    def search(self, queryset, name, value):
+        """The product's name, accent-blind, found on the products' search index: up to MANY_MATCHES products go
+        in by id; a word that more products share is tested on each submission along the list's order (the
+        newest first), where its hits are spread (a scan of every submission's product name took a second at
+        112,000)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        products = name_matches(Product.objects.order_by(), value, similar=False).values_list("pk", flat=True)
+        few = list(products[:MANY_MATCHES])
+        if len(few) < MANY_MATCHES:
+            return queryset.filter(product__in=few)
+        return queryset.alias(product_key=SearchKey("product__name")).filter(
+            product_key__contains=SearchKey(Value(value))
+        )
 
 
 class MentoringVisitFilterSet(django_filters.FilterSet):

@@ -1563,7 +1563,10 @@ class CurationSubmissionListView(ProgramListView):
     ]
 
     def get_queryset(self):
-        return super().get_queryset().select_related("call", "product__business__kecamatan")
+        # The newest first, on an index: the model's order (by curation, newest curation first) sorted every
+        # submission of every kabupaten for each page (200 ms at 112,000); the curation is a filter and a column.
+        submissions = super().get_queryset().select_related("call", "product__business__kecamatan")
+        return submissions.order_by("-submitted_at", "-pk")
 
 
 class MentoringVisitListView(ProgramListView):

@@ -818,6 +818,8 @@ class CurationSubmission(Provenance):
         ordering = ["call", "-submitted_at", "pk"]
         verbose_name = _("produk yang dikurasi")
         verbose_name_plural = _("produk yang dikurasi")
+        # The list's order, the newest first (programs.views.CurationSubmissionListView).
+        indexes = [models.Index(fields=["submitted_at", "id"], name="programs_submission_newest")]
         constraints = [
             models.UniqueConstraint(
                 fields=["call", "product"],

@@ -96,6 +96,30 @@ def test_program_lists_export_csv_scoped_and_logged(client, records, coordinator
     assert AccessLog.objects.get(action="export").row_count == 1
 
 
+@pytest.mark.parametrize("many", [500, 1], ids=["few-products-by-id", "many-tested-on-each-row"])
+def test_curated_products_list_the_newest_first_and_search_accent_blind(
+    client, records, dinas_sidoarjo, coordinator_a, kec_a, monkeypatch, many
+):
+    from programs import filtersets
+    from programs.models import CurationSubmission
+
+    monkeypatch.setattr(filtersets, "MANY_MATCHES", many)
+    call = CurationCall.objects.get()
+    older = submit_to_curation(call, make_product(make_business(kec_a), name="Kopi Luwak"), by=coordinator_a)
+    submit_to_curation(call, make_product(make_business(kec_a), name="Café Gula Aren"), by=coordinator_a)
+    CurationSubmission.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=3))
+    client.force_login(dinas_sidoarjo)
+    url = reverse("programs:curationsubmission_list")
+
+    html = client.get(url).content.decode()
+    found = client.get(url, {"q": "cafe"}).content.decode()
+
+    assert html.index("Café Gula Aren") < html.index("Produk Usaha Balongbendo") < html.index("Kopi Luwak")
+    assert "Café Gula Aren" in found
+    assert "Kopi Luwak" not in found
+    assert "Produk Usaha Balongbendo" not in found
+
+
 def test_dinas_filters_participants_by_kecamatan(client, records, dinas_sidoarjo, kec_b):
     client.force_login(dinas_sidoarjo)
 
