@@ -161,6 +161,30 @@ def test_the_dinas_creates_a_group_then_adds_members_by_search(client, kec_a, di
     assert set(group.businesses.all()) == {batik[0], batik[2]}
 
 
+@pytest.mark.parametrize("common", [False, True], ids=["looked-up-by-index", "tested-on-each-business"])
+def test_the_member_search_finds_names_and_owners_accent_blind(
+    client, kec_a, kec_b, group, dinas_sidoarjo, common, monkeypatch
+):
+    """A rare word is looked up on the search indexes; a word the planner expects in thousands of names is tested
+    on each of the kecamatan's businesses (here: any word, by lowering the bar). Both find the same."""
+    from registry import group_views
+
+    monkeypatch.setattr(group_views, "COMMON_WORD_ROWS", -1 if common else 10**9)
+    make_business(kec_a, name="Kafé Batik Ayu")
+    by_owner = make_business(kec_a, name="Toko Sederhana")
+    Owner.objects.filter(pk=by_owner.owner_id).update(name="Siti Kafeyah")
+    other = make_business(kec_a, name="Jamu Segar")
+    elsewhere = make_business(kec_b, name="Kafe Krian")
+    client.force_login(dinas_sidoarjo)
+
+    html = client.get(reverse("registry:group_members", kwargs={"pk": group.pk}), {"q": "kafe"}).content.decode()
+
+    assert "Kafé Batik Ayu" in html
+    assert "Toko Sederhana" in html
+    assert other.name not in html
+    assert elsewhere.name not in html
+
+
 def test_bad_input_on_the_group_pages_gives_a_message_and_writes_nothing(client, kec_a, group, dinas_sidoarjo):
     client.force_login(dinas_sidoarjo)
     response = client.post(reverse("registry:group_create"), {"name": "", "kecamatan": "99.99.99"})
