@@ -18,7 +18,6 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from programs.models import CurationSubmission, Enrollment
 from registry import once
 from registry.filtersets import COMMON_WORD_ROWS
 from registry.forms import BusinessGroupForm, GroupMemberSearchForm
@@ -93,22 +92,6 @@ class GroupDetailView(AreaRestrictedMixin, DetailView):
             .order_by("-year")[:3]
         )
         products = Product.objects.filter(business__in=members.values("pk")).select_related("business")
-        trainings = list(
-            Enrollment.objects.visible_to(user)
-            .filter(business__in=members.values("pk"))
-            .order_by()
-            .values("training_id", "training__title", "training__start_on")
-            .annotate(n=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False)))
-            .order_by("-training__start_on", "training_id")[:20]
-        )
-        curations = list(
-            CurationSubmission.objects.visible_to(user)
-            .filter(product__business__in=members.values("pk"))
-            .order_by()
-            .values("call_id", "call__title", "call__closes_on")
-            .annotate(n=Count("pk"), passed=Count("pk", filter=Q(decision=CurationSubmission.Decision.PASSED)))
-            .order_by("-call__closes_on", "call_id")[:20]
-        )
         return super().get_context_data(
             page_obj=page,
             page_range=page.paginator.get_elided_page_range(page.number),
@@ -117,8 +100,6 @@ class GroupDetailView(AreaRestrictedMixin, DetailView):
             revenue=revenue,
             products=list(products.order_by("name", "pk")[:12]),
             product_count=products.count(),
-            trainings=trainings,
-            curations=curations,
             can_manage=user.has_perm("registry.change_businessgroup"),
             **kwargs,
         )
