@@ -557,6 +557,9 @@ class ProductAdmin(ProvenanceAdmin):
     list_display = ["name", "business", "category", "price", "unit"]
     list_filter = ["category"]
     list_select_related = ["business"]
+    # Not the model's order (by business name: every row joined and sorted at a million) but an index's; the
+    # same for the documents and the yearly figures below, the newest first.
+    ordering = ["name", "pk"]
     search_fields = ["name", "business__name"]
     autocomplete_fields = ["business"]
     show_full_result_count = False
@@ -567,6 +570,7 @@ class LegalDocumentAdmin(ProvenanceAdmin):
     list_display = ["kind", "number", "business", "issued_on", "expires_on"]
     list_filter = ["kind"]
     list_select_related = ["business"]
+    ordering = ["-pk"]
     search_fields = ["=number", "business__name"]
     autocomplete_fields = ["business", "product"]
     show_full_result_count = False
@@ -577,6 +581,7 @@ class YearlyFigureAdmin(ProvenanceAdmin):
     list_display = ["business", "year", "revenue", "capital", "size_class", "reported_size_class", "size_mismatch"]
     list_filter = ["year", "size_class", "size_mismatch"]
     list_select_related = ["business"]
+    ordering = ["-pk"]
     search_fields = ["business__name"]
     autocomplete_fields = ["business"]
     readonly_fields = ["size_class", "size_rule", "size_mismatch"]
