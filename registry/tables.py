@@ -120,14 +120,17 @@ class ProductTable(tables.Table):
     # Not sortable: no index serves them at a million products (the filters choose a kecamatan or a category).
     kecamatan = tables.Column(_("Kecamatan"), accessor="business__kecamatan__name", attrs=WIDE_ONLY, orderable=False)
     category = tables.Column(_("Kategori"), attrs=WIDE_ONLY, orderable=False)
-    price = tables.TemplateColumn(
-        "{% load umkm %}{{ record.price|rupiah }}{% if record.unit %}/{{ record.unit }}{% endif %}",
-        verbose_name=_("Harga"),
-        order_by=("price", "pk"),
-    )
+    price = tables.Column(_("Harga"), order_by=("price", "pk"))
 
     class Meta:
         model = Product
         fields = ["photo", "name", "business", "kecamatan", "category", "price"]
         empty_text = _("Belum ada produk yang cocok dengan pencarian atau filter ini.")
         attrs = {"class": "table table-hover align-middle"}
+
+    def render_price(self, value, record):
+        """Rp 15.000/pak; a product without a price shows the column's default. (A TemplateColumn's code was
+        compiled again for every row.)"""
+        from registry.templatetags.umkm import rupiah  # that module imports this one
+
+        return f"{rupiah(value)}/{record.unit}" if record.unit else rupiah(value)

@@ -375,6 +375,9 @@ def test_product_list_sorts_by_business_then_product_and_by_the_columns_asked(cl
     assert order(sort="price") == [jenang, abon, emping]  # no price last
     assert order(sort="kecamatan") == [emping, abon, jenang]  # not a sortable column: the list's own order
     html = client.get(PRODUCTS).content.decode()
+    assert "Rp 20.000/pak</td>" in html
+    assert "Rp 35.000/pak" in html
+    assert "/pak</td>" not in html.split(">Emping<", 1)[1].split("</tr>", 1)[0]  # no price: the column's dash
     assert "sort=kecamatan" not in html
     assert "sort=category" not in html
     assert "sort=name" in html
