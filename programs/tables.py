@@ -1,6 +1,6 @@
 import django_tables2 as tables
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from programs.models import (
     BankReferral,
@@ -11,6 +11,7 @@ from programs.models import (
     Placement,
     Training,
 )
+from registry.templatetags.umkm import rupiah
 
 
 class BankReferralTable(tables.Table):
@@ -24,11 +25,7 @@ class BankReferralTable(tables.Table):
         template_name="programs/partials/_referral_bank.html", verbose_name=_("Bank"), order_by=("bank__short_name",)
     )
     credit_product = tables.Column(_("Produk"))
-    amount_requested = tables.TemplateColumn(
-        "{% load umkm %}{{ record.amount_requested|rupiah }}",
-        verbose_name=_("Diajukan"),
-        attrs={"td": {"class": "text-end"}},
-    )
+    amount_requested = tables.Column(_("Diajukan"), attrs={"td": {"class": "text-end"}})
     status = tables.TemplateColumn(template_name="programs/partials/_referral_status.html", verbose_name=_("Status"))
     created_at = tables.DateColumn(format="d-m-Y", verbose_name=_("Dibuat"))
 
@@ -47,27 +44,33 @@ class BankReferralTable(tables.Table):
         empty_text = _("Belum ada rujukan.")
         attrs = {"class": "table table-hover align-middle"}
 
+    # Render methods, not TemplateColumns with code: django-tables2 compiles a column's template code again for
+    # every row.
+    def render_amount_requested(self, value):
+        return rupiah(value)
+
 
 class TrainingTable(tables.Table):
     title = tables.Column(_("Pelatihan"), linkify=True)
     kind = tables.Column(_("Jenis"))
     start_on = tables.DateColumn(format="d-m-Y", verbose_name=_("Mulai"))
     venue = tables.Column(_("Tempat"), orderable=False)
-    seats = tables.TemplateColumn(
-        "{{ record.seats_taken }}/{{ record.capacity }}", verbose_name=_("Peserta"), orderable=False
-    )
-    state = tables.TemplateColumn(
-        "{{ record.get_state_display }}{% if record.rescheduled_at and not record.is_cancelled %} "
-        "({% load i18n %}{% translate 'dijadwalkan ulang' %}){% endif %}",
-        verbose_name=_("Keadaan"),
-        orderable=False,
-    )
+    seats = tables.Column(_("Peserta"), empty_values=(), orderable=False)
+    state = tables.Column(_("Keadaan"), empty_values=(), orderable=False)
 
     class Meta:
         model = Training
         fields = ["title", "kind", "start_on", "venue", "seats", "state"]
         empty_text = _("Belum ada pelatihan.")
         attrs = {"class": "table table-hover align-middle"}
+
+    def render_seats(self, record):
+        return f"{record.seats_taken}/{record.capacity}"
+
+    def render_state(self, record):
+        if record.rescheduled_at and not record.is_cancelled:
+            return f"{record.get_state_display()} ({gettext('dijadwalkan ulang')})"
+        return record.get_state_display()
 
 
 class EnrollmentTable(tables.Table):
@@ -150,12 +153,13 @@ class ExportFacilitationTable(tables.Table):
     )
     country = tables.Column(_("Negara"), accessor="country_name", order_by=("country",))
     buyer = tables.Column(_("Pembeli"))
-    value = tables.TemplateColumn(
-        "{% load umkm %}{{ record.value|rupiah }}", verbose_name=pgettext_lazy("uang", "Nilai"), order_by=("value",)
-    )
+    value = tables.Column(pgettext_lazy("uang", "Nilai"), order_by=("value",))
 
     class Meta:
         model = ExportFacilitation
         fields = ["year", "business", "country", "buyer", "value"]
         empty_text = _("Belum ada data ekspor.")
         attrs = {"class": "table table-hover align-middle"}
+
+    def render_value(self, value):
+        return rupiah(value)

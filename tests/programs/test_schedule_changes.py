@@ -153,6 +153,28 @@ def test_rescheduling_moves_the_sessions_and_keeps_the_reason(training, dinas_si
     assert sorted(moved.sessions.values_list("on", flat=True)) == [day + 14 * DAY for day in sessions_before]
 
 
+def test_the_training_list_says_rescheduled_and_the_seats_in_both_languages(client, training, dinas_sidoarjo):
+    from django.urls import reverse
+
+    reschedule_training(
+        training,
+        start_on=training.start_on + 14 * DAY,
+        end_on=training.end_on + 14 * DAY,
+        reason="Aula dipakai.",
+        version=1,
+        by=dinas_sidoarjo,
+    )
+    client.force_login(dinas_sidoarjo)
+
+    indonesian = client.get(reverse("programs:training_list")).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("programs:training_list")).content.decode()
+
+    assert "(dijadwalkan ulang)" in indonesian
+    assert "(rescheduled)" in english
+    assert f"0/{training.capacity}" in indonesian
+
+
 @pytest.mark.parametrize(
     ("start", "end", "reason", "message"),
     [
