@@ -266,7 +266,12 @@ class BankReferral(Provenance):
         verbose_name = _("rujukan bank")
         verbose_name_plural = _("rujukan bank")
         permissions = [("decide_bankreferral", _("Dapat mencatat keputusan bank atas rujukan"))]
-        indexes = [models.Index(fields=["bank", "status", "created_at"], name="programs_referral_bank_queue")]
+        indexes = [
+            models.Index(fields=["bank", "status", "created_at"], name="programs_referral_bank_queue"),
+            # The dinas's and coordinator's list, the newest first: walked and tested against the area, instead of
+            # every business of the area hashed to join the referrals (95 ms against 11 at a million).
+            models.Index(fields=["created_at", "id"], name="programs_referral_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["business", "bank"],
