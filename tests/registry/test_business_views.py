@@ -15,6 +15,24 @@ QUEUE = reverse("registry:business_queue")
 EXPORT = reverse("registry:business_export")
 
 
+def _copies(record, count):
+    """`count` copies of `record`'s row, written in one statement and named "Aneka 1" to "Aneka <count>": rows
+    enough that a search tested on each of them outlasts a one-millisecond time limit."""
+    from django.db import connection
+    from psycopg2 import sql
+
+    table = record._meta.db_table
+    columns = [sql.Identifier(f.column) for f in record._meta.concrete_fields if not f.primary_key]
+    copied = [sql.SQL("'Aneka ' || n") if column.strings == ("name",) else column for column in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}, generate_series(1, %s) AS n WHERE id = %s").format(
+                sql.Identifier(table), sql.SQL(", ").join(columns), sql.SQL(", ").join(copied), sql.Identifier(table)
+            ),
+            [count, record.pk],
+        )
+
+
 def detail(business):
     return reverse("registry:business_detail", args=[business.pk])
 
@@ -433,27 +451,14 @@ def test_product_search_for_a_common_word_sorted_too_slowly_comes_back_newest_fi
 ):
     """As the business list's: past the time limit (1 ms here, against 5,000 products without the word), the same
     search without its sort, and a note."""
-    from django.db import connection
-    from psycopg2 import sql
-
     from registry import filtersets
-    from registry.models import Product
     from registry.views import ProductListView
 
     monkeypatch.setattr(filtersets, "COMMON_WORD_ROWS", -1)
     monkeypatch.setattr(ProductListView, "sort_time_limit_ms", 1)
     keripik = make_product(make_business(kec_a, name="UD Sari"), name="Keripik tempe")
     other = make_product(make_business(kec_a, name="UD Mina"), name="Jenang")
-    columns = [sql.Identifier(f.column) for f in Product._meta.concrete_fields if not f.primary_key]
-    copied = [sql.SQL("'Aneka ' || n") if column.strings == ("name",) else column for column in columns]
-    with connection.cursor() as cursor:  # 5,000 copies of "Jenang" named "Aneka 1" to "Aneka 5000"
-        cursor.execute(
-            sql.SQL(
-                "INSERT INTO registry_product ({}) SELECT {} FROM registry_product, generate_series(1, 5000) AS n "
-                "WHERE id = %s"
-            ).format(sql.SQL(", ").join(columns), sql.SQL(", ").join(copied)),
-            [other.pk],
-        )
+    _copies(other, 5000)  # named "Aneka 1" to "Aneka 5000"
     client.force_login(coordinator_a)
 
     refused = client.get(PRODUCTS, {"q": "keripik", "sort": "name", "page": "3"})
@@ -789,9 +794,6 @@ def test_a_common_words_search_sorted_too_slowly_comes_back_newest_first(client,
     """Sorted by a column that goes with the word, a common word's search walks most of the area before it fills a
     page (12 s at a million). Past the list's time limit (here 1 ms, against 5,000 rows without the word, each
     tested) PostgreSQL cancels it, and the same search comes back newest first, with a note on the column."""
-    from django.db import connection
-    from psycopg2 import sql
-
     from registry import filtersets
     from registry.views import BusinessListView
 
@@ -799,16 +801,7 @@ def test_a_common_words_search_sorted_too_slowly_comes_back_newest_first(client,
     monkeypatch.setattr(BusinessListView, "sort_time_limit_ms", 1)
     keripik = make_business(kec_a, name="Keripik Tempe Bu Ani")
     other = make_business(kec_a, name="Jamu Segar")
-    columns = [sql.Identifier(f.column) for f in Business._meta.concrete_fields if not f.primary_key]
-    copied = [sql.SQL("'Aneka ' || n") if column.strings == ("name",) else column for column in columns]
-    with connection.cursor() as cursor:  # 5,000 copies of "Jamu Segar" named "Aneka 1" to "Aneka 5000"
-        cursor.execute(
-            sql.SQL(
-                "INSERT INTO registry_business ({}) SELECT {} FROM registry_business, generate_series(1, 5000) AS n "
-                "WHERE id = %s"
-            ).format(sql.SQL(", ").join(columns), sql.SQL(", ").join(copied)),
-            [other.pk],
-        )
+    _copies(other, 5000)  # named "Aneka 1" to "Aneka 5000"
     client.force_login(dinas_sidoarjo)
     timeout = _statement_timeout()
 
