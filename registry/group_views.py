@@ -32,11 +32,6 @@ CANDIDATES_PER_PAGE = 50
 SEARCH_KEYS = ("q", "desa", "category")  # the member search, kept across an add
 
 
-def _members(group, user):
-    """The group's members the user may see (a group coordinator: all of them; they are theirs)."""
-    return Business.objects.visible_to(user).filter(groups=group)
-
-
 class GroupListView(AreaRestrictedMixin, LenientPaginationMixin, ListView):
     permission_required = "registry.view_businessgroup"
     model = BusinessGroup
@@ -67,7 +62,7 @@ class GroupDetailView(AreaRestrictedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         group, user = self.object, self.request.user
-        members = _members(group, user)
+        members = group.members_seen_by(user)
         page = Paginator(
             members.select_related("owner", "desa").only(
                 "name", "category", "size_class", "verification", "owner__name", "desa__name"

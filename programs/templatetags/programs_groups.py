@@ -5,7 +5,6 @@ from django import template
 from django.db.models import Count, Q
 
 from programs.models import CurationSubmission, Enrollment
-from registry.models import Business
 
 register = template.Library()
 
@@ -14,7 +13,7 @@ register = template.Library()
 def group_programs(group, user):
     """The trainings and curations of the group's members that `user` may see, 20 of each, newest first: two
     queries."""
-    members = Business.objects.visible_to(user).filter(groups=group).values("pk")
+    members = group.members_seen_by(user).values("pk")
     trainings = (
         Enrollment.objects.visible_to(user)
         .filter(business__in=members)

@@ -310,6 +310,10 @@ class BusinessGroup(models.Model):
     def get_absolute_url(self):
         return reverse("registry:group_detail", kwargs={"pk": self.pk})
 
+    def members_seen_by(self, user):
+        """The group's members the user may see (a group coordinator: all of them; they are theirs)."""
+        return Business.objects.visible_to(user).filter(groups=self)
+
 
 class BusinessQuerySet(models.QuerySet):
     def visible_to(self, user):
