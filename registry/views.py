@@ -119,15 +119,15 @@ class SortTimeLimitMixin:
     `many_matches`): sorted by a column that goes with the word ("keripik" by category, names that start with
     "Sambal" by name), a page walks most of the area before it is full, 2 to 12 s at a million; collecting and
     sorting every hit is no faster. Such a page gets `sort_time_limit_ms` for its statements; past it, the same
-    search comes back in its own order (newest first), with a note naming the column. `sort_label()`: the label
-    of the column asked for."""
+    search comes back in its own order (newest first), with a note naming the column. `sort_asked`: whether the
+    page is sorted otherwise than newest first; `sort_label()`: the label of the column asked for."""
 
     sort_time_limit_ms = 1000
     too_many_to_sort = _("Terlalu banyak usaha cocok dengan pencarian ini untuk diurutkan menurut kolom “%(column)s”.")
 
-    def sort_time_limit(self, using, *, asked):
-        """The time limit for the page's statements when a common word's search is sorted as `asked`."""
-        if asked and self.filterset.many_matches:
+    def sort_time_limit(self, using):
+        """The time limit for the page's statements when a common word's search is sorted as asked."""
+        if self.sort_asked and self.filterset.many_matches:
             return time_limit(self.sort_time_limit_ms, using=using)
         return nullcontext()
 
@@ -194,8 +194,12 @@ class BusinessListView(AreaRestrictedMixin, SortTimeLimitMixin, LenientPaginatio
         if self.sort.startswith("-"):
             order = [f"-{field}" for field in order]
         queryset = queryset.order_by(*order)
-        with self.sort_time_limit(queryset.db, asked=self.sort != "-created_at"):
+        with self.sort_time_limit(queryset.db):
             return super().paginate_queryset(queryset, page_size)
+
+    @property
+    def sort_asked(self):
+        return self.sort != "-created_at"
 
     def sort_label(self):
         return next(label for name, label, _order, _wide in self.columns if name == self.sort.removeprefix("-"))
@@ -220,7 +224,7 @@ class BusinessListView(AreaRestrictedMixin, SortTimeLimitMixin, LenientPaginatio
                     following = key
             headers.append({"label": label, "css": " ".join(css), "sort": following})
         context = super().get_context_data(
-            headers=headers, many_matches=self.filterset.many_matches, newest_first=self.sort == "-created_at", **kwargs
+            headers=headers, many_matches=self.filterset.many_matches, newest_first=not self.sort_asked, **kwargs
         )
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(page.number) if page else ()
@@ -247,18 +251,24 @@ class ProductListView(AreaRestrictedMixin, SortTimeLimitMixin, SingleTableMixin,
         visible = super().get_queryset().filter(business__deleted_at__isnull=True)
         return visible.select_related("business__kecamatan").prefetch_related(photos)
 
+    @cached_property
+    def sort_asked(self):
+        return bool(self.request.GET.get("sort"))
+
     def get_table_data(self):
         products = super().get_table_data()
-        if self.filterset.many_matches and not self.request.GET.get("sort"):
+        if self.filterset.many_matches and not self.sort_asked:
             return products.order_by("-created_at", "-pk")  # hits spread evenly along it, unlike business names
         return products
 
     def get_table(self, **kwargs):
-        with self.sort_time_limit(self.object_list.db, asked=bool(self.request.GET.get("sort"))):
+        with self.sort_time_limit(self.object_list.db):
             return super().get_table(**kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(many_matches=self.filterset.many_matches, **kwargs)
+        return super().get_context_data(
+            many_matches=self.filterset.many_matches, newest_first=not self.sort_asked, **kwargs
+        )
 
     def sort_label(self):
         column = self.table_class.base_columns.get(self.request.GET.get("sort", "").removeprefix("-"))
