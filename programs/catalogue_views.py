@@ -25,7 +25,7 @@ from programs.catalogue_services import (
 from programs.models import CurationSubmission, Listing, ListingConsent
 from programs.views import VersionedEditMixin, _add_service_error
 from registry import once
-from registry.filtersets import MANY_MATCHES, YES_NO, search_products
+from registry.filtersets import YES_NO, few_ids, search_products
 from registry.models import Business, Kecamatan, Product
 from registry.paginators import LenientPaginationMixin, ListPaginator
 from registry.permissions import AreaRestrictedMixin
@@ -327,14 +327,14 @@ class CatalogueFilterSet(django_filters.FilterSet):
         if value == CatalogueState.CANDIDATE:  # passed, not listed: a handful, read by their ids
             passed = CurationSubmission.objects.filter(decision=CurationSubmission.Decision.PASSED)
             candidates = passed.exclude(product__in=Listing.objects.values("product")).values_list("product", flat=True)
-            few = list(candidates[:MANY_MATCHES])
-            queryset = queryset.filter(pk__in=few if len(few) < MANY_MATCHES else candidates)
+            few = few_ids(candidates)
+            queryset = queryset.filter(pk__in=candidates if few is None else few)
         elif value == CatalogueState.UNLISTED:
             queryset = queryset.filter(pk__in=Listing.objects.filter(unlisted_at__isnull=False).values("product"))
         elif value != CatalogueState.PUBLIC:  # listed and not shown: rare, found from the listings
             listed = queryset.filter(pk__in=Listing.objects.values("product"), state=value).order_by()
-            few = list(listed.values_list("pk", flat=True)[:MANY_MATCHES])
-            if len(few) < MANY_MATCHES:
+            few = few_ids(listed.values_list("pk", flat=True))
+            if few is not None:
                 queryset = queryset.filter(pk__in=few)
         return queryset.filter(state=value)
 

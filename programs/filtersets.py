@@ -23,7 +23,7 @@ from programs.models import (
     Training,
 )
 from registry.countries import COUNTRY_CHOICES
-from registry.filtersets import MANY_MATCHES, YES_NO, AreaScopeFilterSet, lazy_choices
+from registry.filtersets import YES_NO, AreaScopeFilterSet, few_ids, lazy_choices
 from registry.models import BusinessGroup, Category, Kecamatan, Product
 from registry.search import SearchKey, name_matches
 
@@ -128,9 +128,8 @@ class CurationSubmissionFilterSet(_MeasureFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        products = name_matches(Product.objects.order_by(), value, similar=False).values_list("pk", flat=True)
-        few = list(products[:MANY_MATCHES])
-        if len(few) < MANY_MATCHES:
+        few = few_ids(name_matches(Product.objects.order_by(), value, similar=False).values_list("pk", flat=True))
+        if few is not None:
             return queryset.filter(product__in=few)
         return queryset.alias(product_key=SearchKey("product__name")).filter(
             product_key__contains=SearchKey(Value(value))

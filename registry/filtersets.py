@@ -115,25 +115,45 @@ def _with_word(queryset, value, *, similar=False):
     ).filter(found)
 
 
+def few_ids(ids):
+    """The ids `ids` (a values_list query) gives, as a list, when there are fewer than MANY_MATCHES; else None. A
+    list of a few ids lets PostgreSQL read those rows by id, where the same ids as a subquery may be planned as a
+    walk of the whole list."""
+    found = list(ids[:MANY_MATCHES])
+    return found if len(found) < MANY_MATCHES else None
+
+
+def _searched(queryset, value, matches, with_word):
+    """`queryset` narrowed to the rows whose names contain `value`: the one way the business list and the product
+    lists search, through `matches(value, similar=)` (the hits' ids, a UNION of index-served lookups) and
+    `with_word(queryset, value, similar=)` (each row tested). Returns the queryset and whether the word was a common
+    one.
+
+    A word that thousands of names share (by the planner's estimate, so nothing is read to know it) is tested on
+    each row as the list walks its order, so a page reads a few hundred rows instead of collecting and sorting every
+    hit; the list should then show the newest first, along which the hits are spread. Otherwise the words
+    themselves, and names like them (typos) only when nothing has the words; the hits go in as ids, or as the UNION
+    itself when there are many after all."""
+    if _common_word(value):
+        return with_word(queryset, value), True
+    exact = list(matches(value, similar=False)[:MANY_MATCHES])
+    if not exact and _common_word(value, similar=True):  # "Barokah Jaya": half its letters are common
+        return with_word(queryset, value, similar=True), True
+    if not exact:
+        return queryset.filter(pk__in=matches(value, similar=True)), False
+    if len(exact) < MANY_MATCHES:
+        return queryset.filter(pk__in=exact), False
+    return queryset.filter(pk__in=matches(value, similar=False)), False
+
+
 def search_products(queryset, value):
-    """`queryset` (products) narrowed to those whose name or business's name contains `value`, accent-blind; names
-    like a product's (typos) only when nothing has the words. As the business list's search: a word that thousands
-    of names share is tested row by row along the list's order, which should then be the newest first (its hits
-    are spread evenly along it; business names go with the word); other hits go in as ids, or as the UNION itself
-    when there are many after all. Returns the queryset and whether the word was such a common one."""
+    """`queryset` (products) narrowed to those whose name or business's name contains `value`, accent-blind, as the
+    business list searches (_searched); a product's name may also be like it (a typo). Returns the queryset and
+    whether the word was a common one (then list the newest first: business names go with the word)."""
     value = value.strip()
     if not value:
         return queryset, False
-    if _common_word(value):
-        return _product_with_word(queryset, value), True
-    exact = list(_product_matches(value, similar=False)[:MANY_MATCHES])
-    if not exact and _common_word(value, similar=True):
-        return _product_with_word(queryset, value, similar=True), True
-    if not exact:
-        return queryset.filter(pk__in=_product_matches(value, similar=True)), False
-    if len(exact) < MANY_MATCHES:
-        return queryset.filter(pk__in=exact), False
-    return queryset.filter(pk__in=_product_matches(value, similar=False)), False
+    return _searched(queryset, value, _product_matches, _product_with_word)
 
 
 def _product_matches(value, *, similar):
@@ -362,23 +382,8 @@ class BusinessFilterSet(AreaScopeFilterSet):
         number = digits_only(value)
         if number.isdigit() and len(number) == 13:
             return queryset.filter(nib=number)
-        # A word that thousands of names share (by the planner's estimate, so nothing is read to know it):
-        # each row is tested as the list walks its order, so a page reads a few hundred rows instead of
-        # collecting and sorting every hit. The list shows the newest first then.
-        if _common_word(value):
-            self.many_matches = True
-            return _with_word(queryset, value)
-        # The words themselves; names like them (typos) only when nothing has the words. The hits go in
-        # as ids, or as the UNION itself when there are many after all.
-        exact = list(_business_matches(value, similar=False)[:MANY_MATCHES])
-        if not exact and _common_word(value, similar=True):  # "Barokah Jaya": half its letters are common
-            self.many_matches = True
-            return _with_word(queryset, value, similar=True)
-        if not exact:
-            return queryset.filter(pk__in=_business_matches(value, similar=True))
-        if len(exact) < MANY_MATCHES:
-            return queryset.filter(pk__in=exact)
-        return queryset.filter(pk__in=_business_matches(value, similar=False))
+        queryset, self.many_matches = _searched(queryset, value, _business_matches, _with_word)
+        return queryset
 
     def filter_measure(self, queryset, name, value):
         """The filters that are registry.measures conditions (the dashboard counts with the same ones)."""

@@ -526,9 +526,9 @@ def test_listing_list_filters_each_state_and_export_readiness(
     """Each state filter gives its products and no other (the rarer ones are first looked up as listings or
     curations: by their ids when fewer than MANY_MATCHES), and export readiness as the listing says; the list runs
     by business name."""
-    from programs import catalogue_views
+    from registry import filtersets
 
-    monkeypatch.setattr(catalogue_views, "MANY_MATCHES", many)
+    monkeypatch.setattr(filtersets, "MANY_MATCHES", many)  # read by few_ids
     products = {"tampil": listed.product}
     products["kandidat"] = make_product(make_business(kec_a, name="Kerupuk Lele Balong"), name="Kerupuk lele")
     curate(products["kandidat"], by=dinas_sidoarjo)

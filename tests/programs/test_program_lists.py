@@ -100,10 +100,10 @@ def test_program_lists_export_csv_scoped_and_logged(client, records, coordinator
 def test_curated_products_list_the_newest_first_and_search_accent_blind(
     client, records, dinas_sidoarjo, coordinator_a, kec_a, monkeypatch, many
 ):
-    from programs import filtersets
     from programs.models import CurationSubmission
+    from registry import filtersets
 
-    monkeypatch.setattr(filtersets, "MANY_MATCHES", many)
+    monkeypatch.setattr(filtersets, "MANY_MATCHES", many)  # read by few_ids
     call = CurationCall.objects.get()
     older = submit_to_curation(call, make_product(make_business(kec_a), name="Kopi Luwak"), by=coordinator_a)
     submit_to_curation(call, make_product(make_business(kec_a), name="Café Gula Aren"), by=coordinator_a)
