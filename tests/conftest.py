@@ -302,8 +302,10 @@ def with_replica(replica_database, transactional_db):
     from django.db import connections
 
     def caught_up(timeout=10):
+        # The insert position, not pg_current_wal_lsn(): the test cluster commits with synchronous_commit=off,
+        # so a commit returns before its record is written, and the write position can still be before it.
         with connections["default"].cursor() as cursor:
-            cursor.execute("SELECT pg_current_wal_lsn()")
+            cursor.execute("SELECT pg_current_wal_insert_lsn()")
             target = cursor.fetchone()[0]
         deadline = time.monotonic() + timeout
         with replica_database.cursor() as cursor:
