@@ -60,15 +60,20 @@ class ListPaginator(_CountlessMixin, Paginator):
     """Pages without a COUNT(*): a page reads one row more than it shows to know whether another follows,
     so the pager offers the pages up to the next one (a million rows would be counted on every request).
 
-    A deep page (its first row at `deep_from` or later) reads the ids of its rows first, in the list's
-    order (on an index alone when one serves the order), then those rows by id from the same queryset, so
-    they keep its select_related, annotations, prefetch_related and database; the offset is walked once,
-    without the joins.
+    A deep page (its first row at `deep_from` or later) is read as the same queryset's rows whose ids are in
+    a subquery of its page of ids (`pk IN (SELECT id ... OFFSET n LIMIT 26)`): the offset is walked once, on
+    the ids alone (on an index alone when one serves the order), without the joins, and the rows keep the
+    queryset's select_related, annotations, prefetch_related, order and database. One statement: the ids read
+    first by a statement of their own cost a round trip and a query's compilation more (page 500 of the
+    business list took 1.11x its first page's CPU that way, 1.04x in one; docs/performance.md). With
+    `ids_apart`, the ids are read first all the same: for a list whose rows' annotations PostgreSQL would
+    otherwise work out for every row that the filters match (programs.catalogue_views.IdsFirstPaginator).
 
     `fields` (optional): read the page's rows as named tuples of these fields (`values_list(named=True)`,
     "pk" among them) instead of model instances; the offset walk still reads ids alone."""
 
     deep_from = 1000
+    ids_apart = False
 
     def __init__(self, object_list, per_page, *args, fields=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
@@ -98,9 +103,11 @@ class ListPaginator(_CountlessMixin, Paginator):
             return list(rows[bottom:top])
         if bottom < self.deep_from:
             return list(self._shaped(rows)[bottom:top])
-        ids = list(rows.values_list("pk", flat=True)[bottom:top])
-        found = {row.pk: row for row in self._shaped(rows.order_by().filter(pk__in=ids))}
-        return [found[pk] for pk in ids if pk in found]
+        if self.ids_apart:
+            ids = list(rows.values_list("pk", flat=True)[bottom:top])
+            found = {row.pk: row for row in self._shaped(rows.order_by().filter(pk__in=ids))}
+            return [found[pk] for pk in ids if pk in found]
+        return list(self._shaped(rows.filter(pk__in=rows.values("pk")[bottom:top])))
 
 
 class LazyPaginator(_CountlessMixin, tables2_paginators.LazyPaginator):

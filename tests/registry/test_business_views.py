@@ -124,6 +124,29 @@ def test_list_query_count_does_not_grow_with_rows(
         client.get(LIST)
 
 
+def test_a_deep_list_page_runs_as_many_statements_as_the_first(client, dinas_sidoarjo, kec_a, monkeypatch):
+    """Page 500 of a million reads its rows in one statement, the offset walked on ids in a subquery."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.paginators import ListPaginator
+
+    monkeypatch.setattr(ListPaginator, "deep_from", 25)  # page 2 is a deep page
+    for _ in range(30):
+        make_business(kec_a)
+    client.force_login(dinas_sidoarjo)
+    client.get(LIST)
+    client.get(LIST, {"page": 2})  # each page's filter bar is in the shared cache
+    with CaptureQueriesContext(connection) as first:
+        client.get(LIST)
+    with CaptureQueriesContext(connection) as deep:
+        response = client.get(LIST, {"page": 2})
+
+    assert len(response.context["page_obj"].object_list) == 5
+    assert len(deep.captured_queries) == len(first.captured_queries)
+    assert any("OFFSET 25" in query["sql"] and "IN (SELECT" in query["sql"] for query in deep.captured_queries)
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
@@ -487,9 +510,11 @@ def test_export_without_any_parameter_gives_the_whole_area(client, coordinator_a
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_a_deep_page_is_fetched_by_ids_first_with_the_same_rows_order_and_queryset(kec_a):
-    """ListPaginator reads a deep page's ids on the list's order, then those rows from the same queryset:
-    its joins, annotations, prefetches and database stay."""
+@pytest.mark.parametrize("ids_apart", [False, True])
+def test_a_deep_page_is_fetched_by_its_ids_with_the_same_rows_order_and_queryset(kec_a, ids_apart):
+    """ListPaginator reads a deep page's rows by their ids, walked on the list's order, from the same queryset:
+    its joins, annotations, prefetches and database stay; in one statement (the ids a subquery), or with
+    `ids_apart` the ids first."""
     from django.db import connection
     from django.db.models import Count, Prefetch
     from django.test.utils import CaptureQueriesContext
@@ -511,6 +536,7 @@ def test_a_deep_page_is_fetched_by_ids_first_with_the_same_rows_order_and_querys
     expected = [b.pk for b in list(ordered.all())[4:8]]
     paginator = ListPaginator(ordered, 4)
     paginator.deep_from = 4
+    paginator.ids_apart = ids_apart
 
     with CaptureQueriesContext(connection) as queries:
         page = paginator.page(2)
@@ -521,15 +547,21 @@ def test_a_deep_page_is_fetched_by_ids_first_with_the_same_rows_order_and_querys
     assert page.has_next()
     assert page.has_previous()
     assert paginator.num_pages == 3  # up to the next page: nothing is counted
-    # The ids on the index, then those rows with their joins, then their products.
-    assert len(queries) == 3
-    assert "OFFSET 4" in queries.captured_queries[0]["sql"]
-    assert "JOIN" in queries.captured_queries[1]["sql"]
+    statements = [query["sql"] for query in queries.captured_queries]
+    if ids_apart:  # the ids on the index, then those rows with their joins, then their products
+        assert len(statements) == 3
+        assert "OFFSET 4" in statements[0]
+        assert "JOIN" in statements[1]
+    else:  # the rows with their joins, their ids a subquery; then their products
+        assert len(statements) == 2
+        assert "JOIN" in statements[0]
+        assert "IN (SELECT" in statements[0]
+        assert "OFFSET 4" in statements[0]
 
 
 def test_a_deep_page_read_as_named_rows_walks_the_offset_on_ids_alone(kec_a):
     """ListPaginator(fields=...), as the business list reads its rows: a first page and a deep page give
-    the same rows as model instances would, and the offset walk joins nothing."""
+    the same rows as model instances would, in one statement whose offset walk joins nothing."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -552,8 +584,11 @@ def test_a_deep_page_read_as_named_rows_walks_the_offset_on_ids_alone(kec_a):
     assert [tuple(row) for row in first] == expected[:4]
     assert [tuple(row) for row in second] == expected[4:8]
     assert [row.owner__name for row in second] == [owner for _pk, _name, owner, _desa in expected[4:8]]
-    assert "OFFSET 4" in queries.captured_queries[0]["sql"]
-    assert "JOIN" not in queries.captured_queries[0]["sql"]
+    (statement,) = [query["sql"] for query in queries.captured_queries]
+    walk = statement[statement.index("IN (SELECT") :]  # the subquery of the page's ids
+    assert "OFFSET 4" in walk
+    assert "JOIN" in statement
+    assert "JOIN" not in walk
 
 
 def test_the_last_page_has_no_next_and_a_page_past_it_answers_the_last(client, dinas_sidoarjo, kec_a):
