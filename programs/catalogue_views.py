@@ -349,9 +349,12 @@ class CatalogueFilterSet(django_filters.FilterSet):
 class IdsFirstPaginator(ListPaginator):
     """Every page reads its rows' ids first (the filters alone), then those rows with their annotations: a page's
     states (six EXISTS) are worked out for its 25 rows, where in one statement PostgreSQL hashed every listing,
-    curation and consent for them (150 ms at 100,000 listings)."""
+    curation and consent for them (150 ms at 100,000 listings). Apart (`ids_apart`), not as a subquery of the
+    rows' statement as ListPaginator's deep pages: there the filters' area and state tests ran again over the
+    page's rows, and the statement took 11 ms where the two take 8.8 ms at a million businesses."""
 
     deep_from = 0
+    ids_apart = True
 
 
 class ListingListView(AreaRestrictedMixin, LenientPaginationMixin, FilterView):
