@@ -77,7 +77,7 @@ MANY_MATCHES = 500
 COMMON_WORD_ROWS = 5_000
 
 
-def _business_matches(value, *, similar):
+def business_matches(value, *, similar):
     """Ids of the businesses whose name, owner's name or a product's name contains `value` (or, with
     `similar`, has a word like it): one UNION of index-served lookups."""
     owners = name_matches(Owner.all_objects.all(), value, similar=False)
@@ -153,10 +153,10 @@ def search_products(queryset, value):
     value = value.strip()
     if not value:
         return queryset, False
-    return _searched(queryset, value, _product_matches, _product_with_word)
+    return _searched(queryset, value, product_matches, _product_with_word)
 
 
-def _product_matches(value, *, similar):
+def product_matches(value, *, similar):
     """Ids of the products whose name contains `value` (or, with `similar`, has a word like it), or whose
     business's name contains it: one UNION of index-served lookups."""
     businesses = name_matches(Business.all_objects.order_by(), value, similar=False)
@@ -382,7 +382,7 @@ class BusinessFilterSet(AreaScopeFilterSet):
         number = digits_only(value)
         if number.isdigit() and len(number) == 13:
             return queryset.filter(nib=number)
-        queryset, self.many_matches = _searched(queryset, value, _business_matches, _with_word)
+        queryset, self.many_matches = _searched(queryset, value, business_matches, _with_word)
         return queryset
 
     def filter_measure(self, queryset, name, value):
