@@ -338,6 +338,9 @@ class OwnerAdmin(KeyedSearchMixin, ProvenanceAdmin):
     list_display = ["name", "masked_nik", "sex", "kecamatan", "created_at", "deleted_at"]
     list_filter = [DeletedFilter, "sex", "education", "has_disability"]
     list_select_related = ["kecamatan"]
+    # The owners' (name, id) index: the model's order by name, with the id Django adds descending, sorted the
+    # rows of each name again (70 ms a page at a million owners).
+    ordering = ["name", "pk"]
     # An exact NIK finds a person; the list itself never shows it in full (UU 27/2022).
     search_fields = ["name", "=nik"]
     autocomplete_fields = ["desa"]
