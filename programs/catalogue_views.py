@@ -29,6 +29,7 @@ from registry.filtersets import YES_NO, few_ids, search_products
 from registry.models import Business, Kecamatan, Product
 from registry.paginators import LenientPaginationMixin, ListPaginator
 from registry.permissions import AreaRestrictedMixin
+from registry.search import validate_searchable
 from umkm_portal.forms import VersionForm, read_int
 
 #
@@ -302,7 +303,9 @@ def catalogue_products(user):
 
 
 class CatalogueFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Cari produk atau usaha"))
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Cari produk atau usaha"), validators=[validate_searchable]
+    )
     state = django_filters.ChoiceFilter(choices=CatalogueState.CHOICES, method="filter_state", label=_("Keadaan"))
     kecamatan = django_filters.ModelChoiceFilter(
         field_name="business__kecamatan",

@@ -25,7 +25,7 @@ from programs.models import (
 from registry.countries import COUNTRY_CHOICES
 from registry.filtersets import YES_NO, AreaScopeFilterSet, few_ids, lazy_choices
 from registry.models import BusinessGroup, Category, Kecamatan, Product
-from registry.search import SearchKey, name_matches
+from registry.search import SearchKey, name_matches, validate_searchable
 
 
 class BankReferralFilterSet(AreaScopeFilterSet):
@@ -108,7 +108,7 @@ class CurationSubmissionFilterSet(_MeasureFilterSet):
     date_field = "submitted_at__date"
     mine_field = "submitted_by"
     measure_filters = {"placed": measures.placed}
-    q = django_filters.CharFilter(method="search", label=_("Cari produk"))
+    q = django_filters.CharFilter(method="search", label=_("Cari produk"), validators=[validate_searchable])
     call = django_filters.ModelChoiceFilter(
         queryset=lambda request: CurationCall.objects.visible_to(request.user), label=_("Kurasi")
     )

@@ -21,7 +21,7 @@ from registry.models import (
     Product,
     ProductPhoto,
 )
-from registry.search import SearchKey, estimated_rows, name_matches
+from registry.search import SearchKey, estimated_rows, name_matches, validate_searchable
 from registry.sizing import SizeClass
 from registry.validators import digits_only
 
@@ -311,7 +311,9 @@ class AreaScopeFilterSet(django_filters.FilterSet):
 class BusinessFilterSet(AreaScopeFilterSet):
     """The business list's filters: the shared ones (the period is the registration date) and the registry's own."""
 
-    q = django_filters.CharFilter(method="search", label=_("Cari usaha, pemilik, NIB, produk"))
+    q = django_filters.CharFilter(
+        method="search", label=_("Cari usaha, pemilik, NIB, produk"), validators=[validate_searchable]
+    )
     desa = NameChoiceFilter(queryset=_desa_choices, label=_("Desa/kelurahan"))
     kbli = django_filters.CharFilter(field_name="kbli_code", lookup_expr="startswith", label=_("KBLI"))
     kbli_section = django_filters.ChoiceFilter(
@@ -431,7 +433,7 @@ class ClosedFoldBusinessFilterSet(BusinessFilterSet):
 
 
 class ProductFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Cari produk atau usaha"))
+    q = django_filters.CharFilter(method="search", label=_("Cari produk atau usaha"), validators=[validate_searchable])
     category = django_filters.ChoiceFilter(choices=lazy_choices(Category.choices), label=_("Kategori"))
     kecamatan = django_filters.ModelChoiceFilter(
         queryset=lambda request: Kecamatan.objects.visible_to(request.user),

@@ -24,6 +24,7 @@ from registry.models import (
     YearlyFigure,
     group_scoped,
 )
+from registry.search import validate_searchable
 from registry.sizing import SizeClass
 from registry.validators import (
     format_amount,
@@ -561,7 +562,9 @@ class BusinessGroupForm(forms.ModelForm):
 class GroupMemberSearchForm(forms.Form):
     """The search that lists a group's candidate members: the area's businesses of the group's kecamatan."""
 
-    q = forms.CharField(label=_("Cari usaha atau pemilik"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Cari usaha atau pemilik"), required=False, max_length=100, validators=[validate_searchable]
+    )
     desa = forms.ModelChoiceField(label=_("Desa/kelurahan"), queryset=Desa.objects.none(), required=False)
     category = forms.ChoiceField(label=_("Kategori"), required=False)
 

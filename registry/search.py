@@ -8,8 +8,11 @@ so "cafe" finds "Café" and "lumpiya" finds "Lumpia".
 """
 
 import json
+import re
 
+from django.core.exceptions import ValidationError
 from django.db.models import Func, Q, TextField, Value
+from django.utils.translation import gettext_lazy as _
 
 # Typos such as "lumpiya" still find "lumpia"; 0.5 keeps "batik" from matching every "bat...".
 # pg_trgm.word_similarity_threshold in the database (migration 0023); a change needs a new migration.
@@ -19,6 +22,27 @@ TYPO_SIMILARITY = 0.5
 class SearchKey(Func):
     function = "umkm_search_key"
     output_field = TextField()
+
+
+# A trigram index serves a LIKE '%...%' only through the trigrams of the searched text, and a run of fewer than
+# three letters or digits has none: "cv", "ud" or "%" read the whole index and then every row it points at (17 to
+# 24 s for the business list at a million businesses). A search needs such a run (validate_searchable).
+_INDEXED_RUN = re.compile(r"[^\W_]{3}")
+
+
+def searchable(value):
+    """Whether a search for `value` can be served by the names' trigram indexes: three letters or digits in a
+    row somewhere in it ("cv maju" can, "cv" cannot)."""
+    return bool(_INDEXED_RUN.search(value or ""))
+
+
+def validate_searchable(value):
+    """A search box's validator (an empty box searches nothing and passes): see searchable()."""
+    if value and value.strip() and not searchable(value):
+        raise ValidationError(
+            _("Ketik paling sedikit 3 huruf atau angka berurutan untuk mencari, misalnya “maju” dari “CV Maju”."),
+            code="too_short",
+        )
 
 
 def name_matches(queryset, value, *, field="name", similar=True):

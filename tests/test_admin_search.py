@@ -45,6 +45,18 @@ def test_businesses_by_name_owner_product_and_nib_deleted_ones_on_request(admin_
     assert _found(admin_client, "business", "tidak ada yang begini") == set()
 
 
+def test_a_term_without_three_letters_in_a_row_is_django_admins_own_search(admin_client, kec_a):
+    """The search keys' indexes have nothing to look up for "cv": Django's icontains takes it, as before."""
+    firm = make_business(kec_a, name="CV Maju Jaya")
+    make_business(kec_a, name="Toko Lain")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(reverse("admin:registry_business_changelist"), {"q": "cv"})
+
+    assert {row.pk for row in response.context["cl"].result_list} == {firm.pk}
+    assert [query["sql"] for query in queries.captured_queries if "LIKE UPPER" in query["sql"]]
+
+
 def test_owners_by_name_and_whole_nik(admin_client, kec_a):
     siti = make_owner(kec_a, name="Siti Aminah")
     other = make_owner(kec_a, name="Aminah Siti")
