@@ -900,7 +900,7 @@ def test_a_filter_bars_widgets_render_as_djangos_own_templates_do(rf, dinas_sido
     from registry.models import BusinessGroup
 
     BusinessGroup.objects.create(name='Kelompok "<b>" & Bu Ra\'as', kecamatan=kec_a)
-    request = rf.get(LIST, {"kecamatan": kec_a.pk, "category": "makanan", "q": 'a "b"', "_lanjutan": "1"})
+    request = rf.get(LIST, {"kecamatan": kec_a.pk, "category": "makanan", "q": 'sambal "<b>"', "_lanjutan": "1"})
     request.user = dinas_sidoarjo
     filterset = BusinessFilterSet(request.GET, queryset=Business.objects.all(), request=request)
     assert filterset.is_valid()
