@@ -124,7 +124,7 @@ from registry.history import change_history
 from registry.models import Business, Category, Product, YearlyFigure
 from registry.paginators import LazyPaginator, LenientPaginationMixin, TablePaginator
 from registry.permissions import AreaRestrictedMixin
-from registry.search import name_matches
+from registry.search import TOO_SHORT, name_matches, searchable
 from registry.views import BusinessPartView
 from umkm_portal.accounts import mail_password_link
 
@@ -151,9 +151,13 @@ class PickList:
 
     def __init__(self, queryset, query, *, match):
         self.query = " ".join((query or "").split())[:100]
-        rows = list((match(queryset, self.query) if self.query else queryset)[: self.LIMIT + 1])
+        # A name without three letters or digits in a row is not searched (registry.search.searchable: "ab" read
+        # every product or business the trigram index points at, 10 s at a million); the box says why.
+        self.too_short = TOO_SHORT if self.query and not searchable(self.query) else ""
+        searched = bool(self.query) and not self.too_short
+        rows = list((match(queryset, self.query) if searched else queryset)[: self.LIMIT + 1])
         self.too_many = len(rows) > self.LIMIT
-        self.rows = [] if self.too_many and not self.query else rows[: self.LIMIT]
+        self.rows = [] if self.too_many and not searched else rows[: self.LIMIT]
         self.searchable = self.too_many or bool(self.query)
         self.none_left = not rows and not self.query  # nothing is left to offer at all
 
@@ -655,7 +659,8 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
         query = (self.request.POST.get("cari") or self.request.GET.get("cari", "")).strip()[:100]
         refused = getattr(self, "refused", {})
         matches = []
-        if closed is None and query:
+        too_short = TOO_SHORT if query and not searchable(query) else ""
+        if closed is None and query and not too_short:
             matches = list(
                 name_matches(
                     Business.objects.visible_to(user).filter(kecamatan__kabupaten=training.kabupaten_id), query
@@ -666,7 +671,7 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
             )
             for business in matches:
                 business.refused = refused.get(business.pk)
-        return {"closed": closed, "query": query, "matches": matches}
+        return {"closed": closed, "query": query, "matches": matches, "too_short": too_short}
 
 
 class VersionedEditMixin:

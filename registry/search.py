@@ -36,13 +36,13 @@ def searchable(value):
     return bool(_INDEXED_RUN.search(value or ""))
 
 
+TOO_SHORT = _("Ketik paling sedikit 3 huruf atau angka berurutan untuk mencari, misalnya “maju” dari “CV Maju”.")
+
+
 def validate_searchable(value):
     """A search box's validator (an empty box searches nothing and passes): see searchable()."""
     if value and value.strip() and not searchable(value):
-        raise ValidationError(
-            _("Ketik paling sedikit 3 huruf atau angka berurutan untuk mencari, misalnya “maju” dari “CV Maju”."),
-            code="too_short",
-        )
+        raise ValidationError(TOO_SHORT, code="too_short")
 
 
 def name_matches(queryset, value, *, field="name", similar=True):
