@@ -824,7 +824,11 @@ class CurationSubmission(Provenance):
         verbose_name = _("produk yang dikurasi")
         verbose_name_plural = _("produk yang dikurasi")
         # The list's order, the newest first (programs.views.CurationSubmissionListView).
-        indexes = [models.Index(fields=["submitted_at", "id"], name="programs_submission_newest")]
+        indexes = [
+            models.Index(fields=["submitted_at", "id"], name="programs_submission_newest"),
+            # A call's page, its newest first (the order above): a call with 20,000 submissions sorted them all.
+            models.Index(fields=["call", "-submitted_at", "id"], name="programs_submission_call_new"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["call", "product"],
