@@ -611,7 +611,7 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
                     nominees(training, Business.objects.visible_to(user))
                     .select_related("kecamatan")
                     .only("pk", "name", "kecamatan__name")
-                    .order_by("kecamatan__name", "name", "pk")
+                    .order_by("kecamatan_id", "name", "pk")  # the kecamatan in their official order, on an index
                 )
                 candidates = PickList(members, self.request.GET.get("anggota"), match=name_matches)
                 if candidates.none_left:
