@@ -622,7 +622,8 @@ class LegalDocumentAdmin(KeyedSearchMixin, ProvenanceAdmin):
     show_full_result_count = False
 
     def keyed_matches(self, term):
-        numbered = LegalDocument.objects.filter(kind__in=LegalDocument.Kind.values, number=term)  # the unique index
+        # On the (kind, number) unique index: the number as typed, or in capitals ("id3515..." for "ID3515...").
+        numbered = LegalDocument.objects.filter(kind__in=LegalDocument.Kind.values, number__in={term, term.upper()})
         named = LegalDocument.objects.filter(business__in=_business_ids(term))
         return numbered.values_list("pk").union(named.values_list("pk"))
 

@@ -84,6 +84,7 @@ def test_products_documents_figures_and_exports_by_their_business_name(admin_cli
     assert _found(admin_client, "product", "bu darmi") == {product.pk}
     assert _found(admin_client, "legaldocument", "bu darmi") == {document.pk}
     assert _found(admin_client, "legaldocument", "ID35150000012345") == {numbered.pk}
+    assert _found(admin_client, "legaldocument", "id35150000012345") == {numbered.pk}
     assert _found(admin_client, "legaldocument", "ID3515000001") == set()  # a number is found whole
     assert _found(admin_client, "yearlyfigure", "rengginang bu") == {figure.pk}
     assert _found(admin_client, "exportvalue", "rengginang bu") == {export.pk}
