@@ -24,6 +24,7 @@ from programs.views import (
     VersionedUpdateView,
     WithHistoryMixin,
     _add_service_error,
+    by_kecamatan,
     unsaved_rows,
 )
 from registry import once
@@ -189,8 +190,8 @@ class MarketEventDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
             return None
         query = self.request.POST.get("cari") or self.request.GET.get("cari", "")
         members = events.candidates(event, user).select_related("kecamatan").only("pk", "name", "kecamatan__name")
-        # The kecamatan in their official order, on an index (by name, 200,000 members were sorted: 0.25 s).
-        picks = PickList(members.order_by("kecamatan_id", "name", "pk"), query, match=name_matches)
+        members = members.order_by("kecamatan_id", "name", "pk")
+        picks = PickList(members, query, match=name_matches, shown_by=by_kecamatan)
         refused = getattr(self, "refused", {})
         for business in picks.rows:
             business.refused = refused.get(business.pk)

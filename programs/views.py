@@ -149,7 +149,10 @@ class PickList:
 
     LIMIT = 200
 
-    def __init__(self, queryset, query, *, match):
+    def __init__(self, queryset, query, *, match, shown_by=None):
+        """`queryset` in an order an index serves (201 rows are read to know whether there are too many);
+        `shown_by`, a key to show the rows in another order (by kecamatan name: sorted in the database, the
+        dinas's 200,000 members were sorted for it)."""
         self.query = " ".join((query or "").split())[:100]
         # A name without three letters or digits in a row is not searched (registry.search.searchable: "ab" read
         # every product or business the trigram index points at, 10 s at a million); the box says why.
@@ -158,8 +161,15 @@ class PickList:
         rows = list((match(queryset, self.query) if searched else queryset)[: self.LIMIT + 1])
         self.too_many = len(rows) > self.LIMIT
         self.rows = [] if self.too_many and not searched else rows[: self.LIMIT]
+        if shown_by:
+            self.rows.sort(key=shown_by)
         self.searchable = self.too_many or bool(self.query)
         self.none_left = not rows and not self.query  # nothing is left to offer at all
+
+
+def by_kecamatan(business):
+    """A member's place in a pick list: its kecamatan's name, then its own."""
+    return (business.kecamatan.name, business.name, business.pk)
 
 
 def _products_named(products, query):
@@ -611,9 +621,10 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
                     nominees(training, Business.objects.visible_to(user))
                     .select_related("kecamatan")
                     .only("pk", "name", "kecamatan__name")
-                    .order_by("kecamatan_id", "name", "pk")  # the kecamatan in their official order, on an index
+                    .order_by("kecamatan_id", "name", "pk")
                 )
-                candidates = PickList(members, self.request.GET.get("anggota"), match=name_matches)
+                asked = self.request.GET.get("anggota")
+                candidates = PickList(members, asked, match=name_matches, shown_by=by_kecamatan)
                 if candidates.none_left:
                     nomination_closed = _(
                         "Tidak ada lagi anggota aktif Anda yang sesuai sasaran pelatihan ini untuk dinominasikan."
