@@ -263,9 +263,13 @@ def test_the_member_search_query_count_does_not_grow_with_candidates(
         client.get(url, {"q": "batik"})
     for n in range(60):
         make_business(kec_a, name=f"Batik Sekar {n}")
-    with django_assert_num_queries(len(few.captured_queries)):
+    with django_assert_num_queries(len(few.captured_queries)) as many:
         page = client.get(url, {"q": "batik"})
     assert page.content.decode().count('name="business"') == 50  # one page of candidates
+    assert "?q=batik&amp;page=2" in page.content.decode()  # the pager offers the next page
+    assert not [query["sql"] for query in many.captured_queries if "COUNT(" in query["sql"]]  # nothing is counted
+    second = client.get(url, {"q": "batik", "page": 2}).content.decode()
+    assert second.count('name="business"') == 11
 
 
 def test_another_groups_member_is_a_404_for_a_group_coordinator(
