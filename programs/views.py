@@ -124,7 +124,7 @@ from registry.history import change_history
 from registry.models import Business, Category, Product, YearlyFigure
 from registry.paginators import LazyPaginator, LenientPaginationMixin, TablePaginator
 from registry.permissions import AreaRestrictedMixin
-from registry.search import TOO_SHORT, name_matches, searchable
+from registry.search import name_matches, too_short
 from registry.views import BusinessPartView
 from umkm_portal.accounts import mail_password_link
 
@@ -156,7 +156,7 @@ class PickList:
         self.query = " ".join((query or "").split())[:100]
         # A name without three letters or digits in a row is not searched (registry.search.searchable: "ab" read
         # every product or business the trigram index points at, 10 s at a million); the box says why.
-        self.too_short = TOO_SHORT if self.query and not searchable(self.query) else ""
+        self.too_short = too_short(self.query)
         searched = bool(self.query) and not self.too_short
         rows = list((match(queryset, self.query) if searched else queryset)[: self.LIMIT + 1])
         self.too_many = len(rows) > self.LIMIT
@@ -670,8 +670,8 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
         query = (self.request.POST.get("cari") or self.request.GET.get("cari", "")).strip()[:100]
         refused = getattr(self, "refused", {})
         matches = []
-        too_short = TOO_SHORT if query and not searchable(query) else ""
-        if closed is None and query and not too_short:
+        refusal = too_short(query)
+        if closed is None and query and not refusal:
             matches = list(
                 name_matches(
                     Business.objects.visible_to(user).filter(kecamatan__kabupaten=training.kabupaten_id), query
@@ -682,7 +682,7 @@ class TrainingDetailView(WithHistoryMixin, AreaRestrictedMixin, DetailView):
             )
             for business in matches:
                 business.refused = refused.get(business.pk)
-        return {"closed": closed, "query": query, "matches": matches, "too_short": too_short}
+        return {"closed": closed, "query": query, "matches": matches, "too_short": refusal}
 
 
 class VersionedEditMixin:

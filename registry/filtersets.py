@@ -136,13 +136,13 @@ def _searched(queryset, value, matches, with_word):
     itself when there are many after all."""
     if _common_word(value):
         return with_word(queryset, value), True
-    exact = list(matches(value, similar=False)[:MANY_MATCHES])
-    if not exact and _common_word(value, similar=True):  # "Barokah Jaya": half its letters are common
+    few = few_ids(matches(value, similar=False))  # None: MANY_MATCHES or more
+    if few == [] and _common_word(value, similar=True):  # "Barokah Jaya": half its letters are common
         return with_word(queryset, value, similar=True), True
-    if not exact:
+    if few == []:
         return queryset.filter(pk__in=matches(value, similar=True)), False
-    if len(exact) < MANY_MATCHES:
-        return queryset.filter(pk__in=exact), False
+    if few is not None:
+        return queryset.filter(pk__in=few), False
     return queryset.filter(pk__in=matches(value, similar=False)), False
 
 

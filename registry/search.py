@@ -39,9 +39,15 @@ def searchable(value):
 TOO_SHORT = _("Ketik paling sedikit 3 huruf atau angka berurutan untuk mencari, misalnya “maju” dari “CV Maju”.")
 
 
+def too_short(value):
+    """TOO_SHORT (the message) when `value` is a search that searchable() refuses; "" for an empty one, which
+    searches nothing, or one that can be searched."""
+    return TOO_SHORT if value and value.strip() and not searchable(value) else ""
+
+
 def validate_searchable(value):
-    """A search box's validator (an empty box searches nothing and passes): see searchable()."""
-    if value and value.strip() and not searchable(value):
+    """A search box's validator: see too_short()."""
+    if too_short(value):
         raise ValidationError(TOO_SHORT, code="too_short")
 
 
