@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Inquiry
 from registry.filtersets import YES_NO, AreaScopeFilterSet
+from registry.tables import WIDE_ONLY, with_phone_details
 
 
 class InquiryFilterSet(AreaScopeFilterSet):
@@ -30,12 +31,12 @@ class InquiryTable(tables.Table):
         verbose_name=_("Diterima"),
         linkify=lambda record: record.get_absolute_url(),
     )
-    product = tables.Column(_("Produk"), accessor="product__name", default="—", order_by=("product__name",))
-    business = tables.Column(_("Usaha"), accessor="business__name", order_by=("business__name",))
-    kecamatan = tables.Column(_("Kecamatan"), accessor="business__kecamatan__name", orderable=False)
-    buyer_kind = tables.Column(_("Jenis pembeli"))
-    buyer_organisation = tables.Column(_("Perusahaan atau instansi"), default="—", orderable=False)
-    quantity = tables.Column(_("Jumlah yang dibutuhkan"))
+    product = tables.Column(_("Produk"), accessor="product__name", empty_values=(), order_by=("product__name",))
+    business = tables.Column(_("Usaha"), accessor="business__name", attrs=WIDE_ONLY, order_by=("business__name",))
+    kecamatan = tables.Column(_("Kecamatan"), accessor="business__kecamatan__name", attrs=WIDE_ONLY, orderable=False)
+    buyer_kind = tables.Column(_("Jenis pembeli"), attrs=WIDE_ONLY)
+    buyer_organisation = tables.Column(_("Perusahaan atau instansi"), default="—", attrs=WIDE_ONLY, orderable=False)
+    quantity = tables.Column(_("Jumlah yang dibutuhkan"), attrs=WIDE_ONLY)
     status = tables.Column(_("Status"))
 
     class Meta:
@@ -52,3 +53,9 @@ class InquiryTable(tables.Table):
         ]
         empty_text = _("Belum ada permintaan pembeli.")
         attrs = {"class": "table table-hover align-middle"}
+
+    def render_product(self, value, record):
+        """The product (an office's order at an event may name none); on a phone the business and the buyer
+        under it, which their own columns show from 576 px."""
+        buyer = record.buyer_organisation or record.get_buyer_kind_display()
+        return with_phone_details(value or "—", record.business.name, buyer)

@@ -1,6 +1,7 @@
 from html import escape
 
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -8,10 +9,31 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import Business, Desa, Kecamatan, Product
 
 
+def wide_only(css=""):
+    """A column's attrs that hide it below Bootstrap's small breakpoint (576 px), with its own `css` as well.
+    On a phone a list keeps the columns a person acts on (the name, the amount, the state, the button) and
+    gives way to the rest, which the row's own page shows; a list that scrolled sideways hid the state."""
+    classes = f"d-none d-sm-table-cell {css}".strip()
+    return {"th": {"class": classes}, "td": {"class": classes}}
+
+
+WIDE_ONLY = wide_only()
+
+
+def with_phone_details(main, *details):
+    """A cell's `main` content with `details` under it on a phone only (" · " between them): what its row's
+    wide_only columns show from 576 px, so that a phone keeps who and where (a referral's kabupaten, an
+    inquiry's buyer) without a column for each."""
+    shown = [str(detail) for detail in details if detail]
+    if not shown:
+        return main
+    return format_html('{}<div class="d-sm-none small text-body-secondary">{}</div>', main, " · ".join(shown))
+
+
 class KecamatanTable(tables.Table):
     name = tables.Column(_("Kecamatan"), linkify=True)
-    code = tables.Column(_("Kode"))
-    kabupaten = tables.Column(_("Kabupaten/kota"))
+    code = tables.Column(_("Kode"), attrs=WIDE_ONLY)
+    kabupaten = tables.Column(_("Kabupaten/kota"), attrs=WIDE_ONLY)
     desa_count = tables.Column(_("Desa/kelurahan"), orderable=False, attrs={"td": {"class": "text-end"}})
 
     class Meta:
@@ -19,10 +41,6 @@ class KecamatanTable(tables.Table):
         fields = ["code", "name", "kabupaten", "desa_count"]
         empty_text = _("Tidak ada kecamatan di wilayah Anda.")
         attrs = {"class": "table table-hover align-middle"}
-
-
-# On a phone the code column gives way to the name: coordinators know their desa by name.
-WIDE_ONLY = {"th": {"class": "d-none d-sm-table-cell"}, "td": {"class": "d-none d-sm-table-cell"}}
 
 
 class DesaTable(tables.Table):
@@ -46,7 +64,8 @@ def verification_badge(state):
     """A verification state (Business.Verification) as a coloured badge (lists and the detail page)."""
     label = escape(str(Business.Verification(state).label))
     badge = _BADGE.get(state, "text-bg-secondary")
-    return mark_safe(f'<span class="badge {badge}">{label}</span>')  # noqa: S308 - escaped  # nosec B308, B703
+    # text-wrap: "Menunggu verifikasi" breaks in two on a phone rather than push the column off the screen.
+    return mark_safe(f'<span class="badge text-wrap {badge}">{label}</span>')  # noqa: S308 - escaped  # nosec B308, B703
 
 
 def name_badges():
@@ -75,7 +94,9 @@ class BusinessTable(tables.Table):
     name = tables.Column(_("Nama usaha"), order_by=("name", "pk"))
     owner = tables.Column(_("Pemilik"), accessor="owner__name", order_by=("owner__name", "owner_id", "pk"))
     desa = tables.Column(_("Desa"), accessor="desa__name", attrs=WIDE_ONLY, orderable=False)
-    kecamatan = tables.Column(_("Kecamatan"), accessor="kecamatan__name", order_by=("kecamatan_id", "name", "pk"))
+    kecamatan = tables.Column(
+        _("Kecamatan"), accessor="kecamatan__name", attrs=WIDE_ONLY, order_by=("kecamatan_id", "name", "pk")
+    )
     category = tables.Column(_("Kategori"), attrs=WIDE_ONLY, order_by=("category", "name", "pk"))
     size_class = tables.Column(_("Skala"), attrs=WIDE_ONLY, order_by=("size_class", "name", "pk"))
     verification = tables.Column(_("Verifikasi"), order_by=("verification", "created_at", "pk"))
@@ -129,8 +150,9 @@ class ProductTable(tables.Table):
         attrs = {"class": "table table-hover align-middle"}
 
     def render_price(self, value, record):
-        """Rp 15.000/pak; a product without a price shows the column's default. (A TemplateColumn's code was
-        compiled again for every row.)"""
+        """Rp 15.000/pak, the amount kept on one line ("Rp" and the number never part on a phone); a product
+        without a price shows the column's default. (A TemplateColumn's code was compiled again for every row.)"""
         from registry.templatetags.umkm import rupiah  # that module imports this one
 
-        return f"{rupiah(value)}/{record.unit}" if record.unit else rupiah(value)
+        amount = format_html('<span class="text-nowrap">{}</span>', rupiah(value))
+        return format_html("{}<wbr>/{}", amount, record.unit) if record.unit else amount

@@ -160,7 +160,7 @@ class BusinessListView(AreaRestrictedMixin, SortTimeLimitMixin, LenientPaginatio
         ("name", _("Nama usaha"), ("name", "pk"), False),
         ("owner", _("Pemilik"), ("owner__name", "owner_id", "pk"), False),
         ("desa", _("Desa"), None, True),
-        ("kecamatan", _("Kecamatan"), ("kecamatan_id", "name", "pk"), False),
+        ("kecamatan", _("Kecamatan"), ("kecamatan_id", "name", "pk"), True),
         ("category", _("Kategori"), ("category", "name", "pk"), True),
         ("size_class", _("Skala"), ("size_class", "name", "pk"), True),
         ("verification", _("Verifikasi"), ("verification", "created_at", "pk"), False),
