@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from registry.models import AccessLog, Business
 from registry.services import add_product_photo
-from tests.factories import jpeg_upload, make_business, make_document, make_product
+from tests.factories import jpeg_upload, make_business, make_document, make_figure, make_product
 
 LIST = reverse("registry:business_list")
 QUEUE = reverse("registry:business_queue")
@@ -92,6 +92,27 @@ def test_detail_shows_everything_with_personal_data_masked_and_logs_the_view(cli
     assert product.name in html
     log = AccessLog.objects.get()
     assert (log.user, log.action, log.object_id) == (coordinator_a, "view", str(business.pk))
+
+
+def test_detail_marks_a_class_reported_otherwise_in_both_columns_and_under_the_computed_one_on_a_phone(
+    client, coordinator_a, kec_a
+):
+    """The yearly figures' reported class gives way on a phone (below 576 px), so a class reported otherwise keeps
+    its badge beside the computed one there; from 576 px it sits in its own column, as before."""
+    business = make_business(kec_a)
+    make_figure(business, year=2025, revenue=3_000_000_000, reported_size_class="mikro")  # computed: kecil
+    make_figure(business, year=2024, revenue=100_000_000)  # mikro, none reported
+    client.force_login(coordinator_a)
+
+    html = client.get(detail(business)).content.decode()
+
+    rows = {row.split("<td>", 2)[1].split("</td>")[0]: row for row in html.split("<tr>") if "PP7/2021" in row}
+    assert set(rows) == {"2025", "2024"}
+    assert '<span class="badge text-bg-warning d-sm-none">dilaporkan berbeda</span>' in rows["2025"]
+    assert re.search(
+        r'<td class="d-none d-sm-table-cell">Mikro <span class="badge text-bg-warning">berbeda', rows["2025"]
+    )
+    assert "berbeda" not in rows["2024"]
 
 
 def test_detail_query_count_is_bounded(client, dinas_sidoarjo, kec_a, django_assert_num_queries):
