@@ -6,6 +6,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import BooleanField, ExpressionWrapper, F, Lookup, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programs import measures, public
 from programs.measures import REFERRAL_STAGES
@@ -89,7 +90,7 @@ class EnrollmentFilterSet(_MeasureFilterSet):
     mine_field = "nominated_by"
     measure_filters = {"attended": measures.attended, "completed": measures.completed}
     training = django_filters.ModelChoiceFilter(
-        queryset=lambda request: Training.objects.visible_to(request.user), label=_("Pelatihan")
+        queryset=lambda request: Training.objects.visible_to(request.user), label=pgettext_lazy("satu", "Pelatihan")
     )
     status = django_filters.ChoiceFilter(choices=Enrollment.Status.choices, label=_("Status"))
     attended = django_filters.BooleanFilter(method="filter_measure", label=_("Pernah hadir"), widget=YES_NO)

@@ -64,7 +64,7 @@ class BankReferralTable(tables.Table):
 
 
 class TrainingTable(tables.Table):
-    title = tables.Column(_("Pelatihan"), linkify=True)
+    title = tables.Column(pgettext_lazy("satu", "Pelatihan"), linkify=True)
     kind = tables.Column(_("Jenis"), attrs=WIDE_ONLY)
     start_on = tables.DateColumn(format="d-m-Y", verbose_name=_("Mulai"))
     venue = tables.Column(_("Tempat"), attrs=WIDE_ONLY, orderable=False)
@@ -88,7 +88,9 @@ class TrainingTable(tables.Table):
 
 class EnrollmentTable(tables.Table):
     training = tables.Column(
-        _("Pelatihan"), linkify=lambda record: record.training.get_absolute_url(), order_by=("training__start_on",)
+        pgettext_lazy("satu", "Pelatihan"),
+        linkify=lambda record: record.training.get_absolute_url(),
+        order_by=("training__start_on",),
     )
     business = tables.Column(
         _("Usaha"), linkify=lambda record: record.business.get_absolute_url(), order_by=("business__name",)

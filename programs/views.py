@@ -1555,7 +1555,7 @@ class EnrollmentListView(ProgramListView):
     export_object_type = "enrollment"
     export_filename = "peserta-pelatihan"
     export_columns = [
-        (_("Pelatihan"), lambda e: e.training.title),
+        (pgettext_lazy("satu", "Pelatihan"), lambda e: e.training.title),
         (_("Mulai"), lambda e: _date(e.training.start_on)),
         (_("Usaha"), lambda e: e.business.name),
         (_("Kecamatan"), lambda e: e.business.kecamatan.name),
