@@ -293,7 +293,7 @@ class FigureForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = timezone.localdate().year - 1  # the last whole year, as the import offers
         self.fields["reported_size_class"].choices = [("", "---------"), *SizeClass.choices]
 
     def clean_year(self):

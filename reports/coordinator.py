@@ -16,7 +16,10 @@ class CoordinatorWorklist:
     def __init__(self, request):
         self.user = request.user
         self.today = timezone.localdate()
-        self.year = self.today.year
+        # The last whole year: a year's sales are known once it has ended, so members are asked for last year's
+        # figures (the import and the yearly figures' form offer the same year). In December the current year
+        # counted every member as missing.
+        self.year = self.today.year - 1
         self.businesses = Business.objects.visible_to(self.user)
 
     @cached_property
