@@ -8,21 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Business, Desa, Kecamatan, Product
 
-
-def wide_only(css=""):
-    """A column's attrs that hide it below Bootstrap's small breakpoint (576 px), with its own `css` as well.
-    On a phone a list keeps the columns a person acts on (the name, the amount, the state, the button) and
-    gives way to the rest, which the row's own page shows; a list that scrolled sideways hid the state."""
-    classes = f"d-none d-sm-table-cell {css}".strip()
-    return {"th": {"class": classes}, "td": {"class": classes}}
-
-
-WIDE_ONLY = wide_only()
+# A column's attrs that hide it below Bootstrap's small breakpoint (576 px). On a phone a list keeps the columns a
+# person acts on (the name, the amount, the state, the button) and gives way to the rest, which the row's own page
+# shows (with_phone_details folds the most needed under the first cell); a list that scrolled sideways hid the state.
+WIDE_ONLY = {"th": {"class": "d-none d-sm-table-cell"}, "td": {"class": "d-none d-sm-table-cell"}}
 
 
 def with_phone_details(main, *details):
     """A cell's `main` content with `details` under it on a phone only (" · " between them): what its row's
-    wide_only columns show from 576 px, so that a phone keeps who and where (a referral's kabupaten, an
+    WIDE_ONLY columns show from 576 px, so that a phone keeps who and where (a referral's kabupaten, an
     inquiry's buyer) without a column for each."""
     shown = [str(detail) for detail in details if detail]
     if not shown:

@@ -1,7 +1,7 @@
 """The staff's lists on a 390 px phone, in both languages: each table fits its box, so nothing is left to scroll to
 sideways, and the column a person acts on is on the screen: a business's verification, a referral's amount and
 status, a training's state, an inquiry's status, a catalogue entry's buttons, an event's sales. The other columns
-give way below 576 px (registry.tables.wide_only); the row's own page shows them. The rows are written the way the
+give way below 576 px (registry.tables.WIDE_ONLY); the row's own page shows them. The rows are written the way the
 field writes them: long names with titles and degrees, amounts in the hundreds of millions."""
 
 import datetime
