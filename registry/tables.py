@@ -119,6 +119,8 @@ class BusinessQueueTable(BusinessTable):
     business = tables.CheckBoxColumn(
         accessor="pk", attrs={"th__input": {"aria-label": _("Pilih semua")}, "td__input": {"aria-label": _("Pilih")}}
     )
+    # Every row of the queue is waiting: on a phone its state gives way to the owner's name (a 360 px screen).
+    verification = tables.Column(_("Verifikasi"), attrs=WIDE_ONLY)
 
     class Meta(BusinessTable.Meta):
         sequence = ("business", "...")
