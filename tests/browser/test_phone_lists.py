@@ -123,6 +123,21 @@ def field_rows(browser_cast):
     return {"call": call}
 
 
+def on_a_phone(page, live_server, username, lang):
+    """`page` on a phone, signed in as `username`, in `lang`."""
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, username)
+    if lang == "en":
+        page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+
+
+def on_the_screen(target, what):
+    """`target` is shown and ends before the phone's right edge."""
+    expect(target, f"{what} is not shown").to_be_visible()
+    box = target.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"], f"{what} ends at {box['x'] + box['width']}px"
+
+
 def lists_fit(page, shown):
     """Every table box of the page needs no sideways scroll, and `shown` (a header or a button) is on the screen."""
     boxes = page.evaluate(
@@ -133,17 +148,12 @@ def lists_fit(page, shown):
         assert scroll_width <= width + 1, f"{page.url}: a table {scroll_width}px wide in a box of {width}px"
     # A header, or a button (whose name goes on with its row's, for a screen reader).
     target = page.locator("table").get_by_text(re.compile(rf"^\s*{re.escape(shown)}\b")).first
-    expect(target, f"{page.url}: {shown!r} is not shown").to_be_visible()
-    box = target.bounding_box()
-    assert box["x"] + box["width"] <= PHONE["width"], f"{page.url}: {shown!r} ends at {box['x'] + box['width']}px"
+    on_the_screen(target, f"{page.url}: {shown!r}")
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_the_dinas_lists_keep_what_a_person_acts_on_on_a_phone(page, live_server, field_rows, lang):
-    page.set_viewport_size(PHONE)
-    log_in(page, live_server, "dinas.sidoarjo")
-    if lang == "en":
-        page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    on_a_phone(page, live_server, "dinas.sidoarjo", lang)
     call_page = (f"/kurasi/{field_rows['call'].pk}/", ("Keputusan", "Decision"))  # a call's submissions
     for path, words in [*DINAS_LISTS, call_page]:
         page.goto(f"{live_server.url}{path}")
@@ -156,18 +166,13 @@ def test_the_dinas_lists_keep_what_a_person_acts_on_on_a_phone(page, live_server
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_a_bank_officer_sees_the_amount_and_the_status_of_each_referral_on_a_phone(page, live_server, field_rows, lang):
-    page.set_viewport_size(PHONE)
-    log_in(page, live_server, "bank.bri")
-    if lang == "en":
-        page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    on_a_phone(page, live_server, "bank.bri", lang)
     page.goto(f"{live_server.url}/rujukan/")
     lists_fit(page, "Status")
     row = page.locator("tbody tr").first
     name = row.get_by_role("link", name="UD Keripik Singkong Barokah Jaya Abadi")
-    for cell in (name, row.get_by_text("Rp 150.000.000")):
-        expect(cell).to_be_visible()
-        box = cell.bounding_box()
-        assert box["x"] + box["width"] <= PHONE["width"]
+    on_the_screen(name, "the business")
+    on_the_screen(row.get_by_text("Rp 150.000.000"), "the amount")
     # The secondary columns are there on a wider screen.
     page.set_viewport_size({"width": 1280, "height": 800})
     expect(page.locator("thead")).to_contain_text("Kabupaten/kota" if lang == "id" else "Regency/city")
