@@ -4,6 +4,7 @@ import datetime
 import decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -46,6 +47,9 @@ def _display(model, field, value):
     if field in _MASKERS:
         return masked(field, value)
     model_field = model._meta.get_field(field)
+    if isinstance(model_field, models.FileField):
+        # The stored name is a random one (registry.models.parts): a person reads that there is a file.
+        return _("berkas terlampir") if value else ""
     if model_field.is_relation and value is not None:
         # Bounded: at most one small lookup per changed relation in the newest entries.
         related = model_field.related_model._default_manager.filter(pk=value).first()
@@ -95,20 +99,19 @@ def change_history(*histories, limit=30):
                     entries.append(_entry(newer, kind, changes))
                     continue
                 delta = newer.diff_against(older)
-                changes = [
-                    {
-                        "field": newer.instance_type._meta.get_field(c.field).verbose_name,
-                        "old": _display(newer.instance_type, c.field, c.old),
-                        "new": _display(newer.instance_type, c.field, c.new),
-                    }
-                    for c in delta.changes
-                    if c.field not in _HIDDEN
-                ]
+                changes = [_change(newer.instance_type, c) for c in delta.changes if c.field not in _HIDDEN]
                 if not changes:
                     continue
             entries.append(_entry(newer, kind, changes))
     entries.sort(key=lambda entry: entry["at"], reverse=True)
     return entries[:limit]
+
+
+def _change(model, change):
+    old, new = _display(model, change.field, change.old), _display(model, change.field, change.new)
+    if old and new and isinstance(model._meta.get_field(change.field), models.FileField):
+        old, new = _("berkas lama"), _("berkas baru")  # a file replaced by another
+    return {"field": model._meta.get_field(change.field).verbose_name, "old": old, "new": new}
 
 
 def _entry(record, kind, changes):

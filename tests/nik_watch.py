@@ -27,7 +27,10 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 from django.utils import dateformat, translation
 
-NIK = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+# Sixteen digits standing alone. Digits glued to letters are part of a token, never a NIK as a page or a log
+# writes one: a stored file's random name (a uuid's 32 hex characters hold sixteen digits in a row about once
+# in a hundred names) or an opaque key.
+NIK = re.compile(r"(?<![0-9A-Za-z])[0-9]{16}(?![0-9A-Za-z])")
 ALLOWED_VIEWS = {"registry:owner_reveal_nik", "registry:business_register", "registry:import_preview"}
 # Every page anyone may open without logging in that shows a business or a product (tests/test_public_pages.py
 # checks that each public URL of the access matrix is here).

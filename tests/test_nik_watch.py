@@ -24,6 +24,19 @@ def test_a_page_with_a_full_nik_is_caught_and_a_masked_one_is_not(rf):
     assert caught == ["GET /usaha/1/: 3515…"]
 
 
+def test_sixteen_digits_inside_a_stored_files_random_name_are_not_a_nik(rf):
+    """A uuid's hex name held sixteen digits in a row on a history page once (CI, 2,080 tests): that is a token,
+    not a NIK; the same digits standing alone, or after a colon or an equals sign, are caught."""
+    _respond(rf, "/usaha/1/", '<img src="/media/documents/ef9c3031961744412345678901234567e.jpg">')
+    _respond(rf, "/usaha/1/", '<img src="/media/products/1/2094123456789012abcdef0123456789.jpg">')
+    assert nik_watch.leaks == []
+
+    _respond(rf, "/usaha/2/", f"NIK:{NIK}")
+    _respond(rf, "/usaha/3/", f'<a href="?nik={NIK}&x=1">')
+    caught, nik_watch.leaks[:] = list(nik_watch.leaks), []
+    assert caught == ["GET /usaha/2/: 3515…", "GET /usaha/3/: 3515…"]
+
+
 def test_the_reveal_admin_and_the_users_own_typing_are_allowed(rf):
     _respond(rf, "/usaha/1/pemilik/nik/", NIK, method="post", data={"reason": "cek"})
     _respond(rf, "/admin/registry/owner/1/change/", NIK)

@@ -254,6 +254,28 @@ def test_detail_history_shows_changes_to_parts_with_who_and_old_and_new(client, 
     assert "Ike" in html
 
 
+def test_the_history_says_a_scan_was_attached_or_replaced_not_its_stored_name(client, coordinator_a, kec_a):
+    """A scan's stored name is random (documents/<uuid>.pdf): the history showed it, and once its hex held
+    sixteen digits in a row, which read as a NIK."""
+    from django.core.files.base import ContentFile
+
+    from tests.factories import make_document
+
+    business = make_business(kec_a)
+    document = make_document(business, kind=LegalDocument.Kind.PIRT)
+    document.scan.save("pirt.jpg", ContentFile(jpeg_upload().read()), save=True)
+    first = document.scan.name
+    document.scan.save("pirt-baru.jpg", ContentFile(jpeg_upload().read()), save=True)
+    client.force_login(coordinator_a)
+
+    html = client.get(reverse("registry:business_history", args=[business.pk])).content.decode()
+
+    assert "pindaian: <del>(kosong)</del> → berkas terlampir" in html
+    assert "pindaian: <del>berkas lama</del> → berkas baru" in html
+    assert first not in html
+    assert document.scan.name not in html
+
+
 def test_the_detail_page_and_the_list_filter_agree_on_what_expires_soon(client, coordinator_a, kec_a):
     """Issue 17: the detail page flagged 183 days while the filter and the dashboard count six months."""
     from django.utils import timezone
