@@ -2,6 +2,7 @@
 
 import csv
 import io
+import time
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -147,3 +148,112 @@ def test_the_public_catalogue_reads_the_primary_while_the_replica_lags(with_repl
     assert product.status_code == 404
     assert page.status_code == 200
     assert on_replica.captured_queries == []
+
+
+def _count_on_a_lasting_replica_read(request):
+    """A read that lasts on the replica (its statement holds its lock on the business table for ten seconds) and
+    is quick on the primary: answers where it read and what it counted. ?db=replica reads the replica always."""
+    from django.db import router
+
+    alias = request.GET.get("db") or router.db_for_read(Business)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM registry_business), "
+            "pg_sleep(CASE WHEN pg_is_in_recovery() THEN 10 ELSE 0 END)::text"
+        )
+        count = cursor.fetchone()[0]
+    return HttpResponse(f"{alias} {count}")
+
+
+def _urlpatterns():
+    from django.urls import include, path
+
+    return [path("uji-baca-ulang/", _count_on_a_lasting_replica_read), path("", include("umkm_portal.urls"))]
+
+
+urlpatterns = _urlpatterns()  # this module is the URLconf of the test below
+
+
+@pytest.fixture
+def replica_cancels_quickly(with_replica, settings):
+    """The replica cancels a conflicting read after 100 ms (max_standby_streaming_delay) and this module is the
+    URLconf; reset afterwards."""
+    settings.ROOT_URLCONF = __name__
+    with connections["replica"].cursor() as cursor:
+        cursor.execute("ALTER SYSTEM SET max_standby_streaming_delay = '100ms'")
+        cursor.execute("SELECT pg_reload_conf()")
+    yield with_replica
+    with connections["replica"].cursor() as cursor:
+        cursor.execute("ALTER SYSTEM RESET max_standby_streaming_delay")
+        cursor.execute("SELECT pg_reload_conf()")
+
+
+def _get_while_the_primary_locks_the_table(client, url, times):
+    """GET `url` while another connection takes an exclusive lock on the business table on the primary, `times`
+    times, each once a read of the view runs on the replica: the replica's replay of that lock cancels the read.
+    Returns the answer and the seconds it took."""
+    from tests.locks import in_a_thread
+
+    def lock_the_table_each_time_the_replica_reads_it():
+        try:
+            for _ in range(times):
+                with connections["replica"].cursor() as cursor:
+                    for _ in range(200):
+                        cursor.execute("SELECT pg_stat_clear_snapshot()")
+                        cursor.execute(
+                            "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                            "AND query LIKE '%%pg_is_in_recovery%%'"
+                        )
+                        if cursor.fetchone()[0] > 1:  # that read, and this one
+                            break
+                        time.sleep(0.05)
+                with transaction.atomic(), connections["default"].cursor() as cursor:
+                    cursor.execute("LOCK TABLE registry_business IN ACCESS EXCLUSIVE MODE")
+            return "locked"
+        finally:
+            connections["replica"].close()
+
+    other, other_side = in_a_thread(lock_the_table_each_time_the_replica_reads_it)
+    other.start()
+    started = time.monotonic()
+    try:
+        page = client.get(url)
+    finally:
+        other.join()
+    assert other_side == ["locked"]
+    return page, time.monotonic() - started
+
+
+def test_a_read_the_replica_cancels_is_read_again_on_the_primary(replica_cancels_quickly, client, caplog):
+    """A replica cancels a query that holds what the replay of a primary's change needs, after
+    max_standby_streaming_delay: "canceling statement due to conflict with recovery" (SQLSTATE 40001). Before: the
+    page said the request had collided with another save and that what collided was not saved; now the read is
+    run again on the primary, and the officer sees the page."""
+    make_business(name="Terbaca Ulang")
+    replica_cancels_quickly()
+
+    page, seconds = _get_while_the_primary_locks_the_table(client, "/uji-baca-ulang/", times=1)
+
+    assert page.status_code == 200
+    assert page.content.decode() == "default 1"
+    assert seconds < 9  # the replica's read was cancelled, not waited for
+    assert [r.getMessage() for r in caplog.records if r.name == "umkm_portal.middleware"] == [
+        "read ended by the database (40001), read again: GET /uji-baca-ulang/"
+    ]
+
+
+def test_a_read_ended_twice_says_to_reload_and_that_nothing_changed(replica_cancels_quickly, client, caplog):
+    replica_cancels_quickly()
+
+    page, _ = _get_while_the_primary_locks_the_table(client, "/uji-baca-ulang/?db=replica", times=2)
+
+    assert page.status_code == 503
+    assert page["Retry-After"] == "2"
+    html = page.content.decode()
+    assert "<title>Halaman belum dapat dimuat" in html
+    assert "Tidak ada yang berubah. Muat ulang halaman sebentar lagi." in html
+    assert "tidak tersimpan" not in html
+    assert [r.getMessage()[:38] for r in caplog.records if r.name == "umkm_portal.middleware"] == [
+        "read ended by the database (40001), re",
+        "request ended by the database (40001):",
+    ]

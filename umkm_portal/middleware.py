@@ -14,6 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from psycopg2 import errorcodes
 
+from umkm_portal.routers import SAFE_METHODS, primary_reads
+
 log = logging.getLogger(__name__)
 
 
@@ -165,18 +167,27 @@ class ControlCharacterMiddleware:
 
 
 # PostgreSQL ends one of two transactions that wait for each other (a deadlock), and a replica cancels a read that
-# conflicts with what it is replaying (a serialization failure): the statement is rolled back, the other side goes
-# on, and the same request sent again a moment later succeeds.
+# conflicts with what it is replaying (a serialization failure, "conflict with recovery"): the statement is rolled
+# back, the other side goes on, and the same request sent again a moment later succeeds.
 TRY_AGAIN_CODES = {errorcodes.DEADLOCK_DETECTED, errorcodes.SERIALIZATION_FAILURE}
 
 
+def _ended_by_another_transaction(exception):
+    return isinstance(exception, OperationalError) and getattr(exception.__cause__, "pgcode", None) in TRY_AGAIN_CODES
+
+
 class ConflictMiddleware:
-    """Answer 503, with a page saying the request was stopped and to check and send it again, to a request whose
-    statement PostgreSQL ended because of another transaction (TRY_AGAIN_CODES), instead of the server error page:
-    a merge or an admin edit that met an all-or-nothing import, a read on a replica. The transaction of that
-    statement is rolled back; one a view committed before it (the queue's bulk verification commits each business)
+    """Read a page again, once and on the primary, when PostgreSQL ended one of its statements because of another
+    transaction (TRY_AGAIN_CODES): most often a replica cancelling a read for what it replays. Answer any other
+    such request, and a read that failed twice, with 503 and a page saying to send it again, instead of the
+    server error page: a merge or an admin edit that met an all-or-nothing import. That statement's transaction
+    is rolled back; one a view committed before it (the queue's bulk verification commits each business)
     stays, so the page does not say that nothing was saved. The forms whose services expect a deadlock say so in
-    the form itself (registry.models.members.lost_to_a_deadlock); this is every other view."""
+    the form itself (registry.models.members.lost_to_a_deadlock); this is every other view.
+
+    Only a safe request is read again: it writes nothing but its access log's row (a page read twice logs two),
+    so running its view twice is what a reload would do. A streamed answer (a CSV export) is not: it has left
+    already when its reads run."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -185,15 +196,46 @@ class ConflictMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        code = getattr(exception.__cause__, "pgcode", None)
-        if not isinstance(exception, OperationalError) or code not in TRY_AGAIN_CODES:
+        if not _ended_by_another_transaction(exception):
             return None
+        code = exception.__cause__.pgcode
+        safe = request.method in SAFE_METHODS
+        if safe and not getattr(request, "_read_again", False):
+            log.warning("read ended by the database (%s), read again: %s %s", code, request.method, request.path)
+            request._read_again = True
+            response = self._read_again(request)
+            if response is not None:
+                return response
         log.warning("request ended by the database (%s): %s %s", code, request.method, request.path)
-        message = _(
-            "Permintaan ini bertabrakan dengan penyimpanan lain yang berjalan pada saat yang sama, jadi dihentikan "
-            "sebelum selesai. Bagian yang bertabrakan tidak tersimpan. Periksa apa yang sudah tersimpan, lalu kirim "
-            "sekali lagi; isian formulir tetap ada bila Anda menekan tombol kembali di peramban."
-        )
-        response = render(request, "conflict.html", {"message": message}, status=503)
+        if safe:
+            title = _("Halaman belum dapat dimuat")
+            message = _(
+                "Basis data sedang menyelesaikan penyimpanan lain, jadi halaman ini belum dapat dimuat. Tidak ada yang "
+                "berubah. Muat ulang halaman sebentar lagi."
+            )
+        else:
+            title = _("Bertabrakan dengan penyimpanan lain")
+            message = _(
+                "Permintaan ini bertabrakan dengan penyimpanan lain yang berjalan pada saat yang sama, jadi "
+                "dihentikan sebelum selesai. Bagian yang bertabrakan tidak tersimpan. Periksa apa yang sudah "
+                "tersimpan, lalu kirim sekali lagi; isian formulir tetap ada bila Anda menekan tombol kembali di "
+                "peramban."
+            )
+        response = render(request, "conflict.html", {"title": title, "message": message}, status=503)
         response["Retry-After"] = "2"
+        return response
+
+    @staticmethod
+    def _read_again(request):
+        """The view's answer, read on the primary and rendered; None when the primary ended it too."""
+        match = request.resolver_match
+        try:
+            with primary_reads():
+                response = match.func(request, *match.args, **match.kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+        except OperationalError as error:
+            if not _ended_by_another_transaction(error):
+                raise
+            return None
         return response
