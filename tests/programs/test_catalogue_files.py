@@ -500,7 +500,7 @@ def test_in_english_the_page_and_the_sheet_read_english(client, listed, settings
 
     assert "The Excel file is being prepared." in page
     assert "This page reloads itself" in page
-    assert rows[0][:4] == ["Product", "Category", "Business", "Sub-district"]
+    assert rows[0][:4] == ["Product", "Category", "Business", "Kecamatan"]
     assert rows[0][-3:] == ["Certificates (number, valid until)", "Export-ready", "Product page"]
     assert rows[1][1] == "Food"
     assert rows[1][10] == "Yes"
