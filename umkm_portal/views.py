@@ -1,4 +1,5 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -18,10 +19,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         assignments = AreaAssignment.objects.filter(user=user).select_related("kabupaten", "kecamatan__kabupaten")
         bank_officer = BankOfficer.objects.filter(user=user).select_related("bank", "kabupaten").first()
-        waiting_referrals = None
+        bank_queues = None
         if bank_officer is not None:
-            # visible_to: a branch's officer counts only its kabupaten's referrals.
-            waiting_referrals = BankReferral.objects.visible_to(user).filter(status=BankReferral.Status.SENT).count()
+            bank_queues = self._bank_queues(user)
         pending = None
         if user.has_perm("registry.verify_business"):
             # The queue is small and indexed by verification state: a count here stays cheap.
@@ -33,9 +33,19 @@ class HomeView(LoginRequiredMixin, TemplateView):
             assignments=assignments,
             bank_officer=bank_officer,
             pending_count=pending,
-            waiting_referrals=waiting_referrals,
+            bank_queues=bank_queues,
             **kwargs,
         )
+
+    @staticmethod
+    def _bank_queues(user):
+        """What waits for the bank, a step of BankReferral.BANK_TRANSITIONS each: (status, how many), in one
+        statement on the (bank, status) index. visible_to: a branch's officer counts its kabupaten's only."""
+        statuses = list(BankReferral.BANK_TRANSITIONS)
+        counts = BankReferral.objects.visible_to(user).aggregate(
+            **{status.value: Count("pk", filter=Q(status=status)) for status in statuses}
+        )
+        return [(status, counts[status.value]) for status in statuses]
 
 
 @never_cache

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.models import Bank, BankOfficer, BankReferral
 from programs.services import add_bank_officer, move_referral, refer_to_bank, save_bank
@@ -197,6 +198,39 @@ def test_a_branch_officer_reads_only_its_kabupatens_referrals(client, banks, kec
     html = client.get(REFERRALS).content.decode()
     assert "Usaha Blora" in html
     assert "Usaha Sidoarjo" in html
+
+
+def test_an_officers_home_counts_what_waits_for_the_bank_and_links_each_queue(
+    client, banks, kec_a, blora, coordinator_a, django_assert_num_queries
+):
+    """Before: the home counted the new referrals only; one being processed or approved and not yet disbursed
+    waited for the bank too, and was reached only through the list's filter."""
+    head_office = make_user(roles.BANK, bank=banks["BRI"])
+    extra = {"disetujui": {"amount": 25_000_000}, "dicairkan": {"amount": 25_000_000, "on": timezone.localdate()}}
+    for steps in [[], [], ["diproses"], ["diproses", "disetujui"], ["diproses", "disetujui", "dicairkan"]]:
+        referral = refer(verified_business(kec_a), banks["BRI"], coordinator_a)
+        move_referral(referral, to_status="dikirim", by=coordinator_a)
+        for step in steps:
+            move_referral(referral, to_status=step, by=head_office, **extra.get(step, {}))
+    coordinator_blora = make_user(roles.COORDINATOR, kecamatan=blora)
+    elsewhere = refer(verified_business(blora), banks["BRI"], coordinator_blora)
+    move_referral(elsewhere, to_status="dikirim", by=coordinator_blora)
+    branch = make_user(roles.BANK, bank=banks["BRI"], branch=kec_a.kabupaten)
+    client.force_login(branch)
+    client.get(reverse("home"))
+
+    with django_assert_num_queries(6):  # session, user, groups and permissions, the officer, the queues
+        html = client.get(reverse("home")).content.decode()
+
+    for status, text in [
+        ("dikirim", "2 rujukan baru menunggu"),
+        ("diproses", "1 sedang diproses, menunggu keputusan"),
+        ("disetujui", "1 disetujui, belum dicairkan"),
+    ]:
+        link = re.search(rf'href="{REFERRALS}\?status={status}">\s*([^<]*?)\s*</a>', html)
+        assert link is not None, status
+        assert link.group(1) == text
+    assert f'href="{REFERRALS}">Semua rujukan</a>' in html
 
 
 def test_the_officers_referral_list_costs_a_fixed_number_of_queries(
